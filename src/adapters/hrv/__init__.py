@@ -1,0 +1,1 @@
+"""HRV libraries behind `application.ports.wellness.HrvAnalyzer`."""

@@ -1,0 +1,1 @@
+"""Image intake (decode, limits, metadata removal) and image stores."""

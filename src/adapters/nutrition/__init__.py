@@ -1,0 +1,1 @@
+"""Nutrition data sources: the offline USDA extract, the FoodData Central API, its cache."""

@@ -1,0 +1,222 @@
+"""Fridge matching over the whole catalogue with a scikit-learn TF-IDF index.
+
+Each recipe is a document whose terms are its normalised ingredient names
+(pantry staples left out). TF-IDF weighs rare ingredients above common ones;
+rows are L2-normalised, so the sum of a recipe's squared weights over the
+fridge's names is the share of the recipe the fridge covers (1.0 = nothing
+missing). Coverage alone would crown two-ingredient recipes, so the score is
+an F-measure (beta 0.5, coverage weighted more) of that coverage and of the
+IDF-weighted share of the fridge the recipe uses.
+
+The index is fitted once (at import), saved as one ``.npz`` file (no pickle),
+and loaded at start-up; requests only do a sparse product and a top-k. Allergen
+and diet filters are boolean masks computed at build time from the recipes'
+derived allergens and diets, so the safety rule costs nothing per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from domain.recipes.fridge import PANTRY_STAPLES, FridgeMatch, split_by_fridge
+from domain.recipes.recipe import Recipe
+from domain.recipes.vocabulary import Allergen, Diet
+
+INDEX_FORMAT = 2
+BETA = 0.5
+_ALLERGENS = list(Allergen)
+_DIETS = list(Diet)
+
+
+def _terms(document: Sequence[str]) -> list[str]:
+    return list(document)
+
+
+def catalogue_version(recipes: Iterable[Recipe]) -> str:
+    """A digest of everything the index depends on, to tell a stale index apart."""
+    digest = hashlib.sha256(f"fridge-index/{INDEX_FORMAT}".encode())
+    for recipe in sorted(recipes, key=lambda r: r.id):
+        digest.update(recipe.id.bytes)
+        digest.update("|".join(recipe.ingredient_names).encode())
+        digest.update(",".join(sorted(recipe.allergens)).encode())
+        digest.update(",".join(sorted(recipe.diets)).encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FridgeIndex:
+    version: str
+    recipe_ids: np.ndarray  # (n, 16) uint8: the UUID bytes, rows sorted by id
+    vocabulary: dict[str, int]
+    terms: np.ndarray  # (V,) names by column
+    squared: sparse.csr_matrix  # (n, V) squared TF-IDF weights, rows sum to 1
+    presence: sparse.csr_matrix  # (n, V) 1 where the recipe uses the name
+    idf_squared: np.ndarray  # (V,) squared IDF per name, 0 for pantry staples
+    allergens: np.ndarray  # (n, len(Allergen)) bool
+    diets: np.ndarray  # (n, len(Diet)) bool: recipe fits the diet
+    names_indptr: np.ndarray  # recipe i's names (in recipe order, staples included)
+    names_indices: np.ndarray  # are terms[names_indices[indptr[i]:indptr[i+1]]]
+
+    @property
+    def size(self) -> int:
+        return int(self.recipe_ids.shape[0])
+
+    # --- building and persistence -------------------------------------------------
+
+    @classmethod
+    def build(cls, recipes: Sequence[Recipe]) -> FridgeIndex:
+        recipes = sorted(recipes, key=lambda r: r.id)
+        documents = [[n for n in r.ingredient_names if n not in PANTRY_STAPLES] or ["__none__"]
+                     for r in recipes]
+        vectorizer = TfidfVectorizer(analyzer=_terms, binary=True, norm="l2", lowercase=False)
+        weights = vectorizer.fit_transform(documents).tocsr()
+        vocabulary: dict[str, int] = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
+        # Staples get a column too, with no weight, so every name can be shown.
+        for recipe in recipes:
+            for name in recipe.ingredient_names:
+                vocabulary.setdefault(name, len(vocabulary))
+        width = len(vocabulary)
+        weights.resize((len(recipes), width))
+        idf_squared = np.zeros(width, dtype=np.float64)
+        idf_squared[: len(vectorizer.idf_)] = vectorizer.idf_ ** 2
+        if "__none__" in vocabulary:
+            idf_squared[vocabulary["__none__"]] = 0.0
+        indptr = [0]
+        indices: list[int] = []
+        for recipe in recipes:
+            indices.extend(vocabulary[n] for n in recipe.ingredient_names)
+            indptr.append(len(indices))
+        terms = np.empty(width, dtype=object)
+        for name, column in vocabulary.items():
+            terms[column] = name
+        names_indices = np.asarray(indices, dtype=np.int32)
+        names_indptr = np.asarray(indptr, dtype=np.int64)
+        presence = sparse.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), names_indices, names_indptr),
+            shape=(len(recipes), width))
+        presence.sum_duplicates()
+        presence.data[:] = 1.0
+        return cls(
+            version=catalogue_version(recipes),
+            recipe_ids=np.frombuffer(b"".join(r.id.bytes for r in recipes),
+                                     dtype=np.uint8).reshape(len(recipes), 16),
+            vocabulary=vocabulary,
+            terms=terms.astype(str),
+            squared=weights.multiply(weights).tocsr().astype(np.float64),
+            presence=presence,
+            idf_squared=idf_squared,
+            allergens=np.array([[a in r.allergens for a in _ALLERGENS] for r in recipes],
+                               dtype=bool).reshape(len(recipes), len(_ALLERGENS)),
+            diets=np.array([[d in r.diets for d in _DIETS] for r in recipes],
+                           dtype=bool).reshape(len(recipes), len(_DIETS)),
+            names_indptr=names_indptr,
+            names_indices=names_indices,
+        )
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        squared = self.squared.tocsr()
+        presence = self.presence
+        temporary = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(
+            temporary,
+            format=np.array(INDEX_FORMAT), version=np.array(self.version),
+            recipe_ids=self.recipe_ids, terms=self.terms,
+            sq_data=squared.data, sq_indices=squared.indices, sq_indptr=squared.indptr,
+            pr_indices=presence.indices, pr_indptr=presence.indptr, idf_squared=self.idf_squared,
+            allergens=self.allergens, diets=self.diets,
+            allergen_names=np.array([a.value for a in _ALLERGENS]),
+            diet_names=np.array([d.value for d in _DIETS]),
+            names_indptr=self.names_indptr, names_indices=self.names_indices,
+        )
+        temporary.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> FridgeIndex:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format"]) != INDEX_FORMAT:
+                raise ValueError(f"{path}: index format {int(data['format'])} is not "
+                                 f"{INDEX_FORMAT}")
+            if (list(data["allergen_names"]) != [a.value for a in _ALLERGENS]
+                    or list(data["diet_names"]) != [d.value for d in _DIETS]):
+                raise ValueError(f"{path}: built for other allergen or diet vocabularies")
+            terms = data["terms"]
+            n, width = data["recipe_ids"].shape[0], terms.shape[0]
+            squared = sparse.csr_matrix(
+                (data["sq_data"], data["sq_indices"], data["sq_indptr"]), shape=(n, width))
+            presence = sparse.csr_matrix(
+                (np.ones(data["pr_indices"].shape[0], dtype=np.float32), data["pr_indices"],
+                 data["pr_indptr"]), shape=(n, width))
+            return cls(
+                version=str(data["version"]), recipe_ids=data["recipe_ids"],
+                vocabulary={str(t): i for i, t in enumerate(terms)}, terms=terms,
+                squared=squared, presence=presence, idf_squared=data["idf_squared"],
+                allergens=data["allergens"],
+                diets=data["diets"], names_indptr=data["names_indptr"],
+                names_indices=data["names_indices"],
+            )
+
+    # --- queries --------------------------------------------------------------------
+
+    def columns(self, names: Iterable[str]) -> list[int]:
+        return sorted({self.vocabulary[n] for n in names if n in self.vocabulary})
+
+    def allowed(self, allergens: Iterable[Allergen], diets: Iterable[Diet],
+                disliked: Iterable[str] = ()) -> np.ndarray:
+        """Rows a person may be offered: none of their allergens, every diet kept."""
+        mask = np.ones(self.size, dtype=bool)
+        allergen_cols = [_ALLERGENS.index(a) for a in set(allergens)]
+        if allergen_cols:
+            mask &= ~self.allergens[:, allergen_cols].any(axis=1)
+        diet_cols = [_DIETS.index(d) for d in set(diets)]
+        if diet_cols:
+            mask &= self.diets[:, diet_cols].all(axis=1)
+        disliked_cols = self.columns(disliked)
+        if disliked_cols:
+            indicator = np.zeros(self.presence.shape[1], dtype=np.float32)
+            indicator[disliked_cols] = 1.0
+            mask &= (self.presence @ indicator) == 0
+        return mask
+
+    def names_of(self, row: int) -> list[str]:
+        start, end = self.names_indptr[row], self.names_indptr[row + 1]
+        return [str(self.terms[i]) for i in self.names_indices[start:end]]
+
+    def match(self, fridge: frozenset[str], *, allergens: Iterable[Allergen] = (),
+              diets: Iterable[Diet] = (), disliked: Iterable[str] = (),
+              limit: int = 10) -> list[FridgeMatch]:
+        columns = self.columns(fridge - PANTRY_STAPLES)
+        if not columns or limit <= 0:
+            return []
+        query = np.zeros(self.squared.shape[1], dtype=np.float64)
+        query[columns] = 1.0
+        coverage = self.squared @ query
+        fridge_weight = float(self.idf_squared[columns].sum())
+        if fridge_weight <= 0:
+            return []
+        used = (self.presence @ (query * self.idf_squared)) / fridge_weight
+        beta2 = BETA * BETA
+        denominator = beta2 * coverage + used
+        scores = np.divide((1 + beta2) * coverage * used, denominator,
+                           out=np.zeros_like(coverage), where=denominator > 0)
+        scores[~self.allowed(allergens, diets, disliked)] = 0.0
+        candidates = np.flatnonzero(scores > 1e-9)
+        if candidates.size > limit:
+            top = np.argpartition(-scores[candidates], limit - 1)[:limit]
+            candidates = candidates[top]
+        # Highest score first; the id (the row order) breaks ties.
+        order = sorted(candidates.tolist(), key=lambda row: (-round(float(scores[row]), 6), row))
+        results: list[FridgeMatch] = []
+        for row in order:
+            matched, missing = split_by_fridge(self.names_of(row), fridge)
+            results.append(FridgeMatch(uuid.UUID(bytes=self.recipe_ids[row].tobytes()),
+                                       round(float(scores[row]), 4), matched, missing))
+        return results

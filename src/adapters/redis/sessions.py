@@ -1,0 +1,88 @@
+"""SessionStore on Redis: production security state, shared by every API process.
+
+Keys (all under the configured prefix):
+  sess:{sid}        hash {user, cur}       the refresh family, expires with it
+  sess-revoked:{sid} "1"                   set when the family is revoked
+  user-cutoff:{uid}  epoch seconds         tokens issued at or before are revoked
+Authenticating a request costs one MGET round trip.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from redis.asyncio import Redis
+
+from domain.identity.tokens import Principal, RotationOutcome
+
+# Compare-and-set in one atomic step: the presented id must be the current one.
+_ROTATE = """
+local cur = redis.call('HGET', KEYS[1], 'cur')
+if not cur or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if cur ~= ARGV[1] then
+  redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
+  return 2
+end
+redis.call('HSET', KEYS[1], 'cur', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+
+
+class RedisSessionStore:
+    def __init__(self, redis: Redis, prefix: str, refresh_ttl_s: int, access_ttl_s: int) -> None:
+        self._r = redis
+        self._p = prefix
+        self._refresh_ttl = refresh_ttl_s
+        # A revocation marker must outlive every token it revokes.
+        self._marker_ttl = max(refresh_ttl_s, access_ttl_s) + 60
+        self._rotate = redis.register_script(_ROTATE)
+
+    def _sess(self, sid: UUID) -> str:
+        return f"{self._p}sess:{sid}"
+
+    def _revoked(self, sid: UUID) -> str:
+        return f"{self._p}sess-revoked:{sid}"
+
+    def _cutoff(self, uid: UUID) -> str:
+        return f"{self._p}user-cutoff:{uid}"
+
+    def _user_sessions(self, uid: UUID) -> str:
+        return f"{self._p}user-sessions:{uid}"
+
+    async def start(self, session_id: UUID, user_id: UUID, refresh_token_id: str,
+                    expires_at: datetime, now: datetime) -> None:
+        ttl = max(1, int((expires_at - now).total_seconds()))
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(self._sess(session_id), mapping={"user": str(user_id),
+                                                      "cur": refresh_token_id})
+            pipe.expire(self._sess(session_id), ttl)
+            pipe.sadd(self._user_sessions(user_id), str(session_id))
+            pipe.expire(self._user_sessions(user_id), self._marker_ttl)
+            await pipe.execute()
+
+    async def rotate(self, session_id: UUID, presented_token_id: str, new_token_id: str,
+                     expires_at: datetime, now: datetime) -> RotationOutcome:
+        ttl = max(1, int((expires_at - now).total_seconds()))
+        result = await self._rotate(
+            keys=[self._sess(session_id), self._revoked(session_id)],
+            args=[presented_token_id, new_token_id, ttl, self._marker_ttl])
+        return {1: RotationOutcome.ROTATED, 2: RotationOutcome.REUSED}.get(
+            int(result), RotationOutcome.UNKNOWN)
+
+    async def revoke_session(self, session_id: UUID, now: datetime) -> None:
+        await self._r.set(self._revoked(session_id), "1", ex=self._marker_ttl)
+
+    async def revoke_user(self, user_id: UUID, now: datetime) -> None:
+        await self._r.set(self._cutoff(user_id), str(int(now.timestamp())), ex=self._marker_ttl)
+
+    async def is_revoked(self, principal: Principal) -> bool:
+        revoked, cutoff = await self._r.mget(self._revoked(principal.session_id),
+                                             self._cutoff(principal.user_id))
+        if revoked is not None:
+            return True
+        return cutoff is not None and int(principal.issued_at.timestamp()) <= int(cutoff)
+
+    async def ping(self) -> None:
+        await self._r.ping()

@@ -1,0 +1,1 @@
+"""Food detector (YOLO through ONNX Runtime) and meal describer (Anthropic Claude)."""

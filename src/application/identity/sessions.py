@@ -1,0 +1,134 @@
+"""Use cases for sessions: log in, refresh with rotation, log out, authenticate a request."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from application.context import request_id_var
+from application.ports.clock import Clock
+from application.ports.identity import (
+    AuditLog,
+    PasswordHasher,
+    SessionStore,
+    TokenCodec,
+    UserRepository,
+)
+from domain.audit import AuditEvent, AuditKind
+from domain.errors import InvalidCredentials, InvalidToken, TokenRevoked, ValidationFailed
+from domain.identity.model import PASSWORD_MAX, User, normalize_email
+from domain.identity.tokens import Principal, RotationOutcome, TokenPair
+
+
+@dataclass(slots=True)
+class _Issuer:
+    tokens: TokenCodec
+    sessions: SessionStore
+
+    async def open_session(self, user: User, now) -> TokenPair:
+        session_id = uuid.uuid4()
+        access = self.tokens.issue_access(user, session_id, now)
+        refresh = self.tokens.issue_refresh(user.id, session_id, now)
+        await self.sessions.start(session_id, user.id, refresh.token_id, refresh.expires_at,
+                                  now)
+        return TokenPair(access, refresh, self.tokens.access_ttl_s, self.tokens.refresh_ttl_s)
+
+
+@dataclass(slots=True)
+class Login:
+    users: UserRepository
+    hasher: PasswordHasher
+    tokens: TokenCodec
+    sessions: SessionStore
+    clock: Clock
+    audit: AuditLog
+
+    async def __call__(self, email: str, password: str) -> TokenPair:
+        try:
+            email = normalize_email(email)
+        except ValidationFailed:
+            email = ""
+        user = await self.users.get_by_email(email) if email else None
+        now = self.clock.now()
+        if user is None or not user.is_active or len(password) > PASSWORD_MAX:
+            # Same work as a real check, so timing does not tell whether the email exists.
+            self.hasher.burn(password[:PASSWORD_MAX])
+            await self._failed(now, user)
+            raise InvalidCredentials()
+        if not self.hasher.verify(user.password_hash, password):
+            await self._failed(now, user)
+            raise InvalidCredentials()
+        new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) \
+            else None
+        user = user.logged_in(now, new_hash)
+        await self.users.save(user)
+        pair = await _Issuer(self.tokens, self.sessions).open_session(user, now)
+        await self.audit.record(AuditEvent(AuditKind.LOGIN_SUCCEEDED, now, actor_id=user.id,
+                                           subject_id=user.id, request_id=request_id_var.get()))
+        return pair
+
+    async def _failed(self, now, user: User | None) -> None:
+        await self.audit.record(AuditEvent(
+            AuditKind.LOGIN_FAILED, now, subject_id=user.id if user else None,
+            request_id=request_id_var.get(),
+            details={"reason": "bad_password" if user else "unknown_account"}))
+
+
+@dataclass(slots=True)
+class Refresh:
+    users: UserRepository
+    tokens: TokenCodec
+    sessions: SessionStore
+    clock: Clock
+    audit: AuditLog
+
+    async def __call__(self, refresh_token: str) -> TokenPair:
+        now = self.clock.now()
+        claims = self.tokens.decode_refresh(refresh_token, now)
+        user = await self.users.get(claims.user_id)
+        if user is None or not user.is_active:
+            raise TokenRevoked()
+        new_refresh = self.tokens.issue_refresh(user.id, claims.session_id, now)
+        outcome = await self.sessions.rotate(claims.session_id, claims.token_id,
+                                             new_refresh.token_id, new_refresh.expires_at, now)
+        if outcome is RotationOutcome.REUSED:
+            await self.audit.record(AuditEvent(
+                AuditKind.TOKEN_REUSE_DETECTED, now, subject_id=user.id,
+                request_id=request_id_var.get(), details={"session_id": str(claims.session_id)}))
+            raise TokenRevoked("Refresh token reuse detected; session revoked")
+        if outcome is RotationOutcome.UNKNOWN:
+            raise TokenRevoked()
+        access = self.tokens.issue_access(user, claims.session_id, now)
+        return TokenPair(access, new_refresh, self.tokens.access_ttl_s, self.tokens.refresh_ttl_s)
+
+
+@dataclass(slots=True)
+class Logout:
+    sessions: SessionStore
+    clock: Clock
+    audit: AuditLog
+
+    async def __call__(self, caller: Principal) -> None:
+        now = self.clock.now()
+        await self.sessions.revoke_session(caller.session_id, now)
+        await self.audit.record(AuditEvent(AuditKind.LOGGED_OUT, now, actor_id=caller.user_id,
+                                           subject_id=caller.user_id,
+                                           request_id=request_id_var.get()))
+
+
+@dataclass(slots=True)
+class Authenticate:
+    tokens: TokenCodec
+    sessions: SessionStore
+    clock: Clock
+
+    async def __call__(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise InvalidToken("Missing bearer token")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("Malformed Authorization header")
+        principal = self.tokens.decode_access(token.strip(), self.clock.now())
+        if await self.sessions.is_revoked(principal):
+            raise TokenRevoked()
+        return principal

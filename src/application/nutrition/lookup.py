@@ -1,0 +1,130 @@
+"""Look up the nutrition of a named food, and search the catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from application.ports.nutrition import FoodCatalog
+from domain.errors import ValidationFailed
+from domain.nutrition.food import DataType, Food
+from domain.nutrition.matching import FoodMatch, PortionSource, default_portion, rank
+from domain.nutrition.nutrients import Nutrients
+from domain.nutrition.text import tokens
+
+CANDIDATE_LIMIT = 300
+MIN_CONFIDENCE = 0.15
+MAX_PORTION_GRAMS = 5000.0
+
+
+@dataclass(frozen=True, slots=True)
+class NutritionLookup:
+    """What a named food most likely is, how much of it, and its nutrients for that amount."""
+
+    food_id: int
+    fdc_id: int | None
+    food_name: str
+    data_type: DataType
+    portion_grams: float
+    portion_name: str | None
+    portion_source: PortionSource
+    nutrients: Nutrients
+    per_100g: Nutrients
+    match_confidence: float
+
+
+async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: bool,
+                         limit: int = CANDIDATE_LIMIT) -> list[FoodMatch]:
+    """Every food the catalogue holds for ``query``, best first.
+
+    Asks for foods holding every word first; only if there is none, for any word.
+    """
+    found = await catalog.candidates(query, match_all=True, limit=limit,
+                                     include_branded=include_branded)
+    if not found and len(tokens(query)) > 1:
+        found = await catalog.candidates(query, match_all=False, limit=limit,
+                                         include_branded=include_branded)
+    return rank(query, found)
+
+
+class LookupNutrition:
+    """``lookup(food_name, grams)``: the food pipeline's and recipes' way to get nutrition."""
+
+    def __init__(self, catalog: FoodCatalog, *, include_branded: bool = False,
+                 min_confidence: float = MIN_CONFIDENCE) -> None:
+        self._catalog = catalog
+        self._include_branded = include_branded
+        self._min_confidence = min_confidence
+
+    async def __call__(self, food_name: str, grams: float | None = None
+                       ) -> NutritionLookup | None:
+        """The best match for ``food_name`` scaled to ``grams`` (or a USDA default portion);
+        ``None`` when nothing in the catalogue matches well enough."""
+        if grams is not None and not 0 < grams <= MAX_PORTION_GRAMS:
+            raise ValidationFailed.single("grams", f"must be > 0 and <= {MAX_PORTION_GRAMS:g}")
+        if not tokens(food_name):
+            return None
+        ranked = await ranked_matches(self._catalog, food_name,
+                                      include_branded=self._include_branded)
+        if not ranked or ranked[0].confidence < self._min_confidence:
+            return None
+        return _lookup_from(ranked[0], ranked, grams)
+
+    async def many(self, items: Sequence[tuple[str, float | None]]
+                   ) -> list[NutritionLookup | None]:
+        return [await self(name, grams) for name, grams in items]
+
+
+def _lookup_from(best: FoodMatch, ranked: Sequence[FoodMatch], grams: float | None
+                 ) -> NutritionLookup:
+    food = best.food
+    if grams is None:
+        choice = default_portion(food, ranked)
+        portion_grams, portion_name, source = choice.grams, choice.name, choice.source
+    else:
+        portion_grams, portion_name, source = grams, None, PortionSource.GIVEN
+    return NutritionLookup(
+        food_id=food.id, fdc_id=food.fdc_id, food_name=food.name, data_type=food.data_type,
+        portion_grams=portion_grams, portion_name=portion_name, portion_source=source,
+        nutrients=food.per_100g.for_portion(portion_grams).rounded(),
+        per_100g=food.per_100g, match_confidence=best.confidence,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FoodSearchPage:
+    items: list[FoodMatch]
+    total: int
+    page: int
+    per_page: int
+
+
+MAX_SEARCH_RESULTS = 500
+
+
+class SearchFoods:
+    """``GET /nutrition/foods?q=``: the catalogue's foods for a query, best first, paged.
+
+    ``total`` counts the matches ranked (at most ``MAX_SEARCH_RESULTS``)."""
+
+    def __init__(self, catalog: FoodCatalog, *, include_branded: bool = True) -> None:
+        self._catalog = catalog
+        self._include_branded = include_branded
+
+    async def __call__(self, query: str, *, page: int = 1, per_page: int = 20
+                       ) -> FoodSearchPage:
+        if not tokens(query):
+            raise ValidationFailed.single("q", "must name a food (letters or digits)")
+        if page < 1:
+            raise ValidationFailed.single("page", "must be >= 1")
+        if not 1 <= per_page <= 100:
+            raise ValidationFailed.single("per_page", "must be between 1 and 100")
+        ranked = await ranked_matches(self._catalog, query,
+                                      include_branded=self._include_branded,
+                                      limit=MAX_SEARCH_RESULTS)
+        start = (page - 1) * per_page
+        return FoodSearchPage(ranked[start:start + per_page], len(ranked), page, per_page)
+
+
+async def foods_by_id(catalog: FoodCatalog, food_ids: Sequence[int]) -> dict[int, Food]:
+    return {food.id: food for food in await catalog.get_many(list(dict.fromkeys(food_ids)))}

@@ -1,0 +1,1 @@
+"""Use cases for biometrics, emotions and wellness."""

@@ -1,0 +1,71 @@
+"""Text helpers for ingredient lines: fractions, accents, tokens, singular forms."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+VULGAR_FRACTIONS: dict[str, str] = {
+    "½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
+    "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
+    "⅞": "7/8",
+}
+
+_FRACTION_RE = re.compile("[" + "".join(VULGAR_FRACTIONS) + "]")
+_TOKEN_RE = re.compile(r"[a-z]+")
+
+# Words whose final "s" is not a plural, and irregular plurals.
+_INVARIANT = frozenset({
+    "asparagus", "brussels", "citrus", "couscous", "grits", "hummus", "molasses", "octopus",
+    "series", "species", "schnapps", "this", "was", "has", "yes", "plus", "hibiscus", "haggis",
+    "bitters", "jus", "swiss", "lotus", "hummous", "chassis", "anglais", "francais", "paris",
+})
+_IRREGULAR = {
+    "leaves": "leaf", "loaves": "loaf", "halves": "half", "knives": "knife", "calves": "calf",
+    "geese": "goose", "teeth": "tooth", "feet": "foot", "mice": "mouse", "cookies": "cookie",
+    "brownies": "brownie", "smoothies": "smoothie", "pies": "pie", "ties": "tie",
+    "chives": "chive", "olives": "olive", "cloves": "clove", "knobs": "knob",
+    "anchovies": "anchovy", "shelves": "shelf", "wolves": "wolf", "dice": "dice",
+    "grapes": "grape", "sausages": "sausage", "oranges": "orange", "sauces": "sauce",
+    "pieces": "piece", "slices": "slice", "juices": "juice", "spices": "spice",
+    "sultanas": "sultana", "bananas": "banana", "tomatillos": "tomatillo", "avocados": "avocado",
+    "dates": "date", "chilies": "chili", "chillies": "chilli", "cherries": "cherry",
+    "potatoes": "potato", "tomatoes": "tomato", "mangoes": "mango", "heroes": "hero",
+    "noodles": "noodle", "apples": "apple", "pickles": "pickle", "vegetables": "vegetable",
+    "truffles": "truffle", "ladyfingers": "ladyfinger", "shoes": "shoe", "canoes": "canoe",
+    "breasts": "breast", "thighs": "thigh", "radishes": "radish", "bulbs": "bulb", "quiches": "quiche",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, vulgar fractions spelled out, accents removed (crème -> creme)."""
+    text = html.unescape(text)
+    text = _FRACTION_RE.sub(lambda m: " " + VULGAR_FRACTIONS[m.group(0)] + " ", text)
+    text = text.replace("\u2044", "/").replace("\u2013", "-").replace("\u2014", "-")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def singular(word: str) -> str:
+    """English singular of one lower-case word, good enough for food names."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or word in _INVARIANT or word.endswith(("ss", "us")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("oes"):
+        return word[:-2]
+    if word.endswith(("ches", "shes", "xes", "zes", "sses")):
+        return word[:-2]
+    if word.endswith("ves"):
+        return word[:-3] + "f"
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Singular word tokens of already folded text (hyphens and punctuation split words)."""
+    return [singular(t) for t in _TOKEN_RE.findall(text)]

@@ -1,0 +1,1 @@
+"""Biometrics, emotions and wellness: pure policies measured against a personal baseline."""

@@ -1,0 +1,117 @@
+"""The person's own normal: a rolling baseline of ln RMSSD and resting heart rate.
+
+Like WHOOP's recovery and Oura's readiness, readings are judged against the
+person rather than a population. Until five days of data exist the baseline is
+"learning": population reference values stand in and confidence stays low.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+MIN_DAYS = 5  # Oura's daytime stress needs days of data before it speaks; so do we
+FULL_DAYS = 14  # from here the baseline is as good as it gets
+WINDOW_DAYS = 30  # older days no longer describe the person
+MIN_POINTS_PER_DAY = 10  # a day with fewer readings does not count towards the baseline
+
+# Population stand-ins (adults at rest; short-term RMSSD ~ 37 ms, resting HR ~ 65 bpm).
+POPULATION_LN_RMSSD = (math.log(37.0), 0.45)
+POPULATION_RESTING_HR = (65.0, 7.0)
+# Floors keep a few very regular days from making every small change look dramatic.
+MIN_LN_RMSSD_SD = 0.15
+MIN_RESTING_HR_SD = 2.5
+
+
+class BaselineStatus(StrEnum):
+    LEARNING = "learning"  # fewer than MIN_DAYS: population values stand in
+    PROVISIONAL = "provisional"  # MIN_DAYS to FULL_DAYS
+    ESTABLISHED = "established"
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPhysiology:
+    """One day's summary, the unit a baseline is built from."""
+
+    day: date
+    ln_rmssd: float | None
+    resting_hr: float | None
+    data_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    ln_rmssd_mean: float
+    ln_rmssd_sd: float
+    resting_hr_mean: float
+    resting_hr_sd: float
+    days: int  # days of the person's own data behind it
+    window_start: date | None
+    window_end: date | None
+
+    @property
+    def status(self) -> BaselineStatus:
+        if self.days < MIN_DAYS:
+            return BaselineStatus.LEARNING
+        return BaselineStatus.PROVISIONAL if self.days < FULL_DAYS else BaselineStatus.ESTABLISHED
+
+    @property
+    def is_personal(self) -> bool:
+        return self.days >= MIN_DAYS
+
+    @property
+    def days_missing(self) -> int:
+        return max(0, MIN_DAYS - self.days)
+
+    @property
+    def reliability(self) -> float:
+        """0.15 with no days of own data, 0.6 at five days, 1.0 from fourteen."""
+        if self.days < MIN_DAYS:
+            return 0.15 + 0.15 * self.days / MIN_DAYS
+        if self.days >= FULL_DAYS:
+            return 1.0
+        return 0.6 + 0.4 * (self.days - MIN_DAYS) / (FULL_DAYS - MIN_DAYS)
+
+    def explain(self) -> str:
+        if self.status is BaselineStatus.LEARNING:
+            return (f"Your personal baseline needs {MIN_DAYS} days of data; it has {self.days}. "
+                    "Until then readings are compared with population averages.")
+        return (f"Compared with your own {self.days}-day baseline "
+                f"(RMSSD about {math.exp(self.ln_rmssd_mean):.0f} ms, "
+                f"resting heart rate about {self.resting_hr_mean:.0f} bpm).")
+
+
+POPULATION_BASELINE = Baseline(
+    ln_rmssd_mean=POPULATION_LN_RMSSD[0], ln_rmssd_sd=POPULATION_LN_RMSSD[1],
+    resting_hr_mean=POPULATION_RESTING_HR[0], resting_hr_sd=POPULATION_RESTING_HR[1],
+    days=0, window_start=None, window_end=None,
+)
+
+
+def _mean_sd(values: list[float], floor: float) -> tuple[float, float]:
+    mean = statistics.fmean(values)
+    sd = statistics.stdev(values) if len(values) > 1 else floor
+    return mean, max(sd, floor)
+
+
+def build_baseline(days: Sequence[DailyPhysiology], today: date) -> Baseline:
+    """Baseline from the WINDOW_DAYS before `today` (today itself is what gets judged)."""
+    start = today - timedelta(days=WINDOW_DAYS)
+    usable = [d for d in days
+              if start <= d.day < today and d.data_points >= MIN_POINTS_PER_DAY]
+    hrv = [d.ln_rmssd for d in usable if d.ln_rmssd is not None]
+    rhr = [d.resting_hr for d in usable if d.resting_hr is not None]
+    own_days = len({d.day for d in usable if d.ln_rmssd is not None or d.resting_hr is not None})
+    if own_days < MIN_DAYS:
+        # Too little to trust: population values, but the count still tells the story.
+        return Baseline(*POPULATION_LN_RMSSD, *POPULATION_RESTING_HR, days=own_days,
+                        window_start=min((d.day for d in usable), default=None),
+                        window_end=max((d.day for d in usable), default=None))
+    ln_mean, ln_sd = _mean_sd(hrv, MIN_LN_RMSSD_SD) if hrv else POPULATION_LN_RMSSD
+    hr_mean, hr_sd = _mean_sd(rhr, MIN_RESTING_HR_SD) if rhr else POPULATION_RESTING_HR
+    return Baseline(ln_mean, ln_sd, hr_mean, hr_sd, days=own_days,
+                    window_start=min(d.day for d in usable), window_end=max(d.day for d in usable))

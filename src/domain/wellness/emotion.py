@@ -1,0 +1,150 @@
+"""Emotion label with an honest confidence and the evidence behind it.
+
+The body gives arousal (stress load: HRV and heart rate against baseline);
+only the person can say whether it feels pleasant, so recent mood check-ins
+supply valence. Confidence is the product of how clear the signal is, how good
+the data are, how much of a personal baseline exists and whether valence was
+reported: with no baseline it is low and the explanation says why.
+
+`classify` is cheap (it runs for every ingested sample); `explain` turns a
+state into sentences only when someone asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.wellness.baseline import Baseline
+from domain.wellness.hrv import FeatureOrigin, HrvFeatures
+from domain.wellness.mood import ReportedValence
+from domain.wellness.stress import StressReading, StressZone, stress_reading
+
+
+class Emotion(StrEnum):
+    CALM = "calm"
+    RELAXED = "relaxed"
+    FOCUSED = "focused"
+    STRESSED = "stressed"
+    ANXIOUS = "anxious"
+    FATIGUED = "fatigued"
+    UNKNOWN = "unknown"
+
+
+class Reason(StrEnum):
+    ACTIVITY = "activity"
+    FATIGUE_PATTERN = "fatigue_pattern"
+    HIGH_LOAD_UNPLEASANT = "high_load_unpleasant"
+    HIGH_LOAD = "high_load"
+    MEDIUM_LOAD_UNPLEASANT = "medium_load_unpleasant"
+    MEDIUM_LOAD = "medium_load"
+    LOW_LOAD = "low_load"
+    REST_LOAD = "rest_load"
+
+
+NEGATIVE_VALENCE = -0.25  # below this a reported mood counts as unpleasant
+FATIGUE_HRV_Z = -1.0  # HRV suppressed by a standard deviation or more...
+FATIGUE_MAX_HR_DELTA = 10.0  # ...while the heart rate is not raised: tiredness, not arousal
+ZONE_EDGES = (25.5, 50.5, 75.5)
+CLARITY_SPAN = 12.5  # half a zone: a score this far from an edge is unambiguous
+MAX_CONFIDENCE = 0.95  # a wrist never knows for certain
+ORIGIN_QUALITY = {
+    FeatureOrigin.RR_INTERVALS: 1.0,
+    FeatureOrigin.DEVICE_SUMMARY: 0.85,
+    FeatureOrigin.HEART_RATE_ONLY: 0.55,
+}
+VALENCE_UNREPORTED = 0.85  # labels that assume a neutral-to-pleasant valence nobody reported
+ASSUMES_VALENCE = frozenset({"focused", "stressed", "relaxed"})
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionState:
+    emotion: Emotion
+    confidence: float
+    stress: StressReading
+    reason: Reason
+    origin: FeatureOrigin
+    valence_used: bool
+    valence_reported: bool
+
+
+def _clarity(score: int) -> float:
+    distance = min(abs(score - edge) for edge in ZONE_EDGES)
+    return 0.5 + 0.5 * min(1.0, distance / CLARITY_SPAN)
+
+
+def _label(reading: StressReading, unpleasant: bool) -> tuple[Emotion, Reason]:
+    dev = reading.deviation
+    if dev.likely_activity:
+        return Emotion.UNKNOWN, Reason.ACTIVITY
+    if (dev.hrv_z is not None and dev.hrv_z <= FATIGUE_HRV_Z
+            and dev.hr_delta_bpm <= FATIGUE_MAX_HR_DELTA):
+        return Emotion.FATIGUED, Reason.FATIGUE_PATTERN
+    zone = reading.zone
+    if zone is StressZone.HIGH:
+        return ((Emotion.ANXIOUS, Reason.HIGH_LOAD_UNPLEASANT) if unpleasant
+                else (Emotion.STRESSED, Reason.HIGH_LOAD))
+    if zone is StressZone.MEDIUM:
+        return ((Emotion.STRESSED, Reason.MEDIUM_LOAD_UNPLEASANT) if unpleasant
+                else (Emotion.FOCUSED, Reason.MEDIUM_LOAD))
+    if zone is StressZone.LOW:
+        return Emotion.RELAXED, Reason.LOW_LOAD
+    return Emotion.CALM, Reason.REST_LOAD
+
+
+def classify(
+    features: HrvFeatures, baseline: Baseline, valence: ReportedValence | None = None
+) -> EmotionState:
+    reading = stress_reading(baseline, features.heart_rate, features.ln_rmssd)
+    unpleasant = valence is not None and valence.value < NEGATIVE_VALENCE
+    emotion, reason = _label(reading, unpleasant)
+    used_valence = reason in (Reason.HIGH_LOAD_UNPLEASANT, Reason.MEDIUM_LOAD_UNPLEASANT)
+    if emotion is Emotion.UNKNOWN:
+        confidence = 0.0
+    else:
+        quality = ORIGIN_QUALITY[features.origin] * (1.0 - features.artefact_share)
+        if used_valence and valence is not None:
+            valence_factor = 0.7 + 0.3 * valence.weight
+        elif valence is None and emotion in ASSUMES_VALENCE:
+            valence_factor = VALENCE_UNREPORTED
+        else:
+            valence_factor = 1.0
+        confidence = _clarity(reading.score) * quality * baseline.reliability * valence_factor
+    return EmotionState(
+        emotion=emotion,
+        confidence=round(min(MAX_CONFIDENCE, confidence), 2),
+        stress=reading,
+        reason=reason,
+        origin=features.origin,
+        valence_used=used_valence,
+        valence_reported=valence is not None,
+    )
+
+
+def explain(state: EmotionState, baseline: Baseline) -> tuple[str, ...]:
+    """Plain sentences a person can check against how they feel."""
+    dev = state.stress.deviation
+    hrv = ("no HRV" if dev.hrv_z is None
+           else f"HRV {abs(dev.hrv_z):.1f} SD {'below' if dev.hrv_z < 0 else 'above'} baseline")
+    hr = f"heart rate {dev.hr_delta_bpm:+.0f} bpm against resting"
+    texts = {
+        Reason.ACTIVITY: f"Heart rate is {dev.hr_delta_bpm:.0f} bpm above resting: probably "
+                         "movement, which says nothing about emotion.",
+        Reason.FATIGUE_PATTERN: f"{hrv} without a raised heart rate: a pattern of tiredness "
+                                "rather than arousal.",
+        Reason.HIGH_LOAD_UNPLEASANT: f"High stress load ({hrv}, {hr}) and a recent unpleasant "
+                                     "mood check-in.",
+        Reason.HIGH_LOAD: f"High stress load ({hrv}, {hr}).",
+        Reason.MEDIUM_LOAD_UNPLEASANT: f"Moderate stress load ({hrv}, {hr}) and a recent "
+                                       "unpleasant mood check-in.",
+        Reason.MEDIUM_LOAD: f"Moderate, steady arousal ({hrv}, {hr}) without a reported "
+                            "unpleasant mood.",
+        Reason.LOW_LOAD: f"Low stress load, close to baseline ({hrv}, {hr}).",
+        Reason.REST_LOAD: f"Stress at rest level ({hrv}, {hr}).",
+    }
+    reasons = [texts[state.reason], baseline.explain()]
+    if state.origin is FeatureOrigin.HEART_RATE_ONLY:
+        reasons.append("No HRV in this reading: the estimate rests on heart rate alone.")
+    if not state.valence_reported and state.emotion.value in ASSUMES_VALENCE:
+        reasons.append("No recent mood check-in: how this feels is assumed, not reported.")
+    return tuple(reasons)

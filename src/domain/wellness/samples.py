@@ -1,0 +1,129 @@
+"""Wearable samples and the rules that decide whether one is physiologically possible.
+
+A batch is judged as a whole: every impossible value is reported with its index
+(`samples[3].heart_rate`) and nothing of a rejected batch may be stored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from domain.errors import FieldError, ValidationFailed
+
+
+class Source(StrEnum):
+    APPLE_WATCH = "apple_watch"
+    FITBIT = "fitbit"
+    GARMIN = "garmin"
+    OURA = "oura"
+    POLAR = "polar"
+    MANUAL = "manual"
+
+
+KNOWN_SOURCES = frozenset(s.value for s in Source)
+
+MIN_BATCH = 1
+MAX_BATCH = 1000
+HEART_RATE_BPM = (25.0, 250.0)
+HRV_MS = (1.0, 500.0)  # SDNN and RMSSD; short-term values above this are artefacts
+PNN50_PERCENT = (0.0, 100.0)
+RR_INTERVAL_MS = (250.0, 2500.0)  # 24 to 240 beats per minute
+MAX_RR_PER_SAMPLE = 1200  # five minutes at 240 beats per minute
+CLOCK_SKEW = timedelta(seconds=60)  # a watch clock running slightly ahead is not "the future"
+RAW_RETENTION = timedelta(days=90)  # older samples would be deleted on arrival
+
+
+@dataclass(frozen=True, slots=True)
+class BiometricSample:
+    """One reading from a wearable, as the client sent it (timestamp in UTC)."""
+
+    timestamp: datetime
+    heart_rate: float
+    source: Source
+    hrv_sdnn: float | None = None
+    hrv_rmssd: float | None = None
+    pnn50: float | None = None
+    rr_intervals_ms: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SampleInput:
+    """A sample before validation: the shape the HTTP layer decoded, values unchecked."""
+
+    timestamp: datetime
+    heart_rate: float
+    source: str
+    hrv_sdnn: float | None = None
+    hrv_rmssd: float | None = None
+    pnn50: float | None = None
+    rr_intervals_ms: Sequence[float] = ()
+
+
+def _out_of(value: float, bounds: tuple[float, float]) -> bool:
+    return not (math.isfinite(value) and bounds[0] <= value <= bounds[1])
+
+
+def _check_sample(
+    i: int, raw: SampleInput, now: datetime, errors: list[FieldError]
+) -> BiometricSample | None:
+    prefix = f"samples[{i}]"
+    before = len(errors)
+    ts = raw.timestamp
+    if ts.tzinfo is None or ts.utcoffset() is None:
+        errors.append(FieldError(f"{prefix}.timestamp", "must carry a UTC offset, e.g. 'Z'"))
+    elif ts > now + CLOCK_SKEW:
+        errors.append(FieldError(f"{prefix}.timestamp", "must not be in the future"))
+    elif ts < now - RAW_RETENTION:
+        errors.append(FieldError(f"{prefix}.timestamp", "is older than the 90-day retention"))
+    if _out_of(raw.heart_rate, HEART_RATE_BPM):
+        errors.append(FieldError(f"{prefix}.heart_rate", "must be between 25 and 250 bpm"))
+    for name, value in (("hrv_sdnn", raw.hrv_sdnn), ("hrv_rmssd", raw.hrv_rmssd)):
+        if value is not None and _out_of(value, HRV_MS):
+            errors.append(FieldError(f"{prefix}.{name}", "must be between 1 and 500 ms"))
+    if raw.pnn50 is not None and _out_of(raw.pnn50, PNN50_PERCENT):
+        errors.append(FieldError(f"{prefix}.pnn50", "must be between 0 and 100 %"))
+    if raw.source not in KNOWN_SOURCES:
+        errors.append(FieldError(
+            f"{prefix}.source", f"must be one of {', '.join(sorted(KNOWN_SOURCES))}"))
+    rr = raw.rr_intervals_ms
+    if len(rr) > MAX_RR_PER_SAMPLE:
+        errors.append(FieldError(
+            f"{prefix}.rr_intervals_ms", f"at most {MAX_RR_PER_SAMPLE} intervals per sample"))
+    else:
+        lo, hi = RR_INTERVAL_MS
+        for j, interval in enumerate(rr):
+            if not (math.isfinite(interval) and lo <= interval <= hi):
+                errors.append(FieldError(
+                    f"{prefix}.rr_intervals_ms[{j}]", "must be between 250 and 2500 ms"))
+                break  # one message per sample is enough to find the bad stream
+    if len(errors) != before:
+        return None
+    return BiometricSample(
+        timestamp=ts.astimezone(UTC),
+        heart_rate=float(raw.heart_rate),
+        source=Source(raw.source),
+        hrv_sdnn=None if raw.hrv_sdnn is None else float(raw.hrv_sdnn),
+        hrv_rmssd=None if raw.hrv_rmssd is None else float(raw.hrv_rmssd),
+        pnn50=None if raw.pnn50 is None else float(raw.pnn50),
+        rr_intervals_ms=tuple(float(x) for x in rr),
+    )
+
+
+def validate_batch(batch: Sequence[SampleInput], now: datetime) -> list[BiometricSample]:
+    """Every sample valid, or `ValidationFailed` naming each bad field by index."""
+    if not MIN_BATCH <= len(batch) <= MAX_BATCH:
+        raise ValidationFailed.single(
+            "samples", f"send between {MIN_BATCH} and {MAX_BATCH} samples")
+    errors: list[FieldError] = []
+    accepted: list[BiometricSample] = []
+    for i, raw in enumerate(batch):
+        sample = _check_sample(i, raw, now, errors)
+        if sample is not None:
+            accepted.append(sample)
+    if errors:
+        raise ValidationFailed(errors, message=f"{len(errors)} invalid value(s) in the batch")
+    return accepted

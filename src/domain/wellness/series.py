@@ -1,0 +1,174 @@
+"""The emotion time series: one point per accepted sample, and the aggregates it folds into.
+
+Raw points older than 30 days are folded into hourly aggregates (min/mean/max
+heart rate, mean RMSSD, dominant emotion); hourly aggregates fold into days the
+same way, so `GET /emotions?resolution=hour|day` and the downsampling job share
+one policy. Aggregates keep sums and counts, so folding is exact and repeatable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from domain.wellness.emotion import Emotion
+from domain.wellness.samples import Source
+
+DOWNSAMPLE_AFTER = timedelta(days=30)
+DELETE_RAW_AFTER = timedelta(days=90)
+
+
+class Resolution(StrEnum):
+    RAW = "raw"
+    HOUR = "hour"
+    DAY = "day"
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionPoint:
+    user_id: UUID
+    timestamp: datetime
+    source: Source
+    heart_rate: float
+    hrv_rmssd: float | None
+    hrv_sdnn: float | None
+    pnn50: float | None
+    stress_score: int
+    emotion: Emotion
+    confidence: float
+
+
+@dataclass(slots=True)
+class EmotionAggregate:
+    """Sums over a bucket; means and the dominant emotion are derived, never stored twice."""
+
+    user_id: UUID
+    start: datetime
+    resolution: Resolution
+    count: int = 0
+    hr_min: float = float("inf")
+    hr_max: float = float("-inf")
+    hr_sum: float = 0.0
+    rmssd_sum: float = 0.0
+    ln_rmssd_sum: float = 0.0
+    rmssd_count: int = 0
+    stress_sum: float = 0.0
+    sealed: bool = False  # recomputed from raw points by the downsampling job
+    emotion_counts: dict[str, int] = field(default_factory=dict)
+    emotion_confidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def hr_mean(self) -> float:
+        return self.hr_sum / self.count if self.count else 0.0
+
+    @property
+    def rmssd_mean(self) -> float | None:
+        return self.rmssd_sum / self.rmssd_count if self.rmssd_count else None
+
+    @property
+    def ln_rmssd_mean(self) -> float | None:
+        return self.ln_rmssd_sum / self.rmssd_count if self.rmssd_count else None
+
+    @property
+    def stress_mean(self) -> float:
+        return self.stress_sum / self.count if self.count else 0.0
+
+    @property
+    def dominant_emotion(self) -> Emotion:
+        known = {k: v for k, v in self.emotion_counts.items() if k != Emotion.UNKNOWN}
+        pool = known or self.emotion_counts
+        if not pool:
+            return Emotion.UNKNOWN
+        # Most readings wins; equal counts go to the label read with more confidence.
+        best = max(sorted(pool), key=lambda k: (pool[k], self.emotion_confidence.get(k, 0.0)))
+        return Emotion(best)
+
+    @property
+    def confidence(self) -> float:
+        """Mean confidence of the dominant label, scaled by the share of the bucket it held."""
+        if not self.count:
+            return 0.0
+        return round(self.emotion_confidence.get(self.dominant_emotion, 0.0) / self.count, 2)
+
+    def add_point(self, p: EmotionPoint) -> None:
+        self.count += 1
+        self.hr_min = min(self.hr_min, p.heart_rate)
+        self.hr_max = max(self.hr_max, p.heart_rate)
+        self.hr_sum += p.heart_rate
+        if p.hrv_rmssd is not None:
+            self.rmssd_sum += p.hrv_rmssd
+            self.ln_rmssd_sum += math.log(p.hrv_rmssd)
+            self.rmssd_count += 1
+        self.stress_sum += p.stress_score
+        label = p.emotion.value
+        self.emotion_counts[label] = self.emotion_counts.get(label, 0) + 1
+        self.emotion_confidence[label] = self.emotion_confidence.get(label, 0.0) + p.confidence
+
+    def add_aggregate(self, a: EmotionAggregate) -> None:
+        self.count += a.count
+        self.hr_min = min(self.hr_min, a.hr_min)
+        self.hr_max = max(self.hr_max, a.hr_max)
+        self.hr_sum += a.hr_sum
+        self.rmssd_sum += a.rmssd_sum
+        self.ln_rmssd_sum += a.ln_rmssd_sum
+        self.rmssd_count += a.rmssd_count
+        self.stress_sum += a.stress_sum
+        for k, v in a.emotion_counts.items():
+            self.emotion_counts[k] = self.emotion_counts.get(k, 0) + v
+        for k, c in a.emotion_confidence.items():
+            self.emotion_confidence[k] = self.emotion_confidence.get(k, 0.0) + c
+
+
+def bucket_start(ts: datetime, resolution: Resolution) -> datetime:
+    ts = ts.astimezone(UTC)
+    if resolution is Resolution.HOUR:
+        return ts.replace(minute=0, second=0, microsecond=0)
+    if resolution is Resolution.DAY:
+        return ts.replace(hour=0, minute=0, second=0, microsecond=0)
+    return ts
+
+
+def _bucket(buckets: dict[tuple[UUID, datetime], EmotionAggregate], user_id: UUID,
+            start: datetime, resolution: Resolution) -> EmotionAggregate:
+    key = (user_id, start)
+    agg = buckets.get(key)
+    if agg is None:
+        agg = buckets[key] = EmotionAggregate(user_id=user_id, start=start, resolution=resolution)
+    return agg
+
+
+def aggregate_points(points: Iterable[EmotionPoint], resolution: Resolution
+                     ) -> list[EmotionAggregate]:
+    """Fold raw points into hour or day buckets, ordered by user and start."""
+    if resolution is Resolution.RAW:
+        raise ValueError("raw points are not aggregated")
+    buckets: dict[tuple[UUID, datetime], EmotionAggregate] = {}
+    for p in points:
+        _bucket(buckets, p.user_id, bucket_start(p.timestamp, resolution), resolution).add_point(p)
+    return [buckets[k] for k in sorted(buckets, key=lambda k: (str(k[0]), k[1]))]
+
+
+def merge_aggregates(aggregates: Iterable[EmotionAggregate], resolution: Resolution
+                     ) -> list[EmotionAggregate]:
+    """Fold finer aggregates (hourly, or partial buckets) into `resolution` buckets."""
+    buckets: dict[tuple[UUID, datetime], EmotionAggregate] = {}
+    for a in aggregates:
+        start = bucket_start(a.start, resolution)
+        _bucket(buckets, a.user_id, start, resolution).add_aggregate(a)
+    return [buckets[k] for k in sorted(buckets, key=lambda k: (str(k[0]), k[1]))]
+
+
+def downsample_cutoff(now: datetime) -> datetime:
+    """Raw points before this instant are folded into hourly aggregates.
+
+    Rounded down to a whole hour, so an hour is never half raw and half folded.
+    """
+    return bucket_start(now - DOWNSAMPLE_AFTER, Resolution.HOUR)
+
+
+def delete_cutoff(now: datetime) -> datetime:
+    return now - DELETE_RAW_AFTER

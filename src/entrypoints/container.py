@@ -1,0 +1,20 @@
+"""The composition root: picks adapters from settings and wires use cases."""
+
+from __future__ import annotations
+
+from dishka import AsyncContainer, Provider, make_async_container
+from dishka.integrations.litestar import LitestarProvider
+
+from application.ports.clock import Clock
+from entrypoints.providers import FEATURE_PROVIDERS
+from entrypoints.providers.infrastructure import InfrastructureProvider
+from entrypoints.settings import Settings
+
+
+def build_container(settings: Settings, *, clock: Clock | None = None,
+                    extra: tuple[Provider, ...] = (), http: bool = False) -> AsyncContainer:
+    providers: list[Provider] = [InfrastructureProvider(settings, clock)]
+    providers += [cls() for cls in FEATURE_PROVIDERS]
+    if http:
+        providers.append(LitestarProvider())
+    return make_async_container(*providers, *extra)

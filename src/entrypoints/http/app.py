@@ -1,0 +1,107 @@
+"""Litestar app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import anyio
+from dishka import AsyncContainer
+from dishka.integrations.litestar import setup_dishka
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Server
+from litestar.static_files import create_static_files_router
+
+from adapters.sql.migrate import upgrade_to_head
+from application.ports.clock import Clock
+from entrypoints.container import build_container
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.middleware import request_context_middleware
+from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
+from entrypoints.logging import configure_logging
+from entrypoints.settings import Settings, load_settings
+
+API_PREFIX = "/api/v1"
+STATIC_DOCS = Path(__file__).parent / "static" / "docs"
+_FAVICON = "<link rel='icon' type='image/png' href='/static/docs/favicon-32x32.png'>"
+
+# Async callables run once at start-up with the container (e.g. loading an index).
+StartupHook = Callable[[AsyncContainer, Settings], Awaitable[None]]
+STARTUP_HOOKS: list[StartupHook] = []
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Psi API",
+        version="1.0.0",
+        description=("Psi connects what people eat with how they feel. Wellness information, "
+                     "not medical advice. All endpoints live under /api/v1 and answer in the "
+                     "contract's envelopes; every error uses the error envelope."),
+        path="/",
+        servers=[Server(url="/")],
+        components=Components(security_schemes={
+            "BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+        render_plugins=[
+            JsonRenderPlugin(path=["/openapi.json", f"{API_PREFIX}/openapi.json"]),
+            SwaggerRenderPlugin(path=["/docs", f"{API_PREFIX}/docs"],
+                                js_url="/static/docs/swagger-ui-bundle.js",
+                                css_url="/static/docs/swagger-ui.css",
+                                standalone_preset_js_url=(
+                                    "/static/docs/swagger-ui-standalone-preset.js"),
+                                favicon=_FAVICON),
+            RedocRenderPlugin(path=["/redoc", f"{API_PREFIX}/redoc"],
+                              js_url="/static/docs/redoc.standalone.js", google_fonts=False,
+                              favicon=_FAVICON),
+        ],
+    )
+
+
+def create_app(settings: Settings | None = None, *, container: AsyncContainer | None = None,
+               clock: Clock | None = None) -> Litestar:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    container = container or build_container(settings, clock=clock, http=True)
+
+    async def on_startup(app: Litestar) -> None:
+        if settings.migrate_on_start:
+            await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
+        for hook in STARTUP_HOOKS:
+            await hook(container, settings)
+
+    async def on_shutdown(app: Litestar) -> None:
+        await container.close()
+
+    app = Litestar(
+        route_handlers=[
+            Router(path=API_PREFIX, route_handlers=API_ROUTERS),
+            *ROOT_ROUTERS,
+            create_static_files_router(path="/static/docs", directories=[STATIC_DOCS],
+                                       include_in_schema=False, name="docs-static"),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins),
+                               allow_headers=["Authorization", "Content-Type", "X-Request-ID",
+                                              "Prefer"],
+                               expose_headers=["X-Request-ID", "Location", "Retry-After",
+                                               "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                                               "X-RateLimit-Reset", "Content-Disposition"],
+                               allow_credentials=False) if settings.cors_origins else None,
+        openapi_config=_openapi(),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        request_max_body_size=1_048_576,
+        debug=False,
+    )
+    app.state.settings = settings
+    setup_dishka(container, app)
+    # Outermost, so unmatched routes (404/405) get request ids and headers too.
+    app.asgi_handler = request_context_middleware(app.asgi_handler)
+    return app
+
+
+def app_factory() -> Litestar:
+    """For `uvicorn --factory entrypoints.http.app:app_factory`."""
+    return create_app()

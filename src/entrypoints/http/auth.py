@@ -1,0 +1,37 @@
+"""Authentication and tier checks as Litestar dependencies.
+
+Handlers that need a caller declare `principal: Principal`; admin-only handlers
+declare `admin: Principal` instead.
+"""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.di import Provide
+
+from application.identity.sessions import Authenticate
+from domain.errors import Forbidden
+from domain.identity.model import Tier, tier_allows
+from domain.identity.tokens import Principal
+
+
+async def _principal(request: Request) -> Principal:
+    authenticate = await request.state.dishka_container.get(Authenticate)
+    return await authenticate(request.headers.get("authorization"))
+
+
+def _requires(tier: Tier):
+    async def check(principal: Principal) -> Principal:
+        if not tier_allows(principal.tier, tier):
+            raise Forbidden()
+        return principal
+
+    return check
+
+
+AUTH_DEPENDENCIES = {
+    "principal": Provide(_principal),
+    "premium": Provide(_requires(Tier.PREMIUM)),
+    "admin": Provide(_requires(Tier.ADMIN)),
+}
+BEARER = [{"BearerAuth": []}]

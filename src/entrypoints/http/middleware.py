@@ -1,0 +1,79 @@
+"""Pure ASGI middleware: request ids, security headers and one access-log line per request."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import structlog
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from application.context import request_id_var
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+_API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+_DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
+             b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+             b"worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'")
+_DOCS_PREFIXES = ("/docs", "/redoc", "/static/docs", "/api/v1/docs", "/api/v1/redoc")
+_STATIC_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+access_log = structlog.get_logger("psi.access")
+
+
+def request_context_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        path: str = scope["path"]
+        csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else _API_CSP
+        rid = request_id.encode()
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [h for h in message.get("headers", [])
+                           if h[0].lower() not in (b"x-request-id", b"content-security-policy")]
+                headers.extend(_STATIC_HEADERS)
+                headers.append((b"content-security-policy", csp))
+                headers.append((b"x-request-id", rid))
+                if path.startswith("/api/"):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await app(scope, receive, send_wrapper)
+        finally:
+            access_log.info("request", method=scope["method"], path=path, status=status,
+                            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                            request_id=request_id)
+            request_id_var.reset(token)
+
+    return middleware
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            try:
+                candidate = value.decode("ascii")
+            except UnicodeDecodeError:
+                return None
+            return candidate if _SAFE_ID.match(candidate) else None
+    return None

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+
+from adapters.redis.sessions import RedisSessionStore
+from adapters.security.jwt_tokens import JwtTokenCodec
+from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
+from adapters.sql.audit import SqlAuditLog
+from adapters.sql.consents import SqlConsentRepository
+from adapters.sql.database import Database
+from adapters.sql.sessions import SqlSessionStore
+from adapters.sql.users import SqlUserRepository
+from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
+from application.identity.sessions import Authenticate, Login, Logout, Refresh
+from application.ports.identity import (
+    AuditLog,
+    PasswordHasher,
+    SessionStore,
+    TokenCodec,
+    UserRepository,
+)
+from application.ports.privacy import ConsentRepository
+from application.privacy.consents import GetConsents, RequireConsent, UpdateConsents
+from entrypoints.providers.infrastructure import Stores
+from entrypoints.settings import Settings
+
+
+class IdentityProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def users(self, db: Database) -> UserRepository:
+        return SqlUserRepository(db)
+
+    @provide
+    def consents(self, db: Database) -> ConsentRepository:
+        return SqlConsentRepository(db)
+
+    @provide
+    def audit(self, db: Database) -> AuditLog:
+        return SqlAuditLog(db)
+
+    @provide
+    def hasher(self, s: Settings) -> PasswordHasher:
+        return Argon2PasswordHasher(Argon2Params(memory_kib=s.argon2_memory_kib,
+                                                 time_cost=s.argon2_time_cost,
+                                                 parallelism=s.argon2_parallelism))
+
+    @provide
+    def tokens(self, s: Settings) -> TokenCodec:
+        assert s.jwt_secret, "settings resolve the secret before the container is built"
+        return JwtTokenCodec(s.jwt_secret, s.jwt_issuer, s.jwt_audience,
+                             s.access_token_ttl_s, s.refresh_token_ttl_s)
+
+    @provide
+    def sessions(self, s: Settings, db: Database, stores: Stores) -> SessionStore:
+        if stores.redis is not None:
+            return RedisSessionStore(stores.redis, s.redis_prefix, s.refresh_token_ttl_s,
+                                     s.access_token_ttl_s)
+        return SqlSessionStore(db)
+
+    use_cases = provide(Register) + provide(GetUser) + provide(UpdateProfile) \
+        + provide(ChangeTier) + provide(Login) + provide(Refresh) + provide(Logout) \
+        + provide(Authenticate) + provide(GetConsents) + provide(UpdateConsents) \
+        + provide(RequireConsent)

@@ -1,0 +1,80 @@
+"""Process-wide resources chosen from settings: the SQL database, Redis, MongoDB."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from dishka import Provider, Scope, provide
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
+
+from adapters.clock import SystemClock
+from adapters.sql.database import Database
+from application.ports.clock import Clock
+from entrypoints.readiness import Readiness
+from entrypoints.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """Which optional stores this process talks to. `None` means the embedded fallback
+    (SQL for documents, SQL for security state, in-process for queues)."""
+
+    redis: Redis | None
+    mongo: AsyncDatabase | None
+
+
+class InfrastructureProvider(Provider):
+    scope = Scope.APP
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        super().__init__()
+        self._settings = settings
+        self._clock = clock or SystemClock()
+
+    @provide
+    def settings(self) -> Settings:
+        return self._settings
+
+    @provide
+    def clock(self) -> Clock:
+        return self._clock
+
+    @provide
+    async def database(self) -> AsyncIterator[Database]:
+        s = self._settings
+        db = Database(s.sql_url, pool_size=s.db_pool_size,
+                      statement_timeout_ms=s.db_statement_timeout_ms)
+        yield db
+        await db.dispose()
+
+    @provide
+    async def stores(self) -> AsyncIterator[Stores]:
+        s = self._settings
+        timeout = s.dependency_timeout_s
+        redis = Redis.from_url(s.redis_url, socket_timeout=timeout,
+                               socket_connect_timeout=timeout, health_check_interval=30,
+                               retry_on_timeout=False) if s.redis_url else None
+        mongo_client = AsyncMongoClient(
+            s.mongodb_uri, serverSelectionTimeoutMS=int(timeout * 1000),
+            connectTimeoutMS=int(timeout * 1000), socketTimeoutMS=int(timeout * 5000),
+            tz_aware=True) if s.mongodb_uri else None
+        mongo = mongo_client[s.mongodb_database] if mongo_client is not None else None
+        yield Stores(redis=redis, mongo=mongo)
+        if redis is not None:
+            await redis.aclose()
+        if mongo_client is not None:
+            await mongo_client.close()
+
+    @provide
+    def readiness(self, db: Database, stores: Stores) -> Readiness:
+        readiness = Readiness(self._settings.dependency_timeout_s)
+        readiness.add("database", db.ping)
+        if stores.redis is not None:
+            readiness.add("redis", stores.redis.ping)
+        if stores.mongo is not None:
+            mongo = stores.mongo
+            readiness.add("mongodb", lambda: mongo.command("ping"))
+        return readiness

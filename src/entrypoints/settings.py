@@ -1,0 +1,142 @@
+"""The one typed settings object, read from PSI_* environment variables at the entrypoint.
+
+Nothing else in the code reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SettingsError(ValueError):
+    """The configuration cannot run safely; the process must not start."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: Literal["embedded", "production"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    var_dir: Path = REPO_ROOT / "var"
+    database_url: str | None = None
+    redis_url: str | None = None
+    redis_prefix: str = "psi:"
+    mongodb_uri: str | None = None
+    mongodb_database: str = "psi"
+    jwt_secret: str | None = None
+    jwt_issuer: str = "psi"
+    jwt_audience: str = "psi-mobile"
+    access_token_ttl_s: int = 3600
+    refresh_token_ttl_s: int = 30 * 24 * 3600
+    argon2_memory_kib: int = 19_456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
+    upload_dir: Path | None = None
+    db_pool_size: int = 10
+    db_statement_timeout_ms: int = 5_000
+    dependency_timeout_s: float = 2.0
+    log_level: str = "INFO"
+    log_json: bool = True
+    auto_migrate: bool | None = None
+    workers: int = 1
+    anthropic_api_key: str | None = None
+    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_base_url: str | None = None
+    anthropic_timeout_s: float = 20.0
+    yolo_weights: Path | None = None
+    yolo_confidence: float = 0.25
+    fdc_api_key: str | None = None
+    fdc_base_url: str = "https://api.nal.usda.gov/fdc"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def sql_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.var_dir / 'psi.db'}"
+
+    @property
+    def images_dir(self) -> Path:
+        return self.upload_dir or self.var_dir / "uploads"
+
+    @property
+    def migrate_on_start(self) -> bool:
+        return (not self.is_production) if self.auto_migrate is None else self.auto_migrate
+
+
+_LIST_FIELDS = {"cors_origins", "trusted_proxies"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+    """Build settings from PSI_* variables (PSI_DATABASE_URL -> database_url), then
+    resolve and check the secret."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, object] = {}
+    fields = set(Settings.__struct_fields__)
+    for key, value in environ.items():
+        if not key.startswith("PSI_") or key.startswith("PSI_TEST_"):
+            continue
+        name = key[4:].lower()
+        if name not in fields:
+            continue
+        if name in _LIST_FIELDS:
+            raw[name] = [v.strip() for v in value.split(",") if v.strip()]
+        elif value != "":
+            raw[name] = value
+    raw.update(overrides)
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+    except msgspec.ValidationError as exc:
+        raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
+    return _with_secret(_normalise_urls(settings))
+
+
+def _decode_path(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str | Path):
+        return Path(value)
+    raise NotImplementedError(kind)
+
+
+def _normalise_urls(s: Settings) -> Settings:
+    url = s.database_url
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+        return msgspec.structs.replace(s, database_url=url)
+    return s
+
+
+def _with_secret(s: Settings) -> Settings:
+    if s.jwt_secret:
+        if s.is_production and len(s.jwt_secret.encode()) < 32:
+            raise SettingsError("PSI_JWT_SECRET must be at least 32 bytes in production")
+        return s
+    if s.is_production:
+        raise SettingsError("PSI_JWT_SECRET is required in production (at least 32 bytes)")
+    return msgspec.structs.replace(s, jwt_secret=_embedded_secret(s.var_dir))
+
+
+def _embedded_secret(var_dir: Path) -> str:
+    """A secret generated once per installation and kept under var/ (mode 0600)."""
+    path = var_dir / "jwt_secret"
+    if path.exists():
+        secret = path.read_text().strip()
+        if len(secret) >= 32:
+            return secret
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    os.replace(tmp, path)
+    return secret

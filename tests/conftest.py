@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from adapters.clock import ManualClock
+from adapters.sql.database import Database
+from adapters.sql.migrate import upgrade_to_head
+from entrypoints.settings import Settings
+from tests.support.app import Api, api_client, embedded_settings, production_settings
+from tests.support.services import (
+    MongoPeer,
+    check_redis,
+    create_postgres_database,
+    drop_postgres_database,
+    sqlalchemy_pg_url,
+)
+
+
+def _in_fresh_loop(fn, *args):
+    """Run a coroutine function to completion on its own loop in a helper thread, so
+    session fixtures can be sync (and set up from anywhere) yet use async drivers."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(fn(*args))).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """SQLAlchemy URL of a migrated, per-session PostgreSQL database."""
+    dsn = _in_fresh_loop(create_postgres_database)
+    url = sqlalchemy_pg_url(dsn)
+    upgrade_to_head(url)
+    yield url
+    _in_fresh_loop(drop_postgres_database, dsn)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _in_fresh_loop(check_redis)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    peer = MongoPeer()
+    yield peer.start()
+    peer.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'psi.db'}"
+    upgrade_to_head(url)
+    return url
+
+
+@pytest.fixture
+async def sqlite_db(sqlite_url: str) -> AsyncIterator[Database]:
+    db = Database(sqlite_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def postgres_db(postgres_url: str) -> AsyncIterator[Database]:
+    db = Database(postgres_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(params=["embedded", "production"])
+def profile(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def settings(profile: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings of the embedded (SQLite) or production (Postgres + Redis) profile."""
+    if profile == "embedded":
+        return embedded_settings(tmp_path)
+    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
+                               request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture
+async def client(settings: Settings, clock: ManualClock):
+    """The real app over ASGI."""
+    async with api_client(settings, clock) as c:
+        yield c
+
+
+@pytest.fixture
+def api(client) -> Api:
+    return Api(client)

@@ -1,0 +1,116 @@
+"""`ImageStore` contract, run against every adapter."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.images.filesystem_store import FilesystemImageStore
+from adapters.images.memory_store import InMemoryImageStore
+from adapters.images.sanitiser import PillowImageSanitiser
+from application.ports.vision import ImageStore
+from domain.errors import NotFound
+from domain.food.vision import SanitisedImage
+from tests.fixtures.images import samples
+
+OWNER = "7d1f6c1e-2b7a-4a53-9d6e-3c2f0e9f4a10"
+OTHER = "0b6a7a4e-95a4-4c3e-8d0e-6a3f1b2c9d88"
+
+
+@pytest.fixture(params=["filesystem", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ImageStore]:
+    if request.param == "filesystem":
+        yield FilesystemImageStore(tmp_path / "var" / "images")
+    else:
+        yield InMemoryImageStore()
+
+
+@pytest.fixture(scope="module")
+def jpeg() -> SanitisedImage:
+    return PillowImageSanitiser().sanitise(samples.fruits())
+
+
+@pytest.fixture(scope="module")
+def png() -> SanitisedImage:
+    return PillowImageSanitiser().sanitise(samples.png_with_metadata())
+
+
+async def test_put_then_get_returns_the_same_image(store: ImageStore, jpeg: SanitisedImage,
+                                                   png: SanitisedImage) -> None:
+    k1 = await store.put(jpeg, OWNER)
+    k2 = await store.put(png, OWNER)
+    assert k1.endswith(".jpg") and k2.endswith(".png")
+    assert await store.get(k1) == jpeg
+    assert await store.get(k2) == png
+
+
+async def test_keys_are_random_and_owned(store: ImageStore, jpeg: SanitisedImage) -> None:
+    keys = {await store.put(jpeg, OWNER) for _ in range(5)}
+    assert len(keys) == 5
+    assert all(k.startswith(f"{OWNER}/") for k in keys)
+
+
+async def test_delete_removes_and_is_idempotent(store: ImageStore, jpeg: SanitisedImage) -> None:
+    key = await store.put(jpeg, OWNER)
+    assert await store.delete(key) is True
+    assert await store.delete(key) is False
+    with pytest.raises(NotFound):
+        await store.get(key)
+
+
+async def test_delete_owner_removes_only_that_owner(store: ImageStore,
+                                                    jpeg: SanitisedImage) -> None:
+    mine = [await store.put(jpeg, OWNER) for _ in range(3)]
+    theirs = await store.put(jpeg, OTHER)
+    assert await store.delete_owner(OWNER) == 3
+    for key in mine:
+        with pytest.raises(NotFound):
+            await store.get(key)
+    assert await store.get(theirs) == jpeg
+    assert await store.delete_owner(OWNER) == 0
+
+
+@pytest.mark.parametrize("key", [
+    "../../etc/passwd",
+    f"{OWNER}/../../../etc/passwd",
+    "/etc/passwd",
+    f"{OWNER}/" + "a" * 32 + ".gif",
+    f"{OWNER}/" + "A" * 32 + ".jpg",
+    f"../{OWNER}/" + "a" * 32 + ".jpg",
+    f"{OWNER}/" + "a" * 32 + ".jpg\x00.png",
+    "",
+])
+async def test_malformed_or_escaping_keys_are_not_found(store: ImageStore, key: str) -> None:
+    with pytest.raises(NotFound):
+        await store.get(key)
+    assert await store.delete(key) is False
+
+
+@pytest.mark.parametrize("owner", ["../x", "a/b", "", ".hidden", "x" * 65, "a b"])
+async def test_unusable_owner_ids_are_refused(store: ImageStore, jpeg: SanitisedImage,
+                                              owner: str) -> None:
+    with pytest.raises(ValueError, match="owner id"):
+        await store.put(jpeg, owner)
+
+
+async def test_filesystem_files_stay_inside_the_root_and_private(tmp_path: Path,
+                                                                 jpeg: SanitisedImage) -> None:
+    root = tmp_path / "images"
+    store = FilesystemImageStore(root)
+    key = await store.put(jpeg, OWNER)
+    path = root / key
+    assert path.is_file() and path.read_bytes() == jpeg.data
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".incoming-")]
+    # A symlink planted inside the store cannot lead reads outside it.
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(jpeg.data)
+    planted = root / OWNER / ("b" * 32 + ".jpg")
+    os.symlink(outside, planted)
+    with pytest.raises(NotFound):
+        await store.get(f"{OWNER}/{'b' * 32}.jpg")

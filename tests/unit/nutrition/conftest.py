@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.nutrition.usda_csv import UsdaCsvSource
+from domain.nutrition.food import Food
+
+
+@pytest.fixture(scope="session")
+def generic_foods() -> list[Food]:
+    """The real generic USDA foods Psi ships (about 7,300)."""
+    return list(UsdaCsvSource().foods(include_branded=False))
+
+
+@pytest.fixture(scope="session")
+def usda_store(generic_foods: list[Food]) -> InMemoryNutritionStore:
+    store = InMemoryNutritionStore()
+    asyncio.run(store.upsert_many(generic_foods))
+    return store

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import pytest
+
+from adapters.memory.nutrition_store import InMemoryNutritionStore
+from application.nutrition.lookup import LookupNutrition, SearchFoods
+from domain.errors import ValidationFailed
+from domain.nutrition.food import DataType, Food, Portion, offline_food_id
+from domain.nutrition.matching import PortionSource
+from domain.nutrition.nutrients import Nutrients, total
+from domain.nutrition.text import head_tokens
+
+
+@pytest.mark.parametrize(("query", "head"), [
+    ("apple", ["apple"]), ("banana", ["banana"]), ("broccoli", ["broccoli"]),
+    ("pizza", ["pizza"]), ("coffee", ["coffee"]), ("donut", ["doughnut"]),
+    ("orange", ["orange"]), ("carrots", ["carrot"]), ("hot dog", ["hot", "dog"]),
+])
+async def test_everyday_names_find_the_plain_food(usda_store, query, head) -> None:
+    found = await LookupNutrition(usda_store)(query)
+    assert found is not None
+    assert head_tokens(found.food_name) == head
+    assert found.match_confidence >= 0.6
+    assert found.data_type.is_generic
+    assert found.nutrients.calories is not None
+
+
+async def test_whole_fruit_not_juice_or_pie(usda_store) -> None:
+    found = await LookupNutrition(usda_store)("apple")
+    assert "juice" not in found.food_name.lower() and "pie" not in found.food_name.lower()
+    assert "raw" in found.food_name.lower()
+
+
+async def test_default_portion_comes_from_usda_weights(usda_store) -> None:
+    broccoli = await LookupNutrition(usda_store)("broccoli")
+    assert broccoli.food_name == "Broccoli, raw"
+    assert broccoli.data_type is DataType.FOUNDATION
+    assert (broccoli.portion_grams, broccoli.portion_name) == (76.0, "cup")
+    assert broccoli.portion_source is PortionSource.OWN
+    assert broccoli.nutrients.calories == pytest.approx(
+        broccoli.per_100g.calories * 0.76, abs=0.01)
+    apple = await LookupNutrition(usda_store)("apple")
+    assert apple.portion_source is PortionSource.SIMILAR
+    assert apple.portion_grams != 100.0
+
+
+async def test_grams_given_scale_the_per_100g_values(usda_store) -> None:
+    found = await LookupNutrition(usda_store)("banana", 150)
+    assert found.portion_grams == 150
+    assert found.portion_source is PortionSource.GIVEN
+    assert found.nutrients.calories == pytest.approx(found.per_100g.calories * 1.5, abs=0.01)
+    assert found.nutrients.minerals["potassium_mg"] == pytest.approx(
+        found.per_100g.minerals["potassium_mg"] * 1.5, abs=0.01)
+
+
+async def test_meal_total_is_the_sum_of_its_parts(usda_store) -> None:
+    look = LookupNutrition(usda_store)
+    parts = await look.many([("banana", 120), ("broccoli", 80), ("coffee", 240)])
+    meal = total(p.nutrients for p in parts)
+    assert meal.calories == pytest.approx(sum(p.nutrients.calories for p in parts), abs=0.05)
+
+
+async def test_nonsense_finds_nothing(usda_store) -> None:
+    look = LookupNutrition(usda_store)
+    assert await look("xqzzyv") is None
+    assert await look("!!!") is None
+
+
+@pytest.mark.parametrize("grams", [0, -5, 100_000])
+async def test_impossible_grams_are_rejected(usda_store, grams) -> None:
+    with pytest.raises(ValidationFailed):
+        await LookupNutrition(usda_store)("apple", grams)
+
+
+async def test_multi_word_query_falls_back_to_any_word() -> None:
+    store = InMemoryNutritionStore()
+    salmon = Food(id=offline_food_id(DataType.SR_LEGACY, "Fish, salmon, raw"),
+                  name="Fish, salmon, raw", data_type=DataType.SR_LEGACY,
+                  per_100g=Nutrients(calories=142.0), portion=Portion(85.0))
+    await store.upsert_many([salmon])
+    found = await LookupNutrition(store)("smoked salmon")
+    assert found is not None and found.food_name == "Fish, salmon, raw"
+    assert found.match_confidence < 0.8
+
+
+async def test_search_pages_ranked_matches(usda_store) -> None:
+    search = SearchFoods(usda_store)
+    first = await search("apple", page=1, per_page=5)
+    second = await search("apple", page=2, per_page=5)
+    assert len(first.items) == 5 and first.total > 20
+    assert first.items[0].confidence >= second.items[0].confidence
+    assert {m.food.id for m in first.items}.isdisjoint(m.food.id for m in second.items)
+    beyond = await search("apple", page=1000, per_page=5)
+    assert beyond.items == [] and beyond.total == first.total
+
+
+@pytest.mark.parametrize(("q", "page", "per_page"), [("", 1, 20), ("apple", 0, 20),
+                                                     ("apple", 1, 101)])
+async def test_search_rejects_bad_input(usda_store, q, page, per_page) -> None:
+    with pytest.raises(ValidationFailed):
+        await SearchFoods(usda_store)(q, page=page, per_page=per_page)
