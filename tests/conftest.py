@@ -72,6 +72,15 @@ async def postgres_db(postgres_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
+async def redis_client(redis_url: str):
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
 

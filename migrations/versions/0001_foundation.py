@@ -1,7 +1,7 @@
 """foundation: accounts, consents, security state, audit, food history, wellness scores
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-26 04:56:39.312111
 """
 

@@ -14,7 +14,7 @@ class AuditKind(StrEnum):
     LOGIN_SUCCEEDED = "auth.login_succeeded"
     LOGIN_FAILED = "auth.login_failed"
     LOGGED_OUT = "auth.logged_out"
-    TOKEN_REUSE_DETECTED = "auth.refresh_reuse_detected"
+    TOKEN_REUSE_DETECTED = "auth.refresh_reuse_detected"  # noqa: S105 (an event name)
     TIER_CHANGED = "user.tier_changed"
     PROFILE_UPDATED = "user.profile_updated"
     DATA_EXPORTED = "privacy.data_exported"

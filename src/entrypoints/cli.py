@@ -13,7 +13,9 @@ import sys
 
 from entrypoints.settings import Settings, SettingsError, load_settings
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_recipes",
+                              "entrypoints.worker", "entrypoints.cli_models",
+                              "entrypoints.jobs.wellness"]
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -49,13 +49,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     auto_migrate: bool | None = None
     workers: int = 1
     anthropic_api_key: str | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-5"  # claude-sonnet-4-5 reaches end-of-life 2026-11-30
     anthropic_base_url: str | None = None
     anthropic_timeout_s: float = 20.0
+    anthropic_max_retries: int = 2
+    anthropic_deadline_s: float = 45.0
     yolo_weights: Path | None = None
     yolo_confidence: float = 0.25
+    yolo_iou: float = 0.7
+    yolo_threads: int = 0
+    yolo_cache_dir: Path | None = None
     fdc_api_key: str | None = None
     fdc_base_url: str = "https://api.nal.usda.gov/fdc"
+    fdc_timeout_s: float = 5.0
+    # Fill an empty nutrition store with the packaged USDA generic foods at start-up
+    # (None: in the embedded profile only).
+    nutrition_auto_import: bool | None = None
 
     @property
     def is_production(self) -> bool:
@@ -68,6 +77,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def images_dir(self) -> Path:
         return self.upload_dir or self.var_dir / "uploads"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where `.pt` weights exported to ONNX are cached."""
+        return self.yolo_cache_dir or self.var_dir / "models"
 
     @property
     def migrate_on_start(self) -> bool:

@@ -26,7 +26,8 @@ def assert_error(r, status: int, code: str) -> dict:
 
 async def test_register_returns_user_and_normalises(api, client):
     r = await client.post("/api/v1/auth/register", json={
-        "email": "  Mixed.Case@Example.COM ", "password": "Abcdefg1", "name": "<b>Ada</b> Lovelace"})
+        "email": "  Mixed.Case@Example.COM ", "password": "Abcdefg1",
+        "name": "<b>Ada</b> Lovelace"})
     assert r.status_code == 201, r.text
     user = r.json()["data"]
     assert user["email"] == "mixed.case@example.com"
@@ -148,7 +149,7 @@ def _unsigned(claims: dict) -> str:
 
 
 async def test_rejected_tokens(api, client, profile):
-    user, _, tokens = await api.user()
+    _, _, tokens = await api.user()
     good = jwt.decode(tokens["access_token"], options={"verify_signature": False})
     bad_tokens = {
         "alg none": _unsigned(good),

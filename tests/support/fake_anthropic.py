@@ -152,10 +152,11 @@ class FakeAnthropic:
 
     def stop(self) -> None:
         self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits for a loop that must be running
+            self._server.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
 
     def __enter__(self) -> FakeAnthropic:
         return self.start()
@@ -173,7 +174,11 @@ class FakeAnthropic:
         return responder(request)
 
     def _check(self, headers: dict[str, str], body: Any) -> Reply | None:
-        if headers.get("x-api-key") != self.api_key:
+        # SDK versions send the key as `x-api-key` or as `Authorization: Bearer`.
+        bearer = headers.get("authorization", "")
+        presented = headers.get("x-api-key") or (
+            bearer[len("Bearer "):] if bearer.startswith("Bearer ") else None)
+        if presented != self.api_key:
             return _json(401, error_body("authentication_error", "invalid x-api-key"))
         if "anthropic-version" not in headers:
             return _json(400, error_body("invalid_request_error",

@@ -161,8 +161,8 @@ class UsdaCsvSource:
     """``UsdaFoodSource`` over files in the fooddata.csv layout.
 
     ``generic`` serves generic foods, ``full`` (optional) serves everything; a run with
-    branded foods reads ``full`` alone. Duplicate (data set, description) rows keep the
-    one with more nutrients measured.
+    branded foods reads ``full`` alone. Of duplicate (data set, description) rows the one
+    with more nutrients measured ends up stored.
     """
 
     def __init__(self, generic: Path = PACKAGED_GENERIC, full: Path | None = None,
@@ -191,25 +191,21 @@ class UsdaCsvSource:
         return self._generic_count
 
     def foods(self, *, include_branded: bool) -> Iterator[Food]:
+        """Streams the file. A (data set, description) seen again is yielded again only
+        when it has more nutrients measured: stores upsert, so the better row wins, and
+        memory holds one small int per food rather than the foods."""
         path = self._path(include_branded)
-        chosen: dict[int, tuple[int, Food]] = {}
-        pending: list[Food] = []
+        best: dict[int, int] = {}
         with _open_text(path) as handle:
             for row in csv.DictReader(handle):
                 food = food_from_row(row)
                 if food is None or (not include_branded and not food.data_type.is_generic):
                     continue
                 measured = _measured(row)
-                previous = chosen.get(food.id)
-                if previous is not None:
-                    if measured > previous[0]:
-                        chosen[food.id] = (measured, food)
+                if food.id in best and measured <= best[food.id]:
                     continue
-                chosen[food.id] = (measured, food)
-                pending.append(food)
-        # Yield after reading so duplicates resolve to the better row; order as in the file.
-        for food in pending:
-            yield chosen[food.id][1]
+                best[food.id] = measured
+                yield food
 
 
 def _measured(row: Mapping[str, str]) -> int:

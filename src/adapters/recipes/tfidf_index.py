@@ -5,7 +5,7 @@ Each recipe is a document whose terms are its normalised ingredient names
 rows are L2-normalised, so the sum of a recipe's squared weights over the
 fridge's names is the share of the recipe the fridge covers (1.0 = nothing
 missing). Coverage alone would crown two-ingredient recipes, so the score is
-an F-measure (beta 0.5, coverage weighted more) of that coverage and of the
+the F1 measure (harmonic mean) of that coverage and of the
 IDF-weighted share of the fridge the recipe uses.
 
 The index is fitted once (at import), saved as one ``.npz`` file (no pickle),
@@ -31,7 +31,7 @@ from domain.recipes.recipe import Recipe
 from domain.recipes.vocabulary import Allergen, Diet
 
 INDEX_FORMAT = 2
-BETA = 0.5
+BETA = 1.0
 _ALLERGENS = list(Allergen)
 _DIETS = list(Diet)
 

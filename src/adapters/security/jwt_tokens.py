@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -19,8 +20,16 @@ _REFRESH_CLAIMS = ["sub", "iat", "exp", "jti", "iss", "aud", "type", "sid"]
 
 
 class JwtTokenCodec:
+    """Tokens are verified with pyjwt and an explicit algorithm list. A verified token's
+    claims are remembered (bounded LRU) so that the hour of requests a mobile client makes
+    with one access token pays for signature checking once; expiry is still judged on
+    every call, and revocation is the session store's job."""
+
+    _CACHE_SIZE = 20_000
+
     def __init__(self, secret: str, issuer: str, audience: str, access_ttl_s: int,
                  refresh_ttl_s: int) -> None:
+        self._verified: OrderedDict[str, dict] = OrderedDict()
         self._secret = secret
         self._issuer = issuer
         self._audience = audience
@@ -45,6 +54,20 @@ class JwtTokenCodec:
         return IssuedToken(token, jti, now.replace(microsecond=0) + timedelta(seconds=ttl_s))
 
     def _decode(self, token: str, now: datetime, kind: str, required: list[str]) -> dict:
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token, required)
+            self._verified[token] = claims
+            if len(self._verified) > self._CACHE_SIZE:
+                self._verified.popitem(last=False)
+        if claims.get("type") != kind:
+            raise InvalidToken("Wrong token type")
+        # Expiry is judged against the injected clock, not the wall clock.
+        if not isinstance(claims["exp"], int) or claims["exp"] <= int(now.timestamp()):
+            raise TokenExpired()
+        return claims
+
+    def _verify(self, token: str, required: list[str]) -> dict:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -58,11 +81,6 @@ class JwtTokenCodec:
                 options={"require": required, "verify_exp": False, "verify_iat": False})
         except jwt.PyJWTError as exc:
             raise InvalidToken("Token rejected") from exc
-        if claims.get("type") != kind:
-            raise InvalidToken("Wrong token type")
-        # Expiry is judged against the injected clock, not the wall clock.
-        if not isinstance(claims["exp"], int) or claims["exp"] <= int(now.timestamp()):
-            raise TokenExpired()
         return claims
 
     def decode_access(self, token: str, now: datetime) -> Principal:
@@ -71,7 +89,7 @@ class JwtTokenCodec:
             return Principal(user_id=UUID(c["sub"]), email=str(c["email"]), tier=Tier(c["tier"]),
                              token_id=str(c["jti"]), session_id=UUID(c["sid"]),
                              issued_at=_ts(c["iat"]), expires_at=_ts(c["exp"]))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise InvalidToken("Malformed claims") from exc
 
     def decode_refresh(self, token: str, now: datetime) -> RefreshClaims:
@@ -80,7 +98,7 @@ class JwtTokenCodec:
             return RefreshClaims(user_id=UUID(c["sub"]), token_id=str(c["jti"]),
                                  session_id=UUID(c["sid"]), issued_at=_ts(c["iat"]),
                                  expires_at=_ts(c["exp"]))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise InvalidToken("Malformed claims") from exc
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from adapters.sql.base import GUID, Base, DateTimeUTC, JsonB
@@ -76,7 +76,16 @@ class FoodHistoryRow(Base):
     kept out of the JSON so they can be indexed."""
 
     __tablename__ = "food_history"
-    __table_args__ = (Index("ix_food_history_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        # The history page: a user's entries, newest first (a backward scan is not needed).
+        Index("ix_food_history_user_created_desc", "user_id", text("created_at DESC")),
+        # The sweeper: analyses stuck in processing (lease expired) or pending.
+        Index("ix_food_history_status_lease", "status", "lease_until"),
+        # `food` filter: JSONB containment on Postgres only (on SQLite json_each scans the
+        # user's rows, which the index above already narrows).
+        Index("ix_food_history_food_names", "food_names", postgresql_using="gin",
+              postgresql_ops={"food_names": "jsonb_path_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[UUID] = mapped_column(GUID, primary_key=True)
     user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"))
@@ -97,6 +106,8 @@ class FoodHistoryRow(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     corrected: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
 
 
 class UserCounterRow(Base):

@@ -45,7 +45,7 @@ PROMPT = (
 @dataclass(frozen=True, slots=True)
 class DescriberConfig:
     api_key: str
-    model: str = "claude-sonnet-4-5"
+    model: str = "claude-sonnet-5"
     base_url: str | None = None
     timeout_s: float = 30.0  # one HTTP attempt
     max_retries: int = 2

@@ -159,16 +159,3 @@ class OnnxYoloDetector:
         with Image.open(io.BytesIO(data)) as img:
             return self.detect_sync(img.convert("RGB"))
 
-
-class UnconfiguredDetector:
-    """No weights configured: the analysis goes on without boxes (`models.detector: null`)."""
-
-    def __init__(self, reason: str = "no detector weights configured (PSI_YOLO_WEIGHTS)") -> None:
-        self.reason = reason
-
-    @property
-    def name(self) -> None:
-        return None
-
-    async def detect(self, image: SanitisedImage) -> DetectionReport:
-        return DetectionReport.unavailable(self.reason)

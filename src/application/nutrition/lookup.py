@@ -31,6 +31,7 @@ class NutritionLookup:
     nutrients: Nutrients
     per_100g: Nutrients
     match_confidence: float
+    source: str = "usda_offline"
 
 
 async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: bool,
@@ -87,7 +88,7 @@ def _lookup_from(best: FoodMatch, ranked: Sequence[FoodMatch], grams: float | No
         food_id=food.id, fdc_id=food.fdc_id, food_name=food.name, data_type=food.data_type,
         portion_grams=portion_grams, portion_name=portion_name, portion_source=source,
         nutrients=food.per_100g.for_portion(portion_grams).rounded(),
-        per_100g=food.per_100g, match_confidence=best.confidence,
+        per_100g=food.per_100g, match_confidence=best.confidence, source=food.source,
     )
 
 

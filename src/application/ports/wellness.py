@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Protocol
+from uuid import UUID
 
 from domain.wellness.hrv import CleanBeats, TimeDomain
+from domain.wellness.mood import MoodCheckIn
+from domain.wellness.score import DailyWellness
+from domain.wellness.series import EmotionAggregate, EmotionPoint
 
 
 class HrvAnalyzer(Protocol):
@@ -18,4 +24,67 @@ class HrvAnalyzer(Protocol):
 
     def lf_hf(self, beats: CleanBeats) -> float | None:
         """LF/HF power ratio; only asked for windows `beats.usable_for_lf_hf` allows."""
+        ...
+
+
+class EmotionSeries(Protocol):
+    """The emotion time series: raw points (kept 90 days) and hourly aggregates (kept)."""
+
+    async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
+        """Store the points not stored yet, keyed by (user, source, timestamp).
+
+        Exactly the newly stored points are folded into the hourly aggregates
+        (`aggregate_points`), which also unseals those hours. Returns the new points.
+        """
+        ...
+
+    async def raw(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
+                  limit: int | None = None) -> list[EmotionPoint]:
+        """Points with start <= timestamp < end, oldest first."""
+        ...
+
+    async def count_raw(self, user_id: UUID, start: datetime, end: datetime) -> int: ...
+
+    async def latest(self, user_id: UUID) -> EmotionPoint | None: ...
+
+    async def hours(self, user_id: UUID, start: datetime, end: datetime
+                    ) -> list[EmotionAggregate]:
+        """Hourly aggregates with start <= hour start < end, oldest first."""
+        ...
+
+    async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
+        """Up to `limit` (user, hour start) pairs older than `before` not yet recomputed."""
+        ...
+
+    async def seal_hour(self, aggregate: EmotionAggregate) -> None:
+        """Replace one hour's aggregate with `aggregate` (recomputed from raw) and seal it."""
+        ...
+
+    async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
+        """Delete up to `limit` raw points older than `cutoff`; return how many went."""
+        ...
+
+    async def delete_user(self, user_id: UUID) -> None:
+        """Every raw point and aggregate of the user (account purge)."""
+        ...
+
+
+class MoodCheckIns(Protocol):
+    async def add(self, check_in: MoodCheckIn) -> None: ...
+
+    async def between(self, user_id: UUID, start: datetime, end: datetime
+                      ) -> list[MoodCheckIn]:
+        """Check-ins with start <= timestamp <= end, oldest first."""
+        ...
+
+
+class WellnessScores(Protocol):
+    """`wellness_scores`: one row per user and UTC day, replaced when the day is recomputed."""
+
+    async def put(self, user_id: UUID, day: DailyWellness, now: datetime) -> None: ...
+
+    async def get(self, user_id: UUID, day: date) -> DailyWellness | None: ...
+
+    async def between(self, user_id: UUID, first: date, last: date) -> list[DailyWellness]:
+        """Days first..last inclusive, oldest first."""
         ...

@@ -36,9 +36,10 @@ _RANK = {DataType.FOUNDATION: 0, DataType.SR_LEGACY: 1, DataType.SURVEY: 2, Data
 _PRIOR = {DataType.FOUNDATION: 1.0, DataType.SR_LEGACY: 0.97, DataType.SURVEY: 0.9,
           DataType.BRANDED: 0.7}
 
-# Offline foods get ids above every FoodData Central id, so the two never collide.
+# Offline foods get ids above every FoodData Central id, so the two never collide, and
+# below 2**53, so JSON clients that read numbers as doubles (JavaScript) keep them exact.
 _OFFLINE_ID_BASE = 2**40
-_OFFLINE_ID_SPAN = 2**62 - _OFFLINE_ID_BASE
+_OFFLINE_ID_SPAN = 2**53 - _OFFLINE_ID_BASE
 
 
 def offline_food_id(data_type: DataType, name: str) -> int:
@@ -49,6 +50,11 @@ def offline_food_id(data_type: DataType, name: str) -> int:
     """
     digest = hashlib.blake2b(f"{data_type.value}|{name}".encode(), digest_size=8).digest()
     return _OFFLINE_ID_BASE + int.from_bytes(digest, "big") % _OFFLINE_ID_SPAN
+
+
+def is_offline_id(food_id: int) -> bool:
+    """Whether an id was made by ``offline_food_id`` rather than being an FDC id."""
+    return food_id >= _OFFLINE_ID_BASE
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +89,8 @@ class Food:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("a food has a name")
+
+    @property
+    def source(self) -> str:
+        """Where the numbers come from: FDC's API (with an FDC id) or the offline extract."""
+        return "usda_offline" if self.fdc_id is None else "usda_fdc_api"

@@ -31,7 +31,8 @@ UNITS: dict[str, str] = {
     "piece": "piece", "handful": "handful", "head": "head", "knob": "knob", "sheet": "sheet",
     "fillet": "fillet", "filet": "fillet", "scoop": "scoop", "glass": "glass", "shot": "shot",
     "splash": "splash", "sachet": "package", "envelope": "package", "leaf": "leaf",
-    "clove": "clove", "cube": "cube", "ea": "piece", "each": "piece", "block": "block", "loaf": "loaf", "wedge": "wedge",
+    "clove": "clove", "cube": "cube", "ea": "piece", "each": "piece", "block": "block",
+    "loaf": "loaf", "wedge": "wedge",
 }
 _MULTIWORD_UNITS: dict[tuple[str, ...], str] = {
     ("fl", "oz"): "fl_oz", ("fluid", "ounce"): "fl_oz", ("u", "fl", "oz"): "fl_oz",
@@ -40,21 +41,27 @@ _MULTIWORD_UNITS: dict[tuple[str, ...], str] = {
 # Units that are also foods or words worth keeping when nothing follows them.
 _AMBIGUOUS_UNITS = frozenset({"clove", "leaf", "head", "stick", "cube", "t", "c", "l", "g"})
 
-DESCRIPTORS = frozenset("""
-a an the of about approximately approx around roughly some few several more extra plus
-fresh freshly frozen thawed canned tinned jarred bottled dried dry packed loosely firmly lightly
-chopped finely coarsely roughly diced minced sliced thinly thickly grated shredded crushed
-ground peeled unpeeled cored seeded deseeded pitted stoned halved quartered cubed cut into
-julienned trimmed cleaned washed rinsed drained scrubbed beaten whisked melted softened
-room temperature cold warm hot chilled large small medium big jumbo extra tiny whole boneless
-skinless skin on bone in raw cooked uncooked leftover toasted roasted boiled steamed fried
-sifted heaping heaped level rounded scant generous good quality organic ripe unripe firm soft
-mashed puree pureed juiced zested squeezed freshly-squeezed crumbled torn shelled blanched
-optional taste to for as needed desired garnish serving decoration dusting frying greasing
-and or plus approximately inch cm mm thick thin long wide strip chunk bite size sized
-prepared homemade store bought storebought good best your choice favorite favourite like
-lean fatty fat free low reduced sodium unsalted salted sweetened unsweetened plain regular
-""".split())
+DESCRIPTORS = frozenset({
+    "a", "an", "the", "of", "about", "approximately", "approx", "around", "roughly", "some",
+    "few", "several", "more", "extra", "plus", "fresh", "freshly", "frozen", "thawed",
+    "canned", "tinned", "jarred", "bottled", "dried", "dry", "packed", "loosely", "firmly",
+    "lightly", "chopped", "finely", "coarsely", "diced", "minced", "sliced", "thinly",
+    "thickly", "grated", "shredded", "crushed", "ground", "peeled", "unpeeled", "cored",
+    "seeded", "deseeded", "pitted", "stoned", "halved", "quartered", "cubed", "cut", "into",
+    "julienned", "trimmed", "cleaned", "washed", "rinsed", "drained", "scrubbed", "beaten",
+    "whisked", "melted", "softened", "room", "temperature", "cold", "warm", "hot", "chilled",
+    "large", "small", "medium", "big", "jumbo", "tiny", "whole", "boneless", "skinless",
+    "skin", "on", "bone", "in", "raw", "cooked", "uncooked", "leftover", "toasted", "roasted",
+    "boiled", "steamed", "fried", "sifted", "heaping", "heaped", "level", "rounded", "scant",
+    "generous", "good", "quality", "organic", "ripe", "unripe", "firm", "soft", "mashed",
+    "puree", "pureed", "juiced", "zested", "squeezed", "freshly-squeezed", "crumbled", "torn",
+    "shelled", "blanched", "optional", "taste", "to", "for", "as", "needed", "desired",
+    "garnish", "serving", "decoration", "dusting", "frying", "greasing", "and", "or", "inch",
+    "cm", "mm", "thick", "thin", "long", "wide", "strip", "chunk", "bite", "size", "sized",
+    "prepared", "homemade", "store", "bought", "storebought", "best", "your", "choice",
+    "favorite", "favourite", "like", "lean", "fatty", "fat", "free", "low", "reduced",
+    "sodium", "unsalted", "salted", "sweetened", "unsweetened", "plain", "regular"
+})
 
 _NUMBER = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?)"
 _QUANTITY_RE = re.compile(

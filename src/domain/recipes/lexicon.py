@@ -97,12 +97,22 @@ def _modifier_at(words: list[str], start: int) -> tuple[int, frozenset[Trait] | 
     return 0, None
 
 
+def _logical_lines(table: str) -> list[str]:
+    """Entries with their indented continuation lines joined; comments dropped."""
+    lines: list[str] = []
+    for raw in table.splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if raw[:1].isspace() and lines:
+            lines[-1] += " " + raw.strip()
+        else:
+            lines.append(raw.strip())
+    return lines
+
+
 def parse_table(table: str) -> Lexicon:
     entries: dict[tuple[str, ...], FoodEntry] = {}
-    for number, raw in enumerate(table.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for number, line in enumerate(_logical_lines(table), start=1):
         names, _, trait_text = line.partition("|")
         canonical, _, alias_text = names.partition(":")
         canonical = canonical.strip()
@@ -113,7 +123,7 @@ def parse_table(table: str) -> Lexicon:
             if not key:
                 continue
             if key in entries and entries[key] != entry:
-                raise ValueError(f"lexicon line {number}: {alias!r} already names "
+                raise ValueError(f"lexicon entry {number}: {alias!r} already names "
                                  f"{entries[key].canonical!r}")
             entries[key] = entry
     return Lexicon(entries, max(len(k) for k in entries),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from domain.recipes.classification import allergens_of, diets_of
@@ -91,8 +92,11 @@ def recipe_id_for(source_url: str) -> uuid.UUID:
     return uuid.uuid5(RECIPE_NAMESPACE, source_url)
 
 
+@lru_cache(maxsize=8192)
 def build_recipe(source: SourceRecipe, licence: SourceLicence) -> Recipe:
-    """Interpret a source record: parse ingredients, derive allergens, diets and cuisine."""
+    """Interpret a source record: parse ingredients, derive allergens, diets and cuisine.
+
+    Pure, so memoised: a process importing the same catalogue twice parses it once."""
     attribution = licence.attribution_for(source.key)
     ingredients = tuple(parse_ingredient(line) for line in source.ingredients if line.strip())
     traits: set[Trait] = set()

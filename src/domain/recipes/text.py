@@ -34,7 +34,8 @@ _IRREGULAR = {
     "potatoes": "potato", "tomatoes": "tomato", "mangoes": "mango", "heroes": "hero",
     "noodles": "noodle", "apples": "apple", "pickles": "pickle", "vegetables": "vegetable",
     "truffles": "truffle", "ladyfingers": "ladyfinger", "shoes": "shoe", "canoes": "canoe",
-    "breasts": "breast", "thighs": "thigh", "radishes": "radish", "bulbs": "bulb", "quiches": "quiche",
+    "breasts": "breast", "thighs": "thigh", "radishes": "radish", "bulbs": "bulb",
+    "quiches": "quiche",
 }
 
 

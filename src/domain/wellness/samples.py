@@ -103,7 +103,8 @@ def _check_sample(
     if len(errors) != before:
         return None
     return BiometricSample(
-        timestamp=ts.astimezone(UTC),
+        # Kept to the millisecond, the precision every store (MongoDB included) round-trips.
+        timestamp=ts.astimezone(UTC).replace(microsecond=ts.microsecond // 1000 * 1000),
         heart_rate=float(raw.heart_rate),
         source=Source(raw.source),
         hrv_sdnn=None if raw.hrv_sdnn is None else float(raw.hrv_sdnn),

@@ -16,7 +16,8 @@ from domain.identity.tokens import Principal
 
 
 async def _principal(request: Request) -> Principal:
-    authenticate = await request.state.dishka_container.get(Authenticate)
+    # scope["state"] directly: `request.state` builds a new State object on every access.
+    authenticate = await request.scope["state"]["dishka_container"].get(Authenticate)
     return await authenticate(request.headers.get("authorization"))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide
 
 from adapters.redis.sessions import RedisSessionStore
+from adapters.redis.user_cache import RedisCachedUserRepository
 from adapters.security.jwt_tokens import JwtTokenCodec
 from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
 from adapters.sql.audit import SqlAuditLog
@@ -29,8 +30,11 @@ class IdentityProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def users(self, db: Database) -> UserRepository:
-        return SqlUserRepository(db)
+    def users(self, s: Settings, db: Database, stores: Stores) -> UserRepository:
+        sql = SqlUserRepository(db)
+        if stores.redis is not None:
+            return RedisCachedUserRepository(sql, stores.redis, s.redis_prefix)
+        return sql
 
     @provide
     def consents(self, db: Database) -> ConsentRepository:

@@ -25,11 +25,8 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 from adapters.images.sanitiser import PillowImageSanitiser  # noqa: E402
 from adapters.vision.class_names import COCO_NAMES  # noqa: E402
 from adapters.vision.weights import WeightsError, cached_onnx_path, resolve_onnx  # noqa: E402
-from adapters.vision.yolo_onnx import (  # noqa: E402
-    DetectorConfig,
-    OnnxYoloDetector,
-    UnconfiguredDetector,
-)
+from adapters.vision.unconfigured import UnconfiguredDetector  # noqa: E402
+from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector  # noqa: E402
 from domain.food.vision import BoundingBox, SanitisedImage  # noqa: E402
 from tests.fixtures.images import samples  # noqa: E402
 

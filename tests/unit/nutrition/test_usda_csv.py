@@ -5,13 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from adapters.memory.nutrition_store import InMemoryNutritionStore
 from adapters.nutrition.usda_csv import (
     PACKAGED_GENERIC,
     PACKAGED_GENERIC_COUNT,
     UsdaCsvSource,
     extract_generic,
 )
-from domain.nutrition.food import DataType, Food
+from application.nutrition.import_usda import ImportUsda
+from domain.nutrition.food import DataType, Food, offline_food_id
 
 SAMPLE = Path(__file__).parent / "fooddata_sample.csv"
 
@@ -54,14 +56,20 @@ def test_branded_without_the_full_extract_says_how_to_get_it() -> None:
         list(UsdaCsvSource(SAMPLE, None).foods(include_branded=True))
 
 
-def test_duplicate_rows_keep_the_better_measured_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("better_first", [True, False])
+async def test_duplicate_rows_store_the_better_measured_one(tmp_path: Path,
+                                                           better_first: bool) -> None:
     lines = SAMPLE.read_text().splitlines()
     header, banana = lines[0], next(line for line in lines if line.startswith('"Bananas'))
     poor = banana.replace(",33,89.0,", ",2,1.0,")
+    rows = [banana, poor] if better_first else [poor, banana]
     path = tmp_path / "dups.csv"
-    path.write_text("\n".join([header, poor, banana]) + "\n")
-    foods = list(UsdaCsvSource(path).foods(include_branded=False))
-    assert len(foods) == 1 and foods[0].per_100g.calories == 89.0
+    path.write_text("\n".join([header, *rows]) + "\n")
+    store = InMemoryNutritionStore()
+    report = await ImportUsda(UsdaCsvSource(path), store)(batch_size=1)
+    assert report.store_count == 1
+    [stored] = await store.get_many([offline_food_id(DataType.SR_LEGACY, "Bananas, raw")])
+    assert stored.per_100g.calories == 89.0
 
 
 def test_packaged_generic_extract_holds_every_generic_food() -> None:

@@ -2,7 +2,6 @@ import math
 from datetime import date, timedelta
 
 import pytest
-from tests.unit.wellness.builders import steady_days
 
 from domain.wellness.baseline import (
     MIN_RESTING_HR_SD,
@@ -12,6 +11,7 @@ from domain.wellness.baseline import (
     DailyPhysiology,
     build_baseline,
 )
+from tests.unit.wellness.builders import steady_days
 
 TODAY = date(2026, 11, 10)
 

@@ -4,13 +4,13 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.unit.wellness.builders import steady_days
 
 from domain.wellness.baseline import BaselineStatus, build_baseline
 from domain.wellness.emotion import Emotion, classify, explain
 from domain.wellness.hrv import FeatureOrigin, HrvFeatures
 from domain.wellness.mood import ReportedValence
 from domain.wellness.stress import StressZone
+from tests.unit.wellness.builders import steady_days
 
 TODAY = date(2026, 11, 10)
 ESTABLISHED = build_baseline(steady_days(20, TODAY, rmssd=45, resting_hr=58), TODAY)

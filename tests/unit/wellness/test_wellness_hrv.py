@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 import pytest
-from tests.unit.wellness.builders import NOW
 
 from application.wellness.features import extract_features
 from domain.wellness.hrv import (
@@ -12,6 +11,7 @@ from domain.wellness.hrv import (
     clean_beats,
 )
 from domain.wellness.samples import BiometricSample, Source
+from tests.unit.wellness.builders import NOW
 
 
 @dataclass

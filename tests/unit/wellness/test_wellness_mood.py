@@ -2,10 +2,10 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from tests.unit.wellness.builders import NOW, USER
 
 from domain.errors import ValidationFailed
 from domain.wellness.mood import new_check_in, reported_valence
+from tests.unit.wellness.builders import NOW, USER
 
 
 def check_in(valence: int, ago: timedelta, **kw):

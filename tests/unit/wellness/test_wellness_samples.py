@@ -3,10 +3,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.unit.wellness.builders import NOW, sample_input
 
 from domain.errors import ValidationFailed
 from domain.wellness.samples import MAX_BATCH, Source, validate_batch
+from tests.unit.wellness.builders import NOW, sample_input
 
 
 def fields_of(exc: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:

@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.unit.wellness.builders import other_user, point, steady_days
 
 from domain.wellness.baseline import build_baseline
 from domain.wellness.emotion import Emotion
 from domain.wellness.score import daily_wellness, expected_hours, resting_heart_rate
 from domain.wellness.series import Resolution, aggregate_points
+from tests.unit.wellness.builders import other_user, point, steady_days
 
 DAY = date(2026, 11, 9)
 START = datetime(2026, 11, 9, 6, 0, tzinfo=UTC)

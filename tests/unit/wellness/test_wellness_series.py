@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.unit.wellness.builders import USER, other_user, point
 
 from domain.wellness.emotion import Emotion
 from domain.wellness.series import (
@@ -13,6 +12,7 @@ from domain.wellness.series import (
     downsample_cutoff,
     merge_aggregates,
 )
+from tests.unit.wellness.builders import USER, other_user, point
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 

@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.unit.wellness.builders import steady_days
 
 from domain.wellness.baseline import build_baseline
 from domain.wellness.stress import StressZone, stress_reading, zone_of
+from tests.unit.wellness.builders import steady_days
 
 BASELINE = build_baseline(steady_days(20, date(2026, 11, 10)), date(2026, 11, 10))
 heart_rates = st.floats(min_value=25, max_value=250)

@@ -75,7 +75,7 @@ class TokenOut(Output):
 
     @classmethod
     def of(cls, pair: TokenPair) -> TokenOut:
-        return cls(access_token=pair.access.token, token_type="bearer",
+        return cls(access_token=pair.access.token, token_type="bearer",  # noqa: S106
                    expires_in=pair.access_ttl_s, refresh_token=pair.refresh.token,
                    refresh_expires_in=pair.refresh_ttl_s)
 

@@ -1,0 +1,163 @@
+"""Shared helpers for the benchmark scripts: start the API, drive wrk, describe the machine."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+PG_ADMIN = os.environ.get("PSI_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS = os.environ.get("PSI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def machine() -> str:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores ({cpu or platform.processor()}), Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_postgres_db(prefix: str) -> str:
+    import asyncio
+
+    import asyncpg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(PG_ADMIN)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+
+    asyncio.run(create())
+    base = PG_ADMIN.rpartition("/")[0]
+    return f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+
+
+def drop_postgres_db(url: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    name = url.rpartition("/")[2]
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(PG_ADMIN)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    asyncio.run(drop())
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
+    env.update({
+        "PSI_ENV": "production", "PSI_DATABASE_URL": database_url, "PSI_REDIS_URL": REDIS,
+        "PSI_REDIS_PREFIX": f"psi-bench-{uuid.uuid4().hex[:6]}:",
+        "PSI_JWT_SECRET": "bench-secret-" + "b" * 40, "PSI_LOG_LEVEL": "WARNING",
+        "PSI_AUTO_MIGRATE": "true", "PYTHONPATH": str(REPO / "src"),
+        "PSI_VAR_DIR": str(REPO / "var" / "bench"),
+    })
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+    """Run the API with uvicorn (uvloop + httptools), as `psi run` does."""
+    port = free_port()
+    if env.get("PSI_AUTO_MIGRATE") == "true":
+        subprocess.run([PY, "-m", "entrypoints.cli", "migrate"], env=env, check=True,
+                       cwd=REPO, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [PY, "-m", "uvicorn", "--factory", "entrypoints.http.app:app_factory", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
+         "--http", "httptools", "--no-access-log", "--log-level", "warning"],
+        env={**env, "PSI_AUTO_MIGRATE": "false"}, cwd=REPO, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("API did not start")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def post_json(url: str, body: dict, headers: dict[str, str] | None = None) -> dict:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"content-type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def register_and_login(base: str) -> tuple[str, dict[str, str]]:
+    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
+    post_json(f"{base}/api/v1/auth/register",
+              {"email": email, "password": "Bench1234x", "name": "Bench"})
+    tokens = post_json(f"{base}/api/v1/auth/login", {"email": email, "password": "Bench1234x"})
+    return email, {"Authorization": f"Bearer {tokens['data']['access_token']}"}
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
+
+
+def wrk(url: str, headers: dict[str, str], connections: int = 64, seconds: int = 15,
+        threads: int = 2, script: str | None = None) -> dict[str, float | str]:
+    """Run Debian's wrk from a second process; returns requests/s, p50, p99 and errors."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk not found: apt-get install wrk")
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(url)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors:(.*)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99,
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": sock.group(1).strip() if sock else "none",
+            "command": " ".join(c if " " not in c else repr(c) for c in cmd[:-1]) + " URL"}

@@ -1,0 +1,54 @@
+# Psi task runner. Every recipe creates or refreshes .venv itself.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+python := env_var_or_default("PSI_PYTHON", "python3")
+venv := ".venv"
+bin := venv / "bin"
+# Extras for running the service and for the test suite (see pyproject.toml).
+run_extras := "runtime"
+test_extras := "runtime,dev"
+
+# List the recipes
+default:
+    @just --list
+
+# Create or refresh .venv with the given extras (re-installs only when pyproject.toml changed)
+setup extras=run_extras:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ ! -x "{{bin}}/python" ]; then
+        {{python}} -m venv {{venv}}
+        {{bin}}/python -m pip install --quiet --upgrade pip
+    fi
+    stamp="{{venv}}/.psi-installed-$(echo '{{extras}}' | tr ',' '-')"
+    digest="$(cat pyproject.toml scripts/install-extras.sh 2>/dev/null | sha256sum | cut -c1-16)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        echo "installing psi[{{extras}}] into {{venv}} ..."
+        {{bin}}/python -m pip install --quiet --disable-pip-version-check -e ".[{{extras}}]"
+        if [ -x scripts/install-extras.sh ]; then PSI_EXTRAS="{{extras}}" scripts/install-extras.sh "{{bin}}/python"; fi
+        echo "$digest" > "$stamp"
+    fi
+
+# Start the API on the embedded profile (SQLite under var/, no external servers)
+run *args: (setup run_extras)
+    {{bin}}/psi run {{args}}
+
+# Apply database migrations to PSI_DATABASE_URL (or the embedded SQLite file)
+migrate: (setup run_extras)
+    {{bin}}/psi migrate
+
+# Lint, check the layering, and run the whole test suite on the real services
+test *args: (setup test_extras)
+    {{bin}}/ruff check src tests bench migrations
+    {{bin}}/lint-imports
+    {{bin}}/pytest {{args}}
+
+# Lint only
+lint: (setup test_extras)
+    {{bin}}/ruff check src tests bench migrations
+    {{bin}}/ruff format --check src || true
+    {{bin}}/lint-imports
+
+# Run the benchmark scripts (figures go to docs/benchmarks.md)
+bench *args: (setup test_extras)
+    {{bin}}/python bench/run_all.py {{args}}

@@ -1,0 +1,1 @@
+"""Task queues (taskiq): in-process in the embedded profile, Redis streams in production."""

@@ -1,0 +1,45 @@
+"""Cache-aside copy of preferences documents in Redis (production profile).
+
+Key `<prefix>prefs:<user_id>`, JSON, TTL 5 minutes; every write deletes the key
+so all API processes read the new document on their next request.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from uuid import UUID
+
+from redis.asyncio import Redis
+
+from domain.preferences.preferences import Preferences, preferences_from_document
+
+TTL_S = 300
+
+
+class RedisPreferencesCache:
+    def __init__(self, redis: Redis, prefix: str, ttl_s: int = TTL_S) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._ttl_s = ttl_s
+
+    def _key(self, user_id: UUID) -> str:
+        return f"{self._prefix}prefs:{user_id}"
+
+    async def get(self, user_id: UUID) -> Preferences | None:
+        raw = await self._redis.get(self._key(user_id))
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        updated = data.pop("updated_at", None)
+        return preferences_from_document(
+            user_id, data, datetime.fromisoformat(updated) if updated else None)
+
+    async def put(self, preferences: Preferences) -> None:
+        data = preferences.to_document()
+        data["updated_at"] = (preferences.updated_at.isoformat()
+                              if preferences.updated_at else None)
+        await self._redis.set(self._key(preferences.user_id), json.dumps(data), ex=self._ttl_s)
+
+    async def invalidate(self, user_id: UUID) -> None:
+        await self._redis.delete(self._key(user_id))

@@ -1,0 +1,102 @@
+"""Cache-aside for account records on Redis, in front of the SQL UserRepository.
+
+Reads of the caller's own account are the hottest path of the API (every `/users/me`).
+Writes go to SQL first, then replace the cached copy; entries expire after a short TTL so
+a lost race between a reader and a writer heals itself. Redis failures fall back to SQL:
+the cache is never the source of truth.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from application.ports.identity import UserRepository
+from domain.identity.model import Subscription, Tier, User
+
+
+class _CachedUser(msgspec.Struct, array_like=True):
+    id: UUID
+    email: str
+    name: str
+    password_hash: str
+    tier: str
+    email_verified: bool
+    created_at: datetime
+    updated_at: datetime
+    last_login_at: datetime | None
+    deleted_at: datetime | None
+
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(_CachedUser)
+
+
+def _pack(u: User) -> bytes:
+    return _encoder.encode(_CachedUser(u.id, u.email, u.name, u.password_hash, u.tier.value,
+                                       u.email_verified, u.created_at, u.updated_at,
+                                       u.last_login_at, u.deleted_at))
+
+
+def _unpack(raw: bytes) -> User:
+    c = _decoder.decode(raw)
+    return User(id=c.id, email=c.email, name=c.name, password_hash=c.password_hash,
+                tier=Tier(c.tier), email_verified=c.email_verified, created_at=c.created_at,
+                updated_at=c.updated_at, last_login_at=c.last_login_at, deleted_at=c.deleted_at)
+
+
+class RedisCachedUserRepository:
+    def __init__(self, inner: UserRepository, redis: Redis, prefix: str, ttl_s: int = 60) -> None:
+        self._inner = inner
+        self._r = redis
+        self._p = prefix
+        self._ttl = ttl_s
+
+    def _key(self, user_id: UUID) -> str:
+        return f"{self._p}user:{user_id}"
+
+    async def _put(self, user: User) -> None:
+        try:
+            await self._r.set(self._key(user.id), _pack(user), ex=self._ttl)
+        except RedisError:
+            await self._forget(user.id)
+
+    async def _forget(self, user_id: UUID) -> None:
+        try:
+            await self._r.delete(self._key(user_id))
+        except RedisError:
+            pass  # the short TTL bounds staleness when Redis is unreachable
+
+    async def add(self, user: User) -> None:
+        await self._inner.add(user)
+
+    async def get(self, user_id: UUID) -> User | None:
+        try:
+            raw = await self._r.get(self._key(user_id))
+        except RedisError:
+            raw = None
+        if raw is not None:
+            return _unpack(raw)
+        user = await self._inner.get(user_id)
+        if user is not None:
+            await self._put(user)
+        return user
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self._inner.get_by_email(email)
+
+    async def save(self, user: User) -> None:
+        await self._inner.save(user)
+        await self._forget(user.id)
+
+    async def get_subscription(self, user_id: UUID) -> Subscription | None:
+        return await self._inner.get_subscription(user_id)
+
+    async def change_tier(self, user_id: UUID, tier: Tier, now: datetime) -> User | None:
+        user = await self._inner.change_tier(user_id, tier, now)
+        await self._forget(user_id)
+        return user

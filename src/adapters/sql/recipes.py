@@ -1,0 +1,108 @@
+"""The recipe catalogue on SQL: one row per recipe (its JSON document plus filter columns)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import and_, delete, func, insert, select
+
+from adapters.recipes.codec import (
+    ALLERGEN_BITS,
+    DIET_BITS,
+    mask_of,
+    recipe_from_document,
+    recipe_to_document,
+)
+from adapters.sql.database import Database
+from adapters.sql.recipes_models import RecipeCatalogueMetaRow, RecipeRow
+from application.ports.recipes import RecipePage, RecipeQuery
+from domain.recipes.recipe import Recipe
+from domain.recipes.text import fold
+
+_recipes = RecipeRow.__table__
+_meta = RecipeCatalogueMetaRow.__table__
+_VERSION_KEY = "catalogue_version"
+
+
+def _row(recipe: Recipe) -> dict[str, object]:
+    return {
+        "id": recipe.id, "title": recipe.title[:300], "title_sort": fold(recipe.title)[:300],
+        "search_text": recipe.search_text or fold(recipe.title), "cuisine":
+        recipe.cuisine.value if recipe.cuisine else None,
+        "diets_mask": mask_of(recipe.diets, DIET_BITS),
+        "allergens_mask": mask_of(recipe.allergens, ALLERGEN_BITS),
+        "total_minutes": recipe.total_minutes, "document": recipe_to_document(recipe),
+    }
+
+
+class SqlRecipeCatalogue:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def upsert_many(self, recipes: Sequence[Recipe]) -> None:
+        if not recipes:
+            return
+        rows = [_row(r) for r in recipes]
+        # Delete-then-insert in one transaction: portable, and idempotent by id.
+        async with self._db.engine.begin() as conn:
+            await conn.execute(delete(_recipes).where(_recipes.c.id.in_([r.id for r in recipes])))
+            await conn.execute(insert(_recipes), rows)
+
+    async def set_version(self, version: str) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(delete(_meta).where(_meta.c.key == _VERSION_KEY))
+            await conn.execute(insert(_meta).values(key=_VERSION_KEY, value=version))
+
+    async def version(self) -> str | None:
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(select(_meta.c.value)
+                                       .where(_meta.c.key == _VERSION_KEY))).scalar()
+
+    async def count(self) -> int:
+        async with self._db.engine.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(_recipes))).scalar()
+                       or 0)
+
+    async def get(self, recipe_id: UUID) -> Recipe | None:
+        async with self._db.engine.connect() as conn:
+            doc = (await conn.execute(select(_recipes.c.document)
+                                      .where(_recipes.c.id == recipe_id))).scalar()
+        return recipe_from_document(doc) if doc is not None else None
+
+    async def get_many(self, recipe_ids: Sequence[UUID]) -> dict[UUID, Recipe]:
+        if not recipe_ids:
+            return {}
+        async with self._db.engine.connect() as conn:
+            docs = (await conn.execute(select(_recipes.c.document)
+                                       .where(_recipes.c.id.in_(list(recipe_ids))))).scalars()
+            recipes = [recipe_from_document(d) for d in docs]
+        return {r.id: r for r in recipes}
+
+    async def search(self, query: RecipeQuery) -> RecipePage:
+        conditions = []
+        if query.q:
+            conditions += [_recipes.c.search_text.contains(word, autoescape=True)
+                           for word in fold(query.q).split()]
+        if query.cuisine is not None:
+            conditions.append(_recipes.c.cuisine == query.cuisine.value)
+        if query.diet is not None:
+            bit = 1 << DIET_BITS.index(query.diet)
+            conditions.append(_recipes.c.diets_mask.op("&")(bit) != 0)
+        if query.max_minutes is not None:
+            conditions.append(_recipes.c.total_minutes <= query.max_minutes)
+        where = and_(True, *conditions)
+        page = (select(_recipes.c.document).where(where)
+                .order_by(_recipes.c.title_sort, _recipes.c.id)
+                .offset((query.page - 1) * query.per_page).limit(query.per_page))
+        async with self._db.engine.connect() as conn:
+            total = int((await conn.execute(select(func.count()).select_from(_recipes)
+                                            .where(where))).scalar() or 0)
+            docs = list((await conn.execute(page)).scalars())
+        return RecipePage([recipe_from_document(d) for d in docs], total)
+
+    async def all(self) -> list[Recipe]:
+        async with self._db.engine.connect() as conn:
+            docs = list((await conn.execute(select(_recipes.c.document)
+                                            .order_by(_recipes.c.id))).scalars())
+        return [recipe_from_document(d) for d in docs]

@@ -1,0 +1,163 @@
+"""The emotion series in SQL (embedded profile, and Postgres when no MongoDB is configured)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, delete, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from adapters.sql.database import Database
+from adapters.sql.wellness_models import (
+    EMOTION_CONFIDENCE_COLUMNS,
+    EMOTION_COUNT_COLUMNS,
+    EmotionHourRow,
+    EmotionSampleRow,
+)
+from domain.wellness.emotion import Emotion
+from domain.wellness.samples import Source
+from domain.wellness.series import (
+    EmotionAggregate,
+    EmotionPoint,
+    Resolution,
+    aggregate_points,
+)
+
+_samples = EmotionSampleRow.__table__
+_hours = EmotionHourRow.__table__
+_SUMS = ("count", "hr_sum", "rmssd_sum", "ln_rmssd_sum", "rmssd_count", "stress_sum",
+         *EMOTION_COUNT_COLUMNS.values(), *EMOTION_CONFIDENCE_COLUMNS.values())
+
+
+def _sample_row(p: EmotionPoint) -> dict[str, Any]:
+    return {"user_id": p.user_id, "timestamp": p.timestamp, "source": p.source.value,
+            "heart_rate": p.heart_rate, "hrv_rmssd": p.hrv_rmssd, "hrv_sdnn": p.hrv_sdnn,
+            "pnn50": p.pnn50, "stress_score": p.stress_score, "emotion": p.emotion.value,
+            "confidence": p.confidence}
+
+
+def _point(r: Any) -> EmotionPoint:
+    return EmotionPoint(user_id=r.user_id, timestamp=r.timestamp, source=Source(r.source),
+                        heart_rate=r.heart_rate, hrv_rmssd=r.hrv_rmssd, hrv_sdnn=r.hrv_sdnn,
+                        pnn50=r.pnn50, stress_score=r.stress_score, emotion=Emotion(r.emotion),
+                        confidence=r.confidence)
+
+
+def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "user_id": a.user_id, "start": a.start, "count": a.count, "hr_min": a.hr_min,
+        "hr_max": a.hr_max, "hr_sum": a.hr_sum, "rmssd_sum": a.rmssd_sum,
+        "ln_rmssd_sum": a.ln_rmssd_sum, "rmssd_count": a.rmssd_count,
+        "stress_sum": a.stress_sum, "sealed": sealed}
+    for label, column in EMOTION_COUNT_COLUMNS.items():
+        row[column] = a.emotion_counts.get(label, 0)
+    for label, column in EMOTION_CONFIDENCE_COLUMNS.items():
+        row[column] = a.emotion_confidence.get(label, 0.0)
+    return row
+
+
+def _aggregate(r: Any) -> EmotionAggregate:
+    m = r._mapping
+    return EmotionAggregate(
+        user_id=r.user_id, start=r.start, resolution=Resolution.HOUR, count=r.count,
+        hr_min=r.hr_min, hr_max=r.hr_max, hr_sum=r.hr_sum, rmssd_sum=r.rmssd_sum,
+        ln_rmssd_sum=r.ln_rmssd_sum, rmssd_count=r.rmssd_count, stress_sum=r.stress_sum,
+        sealed=r.sealed,
+        emotion_counts={k: m[c] for k, c in EMOTION_COUNT_COLUMNS.items() if m[c]},
+        emotion_confidence={k: m[c] for k, c in EMOTION_CONFIDENCE_COLUMNS.items()
+                            if m[EMOTION_COUNT_COLUMNS[k]]},
+    )
+
+
+class SqlEmotionSeries:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        insert = sqlite_insert if db.is_sqlite else pg_insert
+        keys = [_samples.c.user_id, _samples.c.timestamp, _samples.c.source]
+        self._insert_new = (insert(_samples).on_conflict_do_nothing(index_elements=keys)
+                            .returning(*keys))
+        lower, upper = (func.min, func.max) if db.is_sqlite else (func.least, func.greatest)
+        add = insert(_hours)
+        self._add_to_hour = add.on_conflict_do_update(
+            index_elements=[_hours.c.user_id, _hours.c.start],
+            set_={**{name: _hours.c[name] + add.excluded[name] for name in _SUMS},
+                  "hr_min": lower(_hours.c.hr_min, add.excluded.hr_min),
+                  "hr_max": upper(_hours.c.hr_max, add.excluded.hr_max),
+                  "sealed": False})
+        replace = insert(_hours)
+        self._replace_hour = replace.on_conflict_do_update(
+            index_elements=[_hours.c.user_id, _hours.c.start],
+            set_={c.name: replace.excluded[c.name] for c in _hours.c
+                  if c.name not in ("user_id", "start")})
+
+    async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
+        if not points:
+            return []
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
+            stored = {(r.user_id, r.timestamp, r.source) for r in result}
+            new = [p for p in points if (p.user_id, p.timestamp, p.source.value) in stored]
+            if new:
+                # Same transaction: the hourly aggregates never disagree with the raw rows.
+                await conn.execute(self._add_to_hour, [
+                    _hour_row(a, sealed=False) for a in aggregate_points(new, Resolution.HOUR)])
+        return new
+
+    def _range(self, user_id: UUID, start: datetime, end: datetime):
+        return and_(_samples.c.user_id == user_id, _samples.c.timestamp >= start,
+                    _samples.c.timestamp < end)
+
+    async def raw(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
+                  limit: int | None = None) -> list[EmotionPoint]:
+        stmt = (select(_samples).where(self._range(user_id, start, end))
+                .order_by(_samples.c.timestamp, _samples.c.source).offset(offset).limit(limit))
+        async with self._db.engine.connect() as conn:
+            return [_point(r) for r in await conn.execute(stmt)]
+
+    async def count_raw(self, user_id: UUID, start: datetime, end: datetime) -> int:
+        stmt = select(func.count()).select_from(_samples).where(self._range(user_id, start, end))
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(stmt)).scalar_one()
+
+    async def latest(self, user_id: UUID) -> EmotionPoint | None:
+        stmt = (select(_samples).where(_samples.c.user_id == user_id)
+                .order_by(_samples.c.timestamp.desc()).limit(1))
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else _point(row)
+
+    async def hours(self, user_id: UUID, start: datetime, end: datetime
+                    ) -> list[EmotionAggregate]:
+        stmt = (select(_hours).where(_hours.c.user_id == user_id, _hours.c.start >= start,
+                                     _hours.c.start < end).order_by(_hours.c.start))
+        async with self._db.engine.connect() as conn:
+            return [_aggregate(r) for r in await conn.execute(stmt)]
+
+    async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
+        stmt = (select(_hours.c.user_id, _hours.c.start)
+                .where(_hours.c.sealed.is_(False), _hours.c.start < before)
+                .order_by(_hours.c.start, _hours.c.user_id).limit(limit))
+        async with self._db.engine.connect() as conn:
+            return [(r.user_id, r.start) for r in await conn.execute(stmt)]
+
+    async def seal_hour(self, aggregate: EmotionAggregate) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(self._replace_hour, [_hour_row(aggregate, sealed=True)])
+
+    async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
+        keys = (select(_samples.c.user_id, _samples.c.timestamp, _samples.c.source)
+                .where(_samples.c.timestamp < cutoff).order_by(_samples.c.timestamp)
+                .limit(limit))
+        stmt = delete(_samples).where(
+            tuple_(_samples.c.user_id, _samples.c.timestamp, _samples.c.source).in_(keys))
+        async with self._db.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount
+
+    async def delete_user(self, user_id: UUID) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(delete(_samples).where(_samples.c.user_id == user_id))
+            await conn.execute(delete(_hours).where(_hours.c.user_id == user_id))

@@ -1,0 +1,52 @@
+"""Nutrition for a list of foods: each matched to a USDA food, scaled to its portion,
+and summed for the meal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from application.nutrition.lookup import LookupNutrition, NutritionLookup
+from domain.food.analysis import FoodItem
+from domain.food.vision import BoundingBox
+from domain.nutrition.nutrients import Nutrients, total
+
+NUTRITION_SOURCE = "usda_fdc"
+
+
+@dataclass(frozen=True, slots=True)
+class FoodToPrice:
+    food: str
+    confidence: float
+    bbox: BoundingBox | None = None
+    quantity: int = 1
+    grams: float | None = None  # None: the USDA portion of the food, times quantity
+
+
+@dataclass(frozen=True, slots=True)
+class PricedMeal:
+    foods: tuple[FoodItem, ...]
+    nutrition: Nutrients
+    source: str | None
+
+
+async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> PricedMeal:
+    items: list[FoodItem] = []
+    parts: list[Nutrients] = []
+    matched = False
+    for f in foods:
+        found: NutritionLookup | None = await lookup(f.food, f.grams)
+        grams = f.grams
+        if found is not None:
+            matched = True
+            if grams is None:
+                grams = found.portion_grams * f.quantity
+                parts.append(found.per_100g.for_portion(grams))
+            else:
+                parts.append(found.nutrients)
+        items.append(FoodItem(food=f.food, confidence=f.confidence, bbox=f.bbox,
+                              quantity=f.quantity,
+                              portion_grams=None if grams is None else round(grams, 1),
+                              fdc_id=found.fdc_id if found is not None else None))
+    return PricedMeal(tuple(items), total(parts).rounded(),
+                      NUTRITION_SOURCE if matched else None)

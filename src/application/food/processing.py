@@ -1,0 +1,137 @@
+"""The worker's side: turn a pending analysis into a result, exactly once.
+
+`ProcessAnalysis` is the pipeline (image -> detector + describer -> fusion ->
+nutrition). `RunAnalysisJob` is what a queue delivery calls: it claims the
+analysis with a lease, keeps the lease alive while the pipeline runs, retries
+transient failures with backoff, and stores the result only if its attempt
+still holds the analysis. A delivery for a completed (or failed) analysis does
+nothing, so the queue may deliver a job more than once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from application.food.pricing import FoodToPrice, price_foods
+from application.nutrition.lookup import LookupNutrition
+from application.ports.clock import Clock
+from application.ports.food import AnalysisQueue, AnalysisRepository
+from application.ports.vision import FoodDetector, ImageStore, MealDescriber
+from domain.errors import NotFound
+from domain.food.analysis import Analysis, AnalysisResult, ModelsUsed
+from domain.food.vision import fuse
+
+log = logging.getLogger("psi.food.worker")
+
+
+@dataclass(slots=True)
+class ProcessAnalysis:
+    images: ImageStore
+    detector: FoodDetector
+    describer: MealDescriber
+    lookup: LookupNutrition
+
+    async def __call__(self, analysis: Analysis) -> AnalysisResult:
+        if analysis.image_ref is None:
+            raise NotFound("analysis has no image")
+        image = await self.images.get(analysis.image_ref)
+        detection, description = await asyncio.gather(self.detector.detect(image),
+                                                      self.describer.describe(image))
+        fused = fuse(detection.detections, description.description)
+        priced = await price_foods(self.lookup, [
+            FoodToPrice(f.food, f.confidence, f.bbox, f.quantity, f.portion_grams)
+            for f in fused.foods])
+        text = description.description.text if description.description else None
+        return AnalysisResult(
+            foods=priced.foods, description=text or None, nutrition=priced.nutrition,
+            confidence_score=fused.confidence_score,
+            models=ModelsUsed(detector=detection.detector, describer=description.describer,
+                              nutrition_source=priced.source))
+
+
+@dataclass(frozen=True, slots=True)
+class JobPolicy:
+    lease_s: float = 60.0
+    max_attempts: int = 3
+    backoff_s: float = 1.0  # doubled after each failed attempt
+    max_backoff_s: float = 30.0
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.max_backoff_s, self.backoff_s * 2 ** max(0, attempt - 1))
+
+
+@dataclass(slots=True)
+class RunAnalysisJob:
+    analyses: AnalysisRepository
+    process: ProcessAnalysis
+    clock: Clock
+    policy: JobPolicy
+
+    async def __call__(self, analysis_id: UUID) -> None:
+        while True:
+            now = self.clock.now()
+            claimed = await self.analyses.claim(analysis_id, now,
+                                                now + timedelta(seconds=self.policy.lease_s))
+            if claimed is None:  # final already, gone, or a live worker holds the lease
+                return
+            attempt = claimed.attempts
+            heartbeat = asyncio.create_task(self._keep_lease(analysis_id, attempt))
+            try:
+                result = await self.process(claimed)
+            except NotFound:
+                await self.analyses.fail(claimed.failed("image not found", self.clock.now()),
+                                         attempt)
+                return
+            except Exception as exc:
+                reason = f"{type(exc).__name__} on attempt {attempt}"
+                if attempt >= self.policy.max_attempts:
+                    log.error("analysis failed for good: %s", reason)
+                    await self.analyses.fail(
+                        claimed.failed(f"analysis could not be completed ({reason})",
+                                       self.clock.now()), attempt)
+                    return
+                log.warning("analysis attempt failed, retrying: %s", reason)
+                await self.analyses.release(analysis_id, attempt)
+                await asyncio.sleep(self.policy.backoff(attempt))
+                continue
+            finally:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
+            if not await self.analyses.complete(claimed.completed(result, self.clock.now()),
+                                                attempt):
+                log.info("result of a superseded attempt dropped")
+            return
+
+    async def _keep_lease(self, analysis_id: UUID, attempt: int) -> None:
+        interval = max(0.05, self.policy.lease_s / 3)
+        while True:
+            await asyncio.sleep(interval)
+            lease_until = self.clock.now() + timedelta(seconds=self.policy.lease_s)
+            if not await self.analyses.renew(analysis_id, attempt, lease_until):
+                return
+
+
+@dataclass(slots=True)
+class SweepUnfinished:
+    """Re-queues analyses whose worker died (lease expired) or whose job was lost."""
+
+    analyses: AnalysisRepository
+    queue: AnalysisQueue
+    clock: Clock
+    pending_grace_s: float = 30.0
+    batch: int = 100
+
+    async def __call__(self) -> int:
+        now = self.clock.now()
+        ids = await self.analyses.unfinished(now, now - timedelta(seconds=self.pending_grace_s),
+                                             self.batch)
+        for analysis_id in ids:
+            await self.queue.enqueue(analysis_id)
+        return len(ids)
+

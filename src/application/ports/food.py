@@ -1,0 +1,87 @@
+"""Ports of the food analysis: where analyses live, how jobs travel, the daily quota."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.food.analysis import Analysis, FoodItem
+from domain.food.history import HistoryPage, HistoryQuery
+from domain.food.quota import QuotaWindow
+from domain.nutrition.nutrients import Nutrients
+
+
+class AnalysisRepository(Protocol):
+    """Analyses and manual entries (the food history).
+
+    The history's total is kept per user next to the rows and changed in the same
+    transaction as the rows it counts (completed entries), so a page never counts.
+    State changes are conditional: each names the attempt that holds the lease, and
+    does nothing (returns False/None) when another attempt or a final state won.
+    """
+
+    async def add(self, analysis: Analysis) -> None: ...
+
+    async def get(self, analysis_id: UUID, user_id: UUID | None = None) -> Analysis | None:
+        """The analysis; with `user_id`, only if it belongs to that user."""
+        ...
+
+    async def claim(self, analysis_id: UUID, now: datetime, lease_until: datetime
+                    ) -> Analysis | None:
+        """Take a pending analysis, or a processing one whose lease ran out, for one more
+        attempt; None when it is final, leased by a live worker, or gone."""
+        ...
+
+    async def renew(self, analysis_id: UUID, attempt: int, lease_until: datetime) -> bool: ...
+
+    async def release(self, analysis_id: UUID, attempt: int) -> bool:
+        """Back to pending after a transient failure of `attempt`."""
+        ...
+
+    async def complete(self, analysis: Analysis, attempt: int) -> bool:
+        """Store a completed analysis if `attempt` still holds it (counts it in history)."""
+        ...
+
+    async def fail(self, analysis: Analysis, attempt: int | None) -> bool:
+        """Store a failed analysis if `attempt` (None: any non-final state) holds it."""
+        ...
+
+    async def correct(self, user_id: UUID, analysis_id: UUID, foods: tuple[FoodItem, ...],
+                      nutrition: Nutrients, nutrition_source: str | None) -> Analysis | None:
+        """Replace a completed entry's foods and nutrition; None if not the user's."""
+        ...
+
+    async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
+        """Remove the user's entry (uncounting it if completed); the removed one or None."""
+        ...
+
+    async def history(self, query: HistoryQuery) -> HistoryPage: ...
+
+    async def unfinished(self, now: datetime, pending_before: datetime, limit: int
+                         ) -> list[UUID]:
+        """Analyses a sweeper should re-queue: processing with an expired lease, or
+        pending since before `pending_before` (their job was lost)."""
+        ...
+
+
+class AnalysisQueue(Protocol):
+    async def enqueue(self, analysis_id: UUID) -> None: ...
+
+
+JobHandler = Callable[[UUID], Awaitable[None]]
+
+
+class AnalysisQuota(Protocol):
+    """Counts photo analyses per user and UTC day, atomically under concurrency."""
+
+    async def consume(self, user_id: UUID, window: QuotaWindow, limit: int) -> tuple[bool, int]:
+        """Take one unit if fewer than `limit` are used: (taken, used after the call)."""
+        ...
+
+    async def refund(self, user_id: UUID, window: QuotaWindow) -> None:
+        """Give back a unit taken for an upload that was then refused."""
+        ...
+
+    async def used(self, user_id: UUID, window: QuotaWindow) -> int: ...

@@ -1,0 +1,39 @@
+"""Browsing the recipe catalogue: search and one recipe, with their average ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.ports.recipes import RecipeCatalogue, RecipePage, RecipeQuery, RecipeRatings
+from domain.errors import NotFound, ValidationFailed
+from domain.recipes.rating import NO_RATINGS, RatingSummary
+from domain.recipes.recipe import Recipe
+
+MAX_QUERY = 200
+
+
+@dataclass(slots=True)
+class SearchRecipes:
+    catalogue: RecipeCatalogue
+    ratings: RecipeRatings
+
+    async def __call__(self, query: RecipeQuery) -> tuple[RecipePage, dict[UUID, RatingSummary]]:
+        if query.q is not None and len(query.q) > MAX_QUERY:
+            raise ValidationFailed.single("q", f"at most {MAX_QUERY} characters")
+        page = await self.catalogue.search(query)
+        summaries = await self.ratings.summaries([r.id for r in page.items])
+        return page, summaries
+
+
+@dataclass(slots=True)
+class GetRecipe:
+    catalogue: RecipeCatalogue
+    ratings: RecipeRatings
+
+    async def __call__(self, recipe_id: UUID) -> tuple[Recipe, RatingSummary]:
+        recipe = await self.catalogue.get(recipe_id)
+        if recipe is None:
+            raise NotFound()
+        summaries = await self.ratings.summaries([recipe_id])
+        return recipe, summaries.get(recipe_id, NO_RATINGS)

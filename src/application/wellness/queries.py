@@ -1,0 +1,198 @@
+"""Reads: the emotion series at a resolution, the current state with its evidence, daily scores."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Generic, TypeVar
+from uuid import UUID
+
+from application.ports.clock import Clock
+from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
+from application.wellness.daily import baseline_for
+from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.wellness.baseline import Baseline
+from domain.wellness.emotion import Emotion, EmotionState, classify, explain
+from domain.wellness.hrv import FeatureOrigin, HrvFeatures
+from domain.wellness.mood import VALENCE_HORIZON, ReportedValence, reported_valence
+from domain.wellness.score import DailyWellness
+from domain.wellness.series import EmotionPoint, Resolution, merge_aggregates
+
+DEFAULT_SPAN = {Resolution.RAW: timedelta(days=1), Resolution.HOUR: timedelta(days=7),
+                Resolution.DAY: timedelta(days=30)}
+MAX_SPAN = {Resolution.RAW: timedelta(days=31), Resolution.HOUR: timedelta(days=92),
+            Resolution.DAY: timedelta(days=366)}
+CURRENT_WINDOW = timedelta(minutes=15)  # readings averaged into "now"
+CURRENT_MAX_AGE = timedelta(hours=24)  # older than this is not "current"
+MAX_SCORE_SPAN_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionReading:
+    timestamp: datetime
+    emotion: Emotion
+    confidence: float
+    stress_score: int
+    heart_rate: float
+    hrv_rmssd: float | None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageOf(Generic[T]):
+    items: list[T]
+    total: int
+
+
+def resolve_range(start: datetime | None, end: datetime | None, now: datetime,
+                  default: timedelta, maximum: timedelta) -> tuple[datetime, datetime]:
+    end = end or now
+    start = start or end - default
+    errors = []
+    for name, value in (("from", start), ("to", end)):
+        if value.tzinfo is None:
+            errors.append(FieldError(name, "must carry a UTC offset, e.g. 'Z'"))
+    if errors:
+        raise ValidationFailed(errors)
+    if start >= end:
+        raise ValidationFailed.single("from", "must be before 'to'")
+    if end - start > maximum:
+        raise ValidationFailed.single("from", f"the range may span at most {maximum.days} days")
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@dataclass(slots=True)
+class GetEmotions:
+    series: EmotionSeries
+    clock: Clock
+
+    async def __call__(self, user_id: UUID, *, start: datetime | None, end: datetime | None,
+                       resolution: Resolution, page: int, per_page: int
+                       ) -> PageOf[EmotionReading]:
+        start, end = resolve_range(start, end, self.clock.now(), DEFAULT_SPAN[resolution],
+                                   MAX_SPAN[resolution])
+        offset = (page - 1) * per_page
+        if resolution is Resolution.RAW:
+            total = await self.series.count_raw(user_id, start, end)
+            points = await self.series.raw(user_id, start, end, offset=offset, limit=per_page)
+            return PageOf([_reading(p) for p in points], total)
+        hours = await self.series.hours(user_id, start, end)
+        buckets = hours if resolution is Resolution.HOUR else merge_aggregates(hours, resolution)
+        items = [EmotionReading(timestamp=b.start, emotion=b.dominant_emotion,
+                                confidence=b.confidence, stress_score=round(b.stress_mean),
+                                heart_rate=round(b.hr_mean, 1),
+                                hrv_rmssd=None if b.rmssd_mean is None else round(b.rmssd_mean, 1))
+                 for b in buckets[offset: offset + per_page]]
+        return PageOf(items, len(buckets))
+
+
+def _reading(p: EmotionPoint) -> EmotionReading:
+    return EmotionReading(timestamp=p.timestamp, emotion=p.emotion, confidence=p.confidence,
+                          stress_score=p.stress_score, heart_rate=p.heart_rate,
+                          hrv_rmssd=p.hrv_rmssd)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentEmotion:
+    """The latest state and everything it was judged on."""
+
+    timestamp: datetime | None
+    state: EmotionState | None
+    baseline: Baseline
+    window_start: datetime | None
+    window_end: datetime | None
+    data_points: int
+    heart_rate: float | None
+    hrv_rmssd: float | None
+    valence: ReportedValence | None
+    reasons: tuple[str, ...]
+
+    @property
+    def emotion(self) -> Emotion:
+        return self.state.emotion if self.state else Emotion.UNKNOWN
+
+    @property
+    def confidence(self) -> float:
+        return self.state.confidence if self.state else 0.0
+
+
+def window_features(points: list[EmotionPoint]) -> HrvFeatures:
+    """Mean heart rate and the geometric mean RMSSD (the mean of ln RMSSD) of a window."""
+    rmssd = [p.hrv_rmssd for p in points if p.hrv_rmssd is not None]
+    return HrvFeatures(
+        heart_rate=statistics.fmean(p.heart_rate for p in points),
+        rmssd=math.exp(statistics.fmean(math.log(r) for r in rmssd)) if rmssd else None,
+        sdnn=None, pnn50=None, lf_hf=None,
+        origin=FeatureOrigin.DEVICE_SUMMARY if rmssd else FeatureOrigin.HEART_RATE_ONLY,
+    )
+
+
+@dataclass(slots=True)
+class GetCurrentEmotion:
+    series: EmotionSeries
+    scores: WellnessScores
+    moods: MoodCheckIns
+    clock: Clock
+
+    async def __call__(self, user_id: UUID) -> CurrentEmotion:
+        now = self.clock.now()
+        today = now.astimezone(UTC).date()
+        latest = await self.series.latest(user_id)
+        if latest is None or now - latest.timestamp > CURRENT_MAX_AGE:
+            baseline = await baseline_for(self.scores, user_id, today)
+            return CurrentEmotion(
+                timestamp=None, state=None, baseline=baseline, window_start=None,
+                window_end=None, data_points=0, heart_rate=None, hrv_rmssd=None, valence=None,
+                reasons=("No readings in the last 24 hours: nothing to judge.",
+                         baseline.explain()))
+        end = latest.timestamp
+        start = end - CURRENT_WINDOW
+        points = await self.series.raw(user_id, start, end + timedelta(microseconds=1))
+        features = window_features(points)
+        baseline = await baseline_for(self.scores, user_id, end.date())
+        # What the person says about how they feel now counts, even if it came after the
+        # latest reading.
+        check_ins = await self.moods.between(user_id, now - VALENCE_HORIZON, now)
+        valence = reported_valence(check_ins, now)
+        state = classify(features, baseline, valence)
+        return CurrentEmotion(
+            timestamp=end, state=state, baseline=baseline, window_start=start, window_end=end,
+            data_points=len(points), heart_rate=round(features.heart_rate, 1),
+            hrv_rmssd=None if features.rmssd is None else round(features.rmssd, 1),
+            valence=valence, reasons=explain(state, baseline))
+
+
+@dataclass(slots=True)
+class GetWellnessToday:
+    scores: WellnessScores
+    clock: Clock
+
+    async def __call__(self, user_id: UUID) -> DailyWellness:
+        today = self.clock.now().astimezone(UTC).date()
+        found = await self.scores.get(user_id, today)
+        if found is None:
+            raise NotFound("No wellness data for today yet", resource="wellness_score")
+        return found
+
+
+@dataclass(slots=True)
+class ListWellnessScores:
+    scores: WellnessScores
+    clock: Clock
+
+    async def __call__(self, user_id: UUID, *, date_from: date | None, date_to: date | None,
+                       page: int, per_page: int) -> PageOf[DailyWellness]:
+        last = date_to or self.clock.now().astimezone(UTC).date()
+        first = date_from or last - timedelta(days=29)
+        if first > last:
+            raise ValidationFailed.single("date_from", "must not be after date_to")
+        if (last - first).days >= MAX_SCORE_SPAN_DAYS:
+            raise ValidationFailed.single(
+                "date_from", f"the range may span at most {MAX_SCORE_SPAN_DAYS} days")
+        days = await self.scores.between(user_id, first, last)
+        offset = (page - 1) * per_page
+        return PageOf(days[offset: offset + per_page], len(days))

@@ -1,0 +1,119 @@
+"""Biometrics, emotions and wellness endpoints of the contract."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from dishka.integrations.litestar import DishkaRouter, FromDishka
+from litestar import get, post
+from litestar.params import Parameter
+
+from application.wellness.ingest import IngestBiometrics
+from application.wellness.mood import RecordMoodCheckIn
+from application.wellness.queries import (
+    GetCurrentEmotion,
+    GetEmotions,
+    GetWellnessToday,
+    ListWellnessScores,
+)
+from domain.identity.tokens import Principal
+from domain.wellness.samples import SampleInput
+from domain.wellness.series import Resolution
+from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
+from entrypoints.http.controllers.wellness_schemas import (
+    CurrentEmotionOut,
+    EmotionOut,
+    IngestOut,
+    MoodCheckInIn,
+    MoodCheckInOut,
+    SamplesIn,
+    WellnessDayOut,
+)
+from entrypoints.http.envelopes import Envelope, ListEnvelope, iso, ok, page_of
+from entrypoints.http.openapi_docs import errors
+from entrypoints.http.pagination import PageParam, PerPageParam
+
+# 1,000 samples with a minute of beat-to-beat intervals each stay well under this.
+SAMPLES_MAX_BODY = 8 * 1024 * 1024
+
+FromParam = Annotated[datetime | None, Parameter(
+    query="from", description="Start (inclusive), ISO-8601 UTC; default depends on resolution")]
+ToParam = Annotated[datetime | None, Parameter(
+    query="to", description="End (exclusive), ISO-8601 UTC; default now")]
+
+
+def _iso_z(dt: datetime | None) -> str | None:
+    value = iso(dt)
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+@post("/biometrics/samples", status_code=201, security=BEARER,
+      summary="Send wearable samples (1-1000); idempotent per source and timestamp",
+      request_max_body_size=SAMPLES_MAX_BODY, responses=errors(401, 403))
+async def post_samples(principal: Principal, data: SamplesIn,
+                       use: FromDishka[IngestBiometrics]) -> Envelope[IngestOut]:
+    batch = [SampleInput(timestamp=s.timestamp, heart_rate=s.heart_rate, source=s.source,
+                         hrv_sdnn=s.hrv_sdnn, hrv_rmssd=s.hrv_rmssd, pnn50=s.pnn50,
+                         rr_intervals_ms=s.rr_intervals_ms or ())
+             for s in data.samples]
+    result = await use(principal.user_id, batch)
+    return ok(IngestOut(accepted=result.accepted, duplicates=result.duplicates))
+
+
+@get("/emotions", security=BEARER, responses=errors(401),
+     summary="The emotion series, raw or per hour/day, oldest first")
+async def list_emotions(principal: Principal, use: FromDishka[GetEmotions],
+                        start: FromParam = None, end: ToParam = None,
+                        resolution: Resolution = Resolution.RAW, page: PageParam = 1,
+                        per_page: PerPageParam = 20) -> ListEnvelope[EmotionOut]:
+    found = await use(principal.user_id, start=start, end=end, resolution=resolution,
+                      page=page, per_page=per_page)
+    return page_of([EmotionOut.of(r) for r in found.items], total=found.total, page=page,
+                   per_page=per_page, path="/api/v1/emotions",
+                   filters={"from": _iso_z(start), "to": _iso_z(end),
+                            "resolution": resolution.value})
+
+
+@get("/emotions/current", security=BEARER, responses=errors(401),
+     summary="The latest emotional state with the evidence behind it")
+async def current_emotion(principal: Principal,
+                          use: FromDishka[GetCurrentEmotion]) -> Envelope[CurrentEmotionOut]:
+    return ok(CurrentEmotionOut.of(await use(principal.user_id)))
+
+
+@post("/mood-check-ins", status_code=201, security=BEARER, responses=errors(401),
+      summary="Say how you feel (valence and arousal from -2 to 2)")
+async def post_mood(principal: Principal, data: MoodCheckInIn,
+                    use: FromDishka[RecordMoodCheckIn]) -> Envelope[MoodCheckInOut]:
+    check_in = await use(principal.user_id, valence=data.valence, arousal=data.arousal,
+                         label=data.label, note=data.note, timestamp=data.timestamp)
+    return ok(MoodCheckInOut.of(check_in))
+
+
+@get("/wellness/today", security=BEARER, responses=errors(401, 404),
+     summary="Today's wellness score (UTC day) with its components")
+async def wellness_today(principal: Principal,
+                         use: FromDishka[GetWellnessToday]) -> Envelope[WellnessDayOut]:
+    return ok(WellnessDayOut.of(await use(principal.user_id)))
+
+
+@get("/wellness/scores", security=BEARER, responses=errors(401),
+     summary="Daily wellness scores, oldest first (default: the last 30 days)")
+async def wellness_scores(principal: Principal, use: FromDishka[ListWellnessScores],
+                          date_from: date | None = None, date_to: date | None = None,
+                          page: PageParam = 1, per_page: PerPageParam = 20
+                          ) -> ListEnvelope[WellnessDayOut]:
+    found = await use(principal.user_id, date_from=date_from, date_to=date_to, page=page,
+                      per_page=per_page)
+    return page_of([WellnessDayOut.of(d) for d in found.items], total=found.total, page=page,
+                   per_page=per_page, path="/api/v1/wellness/scores",
+                   filters={"date_from": date_from and date_from.isoformat(),
+                            "date_to": date_to and date_to.isoformat()})
+
+
+router = DishkaRouter(
+    path="/", dependencies=AUTH_DEPENDENCIES, tags=["biometrics, emotions, wellness"],
+    route_handlers=[post_samples, list_emotions, current_emotion, post_mood, wellness_today,
+                    wellness_scores])
+ROUTERS = [router]

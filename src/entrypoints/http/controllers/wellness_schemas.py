@@ -1,0 +1,185 @@
+"""Request and response structs of the biometrics, emotions and wellness endpoints."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from application.wellness.queries import CurrentEmotion, EmotionReading
+from domain.wellness.mood import MoodCheckIn
+from domain.wellness.score import DailyWellness
+from entrypoints.http.envelopes import iso
+from entrypoints.http.schemas.base import Input, Output
+
+# Ranges, sources and timestamps are judged by the domain, per sample and with the
+# index in the field name; the structs only check shapes and types.
+
+
+class SampleIn(Input):
+    timestamp: datetime
+    heart_rate: float
+    source: str
+    hrv_sdnn: float | None = None
+    hrv_rmssd: float | None = None
+    pnn50: float | None = None
+    rr_intervals_ms: list[float] | None = None
+
+
+class SamplesIn(Input):
+    samples: list[SampleIn]
+
+
+class IngestOut(Output):
+    accepted: int
+    duplicates: int
+
+
+class MoodCheckInIn(Input):
+    valence: int
+    arousal: int | None = None
+    label: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    note: str | None = None
+    timestamp: datetime | None = None
+
+
+class MoodCheckInOut(Output):
+    id: UUID
+    timestamp: datetime
+    valence: int
+    arousal: int | None
+    label: str | None
+    note: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, c: MoodCheckIn) -> MoodCheckInOut:
+        return cls(id=c.id, timestamp=iso(c.timestamp), valence=c.valence, arousal=c.arousal,
+                   label=c.label, note=c.note, created_at=iso(c.created_at))
+
+
+class EmotionOut(Output):
+    timestamp: datetime
+    emotion: str
+    confidence: float
+    stress_score: int
+    heart_rate: float
+    hrv_rmssd: float | None
+
+    @classmethod
+    def of(cls, r: EmotionReading) -> EmotionOut:
+        return cls(timestamp=iso(r.timestamp), emotion=r.emotion.value, confidence=r.confidence,
+                   stress_score=r.stress_score, heart_rate=r.heart_rate, hrv_rmssd=r.hrv_rmssd)
+
+
+class BaselineOut(Output):
+    status: str
+    days: int
+    days_needed: int
+    window_start: date | None
+    window_end: date | None
+    rmssd_ms: float
+    ln_rmssd_mean: float
+    ln_rmssd_sd: float
+    resting_heart_rate: float
+    resting_heart_rate_sd: float
+    personal: bool
+
+
+class DeviationOut(Output):
+    hrv_z: float | None
+    heart_rate_delta_bpm: float
+    stress_score: int
+    stress_zone: str
+
+
+class WindowOut(Output):
+    start: datetime | None
+    end: datetime | None
+    data_points: int
+
+
+class MoodEvidenceOut(Output):
+    valence: float
+    weight: float
+    check_ins: int
+
+
+class EvidenceOut(Output):
+    baseline: BaselineOut
+    deviation: DeviationOut | None
+    window: WindowOut
+    mood: MoodEvidenceOut | None
+    reasons: list[str]
+
+
+class CurrentEmotionOut(Output):
+    timestamp: datetime | None
+    emotion: str
+    confidence: float
+    stress_score: int | None
+    stress_zone: str | None
+    heart_rate: float | None
+    hrv_rmssd: float | None
+    evidence: EvidenceOut
+
+    @classmethod
+    def of(cls, c: CurrentEmotion) -> CurrentEmotionOut:
+        b = c.baseline
+        baseline = BaselineOut(
+            status=b.status.value, days=b.days, days_needed=b.days_missing,
+            window_start=b.window_start, window_end=b.window_end,
+            rmssd_ms=round(math.exp(b.ln_rmssd_mean), 1), ln_rmssd_mean=round(b.ln_rmssd_mean, 3),
+            ln_rmssd_sd=round(b.ln_rmssd_sd, 3), resting_heart_rate=round(b.resting_hr_mean, 1),
+            resting_heart_rate_sd=round(b.resting_hr_sd, 1), personal=b.is_personal)
+        deviation = None
+        if c.state is not None:
+            s = c.state.stress
+            deviation = DeviationOut(
+                hrv_z=None if s.deviation.hrv_z is None else round(s.deviation.hrv_z, 2),
+                heart_rate_delta_bpm=round(s.deviation.hr_delta_bpm, 1),
+                stress_score=s.score, stress_zone=s.zone.value)
+        mood = None if c.valence is None else MoodEvidenceOut(
+            valence=round(c.valence.value, 2), weight=round(c.valence.weight, 2),
+            check_ins=c.valence.check_ins)
+        return cls(
+            timestamp=iso(c.timestamp), emotion=c.emotion.value, confidence=c.confidence,
+            stress_score=c.state.stress.score if c.state else None,
+            stress_zone=c.state.stress.zone.value if c.state else None,
+            heart_rate=c.heart_rate, hrv_rmssd=c.hrv_rmssd,
+            evidence=EvidenceOut(
+                baseline=baseline, deviation=deviation,
+                window=WindowOut(start=iso(c.window_start), end=iso(c.window_end),
+                                 data_points=c.data_points),
+                mood=mood, reasons=list(c.reasons)))
+
+
+class ComponentsOut(Output):
+    hrv_balance: float | None
+    resting_hr: float | None
+    stress_load: float | None
+    data_coverage: float | None
+
+
+class WellnessDayOut(Output):
+    date: date
+    wellness_score: int
+    hrv_avg: float | None
+    heart_rate_avg: float
+    dominant_emotion: str
+    emotion_confidence: float
+    data_points: int
+    components: ComponentsOut
+
+    @classmethod
+    def of(cls, d: DailyWellness) -> WellnessDayOut:
+        c = d.components
+        return cls(date=d.day, wellness_score=d.wellness_score, hrv_avg=d.hrv_avg,
+                   heart_rate_avg=d.heart_rate_avg, dominant_emotion=d.dominant_emotion.value,
+                   emotion_confidence=d.emotion_confidence, data_points=d.data_points,
+                   components=ComponentsOut(
+                       hrv_balance=c.get("hrv_balance"), resting_hr=c.get("resting_hr"),
+                       stress_load=c.get("stress_load"), data_coverage=c.get("data_coverage")))

@@ -1,0 +1,1 @@
+"""Scheduled jobs (`psi <job>`), each runnable once or on an interval."""

@@ -1,0 +1,101 @@
+"""Food analysis wiring: the history store, the daily quota, the task queue and the
+use cases. Embedded: the queue runs jobs in the API process and a sweeper loop runs
+beside it. Production: jobs go to a Redis stream that `psi worker` consumes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from uuid import UUID
+
+from dishka import AsyncContainer, Provider, Scope, alias, provide
+
+from adapters.queue.sweeper import SweeperLoop
+from adapters.queue.taskiq_queue import TaskiqAnalysisQueue, build_broker
+from adapters.redis.quota_food import RedisAnalysisQuota
+from adapters.sql.database import Database
+from adapters.sql.food_history import SqlAnalysisRepository
+from adapters.sql.food_quota import SqlAnalysisQuota
+from application.food.history import (
+    AddManualEntry,
+    CorrectEntry,
+    DeleteEntry,
+    GetAnalysis,
+    ListHistory,
+    WaitForAnalysis,
+)
+from application.food.processing import JobPolicy, ProcessAnalysis, RunAnalysisJob, SweepUnfinished
+from application.food.upload import UploadMeal
+from application.ports.clock import Clock
+from application.ports.food import AnalysisQueue, AnalysisQuota, AnalysisRepository, JobHandler
+from entrypoints.providers.infrastructure import Stores
+from entrypoints.settings import Settings
+
+SWEEP_INTERVAL_S = 15.0
+PENDING_GRACE_S = 60.0
+
+
+class FoodProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def analyses(self, db: Database) -> AnalysisRepository:
+        return SqlAnalysisRepository(db)
+
+    @provide
+    def quota(self, s: Settings, db: Database, stores: Stores) -> AnalysisQuota:
+        if stores.redis is not None:
+            return RedisAnalysisQuota(stores.redis, s.redis_prefix)
+        return SqlAnalysisQuota(db)
+
+    @provide
+    async def queue(self, s: Settings, container: AsyncContainer
+                    ) -> AsyncIterator[TaskiqAnalysisQueue]:
+        queue = TaskiqAnalysisQueue(build_broker(s.redis_url, s.redis_prefix))
+        sweeper: SweeperLoop | None = None
+        if queue.in_process:  # embedded: no worker process, this one runs the jobs
+            queue.bind(_lazy_job(container))
+            sweeper = SweeperLoop(_lazy_sweep(container), SWEEP_INTERVAL_S)
+        await queue.start()
+        if sweeper is not None:
+            sweeper.start()
+        yield queue
+        if sweeper is not None:
+            await sweeper.stop()
+        await queue.stop()
+
+    queue_port = alias(source=TaskiqAnalysisQueue, provides=AnalysisQueue)
+
+    @provide
+    def job_policy(self) -> JobPolicy:
+        return JobPolicy()
+
+    @provide
+    def sweep(self, analyses: AnalysisRepository, queue: AnalysisQueue,
+              clock: Clock) -> SweepUnfinished:
+        return SweepUnfinished(analyses, queue, clock, pending_grace_s=PENDING_GRACE_S)
+
+    use_cases = provide(UploadMeal) + provide(ProcessAnalysis) + provide(RunAnalysisJob) \
+        + provide(GetAnalysis) + provide(WaitForAnalysis) + provide(ListHistory) \
+        + provide(DeleteEntry) + provide(CorrectEntry) + provide(AddManualEntry)
+
+
+def _lazy_job(container: AsyncContainer) -> JobHandler:
+    """Resolved at the first job, so a process that never runs one never loads models."""
+
+    async def run(analysis_id: UUID) -> None:
+        await (await container.get(RunAnalysisJob))(analysis_id)
+
+    return run
+
+
+def _lazy_sweep(container: AsyncContainer) -> Callable[[], Awaitable[int]]:
+    async def sweep() -> int:
+        return await (await container.get(SweepUnfinished))()
+
+    return sweep
+
+
+async def start_in_process_jobs(container: AsyncContainer, settings: Settings) -> None:
+    """A start-up hook for the embedded profile: start the in-process queue and its
+    sweeper at once, so analyses left pending by a restart are picked up."""
+    await container.get(TaskiqAnalysisQueue)

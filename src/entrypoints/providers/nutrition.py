@@ -1,0 +1,97 @@
+"""Nutrition wiring: the SQL USDA store, the optional FDC API behind a 7-day cache and the
+use cases.
+
+In the embedded profile an empty store is filled with the packaged USDA generic foods
+(about 7,300, a few seconds) the first time the process needs it, so a fresh install
+answers nutrition queries without a manual ``psi data import-usda``, and processes that
+never touch nutrition (most API tests) do not pay for it. ``auto_import_usda`` does the
+same eagerly, as a start-up hook, for whoever prefers that."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from dishka import AsyncContainer, Provider, Scope, provide
+
+from adapters.memory.nutrition_cache import InMemoryFoodCache
+from adapters.nutrition.fdc_api import FdcApiCatalog
+from adapters.nutrition.redis_cache import RedisFoodCache
+from adapters.nutrition.usda_csv import UsdaCsvSource
+from adapters.sql.database import Database
+from adapters.sql.nutrition_store import SqlNutritionStore
+from application.nutrition.caching import CachingFoodCatalog
+from application.nutrition.fallback import FallbackFoodCatalog
+from application.nutrition.import_usda import ImportUsda, import_if_empty
+from application.nutrition.lookup import LookupNutrition, SearchFoods
+from application.ports.nutrition import FoodCache, FoodCatalog, NutritionStore, UsdaFoodSource
+from entrypoints.providers.infrastructure import Stores
+from entrypoints.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class NutritionProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    async def store(self, s: Settings, db: Database) -> AsyncIterator[NutritionStore]:
+        store = SqlNutritionStore(db)
+        if auto_import_enabled(s):
+            await _fill_if_empty(ImportUsda(UsdaCsvSource.default(), store), store)
+        yield store
+
+    @provide
+    def usda_source(self) -> UsdaFoodSource:
+        return UsdaCsvSource.default()
+
+    @provide
+    def fdc_cache(self, s: Settings, stores: Stores) -> FoodCache:
+        if stores.redis is not None:
+            return RedisFoodCache(stores.redis, prefix=f"{s.redis_prefix}nutrition:fdc:")
+        return InMemoryFoodCache()
+
+    @provide
+    async def catalog(self, s: Settings, store: NutritionStore, cache: FoodCache
+                      ) -> AsyncIterator[FoodCatalog]:
+        """The USDA store; with ``PSI_FDC_API_KEY`` set, the FDC API (cached 7 days) answers
+        what the store does not know."""
+        if not s.fdc_api_key:
+            yield store
+            return
+        api = FdcApiCatalog(s.fdc_api_key, base_url=s.fdc_base_url, timeout_s=s.fdc_timeout_s)
+        yield FallbackFoodCatalog(store, CachingFoodCatalog(api, cache))
+        await api.aclose()
+
+    @provide
+    def lookup(self, catalog: FoodCatalog) -> LookupNutrition:
+        return LookupNutrition(catalog)
+
+    @provide
+    def search(self, catalog: FoodCatalog) -> SearchFoods:
+        return SearchFoods(catalog)
+
+    @provide
+    def importer(self, source: UsdaFoodSource, store: NutritionStore) -> ImportUsda:
+        return ImportUsda(source, store)
+
+
+def auto_import_enabled(settings: Settings) -> bool:
+    if settings.nutrition_auto_import is None:
+        return not settings.is_production
+    return settings.nutrition_auto_import
+
+
+async def _fill_if_empty(importer: ImportUsda, store: NutritionStore) -> None:
+    started = time.perf_counter()
+    report = await import_if_empty(importer, store)
+    if report is not None:
+        log.info("imported %d USDA foods into the empty nutrition store in %.1f s",
+                 report.imported, time.perf_counter() - started)
+
+
+async def auto_import_usda(container: AsyncContainer, settings: Settings) -> None:
+    """A ``StartupHook``: resolving the store fills it when it is empty (embedded)."""
+    if auto_import_enabled(settings):
+        await container.get(NutritionStore)

@@ -1,0 +1,133 @@
+"""Recipes, preferences, fridge and recommendations wiring.
+
+Stores: preferences and ratings in MongoDB when configured, else SQL; the catalogue in
+SQL; the preferences cache in Redis when configured (none in the embedded profile). The
+fridge index is a file under `var/recipes/`, loaded at start-up (production) or on first
+use (embedded), refitted when the stored catalogue changed. In the embedded profile an
+empty catalogue is filled with the packaged Wikibooks recipes on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from dishka import AsyncContainer, Provider, Scope, provide
+from dishka.exceptions import NoFactoryError
+
+from adapters.mongo.preferences import MongoPreferencesStore
+from adapters.mongo.ratings import MongoRecipeRatings
+from adapters.recipes.serving import ServedFridgeIndex
+from adapters.recipes.wikibooks import read_recipes
+from adapters.redis.preferences_cache import RedisPreferencesCache
+from adapters.sql.database import Database
+from adapters.sql.preferences import SqlPreferencesStore
+from adapters.sql.recipes import SqlRecipeCatalogue
+from adapters.sql.recipes_ratings import SqlRecipeRatings
+from application.ports.preferences import PreferencesCache, PreferencesStore
+from application.ports.recipes import (
+    FridgeIndexBuilder,
+    FridgeMatcher,
+    RecipeCatalogue,
+    RecipeRatings,
+)
+from application.ports.wellness import EmotionSeries
+from application.preferences.use_cases import (
+    GetPreferences,
+    NoCache,
+    PatchPreferences,
+    ReplacePreferences,
+)
+from application.recipes.browse import GetRecipe, SearchRecipes
+from application.recipes.fridge import MatchFridge
+from application.recipes.import_catalogue import ImportRecipes, PrepareFridgeIndex
+from application.recipes.ratings import DeleteRating, RateRecipe
+from application.recommendations.recommend import GetRecommendations
+from application.recommendations.sources import (
+    CurrentEmotion,
+    LatestEmotion,
+    NoNutrition,
+    RecentNutritionSource,
+    UnknownEmotion,
+)
+from entrypoints.providers.infrastructure import Stores
+from entrypoints.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def fridge_index_path(settings: Settings) -> Path:
+    return settings.var_dir / "recipes" / "fridge-index.npz"
+
+
+def auto_import_enabled(settings: Settings) -> bool:
+    return not settings.is_production
+
+
+class RecipesProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def catalogue(self, db: Database) -> RecipeCatalogue:
+        return SqlRecipeCatalogue(db)
+
+    @provide
+    def ratings(self, db: Database, stores: Stores) -> RecipeRatings:
+        if stores.mongo is not None:
+            return MongoRecipeRatings(stores.mongo)
+        return SqlRecipeRatings(db)
+
+    @provide
+    def preferences_store(self, db: Database, stores: Stores) -> PreferencesStore:
+        if stores.mongo is not None:
+            return MongoPreferencesStore(stores.mongo)
+        return SqlPreferencesStore(db)
+
+    @provide
+    def preferences_cache(self, s: Settings, stores: Stores) -> PreferencesCache:
+        if stores.redis is not None:
+            return RedisPreferencesCache(stores.redis, s.redis_prefix)
+        return NoCache()
+
+    @provide
+    def served_index(self, s: Settings) -> ServedFridgeIndex:
+        return ServedFridgeIndex(fridge_index_path(s))
+
+    @provide
+    def index_builder(self, served: ServedFridgeIndex) -> FridgeIndexBuilder:
+        return served
+
+    @provide
+    async def matcher(self, s: Settings, served: ServedFridgeIndex,
+                      catalogue: RecipeCatalogue) -> FridgeMatcher:
+        if auto_import_enabled(s) and await catalogue.count() == 0:
+            started = time.perf_counter()
+            licence, sources = read_recipes()
+            report = await ImportRecipes(catalogue, served)(licence, sources)
+            log.info("imported %d packaged recipes in %.1f s", report.recipes,
+                     time.perf_counter() - started)
+        await PrepareFridgeIndex(catalogue, served)(served.version)
+        return served
+
+    @provide
+    async def current_emotion(self, container: AsyncContainer) -> CurrentEmotion:
+        try:
+            return LatestEmotion(await container.get(EmotionSeries))
+        except NoFactoryError:
+            return UnknownEmotion()
+
+    @provide
+    def recent_nutrition(self) -> RecentNutritionSource:
+        return NoNutrition()
+
+    use_cases = provide(GetPreferences) + provide(ReplacePreferences) \
+        + provide(PatchPreferences) + provide(SearchRecipes) + provide(GetRecipe) \
+        + provide(RateRecipe) + provide(DeleteRating) + provide(MatchFridge) \
+        + provide(GetRecommendations)
+
+
+async def load_fridge_index(container: AsyncContainer, settings: Settings) -> None:
+    """A StartupHook for the production profile: serve the index from the first request."""
+    if settings.is_production:
+        await container.get(FridgeMatcher)

@@ -1,0 +1,81 @@
+"""Vision wiring: image intake and store, the YOLO detector and the Claude describer.
+
+- Detector: `PSI_YOLO_WEIGHTS` (`.pt` or `.onnx`); unset -> no detector
+  (`models.detector: null`). A `.pt` is exported to ONNX once under
+  `settings.models_dir` (`psi models export` does it ahead of time). Needs the
+  `vision` extra (onnxruntime, numpy); without it the detector says so.
+- Describer: `PSI_ANTHROPIC_API_KEY`; unset -> no describer (`description: null`).
+- Images: the filesystem under `settings.images_dir` (`var/uploads` by default).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, provide
+
+from adapters.images.filesystem_store import FilesystemImageStore
+from adapters.images.sanitiser import PillowImageSanitiser
+from adapters.vision.claude import ClaudeMealDescriber, DescriberConfig, UnconfiguredDescriber
+from adapters.vision.unconfigured import UnconfiguredDetector
+from application.ports.vision import FoodDetector, ImageSanitiser, ImageStore, MealDescriber
+from entrypoints.settings import Settings
+
+log = logging.getLogger(__name__)
+
+VISION_EXTRA_HINT = "install the `vision` extra: pip install 'psi[vision]'"
+
+
+def build_detector(s: Settings) -> FoodDetector:
+    if s.yolo_weights is None:
+        return UnconfiguredDetector()
+    missing = [m for m in ("onnxruntime", "numpy") if importlib.util.find_spec(m) is None]
+    if missing:
+        reason = f"PSI_YOLO_WEIGHTS is set but {', '.join(missing)} is missing: " \
+                 f"{VISION_EXTRA_HINT}"
+        log.warning("detector unavailable: %s", reason)
+        return UnconfiguredDetector(reason)
+    from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector  # the extra
+
+    if not s.yolo_weights.is_file():
+        log.warning("detector weights not found: %s", s.yolo_weights)
+    return OnnxYoloDetector(DetectorConfig(
+        weights=s.yolo_weights, cache_dir=s.models_dir, confidence=s.yolo_confidence,
+        iou=s.yolo_iou, threads=s.yolo_threads))
+
+
+def describer_config(s: Settings) -> DescriberConfig | None:
+    if not s.anthropic_api_key:
+        return None
+    return DescriberConfig(api_key=s.anthropic_api_key, model=s.anthropic_model,
+                           base_url=s.anthropic_base_url, timeout_s=s.anthropic_timeout_s,
+                           max_retries=s.anthropic_max_retries,
+                           deadline_s=s.anthropic_deadline_s)
+
+
+class VisionProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def sanitiser(self) -> ImageSanitiser:
+        return PillowImageSanitiser()
+
+    @provide
+    def image_store(self, s: Settings) -> ImageStore:
+        return FilesystemImageStore(s.images_dir)
+
+    @provide
+    def detector(self, s: Settings) -> FoodDetector:
+        return build_detector(s)
+
+    @provide
+    async def describer(self, s: Settings) -> AsyncIterator[MealDescriber]:
+        config = describer_config(s)
+        if config is None:
+            yield UnconfiguredDescriber()
+            return
+        claude = ClaudeMealDescriber(config)
+        yield claude
+        await claude.aclose()

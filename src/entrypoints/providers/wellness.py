@@ -1,0 +1,69 @@
+"""dishka wiring of the wellness area: stores chosen from the profile, use cases.
+
+The Mongo series creates its time-series collection and indexes on first use, so no
+start-up hook is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dishka import Provider, Scope, provide
+
+from adapters.hrv.factory import HrvBackend, build_hrv_backend
+from adapters.mongo.emotions import MongoEmotionSeries
+from adapters.sql.database import Database
+from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
+from adapters.sql.wellness_series import SqlEmotionSeries
+from application.ports.clock import Clock
+from application.ports.privacy import ConsentRepository
+from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
+from application.wellness.ingest import IngestBiometrics
+from application.wellness.mood import RecordMoodCheckIn
+from application.wellness.queries import (
+    GetCurrentEmotion,
+    GetEmotions,
+    GetWellnessToday,
+    ListWellnessScores,
+)
+from application.wellness.retention import RunSeriesRetention
+from entrypoints.providers.infrastructure import Stores
+
+log = logging.getLogger(__name__)
+
+
+class WellnessProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def series(self, db: Database, stores: Stores) -> EmotionSeries:
+        if stores.mongo is not None:
+            return MongoEmotionSeries(stores.mongo)
+        return SqlEmotionSeries(db)
+
+    @provide
+    def moods(self, db: Database) -> MoodCheckIns:
+        return SqlMoodCheckIns(db)
+
+    @provide
+    def scores(self, db: Database) -> WellnessScores:
+        return SqlWellnessScores(db)
+
+    @provide
+    def hrv(self) -> HrvBackend:
+        backend = build_hrv_backend()
+        log.info("wellness: %s", backend.description)
+        return backend
+
+    @provide
+    def ingest(self, consents: ConsentRepository, series: EmotionSeries,
+               scores: WellnessScores, moods: MoodCheckIns, clock: Clock,
+               hrv: HrvBackend) -> IngestBiometrics:
+        return IngestBiometrics(consents, series, scores, moods, clock, hrv.analyzer)
+
+    @provide
+    def retention(self, series: EmotionSeries, clock: Clock) -> RunSeriesRetention:
+        return RunSeriesRetention(series, clock)
+
+    use_cases = provide(RecordMoodCheckIn) + provide(GetEmotions) + provide(GetCurrentEmotion) \
+        + provide(GetWellnessToday) + provide(ListWellnessScores)

@@ -1,0 +1,106 @@
+"""GET /api/v1/nutrition/foods through HTTP, in both profiles, on the real USDA data."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+
+from adapters.nutrition.usda_csv import PACKAGED_GENERIC_COUNT, UsdaCsvSource
+from adapters.sql.database import Database
+from adapters.sql.migrate import upgrade_to_head
+from adapters.sql.nutrition_models import NutritionFoodRow
+from adapters.sql.nutrition_store import SqlNutritionStore
+from application.nutrition.import_usda import ImportUsda
+from domain.nutrition.text import head_tokens
+
+pytestmark = pytest.mark.asyncio
+URL = "/api/v1/nutrition/foods"
+
+
+@pytest.fixture
+async def nutrition_db(settings):
+    """The nutrition table, and in production the USDA foods an operator imports with
+    ``psi data import-usda`` (the embedded profile fills itself on first use)."""
+    await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
+    db = Database(settings.sql_url)
+    try:
+        async with db.engine.begin() as conn:  # until 0005_nutrition is in the chain
+            await conn.run_sync(lambda c: NutritionFoodRow.__table__.create(c, checkfirst=True))
+        store = SqlNutritionStore(db)
+        if settings.is_production and (
+                await store.count(generic_only=True) < PACKAGED_GENERIC_COUNT):
+            await ImportUsda(UsdaCsvSource(), store)()
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+async def headers(nutrition_db, api):
+    _, headers, _ = await api.user()
+    return headers
+
+
+def assert_error(r, status: int, code: str) -> dict:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+async def test_search_finds_the_plain_food_with_nutrients_per_100g(client, headers):
+    for query, head in [("apple", ["apple"]), ("banana", ["banana"]),
+                        ("broccoli", ["broccoli"]), ("pizza", ["pizza"]),
+                        ("coffee", ["coffee"])]:
+        r = await client.get(URL, params={"q": query}, headers=headers)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        first = body["data"][0]
+        assert head_tokens(first["name"]) == head, (query, first["name"])
+        assert set(first) == {"id", "fdc_id", "name", "data_type", "category",
+                              "match_confidence", "portion", "nutrients_per_100g"}
+        assert "fdc_id" in first and first["data_type"] in {"foundation", "sr_legacy",
+                                                            "survey_fndds"}
+        n = first["nutrients_per_100g"]
+        assert n["calories"] is not None and n["calories"] >= 0
+        assert set(n) == {"calories", "protein_g", "carbs_g", "fat_g", "fiber_g", "sugar_g",
+                          "vitamins", "minerals", "lipids"}
+        confidences = [item["match_confidence"] for item in body["data"]]
+        assert confidences == sorted(confidences, reverse=True)
+        assert 0 < confidences[0] <= 1
+
+    r = await client.get(URL, params={"q": "broccoli"}, headers=headers)
+    broccoli = r.json()["data"][0]
+    assert broccoli["name"] == "Broccoli, raw"
+    assert broccoli["portion"] == {"grams": 76.0, "name": "cup"}
+    assert broccoli["nutrients_per_100g"]["vitamins"]["vitamin_c_mg"] > 50
+
+
+async def test_pages_and_links_keep_the_query(client, headers):
+    r = await client.get(URL, params={"q": "apple", "page": 2, "per_page": 5},
+                         headers=headers)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert len(body["data"]) == 5
+    meta, links = body["meta"], body["links"]
+    assert (meta["page"], meta["per_page"]) == (2, 5) and meta["total"] > 10
+    assert links["prev"] == f"{URL}?q=apple&page=1&per_page=5"
+    assert links["next"] == f"{URL}?q=apple&page=3&per_page=5"
+    first_page = (await client.get(URL, params={"q": "apple", "per_page": 5},
+                                   headers=headers)).json()["data"]
+    assert {f["id"] for f in first_page}.isdisjoint(f["id"] for f in body["data"])
+
+
+async def test_unknown_food_is_an_empty_list(client, headers):
+    r = await client.get(URL, params={"q": "xqzzyv"}, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["data"] == [] and r.json()["meta"]["total"] == 0
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "!!!"}, {"q": "apple", "per_page": 101},
+                                    {"q": "apple", "page": 0}, {"q": "x" * 101}])
+async def test_bad_queries_are_400(client, headers, params):
+    assert_error(await client.get(URL, params=params, headers=headers), 400, "PSI-VAL-1001")
+
+
+async def test_search_needs_a_token(client, nutrition_db):
+    assert_error(await client.get(URL, params={"q": "apple"}), 401, "PSI-AUTH-1001")
