@@ -31,3 +31,4 @@ class AuditEvent:
     subject_id: UUID | None = None
     request_id: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None

@@ -59,6 +59,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     yolo_iou: float = 0.7
     yolo_threads: int = 0
     yolo_cache_dir: Path | None = None
+    hrv_engine: Literal["fast", "neurokit2"] = "fast"
     fdc_api_key: str | None = None
     fdc_base_url: str = "https://api.nal.usda.gov/fdc"
     fdc_timeout_s: float = 5.0

@@ -8,7 +8,6 @@ import pytest
 from adapters.nutrition.usda_csv import PACKAGED_GENERIC_COUNT, UsdaCsvSource
 from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
-from adapters.sql.nutrition_models import NutritionFoodRow
 from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.import_usda import ImportUsda
 from domain.nutrition.text import head_tokens
@@ -19,16 +18,15 @@ URL = "/api/v1/nutrition/foods"
 
 @pytest.fixture
 async def nutrition_db(settings):
-    """The nutrition table, and in production the USDA foods an operator imports with
-    ``psi data import-usda`` (the embedded profile fills itself on first use)."""
+    """In production, the USDA foods an operator imports with ``psi data import-usda``
+    (the embedded profile fills its empty store itself on first use)."""
+    if not settings.is_production:
+        return
     await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
     db = Database(settings.sql_url)
     try:
-        async with db.engine.begin() as conn:  # until 0005_nutrition is in the chain
-            await conn.run_sync(lambda c: NutritionFoodRow.__table__.create(c, checkfirst=True))
         store = SqlNutritionStore(db)
-        if settings.is_production and (
-                await store.count(generic_only=True) < PACKAGED_GENERIC_COUNT):
+        if await store.count(generic_only=True) < PACKAGED_GENERIC_COUNT:
             await ImportUsda(UsdaCsvSource(), store)()
     finally:
         await db.dispose()

@@ -21,14 +21,6 @@ def store(request):
     return SqlNutritionStore(request.getfixturevalue(f"{request.param}_db"))
 
 
-@pytest.fixture(autouse=True)
-async def _nutrition_table(store):
-    """Until migration 0005_nutrition is in the chain, make the table here."""
-    if isinstance(store, SqlNutritionStore):
-        async with store._db.engine.begin() as conn:
-            await conn.run_sync(lambda c: NutritionFoodRow.__table__.create(c, checkfirst=True))
-
-
 def word() -> str:
     """A word no other test uses, so suites can share one Postgres database."""
     return "zq" + "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:8])
@@ -138,3 +130,17 @@ def test_sql_table_is_part_of_the_shared_metadata() -> None:
     from adapters.sql.metadata import metadata
 
     assert NutritionFoodRow.__tablename__ in metadata.tables
+
+
+async def test_migration_builds_the_search_index(sqlite_db, postgres_db) -> None:
+    """Migrations (not create_all) made the table and its search structures."""
+    async with sqlite_db.engine.connect() as conn:
+        names = set((await conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'nutrition_foods%'")).scalars())
+    assert {"nutrition_foods", "nutrition_foods_fts", "nutrition_foods_ai",
+            "nutrition_foods_ad", "nutrition_foods_au"} <= names
+    async with postgres_db.engine.connect() as conn:
+        index = (await conn.exec_driver_sql(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_nutrition_foods_search'"
+        )).scalar_one()
+    assert "gin" in index and "to_tsvector" in index

@@ -37,11 +37,32 @@ def short_series() -> np.ndarray:
     return np.load(FIXTURES / "SampleNNISeriesShort.npy").astype(float)
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    backend = build_hrv_backend()
+@pytest.fixture(scope="module", params=["fast", "neurokit2"])
+def analyzer(request):
+    backend = build_hrv_backend(request.param)
     assert backend.analyzer is not None, backend.description
     return backend.analyzer
+
+
+def test_the_fast_engine_is_neurokit2_on_every_real_minute(long_series):
+    """Both engines on each minute of the hour, with and without removed beats."""
+    fast = build_hrv_backend("fast").analyzer
+    reference = build_hrv_backend("neurokit2").analyzer
+    dirty = long_series.copy()
+    dirty[np.arange(25, len(dirty), 97)] *= 1.8  # a missed beat every ~75 s
+    ends = np.cumsum(long_series) / 1000.0
+    windows = 0
+    for series in (long_series, dirty):
+        for minute in range(60):
+            chunk = series[(ends >= minute * 60) & (ends < (minute + 1) * 60)]
+            beats = clean_beats(chunk)
+            if not beats.usable_for_time_domain:
+                continue
+            windows += 1
+            got, want = fast.time_domain(beats), reference.time_domain(beats)
+            for name in ("mean_hr", "rmssd", "sdnn", "pnn50"):
+                assert getattr(got, name) == pytest.approx(getattr(want, name), rel=1e-9), name
+    assert windows >= 110
 
 
 def test_time_domain_matches_pyhrv_reference_on_the_hour_long_series(analyzer, long_series):
@@ -100,8 +121,10 @@ def test_a_sample_with_five_minutes_of_beats_gets_lf_hf(analyzer, short_series):
 def test_without_neurokit2_the_factory_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "neurokit2", None)  # makes `import neurokit2` fail
     monkeypatch.delitem(sys.modules, "adapters.hrv.neurokit", raising=False)
+    monkeypatch.delitem(sys.modules, "adapters.hrv.fast", raising=False)
     factory = importlib.import_module("adapters.hrv.factory")
     backend = factory.build_hrv_backend()
     assert backend.analyzer is None
+    assert factory.build_hrv_backend("neurokit2").analyzer is None
     assert "hrv" in backend.description
     assert "summary values" in backend.description

@@ -17,6 +17,7 @@ class MemoryUserRepository:
     def __init__(self) -> None:
         self.users: dict[UUID, User] = {}
         self.subscriptions: dict[UUID, Subscription] = {}
+        self.purge_after: dict[UUID, datetime] = {}
 
     async def add(self, user: User) -> None:
         if any(u.email == user.email for u in self.users.values()):
@@ -46,6 +47,26 @@ class MemoryUserRepository:
         self.subscriptions[user_id] = replace(self.subscriptions[user_id], tier=tier,
                                               updated_at=now)
         return self.users[user_id]
+
+
+    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
+                           email: str, name: str) -> bool:
+        user = self.users.get(user_id)
+        if user is None or not user.is_active:
+            return False
+        self.users[user_id] = replace(user, deleted_at=now, email=email, name=name,
+                                      password_hash="!", updated_at=now)
+        self.purge_after[user_id] = purge_after
+        return True
+
+    async def due_for_purge(self, now: datetime, limit: int) -> list[UUID]:
+        return [uid for uid, when in sorted(self.purge_after.items(), key=lambda kv: kv[1])
+                if when <= now and uid in self.users][:limit]
+
+    async def remove(self, user_id: UUID) -> None:
+        self.users.pop(user_id, None)
+        self.subscriptions.pop(user_id, None)
+        self.purge_after.pop(user_id, None)
 
 
 class MemorySessionStore:

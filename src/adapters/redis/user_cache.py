@@ -100,3 +100,16 @@ class RedisCachedUserRepository:
         user = await self._inner.change_tier(user_id, tier, now)
         await self._forget(user_id)
         return user
+
+    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
+                           email: str, name: str) -> bool:
+        done = await self._inner.mark_deleted(user_id, now, purge_after, email, name)
+        await self._forget(user_id)
+        return done
+
+    async def due_for_purge(self, now: datetime, limit: int) -> list[UUID]:
+        return await self._inner.due_for_purge(now, limit)
+
+    async def remove(self, user_id: UUID) -> None:
+        await self._inner.remove(user_id)
+        await self._forget(user_id)

@@ -3,10 +3,13 @@
 A feature that adds tables adds its models module here.
 """
 
-from adapters.sql import models  # noqa: F401
-from adapters.sql import preferences_models  # noqa: F401
-from adapters.sql import recipes_models  # noqa: F401
-from adapters.sql import wellness_models  # noqa: F401
+from adapters.sql import (
+    models,  # noqa: F401
+    nutrition_models,  # noqa: F401
+    preferences_models,  # noqa: F401
+    recipes_models,  # noqa: F401
+    wellness_models,  # noqa: F401
+)
 from adapters.sql.base import Base
 
 metadata = Base.metadata

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.database import Database
@@ -84,3 +84,27 @@ class SqlUserRepository:
             row = (await conn.execute(self._by_id, {"id": user_id})).first()
         return _to_user(row) if row else None
 
+
+    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
+                           email: str, name: str) -> bool:
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(
+                update(_users).where(_users.c.id == user_id, _users.c.deleted_at.is_(None))
+                .values(deleted_at=now, purge_after=purge_after, email=email, name=name,
+                        password_hash="!", tokens_valid_after=now, updated_at=now))
+            await conn.execute(update(_subs).where(_subs.c.user_id == user_id)
+                               .values(status="cancelled", updated_at=now))
+        return result.rowcount == 1
+
+    async def due_for_purge(self, now: datetime, limit: int) -> list[UUID]:
+        async with self._db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(_users.c.id).where(_users.c.deleted_at.is_not(None),
+                                          _users.c.purge_after <= now)
+                .order_by(_users.c.purge_after).limit(limit))
+            return [r.id for r in rows]
+
+    async def remove(self, user_id: UUID) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(delete(_subs).where(_subs.c.user_id == user_id))
+            await conn.execute(delete(_users).where(_users.c.id == user_id))

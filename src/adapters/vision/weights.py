@@ -53,7 +53,7 @@ def export_to_onnx(pt: Path, target: Path, imgsz: int = 640) -> Path:
     """Export a checkpoint with ultralytics into `target` (atomically)."""
     os.environ.setdefault("YOLO_OFFLINE", "1")  # no DNS probes or telemetry from ultralytics
     try:
-        from ultralytics import YOLO  # noqa: PLC0415 - optional `vision` extra
+        from ultralytics import YOLO
     except ImportError as exc:
         raise WeightsError("exporting .pt weights needs the `vision` extra "
                            "(ultralytics and torch); or configure a .onnx file") from exc

@@ -99,7 +99,7 @@ class OnnxYoloDetector:
         with self._lock:
             if self._session is not None:
                 return
-            import onnxruntime as ort  # noqa: PLC0415 - optional `vision` extra
+            import onnxruntime as ort
 
             onnx_path = resolve_onnx(self.config.weights, self.config.cache_dir,
                                      self.config.imgsz)

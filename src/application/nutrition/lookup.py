@@ -12,7 +12,9 @@ from domain.nutrition.matching import FoodMatch, PortionSource, default_portion,
 from domain.nutrition.nutrients import Nutrients
 from domain.nutrition.text import tokens
 
-CANDIDATE_LIMIT = 300
+# Candidates come shortest-first within each data set; the best match for a name is
+# almost always among the first hundred or so.
+CANDIDATE_LIMIT = 150
 MIN_CONFIDENCE = 0.15
 MAX_PORTION_GRAMS = 5000.0
 

@@ -28,6 +28,19 @@ class UserRepository(Protocol):
         """Set the tier on the user and its subscription in one transaction."""
         ...
 
+    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
+                           email: str, name: str) -> bool:
+        """Deactivate and anonymise the account; False if it was not active."""
+        ...
+
+    async def due_for_purge(self, now: datetime, limit: int) -> list[UUID]:
+        """Deleted accounts whose grace period has passed."""
+        ...
+
+    async def remove(self, user_id: UUID) -> None:
+        """Hard-delete the account row (and its subscription): the purge's last step."""
+        ...
+
 
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...

@@ -36,7 +36,7 @@ SYNONYMS = {
 # the food itself is then the next part.
 GROUP_HEADS = frozenset({
     "fish", "beverage", "beef", "pork", "lamb", "veal", "game", "crustacean", "mollusk",
-    "spice", "nut", "seed", "candy", "snack", "alcoholic",
+    "spice", "nut", "seed", "candy", "snack",
 })
 _PAREN = re.compile(r"\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -90,17 +90,27 @@ def _tokens(text: str) -> tuple[str, ...]:
 def head_tokens(name: str) -> list[str]:
     """The words of a USDA description's first comma-separated part (``Apples, raw`` ->
     ``apple``): the food itself, before its qualifiers."""
+    return list(_head_tokens(name))
+
+
+@lru_cache(maxsize=131_072)
+def _head_tokens(name: str) -> tuple[str, ...]:
     parts = _PAREN.sub(" ", name).split(",")
     head = tokens(parts[0])
     if len(parts) > 1 and head and set(head) <= GROUP_HEADS:
-        return tokens(parts[1])
-    return head
+        return _tokens(parts[1])
+    return tuple(head)
 
 
 def group_tokens(name: str) -> list[str]:
     """The food-group words leading a USDA description (``Fish, salmon`` -> ``fish``)."""
-    head = tokens(_PAREN.sub(" ", name).split(",", 1)[0])
-    return head if head and set(head) <= GROUP_HEADS else []
+    return list(_group_tokens(name))
+
+
+@lru_cache(maxsize=131_072)
+def _group_tokens(name: str) -> tuple[str, ...]:
+    head = _tokens(_PAREN.sub(" ", name).split(",", 1)[0])
+    return head if head and set(head) <= GROUP_HEADS else ()
 
 
 def normalize(text: str) -> str:

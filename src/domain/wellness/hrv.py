@@ -20,6 +20,7 @@ from domain.wellness.samples import RR_INTERVAL_MS, BiometricSample
 # and biases RMSSD down; 30 % removes under 1 % of those and still catches missed beats.
 ARTEFACT_RELATIVE_CHANGE = 0.30
 ARTEFACT_MEDIAN_WINDOW = 5  # beats on each side of the local median
+GAP_TOLERANCE_MS = 10.0
 MIN_BEATS_TIME_DOMAIN = 30  # ~30 s of beats: the shortest window ultra-short RMSSD tolerates
 MAX_ARTEFACT_SHARE = 0.20  # beyond this the window says more about the sensor than the heart
 # LF starts at 0.04 Hz: the standard five-minute recording holds ~12 of its slowest cycles
@@ -53,6 +54,16 @@ class CleanBeats:
     def duration_s(self) -> float:
         """Span of the window, removed beats included."""
         return self.times_s[-1] if self.times_s else 0.0
+
+    def successive(self) -> list[bool]:
+        """For each pair of neighbouring kept beats: True when no beat was removed between.
+
+        A gap shows as an end-time step longer than the interval itself (10 ms
+        tolerance, neurokit2's `thresh_unequal`).
+        """
+        t, rr = self.times_s, self.intervals_ms
+        return [abs((t[i + 1] - t[i]) * 1000.0 - rr[i + 1]) <= GAP_TOLERANCE_MS
+                for i in range(len(rr) - 1)]
 
     @property
     def usable_for_time_domain(self) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from entrypoints.http.controllers import (
+    food,
     fridge,
     identity,
     nutrition,
     preferences,
+    privacy,
     recipes,
     recommendations,
     system,
@@ -14,5 +16,6 @@ from entrypoints.http.controllers import (
 )
 
 API_ROUTERS = [*identity.ROUTERS, *nutrition.ROUTERS, *preferences.ROUTERS, *recipes.ROUTERS,
-               *fridge.ROUTERS, *recommendations.ROUTERS, *wellness.ROUTERS]
+               *fridge.ROUTERS, *recommendations.ROUTERS, *wellness.ROUTERS,
+               *privacy.ROUTERS, *food.ROUTERS]
 ROOT_ROUTERS = [*system.ROUTERS]

@@ -3,11 +3,14 @@ listed in `FEATURE_PROVIDERS`; a feature adds its provider class here."""
 
 from __future__ import annotations
 
+from entrypoints.providers.food import FoodProvider
 from entrypoints.providers.identity import IdentityProvider
 from entrypoints.providers.nutrition import NutritionProvider
+from entrypoints.providers.privacy import PrivacyProvider
 from entrypoints.providers.recipes import RecipesProvider
 from entrypoints.providers.vision import VisionProvider
 from entrypoints.providers.wellness import WellnessProvider
 
 FEATURE_PROVIDERS: list[type] = [IdentityProvider, NutritionProvider, RecipesProvider,
-                                 VisionProvider, WellnessProvider]
+                                 VisionProvider, WellnessProvider, PrivacyProvider,
+                                 FoodProvider]

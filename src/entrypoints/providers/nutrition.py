@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from dishka import AsyncContainer, Provider, Scope, provide
 
 from adapters.memory.nutrition_cache import InMemoryFoodCache
-from adapters.nutrition.fdc_api import FdcApiCatalog
 from adapters.nutrition.redis_cache import RedisFoodCache
 from adapters.nutrition.usda_csv import UsdaCsvSource
 from adapters.sql.database import Database
@@ -60,6 +59,8 @@ class NutritionProvider(Provider):
         if not s.fdc_api_key:
             yield store
             return
+        from adapters.nutrition.fdc_api import FdcApiCatalog  # httpx only when configured
+
         api = FdcApiCatalog(s.fdc_api_key, base_url=s.fdc_base_url, timeout_s=s.fdc_timeout_s)
         yield FallbackFoodCatalog(store, CachingFoodCatalog(api, cache))
         await api.aclose()

@@ -28,6 +28,7 @@ from application.wellness.queries import (
 )
 from application.wellness.retention import RunSeriesRetention
 from entrypoints.providers.infrastructure import Stores
+from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ class WellnessProvider(Provider):
         return SqlWellnessScores(db)
 
     @provide
-    def hrv(self) -> HrvBackend:
-        backend = build_hrv_backend()
+    def hrv(self, settings: Settings) -> HrvBackend:
+        backend = build_hrv_backend(settings.hrv_engine)
         log.info("wellness: %s", backend.description)
         return backend
 

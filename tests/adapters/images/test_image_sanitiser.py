@@ -7,10 +7,10 @@ import time
 
 import pytest
 from PIL import Image
+from tests.fixtures.images import samples
 
 from adapters.images.sanitiser import ImageLimits, PillowImageSanitiser
 from domain.errors import UnsupportedImage, UnusableImage
-from tests.fixtures.images import samples
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ Two kinds of model:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
 from tests.adapters.vision.conftest import require
 
 require("numpy", "onnxruntime", "onnx")
@@ -21,14 +19,14 @@ require("numpy", "onnxruntime", "onnx")
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+from tests.fixtures.images import samples  # noqa: E402
 
 from adapters.images.sanitiser import PillowImageSanitiser  # noqa: E402
 from adapters.vision.class_names import COCO_NAMES  # noqa: E402
-from adapters.vision.weights import WeightsError, cached_onnx_path, resolve_onnx  # noqa: E402
 from adapters.vision.unconfigured import UnconfiguredDetector  # noqa: E402
+from adapters.vision.weights import WeightsError, cached_onnx_path, resolve_onnx  # noqa: E402
 from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector  # noqa: E402
 from domain.food.vision import BoundingBox, SanitisedImage  # noqa: E402
-from tests.fixtures.images import samples  # noqa: E402
 
 COCO = dict(enumerate(COCO_NAMES))
 
@@ -153,8 +151,8 @@ async def test_real_yolo_model_exported_once_runs_on_a_real_photo(
         assert d.bbox.x2 - d.bbox.x1 >= 1 and d.bbox.y2 - d.bbox.y1 >= 1
 
 
-async def test_pt_without_export_is_refused_when_export_is_off(yolo26_pt: Path,
+def test_pt_without_export_is_refused_when_export_is_off(yolo26_pt: Path,
                                                                tmp_path: Path) -> None:
     with pytest.raises(WeightsError, match="psi models export"):
         resolve_onnx(yolo26_pt, tmp_path / "empty-cache", export_missing=False)
-    assert not os.path.exists(tmp_path / "empty-cache")
+    assert not (tmp_path / "empty-cache").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.adapters.vision.conftest import require
 
 require("numpy")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 
 from application.food.history import (
     AddManualEntry,
@@ -75,7 +75,7 @@ def _quota_headers(status: QuotaStatus | None) -> dict[str, str]:
       responses=errors(401, 403, 413, 415, 422))
 async def upload(request: Request, principal: Principal, use: FromDishka[UploadMeal],
                  wait: FromDishka[WaitForAnalysis],
-                 prefer: Annotated[str | None, Parameter(header="Prefer", required=False)]
+                 prefer: Annotated[str | None, HeaderParameter(name="Prefer", required=False)]
                  = None) -> Response:
     await use.allowed(principal.user_id)
     data = await read_upload(request)

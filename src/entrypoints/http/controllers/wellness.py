@@ -7,7 +7,7 @@ from typing import Annotated
 
 from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from application.wellness.ingest import IngestBiometrics
 from application.wellness.mood import RecordMoodCheckIn
@@ -37,10 +37,10 @@ from entrypoints.http.pagination import PageParam, PerPageParam
 # 1,000 samples with a minute of beat-to-beat intervals each stay well under this.
 SAMPLES_MAX_BODY = 8 * 1024 * 1024
 
-FromParam = Annotated[datetime | None, Parameter(
-    query="from", description="Start (inclusive), ISO-8601 UTC; default depends on resolution")]
-ToParam = Annotated[datetime | None, Parameter(
-    query="to", description="End (exclusive), ISO-8601 UTC; default now")]
+FromParam = Annotated[datetime | None, QueryParameter(
+    name="from", description="Start (inclusive), ISO-8601 UTC; default depends on resolution")]
+ToParam = Annotated[datetime | None, QueryParameter(
+    name="to", description="End (exclusive), ISO-8601 UTC; default now")]
 
 
 def _iso_z(dt: datetime | None) -> str | None:

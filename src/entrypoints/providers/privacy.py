@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+
+from adapters.images.personal_data import ImagePersonalData
+from adapters.mongo.personal_data import MongoPersonalData
+from adapters.redis.personal_data import RedisPersonalData
+from adapters.sql.audit import SqlAuditReader
+from adapters.sql.database import Database
+from adapters.sql.personal_data import SqlPersonalData
+from application.ports.clock import Clock
+from application.ports.identity import AuditLog, UserRepository
+from application.ports.privacy import AuditReader
+from application.ports.vision import ImageStore
+from application.privacy.deletion import DeleteAccount, PurgeDeletedAccounts
+from application.privacy.export import ExportUserData
+from entrypoints.providers.infrastructure import Stores
+from entrypoints.settings import Settings
+
+
+class PersonalDataStores(tuple):
+    """Every store that can hold a person's data, in purge order (files and caches first,
+    SQL last so the account row outlives everything that points at it)."""
+
+
+class PrivacyProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def personal_data(self, db: Database, stores: Stores, images: ImageStore,
+                      s: Settings) -> PersonalDataStores:
+        found: list = [ImagePersonalData(images)]
+        if stores.redis is not None:
+            found.append(RedisPersonalData(stores.redis, s.redis_prefix))
+        if stores.mongo is not None:
+            found.append(MongoPersonalData(stores.mongo))
+        found.append(SqlPersonalData(db))
+        return PersonalDataStores(found)
+
+    @provide
+    def audit_reader(self, db: Database) -> AuditReader:
+        return SqlAuditReader(db)
+
+    @provide
+    def export(self, stores: PersonalDataStores, clock: Clock, audit: AuditLog) -> ExportUserData:
+        return ExportUserData(tuple(stores), clock, audit)
+
+    @provide
+    def purge(self, users: UserRepository, stores: PersonalDataStores, reader: AuditReader,
+              audit: AuditLog, clock: Clock) -> PurgeDeletedAccounts:
+        return PurgeDeletedAccounts(users, tuple(stores), reader, audit, clock)
+
+    delete_account = provide(DeleteAccount)

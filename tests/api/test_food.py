@@ -1,0 +1,351 @@
+"""Food analysis through HTTP, in both profiles.
+
+Embedded: the in-process taskiq broker runs the jobs. Production: Postgres, Redis, the
+Redis stream broker, and a worker (`run_worker`, the same code `psi worker` runs)
+consuming the stream inside the test's event loop. (tests/e2e/test_food_worker.py
+runs it as a separate process, and kills it.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from adapters.clock import ManualClock
+from entrypoints.settings import Settings
+from entrypoints.worker import WorkerOptions, run_worker
+from tests.fixtures.images.samples import (
+    SECRET_LATITUDE,
+    encode,
+    fruits,
+    gif_named_jpg,
+    jpeg_with_gps,
+    png_bomb,
+    scene,
+    tiny_png,
+    truncated_jpeg,
+)
+from tests.support.app import api_client, embedded_settings, production_settings
+
+pytestmark = pytest.mark.asyncio
+
+UPLOAD = "/api/v1/food/upload"
+CONSENT = {"consents": {"biometrics": False, "food_photos": True}}
+
+
+@pytest.fixture
+def usda() -> None:
+    """Requested by tests that need the USDA foods imported (embedded: about 6 s per
+    fresh SQLite file, so only those tests pay it)."""
+
+
+@pytest.fixture
+def settings(profile: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    if profile == "embedded":
+        return embedded_settings(tmp_path,
+                                 nutrition_auto_import="usda" in request.fixturenames)
+    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
+                               request.getfixturevalue("redis_url"),
+                               nutrition_auto_import=True)
+
+
+@pytest.fixture
+async def client(settings: Settings, clock: ManualClock) -> AsyncIterator:
+    async with api_client(settings, clock) as c:
+        if settings.is_production:
+            stop = asyncio.Event()
+            worker = asyncio.create_task(run_worker(
+                settings, WorkerOptions(concurrency=4, lease_s=30, sweep_interval_s=5), stop))
+            yield c
+            stop.set()
+            await asyncio.wait_for(worker, 30)
+        else:
+            yield c
+
+
+def assert_error(r, status: int, code: str) -> dict:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+def photo(data: bytes, name: str = "meal.jpg", kind: str = "image/jpeg") -> dict:
+    return {"file": (name, data, kind)}
+
+
+async def upload(client, headers, data: bytes | None = None, **extra_headers):
+    return await client.post(UPLOAD, files=photo(data or jpeg_with_gps()),
+                             headers={**headers, **extra_headers})
+
+
+async def completed(client, headers, analysis_id: str, timeout_s: float = 30) -> dict:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        r = await client.get(f"/api/v1/food/analysis/{analysis_id}", headers=headers)
+        assert r.status_code == 200, r.text
+        data = r.json()["data"]
+        if data["status"] in ("completed", "failed"):
+            return data
+        assert asyncio.get_running_loop().time() < deadline, data
+        await asyncio.sleep(0.05)
+
+
+async def test_upload_is_accepted_and_completes(api, client):
+    _, headers, _ = await api.user(**CONSENT)
+    r = await upload(client, headers, fruits())
+    assert r.status_code == 202, r.text
+    body = r.json()["data"]
+    assert set(body) == {"id", "status", "created_at"} and body["status"] == "pending"
+    assert body["created_at"].endswith("Z")
+    assert r.headers["location"] == f"/api/v1/food/analysis/{body['id']}"
+    assert r.headers["x-ratelimit-limit"] == "3"
+    assert r.headers["x-ratelimit-remaining"] == "2"
+    assert int(r.headers["x-ratelimit-reset"]) % 86_400 == 0  # next UTC midnight
+    done = await completed(client, headers, body["id"])
+    assert done["status"] == "completed", done
+    assert set(done) >= {"id", "status", "created_at", "completed_at", "detected_foods",
+                         "description", "nutrition", "confidence_score",
+                         "analysis_duration_ms", "models", "error"}
+    # No detector weights and no Claude key in the suite's settings.
+    assert done["models"]["detector"] is None and done["models"]["describer"] is None
+    assert done["description"] is None and done["error"] is None
+    assert done["detected_foods"] == [] and done["confidence_score"] == 0.0
+    assert done["analysis_duration_ms"] >= 0
+
+
+async def test_prefer_wait_answers_201_with_the_result(api, client):
+    _, headers, _ = await api.user(**CONSENT)
+    r = await upload(client, headers, Prefer="wait=20")
+    assert r.status_code == 201, r.text
+    data = r.json()["data"]
+    assert data["status"] == "completed" and data["completed_at"].endswith("Z")
+    assert r.headers["location"].endswith(data["id"])
+    assert r.headers["preference-applied"] == "wait=20"
+
+
+async def test_upload_needs_auth_and_food_photo_consent(api, client):
+    r = await client.post(UPLOAD, files=photo(jpeg_with_gps()))
+    assert_error(r, 401, "PSI-AUTH-1001")
+    _, headers, _ = await api.user()
+    assert_error(await upload(client, headers), 403, "PSI-PRIV-6002")
+    r = await client.put("/api/v1/users/me/consents", headers=headers,
+                         json={"biometrics": False, "food_photos": True})
+    assert r.status_code == 200
+    assert (await upload(client, headers)).status_code == 202
+    await client.put("/api/v1/users/me/consents", headers=headers,
+                     json={"biometrics": False, "food_photos": False})
+    assert_error(await upload(client, headers), 403, "PSI-PRIV-6002")
+
+
+@pytest.mark.parametrize("data, name, status, code", [
+    (b"", "empty.jpg", 415, "PSI-FOOD-2001"),
+    (truncated_jpeg(), "half.jpg", 415, "PSI-FOOD-2001"),
+    (gif_named_jpg(), "animation.jpg", 415, "PSI-FOOD-2001"),
+    (b"%PDF-1.7 not an image", "doc.jpg", 415, "PSI-FOOD-2001"),
+    (png_bomb(), "bomb.png", 422, "PSI-FOOD-2005"),
+    (tiny_png(), "tiny.png", 422, "PSI-FOOD-2005"),
+])
+async def test_bad_images_are_refused_and_use_no_quota(api, client, data, name, status, code):
+    _, headers, _ = await api.user(**CONSENT)
+    r = await client.post(UPLOAD, files=photo(data, name), headers=headers)
+    assert_error(r, status, code)
+    for remaining in ("2", "1", "0"):  # the refusal used none of the day's three
+        ok = await upload(client, headers)
+        assert ok.status_code == 202 and ok.headers["x-ratelimit-remaining"] == remaining
+
+
+async def test_twelve_megabytes_is_413_before_decoding(api, client):
+    _, headers, _ = await api.user(**CONSENT)
+    big = b"\xff\xd8\xff\xe0" + b"\x00" * (12 * 1024 * 1024)
+    err = assert_error(await upload(client, headers, big), 413, "PSI-FOOD-2002")
+    assert err["details"]["limit_bytes"] == 10 * 1024 * 1024
+    assert (await upload(client, headers)).headers["x-ratelimit-remaining"] == "2"
+
+
+async def test_upload_without_a_file_field_is_400(api, client):
+    _, headers, _ = await api.user(**CONSENT)
+    r = await client.post(UPLOAD, files={"photo": ("a.jpg", jpeg_with_gps(), "image/jpeg")},
+                          headers=headers)
+    assert_error(r, 400, "PSI-VAL-1001")
+    r = await client.post(UPLOAD, json={"file": "x"}, headers=headers)
+    assert_error(r, 400, "PSI-VAL-1001")
+
+
+async def test_gps_exif_is_gone_from_the_stored_copy(api, client, settings):
+    _, headers, _ = await api.user(**CONSENT)
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original)) as img:
+        assert img.getexif().get_ifd(0x8825)  # the upload does carry GPS
+    r = await upload(client, headers, original)
+    assert r.status_code == 202
+    stored = [p for p in Path(settings.images_dir).rglob("*.jpg")]
+    assert len(stored) == 1
+    raw = stored[0].read_bytes()
+    with Image.open(io.BytesIO(raw)) as img:
+        assert not img.getexif() and "exif" not in img.info
+    assert b"PhoneModel" not in raw and b"taken at home" not in raw
+    assert repr(SECRET_LATITUDE[2]).encode() not in raw
+
+
+async def test_twenty_parallel_uploads_of_a_free_user_accept_exactly_three(api, client):
+    _, headers, _ = await api.user(**CONSENT)
+    data = encode(scene(), "JPEG")
+    answers = await asyncio.gather(*(upload(client, headers, data) for _ in range(20)))
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses == [202] * 3 + [429] * 17, statuses
+    refused = [r for r in answers if r.status_code == 429]
+    for r in refused:
+        err = assert_error(r, 429, "PSI-RATE-4002")
+        assert err["details"]["limit"] == 3 and err["details"]["upgrade_url"]
+        assert err["details"]["reset_time"].endswith("T00:00:00Z")
+        assert int(r.headers["retry-after"]) >= 1
+        assert r.headers["x-ratelimit-remaining"] == "0"
+        assert r.headers["x-ratelimit-limit"] == "3"
+    history = await client.get("/api/v1/food/history", headers=headers)
+    assert history.status_code == 200
+
+
+async def test_quota_resets_with_the_utc_day(api, client, clock):
+    user, headers, _ = await api.user(**CONSENT)
+    for _ in range(3):
+        assert (await upload(client, headers)).status_code == 202
+    assert_error(await upload(client, headers), 429, "PSI-RATE-4002")
+    clock.advance(days=1)
+    tokens = await api.login(user["email"])  # yesterday's access token has expired
+    r = await upload(client, {"Authorization": f"Bearer {tokens['access_token']}"})
+    assert r.status_code == 202 and r.headers["x-ratelimit-remaining"] == "2"
+
+
+async def test_another_users_analysis_is_404_everywhere(api, client):
+    _, alice, _ = await api.user(**CONSENT)
+    _, bob, _ = await api.user(**CONSENT)
+    r = await upload(client, alice, Prefer="wait=20")
+    analysis_id = r.json()["data"]["id"]
+    entry = await client.post("/api/v1/food/entries", headers=alice,
+                              json={"food": "banana", "grams": 120})
+    entry_id = entry.json()["data"]["id"]
+    for path in (f"/api/v1/food/analysis/{analysis_id}", f"/api/v1/food/history/{entry_id}"):
+        assert_error(await client.get(path, headers=bob), 404, "PSI-RES-3004")
+    assert_error(await client.patch(f"/api/v1/food/history/{entry_id}", headers=bob,
+                                    json={"detected_foods": [{"food": "apple",
+                                                              "portion_grams": 10}]}),
+                 404, "PSI-RES-3004")
+    assert_error(await client.delete(f"/api/v1/food/history/{entry_id}", headers=bob),
+                 404, "PSI-RES-3004")
+    assert_error(await client.get(f"/api/v1/food/analysis/{uuid.uuid4()}", headers=alice),
+                 404, "PSI-RES-3004")
+    assert_error(await client.get("/api/v1/food/analysis/not-a-uuid", headers=alice),
+                 400, "PSI-VAL-1001")
+    assert (await client.get(f"/api/v1/food/history/{entry_id}",
+                             headers=alice)).status_code == 200
+
+
+async def add(client, headers, food: str, grams: float) -> dict:
+    r = await client.post("/api/v1/food/entries", headers=headers,
+                          json={"food": food, "grams": grams})
+    assert r.status_code == 201, r.text
+    return r.json()["data"]
+
+
+async def test_manual_entry_correction_and_delete(api, client, settings, usda):
+    _, headers, _ = await api.user(**CONSENT)
+    entry = await add(client, headers, "banana", 120)
+    assert entry["status"] == "completed" and entry["source"] == "manual"
+    food = entry["detected_foods"][0]
+    assert food["food"] == "banana" and food["portion_grams"] == 120
+    assert food["bbox"] is None and food["confidence"] == 1.0
+    assert 90 < entry["nutrition"]["calories"] < 130  # USDA banana: 89 kcal / 100 g
+    assert entry["models"]["nutrition_source"] == "usda_fdc"
+    assert entry["corrected"] is False
+
+    path = f"/api/v1/food/history/{entry['id']}"
+    r = await client.patch(path, headers=headers, json={"detected_foods": [
+        {"food": "apple", "portion_grams": 200}, {"food": "banana", "portion_grams": 60}]})
+    assert r.status_code == 200, r.text
+    fixed = r.json()["data"]
+    assert fixed["corrected"] is True
+    assert [f["food"] for f in fixed["detected_foods"]] == ["apple", "banana"]
+    assert fixed["nutrition"]["calories"] > entry["nutrition"]["calories"]
+    assert (await client.get(path, headers=headers)).json()["data"]["corrected"] is True
+
+    for bad in ({"detected_foods": []}, {"detected_foods": [{"food": "x"}]},
+                {"detected_foods": [{"food": "apple", "portion_grams": -5}]},
+                {"detected_foods": [{"food": "apple", "portion_grams": 5}], "extra": 1}):
+        assert_error(await client.patch(path, headers=headers, json=bad), 400, "PSI-VAL-1001")
+    assert_error(await client.post("/api/v1/food/entries", headers=headers,
+                                   json={"food": "apple", "grams": 0}), 400, "PSI-VAL-1001")
+
+    r = await upload(client, headers, Prefer="wait=20")
+    photo_id = r.json()["data"]["id"]
+    assert len(list(Path(settings.images_dir).rglob("*.jpg"))) == 1
+    assert (await client.delete(f"/api/v1/food/history/{photo_id}",
+                                headers=headers)).status_code == 204
+    assert not list(Path(settings.images_dir).rglob("*.jpg"))  # the photo went with it
+    assert (await client.delete(path, headers=headers)).status_code == 204
+    assert_error(await client.get(path, headers=headers), 404, "PSI-RES-3004")
+    listed = (await client.get("/api/v1/food/history", headers=headers)).json()
+    assert listed["data"] == [] and listed["meta"]["total"] == 0
+
+
+async def test_history_pages_sorts_and_filters(api, client, clock, usda):
+    user, headers, _ = await api.user(**CONSENT)
+    meals = [("apple", 100), ("banana", 200), ("apple", 300), ("white rice", 150),
+             ("banana", 50)]
+    made = []
+    for food, grams in meals:
+        made.append(await add(client, headers, food, grams))
+        clock.advance(days=1)
+        tokens = await api.login(user["email"])  # a day later the access token has expired
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    base = "/api/v1/food/history"
+
+    r = (await client.get(base, headers=headers, params={"per_page": 2})).json()
+    assert [d["id"] for d in r["data"]] == [made[4]["id"], made[3]["id"]]  # newest first
+    assert r["meta"]["total"] == 5 and r["meta"]["total_pages"] == 3
+    assert r["links"]["next"] == f"{base}?page=2&per_page=2"
+    assert r["links"]["prev"] is None and r["links"]["last"] == f"{base}?page=3&per_page=2"
+
+    r = (await client.get(base, headers=headers, params={"food": "Apples"})).json()
+    assert {d["id"] for d in r["data"]} == {made[0]["id"], made[2]["id"]}
+    assert r["meta"]["total"] == 2
+
+    cal = sorted((m["nutrition"]["calories"], m["id"]) for m in made)
+    r = (await client.get(base, headers=headers, params={"sort": "calories"})).json()
+    assert [d["id"] for d in r["data"]] == [i for _, i in cal]
+    r = (await client.get(base, headers=headers, params={"sort": "-calories"})).json()
+    assert [d["id"] for d in r["data"]] == [i for _, i in reversed(cal)]
+
+    low, high = cal[1][0], cal[3][0]
+    params = {"min_calories": low, "max_calories": high, "sort": "calories", "per_page": 1}
+    r = (await client.get(base, headers=headers, params=params)).json()
+    assert r["meta"]["total"] == 3 and r["data"][0]["id"] == cal[1][1]
+    nxt = r["links"]["next"]
+    assert "min_calories=" in nxt and "max_calories=" in nxt and "sort=calories" in nxt
+    r2 = (await client.get(nxt, headers=headers)).json()
+    assert r2["data"][0]["id"] == cal[2][1]
+
+    first_day = made[1]["created_at"][:10]
+    last_day = made[3]["created_at"][:10]
+    r = (await client.get(base, headers=headers,
+                          params={"date_from": first_day, "date_to": last_day})).json()
+    assert {d["id"] for d in r["data"]} == {m["id"] for m in made[1:4]}
+    assert "date_from=" + first_day in r["links"]["first"]
+
+    r = (await client.get(base, headers=headers, params={"sort": "-confidence_score"})).json()
+    assert len(r["data"]) == 5
+
+    for bad in ({"sort": "password"}, {"sort": "-user_id"}, {"per_page": 101}, {"page": 0},
+                {"min_calories": 10, "max_calories": 5}, {"date_from": "yesterday"},
+                {"date_from": "2026-02-01", "date_to": "2026-01-01"}):
+        assert_error(await client.get(base, headers=headers, params=bad), 400, "PSI-VAL-1001")
+
+    _, other, _ = await api.user(**CONSENT)
+    r = (await client.get(base, headers=other)).json()
+    assert r["data"] == [] and r["meta"]["total"] == 0

@@ -1,0 +1,111 @@
+"""The preferences store and its cache, on every adapter."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.errors import DuplicateKeyError
+
+from adapters.memory.preferences import MemoryPreferencesCache, MemoryPreferencesStore
+from adapters.mongo.preferences import MongoPreferencesStore
+from adapters.redis.preferences_cache import RedisPreferencesCache
+from adapters.sql.preferences import SqlPreferencesStore
+from domain.preferences.preferences import preferences_from_document
+
+T0 = datetime(2026, 11, 10, 14, 30, tzinfo=UTC)
+DOC = {"dietary_restrictions": ["vegan"], "allergens": ["peanuts", "sesame"],
+       "disliked_foods": ["olives"], "preferred_cuisines": ["thai"],
+       "wellness_goals": ["better_sleep", "hydration"],
+       "notification_preferences": {"weekly_summary": False, "channels": ["email"],
+                                    "quiet_hours_start": "22:30", "quiet_hours_end": "06:45"},
+       "ui_preferences": {"theme": "dark", "timezone": "America/New_York",
+                          "week_starts_on": "sunday"}}
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres", "mongo"])
+def store_kind(request):
+    if request.param == "memory":
+        return "memory", None
+    if request.param == "mongo":
+        return "mongo", request.getfixturevalue("mongo_uri")
+    return request.param, request.getfixturevalue(f"{request.param}_db")
+
+
+@pytest.fixture
+async def store(store_kind):
+    kind, handle = store_kind
+    if kind == "memory":
+        yield MemoryPreferencesStore()
+    elif kind == "mongo":
+        client = AsyncMongoClient(handle, tz_aware=True)
+        db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
+        yield MongoPreferencesStore(db)
+        await client.drop_database(db.name)
+        await client.close()
+    else:
+        yield SqlPreferencesStore(handle)
+
+
+async def test_a_saved_document_reads_back_equal(store):
+    user = uuid.uuid4()
+    assert await store.get(user) is None
+    prefs = preferences_from_document(user, DOC, T0)
+    await store.save(prefs)
+    assert await store.get(user) == prefs
+
+
+async def test_saving_again_replaces_the_one_document(store):
+    user, other = uuid.uuid4(), uuid.uuid4()
+    await store.save(preferences_from_document(user, DOC, T0))
+    await store.save(preferences_from_document(other, {"allergens": ["milk"]}, T0))
+    replaced = preferences_from_document(user, {"allergens": ["fish"]}, T0)
+    await store.save(replaced)
+    assert await store.get(user) == replaced
+    assert (await store.get(other)).allergens == {"milk"}
+
+
+async def test_delete_removes_only_that_user(store):
+    user, other = uuid.uuid4(), uuid.uuid4()
+    await store.save(preferences_from_document(user, DOC, T0))
+    await store.save(preferences_from_document(other, DOC, T0))
+    assert await store.delete(user) is True
+    assert await store.delete(user) is False
+    assert await store.get(user) is None
+    assert await store.get(other) is not None
+
+
+@pytest.mark.mongo
+async def test_mongo_keeps_user_id_unique(mongo_uri):
+    client = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
+    try:
+        store = MongoPreferencesStore(db)
+        user = uuid.uuid4()
+        await store.save(preferences_from_document(user, DOC, T0))
+        with pytest.raises(DuplicateKeyError):
+            await db["user_preferences"].insert_one({"user_id": str(user)})
+        assert await db["user_preferences"].count_documents({"user_id": str(user)}) == 1
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cache(request):
+    if request.param == "memory":
+        return MemoryPreferencesCache()
+    client = request.getfixturevalue("redis_client")
+    return RedisPreferencesCache(client, f"psi-test-{uuid.uuid4().hex[:8]}:", ttl_s=60)
+
+
+async def test_cache_holds_and_invalidates(cache):
+    user = uuid.uuid4()
+    assert await cache.get(user) is None
+    prefs = preferences_from_document(user, DOC, T0)
+    await cache.put(prefs)
+    assert await cache.get(user) == prefs
+    await cache.invalidate(user)
+    assert await cache.get(user) is None

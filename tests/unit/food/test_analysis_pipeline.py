@@ -1,0 +1,270 @@
+"""Upload, processing, retries, the sweeper and corrections, on in-memory adapters, the
+real image sanitiser and the real USDA foods (a stand-in only for the describer port)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import pytest
+from PIL import Image
+
+from adapters.clock import ManualClock
+from adapters.images.memory_store import InMemoryImageStore
+from adapters.images.sanitiser import PillowImageSanitiser
+from adapters.memory.food_history import (
+    InMemoryAnalysisQuota,
+    InMemoryAnalysisRepository,
+    RecordingAnalysisQueue,
+)
+from adapters.memory.identity import MemoryConsentRepository
+from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.nutrition.usda_csv import UsdaCsvSource
+from adapters.vision.claude import UnconfiguredDescriber
+from adapters.vision.unconfigured import UnconfiguredDetector
+from application.food.history import AddManualEntry, CorrectEntry, Correction, DeleteEntry
+from application.food.processing import (
+    JobPolicy,
+    ProcessAnalysis,
+    RunAnalysisJob,
+    SweepUnfinished,
+)
+from application.food.upload import UploadMeal
+from application.nutrition.lookup import LookupNutrition
+from application.privacy.consents import RequireConsent
+from domain.errors import (
+    DailyQuotaExceeded,
+    FoodPhotoConsentMissing,
+    NotFound,
+    UnsupportedImage,
+)
+from domain.food.analysis import AnalysisStatus
+from domain.food.history import HistoryQuery
+from domain.food.vision import (
+    DescribedFood,
+    Description,
+    DescriptionReport,
+    SanitisedImage,
+)
+from domain.identity.model import Tier
+from domain.privacy.consent import Consents
+from tests.fixtures.images.samples import jpeg_with_gps, truncated_jpeg
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(scope="module")
+def lookup() -> LookupNutrition:
+    import asyncio
+
+    store = InMemoryNutritionStore()
+    asyncio.run(store.upsert_many(list(UsdaCsvSource().foods(include_branded=False))))
+    return LookupNutrition(store)
+
+
+class ScriptedDescriber:
+    """The describer port answering from a script (the Claude adapter has its own tests)."""
+
+    def __init__(self, *foods: DescribedFood, text: str = "A plate.") -> None:
+        self.report = DescriptionReport.success("claude-test", Description(foods, text))
+
+    @property
+    def name(self) -> str:
+        return "claude-test"
+
+    async def describe(self, image: SanitisedImage) -> DescriptionReport:
+        return self.report
+
+
+class FlakyImages(InMemoryImageStore):
+    """An image store whose reads fail `failures` times first (a storage hiccup)."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def get(self, key: str) -> SanitisedImage:
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("storage hiccup")
+        return await super().get(key)
+
+
+@dataclass
+class World:
+    lookup: LookupNutrition
+    images: InMemoryImageStore = field(default_factory=InMemoryImageStore)
+    describer: object = field(default_factory=UnconfiguredDescriber)
+    clock: ManualClock = field(default_factory=lambda: ManualClock(
+        datetime(2026, 11, 10, 12, tzinfo=UTC)))
+    analyses: InMemoryAnalysisRepository = field(default_factory=InMemoryAnalysisRepository)
+    queue: RecordingAnalysisQueue = field(default_factory=RecordingAnalysisQueue)
+    quota: InMemoryAnalysisQuota = field(default_factory=InMemoryAnalysisQuota)
+    consents: MemoryConsentRepository = field(default_factory=MemoryConsentRepository)
+    policy: JobPolicy = field(default_factory=lambda: JobPolicy(lease_s=30, max_attempts=3,
+                                                                backoff_s=0.001))
+
+    def consent(self, user: UUID, food_photos: bool = True) -> None:
+        self.consents.items[user] = Consents(user, False, food_photos, self.clock.now())
+
+    @property
+    def upload(self) -> UploadMeal:
+        return UploadMeal(RequireConsent(self.consents), PillowImageSanitiser(), self.images,
+                          self.analyses, self.queue, self.quota, self.clock)
+
+    @property
+    def job(self) -> RunAnalysisJob:
+        process = ProcessAnalysis(self.images, UnconfiguredDetector(), self.describer,
+                                  self.lookup)
+        return RunAnalysisJob(self.analyses, process, self.clock, self.policy)
+
+
+@pytest.fixture
+def world(lookup) -> World:
+    return World(lookup)
+
+
+async def test_upload_strips_exif_and_queues_a_pending_analysis(world):
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    assert up.analysis.status is AnalysisStatus.PENDING
+    assert world.queue.jobs == [up.analysis.id]
+    assert up.quota.limit == 3 and up.quota.remaining == 2
+    stored = world.images.images[up.analysis.image_ref]
+    with Image.open(io.BytesIO(stored.data)) as img:
+        assert not img.getexif() and "exif" not in img.info
+
+
+async def test_no_consent_no_upload(world):
+    user = uuid4()
+    world.consent(user, food_photos=False)
+    with pytest.raises(FoodPhotoConsentMissing):
+        await world.upload(user, Tier.FREE, jpeg_with_gps())
+    assert not world.images.images and not world.queue.jobs
+
+
+async def test_fourth_free_upload_is_refused_and_refused_images_use_no_quota(world):
+    user = uuid4()
+    world.consent(user)
+    with pytest.raises(UnsupportedImage):
+        await world.upload(user, Tier.FREE, truncated_jpeg())
+    for _ in range(3):
+        await world.upload(user, Tier.FREE, jpeg_with_gps())
+    with pytest.raises(DailyQuotaExceeded) as err:
+        await world.upload(user, Tier.FREE, jpeg_with_gps())
+    assert err.value.details["limit"] == 3
+    assert err.value.details["reset_time"] == "2026-11-11T00:00:00Z"
+    assert err.value.retry_after_s == 12 * 3600
+    assert len(world.analyses.rows) == 3
+    world.clock.advance(days=1)
+    await world.upload(user, Tier.FREE, jpeg_with_gps())  # a new UTC day
+    premium = uuid4()
+    world.consent(premium)
+    for _ in range(5):
+        assert (await world.upload(premium, Tier.PREMIUM, jpeg_with_gps())).quota is None
+
+
+async def test_job_completes_with_describer_foods_and_usda_nutrition(world):
+    world.describer = ScriptedDescriber(DescribedFood("apple", grams=182, confidence=0.9),
+                                        DescribedFood("banana", count=2, confidence=0.7),
+                                        text="An apple and two bananas.")
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    assert await world.queue.drain(world.job) == 1
+    done = await world.analyses.get(up.analysis.id, user)
+    assert done.status is AnalysisStatus.COMPLETED and done.attempts == 1
+    apple, banana = done.foods
+    assert apple.food == "apple" and apple.portion_grams == 182.0 and apple.bbox is None
+    assert banana.quantity == 2 and banana.portion_grams > 150  # two USDA banana portions
+    assert 300 < done.nutrition.calories < 800  # 182 g apple + two USDA banana portions
+    assert done.description == "An apple and two bananas."
+    assert done.models.detector is None and done.models.describer == "claude-test"
+    assert done.models.nutrition_source == "usda_fdc"
+    assert done.confidence_score == pytest.approx(0.8)
+    page = await world.analyses.history(HistoryQuery(user))
+    assert page.total == 1 and page.items[0].id == done.id
+
+
+async def test_redelivery_of_a_completed_analysis_does_nothing(world):
+    world.describer = ScriptedDescriber(DescribedFood("apple", grams=100))
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    await world.job(up.analysis.id)
+    first = await world.analyses.get(up.analysis.id)
+    world.clock.advance(hours=1)
+    await world.job(up.analysis.id)
+    assert await world.analyses.get(up.analysis.id) == first
+    assert world.analyses.totals[user] == 1
+
+
+async def test_transient_failures_are_retried_then_fail_for_good(world):
+    world.images = FlakyImages(failures=1)
+    world.describer = ScriptedDescriber(DescribedFood("rice", grams=150))
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    await world.job(up.analysis.id)
+    done = await world.analyses.get(up.analysis.id)
+    assert done.status is AnalysisStatus.COMPLETED and done.attempts == 2
+
+    world.images.failures = 10
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    await world.job(up.analysis.id)
+    failed = await world.analyses.get(up.analysis.id)
+    assert failed.status is AnalysisStatus.FAILED and failed.attempts == 3
+    assert "ConnectionError" in failed.error
+    assert world.analyses.totals[user] == 1  # failed analyses are not history
+
+
+async def test_missing_image_fails_without_retry(world):
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    await world.images.delete(up.analysis.image_ref)
+    await world.job(up.analysis.id)
+    failed = await world.analyses.get(up.analysis.id)
+    assert failed.status is AnalysisStatus.FAILED and failed.attempts == 1
+
+
+async def test_sweeper_requeues_expired_leases_and_lost_jobs(world):
+    user = uuid4()
+    world.consent(user)
+    leased = (await world.upload(user, Tier.FREE, jpeg_with_gps())).analysis
+    lost = (await world.upload(user, Tier.FREE, jpeg_with_gps())).analysis
+    world.queue.jobs.clear()
+    now = world.clock.now()
+    await world.analyses.claim(leased.id, now, now.replace(minute=1))  # a worker died
+    sweep = SweepUnfinished(world.analyses, world.queue, world.clock, pending_grace_s=60)
+    assert await sweep() == 0  # lease still running, pending one still young
+    world.clock.advance(minutes=5)
+    assert await sweep() == 2
+    assert set(world.queue.jobs) == {leased.id, lost.id}
+    await world.queue.drain(world.job)
+    for a in (leased, lost):
+        assert (await world.analyses.get(a.id)).status is AnalysisStatus.COMPLETED
+    assert await sweep() == 0
+
+
+async def test_correction_and_manual_entry_and_delete(world):
+    user, other = uuid4(), uuid4()
+    entry = await AddManualEntry(world.analyses, world.lookup, world.clock)(
+        user, "banana", 120, None)
+    assert entry.status is AnalysisStatus.COMPLETED and entry.foods[0].portion_grams == 120
+    assert 90 < entry.nutrition.calories < 130  # USDA: 89 kcal per 100 g
+    correct = CorrectEntry(world.analyses, world.lookup)
+    fixed = await correct(user, entry.id, [Correction("white rice", 200),
+                                           Correction("apple", 100)])
+    assert fixed.corrected and [f.food for f in fixed.foods] == ["white rice", "apple"]
+    assert fixed.nutrition.calories > entry.nutrition.calories
+    with pytest.raises(NotFound):
+        await correct(other, entry.id, [Correction("apple", 100)])
+    delete = DeleteEntry(world.analyses, world.images)
+    with pytest.raises(NotFound):
+        await delete(other, entry.id)
+    await delete(user, entry.id)
+    assert (await world.analyses.history(HistoryQuery(user))).total == 0
