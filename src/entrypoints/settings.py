@@ -44,6 +44,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_size: int = 10
     db_statement_timeout_ms: int = 5_000
     dependency_timeout_s: float = 2.0
+    rate_limit_enabled: bool = True
+    rate_limit_user_per_min: int = 100
+    rate_limit_ip_per_min: int = 20
+    login_failures_per_account_ip: int = 5
+    login_failures_per_account: int = 50
+    login_failure_window_s: int = 900
     log_level: str = "INFO"
     log_json: bool = True
     auto_migrate: bool | None = None

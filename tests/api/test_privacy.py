@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from entrypoints.cli import set_tier_command
 from entrypoints.jobs.privacy import run_purge
 from tests.api.test_identity import assert_error
@@ -68,7 +66,7 @@ async def test_export_is_rate_limited(api, client):
 
 
 async def test_export_never_contains_another_user(api, client):
-    alice, alice_h, _ = await api.user()
+    _, alice_h, _ = await api.user()
     bob, _, _ = await api.user()
     r = await client.get("/api/v1/users/me/data-export", headers=alice_h)
     assert bob["id"] not in r.text and bob["email"] not in r.text

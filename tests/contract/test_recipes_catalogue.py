@@ -16,13 +16,16 @@ SAMPLE = packaged_recipes()[:400]
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
-async def catalogue(request):
+def empty_catalogue(request):
     if request.param == "memory":
-        cat = MemoryRecipeCatalogue()
-    else:
-        cat = SqlRecipeCatalogue(request.getfixturevalue(f"{request.param}_db"))
-    await cat.upsert_many(SAMPLE)
-    return cat
+        return MemoryRecipeCatalogue()
+    return SqlRecipeCatalogue(request.getfixturevalue(f"{request.param}_db"))
+
+
+@pytest.fixture
+async def catalogue(empty_catalogue):
+    await empty_catalogue.upsert_many(SAMPLE)
+    return empty_catalogue
 
 
 async def test_upserts_are_idempotent_and_read_back_equal(catalogue):

@@ -15,12 +15,15 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, load_settings
 
 # Cheap argon2 for speed; tests of the hasher itself use the production parameters.
-FAST_HASH = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
+# Generous request limits: API tests register and log in many users from one address;
+# the rate-limit tests set the production numbers themselves.
+FAST_HASH = {"argon2_memory_kib": 1024, "argon2_time_cost": 1,
+             "rate_limit_ip_per_min": 100_000, "rate_limit_user_per_min": 100_000}
 TEST_SECRET = "test-secret-" + "x" * 40
 
 
 def embedded_settings(var_dir: Path, **overrides: Any) -> Settings:
-    return load_settings({}, var_dir=var_dir, log_level="WARNING", **FAST_HASH, **overrides)
+    return load_settings({}, var_dir=var_dir, log_level="WARNING", **{**FAST_HASH, **overrides})
 
 
 def production_settings(var_dir: Path, database_url: str, redis_url: str,
@@ -29,7 +32,7 @@ def production_settings(var_dir: Path, database_url: str, redis_url: str,
         {}, env="production", var_dir=var_dir, database_url=database_url, redis_url=redis_url,
         redis_prefix=f"psi-test-{uuid.uuid4().hex[:8]}:", mongodb_uri=mongodb_uri,
         mongodb_database=f"psi_test_{uuid.uuid4().hex[:8]}", jwt_secret=TEST_SECRET,
-        auto_migrate=True, log_level="WARNING", **FAST_HASH, **overrides)
+        auto_migrate=True, log_level="WARNING", **{**FAST_HASH, **overrides})
 
 
 @asynccontextmanager

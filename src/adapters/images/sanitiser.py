@@ -8,6 +8,7 @@ single pixel is decoded, so a decompression bomb costs a few bytes of parsing.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -47,6 +48,11 @@ class PillowImageSanitiser:
                 media_type = _FORMATS[image.format or ""]
                 self._check_dimensions(image.size)
                 self._decode(image)
+                if media_type == "image/png" and _orientation(image) == 1:
+                    stripped = strip_png_metadata(data)
+                    if stripped is not None:
+                        return SanitisedImage(data=stripped, media_type=media_type,
+                                              width=image.width, height=image.height)
                 return self._reencode(image, media_type)
             finally:
                 image.close()
@@ -99,11 +105,50 @@ class PillowImageSanitiser:
             if upright.mode not in ("RGB", "L"):
                 upright = upright.convert("RGB")
             # No exif=, icc_profile=, comment=: Pillow then writes none of them.
-            upright.save(out, format="JPEG", quality=self.limits.jpeg_quality, optimize=True)
+            upright.save(out, format="JPEG", quality=self.limits.jpeg_quality)
         else:
             if upright.mode not in _PNG_MODES:
                 upright = upright.convert("RGBA")
             # No pnginfo= and no exif=: text, iTXt/zTXt and eXIf chunks are not written.
-            upright.save(out, format="PNG", optimize=False)
+            upright.save(out, format="PNG", compress_level=3)
         return SanitisedImage(data=out.getvalue(), media_type=media_type,
                               width=upright.width, height=upright.height)
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # an unreadable EXIF block: re-encode, which drops it
+        return 0
+
+
+# Chunks a PNG needs to show its pixels as intended; every other chunk (tEXt, zTXt,
+# iTXt, eXIf, tIME, iCCP, pHYs, private and animation chunks, ...) is dropped.
+_PNG_KEEP = frozenset({b"IHDR", b"PLTE", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT",
+                       b"IDAT", b"IEND"})
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def strip_png_metadata(data: bytes) -> bytes | None:
+    """The PNG with only its pixel chunks, copied byte for byte (no re-compression, which
+    costs seconds for a 12 MP photo). None when the chunk layout is odd: re-encode then.
+
+    Only called once Pillow has decoded the whole image (CRCs checked), so the chunks
+    kept are known to be sound; bytes after IEND are dropped too.
+    """
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    out = [_PNG_SIGNATURE]
+    pos = len(_PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            return None
+        if kind in _PNG_KEEP:
+            out.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            return b"".join(out)
+    return None

@@ -56,11 +56,15 @@ class MemoryEmotionSeries:
         mine = [p for p in self.points.values() if p.user_id == user_id]
         return max(mine, key=lambda p: p.timestamp, default=None)
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime
-                    ) -> list[EmotionAggregate]:
-        return [copy.deepcopy(a) for (u, s), a in sorted(self.aggregates.items(),
-                                                         key=lambda kv: kv[0][1])
-                if u == user_id and start <= s < end]
+    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
+                    limit: int | None = None) -> list[EmotionAggregate]:
+        found = [copy.deepcopy(a) for (u, s), a in sorted(self.aggregates.items(),
+                                                          key=lambda kv: kv[0][1])
+                 if u == user_id and start <= s < end][offset:]
+        return found if limit is None else found[:limit]
+
+    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
+        return len(await self.hours(user_id, start, end))
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         pending = sorted((k for k, a in self.aggregates.items() if not a.sealed and k[1] < before),

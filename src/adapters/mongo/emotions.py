@@ -180,13 +180,22 @@ class MongoEmotionSeries:
                                            sort=[("timestamp", DESCENDING)])
         return None if doc is None else _point(doc)
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime
-                    ) -> list[EmotionAggregate]:
+    @staticmethod
+    def _hour_range(user_id: UUID, start: datetime, end: datetime) -> dict[str, Any]:
+        return {"user_id": str(user_id), "start": {"$gte": start, "$lt": end}}
+
+    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
+                    limit: int | None = None) -> list[EmotionAggregate]:
         await self.ensure_collections()
-        cursor = self._hourly.find(
-            {"user_id": str(user_id), "start": {"$gte": start, "$lt": end}}, {"_id": 0}
-        ).sort("start", ASCENDING)
+        cursor = (self._hourly.find(self._hour_range(user_id, start, end), {"_id": 0})
+                  .sort("start", ASCENDING).skip(offset))
+        if limit is not None:
+            cursor = cursor.limit(limit)
         return [_aggregate(d) async for d in cursor]
+
+    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
+        await self.ensure_collections()
+        return await self._hourly.count_documents(self._hour_range(user_id, start, end))
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         await self.ensure_collections()

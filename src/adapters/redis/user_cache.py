@@ -8,6 +8,7 @@ the cache is never the source of truth.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from uuid import UUID
 
@@ -66,10 +67,9 @@ class RedisCachedUserRepository:
             await self._forget(user.id)
 
     async def _forget(self, user_id: UUID) -> None:
-        try:
+        # The short TTL bounds staleness when Redis is unreachable.
+        with contextlib.suppress(RedisError):
             await self._r.delete(self._key(user_id))
-        except RedisError:
-            pass  # the short TTL bounds staleness when Redis is unreachable
 
     async def add(self, user: User) -> None:
         await self._inner.add(user)

@@ -7,6 +7,7 @@ from adapters.sql import (
     models,  # noqa: F401
     nutrition_models,  # noqa: F401
     preferences_models,  # noqa: F401
+    ratelimit,  # noqa: F401
     recipes_models,  # noqa: F401
     wellness_models,  # noqa: F401
 )

@@ -91,7 +91,8 @@ class SqlUserRepository:
             result = await conn.execute(
                 update(_users).where(_users.c.id == user_id, _users.c.deleted_at.is_(None))
                 .values(deleted_at=now, purge_after=purge_after, email=email, name=name,
-                        password_hash="!", tokens_valid_after=now, updated_at=now))
+                        password_hash="!", tokens_valid_after=now,  # noqa: S106 (unusable)
+                        updated_at=now))
             await conn.execute(update(_subs).where(_subs.c.user_id == user_id)
                                .values(status="cancelled", updated_at=now))
         return result.rowcount == 1

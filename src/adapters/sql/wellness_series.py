@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, select, tuple_
+from sqlalchemy import and_, delete, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -29,6 +29,19 @@ from domain.wellness.series import (
 
 _samples = EmotionSampleRow.__table__
 _hours = EmotionHourRow.__table__
+# Postgres: the whole batch in one statement, as arrays (one round trip, no per-row
+# parameter sets); SQLite takes the portable executemany path.
+_PG_INSERT_NEW = text("""
+    INSERT INTO emotion_samples (user_id, timestamp, source, heart_rate, hrv_rmssd, hrv_sdnn,
+                                 pnn50, stress_score, emotion, confidence)
+    SELECT * FROM unnest(CAST(:user_id AS uuid[]), CAST(:timestamp AS timestamptz[]),
+                         CAST(:source AS varchar[]), CAST(:heart_rate AS float8[]),
+                         CAST(:hrv_rmssd AS float8[]), CAST(:hrv_sdnn AS float8[]),
+                         CAST(:pnn50 AS float8[]), CAST(:stress_score AS int2[]),
+                         CAST(:emotion AS varchar[]), CAST(:confidence AS float8[]))
+    ON CONFLICT DO NOTHING
+    RETURNING user_id::text AS user_id, timestamp, source
+""")
 _SUMS = ("count", "hr_sum", "rmssd_sum", "ln_rmssd_sum", "rmssd_count", "stress_sum",
          *EMOTION_COUNT_COLUMNS.values(), *EMOTION_CONFIDENCE_COLUMNS.values())
 
@@ -38,6 +51,17 @@ def _sample_row(p: EmotionPoint) -> dict[str, Any]:
             "heart_rate": p.heart_rate, "hrv_rmssd": p.hrv_rmssd, "hrv_sdnn": p.hrv_sdnn,
             "pnn50": p.pnn50, "stress_score": p.stress_score, "emotion": p.emotion.value,
             "confidence": p.confidence}
+
+
+def _as_arrays(points: Sequence[EmotionPoint]) -> dict[str, list[Any]]:
+    return {
+        "user_id": [p.user_id for p in points], "timestamp": [p.timestamp for p in points],
+        "source": [p.source.value for p in points],
+        "heart_rate": [p.heart_rate for p in points], "hrv_rmssd": [p.hrv_rmssd for p in points],
+        "hrv_sdnn": [p.hrv_sdnn for p in points], "pnn50": [p.pnn50 for p in points],
+        "stress_score": [p.stress_score for p in points],
+        "emotion": [p.emotion.value for p in points],
+        "confidence": [p.confidence for p in points]}
 
 
 def _point(r: Any) -> EmotionPoint:
@@ -98,9 +122,13 @@ class SqlEmotionSeries:
         if not points:
             return []
         async with self._db.engine.begin() as conn:
-            result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
-            stored = {(r.user_id, r.timestamp, r.source) for r in result}
-            new = [p for p in points if (p.user_id, p.timestamp, p.source.value) in stored]
+            if self._db.is_sqlite:
+                result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
+            else:
+                result = await conn.execute(_PG_INSERT_NEW, _as_arrays(points))
+            stored = {(str(r.user_id), r.timestamp, r.source) for r in result}
+            new = [p for p in points
+                   if (str(p.user_id), p.timestamp, p.source.value) in stored]
             if new:
                 # Same transaction: the hourly aggregates never disagree with the raw rows.
                 await conn.execute(self._add_to_hour, [
@@ -130,12 +158,19 @@ class SqlEmotionSeries:
             row = (await conn.execute(stmt)).first()
         return None if row is None else _point(row)
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime
-                    ) -> list[EmotionAggregate]:
+    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
+                    limit: int | None = None) -> list[EmotionAggregate]:
         stmt = (select(_hours).where(_hours.c.user_id == user_id, _hours.c.start >= start,
-                                     _hours.c.start < end).order_by(_hours.c.start))
+                                     _hours.c.start < end)
+                .order_by(_hours.c.start).offset(offset).limit(limit))
         async with self._db.engine.connect() as conn:
             return [_aggregate(r) for r in await conn.execute(stmt)]
+
+    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
+        stmt = select(func.count()).select_from(_hours).where(
+            _hours.c.user_id == user_id, _hours.c.start >= start, _hours.c.start < end)
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(stmt)).scalar_one()
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         stmt = (select(_hours.c.user_id, _hours.c.start)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -14,10 +16,18 @@ from application.ports.identity import (
     TokenCodec,
     UserRepository,
 )
+from application.ports.ratelimit import RateLimiter
 from domain.audit import AuditEvent, AuditKind
-from domain.errors import InvalidCredentials, InvalidToken, TokenRevoked, ValidationFailed
+from domain.errors import (
+    InvalidCredentials,
+    InvalidToken,
+    RateLimited,
+    TokenRevoked,
+    ValidationFailed,
+)
 from domain.identity.model import PASSWORD_MAX, User, normalize_email
 from domain.identity.tokens import Principal, RotationOutcome, TokenPair
+from domain.ratelimit import LoginThrottlePolicy, Quota
 
 
 @dataclass(slots=True)
@@ -42,21 +52,25 @@ class Login:
     sessions: SessionStore
     clock: Clock
     audit: AuditLog
+    limiter: RateLimiter
+    throttle: LoginThrottlePolicy
 
-    async def __call__(self, email: str, password: str) -> TokenPair:
+    async def __call__(self, email: str, password: str, client: str = "unknown") -> TokenPair:
         try:
             email = normalize_email(email)
         except ValidationFailed:
             email = ""
+        keys = self._throttle_keys(email, client)
+        await self._refuse_if_throttled(keys)
         user = await self.users.get_by_email(email) if email else None
         now = self.clock.now()
         if user is None or not user.is_active or len(password) > PASSWORD_MAX:
             # Same work as a real check, so timing does not tell whether the email exists.
             self.hasher.burn(password[:PASSWORD_MAX])
-            await self._failed(now, user)
+            await self._failed(now, user, keys)
             raise InvalidCredentials()
         if not self.hasher.verify(user.password_hash, password):
-            await self._failed(now, user)
+            await self._failed(now, user, keys)
             raise InvalidCredentials()
         new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) \
             else None
@@ -67,7 +81,22 @@ class Login:
                                            subject_id=user.id, request_id=request_id_var.get()))
         return pair
 
-    async def _failed(self, now, user: User | None) -> None:
+    def _throttle_keys(self, email: str, client: str) -> list[tuple[str, Quota]]:
+        # Hashed: addresses typed at the login form are not kept in the limiter's keys.
+        account = hashlib.sha256(email.encode()).hexdigest()[:24]
+        return [(f"login:{account}:{client}", self.throttle.per_account_address),
+                (f"login:{account}", self.throttle.per_account)]
+
+    async def _refuse_if_throttled(self, keys: list[tuple[str, Quota]]) -> None:
+        for key, quota in keys:
+            decision = await self.limiter.peek(key, quota)
+            if not decision.allowed:
+                raise RateLimited(math.ceil(decision.retry_after_s),
+                                  message="Too many failed sign-in attempts")
+
+    async def _failed(self, now, user: User | None, keys: list[tuple[str, Quota]]) -> None:
+        for key, quota in keys:
+            await self.limiter.hit(key, quota)
         await self.audit.record(AuditEvent(
             AuditKind.LOGIN_FAILED, now, subject_id=user.id if user else None,
             request_id=request_id_var.get(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from application.ports.nutrition import FoodCatalog
@@ -10,12 +12,13 @@ from domain.errors import ValidationFailed
 from domain.nutrition.food import DataType, Food
 from domain.nutrition.matching import FoodMatch, PortionSource, default_portion, rank
 from domain.nutrition.nutrients import Nutrients
-from domain.nutrition.text import tokens
+from domain.nutrition.text import normalize, tokens
 
 # Candidates come shortest-first within each data set; the best match for a name is
 # almost always among the first hundred or so.
 CANDIDATE_LIMIT = 150
 MIN_CONFIDENCE = 0.15
+PORTION_NEIGHBOURS = 40
 MAX_PORTION_GRAMS = 5000.0
 
 
@@ -50,14 +53,48 @@ async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: b
     return rank(query, found)
 
 
+MEMO_SIZE = 4096
+MEMO_TTL_S = 600.0
+
+
 class LookupNutrition:
-    """``lookup(food_name, grams)``: the food pipeline's and recipes' way to get nutrition."""
+    """``lookup(food_name, grams)``: the food pipeline's and recipes' way to get nutrition.
+
+    The best match per normalised name is remembered for ``memo_ttl_s`` (meals repeat the
+    same few foods); a re-import shows up once the entry expires.
+    """
 
     def __init__(self, catalog: FoodCatalog, *, include_branded: bool = False,
-                 min_confidence: float = MIN_CONFIDENCE) -> None:
+                 min_confidence: float = MIN_CONFIDENCE, memo_size: int = MEMO_SIZE,
+                 memo_ttl_s: float = MEMO_TTL_S,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._catalog = catalog
         self._include_branded = include_branded
         self._min_confidence = min_confidence
+        self._memo: OrderedDict[str, tuple[float, FoodMatch | None, tuple[FoodMatch, ...]]] = \
+            OrderedDict()
+        self._memo_size = memo_size
+        self._memo_ttl_s = memo_ttl_s
+        self._monotonic = monotonic
+
+    async def _best(self, food_name: str) -> tuple[FoodMatch | None, tuple[FoodMatch, ...]]:
+        key = normalize(food_name)
+        now = self._monotonic()
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] > now:
+            self._memo.move_to_end(key)
+            return hit[1], hit[2]
+        ranked = await ranked_matches(self._catalog, food_name,
+                                      include_branded=self._include_branded)
+        best = ranked[0] if ranked and ranked[0].confidence >= self._min_confidence else None
+        # Keep only what the default portion can draw on: the best few.
+        kept = tuple(ranked[:PORTION_NEIGHBOURS])
+        if self._memo_size > 0:
+            self._memo[key] = (now + self._memo_ttl_s, best, kept)
+            self._memo.move_to_end(key)
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        return best, kept
 
     async def __call__(self, food_name: str, grams: float | None = None
                        ) -> NutritionLookup | None:
@@ -67,11 +104,10 @@ class LookupNutrition:
             raise ValidationFailed.single("grams", f"must be > 0 and <= {MAX_PORTION_GRAMS:g}")
         if not tokens(food_name):
             return None
-        ranked = await ranked_matches(self._catalog, food_name,
-                                      include_branded=self._include_branded)
-        if not ranked or ranked[0].confidence < self._min_confidence:
+        best, ranked = await self._best(food_name)
+        if best is None:
             return None
-        return _lookup_from(ranked[0], ranked, grams)
+        return _lookup_from(best, ranked, grams)
 
     async def many(self, items: Sequence[tuple[str, float | None]]
                    ) -> list[NutritionLookup | None]:

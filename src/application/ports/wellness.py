@@ -47,10 +47,12 @@ class EmotionSeries(Protocol):
 
     async def latest(self, user_id: UUID) -> EmotionPoint | None: ...
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime
-                    ) -> list[EmotionAggregate]:
+    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
+                    limit: int | None = None) -> list[EmotionAggregate]:
         """Hourly aggregates with start <= hour start < end, oldest first."""
         ...
+
+    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int: ...
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         """Up to `limit` (user, hour start) pairs older than `before` not yet recomputed."""

@@ -15,7 +15,7 @@ from application.wellness.daily import RecomputeDays
 from application.wellness.features import extract_features
 from domain.privacy.consent import ConsentKind
 from domain.wellness.baseline import WINDOW_DAYS, Baseline, build_baseline
-from domain.wellness.emotion import classify
+from domain.wellness.emotion import EmotionState, classify
 from domain.wellness.mood import VALENCE_HORIZON, reported_valence
 from domain.wellness.samples import BiometricSample, SampleInput, validate_batch
 from domain.wellness.series import EmotionPoint
@@ -62,10 +62,18 @@ class IngestBiometrics:
         last = max(s.timestamp for s in unique)
         check_ins = await self.moods.between(user_id, first - VALENCE_HORIZON, last)
         points = []
+        # classify is pure: readings a wearable repeats (same heart rate and HRV on the same
+        # day, same mood context) are judged once per batch.
+        judged: dict[tuple[object, ...], EmotionState] = {}
         for s in unique:
             features = extract_features(s, self.hrv)
             valence = reported_valence(check_ins, s.timestamp) if check_ins else None
-            state = classify(features, baselines[s.timestamp.date()], valence)
+            day = s.timestamp.date()
+            key = (features.heart_rate, features.rmssd, features.origin,
+                   features.artefact_share, day, valence)
+            state = judged.get(key)
+            if state is None:
+                state = judged[key] = classify(features, baselines[day], valence)
             points.append(EmotionPoint(
                 user_id=user_id, timestamp=s.timestamp, source=s.source,
                 heart_rate=s.heart_rate, hrv_rmssd=features.rmssd, hrv_sdnn=features.sdnn,

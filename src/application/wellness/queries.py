@@ -80,14 +80,18 @@ class GetEmotions:
             total = await self.series.count_raw(user_id, start, end)
             points = await self.series.raw(user_id, start, end, offset=offset, limit=per_page)
             return PageOf([_reading(p) for p in points], total)
-        hours = await self.series.hours(user_id, start, end)
-        buckets = hours if resolution is Resolution.HOUR else merge_aggregates(hours, resolution)
+        if resolution is Resolution.HOUR:
+            total = await self.series.count_hours(user_id, start, end)
+            buckets = await self.series.hours(user_id, start, end, offset=offset, limit=per_page)
+        else:
+            days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
+            total, buckets = len(days), days[offset: offset + per_page]
         items = [EmotionReading(timestamp=b.start, emotion=b.dominant_emotion,
                                 confidence=b.confidence, stress_score=round(b.stress_mean),
                                 heart_rate=round(b.hr_mean, 1),
                                 hrv_rmssd=None if b.rmssd_mean is None else round(b.rmssd_mean, 1))
-                 for b in buckets[offset: offset + per_page]]
-        return PageOf(items, len(buckets))
+                 for b in buckets]
+        return PageOf(items, total)
 
 
 def _reading(p: EmotionPoint) -> EmotionReading:

@@ -20,6 +20,7 @@ from application.ports.clock import Clock
 from entrypoints.container import build_container
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import request_context_middleware
+from entrypoints.http.ratelimit import rate_limit_middleware
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
     )
     app.state.settings = settings
     setup_dishka(container, app)
+    app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
     app.asgi_handler = request_context_middleware(app.asgi_handler)
     return app

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, provide
 
+from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.redis.sessions import RedisSessionStore
 from adapters.redis.user_cache import RedisCachedUserRepository
 from adapters.security.jwt_tokens import JwtTokenCodec
@@ -9,6 +10,7 @@ from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
 from adapters.sql.audit import SqlAuditLog
 from adapters.sql.consents import SqlConsentRepository
 from adapters.sql.database import Database
+from adapters.sql.ratelimit import SqlRateLimiter
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.users import SqlUserRepository
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
@@ -21,7 +23,9 @@ from application.ports.identity import (
     UserRepository,
 )
 from application.ports.privacy import ConsentRepository
+from application.ports.ratelimit import RateLimiter
 from application.privacy.consents import GetConsents, RequireConsent, UpdateConsents
+from domain.ratelimit import LoginThrottlePolicy, Quota
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 
@@ -62,6 +66,18 @@ class IdentityProvider(Provider):
             return RedisSessionStore(stores.redis, s.redis_prefix, s.refresh_token_ttl_s,
                                      s.access_token_ttl_s)
         return SqlSessionStore(db)
+
+    @provide
+    def rate_limiter(self, db: Database, stores: Stores, s: Settings) -> RateLimiter:
+        if stores.redis is not None:
+            return RedisRateLimiter(stores.redis, s.redis_prefix)
+        return SqlRateLimiter(db)
+
+    @provide
+    def login_throttle(self, s: Settings) -> LoginThrottlePolicy:
+        window = s.login_failure_window_s
+        return LoginThrottlePolicy(Quota(s.login_failures_per_account_ip, window),
+                                   Quota(s.login_failures_per_account, window))
 
     use_cases = provide(Register) + provide(GetUser) + provide(UpdateProfile) \
         + provide(ChangeTier) + provide(Login) + provide(Refresh) + provide(Logout) \

@@ -69,8 +69,16 @@ class RecipesProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def catalogue(self, db: Database) -> RecipeCatalogue:
-        return SqlRecipeCatalogue(db)
+    async def catalogue(self, s: Settings, db: Database,
+                        served: ServedFridgeIndex) -> RecipeCatalogue:
+        catalogue = SqlRecipeCatalogue(db)
+        if auto_import_enabled(s) and await catalogue.count() == 0:
+            started = time.perf_counter()
+            licence, sources = read_recipes()
+            report = await ImportRecipes(catalogue, served)(licence, sources)
+            log.info("imported %d packaged recipes in %.1f s", report.recipes,
+                     time.perf_counter() - started)
+        return catalogue
 
     @provide
     def ratings(self, db: Database, stores: Stores) -> RecipeRatings:
@@ -99,14 +107,8 @@ class RecipesProvider(Provider):
         return served
 
     @provide
-    async def matcher(self, s: Settings, served: ServedFridgeIndex,
+    async def matcher(self, served: ServedFridgeIndex,
                       catalogue: RecipeCatalogue) -> FridgeMatcher:
-        if auto_import_enabled(s) and await catalogue.count() == 0:
-            started = time.perf_counter()
-            licence, sources = read_recipes()
-            report = await ImportRecipes(catalogue, served)(licence, sources)
-            log.info("imported %d packaged recipes in %.1f s", report.recipes,
-                     time.perf_counter() - started)
         await PrepareFridgeIndex(catalogue, served)(served.version)
         return served
 

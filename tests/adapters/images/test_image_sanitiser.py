@@ -7,10 +7,10 @@ import time
 
 import pytest
 from PIL import Image
-from tests.fixtures.images import samples
 
 from adapters.images.sanitiser import ImageLimits, PillowImageSanitiser
 from domain.errors import UnsupportedImage, UnusableImage
+from tests.fixtures.images import samples
 
 
 @pytest.fixture
@@ -126,3 +126,20 @@ def test_palette_png_keeps_its_transparency(sanitiser: PillowImageSanitiser) -> 
     img = samples.scene(64, 64).convert("P")
     out = sanitiser.sanitise(samples.encode(img, "PNG", transparency=0))
     assert "transparency" in reopen(out.data).info
+
+
+def test_png_is_stripped_chunk_by_chunk_keeping_its_pixels(
+        sanitiser: PillowImageSanitiser) -> None:
+    original = samples.png_with_metadata() + b"trailing bytes after IEND"
+    out = sanitiser.sanitise(original)
+    assert out.data.endswith(b"IEND\xaeB`\x82")  # nothing after the image
+    assert reopen(out.data).tobytes() == reopen(original).tobytes()  # lossless
+    assert len(out.data) < len(original)
+
+
+def test_png_with_an_orientation_is_re_encoded_upright(sanitiser: PillowImageSanitiser) -> None:
+    original = samples.encode(samples.scene(120, 90), "PNG",
+                              exif=samples.gps_exif(orientation=6).tobytes())
+    out = sanitiser.sanitise(original)
+    assert (out.width, out.height) == (90, 120)
+    assert b"eXIf" not in out.data and b"PhoneModel" not in out.data

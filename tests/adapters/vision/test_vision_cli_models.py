@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.fixtures.images import samples
 
 from entrypoints.cli import main
+from tests.fixtures.images import samples
 
 
 @pytest.fixture

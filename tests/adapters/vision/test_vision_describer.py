@@ -8,6 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 from PIL import Image
+
+from adapters.images.sanitiser import PillowImageSanitiser
+from adapters.vision.claude import ClaudeMealDescriber, DescriberConfig, UnconfiguredDescriber
+from adapters.vision.describer_output import TOOL_NAME
+from domain.food.vision import DescribedFood, SanitisedImage
 from tests.fixtures.images import samples
 from tests.support.fake_anthropic import (
     FakeAnthropic,
@@ -19,11 +24,6 @@ from tests.support.fake_anthropic import (
     text_reply,
     tool_reply,
 )
-
-from adapters.images.sanitiser import PillowImageSanitiser
-from adapters.vision.claude import ClaudeMealDescriber, DescriberConfig, UnconfiguredDescriber
-from adapters.vision.describer_output import TOOL_NAME
-from domain.food.vision import DescribedFood, SanitisedImage
 
 KEY = "sk-ant-test-0123456789"
 MEAL = {

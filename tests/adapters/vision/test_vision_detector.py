@@ -12,14 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.adapters.vision.conftest import require
+
+from tests.adapters.vision.extra import require
 
 require("numpy", "onnxruntime", "onnx")
 
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
-from tests.fixtures.images import samples  # noqa: E402
 
 from adapters.images.sanitiser import PillowImageSanitiser  # noqa: E402
 from adapters.vision.class_names import COCO_NAMES  # noqa: E402
@@ -27,6 +27,7 @@ from adapters.vision.unconfigured import UnconfiguredDetector  # noqa: E402
 from adapters.vision.weights import WeightsError, cached_onnx_path, resolve_onnx  # noqa: E402
 from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector  # noqa: E402
 from domain.food.vision import BoundingBox, SanitisedImage  # noqa: E402
+from tests.fixtures.images import samples  # noqa: E402
 
 COCO = dict(enumerate(COCO_NAMES))
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures.images import samples
-from tests.support.fake_anthropic import FakeAnthropic, tool_reply
-
 from adapters.images.filesystem_store import FilesystemImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
 from adapters.vision.claude import ClaudeMealDescriber, UnconfiguredDescriber
@@ -15,6 +12,8 @@ from application.ports.vision import FoodDetector, ImageSanitiser, ImageStore, M
 from entrypoints.container import build_container
 from entrypoints.providers.vision import build_detector, describer_config
 from entrypoints.settings import load_settings
+from tests.fixtures.images import samples
+from tests.support.fake_anthropic import FakeAnthropic, tool_reply
 
 
 def test_nothing_configured_means_no_models(tmp_path: Path) -> None:

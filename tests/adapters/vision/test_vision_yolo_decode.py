@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.adapters.vision.conftest import require
+
+from tests.adapters.vision.extra import require
 
 require("numpy")
 

@@ -8,12 +8,14 @@ import pytest
 
 from adapters.clock import ManualClock
 from adapters.memory.identity import MemoryAuditLog, MemorySessionStore, MemoryUserRepository
+from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.security.jwt_tokens import JwtTokenCodec
 from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
 from application.identity.accounts import Register
 from application.identity.sessions import Authenticate, Login, Logout, Refresh
 from domain.audit import AuditKind
-from domain.errors import InvalidCredentials, TokenExpired, TokenRevoked
+from domain.errors import InvalidCredentials, RateLimited, TokenExpired, TokenRevoked
+from domain.ratelimit import LoginThrottlePolicy, Quota
 
 SECRET = "s" * 48
 
@@ -26,6 +28,8 @@ def deps():
         "audit": MemoryAuditLog(), "clock": clock,
         "hasher": Argon2PasswordHasher(Argon2Params(memory_kib=1024, time_cost=1)),
         "tokens": JwtTokenCodec(SECRET, "psi", "psi-mobile", 3600, 86400),
+        "limiter": MemoryRateLimiter(lambda: clock.now().timestamp()),
+        "throttle": LoginThrottlePolicy(Quota(5, 900), Quota(50, 900)),
     }
 
 
@@ -82,3 +86,19 @@ def test_default_argon2_parameters_follow_owasp():
     digest = hasher.hash("Passw0rdX")
     assert digest.startswith("$argon2id$") and "m=19456,t=2,p=1" in digest
     assert hasher.verify(digest, "Passw0rdX") and not hasher.verify(digest, "passw0rdX")
+
+
+async def test_failed_logins_are_slowed_per_account_and_address(deps):
+    await build(Register, deps)("a@example.com", "Passw0rdX", "Ann")
+    login = build(Login, deps)
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await login("a@example.com", "WrongPass1", "10.0.0.9")
+    with pytest.raises(RateLimited) as refused:
+        await login("a@example.com", "Passw0rdX", "10.0.0.9")
+    assert 0 < refused.value.retry_after_s <= 900
+    # The owner, from another address, is not locked out by the attacker's failures.
+    await login("a@example.com", "Passw0rdX", "192.0.2.1")
+    # And the attacker's address recovers with time.
+    deps["clock"].advance(seconds=180)
+    await login("a@example.com", "Passw0rdX", "10.0.0.9")

@@ -110,3 +110,49 @@ async def test_lookup_over_the_api(catalog: FdcApiCatalog) -> None:
     assert found is not None
     assert found.food_name == "Apple, raw" and found.fdc_id == 1102644
     assert found.portion_grams == 125.0  # FNDDS's first measure, not a flat 100 g
+
+
+async def test_offline_store_first_then_the_api(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
+    from pathlib import Path
+
+    from adapters.memory.nutrition_store import InMemoryNutritionStore
+    from adapters.nutrition.usda_csv import UsdaCsvSource
+    from application.nutrition.fallback import FallbackFoodCatalog
+
+    sample = Path(__file__).parent / "fooddata_sample.csv"
+    store = InMemoryNutritionStore()
+    await store.upsert_many([f for f in UsdaCsvSource(sample).foods(include_branded=False)
+                             if not f.name.startswith("Apple")])
+    both = FallbackFoodCatalog(store, catalog)
+
+    found = await both.candidates("banana", match_all=True, limit=5)
+    assert [f.name for f in found] == ["Bananas, raw"] and found[0].fdc_id is None
+    assert fdc.requests == []  # the store knew it
+    found = await both.candidates("apples", match_all=True, limit=5)
+    assert {f.fdc_id for f in found} == {1750339, 1102644, 171689}
+    assert len(fdc.requests) == 1
+
+    offline_id = (await store.candidates("broccoli", match_all=True, limit=1))[0].id
+    foods = {f.id for f in await both.get_many([offline_id, 173944])}
+    assert foods == {offline_id, 173944}
+    assert [body["fdcIds"] for path, body, _ in fdc.requests[1:]] == [[173944]]
+
+
+async def test_container_uses_the_api_only_with_a_key(tmp_path, fdc: FakeFdc) -> None:
+    from application.nutrition.fallback import FallbackFoodCatalog
+    from application.ports.nutrition import FoodCatalog, NutritionStore
+    from entrypoints.container import build_container
+    from entrypoints.settings import load_settings
+
+    for key, expected in [(None, NutritionStore), (API_KEY, FallbackFoodCatalog)]:
+        settings = load_settings({}, var_dir=tmp_path, fdc_api_key=key,
+                                 fdc_base_url=fdc.url, nutrition_auto_import=False)
+        container = build_container(settings)
+        try:
+            catalog = await container.get(FoodCatalog)
+            if expected is NutritionStore:
+                assert catalog is await container.get(NutritionStore)
+            else:
+                assert isinstance(catalog, FallbackFoodCatalog)
+        finally:
+            await container.close()

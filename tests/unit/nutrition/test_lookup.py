@@ -99,3 +99,32 @@ async def test_search_pages_ranked_matches(usda_store) -> None:
 async def test_search_rejects_bad_input(usda_store, q, page, per_page) -> None:
     with pytest.raises(ValidationFailed):
         await SearchFoods(usda_store)(q, page=page, per_page=per_page)
+
+
+class CountingCatalog:
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def candidates(self, query, *, match_all, limit, include_branded=True):
+        self.calls += 1
+        return await self.inner.candidates(query, match_all=match_all, limit=limit,
+                                           include_branded=include_branded)
+
+    async def get_many(self, food_ids):
+        return await self.inner.get_many(food_ids)
+
+
+async def test_best_match_is_remembered_per_name_until_it_expires(usda_store) -> None:
+    now = [0.0]
+    catalog = CountingCatalog(usda_store)
+    look = LookupNutrition(catalog, memo_ttl_s=60, monotonic=lambda: now[0])
+    first = await look("Bananas")
+    again = await look("banana", 50)
+    assert catalog.calls == 1
+    assert again.food_id == first.food_id and again.portion_grams == 50
+    assert await look("xqzzyv") is None and await look("xqzzyv") is None
+    assert catalog.calls == 2  # a miss is remembered too
+    now[0] = 61
+    await look("banana")
+    assert catalog.calls == 3

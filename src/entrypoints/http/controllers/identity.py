@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import get, patch, post, put
+from litestar import Request, get, patch, post, put
 
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
 from application.identity.sessions import Login, Logout, Refresh
@@ -40,8 +40,9 @@ async def register(data: RegisterIn, use: FromDishka[Register],
 
 @post("/auth/login", status_code=200, summary="Exchange email and password for tokens",
       responses=errors(401))
-async def login(data: LoginIn, use: FromDishka[Login]) -> Envelope[TokenOut]:
-    return ok(TokenOut.of(await use(data.email, data.password)))
+async def login(request: Request, data: LoginIn, use: FromDishka[Login]) -> Envelope[TokenOut]:
+    client = request.scope.get("state", {}).get("client_ip", "unknown")
+    return ok(TokenOut.of(await use(data.email, data.password, client)))
 
 
 @post("/auth/refresh", status_code=200, summary="Rotate the refresh token for a new pair",

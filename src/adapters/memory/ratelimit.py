@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import time
+
+from domain.ratelimit import Decision, Quota, gcra
+
+
+class MemoryRateLimiter:
+    def __init__(self, clock=time.time) -> None:
+        self._tat: dict[str, float] = {}
+        self._clock = clock
+
+    async def hit(self, key: str, quota: Quota, cost: int = 1) -> Decision:
+        decision, tat = gcra(self._tat.get(key), self._clock(), quota, cost)
+        if decision.allowed:
+            self._tat[key] = tat
+        return decision
+
+    async def peek(self, key: str, quota: Quota) -> Decision:
+        return gcra(self._tat.get(key), self._clock(), quota)[0]

@@ -1,0 +1,54 @@
+"""The RateLimiter port on every adapter: memory, SQLite, Postgres, Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from adapters.memory.ratelimit import MemoryRateLimiter
+from adapters.redis.ratelimit import RedisRateLimiter
+from adapters.sql.ratelimit import SqlRateLimiter
+from domain.ratelimit import Quota
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis"])
+def limiter(request):
+    if request.param == "memory":
+        return MemoryRateLimiter()
+    if request.param == "redis":
+        return RedisRateLimiter(request.getfixturevalue("redis_client"),
+                                f"psi-test-{uuid.uuid4().hex[:8]}:")
+    return SqlRateLimiter(request.getfixturevalue(f"{request.param}_db"))
+
+
+async def test_limit_then_refusal_with_retry_after(limiter):
+    key, quota = f"k-{uuid.uuid4().hex}", Quota(3, 60)
+    decisions = [await limiter.hit(key, quota) for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions[:3]] == [2, 1, 0]
+    assert 0 < decisions[3].retry_after_s <= 20.5
+    assert decisions[3].limit == 3
+
+
+async def test_peek_spends_nothing(limiter):
+    key, quota = f"k-{uuid.uuid4().hex}", Quota(1, 60)
+    for _ in range(3):
+        assert (await limiter.peek(key, quota)).allowed
+    assert (await limiter.hit(key, quota)).allowed
+    assert not (await limiter.peek(key, quota)).allowed
+
+
+async def test_keys_are_independent(limiter):
+    quota = Quota(1, 60)
+    a, b = f"a-{uuid.uuid4().hex}", f"b-{uuid.uuid4().hex}"
+    assert (await limiter.hit(a, quota)).allowed
+    assert (await limiter.hit(b, quota)).allowed
+    assert not (await limiter.hit(a, quota)).allowed
+
+
+async def test_concurrent_hits_never_exceed_the_limit(limiter):
+    key, quota = f"c-{uuid.uuid4().hex}", Quota(5, 60)
+    results = await asyncio.gather(*(limiter.hit(key, quota) for _ in range(20)))
+    assert sum(d.allowed for d in results) == 5
