@@ -5,8 +5,8 @@ python := env_var_or_default("PSI_PYTHON", "python3")
 venv := ".venv"
 bin := venv / "bin"
 # Extras for running the service and for the test suite (see pyproject.toml).
-run_extras := "runtime"
-test_extras := "runtime,dev"
+run_extras := "runtime,hrv"
+test_extras := "runtime,hrv,vision,dev"
 
 # List the recipes
 default:
@@ -21,17 +21,36 @@ setup extras=run_extras:
         {{bin}}/python -m pip install --quiet --upgrade pip
     fi
     stamp="{{venv}}/.psi-installed-$(echo '{{extras}}' | tr ',' '-')"
-    digest="$(cat pyproject.toml scripts/install-extras.sh 2>/dev/null | sha256sum | cut -c1-16)"
+    digest="$(sha256sum pyproject.toml | cut -c1-16)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
         echo "installing psi[{{extras}}] into {{venv}} ..."
         {{bin}}/python -m pip install --quiet --disable-pip-version-check -e ".[{{extras}}]"
-        if [ -x scripts/install-extras.sh ]; then PSI_EXTRAS="{{extras}}" scripts/install-extras.sh "{{bin}}/python"; fi
         echo "$digest" > "$stamp"
     fi
 
 # Start the API on the embedded profile (SQLite under var/, no external servers)
 run *args: (setup run_extras)
     {{bin}}/psi run {{args}}
+
+# Run the food-analysis worker (production queue on Redis)
+worker: (setup run_extras)
+    {{bin}}/psi worker
+
+# Run the scheduled jobs (retention, purge of deleted accounts, ...)
+jobs: (setup run_extras)
+    {{bin}}/psi jobs
+
+# Production on one machine: migrate, then API processes, a worker and the scheduler
+serve-prod workers="2": (setup run_extras)
+    #!/usr/bin/env bash
+    set -euo pipefail
+    : "${PSI_DATABASE_URL:?set PSI_DATABASE_URL}" "${PSI_REDIS_URL:?set PSI_REDIS_URL}" "${PSI_JWT_SECRET:?set PSI_JWT_SECRET}"
+    export PSI_ENV=production
+    {{bin}}/psi migrate
+    {{bin}}/psi worker & worker=$!
+    {{bin}}/psi jobs & jobs=$!
+    trap 'kill -TERM $worker $jobs 2>/dev/null; wait' EXIT
+    {{bin}}/psi run --workers {{workers}}
 
 # Apply database migrations to PSI_DATABASE_URL (or the embedded SQLite file)
 migrate: (setup run_extras)

@@ -7,7 +7,8 @@ Without --weights, nano models are built from ultralytics' YAML with random
 weights (nothing is downloaded): the network and so the forward cost are those
 of the real model; only the boxes found differ. Each backend is timed on the
 same photo (tests/fixtures/images/fruits.jpg resized to 640 px wide), after a
-warm-up, one image at a time, on all cores the machine has:
+warm-up, one image at a time, on all cores the machine has, the backends
+interleaved round by round (so background load hits them alike):
 
 - ort forward:  `session.run` on the prepared tensor only
 - ort adapter:  Psi's `OnnxYoloDetector.detect_sync` (letterbox + run + decode/NMS)
@@ -35,18 +36,28 @@ os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("YOLO_VERBOSE", "False")
 
 
-def timed(fn: Callable[[], object], runs: int, warmup: int) -> dict[str, float]:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
+def summarise(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
     return {"p50_ms": round(statistics.median(samples), 1),
             "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1),
             "min_ms": round(samples[0], 1)}
+
+
+def interleaved(backends: dict[str, Callable[[], object]], runs: int,
+                warmup: int) -> dict[str, dict[str, float]]:
+    """Time every backend once per round, in rotating order, so that load from other
+    processes (this VM's 2 cores are shared) falls on all of them alike."""
+    names = list(backends)
+    for _ in range(warmup):
+        for name in names:
+            backends[name]()
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            t = time.perf_counter()
+            backends[name]()
+            samples[name].append((time.perf_counter() - t) * 1000)
+    return {name: summarise(samples[name]) for name in names}
 
 
 def bench_model(pt: Path, image, runs: int, warmup: int, workdir: Path) -> dict[str, dict]:
@@ -63,23 +74,23 @@ def bench_model(pt: Path, image, runs: int, warmup: int, workdir: Path) -> dict[
     info = detector.info
     tensor, _ = letterbox(image, info.input_size)
     session = detector._session  # the adapter's own session, same options
-    results: dict[str, dict] = {}
-    results["ort forward"] = timed(lambda: session.run(None, {info.input_name: tensor}),
-                                   runs, warmup)
-    results["ort adapter"] = timed(lambda: detector.detect_sync(image), runs, warmup)
     ort_yolo = YOLO(str(onnx_path), task="detect")
     frame = np.asarray(image)[:, :, ::-1].copy()  # ultralytics takes BGR arrays
-    results["ort ultralytics"] = timed(
-        lambda: ort_yolo.predict(frame, imgsz=640, verbose=False), runs, warmup)
-
     torch_yolo = YOLO(str(pt))
     model = torch_yolo.model.float().eval().fuse()
     t_tensor = torch.from_numpy(tensor)
-    with torch.inference_mode():
-        results["torch forward"] = timed(lambda: model(t_tensor), runs, warmup)
-    results["torch ultralytics"] = timed(
-        lambda: torch_yolo.predict(frame, imgsz=640, verbose=False), runs, warmup)
-    return results
+
+    def torch_forward() -> object:
+        with torch.inference_mode():
+            return model(t_tensor)
+
+    return interleaved({
+        "ort forward": lambda: session.run(None, {info.input_name: tensor}),
+        "ort adapter": lambda: detector.detect_sync(image),
+        "ort ultralytics": lambda: ort_yolo.predict(frame, imgsz=640, verbose=False),
+        "torch forward": torch_forward,
+        "torch ultralytics": lambda: torch_yolo.predict(frame, imgsz=640, verbose=False),
+    }, runs, warmup)
 
 
 def build_from_yaml(cfg: str, folder: Path) -> Path:
@@ -115,6 +126,7 @@ def main() -> int:
         "machine": f"{os.cpu_count()} cpus", "torch_threads": torch.get_num_threads(),
         "onnxruntime": onnxruntime.__version__, "torch": torch.__version__,
         "image": f"{args.image.name} {photo.width}x{photo.height}", "runs": args.runs,
+        "load_before": os.getloadavg()[0],
         "models": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,11 +136,13 @@ def main() -> int:
         for pt in weights:
             report["models"][pt.stem] = bench_model(pt, photo, args.runs, args.warmup, work)
 
+    report["load_after"] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
     print(f"{report['machine']}, torch {report['torch']} ({report['torch_threads']} threads), "
-          f"onnxruntime {report['onnxruntime']}, {report['image']}, {args.runs} runs")
+          f"onnxruntime {report['onnxruntime']}, {report['image']}, {args.runs} runs, "
+          f"load average {report['load_before']:.1f} -> {report['load_after']:.1f}")
     print(f"{'model':<10} {'backend':<18} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8}")
     for model, rows in report["models"].items():
         for backend, r in rows.items():

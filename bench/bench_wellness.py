@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--rr-batches", type=int, default=3)
     parser.add_argument("--mongo-uri", default=None)
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
 
     end = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
@@ -136,7 +137,12 @@ def main() -> None:
             check = json.loads(urllib.request.urlopen(request, timeout=30).read())  # noqa: S310
             total = check["meta"]["total"]
             wrk(url, headers, seconds=3)  # warm-up
-            result = wrk(url, headers, connections=64, seconds=args.seconds)
+            threads = min(2, args.connections)
+            result = wrk(url, headers, connections=args.connections, seconds=args.seconds,
+                         threads=threads)
+            # The floor of any authenticated read on this machine at this moment, for scale.
+            floor = wrk(f"{base}/api/v1/users/me", headers, connections=args.connections,
+                        seconds=args.seconds, threads=threads)
     finally:
         drop_postgres_db(db)
     rate = n / secs
@@ -158,9 +164,12 @@ def main() -> None:
           f"{np.percentile(lat_rr, 50):.0f} ms per POST) | - |")
     ok = result["p99_ms"] < 50
     print(f"| `GET /emotions?resolution=hour` over 30 days ({total} hourly buckets, page of 100),"
-          f" 64 connections, {args.seconds} s | {result['rps']:.0f} req/s, p50 "
+          f" {args.connections} connections, {args.seconds} s | {result['rps']:.0f} req/s, p50 "
           f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx "
           f"{result['non_2xx']} | p99 < 50 ms ({'met' if ok else 'NOT met'}) |")
+    print(f"| for scale: `GET /users/me` on the same server, same wrk settings | "
+          f"{floor['rps']:.0f} req/s, p50 {floor['p50_ms']:.1f} ms, p99 {floor['p99_ms']:.1f} ms | "
+          "- |")
     print(f"\nCommand: `{result['command']}`; script `bench/bench_wellness.py "
           f"{' '.join(sys.argv[1:])}`.\n")
 

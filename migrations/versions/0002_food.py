@@ -1,4 +1,4 @@
-"""food: analysis leases, history index newest-first, food-name containment index
+"""food: analysis leases, history index in page order, food-name containment index
 
 Revision ID: 0002_food
 Revises: 0001_foundation
@@ -21,7 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('started_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('lease_until', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True))
         batch_op.drop_index('ix_food_history_user_created')
-        batch_op.create_index('ix_food_history_user_created_desc', ['user_id', sa.text('created_at DESC')], unique=False)
+        batch_op.create_index('ix_food_history_user_status_created', ['user_id', 'status', sa.text('created_at DESC'), sa.text('id DESC')], unique=False)
         batch_op.create_index('ix_food_history_status_lease', ['status', 'lease_until'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         op.create_index('ix_food_history_food_names', 'food_history', ['food_names'], unique=False,
@@ -33,7 +33,7 @@ def downgrade() -> None:
         op.drop_index('ix_food_history_food_names', table_name='food_history')
     with op.batch_alter_table('food_history', schema=None) as batch_op:
         batch_op.drop_index('ix_food_history_status_lease')
-        batch_op.drop_index('ix_food_history_user_created_desc')
+        batch_op.drop_index('ix_food_history_user_status_created')
         batch_op.create_index('ix_food_history_user_created', ['user_id', 'created_at'], unique=False)
         batch_op.drop_column('lease_until')
         batch_op.drop_column('started_at')

@@ -15,7 +15,8 @@ from entrypoints.settings import Settings, SettingsError, load_settings
 
 COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_recipes",
                               "entrypoints.worker", "entrypoints.cli_models",
-                              "entrypoints.jobs.wellness", "entrypoints.jobs.privacy"]
+                              "entrypoints.jobs.wellness", "entrypoints.jobs.privacy",
+                              "entrypoints.jobs.scheduler"]
 
 
 def _run(args: argparse.Namespace) -> int:

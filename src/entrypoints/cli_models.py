@@ -115,7 +115,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         info = detector.info
     except Exception as exc:
-        raise _Fail(f"{onnx_path} does not load: {exc}") from exc
+        raise _Fail(f"{onnx_path}: {exc}") from exc
     if args.image is not None:
         image = PillowImageSanitiser().sanitise(args.image.read_bytes())
     else:

@@ -26,6 +26,7 @@ from entrypoints.settings import Settings, load_settings
 
 log = logging.getLogger("psi.worker")
 READY_LINE = "psi worker ready"
+SHUTDOWN_GRACE_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,9 @@ async def run_worker(settings: Settings, options: WorkerOptions,
         await sweeper.stop()
         for task in (consumer, waiter):
             task.cancel()
-        await asyncio.gather(consumer, waiter, return_exceptions=True)
+        # taskiq's prefetcher can sit in a blocking stream read that ignores the first
+        # cancellation; jobs cut short are taken again (lease + sweeper), so do not wait long.
+        await asyncio.wait({consumer, waiter}, timeout=SHUTDOWN_GRACE_S)
     finally:
         await container.close()
 
@@ -93,15 +96,16 @@ def _main(args: argparse.Namespace) -> int:
 
 
 def register(subparsers, groups) -> None:
+    defaults = WorkerOptions()
     p = subparsers.add_parser("worker", help="run the food analysis worker (production queue)")
-    p.add_argument("--concurrency", type=int, default=WorkerOptions.concurrency,
+    p.add_argument("--concurrency", type=int, default=defaults.concurrency,
                    help="jobs run at once (default 4)")
-    p.add_argument("--lease-seconds", type=float, default=WorkerOptions.lease_s,
+    p.add_argument("--lease-seconds", type=float, default=defaults.lease_s,
                    help="how long a job's claim lasts without a heartbeat (default 60)")
-    p.add_argument("--sweep-interval", type=float, default=WorkerOptions.sweep_interval_s,
+    p.add_argument("--sweep-interval", type=float, default=defaults.sweep_interval_s,
                    help="seconds between sweeps for stuck analyses (default 15)")
-    p.add_argument("--max-attempts", type=int, default=WorkerOptions.max_attempts)
-    p.add_argument("--backoff", type=float, default=WorkerOptions.backoff_s,
+    p.add_argument("--max-attempts", type=int, default=defaults.max_attempts)
+    p.add_argument("--backoff", type=float, default=defaults.backoff_s,
                    help="first retry delay in seconds, doubled per attempt (default 1)")
     p.set_defaults(func=_main)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -55,16 +57,53 @@ def settings(profile: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
                                nutrition_auto_import=True)
 
 
+class ThreadWorker:
+    """`run_worker` on its own event loop in a thread: Litestar's test client runs the app
+    in a portal thread and blocks the test's loop during a request, so a worker sharing
+    the test's loop would stall while `Prefer: wait` holds a request open."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.loop = asyncio.new_event_loop()
+        self.stop_event: asyncio.Event | None = None
+        self.thread = threading.Thread(target=self._main, daemon=True)
+        self.error: BaseException | None = None
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.stop_event = asyncio.Event()
+        try:
+            self.loop.run_until_complete(run_worker(
+                self.settings, WorkerOptions(concurrency=4, lease_s=30, sweep_interval_s=5),
+                self.stop_event))
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            self.loop.close()
+
+    def __enter__(self) -> ThreadWorker:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        while self.stop_event is None and self.thread.is_alive():
+            time.sleep(0.01)
+        if self.stop_event is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.stop_event.set)
+        self.thread.join(30)
+        if self.thread.is_alive():
+            for t in asyncio.all_tasks(self.loop):
+                t.print_stack()
+        assert not self.thread.is_alive(), "worker did not stop"
+        assert self.error is None, self.error
+
+
 @pytest.fixture
 async def client(settings: Settings, clock: ManualClock) -> AsyncIterator:
     async with api_client(settings, clock) as c:
         if settings.is_production:
-            stop = asyncio.Event()
-            worker = asyncio.create_task(run_worker(
-                settings, WorkerOptions(concurrency=4, lease_s=30, sweep_interval_s=5), stop))
-            yield c
-            stop.set()
-            await asyncio.wait_for(worker, 30)
+            with ThreadWorker(settings):
+                yield c
         else:
             yield c
 
@@ -74,6 +113,10 @@ def assert_error(r, status: int, code: str) -> dict:
     body = r.json()
     assert body["error"]["code"] == code, body
     return body["error"]
+
+
+def stored_photos(settings: Settings) -> list[Path]:
+    return list(Path(settings.images_dir).rglob("*.jpg"))
 
 
 def photo(data: bytes, name: str = "meal.jpg", kind: str = "image/jpeg") -> dict:
@@ -185,7 +228,7 @@ async def test_gps_exif_is_gone_from_the_stored_copy(api, client, settings):
         assert img.getexif().get_ifd(0x8825)  # the upload does carry GPS
     r = await upload(client, headers, original)
     assert r.status_code == 202
-    stored = [p for p in Path(settings.images_dir).rglob("*.jpg")]
+    stored = stored_photos(settings)
     assert len(stored) == 1
     raw = stored[0].read_bytes()
     with Image.open(io.BytesIO(raw)) as img:
@@ -284,10 +327,10 @@ async def test_manual_entry_correction_and_delete(api, client, settings, usda):
 
     r = await upload(client, headers, Prefer="wait=20")
     photo_id = r.json()["data"]["id"]
-    assert len(list(Path(settings.images_dir).rglob("*.jpg"))) == 1
+    assert len(stored_photos(settings)) == 1
     assert (await client.delete(f"/api/v1/food/history/{photo_id}",
                                 headers=headers)).status_code == 204
-    assert not list(Path(settings.images_dir).rglob("*.jpg"))  # the photo went with it
+    assert not stored_photos(settings)  # the photo went with it
     assert (await client.delete(path, headers=headers)).status_code == 204
     assert_error(await client.get(path, headers=headers), 404, "PSI-RES-3004")
     listed = (await client.get("/api/v1/food/history", headers=headers)).json()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 
+from adapters.sql.database import Database
+from adapters.sql.wellness_series import SqlEmotionSeries
+from domain.wellness.emotion import Emotion
+from domain.wellness.samples import Source
+from domain.wellness.series import EmotionPoint
 from tests.api.recipes_support import ensure_catalogue
 
 URL = "/api/v1/recommendations"
@@ -37,24 +43,27 @@ async def test_every_item_has_a_reason_and_the_wellness_label(ready, api, client
 
 
 @pytest.mark.parametrize("profile", ["embedded"])
-async def test_reasons_follow_the_current_emotional_state(ready, api, client, clock):
-    """With biometrics flowing in, the current state (from the wellness area) changes what
-    is recommended and why."""
-    _, headers, _ = await api.user(consents={"biometrics": True, "food_photos": False})
+async def test_reasons_follow_the_current_emotional_state(ready, api, client, clock, settings):
+    """The current state is read from the wellness area's emotion series: a stressed
+    reading, then a fatigued one, change what is recommended and why."""
+    user, headers, _ = await api.user()
     before = (await client.get(URL, headers=headers)).json()["data"]
     assert before[0]["based_on_emotion"] == "unknown"
-    now = clock.now()
-    samples = [{"timestamp": (now - timedelta(seconds=30 * (40 - i))).isoformat()
-                .replace("+00:00", "Z"), "heart_rate": 118, "hrv_rmssd": 9.0,
-                "hrv_sdnn": 12.0, "source": "apple_watch"} for i in range(40)]
-    r = await client.post("/api/v1/biometrics/samples", headers=headers,
-                          json={"samples": samples})
-    if r.status_code == 404:
-        pytest.skip("the biometrics endpoint is not wired in yet")
-    assert r.status_code == 201, r.text
-    current = await client.get("/api/v1/emotions/current", headers=headers)
-    emotion = current.json()["data"]["emotion"] if current.status_code == 200 else "unknown"
-    after = (await client.get(URL, headers=headers)).json()["data"]
-    assert after[0]["based_on_emotion"] == emotion
-    if emotion != "unknown":
-        assert [i["reason"] for i in after] != [i["reason"] for i in before]
+
+    db = Database(settings.sql_url)
+    try:
+        series = SqlEmotionSeries(db)
+        reasons = {}
+        for minutes, emotion in ((20, Emotion.STRESSED), (10, Emotion.FATIGUED)):
+            await series.add([EmotionPoint(
+                user_id=uuid.UUID(user["id"]), timestamp=clock.now() - timedelta(minutes=minutes),
+                source=Source.APPLE_WATCH, heart_rate=95.0, hrv_rmssd=15.0, hrv_sdnn=20.0,
+                pnn50=3.0, stress_score=80, emotion=emotion, confidence=0.8)])
+            items = (await client.get(URL, headers=headers)).json()["data"]
+            assert {i["based_on_emotion"] for i in items} == {emotion.value}
+            assert any(emotion.value in i["reason"] for i in items)
+            reasons[emotion] = [i["reason"] for i in items]
+    finally:
+        await db.dispose()
+    assert reasons[Emotion.STRESSED] != reasons[Emotion.FATIGUED]
+    assert reasons[Emotion.STRESSED] != [i["reason"] for i in before]

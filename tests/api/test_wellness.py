@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.api.wellness_data import heartpy_ppg_beats, pyhrv_day, samples_from_beats
 from tests.support.app import Api, api_client, production_settings
+from tests.unit.wellness.heart_data import heartpy_ppg_beats, pyhrv_day, samples_from_beats
 
 pytestmark = pytest.mark.asyncio
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -41,21 +40,21 @@ class PillowImageSanitiser:
             raise UnsupportedImage("empty upload", reason="empty")
         if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone flipped Pillow's global switch
             raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = self._open(data)
-            try:
-                media_type = _FORMATS[image.format or ""]
-                self._check_dimensions(image.size)
-                self._decode(image)
-                if media_type == "image/png" and _orientation(image) == 1:
-                    stripped = strip_png_metadata(data)
-                    if stripped is not None:
-                        return SanitisedImage(data=stripped, media_type=media_type,
-                                              width=image.width, height=image.height)
-                return self._reencode(image, media_type)
-            finally:
-                image.close()
+        # Pillow refuses above 2x its MAX_IMAGE_PIXELS at open (DecompressionBombError);
+        # our own limits, lower, are checked from the header right after.
+        image = self._open(data)
+        try:
+            media_type = _FORMATS[image.format or ""]
+            self._check_dimensions(image.size)
+            self._decode(image)
+            if media_type == "image/png" and _orientation(image) == 1:
+                stripped = strip_png_metadata(data)
+                if stripped is not None:
+                    return SanitisedImage(data=stripped, media_type=media_type,
+                                          width=image.width, height=image.height)
+            return self._reencode(image, media_type)
+        finally:
+            image.close()
 
     # -- steps ---------------------------------------------------------------
 

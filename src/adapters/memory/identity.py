@@ -54,8 +54,8 @@ class MemoryUserRepository:
         user = self.users.get(user_id)
         if user is None or not user.is_active:
             return False
-        self.users[user_id] = replace(user, deleted_at=now, email=email, name=name,  # noqa: S106
-                                      password_hash="!", updated_at=now)
+        self.users[user_id] = replace(user, deleted_at=now, email=email, name=name,
+                                      password_hash="!", updated_at=now)  # noqa: S106
         self.purge_after[user_id] = purge_after
         return True
 

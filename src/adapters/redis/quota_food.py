@@ -1,5 +1,5 @@
 """`AnalysisQuota` on Redis: one key per user and UTC day, checked and incremented in
-one Lua script (atomic across every API process), expiring after the day."""
+one Lua script (atomic across every API process), expiring some time after the day."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ _CONSUME = """
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 if used >= tonumber(ARGV[1]) then return {0, used} end
 used = redis.call('INCR', KEYS[1])
-if used == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
+if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return {1, used}
 """
 _REFUND = """
@@ -21,7 +21,9 @@ local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 if used > 0 then return redis.call('DECR', KEYS[1]) end
 return 0
 """
-SLACK_S = 3600  # keep the key an hour past midnight: clocks of API processes differ a little
+# The key names its day, so expiry is only clean-up: two days outlive any clock skew
+# between API processes and Redis.
+KEY_TTL_S = 2 * 86_400
 
 
 class RedisAnalysisQuota:
@@ -35,9 +37,8 @@ class RedisAnalysisQuota:
         return f"{self._prefix}quota:food:{user_id}:{window.key}"
 
     async def consume(self, user_id: UUID, window: QuotaWindow, limit: int) -> tuple[bool, int]:
-        expire_at = int(window.resets_at.timestamp()) + SLACK_S
         taken, used = await self._consume(keys=[self._key(user_id, window)],
-                                          args=[limit, expire_at])
+                                          args=[limit, KEY_TTL_S])
         return bool(taken), int(used)
 
     async def refund(self, user_id: UUID, window: QuotaWindow) -> None:

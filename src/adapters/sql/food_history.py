@@ -12,7 +12,9 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
+    Text,
     and_,
+    cast,
     delete,
     exists,
     func,
@@ -29,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sql.database import Database
 from adapters.sql.food_rows import (
     foods_to_json,
+    from_history_row,
     from_row,
     models_to_json,
     nutrients_to_json,
@@ -42,6 +45,15 @@ from domain.nutrition.nutrients import Nutrients
 _t = FoodHistoryRow.__table__
 _counters = UserCounterRow.__table__
 HISTORY_COUNTER = "food_history"
+
+# What a history page shows, JSON as text (decoded by msgspec in `from_history_row`).
+_HISTORY_COLUMNS = (
+    _t.c.id, _t.c.source, _t.c.created_at, _t.c.completed_at, _t.c.eaten_at,
+    cast(_t.c.detected_foods, Text).label("detected_foods"), _t.c.description,
+    cast(_t.c.nutrition, Text).label("nutrition"), _t.c.confidence_score,
+    _t.c.analysis_duration_ms, cast(_t.c.models, Text).label("models"), _t.c.corrected,
+    _t.c.image_ref, _t.c.attempts, _t.c.started_at,
+)
 
 PENDING = AnalysisStatus.PENDING.value
 PROCESSING = AnalysisStatus.PROCESSING.value
@@ -187,8 +199,8 @@ class SqlAnalysisRepository:
             order = [primary.nulls_last(), _t.c.created_at.desc(), _t.c.id.desc()]
         else:
             order = [primary, _t.c.id.desc() if query.descending else _t.c.id.asc()]
-        page = select(_t).where(*where).order_by(*order).limit(query.per_page) \
-            .offset(query.offset)
+        page = select(*_HISTORY_COLUMNS).where(*where).order_by(*order) \
+            .limit(query.per_page).offset(query.offset)
         counted = query.filters.any
         if not counted:  # the total rides along with the page: one round trip
             total_col = (select(_counters.c.value)
@@ -208,7 +220,7 @@ class SqlAnalysisRepository:
                     select(_counters.c.value).where(
                         _counters.c.user_id == query.user_id,
                         _counters.c.name == HISTORY_COUNTER))).scalar() or 0
-        return HistoryPage([from_row(r) for r in rows], int(total))
+        return HistoryPage([from_history_row(r, query.user_id) for r in rows], int(total))
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int
                          ) -> list[UUID]:

@@ -77,8 +77,10 @@ class FoodHistoryRow(Base):
 
     __tablename__ = "food_history"
     __table_args__ = (
-        # The history page: a user's entries, newest first (a backward scan is not needed).
-        Index("ix_food_history_user_created_desc", "user_id", text("created_at DESC")),
+        # The history page: a user's completed entries, newest first, in index order
+        # (the id breaks ties), so a page reads 20 index entries and sorts nothing.
+        Index("ix_food_history_user_status_created", "user_id", "status",
+              text("created_at DESC"), text("id DESC")),
         # The sweeper: analyses stuck in processing (lease expired) or pending.
         Index("ix_food_history_status_lease", "status", "lease_until"),
         # `food` filter: JSONB containment on Postgres only (on SQLite json_each scans the

@@ -70,16 +70,23 @@ class SqlPersonalData:
     async def purge(self, user_id: UUID, batch_size: int) -> int:
         deleted = 0
         for table in _person_tables():
+            if table.name == "subscriptions":
+                continue  # removed with the account row, last
             pk = next(iter(table.primary_key.columns))
             batch = select(pk).where(table.c.user_id == user_id).limit(batch_size)
             async with self._db.engine.begin() as conn:
-                if table.name == "subscriptions":
-                    continue  # removed with the account row, last
                 result = await conn.execute(delete(table).where(
                     table.c.user_id == user_id, pk.in_(batch.scalar_subquery())))
                 deleted += max(result.rowcount or 0, 0)
             if deleted >= batch_size:
-                break
+                return deleted
+        # Keyed state that names the user in its key (the embedded rate limiter).
+        limits = Base.metadata.tables.get("rate_limits")
+        if limits is not None:
+            async with self._db.engine.begin() as conn:
+                result = await conn.execute(delete(limits).where(
+                    limits.c.key.contains(str(user_id))))
+                deleted += max(result.rowcount or 0, 0)
         return deleted
 
     async def holds_anything(self, user_id: UUID) -> bool:

@@ -84,17 +84,24 @@ def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
     return row
 
 
+_EMOTION_COLUMNS = [(label, EMOTION_COUNT_COLUMNS[label], EMOTION_CONFIDENCE_COLUMNS[label])
+                    for label in EMOTION_COUNT_COLUMNS]
+
+
 def _aggregate(r: Any) -> EmotionAggregate:
     m = r._mapping
+    counts: dict[str, int] = {}
+    confidence: dict[str, float] = {}
+    for label, n_column, c_column in _EMOTION_COLUMNS:
+        n = m[n_column]
+        if n:
+            counts[label] = n
+            confidence[label] = m[c_column]
     return EmotionAggregate(
         user_id=r.user_id, start=r.start, resolution=Resolution.HOUR, count=r.count,
         hr_min=r.hr_min, hr_max=r.hr_max, hr_sum=r.hr_sum, rmssd_sum=r.rmssd_sum,
         ln_rmssd_sum=r.ln_rmssd_sum, rmssd_count=r.rmssd_count, stress_sum=r.stress_sum,
-        sealed=r.sealed,
-        emotion_counts={k: m[c] for k, c in EMOTION_COUNT_COLUMNS.items() if m[c]},
-        emotion_confidence={k: m[c] for k, c in EMOTION_CONFIDENCE_COLUMNS.items()
-                            if m[EMOTION_COUNT_COLUMNS[k]]},
-    )
+        sealed=r.sealed, emotion_counts=counts, emotion_confidence=confidence)
 
 
 class SqlEmotionSeries:

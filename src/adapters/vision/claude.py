@@ -77,10 +77,10 @@ def failure_reason(exc: BaseException) -> str:
         return f"HTTP {exc.status_code}" + (f" {kind}" if kind else "")
     if isinstance(exc, anthropic.APIConnectionError):
         return "connection failed"
-    if isinstance(exc, anthropic.APIResponseValidationError):
-        return "malformed response"
     if isinstance(exc, InvalidOutput):
         return f"invalid output: {exc}"
+    if isinstance(exc, anthropic.APIResponseValidationError | ValueError):
+        return "malformed response"  # e.g. a body that is not JSON (JSONDecodeError)
     return f"unexpected error: {type(exc).__name__}"
 
 

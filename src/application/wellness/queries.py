@@ -18,7 +18,12 @@ from domain.wellness.emotion import Emotion, EmotionState, classify, explain
 from domain.wellness.hrv import FeatureOrigin, HrvFeatures
 from domain.wellness.mood import VALENCE_HORIZON, ReportedValence, reported_valence
 from domain.wellness.score import DailyWellness
-from domain.wellness.series import EmotionPoint, Resolution, merge_aggregates
+from domain.wellness.series import (
+    EmotionAggregate,
+    EmotionPoint,
+    Resolution,
+    merge_aggregates,
+)
 
 DEFAULT_SPAN = {Resolution.RAW: timedelta(days=1), Resolution.HOUR: timedelta(days=7),
                 Resolution.DAY: timedelta(days=30)}
@@ -86,12 +91,15 @@ class GetEmotions:
         else:
             days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
             total, buckets = len(days), days[offset: offset + per_page]
-        items = [EmotionReading(timestamp=b.start, emotion=b.dominant_emotion,
-                                confidence=b.confidence, stress_score=round(b.stress_mean),
-                                heart_rate=round(b.hr_mean, 1),
-                                hrv_rmssd=None if b.rmssd_mean is None else round(b.rmssd_mean, 1))
-                 for b in buckets]
-        return PageOf(items, total)
+        return PageOf([_bucket_reading(b) for b in buckets], total)
+
+
+def _bucket_reading(b: EmotionAggregate) -> EmotionReading:
+    emotion, confidence = b.verdict()
+    rmssd = b.rmssd_mean
+    return EmotionReading(timestamp=b.start, emotion=emotion, confidence=confidence,
+                          stress_score=round(b.stress_mean), heart_rate=round(b.hr_mean, 1),
+                          hrv_rmssd=None if rmssd is None else round(rmssd, 1))
 
 
 def _reading(p: EmotionPoint) -> EmotionReading:

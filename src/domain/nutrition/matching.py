@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.text import group_tokens, head_tokens, tokens
@@ -69,33 +70,52 @@ def _is_unspecified(name: str) -> bool:
     return ", NFS" in name or ", NS as to" in name
 
 
+@dataclass(frozen=True, slots=True)
+class _NameProfile:
+    """What the ranking needs to know about a description, computed once per name."""
+
+    words: tuple[str, ...]
+    word_set: frozenset[str]
+    head: frozenset[str]
+    group: frozenset[str]
+    brand_like: bool
+    whole: bool
+
+
+@lru_cache(maxsize=131_072)
+def _profile(name: str) -> _NameProfile:
+    words = tuple(tokens(name))
+    word_set = frozenset(words)
+    return _NameProfile(words=words, word_set=word_set, head=frozenset(head_tokens(name)),
+                        group=frozenset(group_tokens(name)), brand_like=_looks_like_brand(name),
+                        whole=bool(word_set & WHOLE) or _is_unspecified(name))
+
+
 def score(query: Sequence[str], food: Food) -> float:
     """Confidence (0-1) that ``food`` is what the normalised query words name."""
     if not query:
         return 0.0
-    words = tokens(food.name)
-    word_set = set(words)
-    coverage = _coverage(query, word_set)
+    name = _profile(food.name)
+    coverage = _coverage(query, name.word_set)
     if coverage == 0.0:
         return 0.0
     q = set(query)
-    head = set(head_tokens(food.name))
+    head = name.head
     head_fit = len(q & head) / len(q | head) if head else 0.0
-    group = set(group_tokens(food.name))
-    extra = [w for w in words if w not in q and w not in NEUTRAL and w not in group]
+    extra = [w for w in name.words if w not in q and w not in NEUTRAL and w not in name.group]
     processed = sum(1 for w in extra if w in PROCESSED)
     plain = len(extra) - processed
     specificity = 1.0 / (1.0 + _EXTRA_COST * plain + _PROCESSED_COST * processed)
 
     prior = food.data_type.prior
-    if food.data_type.is_generic and _looks_like_brand(food.name):
+    if food.data_type.is_generic and name.brand_like:
         prior = DataType.BRANDED.prior
     per_100g = food.per_100g
     completeness = 0.7 + 0.3 * per_100g.known_macros / 6
     if per_100g.calories is None:
         completeness *= 0.6
     value = prior * coverage**1.5 * (0.6 + 0.4 * head_fit) * specificity * completeness
-    if (word_set & WHOLE or _is_unspecified(food.name)) and not (q & PROCESSED):
+    if name.whole and not (q & PROCESSED):
         value *= _WHOLE_BONUS
     return max(0.0, min(1.0, value))
 

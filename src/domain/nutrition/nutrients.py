@@ -55,9 +55,15 @@ MACROS: tuple[str, ...] = ("calories", "protein_g", "carbs_g", "fat_g", "fiber_g
 
 
 
+_KEYS = {id(VITAMINS): frozenset(VITAMINS), id(MINERALS): frozenset(MINERALS),
+         id(LIPIDS): frozenset(LIPIDS)}
+
+
 def _frozen(values: Mapping[str, float], vocabulary: Mapping[str, str], kind: str
             ) -> Mapping[str, float]:
-    unknown = set(values) - set(vocabulary)
+    if not values:
+        return MappingProxyType({})
+    unknown = values.keys() - _KEYS[id(vocabulary)]
     if unknown:
         raise ValueError(f"unknown {kind}: {sorted(unknown)}")
     for key, value in values.items():

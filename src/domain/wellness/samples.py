@@ -31,6 +31,7 @@ HEART_RATE_BPM = (25.0, 250.0)
 HRV_MS = (1.0, 500.0)  # SDNN and RMSSD; short-term values above this are artefacts
 PNN50_PERCENT = (0.0, 100.0)
 RR_INTERVAL_MS = (250.0, 2500.0)  # 24 to 240 beats per minute
+MAX_ERRORS_LISTED = 50
 MAX_RR_PER_SAMPLE = 1200  # five minutes at 240 beats per minute
 CLOCK_SKEW = timedelta(seconds=60)  # a watch clock running slightly ahead is not "the future"
 RAW_RETENTION = timedelta(days=90)  # older samples would be deleted on arrival
@@ -149,4 +150,7 @@ def validate_batch(batch: Sequence[SampleInput], now: datetime) -> list[Biometri
     if all(_is_valid(raw, earliest, latest) for raw in batch):
         return [_accepted(raw) for raw in batch]
     errors = [e for i, raw in enumerate(batch) for e in _sample_errors(i, raw, earliest, latest)]
-    raise ValidationFailed(errors, message=f"{len(errors)} invalid value(s) in the batch")
+    listed = errors[:MAX_ERRORS_LISTED]  # a broken batch of 1,000 needs no 1,000-line answer
+    more = f"; the first {len(listed)} are listed" if len(errors) > len(listed) else ""
+    raise ValidationFailed(listed, message=f"{len(errors)} invalid value(s) in the batch{more}",
+                           invalid_values=len(errors))

@@ -79,20 +79,31 @@ class EmotionAggregate:
 
     @property
     def dominant_emotion(self) -> Emotion:
-        known = {k: v for k, v in self.emotion_counts.items() if k != Emotion.UNKNOWN}
-        pool = known or self.emotion_counts
-        if not pool:
-            return Emotion.UNKNOWN
-        # Most readings wins; equal counts go to the label read with more confidence.
-        best = max(sorted(pool), key=lambda k: (pool[k], self.emotion_confidence.get(k, 0.0)))
-        return Emotion(best)
+        return self.verdict()[0]
 
     @property
     def confidence(self) -> float:
-        """Mean confidence of the dominant label, scaled by the share of the bucket it held."""
+        return self.verdict()[1]
+
+    def verdict(self) -> tuple[Emotion, float]:
+        """The dominant emotion and its confidence, worked out in one pass.
+
+        Most readings wins (unknown only when nothing else was read); equal counts go
+        to the label read with more confidence, then alphabetically. The confidence is
+        the dominant label's mean confidence scaled by the share of the bucket it held.
+        """
+        best, best_key = None, None
+        for label, n in self.emotion_counts.items():
+            if label == "unknown" or not n:
+                continue
+            key = (n, self.emotion_confidence.get(label, 0.0))
+            if best_key is None or key > best_key or (key == best_key and label < best):
+                best, best_key = label, key
+        if best is None:
+            best = "unknown"
         if not self.count:
-            return 0.0
-        return round(self.emotion_confidence.get(self.dominant_emotion, 0.0) / self.count, 2)
+            return Emotion.UNKNOWN, 0.0
+        return Emotion(best), round(self.emotion_confidence.get(best, 0.0) / self.count, 2)
 
     def add_point(self, p: EmotionPoint) -> None:
         self.count += 1

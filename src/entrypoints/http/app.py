@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import anyio
@@ -24,14 +23,12 @@ from entrypoints.http.ratelimit import rate_limit_middleware
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
+from entrypoints.startup import STARTUP_HOOKS
 
 API_PREFIX = "/api/v1"
 STATIC_DOCS = Path(__file__).parent / "static" / "docs"
 _FAVICON = "<link rel='icon' type='image/png' href='/static/docs/favicon-32x32.png'>"
 
-# Async callables run once at start-up with the container (e.g. loading an index).
-StartupHook = Callable[[AsyncContainer, Settings], Awaitable[None]]
-STARTUP_HOOKS: list[StartupHook] = []
 
 
 def _openapi() -> OpenAPIConfig:

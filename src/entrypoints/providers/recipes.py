@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from dishka import AsyncContainer, Provider, Scope, provide
-from dishka.exceptions import NoFactoryError
 
 from adapters.mongo.preferences import MongoPreferencesStore
 from adapters.mongo.ratings import MongoRecipeRatings
@@ -25,6 +24,7 @@ from adapters.sql.database import Database
 from adapters.sql.preferences import SqlPreferencesStore
 from adapters.sql.recipes import SqlRecipeCatalogue
 from adapters.sql.recipes_ratings import SqlRecipeRatings
+from application.ports.food import AnalysisRepository
 from application.ports.preferences import PreferencesCache, PreferencesStore
 from application.ports.recipes import (
     FridgeIndexBuilder,
@@ -47,9 +47,8 @@ from application.recommendations.recommend import GetRecommendations
 from application.recommendations.sources import (
     CurrentEmotion,
     LatestEmotion,
-    NoNutrition,
+    RecentNutritionFromHistory,
     RecentNutritionSource,
-    UnknownEmotion,
 )
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
@@ -113,15 +112,12 @@ class RecipesProvider(Provider):
         return served
 
     @provide
-    async def current_emotion(self, container: AsyncContainer) -> CurrentEmotion:
-        try:
-            return LatestEmotion(await container.get(EmotionSeries))
-        except NoFactoryError:
-            return UnknownEmotion()
+    def current_emotion(self, series: EmotionSeries) -> CurrentEmotion:
+        return LatestEmotion(series)
 
     @provide
-    def recent_nutrition(self) -> RecentNutritionSource:
-        return NoNutrition()
+    def recent_nutrition(self, analyses: AnalysisRepository) -> RecentNutritionSource:
+        return RecentNutritionFromHistory(analyses)
 
     use_cases = provide(GetPreferences) + provide(ReplacePreferences) \
         + provide(PatchPreferences) + provide(SearchRecipes) + provide(GetRecipe) \

@@ -28,7 +28,7 @@ def require(*modules: str) -> None:
               "set PSI_REQUIRE_VISION=1 to fail instead of skipping")
     if os.environ.get("PSI_REQUIRE_VISION") == "1":
         pytest.fail(reason)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def build_checkpoint(cfg: str, folder: Path, names: dict[int, str] | None = None) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from entrypoints.cli import main
+from tests.adapters.vision.extra import require
 from tests.fixtures.images import samples
 
 
@@ -59,6 +60,7 @@ def test_unexported_pt_is_refused_unless_asked(env: Path, yolo11_pt: Path,
 
 def test_missing_weights_are_a_clear_error(env: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
+    require("numpy", "onnxruntime")
     assert main(["models", "classes"]) == 1
     assert "PSI_YOLO_WEIGHTS is not set" in capsys.readouterr().err
     assert main(["models", "validate", str(tmp_path / "absent.onnx")]) == 1

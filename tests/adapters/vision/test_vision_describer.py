@@ -146,8 +146,7 @@ async def test_garbage_json_is_unavailable(fake: FakeAnthropic, photo: Sanitised
     fake.push(garbage())
     report = await describer(fake, max_retries=0).describe(photo)
     assert report.failed
-    assert report.describer is not None
-    assert report.describer.startswith("describer unavailable: ")
+    assert report.describer == "describer unavailable: malformed response"
 
 
 async def test_prose_instead_of_the_tool_is_unavailable(fake: FakeAnthropic,

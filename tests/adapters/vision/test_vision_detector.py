@@ -104,9 +104,11 @@ async def test_broken_weights_report_unavailable_without_raising(
         tmp_path: Path, fruits: SanitisedImage) -> None:
     bad = tmp_path / "broken.onnx"
     bad.write_bytes(b"not a model")
-    report = await detector(bad, tmp_path).detect(fruits)
+    broken = detector(bad, tmp_path)
+    report = await broken.detect(fruits)
     assert report.detector is None and report.detections == ()
-    assert report.failure and "detector failed" in report.failure
+    assert report.failure and report.failure.startswith("model does not load: ")
+    assert (await broken.detect(fruits)).failure == report.failure  # remembered, not retried
 
     missing = await detector(tmp_path / "absent.onnx", tmp_path).detect(fruits)
     assert missing.detector is None and "not found" in (missing.failure or "")

@@ -12,6 +12,7 @@ from application.ports.vision import FoodDetector, ImageSanitiser, ImageStore, M
 from entrypoints.container import build_container
 from entrypoints.providers.vision import build_detector, describer_config
 from entrypoints.settings import load_settings
+from tests.adapters.vision.extra import require
 from tests.fixtures.images import samples
 from tests.support.fake_anthropic import FakeAnthropic, tool_reply
 
@@ -23,6 +24,7 @@ def test_nothing_configured_means_no_models(tmp_path: Path) -> None:
 
 
 def test_settings_reach_the_adapters(tmp_path: Path) -> None:
+    require("numpy", "onnxruntime")
     s = load_settings({"PSI_YOLO_WEIGHTS": str(tmp_path / "m.onnx"), "PSI_YOLO_CONFIDENCE": "0.4",
                        "PSI_ANTHROPIC_API_KEY": "k", "PSI_ANTHROPIC_MODEL": "claude-x",
                        "PSI_ANTHROPIC_BASE_URL": "http://127.0.0.1:9"}, var_dir=tmp_path)

@@ -105,3 +105,35 @@ def test_raw_box_takes_its_best_wanted_class() -> None:
     assert raw.classes.tolist() == [1] and raw.scores.tolist() == pytest.approx([0.5])
     none = decode_raw(out, lb, conf=0.0, iou=0.5, wanted=np.asarray([], dtype=np.int64))
     assert len(none.scores) == 0
+
+
+def ultralytics_tensor(image: Image.Image) -> np.ndarray:
+    """What ultralytics feeds its models: LetterBox on BGR, then RGB, CHW, /255."""
+    from ultralytics.data.augment import LetterBox
+
+    bgr = np.asarray(image)[:, :, ::-1]
+    boxed = LetterBox(new_shape=(640, 640), auto=False, stride=32)(image=bgr)
+    return boxed[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32) / 255.0
+
+
+def test_letterbox_matches_ultralytics_preprocessing_exactly_without_resize() -> None:
+    require("ultralytics", "cv2")
+    from tests.fixtures.images import samples
+
+    with Image.open(samples.FRUITS) as img:
+        photo = img.convert("RGB").crop((0, 0, 512, 400))
+    ours, _ = letterbox(photo.resize((640, 500)), (640, 640))  # fits at scale 1: no resize
+    theirs = ultralytics_tensor(photo.resize((640, 500)))
+    np.testing.assert_array_equal(ours, theirs)  # same channel order, scale and padding
+
+
+def test_letterbox_resize_stays_close_to_ultralytics() -> None:
+    require("ultralytics", "cv2")
+    from tests.fixtures.images import samples
+
+    with Image.open(samples.FRUITS) as img:
+        photo = img.convert("RGB")  # 512 x 480: upscaled by 1.25
+    ours, _ = letterbox(photo, (640, 640))
+    theirs = ultralytics_tensor(photo)
+    assert ours.shape == theirs.shape
+    assert float(np.abs(ours - theirs).mean()) < 0.01  # Pillow vs OpenCV bilinear

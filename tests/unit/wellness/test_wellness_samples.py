@@ -96,3 +96,12 @@ def test_any_impossible_heart_rate_is_rejected(hr):
     with pytest.raises(ValidationFailed) as exc:
         validate_batch([sample_input(), sample_input(heart_rate=hr)], NOW)
     assert fields_of(exc) == ["samples[1].heart_rate"]
+
+
+def test_a_batch_of_garbage_lists_the_first_fifty_errors_and_counts_all():
+    batch = [sample_input(heart_rate=0) for _ in range(300)]
+    with pytest.raises(ValidationFailed) as exc:
+        validate_batch(batch, NOW)
+    assert len(exc.value.details["errors"]) == 50
+    assert exc.value.details["invalid_values"] == 300
+    assert "300 invalid" in exc.value.message

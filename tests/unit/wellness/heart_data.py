@@ -1,4 +1,4 @@
-"""Real heart data for the wellness API tests, shaped as wearable samples.
+"""Real heart data for the wellness tests, shaped as wearable samples.
 
 - pyhrv's hour-long NN series (tests/fixtures/hrv), cut into one-minute samples
   with their beat-to-beat intervals;
@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hrv"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hrv"
 
 
 def minute_chunks(rr_ms: np.ndarray) -> list[list[float]]:
@@ -46,6 +47,7 @@ def pyhrv_day(start: datetime) -> list[dict]:
     return samples
 
 
+@functools.cache
 def heartpy_ppg_beats() -> list[list[float]]:
     import heartpy as hp
     import neurokit2 as nk

@@ -1,0 +1,98 @@
+"""`psi jobs`: the scheduled-jobs process. Runs each job on its interval, one at a time,
+until SIGTERM/SIGINT; a job that fails is logged and retried at its next turn.
+
+Every job is idempotent and bounded, so running several schedulers (or restarting one
+mid-job) is safe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import structlog
+
+from entrypoints.logging import configure_logging
+from entrypoints.settings import Settings, load_settings
+
+log = structlog.get_logger("psi.jobs")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    every_s: float
+    run: Callable[[Settings], Awaitable[object]]
+
+
+async def _wellness_retention(settings: Settings) -> object:
+    from entrypoints.jobs.wellness import run_retention
+
+    return await run_retention(settings)
+
+
+async def _purge_deleted(settings: Settings) -> object:
+    from entrypoints.jobs.privacy import run_purge
+
+    return await run_purge(settings)
+
+
+JOBS: list[Job] = [
+    Job("wellness-retention", 3600, _wellness_retention),
+    Job("purge-deleted-accounts", 3600, _purge_deleted),
+]
+
+
+async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job] | None = None,
+                        tick_s: float = 5.0) -> None:
+    jobs = jobs or JOBS
+    due = {job.name: 0.0 for job in jobs}
+    while not stop.is_set():
+        for job in jobs:
+            if stop.is_set():
+                break
+            if time.monotonic() < due[job.name]:
+                continue
+            started = time.perf_counter()
+            try:
+                result = await job.run(settings)
+                log.info("job_done", job=job.name, seconds=round(time.perf_counter() - started, 3),
+                         result=repr(result)[:300])
+            except Exception as exc:
+                log.error("job_failed", job=job.name, error_type=type(exc).__name__)
+            due[job.name] = time.monotonic() + job.every_s
+        try:
+            await asyncio.wait_for(stop.wait(), tick_s)
+        except TimeoutError:
+            pass
+
+
+def _main(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        selected = [j for j in JOBS if not args.only or j.name in args.only]
+        if args.once:
+            for job in selected:
+                print(job.name, await job.run(settings))
+            return
+        await run_scheduler(settings, stop, selected)
+
+    asyncio.run(main())
+    return 0
+
+
+def register(subparsers, groups) -> None:
+    p = subparsers.add_parser("jobs", help="run the scheduled jobs (retention, purge, ...)")
+    p.add_argument("--once", action="store_true", help="run each job once and exit")
+    p.add_argument("--only", action="append", help="job name to run (repeatable)")
+    p.set_defaults(func=_main)

@@ -1,0 +1,235 @@
+"""`AnalysisRepository` and `AnalysisQuota` contracts, for every adapter: in-memory,
+SQLite, PostgreSQL (and Redis for the quota). The same history filters and sorts,
+the same conditional state changes, the same O(1) totals, the same atomic quota."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+from redis.asyncio import Redis
+
+from adapters.memory.food_history import InMemoryAnalysisQuota, InMemoryAnalysisRepository
+from adapters.redis.quota_food import RedisAnalysisQuota
+from adapters.sql.database import Database
+from adapters.sql.food_history import SqlAnalysisRepository
+from adapters.sql.food_quota import SqlAnalysisQuota
+from adapters.sql.models import UserRow
+from application.ports.food import AnalysisQuota, AnalysisRepository
+from domain.food.analysis import (
+    Analysis,
+    AnalysisResult,
+    AnalysisStatus,
+    FoodItem,
+    ModelsUsed,
+)
+from domain.food.history import HistoryFilters, HistoryQuery, HistorySort
+from domain.food.quota import utc_day_window
+from domain.food.vision import BoundingBox
+from domain.nutrition.nutrients import Nutrients
+
+pytestmark = pytest.mark.asyncio
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=60)
+
+
+class Users:
+    """Creates user rows where the store has a users table (foreign keys)."""
+
+    def __init__(self, db: Database | None) -> None:
+        self.db = db
+
+    async def new(self) -> UUID:
+        uid = uuid4()
+        if self.db is not None:
+            async with self.db.engine.begin() as conn:
+                await conn.execute(UserRow.__table__.insert().values(
+                    id=uid, email=f"{uid.hex}@example.com", name="Test", password_hash="x",
+                    subscription_tier="free", email_verified=False, created_at=T0,
+                    updated_at=T0))
+        return uid
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def repo(request: pytest.FixtureRequest) -> tuple[AnalysisRepository, Users]:
+    if request.param == "memory":
+        return InMemoryAnalysisRepository(), Users(None)
+    db: Database = request.getfixturevalue(f"{request.param}_db")
+    return SqlAnalysisRepository(db), Users(db)
+
+
+def manual(user: UUID, food: str, calories: float | None, at: datetime,
+           confidence: float = 1.0) -> Analysis:
+    item = FoodItem(food, confidence, portion_grams=100.0, fdc_id=None)
+    entry = Analysis.manual(uuid4(), user, item, Nutrients(calories=calories, protein_g=1.0),
+                            at, None, "usda_fdc")
+    return entry
+
+
+def result(*foods: str) -> AnalysisResult:
+    items = tuple(FoodItem(f, 0.8, BoundingBox(1, 2, 30.5, 40), 2, 150.0, 1234) for f in foods)
+    nutrition = Nutrients(calories=420.5, vitamins={"vitamin_c_mg": 3.2})
+    return AnalysisResult(items, "A meal.", nutrition, 0.8, ModelsUsed("yolo11n", None, "usda_fdc"))
+
+
+async def test_photo_analysis_round_trip_and_conditional_transitions(repo):
+    store, users = repo
+    user = await users.new()
+    a = Analysis.from_photo(uuid4(), user, f"{user}/{'a' * 32}.jpg", T0)
+    await store.add(a)
+    assert await store.get(a.id) == a
+    assert await store.get(a.id, await users.new()) is None  # someone else's
+
+    claimed = await store.claim(a.id, T0, T0 + LEASE)
+    assert claimed.status is AnalysisStatus.PROCESSING and claimed.attempts == 1
+    assert await store.claim(a.id, T0 + LEASE / 2, T0 + 2 * LEASE) is None  # lease alive
+    assert await store.renew(a.id, 1, T0 + 2 * LEASE)
+    assert not await store.renew(a.id, 2, T0 + 2 * LEASE)  # not that attempt
+    stolen = await store.claim(a.id, T0 + 2 * LEASE, T0 + 3 * LEASE)  # the worker died
+    assert stolen.attempts == 2
+    late = claimed.completed(result("apple"), T0 + LEASE)
+    assert not await store.complete(late, 1)  # the superseded attempt's result is dropped
+    done = stolen.completed(result("apple", "Hot Dogs"), T0 + 2 * LEASE + timedelta(seconds=2))
+    assert await store.complete(done, 2)
+    assert not await store.complete(done, 2)  # once
+    assert await store.claim(a.id, T0 + timedelta(days=9), T0 + timedelta(days=10)) is None
+    got = await store.get(a.id, user)
+    assert got.status is AnalysisStatus.COMPLETED and got.analysis_duration_ms == 2000
+    assert got.foods == done.foods and got.nutrition == done.nutrition
+    assert got.models == done.models and got.description == "A meal."
+    assert got.food_names == ["apple", "hot dog"]
+    page = await store.history(HistoryQuery(user))
+    assert page.total == 1 and page.items[0] == got
+
+
+async def test_release_fail_and_unfinished(repo):
+    store, users = repo
+    user = await users.new()
+    a = Analysis.from_photo(uuid4(), user, f"{user}/{'b' * 32}.png", T0)
+    b = Analysis.from_photo(uuid4(), user, f"{user}/{'c' * 32}.png", T0 + timedelta(minutes=5))
+    await store.add(a)
+    await store.add(b)
+    c = await store.claim(a.id, T0, T0 + LEASE)
+    assert await store.unfinished(T0, T0, 10) == []
+    assert set(await store.unfinished(T0 + LEASE, T0 + timedelta(minutes=10), 10)) == {a.id, b.id}
+    assert await store.release(a.id, c.attempts)
+    assert (await store.get(a.id)).status is AnalysisStatus.PENDING
+    c2 = await store.claim(a.id, T0, T0 + LEASE)
+    assert c2.attempts == 2
+    assert await store.fail(c2.failed("boom", T0), c2.attempts)
+    failed = await store.get(a.id)
+    assert failed.status is AnalysisStatus.FAILED and failed.error == "boom"
+    assert not await store.fail(c2.failed("again", T0), None)  # final already
+    assert (await store.history(HistoryQuery(user))).total == 0
+
+
+async def test_correct_and_delete_keep_the_total(repo):
+    store, users = repo
+    user, other = await users.new(), await users.new()
+    e = manual(user, "banana", 107.0, T0)
+    await store.add(e)
+    await store.add(manual(user, "apple", 52.0, T0 + timedelta(hours=1)))
+    assert (await store.history(HistoryQuery(user))).total == 2
+    fixed = await store.correct(user, e.id, (FoodItem("rice", 1.0, portion_grams=200),),
+                                Nutrients(calories=260.0), "usda_fdc")
+    assert fixed.corrected and (await store.get(e.id)).food_names == ["rice"]
+    assert await store.correct(other, e.id, (), Nutrients(), None) is None
+    assert await store.delete(other, e.id) is None
+    assert (await store.delete(user, e.id)).id == e.id
+    assert await store.delete(user, e.id) is None
+    page = await store.history(HistoryQuery(user))
+    assert page.total == 1 and [i.food_names for i in page.items] == [["apple"]]
+
+
+async def test_history_filters_sorts_and_pages_alike(repo):
+    store, users = repo
+    user, other = await users.new(), await users.new()
+    rows = [("apple", 52.0, 0.9), ("banana", 107.0, 0.5), ("apple pie", 300.0, 0.7),
+            ("rice", None, 0.6), ("Apples", 80.0, 0.8), ("banana", 107.0, 0.4)]
+    made = []
+    for i, (food, cal, conf) in enumerate(rows):
+        entry = manual(user, food, cal, T0 + timedelta(days=i), conf)
+        made.append(entry)
+        await store.add(entry)
+    await store.add(manual(other, "apple", 52.0, T0))
+    pending = Analysis.from_photo(uuid4(), user, f"{user}/{'d' * 32}.jpg", T0)
+    await store.add(pending)  # not history until completed
+
+    async def ids(**kw) -> tuple[list[int], int]:
+        filters = kw.pop("filters", HistoryFilters())
+        page = await store.history(HistoryQuery(user, filters=filters, **kw))
+        return [made.index(next(m for m in made if m.id == a.id)) for a in page.items], \
+            page.total
+
+    assert await ids() == ([5, 4, 3, 2, 1, 0], 6)
+    assert await ids(per_page=2, page=2) == ([3, 2], 6)
+    assert await ids(per_page=4, page=3) == ([], 6)
+    assert await ids(descending=False) == ([0, 1, 2, 3, 4, 5], 6)
+    # nulls last; ties newest first
+    assert await ids(sort=HistorySort.CALORIES) == ([2, 5, 1, 4, 0, 3], 6)
+    assert await ids(sort=HistorySort.CALORIES, descending=False) == ([0, 4, 5, 1, 2, 3], 6)
+    assert await ids(sort=HistorySort.CONFIDENCE_SCORE) == ([0, 4, 2, 3, 1, 5], 6)
+    assert await ids(filters=HistoryFilters(food="apple")) == ([4, 0], 2)  # not "apple pie"
+    assert await ids(filters=HistoryFilters(food="Apple  PIE")) == ([2], 1)
+    assert await ids(filters=HistoryFilters(food="pizza")) == ([], 0)
+    assert await ids(filters=HistoryFilters(min_calories=80, max_calories=107)) == \
+        ([5, 4, 1], 3)
+    day = (T0 + timedelta(days=2)).date()
+    assert await ids(filters=HistoryFilters(date_from=day, date_to=day)) == ([2], 1)
+    assert await ids(filters=HistoryFilters(date_from=day)) == ([5, 4, 3, 2], 4)
+    assert await ids(filters=HistoryFilters(date_to=date(2026, 3, 2))) == ([1, 0], 2)
+    assert await ids(filters=HistoryFilters(food="banana", min_calories=100),
+                     sort=HistorySort.CREATED_AT, per_page=1) == ([5], 2)
+
+
+# -- quota ---------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis"])
+def quota_kind(request: pytest.FixtureRequest) -> tuple[str, object]:
+    if request.param == "memory":
+        return "memory", None
+    if request.param == "redis":
+        return "redis", request.getfixturevalue("redis_url")
+    return "sql", request.getfixturevalue(f"{request.param}_db")
+
+
+@pytest.fixture
+async def quota(quota_kind) -> AsyncIterator[tuple[AnalysisQuota, Users]]:
+    kind, handle = quota_kind
+    if kind == "memory":
+        yield InMemoryAnalysisQuota(), Users(None)
+    elif kind == "redis":
+        client = Redis.from_url(handle)
+        yield RedisAnalysisQuota(client, f"psi-test-{uuid4().hex[:8]}:"), Users(None)
+        await client.aclose()
+    else:
+        yield SqlAnalysisQuota(handle), Users(handle)
+
+
+async def test_quota_takes_up_to_the_limit_per_day_and_refunds(quota):
+    store, users = quota
+    user, other = await users.new(), await users.new()
+    today = utc_day_window(T0)
+    assert [await store.consume(user, today, 3) for _ in range(4)] == \
+        [(True, 1), (True, 2), (True, 3), (False, 3)]
+    assert await store.used(user, today) == 3
+    await store.refund(user, today)
+    assert await store.consume(user, today, 3) == (True, 3)
+    assert await store.consume(other, today, 3) == (True, 1)
+    tomorrow = utc_day_window(T0 + timedelta(days=1))
+    assert await store.consume(user, tomorrow, 3) == (True, 1)
+    assert await store.used(user, tomorrow) == 1
+
+
+async def test_twenty_concurrent_takes_give_exactly_the_limit(quota):
+    store, users = quota
+    user = await users.new()
+    today = utc_day_window(T0)
+    outcomes = await asyncio.gather(*(store.consume(user, today, 3) for _ in range(20)))
+    assert sorted(taken for taken, _ in outcomes) == [False] * 17 + [True] * 3
+    assert sorted(used for taken, used in outcomes if taken) == [1, 2, 3]
+    assert await store.used(user, today) == 3

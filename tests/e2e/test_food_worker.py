@@ -1,0 +1,240 @@
+"""Food analysis end to end on real processes: the API under uvicorn (`psi run`), the
+worker (`psi worker`) as a separate process, PostgreSQL, the Redis stream queue, and
+the describer pointed at a local server speaking the Anthropic Messages API.
+
+- upload -> completed through the Redis queue and the worker process;
+- a worker SIGKILLed mid-job loses nothing: after a new worker starts, the analysis
+  completes exactly once (one history entry, one more attempt, one ack);
+- 20 parallel uploads of a free user over real HTTP: exactly 3 accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from adapters.sql.database import Database
+from adapters.sql.food_history import SqlAnalysisRepository
+from domain.food.analysis import AnalysisStatus
+from domain.food.history import HistoryQuery
+from entrypoints.worker import READY_LINE
+from tests.fixtures.images.samples import fruits, jpeg_with_gps
+from tests.support.app import TEST_SECRET
+from tests.support.fake_anthropic import FakeAnthropic, slow, tool_reply
+from tests.support.services import free_port
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+MEAL = {"foods": [{"name": "apple", "grams": 180, "confidence": 0.9},
+                  {"name": "banana", "grams": 120, "count": 1, "confidence": 0.8}],
+        "description": "An apple and a banana on a white plate."}
+CONSENT = {"biometrics": False, "food_photos": True}
+
+
+class Stack:
+    """Environment shared by the API and worker processes of one test."""
+
+    def __init__(self, tmp: Path, postgres_url: str, redis_url: str, anthropic_url: str):
+        self.tmp = tmp
+        self.prefix = f"psi-e2e-{uuid.uuid4().hex[:8]}:"
+        self.env = {
+            **os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+            "PSI_ENV": "production", "PSI_DATABASE_URL": postgres_url,
+            "PSI_REDIS_URL": redis_url, "PSI_REDIS_PREFIX": self.prefix,
+            "PSI_JWT_SECRET": TEST_SECRET, "PSI_VAR_DIR": str(tmp / "var"),
+            "PSI_AUTO_MIGRATE": "true", "PSI_NUTRITION_AUTO_IMPORT": "true",
+            "PSI_ARGON2_MEMORY_KIB": "1024", "PSI_ARGON2_TIME_COST": "1",
+            "PSI_LOG_LEVEL": "WARNING", "PSI_ANTHROPIC_API_KEY": "test-key",
+            "PSI_ANTHROPIC_BASE_URL": anthropic_url, "PSI_ANTHROPIC_MAX_RETRIES": "0",
+        }
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.procs: list[subprocess.Popen] = []
+
+    def _spawn(self, args: list[str], log: Path) -> subprocess.Popen:
+        out = log.open("wb")
+        proc = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", *args],
+                                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        self.procs.append(proc)
+        return proc
+
+    def api(self) -> subprocess.Popen:
+        proc = self._spawn(["run", "--port", str(self.port)], self.tmp / "api.log")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, (self.tmp / "api.log").read_text()
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
+                    return proc
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("API did not start")
+
+    def worker(self, name: str) -> subprocess.Popen:
+        log = self.tmp / f"{name}.log"
+        proc = self._spawn(["worker", "--lease-seconds", "2", "--sweep-interval", "0.5",
+                            "--concurrency", "4"], log)
+        deadline = time.monotonic() + 60
+        while READY_LINE not in (log.read_text() if log.exists() else ""):
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "worker did not start"
+            time.sleep(0.1)
+        return proc
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAnthropic]:
+    with FakeAnthropic(api_key="test-key", default=tool_reply(MEAL)) as server:
+        yield server
+
+
+@pytest.fixture
+def stack(tmp_path, postgres_url, redis_url, fake) -> Iterator[Stack]:
+    s = Stack(tmp_path, postgres_url, redis_url, fake.base_url)
+    s.api()
+    yield s
+    s.stop()
+
+
+async def user_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    email = f"e2e-{uuid.uuid4().hex[:10]}@example.com"
+    r = await client.post("/api/v1/auth/register", json={
+        "email": email, "password": "Sup3rSecret!", "name": "E2E", "consents": CONSENT})
+    assert r.status_code == 201, r.text
+    r = await client.post("/api/v1/auth/login", json={"email": email,
+                                                       "password": "Sup3rSecret!"})
+    return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
+
+
+async def status_of(client, headers, analysis_id: str) -> dict:
+    r = await client.get(f"/api/v1/food/analysis/{analysis_id}", headers=headers)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+async def wait_for(client, headers, analysis_id: str, states: set[str],
+                   timeout_s: float = 60) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        data = await status_of(client, headers, analysis_id)
+        if data["status"] in states:
+            return data
+        assert time.monotonic() < deadline, data
+        await asyncio.sleep(0.1)
+
+
+async def in_flight(fake: FakeAnthropic, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    for _ in range(int(timeout_s / 0.05)):
+        if fake.requests:
+            return
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    raise AssertionError("the describer was never called")
+
+
+def upload_file(data: bytes) -> dict:
+    return {"file": ("meal.jpg", data, "image/jpeg")}
+
+
+async def test_upload_completes_through_the_redis_queue_and_a_worker_process(stack, fake):
+    stack.worker("worker")
+    async with httpx.AsyncClient(base_url=stack.base, timeout=60) as client:
+        headers = await user_headers(client)
+        r = await client.post("/api/v1/food/upload", files=upload_file(fruits()),
+                              headers=headers)
+        assert r.status_code == 202, r.text
+        done = await wait_for(client, headers, r.json()["data"]["id"], {"completed", "failed"})
+    assert done["status"] == "completed", done
+    assert [f["food"] for f in done["detected_foods"]] == ["apple", "banana"]
+    apple = done["detected_foods"][0]
+    assert apple["portion_grams"] == 180 and apple["bbox"] is None
+    assert 90 < done["nutrition"]["calories"] < 250  # 180 g apple + 120 g banana, USDA
+    assert done["description"] == MEAL["description"]
+    assert done["models"] == {"detector": None, "describer": "claude-sonnet-5",
+                              "nutrition_source": "usda_fdc"}
+    assert done["confidence_score"] == pytest.approx(0.85)
+    sent = fake.requests[-1].body
+    assert sent["messages"][0]["content"][0]["type"] == "image"
+
+
+async def test_a_worker_killed_mid_job_loses_nothing(stack, fake, postgres_url, redis_url):
+    fake.push(slow(tool_reply(MEAL), 10.0))  # the first attempt is still thinking ...
+    first = stack.worker("worker-1")
+    async with httpx.AsyncClient(base_url=stack.base, timeout=60) as client:
+        headers = await user_headers(client)
+        r = await client.post("/api/v1/food/upload", files=upload_file(jpeg_with_gps()),
+                              headers=headers)
+        analysis_id = r.json()["data"]["id"]
+        await wait_for(client, headers, analysis_id, {"processing"})
+        await in_flight(fake)  # the describer call has been sent
+        first.send_signal(signal.SIGKILL)  # ... when its worker dies
+        first.wait(10)
+        await asyncio.sleep(2.5)  # past the 2 s lease: nobody renews it
+        assert (await status_of(client, headers, analysis_id))["status"] == "processing"
+
+        stack.worker("worker-2")
+        done = await wait_for(client, headers, analysis_id, {"completed", "failed"})
+        assert done["status"] == "completed", done
+        assert done["description"] == MEAL["description"]
+        await asyncio.sleep(1.5)  # a few more sweeps: nothing runs it again
+        again = await status_of(client, headers, analysis_id)
+        assert again == done
+        history = (await client.get("/api/v1/food/history", headers=headers)).json()
+        assert history["meta"]["total"] == 1 and len(history["data"]) == 1
+
+    db = Database(postgres_url)
+    try:
+        stored = await SqlAnalysisRepository(db).get(uuid.UUID(analysis_id))
+        assert stored.status is AnalysisStatus.COMPLETED and stored.attempts == 2
+        assert (await SqlAnalysisRepository(db).history(
+            HistoryQuery(stored.user_id))).total == 1
+    finally:
+        await db.dispose()
+    assert len(fake.requests) == 2  # the killed attempt and the one that finished
+    redis = Redis.from_url(redis_url)
+    try:  # the finished job was acknowledged; only the dead worker's delivery is pending
+        pending = await redis.xpending(f"{stack.prefix}food-analysis",
+                                       f"{stack.prefix}food-workers")
+        assert pending["pending"] == 1
+    finally:
+        await redis.aclose()
+
+
+async def test_twenty_parallel_uploads_over_http_accept_exactly_three(stack):
+    async with httpx.AsyncClient(base_url=stack.base, timeout=60,
+                                 limits=httpx.Limits(max_connections=20)) as client:
+        headers = await user_headers(client)
+        data = jpeg_with_gps()
+        answers = await asyncio.gather(*(
+            client.post("/api/v1/food/upload", files=upload_file(data), headers=headers)
+            for _ in range(20)))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [202] * 3 + [429] * 17, codes
+    for r in answers:
+        if r.status_code == 429:
+            assert r.json()["error"]["code"] == "PSI-RATE-4002"
+            assert r.headers["x-ratelimit-remaining"] == "0" and r.headers["retry-after"]
