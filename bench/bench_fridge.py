@@ -147,7 +147,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             first, again = import_times(pg_url, Path(tmp))
-            print(f"psi data import-recipes, Postgres: first {first:.1f} s, re-import {again:.1f} s")
+            print(f"psi data import-recipes, Postgres: first {first:.1f} s, "
+                  f"re-import {again:.1f} s")
         p50, p95 = matcher_ms()
         print(f"matcher alone (in-process, 3,129 recipes): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
         # The request rate limiter (issue 7) would answer most of these with 429.

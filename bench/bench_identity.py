@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from common import (  # noqa: E402
+from common import (
     api_server,
     drop_postgres_db,
     fresh_postgres_db,

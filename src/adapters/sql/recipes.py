@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -36,14 +37,35 @@ def _row(recipe: Recipe) -> dict[str, object]:
     }
 
 
+MEMO_TTL_S = 60.0
+MEMO_SIZE = 4096
+
+
 class SqlRecipeCatalogue:
-    def __init__(self, db: Database) -> None:
+    """Recipes read by id are kept decoded in-process for a minute: the catalogue only
+    changes on import, and decoding documents was most of a fridge request's cost."""
+
+    def __init__(self, db: Database, memo_ttl_s: float = MEMO_TTL_S) -> None:
         self._db = db
+        self._memo_ttl_s = memo_ttl_s
+        self._memo: dict[UUID, tuple[float, Recipe]] = {}
+
+    def _remember(self, recipes: Sequence[Recipe]) -> None:
+        if len(self._memo) + len(recipes) > MEMO_SIZE:
+            self._memo.clear()
+        expires = time.monotonic() + self._memo_ttl_s
+        for recipe in recipes:
+            self._memo[recipe.id] = (expires, recipe)
+
+    def _recall(self, recipe_id: UUID, now: float) -> Recipe | None:
+        found = self._memo.get(recipe_id)
+        return found[1] if found is not None and found[0] > now else None
 
     async def upsert_many(self, recipes: Sequence[Recipe]) -> None:
         if not recipes:
             return
         rows = [_row(r) for r in recipes]
+        self._memo.clear()
         # Delete-then-insert in one transaction: portable, and idempotent by id.
         async with self._db.engine.begin() as conn:
             await conn.execute(delete(_recipes).where(_recipes.c.id.in_([r.id for r in recipes])))
@@ -65,19 +87,26 @@ class SqlRecipeCatalogue:
                        or 0)
 
     async def get(self, recipe_id: UUID) -> Recipe | None:
-        async with self._db.engine.connect() as conn:
-            doc = (await conn.execute(select(_recipes.c.document)
-                                      .where(_recipes.c.id == recipe_id))).scalar()
-        return recipe_from_document(doc) if doc is not None else None
+        return (await self.get_many([recipe_id])).get(recipe_id)
 
     async def get_many(self, recipe_ids: Sequence[UUID]) -> dict[UUID, Recipe]:
-        if not recipe_ids:
-            return {}
-        async with self._db.engine.connect() as conn:
-            docs = (await conn.execute(select(_recipes.c.document)
-                                       .where(_recipes.c.id.in_(list(recipe_ids))))).scalars()
-            recipes = [recipe_from_document(d) for d in docs]
-        return {r.id: r for r in recipes}
+        now = time.monotonic()
+        found: dict[UUID, Recipe] = {}
+        wanted: list[UUID] = []
+        for recipe_id in recipe_ids:
+            recipe = self._recall(recipe_id, now)
+            if recipe is None:
+                wanted.append(recipe_id)
+            else:
+                found[recipe_id] = recipe
+        if wanted:
+            async with self._db.engine.connect() as conn:
+                docs = list((await conn.execute(select(_recipes.c.document)
+                                                .where(_recipes.c.id.in_(wanted)))).scalars())
+            loaded = [recipe_from_document(d) for d in docs]
+            self._remember(loaded)
+            found.update((r.id, r) for r in loaded)
+        return found
 
     async def search(self, query: RecipeQuery) -> RecipePage:
         conditions = []

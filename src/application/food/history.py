@@ -47,7 +47,8 @@ class WaitForAnalysis:
     analyses: AnalysisRepository
 
     async def __call__(self, analysis_id: UUID, wait_s: float,
-                       first_poll_s: float = 0.01, max_poll_s: float = 0.1) -> Analysis | None:
+                       first_poll_s: float = 0.005, max_poll_s: float = 0.025
+                       ) -> Analysis | None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(max(wait_s, 0.0), MAX_WAIT_S)
         poll = first_poll_s

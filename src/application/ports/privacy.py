@@ -6,7 +6,6 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.audit import AuditEvent, AuditKind
-
 from domain.privacy.consent import Consents
 
 

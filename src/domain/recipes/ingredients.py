@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from domain.recipes.lexicon import Lexicon, default_lexicon
 from domain.recipes.text import fold, tokens
@@ -194,4 +195,12 @@ def _longest_suffix_entry(words: list[str], lexicon: Lexicon) -> str | None:
 
 def normalise_food_name(text: str, lexicon: Lexicon | None = None) -> str:
     """A free-text food name (a fridge item, a disliked food) as the catalogue names it."""
+    if lexicon is None:
+        return _normalise_with_default(text)
     return parse_ingredient(text, lexicon).name
+
+
+@lru_cache(maxsize=16384)
+def _normalise_with_default(text: str) -> str:
+    # Pure, and asked for the same few hundred fridge items again and again.
+    return parse_ingredient(text).name

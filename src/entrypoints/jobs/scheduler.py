@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -65,10 +66,8 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
             except Exception as exc:
                 log.error("job_failed", job=job.name, error_type=type(exc).__name__)
             due[job.name] = time.monotonic() + job.every_s
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), tick_s)
-        except TimeoutError:
-            pass
 
 
 def _main(args: argparse.Namespace) -> int:

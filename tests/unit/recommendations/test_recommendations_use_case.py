@@ -55,7 +55,7 @@ def point(user, emotion: Emotion, at: datetime) -> EmotionPoint:
 
 
 async def test_recipes_follow_the_rules_and_respect_allergies(world):
-    catalogue, store, cache, clock = world
+    _, store, cache, clock = world
     user = uuid.uuid4()
     await ReplacePreferences(store, cache, clock)(user, {
         "allergens": ["fish", "tree_nuts", "gluten"], "dietary_restrictions": ["vegetarian"]})

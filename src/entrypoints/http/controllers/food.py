@@ -4,11 +4,21 @@ manual entries."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import Request, Response, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import HeaderParameter, Parameter
 
 from application.food.history import (
@@ -64,7 +74,27 @@ def _quota_headers(status: QuotaStatus | None) -> dict[str, str]:
     return rate_headers(status.limit, status.remaining, int(status.window.resets_at.timestamp()))
 
 
+@dataclass
+class UploadOperation(Operation):
+    """The body is read as a stream (to stop at 10 MB), so document it by hand."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(required=True, content={
+            "multipart/form-data": OpenAPIMediaType(schema=Schema(
+                type=OpenAPIType.OBJECT, required=["file"],
+                properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
+                                           description="JPEG or PNG, at most 10 MB")}))})
+
+
+_UPLOAD_RESPONSES = {
+    **errors(401, 403, 413, 415, 422),
+    201: ResponseSpec(data_container=Envelope[AnalysisOut], generate_examples=False,
+                      description="`Prefer: wait=N` and the analysis completed in time"),
+}
+
+
 @post("/food/upload", status_code=202, request_max_body_size=None, security=BEARER,
+      operation_class=UploadOperation,
       summary="Upload a meal photo for analysis",
       description=("Multipart field `file`: a JPEG or PNG up to 10 MB, judged by decoding; "
                    "EXIF (GPS above all) is removed before the image is stored. Answers 202 "
@@ -72,11 +102,11 @@ def _quota_headers(status: QuotaStatus | None) -> dict[str, str]:
                    "(N <= 30) it waits and answers 201 with the completed analysis if it is "
                    "ready in time. Free tier: 3 analyses per UTC day (429 PSI-RATE-4002 "
                    "after that); `X-RateLimit-*` headers tell the allowance."),
-      responses=errors(401, 403, 413, 415, 422))
+      responses=_UPLOAD_RESPONSES)
 async def upload(request: Request, principal: Principal, use: FromDishka[UploadMeal],
                  wait: FromDishka[WaitForAnalysis],
                  prefer: Annotated[str | None, HeaderParameter(name="Prefer", required=False)]
-                 = None) -> Response:
+                 = None) -> Response[Envelope[UploadAcceptedOut]]:
     await use.allowed(principal.user_id)
     data = await read_upload(request)
     try:
