@@ -50,6 +50,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_failures_per_account_ip: int = 5
     login_failures_per_account: int = 50
     login_failure_window_s: int = 900
+    audit_retention_days: int = 400
     log_level: str = "INFO"
     log_json: bool = True
     auto_migrate: bool | None = None

@@ -392,3 +392,41 @@ async def test_history_pages_sorts_and_filters(api, client, clock, usda):
     _, other, _ = await api.user(**CONSENT)
     r = (await client.get(base, headers=other)).json()
     assert r["data"] == [] and r["meta"]["total"] == 0
+
+
+@pytest.mark.parametrize("reply, describer", [
+    ("ok", "claude-sonnet-5"),
+    ("server_error", "describer unavailable: "),
+    ("garbage", "describer unavailable: "),
+    ("prose", "describer unavailable: "),
+])
+async def test_describer_answers_and_failures_never_fail_the_analysis(tmp_path, clock, reply,
+                                                                      describer):
+    """Embedded profile, the real Claude adapter pointed at the local Messages API server."""
+    from tests.support import fake_anthropic as fa
+
+    responders = {"ok": fa.tool_reply({"foods": [{"name": "banana", "grams": 118}],
+                                       "description": "One banana."}),
+                  "server_error": fa.server_error(), "garbage": fa.garbage(),
+                  "prose": fa.text_reply("I see a banana.")}
+    with fa.FakeAnthropic(api_key="k", default=responders[reply]) as fake:
+        settings = embedded_settings(tmp_path, nutrition_auto_import=True,
+                                     anthropic_api_key="k", anthropic_base_url=fake.base_url,
+                                     anthropic_max_retries=0)
+        async with api_client(settings, clock) as client:
+            from tests.support.app import Api
+
+            _, headers, _ = await Api(client).user(**CONSENT)
+            r = await upload(client, headers, fruits(), Prefer="wait=25")
+            assert r.status_code == 201, r.text
+            done = r.json()["data"]
+        assert fake.requests, "the describer was asked"
+    assert done["status"] == "completed" and done["error"] is None
+    assert done["models"]["describer"].startswith(describer)
+    if reply == "ok":
+        assert done["description"] == "One banana."
+        banana = done["detected_foods"][0]
+        assert banana["food"] == "banana" and banana["portion_grams"] == 118
+        assert 95 < done["nutrition"]["calories"] < 115  # USDA: 89 kcal per 100 g
+    else:
+        assert done["description"] is None and done["detected_foods"] == []

@@ -77,3 +77,36 @@ async def test_preferences_are_private_and_need_a_token(api, client):
     await client.put(URL, headers=alice, json={"allergens": ["fish"]})
     assert (await client.get(URL, headers=bob)).json()["data"]["allergens"] == []
     assert (await client.get(URL)).status_code == 401
+
+
+@pytest.mark.mongo
+async def test_production_with_mongo_keeps_preferences_and_ratings_there(
+        tmp_path, postgres_url, redis_url, mongo_uri, clock):
+    """Production + MongoDB: preferences and ratings live in Mongo, cached in Redis."""
+    from pymongo import AsyncMongoClient
+
+    from tests.api.recipes_support import ensure_catalogue
+    from tests.support.app import Api, api_client, production_settings
+
+    settings = production_settings(tmp_path, postgres_url, redis_url, mongodb_uri=mongo_uri)
+    await ensure_catalogue(settings)
+    async with api_client(settings, clock) as client:
+        api = Api(client)
+        user, headers, _ = await api.user()
+        r = await client.patch(URL, headers=headers, json={"allergens": ["milk"]})
+        assert r.status_code == 200, r.text
+        assert (await client.get(URL, headers=headers)).json()["data"]["allergens"] == ["milk"]
+        recipe = (await client.get("/api/v1/recipes", headers=headers,
+                                   params={"q": "pancakes"})).json()["data"][0]
+        r = await client.put(f"/api/v1/recipes/{recipe['id']}/rating", headers=headers,
+                             json={"rating": 5})
+        assert r.status_code == 200, r.text
+    mongo = AsyncMongoClient(mongo_uri, tz_aware=True)
+    try:
+        db = mongo[settings.mongodb_database]
+        stored = await db["user_preferences"].find_one({"user_id": user["id"]})
+        assert stored["allergens"] == ["milk"]
+        assert await db["recipe_ratings"].count_documents({"user_id": user["id"]}) == 1
+    finally:
+        await mongo.drop_database(settings.mongodb_database)
+        await mongo.close()

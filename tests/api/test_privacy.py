@@ -116,3 +116,12 @@ async def test_purge_after_grace_period_leaves_nothing(api, client, settings, cl
     me = await client.get("/api/v1/users/me",
                           headers={"Authorization": f"Bearer {fresh['access_token']}"})
     assert me.status_code == 200
+
+
+async def test_audit_events_expire_after_the_retention_period(api, settings, clock):
+    from entrypoints.jobs.privacy import run_audit_retention
+
+    await api.user()
+    assert await run_audit_retention(settings, clock=clock) == 0
+    clock.advance(days=settings.audit_retention_days + 1)
+    assert await run_audit_retention(settings, clock=clock) >= 2  # registered + logged in

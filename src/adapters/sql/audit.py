@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from adapters.sql.database import Database
 from adapters.sql.models import AuditEventRow
@@ -47,6 +47,13 @@ class SqlAuditReader:
                 select(func.count()).select_from(_audit)
                 .where(_audit.c.subject_id == subject_id, _audit.c.kind == kind.value,
                        _audit.c.at >= since))).scalar_one()
+
+    async def delete_before(self, cutoff: datetime, batch_size: int) -> int:
+        batch = select(_audit.c.id).where(_audit.c.at < cutoff).limit(batch_size)
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(delete(_audit).where(
+                _audit.c.id.in_(batch.scalar_subquery())))
+        return max(result.rowcount or 0, 0)
 
     async def forget_subject(self, user_id: UUID) -> int:
         async with self._db.engine.begin() as conn:

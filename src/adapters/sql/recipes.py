@@ -121,14 +121,15 @@ class SqlRecipeCatalogue:
         if query.max_minutes is not None:
             conditions.append(_recipes.c.total_minutes <= query.max_minutes)
         where = and_(True, *conditions)
-        page = (select(_recipes.c.document).where(where)
+        page = (select(_recipes.c.id).where(where)
                 .order_by(_recipes.c.title_sort, _recipes.c.id)
                 .offset((query.page - 1) * query.per_page).limit(query.per_page))
         async with self._db.engine.connect() as conn:
             total = int((await conn.execute(select(func.count()).select_from(_recipes)
                                             .where(where))).scalar() or 0)
-            docs = list((await conn.execute(page)).scalars())
-        return RecipePage([recipe_from_document(d) for d in docs], total)
+            ids = list((await conn.execute(page)).scalars())
+        found = await self.get_many(ids)
+        return RecipePage([found[i] for i in ids if i in found], total)
 
     async def all(self) -> list[Recipe]:
         async with self._db.engine.connect() as conn:

@@ -41,6 +41,10 @@ class AuditReader(Protocol):
 
     async def count_since(self, subject_id: UUID, kind: AuditKind, since: datetime) -> int: ...
 
+    async def delete_before(self, cutoff: datetime, batch_size: int) -> int:
+        """Retention: drop events older than `cutoff`, at most `batch_size` per call."""
+        ...
+
     async def forget_subject(self, user_id: UUID) -> int:
         """Drop the person's id from their events (the events themselves stay)."""
         ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.context import request_id_var
@@ -96,3 +96,24 @@ class PurgeDeletedAccounts:
         await self.users.remove(user_id)
         counts["accounts"] += 1
         return True
+
+
+@dataclass(slots=True)
+class ExpireAuditEvents:
+    """Audit events are kept for a configured period, then deleted in bounded batches."""
+
+    reader: AuditReader
+    clock: Clock
+    retention: timedelta
+    batch_size: int = 5_000
+    max_batches: int = 100
+
+    async def __call__(self) -> int:
+        cutoff = self.clock.now() - self.retention
+        total = 0
+        for _ in range(self.max_batches):
+            n = await self.reader.delete_before(cutoff, self.batch_size)
+            total += n
+            if n < self.batch_size:
+                break
+        return total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 VULGAR_FRACTIONS: dict[str, str] = {
     "½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
@@ -41,13 +42,16 @@ _IRREGULAR = {
 
 def fold(text: str) -> str:
     """Lower case, vulgar fractions spelled out, accents removed (crème -> creme)."""
-    text = html.unescape(text)
+    text = html.unescape(text) if "&" in text else text
+    if text.isascii():
+        return text.lower()
     text = _FRACTION_RE.sub(lambda m: " " + VULGAR_FRACTIONS[m.group(0)] + " ", text)
     text = text.replace("\u2044", "/").replace("\u2013", "-").replace("\u2014", "-")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """English singular of one lower-case word, good enough for food names."""
     if word in _IRREGULAR:

@@ -7,7 +7,7 @@ import asyncio
 import json
 
 from application.ports.clock import Clock
-from application.privacy.deletion import PurgeDeletedAccounts, PurgeReport
+from application.privacy.deletion import ExpireAuditEvents, PurgeDeletedAccounts, PurgeReport
 from entrypoints.container import build_container
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
@@ -19,6 +19,14 @@ async def run_purge(settings: Settings, *, clock: Clock | None = None,
     try:
         purge = await container.get(PurgeDeletedAccounts)
         return await purge(max_accounts=max_accounts)
+    finally:
+        await container.close()
+
+
+async def run_audit_retention(settings: Settings, *, clock: Clock | None = None) -> int:
+    container = build_container(settings, clock=clock)
+    try:
+        return await (await container.get(ExpireAuditEvents))()
     finally:
         await container.close()
 

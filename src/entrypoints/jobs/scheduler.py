@@ -42,9 +42,16 @@ async def _purge_deleted(settings: Settings) -> object:
     return await run_purge(settings)
 
 
+async def _audit_retention(settings: Settings) -> object:
+    from entrypoints.jobs.privacy import run_audit_retention
+
+    return await run_audit_retention(settings)
+
+
 JOBS: list[Job] = [
     Job("wellness-retention", 3600, _wellness_retention),
     Job("purge-deleted-accounts", 3600, _purge_deleted),
+    Job("audit-retention", 24 * 3600, _audit_retention),
 ]
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dishka import Provider, Scope, provide
 
 from adapters.images.personal_data import ImagePersonalData
@@ -12,7 +14,11 @@ from application.ports.clock import Clock
 from application.ports.identity import AuditLog, UserRepository
 from application.ports.privacy import AuditReader
 from application.ports.vision import ImageStore
-from application.privacy.deletion import DeleteAccount, PurgeDeletedAccounts
+from application.privacy.deletion import (
+    DeleteAccount,
+    ExpireAuditEvents,
+    PurgeDeletedAccounts,
+)
 from application.privacy.export import ExportUserData
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
@@ -49,5 +55,9 @@ class PrivacyProvider(Provider):
     def purge(self, users: UserRepository, stores: PersonalDataStores, reader: AuditReader,
               audit: AuditLog, clock: Clock) -> PurgeDeletedAccounts:
         return PurgeDeletedAccounts(users, tuple(stores), reader, audit, clock)
+
+    @provide
+    def expire_audit(self, reader: AuditReader, clock: Clock, s: Settings) -> ExpireAuditEvents:
+        return ExpireAuditEvents(reader, clock, timedelta(days=s.audit_retention_days))
 
     delete_account = provide(DeleteAccount)
