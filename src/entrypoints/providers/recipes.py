@@ -52,6 +52,7 @@ from application.recommendations.sources import (
 )
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
+from entrypoints.startup import STARTUP_HOOKS
 
 log = logging.getLogger(__name__)
 
@@ -129,3 +130,6 @@ async def load_fridge_index(container: AsyncContainer, settings: Settings) -> No
     """A StartupHook for the production profile: serve the index from the first request."""
     if settings.is_production:
         await container.get(FridgeMatcher)
+
+
+STARTUP_HOOKS.append(load_fridge_index)
