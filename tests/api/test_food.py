@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -430,3 +431,31 @@ async def test_describer_answers_and_failures_never_fail_the_analysis(tmp_path, 
         assert 95 < done["nutrition"]["calories"] < 115  # USDA: 89 kcal per 100 g
     else:
         assert done["description"] is None and done["detected_foods"] == []
+
+
+async def test_embedded_start_picks_up_analyses_left_pending(tmp_path, clock):
+    """The API process was stopped after accepting an upload: the next start runs it."""
+    from adapters.images.filesystem_store import FilesystemImageStore
+    from adapters.images.sanitiser import PillowImageSanitiser
+    from adapters.sql.database import Database
+    from adapters.sql.food_history import SqlAnalysisRepository
+    from domain.food.analysis import Analysis
+    from tests.support.app import Api
+
+    settings = embedded_settings(tmp_path)
+    async with api_client(settings, clock) as client:
+        user, _, _ = await Api(client).user(**CONSENT)
+    store = FilesystemImageStore(settings.images_dir)
+    key = await store.put(PillowImageSanitiser().sanitise(jpeg_with_gps()), user["id"])
+    left = Analysis.from_photo(uuid.uuid4(), uuid.UUID(user["id"]), key,
+                               clock.now().replace(microsecond=0) - timedelta(minutes=5))
+    db = Database(settings.sql_url)
+    try:
+        await SqlAnalysisRepository(db).add(left)
+    finally:
+        await db.dispose()
+    async with api_client(settings, clock) as client:
+        tokens = await Api(client).login(user["email"])
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        done = await completed(client, headers, str(left.id))
+    assert done["status"] == "completed"

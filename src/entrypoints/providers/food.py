@@ -29,6 +29,7 @@ from application.ports.clock import Clock
 from application.ports.food import AnalysisQueue, AnalysisQuota, AnalysisRepository, JobHandler
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
+from entrypoints.startup import STARTUP_HOOKS
 
 SWEEP_INTERVAL_S = 15.0
 PENDING_GRACE_S = 60.0
@@ -97,5 +98,10 @@ def _lazy_sweep(container: AsyncContainer) -> Callable[[], Awaitable[int]]:
 
 async def start_in_process_jobs(container: AsyncContainer, settings: Settings) -> None:
     """A start-up hook for the embedded profile: start the in-process queue and its
-    sweeper at once, so analyses left pending by a restart are picked up."""
-    await container.get(TaskiqAnalysisQueue)
+    sweeper at once, so analyses left pending by a restart are picked up. (With Redis the
+    API only adds jobs; `psi worker` runs them and sweeps.)"""
+    if settings.redis_url is None:
+        await container.get(TaskiqAnalysisQueue)
+
+
+STARTUP_HOOKS.append(start_in_process_jobs)
