@@ -88,7 +88,11 @@ def main() -> None:
     finally:
         if worker is not None:
             worker.terminate()
-            worker.wait(20)
+            try:
+                worker.wait(20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(5)
         drop_postgres_db(db)
     p50, p95 = statistics.median(times), percentile(times, 0.95)
     print("## Food upload -> completed (issue 3)\n")
