@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import struct
+import sys
 from dataclasses import dataclass
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -29,6 +30,14 @@ class ImageLimits:
     jpeg_quality: int = 90
 
 
+def _pillow_open():
+    """Pillow's own `Image.open`. Importing ultralytics replaces it process-wide with a
+    wrapper that tries to pip-install a HEIF plugin on unidentified images; uploads must
+    be judged by Pillow alone."""
+    patches = sys.modules.get("ultralytics.utils.patches")
+    return getattr(patches, "_image_open", None) or Image.open
+
+
 class PillowImageSanitiser:
     """`application.ports.vision.ImageSanitiser` on Pillow."""
 
@@ -44,7 +53,9 @@ class PillowImageSanitiser:
         # our own limits, lower, are checked from the header right after.
         image = self._open(data)
         try:
-            media_type = _FORMATS[image.format or ""]
+            media_type = _FORMATS.get(image.format or "")
+            if media_type is None:  # another plugin claimed the bytes: judged by content
+                raise UnsupportedImage("not a JPEG or PNG image", reason="format")
             self._check_dimensions(image.size)
             self._decode(image)
             if media_type == "image/png" and _orientation(image) == 1:
@@ -61,7 +72,7 @@ class PillowImageSanitiser:
     @staticmethod
     def _open(data: bytes) -> Image.Image:
         try:
-            image = Image.open(io.BytesIO(data), formats=("JPEG", "PNG"))  # MPO opens through JPEG
+            image = _pillow_open()(io.BytesIO(data), formats=("JPEG", "PNG"))  # MPO via JPEG
         except UnidentifiedImageError as exc:
             raise UnsupportedImage("not a JPEG or PNG image", reason="format") from exc
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -52,6 +52,7 @@ def resolve_onnx(weights: Path, cache_dir: Path, imgsz: int = 640, *,
 def export_to_onnx(pt: Path, target: Path, imgsz: int = 640) -> Path:
     """Export a checkpoint with ultralytics into `target` (atomically)."""
     os.environ.setdefault("YOLO_OFFLINE", "1")  # no DNS probes or telemetry from ultralytics
+    os.environ.setdefault("YOLO_AUTOINSTALL", "false")  # never pip-install at run time
     try:
         from ultralytics import YOLO
     except ImportError as exc:
