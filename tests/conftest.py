@@ -38,6 +38,16 @@ def postgres_url() -> Iterator[str]:
     _in_fresh_loop(drop_postgres_database, dsn)
 
 
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """A migrated database of its own, for tests that fill whole catalogues."""
+    dsn = _in_fresh_loop(create_postgres_database)
+    url = sqlalchemy_pg_url(dsn)
+    upgrade_to_head(url)
+    yield url
+    _in_fresh_loop(drop_postgres_database, dsn)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     return _in_fresh_loop(check_redis)

@@ -47,9 +47,10 @@ async def _fill_every_feature(client, api: Api) -> tuple[dict, dict[str, str]]:
     return user, headers
 
 
-async def test_export_delete_and_purge_across_every_store(tmp_path, postgres_url, redis_url,
-                                                          mongo_uri):
-    settings = production_settings(tmp_path, postgres_url, redis_url, mongodb_uri=mongo_uri)
+async def test_export_delete_and_purge_across_every_store(tmp_path, fresh_postgres_url,
+                                                          redis_url, mongo_uri):
+    settings = production_settings(tmp_path, fresh_postgres_url, redis_url,
+                                   mongodb_uri=mongo_uri)
     await import_recipes_command(settings, None, with_nutrition=False)
     clock = ManualClock()
     async with api_client(settings, clock) as client:
