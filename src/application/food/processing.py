@@ -22,9 +22,11 @@ from application.nutrition.lookup import LookupNutrition
 from application.ports.clock import Clock
 from application.ports.food import AnalysisQueue, AnalysisRepository
 from application.ports.vision import FoodDetector, ImageStore, MealDescriber
-from domain.errors import NotFound
+from application.privacy.consents import RequireConsent
+from domain.errors import FoodPhotoConsentMissing, NotFound
 from domain.food.analysis import Analysis, AnalysisResult, ModelsUsed
 from domain.food.vision import fuse
+from domain.privacy.consent import ConsentKind
 
 log = logging.getLogger("psi.food.worker")
 
@@ -71,6 +73,7 @@ class RunAnalysisJob:
     process: ProcessAnalysis
     clock: Clock
     policy: JobPolicy
+    consent: RequireConsent
 
     async def __call__(self, analysis_id: UUID) -> None:
         while True:
@@ -80,6 +83,12 @@ class RunAnalysisJob:
             if claimed is None:  # final already, gone, or a live worker holds the lease
                 return
             attempt = claimed.attempts
+            try:  # consent withdrawn after the upload stops the processing too
+                await self.consent(claimed.user_id, ConsentKind.FOOD_PHOTOS)
+            except FoodPhotoConsentMissing:
+                await self.analyses.fail(claimed.failed(
+                    "consent to process food photos was withdrawn", self.clock.now()), attempt)
+                return
             heartbeat = asyncio.create_task(self._keep_lease(analysis_id, attempt))
             try:
                 result = await self.process(claimed)

@@ -118,7 +118,8 @@ class World:
     def job(self) -> RunAnalysisJob:
         process = ProcessAnalysis(self.images, UnconfiguredDetector(), self.describer,
                                   self.lookup)
-        return RunAnalysisJob(self.analyses, process, self.clock, self.policy)
+        return RunAnalysisJob(self.analyses, process, self.clock, self.policy,
+                              RequireConsent(self.consents))
 
 
 @pytest.fixture
@@ -268,3 +269,14 @@ async def test_correction_and_manual_entry_and_delete(world):
         await delete(other, entry.id)
     await delete(user, entry.id)
     assert (await world.analyses.history(HistoryQuery(user))).total == 0
+
+
+async def test_consent_withdrawn_after_upload_stops_the_processing(world):
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    world.consent(user, food_photos=False)
+    assert await world.queue.drain(world.job) == 1
+    done = await world.analyses.get(up.analysis.id, user)
+    assert done.status is AnalysisStatus.FAILED
+    assert "consent" in done.error and done.description is None
