@@ -91,6 +91,13 @@ async def redis_client(redis_url: str):
 
 
 @pytest.fixture
+async def fresh_postgres_db(fresh_postgres_url: str) -> AsyncIterator[Database]:
+    db = Database(fresh_postgres_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
 

@@ -19,7 +19,10 @@ SAMPLE = packaged_recipes()[:400]
 def empty_catalogue(request):
     if request.param == "memory":
         return MemoryRecipeCatalogue()
-    return SqlRecipeCatalogue(request.getfixturevalue(f"{request.param}_db"))
+    # A database of its own: the session database also holds the catalogue that the API
+    # tests import, which would change what "the whole catalogue" means here.
+    name = "fresh_postgres_db" if request.param == "postgres" else "sqlite_db"
+    return SqlRecipeCatalogue(request.getfixturevalue(name))
 
 
 @pytest.fixture
