@@ -48,13 +48,18 @@ class ErrorEnvelope(msgspec.Struct, frozen=True):
     meta: Any
 
 
-def error_response(exc: PsiError) -> Response:
+def envelope_of(exc: PsiError) -> ErrorEnvelope:
+    """The contract's error envelope for a failure; every error answer is built here."""
     details = dict(exc.details)
     details.setdefault("retryable", exc.status in (429, 503))
-    body = ErrorEnvelope(
+    return ErrorEnvelope(
         error=ErrorBody(code=exc.code, message=exc.message, user_message=exc.user_message,
                         type=type(exc).__name__, details=details),
         meta=meta())
+
+
+def error_response(exc: PsiError) -> Response:
+    body = envelope_of(exc)
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimited | DailyQuotaExceeded):
         headers["Retry-After"] = str(exc.retry_after_s)

@@ -20,8 +20,7 @@ from application.ports.identity import TokenCodec
 from application.ports.ratelimit import RateLimiter
 from domain.errors import DependencyUnavailable, PsiError, RateLimited
 from domain.ratelimit import Decision, Quota
-from entrypoints.http.envelopes import meta
-from entrypoints.http.errors import ErrorBody, ErrorEnvelope
+from entrypoints.http.errors import envelope_of
 from entrypoints.settings import Settings
 
 log = structlog.get_logger("psi.ratelimit")
@@ -61,10 +60,7 @@ def _bearer(scope: Scope) -> str | None:
 
 
 async def _send_error(send: Send, exc: PsiError, headers: list[tuple[bytes, bytes]]) -> None:
-    body = msgspec.json.encode(ErrorEnvelope(
-        error=ErrorBody(code=exc.code, message=exc.message, user_message=exc.user_message,
-                        type=type(exc).__name__, details=dict(exc.details)),
-        meta=meta()))
+    body = msgspec.json.encode(envelope_of(exc))
     await send({"type": "http.response.start", "status": exc.status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()), *headers]})
