@@ -84,7 +84,7 @@ def main() -> None:
     db = fresh_postgres_db("psi_bench_food")
     try:
         # The per-user request limiter (100/min) would answer most of a load test with 429.
-        env = production_env(db, PSI_RATE_LIMIT_ENABLED="false")
+        env = production_env(db)
         with api_server(env, workers=args.workers) as base:
             email, headers = register_and_login(base)
             asyncio.run(seed(db, email, args.entries))

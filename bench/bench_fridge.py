@@ -143,9 +143,9 @@ def wrk_fridge(base: str, headers: dict[str, str], connections: int, seconds: in
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
         "p95_ms": int(re.search(r"P95_US (\d+)", out).group(1)) / 1000,
-        "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "command": f"wrk -t2 -c{connections} -d{seconds}s --latency -s <8 fridges round-robin>",
     }
@@ -178,8 +178,7 @@ def main() -> None:
                   f"re-import {again:.1f} s")
         p50, p95 = matcher_ms()
         print(f"matcher alone (in-process, 3,129 recipes): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
-        # The request rate limiter (issue 7) would answer most of these with 429.
-        env = production_env(pg_url, PSI_RATE_LIMIT_ENABLED="false")
+        env = production_env(pg_url)
         with api_server(env) as base:
             _, headers = register_and_login(base)
             put_json(f"{base}/api/v1/users/me/preferences",

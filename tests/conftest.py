@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.clock import ManualClock
 from adapters.sql.database import Database
@@ -58,6 +61,16 @@ def mongo_uri() -> Iterator[str]:
     peer = MongoPeer()
     yield peer.start()
     peer.stop()
+
+
+@pytest.fixture
+async def mongo_db(mongo_uri: str) -> AsyncIterator[AsyncDatabase]:
+    """A database of its own on the suite's MongoDB peer (tz-aware client), dropped after."""
+    client: AsyncMongoClient = AsyncMongoClient(mongo_uri, tz_aware=True)
+    db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
+    yield db
+    await client.drop_database(db.name)
+    await client.close()
 
 
 @pytest.fixture

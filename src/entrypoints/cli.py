@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import signal
 import sys
+from types import FrameType
 
 from entrypoints.settings import Settings, SettingsError, load_settings
 
@@ -17,6 +19,10 @@ COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_reci
                               "entrypoints.worker", "entrypoints.cli_models",
                               "entrypoints.jobs.wellness", "entrypoints.jobs.privacy",
                               "entrypoints.jobs.scheduler"]
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -27,10 +33,15 @@ def _run(args: argparse.Namespace) -> int:
         from adapters.sql.migrate import upgrade_to_head
 
         upgrade_to_head(settings.sql_url)
+    # uvicorn handles SIGTERM while it serves (drain, graceful shutdown; see
+    # entrypoints/http/drain.py) and re-raises it afterwards with the handler it found
+    # here: a stop asked for is a clean exit (0), before serving and after.
+    signal.signal(signal.SIGTERM, _stopped)
     uvicorn.run("entrypoints.http.app:app_factory", factory=True,
                 host=args.host or settings.host, port=args.port or settings.port,
                 workers=args.workers or settings.workers, log_level="warning",
-                access_log=False, proxy_headers=False, timeout_graceful_shutdown=20,
+                access_log=False, proxy_headers=False,
+                timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
                 loop="uvloop", http="httptools")
     return 0
 

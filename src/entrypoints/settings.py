@@ -55,6 +55,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_json: bool = True
     auto_migrate: bool | None = None
     workers: int = 1
+    # SIGTERM to an API process: /ready answers 503 at once while requests are still
+    # served for this many seconds (so load balancers stop routing here), then the
+    # listener closes and in-flight requests get up to `shutdown_timeout_s` to finish.
+    # None: 5 s in production, 0 in the embedded profile.
+    shutdown_grace_s: float | None = None
+    shutdown_timeout_s: float = 20.0
     anthropic_api_key: str | None = None
     anthropic_model: str = "claude-sonnet-5"  # claude-sonnet-4-5 reaches end-of-life 2026-11-30
     anthropic_base_url: str | None = None
@@ -90,6 +96,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def models_dir(self) -> Path:
         """Where `.pt` weights exported to ONNX are cached."""
         return self.yolo_cache_dir or self.var_dir / "models"
+
+    @property
+    def drain_s(self) -> float:
+        """The pre-stop grace of `shutdown_grace_s`, resolved for the profile."""
+        if self.shutdown_grace_s is not None:
+            return max(0.0, self.shutdown_grace_s)
+        return 5.0 if self.is_production else 0.0
 
     @property
     def migrate_on_start(self) -> bool:

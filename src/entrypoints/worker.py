@@ -3,7 +3,12 @@
 Consumes the Redis stream of analysis jobs (production profile), runs each with
 a lease it keeps renewing, acknowledges a message after the result is committed,
 and sweeps now and then for analyses whose worker died (lease expired) or whose
-job was lost. SIGTERM/SIGINT stop it; jobs cut short are taken again later.
+job was lost.
+
+SIGTERM/SIGINT stop it gracefully: it takes no new job, lets the jobs it is running
+finish (and be acknowledged) for up to `--drain-seconds`, then exits 0. A job still
+running after that, or after a second signal, is cancelled un-acknowledged: its lease
+expires and it is taken again (sweeper, pending-message claim), like a crashed worker's.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import logging
 import signal
 import sys
 from dataclasses import dataclass
+from uuid import UUID
 
 from dishka import Provider, Scope, provide
 
 from adapters.queue.sweeper import SweeperLoop
 from adapters.queue.taskiq_queue import TaskiqAnalysisQueue
 from application.food.processing import JobPolicy, RunAnalysisJob, SweepUnfinished
+from application.ports.food import JobHandler
 from entrypoints.container import build_container
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
@@ -27,6 +34,7 @@ from entrypoints.settings import Settings, load_settings
 log = logging.getLogger("psi.worker")
 READY_LINE = "psi worker ready"
 SHUTDOWN_GRACE_S = 5.0
+RECLAIM_LEASES = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +44,7 @@ class WorkerOptions:
     sweep_interval_s: float = 15.0
     max_attempts: int = 3
     backoff_s: float = 1.0
+    drain_s: float = 25.0  # under the usual 30 s between SIGTERM and SIGKILL
 
 
 class _PolicyProvider(Provider):
@@ -50,9 +59,47 @@ class _PolicyProvider(Provider):
         return self._policy
 
 
+class _Running:
+    """The job handler, keeping the tasks that run jobs: each is the consumer's task for
+    one delivery, which acknowledges it after the handler returned."""
+
+    def __init__(self, handler: JobHandler) -> None:
+        self._handler = handler
+        self.tasks: set[asyncio.Task] = set()
+
+    async def __call__(self, analysis_id: UUID) -> None:
+        task = asyncio.current_task()
+        if task is not None and task not in self.tasks:
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        await self._handler(analysis_id)
+
+    async def finish(self, timeout_s: float, abort: asyncio.Event) -> None:
+        """Wait for the running jobs (at most `timeout_s`, or until `abort`), then cancel
+        what is left: those stay un-acknowledged and are taken again later."""
+        if self.tasks and not abort.is_set():
+            log.info("finishing %d running jobs", len(self.tasks))
+            all_done = asyncio.ensure_future(asyncio.wait(set(self.tasks)))
+            aborted = asyncio.ensure_future(abort.wait())
+            await asyncio.wait({all_done, aborted}, timeout=timeout_s,
+                               return_when=asyncio.FIRST_COMPLETED)
+            for waiter in (all_done, aborted):
+                waiter.cancel()
+        left = set(self.tasks)
+        if left:
+            log.warning("cancelling %d unfinished jobs (re-queued later)", len(left))
+            for task in left:
+                task.cancel()
+            await asyncio.wait(left, timeout=SHUTDOWN_GRACE_S)
+
+
 async def run_worker(settings: Settings, options: WorkerOptions,
-                     stop: asyncio.Event | None = None) -> None:
+                     stop: asyncio.Event | None = None,
+                     abort: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set, then drain (see the module docstring); `abort` (a second
+    signal) cuts the drain short."""
     stop = stop or asyncio.Event()
+    abort = abort or asyncio.Event()
     policy = JobPolicy(lease_s=options.lease_s, max_attempts=options.max_attempts,
                        backoff_s=options.backoff_s)
     container = build_container(settings, extra=(_PolicyProvider(policy),))
@@ -60,18 +107,26 @@ async def run_worker(settings: Settings, options: WorkerOptions,
         queue = await container.get(TaskiqAnalysisQueue)
         if queue.in_process:
             raise SystemExit("psi worker needs the production queue: set PSI_REDIS_URL")
-        queue.bind(await container.get(RunAnalysisJob))
+        running = _Running(await container.get(RunAnalysisJob))
+        queue.bind(running)
         sweeper = SweeperLoop(await container.get(SweepUnfinished), options.sweep_interval_s)
-        consumer = asyncio.create_task(queue.consume(options.concurrency), name="psi-consumer")
+        # A delivery left idle for a lease and a half belongs to a worker that died (its
+        # lease ran out as well): the consumer takes it over and runs the job again.
+        consumer = asyncio.create_task(
+            queue.consume(options.concurrency, reclaim_idle_s=RECLAIM_LEASES * options.lease_s),
+            name="psi-consumer")
         sweeper.start()
         print(READY_LINE, flush=True)
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({consumer, waiter}, return_when=asyncio.FIRST_COMPLETED)
         await sweeper.stop()
+        # No new jobs: the consumer stops reading; the jobs it started are tasks of their
+        # own and run on to their end (result committed, then the message acknowledged).
         for task in (consumer, waiter):
             task.cancel()
-        # taskiq's prefetcher can sit in a blocking stream read that ignores the first
-        # cancellation; jobs cut short are taken again (lease + sweeper), so do not wait long.
+        await running.finish(options.drain_s, abort)
+        # The consumer ends after the stream read in flight (at most a second), giving
+        # back what it brought; jobs cut short are taken again (reclaim, lease + sweeper).
         await asyncio.wait({consumer, waiter}, timeout=SHUTDOWN_GRACE_S)
     finally:
         await container.close()
@@ -82,14 +137,19 @@ def _main(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_json)
     options = WorkerOptions(concurrency=args.concurrency, lease_s=args.lease_seconds,
                             sweep_interval_s=args.sweep_interval,
-                            max_attempts=args.max_attempts, backoff_s=args.backoff)
+                            max_attempts=args.max_attempts, backoff_s=args.backoff,
+                            drain_s=args.drain_seconds)
 
     async def main() -> None:
-        stop = asyncio.Event()
+        stop, abort = asyncio.Event(), asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal() -> None:
+            (abort if stop.is_set() else stop).set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await run_worker(settings, options, stop)
+            loop.add_signal_handler(sig, on_signal)
+        await run_worker(settings, options, stop, abort)
 
     asyncio.run(main())
     return 0
@@ -107,6 +167,8 @@ def register(subparsers, groups) -> None:
     p.add_argument("--max-attempts", type=int, default=defaults.max_attempts)
     p.add_argument("--backoff", type=float, default=defaults.backoff_s,
                    help="first retry delay in seconds, doubled per attempt (default 1)")
+    p.add_argument("--drain-seconds", type=float, default=defaults.drain_s,
+                   help="on SIGTERM, how long running jobs may take to finish (default 25)")
     p.set_defaults(func=_main)
 
 

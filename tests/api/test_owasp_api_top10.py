@@ -77,6 +77,8 @@ async def test_api3_register_cannot_choose_a_tier(client):
 
 
 # API4: Unrestricted resource consumption --------------------------------------------
+# (nesting depth, list and string lengths, per-route body sizes and statement timeouts in
+# depth: tests/api/test_request_limits.py)
 async def test_api4_bodies_pages_and_batches_are_bounded(api, client):
     _, headers, _ = await api.user()
     r = await client.patch("/api/v1/users/me", headers={**headers,

@@ -5,10 +5,14 @@ the same conditional state changes, the same O(1) totals, the same atomic quota.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -23,6 +27,7 @@ from domain.food.analysis import (
     Analysis,
     AnalysisResult,
     AnalysisStatus,
+    EntrySource,
     FoodItem,
     ModelsUsed,
 )
@@ -30,6 +35,7 @@ from domain.food.history import HistoryFilters, HistoryQuery, HistorySort
 from domain.food.quota import utc_day_window
 from domain.food.vision import BoundingBox
 from domain.nutrition.nutrients import Nutrients
+from entrypoints.http.schemas.food import AnalysisOut
 
 pytestmark = pytest.mark.asyncio
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -183,6 +189,86 @@ async def test_history_filters_sorts_and_pages_alike(repo):
     assert await ids(filters=HistoryFilters(date_to=date(2026, 3, 2))) == ([1, 0], 2)
     assert await ids(filters=HistoryFilters(food="banana", min_calories=100),
                      sort=HistorySort.CREATED_AT, per_page=1) == ([5], 2)
+
+
+async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
+    """The list endpoint's lean path (stored records decoded straight into the answer)
+    gives, byte for byte, the JSON the domain path gives (`AnalysisOut.of`), for the same
+    entries, order and total: ints stay ints, confidences and boxes are rounded alike,
+    absent documents answer as before."""
+    store, users = repo
+    user = await users.new()
+    odd = T0 + timedelta(hours=3, microseconds=654_321)
+    photo = Analysis.from_photo(uuid4(), user, f"{user}/{'e' * 32}.jpg", odd).claimed(odd, LEASE)
+    items = (FoodItem("Hot Dogs", 0.876_543_21, BoundingBox(10, 20, 110, 180), 2, 150.0, 1234),
+             FoodItem("apple", 1, BoundingBox(1.25, 2.35, 30.55, 40.149), 1, 95, None),
+             FoodItem("rice", 0.5, None, 1, None, 169_756))
+    nutrition = Nutrients(calories=420, protein_g=12.5, carbs_g=None, fat_g=0.0,
+                          vitamins={"vitamin_c_mg": 12, "vitamin_a_rae_ug": 40.5},
+                          minerals={"iron_mg": 1.2}, lipids={"saturated_fat_g": 1.0})
+    done = photo.completed(AnalysisResult(items, "Three things.", nutrition, 0.812_345_6,
+                                          ModelsUsed("yolo11n", "claude", "usda_fdc")),
+                           odd + timedelta(seconds=2, microseconds=1))
+    await store.add(photo)
+    assert await store.complete(done, 1)
+    await store.add(manual(user, "banana", 107.0, T0 + timedelta(hours=1), confidence=0.9))
+    east = timezone(timedelta(hours=2))
+    bare = Analysis(id=uuid4(), user_id=user, source=EntrySource.MANUAL,
+                    status=AnalysisStatus.COMPLETED, created_at=T0.astimezone(east))
+    await store.add(bare)  # no foods, nutrition, models or timestamps besides created_at
+    corrected = await store.correct(user, bare.id, (FoodItem("pear", 1.0, portion_grams=80),),
+                                    Nutrients(calories=46.4), "usda_fdc")
+    assert corrected is not None
+    await store.add(replace(manual(user, "kiwi", None, T0 - timedelta(days=1)),
+                            nutrition=None, models=None, eaten_at=None))
+
+    queries = [HistoryQuery(user), HistoryQuery(user, per_page=2, page=2),
+               HistoryQuery(user, per_page=3, page=9), HistoryQuery(user, descending=False),
+               HistoryQuery(user, sort=HistorySort.CALORIES),
+               HistoryQuery(user, sort=HistorySort.CONFIDENCE_SCORE, descending=False),
+               HistoryQuery(user, filters=HistoryFilters(food="hot dog")),
+               HistoryQuery(await users.new())]
+    seen = 0
+    for query in queries:
+        page = await store.history(query)
+        records = await store.history_records(query)
+        assert records.total == page.total
+        lean = [msgspec.json.encode(AnalysisOut.of_record(r)) for r in records.items]
+        assert lean == [msgspec.json.encode(AnalysisOut.of(a)) for a in page.items]
+        seen += len(lean)
+    assert seen == 4 + 2 + 0 + 4 + 4 + 4 + 1 + 0
+    first = msgspec.json.decode(msgspec.json.encode(AnalysisOut.of_record(
+        (await store.history_records(HistoryQuery(user))).items[0])))
+    assert first["created_at"] == "2026-03-01T15:00:00Z"
+    assert first["detected_foods"][0]["confidence"] == 0.8765
+    assert first["detected_foods"][1]["bbox"] == [1.2, 2.4, 30.6, 40.1]  # via 2 decimals
+    assert first["nutrition"] == {"calories": 420, "protein_g": 12.5, "carbs_g": None,
+                                  "fat_g": 0.0, "fiber_g": None, "sugar_g": None,
+                                  "vitamins": first["nutrition"]["vitamins"],
+                                  "minerals": {"iron_mg": 1.2}}
+
+
+async def test_postgres_page_reads_give_their_connections_back(postgres_url, caplog):
+    """The unfiltered page runs on a pooled asyncpg connection directly: every connection
+    goes back (an overflow one is closed cleanly), a read cancelled mid-way costs its
+    connection and nothing else, and a refused statement leaves the pool as it was."""
+    db = Database(postgres_url, pool_size=1)  # and one overflow connection
+    try:
+        store, users = SqlAnalysisRepository(db), Users(db)
+        user = await users.new()
+        await store.add(manual(user, "apple", 52.0, T0))
+        pool = db.engine.pool
+        pages = await asyncio.gather(*(store.history_records(HistoryQuery(user))
+                                       for _ in range(12)))
+        assert {p.total for p in pages} == {1} and pool.checkedout() == 0
+        for _ in range(5):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(store.history_records(HistoryQuery(user)), 0.0005)
+        assert pool.checkedout() == 0
+        assert (await store.history_records(HistoryQuery(user))).total == 1
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    finally:
+        await db.dispose()
 
 
 # -- quota ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from adapters.memory.preferences import MemoryPreferencesCache, MemoryPreferencesStore
@@ -30,7 +29,7 @@ def store_kind(request):
     if request.param == "memory":
         return "memory", None
     if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_uri")
+        return "mongo", request.getfixturevalue("mongo_db")
     return request.param, request.getfixturevalue(f"{request.param}_db")
 
 
@@ -40,11 +39,7 @@ async def store(store_kind):
     if kind == "memory":
         yield MemoryPreferencesStore()
     elif kind == "mongo":
-        client = AsyncMongoClient(handle, tz_aware=True)
-        db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
-        yield MongoPreferencesStore(db)
-        await client.drop_database(db.name)
-        await client.close()
+        yield MongoPreferencesStore(handle)
     else:
         yield SqlPreferencesStore(handle)
 
@@ -78,19 +73,13 @@ async def test_delete_removes_only_that_user(store):
 
 
 @pytest.mark.mongo
-async def test_mongo_keeps_user_id_unique(mongo_uri):
-    client = AsyncMongoClient(mongo_uri, tz_aware=True)
-    db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
-    try:
-        store = MongoPreferencesStore(db)
-        user = uuid.uuid4()
-        await store.save(preferences_from_document(user, DOC, T0))
-        with pytest.raises(DuplicateKeyError):
-            await db["user_preferences"].insert_one({"user_id": str(user)})
-        assert await db["user_preferences"].count_documents({"user_id": str(user)}) == 1
-    finally:
-        await client.drop_database(db.name)
-        await client.close()
+async def test_mongo_keeps_user_id_unique(mongo_db):
+    store = MongoPreferencesStore(mongo_db)
+    user = uuid.uuid4()
+    await store.save(preferences_from_document(user, DOC, T0))
+    with pytest.raises(DuplicateKeyError):
+        await mongo_db["user_preferences"].insert_one({"user_id": str(user)})
+    assert await mongo_db["user_preferences"].count_documents({"user_id": str(user)}) == 1
 
 
 @pytest.fixture(params=["memory", "redis"])

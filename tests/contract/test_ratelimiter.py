@@ -52,3 +52,18 @@ async def test_concurrent_hits_never_exceed_the_limit(limiter):
     key, quota = f"c-{uuid.uuid4().hex}", Quota(5, 60)
     results = await asyncio.gather(*(limiter.hit(key, quota) for _ in range(20)))
     assert sum(d.allowed for d in results) == 5
+
+
+async def test_forget_user_drops_every_key_naming_the_user_and_nothing_else(limiter):
+    quota = Quota(1, 60)
+    user, other = uuid.uuid4(), uuid.uuid4()
+    mine = [f"user:{user}", f"upload:{user}:day"]
+    theirs = [f"user:{other}", f"ip:{uuid.uuid4().hex}"]
+    for key in mine + theirs:
+        assert (await limiter.hit(key, quota)).allowed
+    assert await limiter.forget_user(user) == 2
+    for key in mine:  # a fresh quota, and the state is gone
+        assert (await limiter.peek(key, quota)).allowed
+    for key in theirs:
+        assert not (await limiter.peek(key, quota)).allowed
+    assert await limiter.forget_user(user) == 0  # idempotent

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from adapters.memory.recipes import MemoryRecipeRatings
@@ -29,7 +28,7 @@ def ratings_kind(request):
     if request.param == "memory":
         return "memory", None
     if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_uri")
+        return "mongo", request.getfixturevalue("mongo_db")
     return request.param, request.getfixturevalue(f"{request.param}_db")
 
 
@@ -39,11 +38,7 @@ async def ratings(ratings_kind):
     if kind == "memory":
         yield MemoryRecipeRatings()
     elif kind == "mongo":
-        client = AsyncMongoClient(handle, tz_aware=True)
-        db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
-        yield MongoRecipeRatings(db)
-        await client.drop_database(db.name)
-        await client.close()
+        yield MongoRecipeRatings(handle)
     else:
         yield SqlRecipeRatings(handle)
 
@@ -89,16 +84,10 @@ async def test_delete_and_the_per_user_views(ratings):
 
 
 @pytest.mark.mongo
-async def test_mongo_keeps_user_and_recipe_unique(mongo_uri):
-    client = AsyncMongoClient(mongo_uri, tz_aware=True)
-    db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
-    try:
-        ratings = MongoRecipeRatings(db)
-        user, recipe = uuid.uuid4(), uuid.uuid4()
-        await ratings.upsert(rating(user, recipe, 3))
-        with pytest.raises(DuplicateKeyError):
-            await db["recipe_ratings"].insert_one({"user_id": str(user),
-                                                   "recipe_id": str(recipe), "rating": 1})
-    finally:
-        await client.drop_database(db.name)
-        await client.close()
+async def test_mongo_keeps_user_and_recipe_unique(mongo_db):
+    ratings = MongoRecipeRatings(mongo_db)
+    user, recipe = uuid.uuid4(), uuid.uuid4()
+    await ratings.upsert(rating(user, recipe, 3))
+    with pytest.raises(DuplicateKeyError):
+        await mongo_db["recipe_ratings"].insert_one({"user_id": str(user),
+                                                     "recipe_id": str(recipe), "rating": 1})

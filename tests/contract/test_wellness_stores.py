@@ -11,7 +11,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from pymongo import AsyncMongoClient
 from sqlalchemy import insert
 
 from adapters.memory.wellness import (
@@ -51,11 +50,11 @@ class Users:
 
 @pytest.fixture(params=["memory", "sqlite", "postgres", "mongo"])
 def series_kind(request):
-    """(kind, handle): the handle is a Database, a Mongo URI or None."""
+    """(kind, handle): the handle is a Database, a Mongo database or None."""
     if request.param == "memory":
         return "memory", None
     if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_uri")
+        return "mongo", request.getfixturevalue("mongo_db")
     return request.param, request.getfixturevalue(f"{request.param}_db")
 
 
@@ -65,11 +64,7 @@ async def series_and_users(series_kind):
     if kind == "memory":
         yield MemoryEmotionSeries(), Users()
     elif kind == "mongo":
-        client = AsyncMongoClient(handle, tz_aware=True)
-        db = client[f"psi_test_{uuid.uuid4().hex[:8]}"]
-        yield MongoEmotionSeries(db), Users()
-        await client.drop_database(db.name)
-        await client.close()
+        yield MongoEmotionSeries(handle), Users()
     else:
         yield SqlEmotionSeries(handle), Users(handle)
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from application.ports.food import JobHandler
+from adapters.sql.food_rows import history_record
+from application.ports.food import HistoryRecords, JobHandler
 from domain.food.analysis import Analysis, AnalysisStatus, FoodItem, food_keys
 from domain.food.history import HistoryPage, HistoryQuery, HistorySort
 from domain.food.quota import QuotaWindow
@@ -127,6 +128,10 @@ class InMemoryAnalysisRepository:
             rows.reverse()
         total = len(rows) if f.any else self.totals.get(query.user_id, 0)
         return HistoryPage(rows[query.offset:query.offset + query.per_page], total)
+
+    async def history_records(self, query: HistoryQuery) -> HistoryRecords:
+        page = await self.history(query)
+        return HistoryRecords([history_record(a) for a in page.items], page.total)
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int
                          ) -> list[UUID]:

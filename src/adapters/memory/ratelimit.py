@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from uuid import UUID
 
 from domain.ratelimit import Decision, Quota, gcra
 
@@ -18,3 +19,9 @@ class MemoryRateLimiter:
 
     async def peek(self, key: str, quota: Quota) -> Decision:
         return gcra(self._tat.get(key), self._clock(), quota)[0]
+
+    async def forget_user(self, user_id: UUID) -> int:
+        keys = [k for k in self._tat if str(user_id) in k]
+        for key in keys:
+            del self._tat[key]
+        return len(keys)

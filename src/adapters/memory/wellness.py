@@ -12,7 +12,10 @@ from domain.wellness.score import DailyWellness
 from domain.wellness.series import (
     EmotionAggregate,
     EmotionPoint,
+    EmotionReading,
+    PointColumns,
     Resolution,
+    StoredPoints,
     aggregate_points,
 )
 
@@ -38,6 +41,9 @@ class MemoryEmotionSeries:
                 current.add_aggregate(partial)
                 current.sealed = False
         return new
+
+    async def add_columns(self, points: PointColumns) -> StoredPoints:
+        return StoredPoints.of(await self.add(points.points()))
 
     def _of(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionPoint]:
         return sorted((p for p in self.points.values()
@@ -65,6 +71,12 @@ class MemoryEmotionSeries:
 
     async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
         return len(await self.hours(user_id, start, end))
+
+    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
+                            offset: int = 0, limit: int | None = None
+                            ) -> tuple[list[EmotionReading], int]:
+        page = await self.hours(user_id, start, end, offset=offset, limit=limit)
+        return [a.reading() for a in page], await self.count_hours(user_id, start, end)
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         pending = sorted((k for k, a in self.aggregates.items() if not a.sealed and k[1] < before),

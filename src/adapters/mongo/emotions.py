@@ -26,7 +26,10 @@ from domain.wellness.samples import RAW_RETENTION, Source
 from domain.wellness.series import (
     EmotionAggregate,
     EmotionPoint,
+    EmotionReading,
+    PointColumns,
     Resolution,
+    StoredPoints,
     aggregate_points,
 )
 
@@ -157,6 +160,9 @@ class MongoEmotionSeries:
             for a in aggregate_points(new, Resolution.HOUR)], ordered=False)
         return new
 
+    async def add_columns(self, points: PointColumns) -> StoredPoints:
+        return StoredPoints.of(await self.add(points.points()))
+
     @staticmethod
     def _range(user_id: UUID, start: datetime, end: datetime) -> dict[str, Any]:
         return {"meta.user_id": str(user_id), "timestamp": {"$gte": start, "$lt": end}}
@@ -196,6 +202,12 @@ class MongoEmotionSeries:
     async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
         await self.ensure_collections()
         return await self._hourly.count_documents(self._hour_range(user_id, start, end))
+
+    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
+                            offset: int = 0, limit: int | None = None
+                            ) -> tuple[list[EmotionReading], int]:
+        page = await self.hours(user_id, start, end, offset=offset, limit=limit)
+        return [a.reading() for a in page], await self.count_hours(user_id, start, end)
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         await self.ensure_collections()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from uuid import UUID
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from adapters.mongo.setup import indexes_once
 from domain.preferences.preferences import Preferences, preferences_from_document
 
 COLLECTION = "user_preferences"
@@ -16,17 +16,8 @@ COLLECTION = "user_preferences"
 class MongoPreferencesStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[COLLECTION]
-        self._indexed = False
-        self._lock = asyncio.Lock()
-
-    async def ensure_indexes(self) -> None:
-        if self._indexed:
-            return
-        async with self._lock:
-            if not self._indexed:
-                await self._collection.create_index([("user_id", ASCENDING)], unique=True,
-                                                    name="user_id_unique")
-                self._indexed = True
+        self.ensure_indexes = indexes_once(self._collection, IndexModel(
+            [("user_id", ASCENDING)], unique=True, name="user_id_unique"))
 
     async def get(self, user_id: UUID) -> Preferences | None:
         await self.ensure_indexes()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from adapters.mongo.setup import indexes_once
 from domain.recipes.rating import Rating, RatingSummary
 
 COLLECTION = "recipe_ratings"
@@ -27,20 +27,11 @@ def _to_rating(doc: dict[str, Any]) -> Rating:
 class MongoRecipeRatings:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[COLLECTION]
-        self._indexed = False
-        self._lock = asyncio.Lock()
-
-    async def ensure_indexes(self) -> None:
-        if self._indexed:
-            return
-        async with self._lock:
-            if not self._indexed:
-                await self._collection.create_index(
-                    [("user_id", ASCENDING), ("recipe_id", ASCENDING)], unique=True,
-                    name="user_recipe_unique")
-                await self._collection.create_index([("recipe_id", ASCENDING)],
-                                                    name="recipe_id")
-                self._indexed = True
+        self.ensure_indexes = indexes_once(
+            self._collection,
+            IndexModel([("user_id", ASCENDING), ("recipe_id", ASCENDING)], unique=True,
+                       name="user_recipe_unique"),
+            IndexModel([("recipe_id", ASCENDING)], name="recipe_id"))
 
     async def upsert(self, rating: Rating) -> Rating:
         await self.ensure_indexes()

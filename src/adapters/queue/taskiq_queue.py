@@ -1,11 +1,9 @@
-"""`AnalysisQueue` on taskiq.
+"""`AnalysisQueue`: taskiq in-process in the embedded profile, a Redis stream in production.
 
-Embedded: `InMemoryBroker`, the job runs in the API process' event loop.
-Production: `RedisStreamBroker` (a consumer group on a Redis stream); the API only
-adds messages, `psi worker` processes them and acknowledges a message after the
-task returned, i.e. after the result was committed. A message of a worker that
-died stays pending in the group and is claimed again after `idle_timeout_ms`; the
-job is idempotent, so that redelivery (or the sweeper's re-queue) is harmless.
+Embedded: taskiq's `InMemoryBroker`, the job runs in the API process' event loop.
+Production: `RedisStreamQueue` (adapters/queue/redis_stream.py), a consumer group on a
+Redis stream; the API only adds messages, `psi worker` takes them, acknowledges each one
+once its outcome is durable, and reclaims the deliveries of a worker that died.
 """
 
 from __future__ import annotations
@@ -15,29 +13,24 @@ import logging
 from uuid import UUID
 
 from taskiq import AsyncBroker, InMemoryBroker
-from taskiq.acks import AcknowledgeType
-from taskiq.api import run_receiver_task
-from taskiq_redis import RedisStreamBroker
 
+from adapters.queue.redis_stream import RedisStreamQueue
 from application.ports.food import JobHandler
 
 TASK_NAME = "psi.food.analyse"
 log = logging.getLogger("psi.food.queue")
 
 
-def build_broker(redis_url: str | None, prefix: str, *, idle_timeout_ms: int = 120_000
-                 ) -> AsyncBroker:
+def build_broker(redis_url: str | None, prefix: str) -> AsyncBroker | RedisStreamQueue:
     if redis_url is None:
         return InMemoryBroker(max_async_tasks=8)
-    return RedisStreamBroker(redis_url, queue_name=f"{prefix}food-analysis",
-                             consumer_group_name=f"{prefix}food-workers", consumer_id="0",
-                             idle_timeout=idle_timeout_ms, xread_block=1000,
-                             unacknowledged_lock_timeout=30)
+    return RedisStreamQueue(redis_url, prefix)
 
 
 class TaskiqAnalysisQueue:
-    def __init__(self, broker: AsyncBroker) -> None:
-        self.broker = broker
+    def __init__(self, broker: AsyncBroker | RedisStreamQueue) -> None:
+        self.stream = broker if isinstance(broker, RedisStreamQueue) else None
+        self.broker = None if isinstance(broker, RedisStreamQueue) else broker
         self._handler: JobHandler | None = None
 
         async def analyse(analysis_id: str) -> None:
@@ -45,31 +38,45 @@ class TaskiqAnalysisQueue:
                 raise RuntimeError("no job handler bound in this process")
             await self._handler(UUID(analysis_id))
 
-        self._task = broker.register_task(analyse, task_name=TASK_NAME)
+        self._task = self.broker.register_task(analyse, task_name=TASK_NAME) \
+            if self.broker is not None else None
 
     @property
     def in_process(self) -> bool:
-        return isinstance(self.broker, InMemoryBroker)
+        return self.stream is None
 
     def bind(self, handler: JobHandler) -> None:
         """Make this process run the jobs (the worker, or the embedded API)."""
         self._handler = handler
+        if self.stream is not None:
+            self.stream.bind(handler)
 
     async def enqueue(self, analysis_id: UUID) -> None:
-        await self._task.kiq(str(analysis_id))
+        if self._task is not None:
+            await self._task.kiq(str(analysis_id))
+        elif self.stream is not None:
+            await self.stream.enqueue(analysis_id)
 
     async def start(self) -> None:
-        await self.broker.startup()
+        if self.broker is not None:
+            await self.broker.startup()
+        elif self.stream is not None:
+            await self.stream.start()
 
     async def stop(self) -> None:
-        if isinstance(self.broker, InMemoryBroker):
-            await self.broker.wait_all()
-        await self.broker.shutdown()
+        if self.broker is not None:
+            if isinstance(self.broker, InMemoryBroker):
+                await self.broker.wait_all()
+            await self.broker.shutdown()
+        elif self.stream is not None:
+            await self.stream.stop()
 
-    async def consume(self, concurrency: int) -> None:
-        """Receive and run jobs until cancelled (the worker process' main loop)."""
-        await run_receiver_task(self.broker, max_async_tasks=concurrency,
-                                ack_time=AcknowledgeType.WHEN_SAVED, run_startup=False)
+    async def consume(self, concurrency: int, *, reclaim_idle_s: float = 90.0) -> None:
+        """Take and run jobs until cancelled (the worker process' main loop); a delivery
+        idle for `reclaim_idle_s` (its worker died) is taken over."""
+        if self.stream is None:
+            raise RuntimeError("the in-process queue runs its jobs itself")
+        await self.stream.consume(concurrency, reclaim_idle_s=reclaim_idle_s)
 
 
 async def drain_in_memory(queue: TaskiqAnalysisQueue) -> None:

@@ -42,7 +42,7 @@ class ServedFridgeIndex:
         if mtime == self._mtime:
             return
         try:
-            index = FridgeIndex.load(self._path)
+            index = FridgeIndex.load(self._path).warm()
         except (OSError, ValueError, KeyError) as exc:  # a stale format: rebuilt at start-up
             log.warning("fridge index %s not loaded: %s", self._path, exc)
             return
@@ -67,7 +67,7 @@ class ServedFridgeIndex:
                            limit=limit)
 
     def rebuild(self, recipes: Sequence[Recipe]) -> str:
-        index = FridgeIndex.build(recipes)
+        index = FridgeIndex.build(recipes).warm()
         index.save(self._path)
         with self._lock:
             self._index = index

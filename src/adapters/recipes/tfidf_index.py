@@ -20,6 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ INDEX_FORMAT = 2
 BETA = 1.0
 _ALLERGENS = list(Allergen)
 _DIETS = list(Diet)
+_MASK_CACHE_SIZE = 1024
 
 
 def _terms(document: Sequence[str]) -> list[str]:
@@ -171,24 +173,74 @@ class FridgeIndex:
 
     def allowed(self, allergens: Iterable[Allergen], diets: Iterable[Diet],
                 disliked: Iterable[str] = ()) -> np.ndarray:
-        """Rows a person may be offered: none of their allergens, every diet kept."""
+        """Rows a person may be offered: none of their allergens, every diet kept.
+        People share few distinct preference sets, so masks are kept per set."""
+        key = (frozenset(allergens), frozenset(diets), frozenset(disliked))
+        masks = self._masks
+        mask = masks.get(key)
+        if mask is None:
+            if len(masks) >= _MASK_CACHE_SIZE:
+                masks.clear()
+            mask = masks[key] = self._mask(*key)
+            mask.flags.writeable = False
+        return mask
+
+    def _mask(self, allergens: frozenset[Allergen], diets: frozenset[Diet],
+              disliked: frozenset[str]) -> np.ndarray:
         mask = np.ones(self.size, dtype=bool)
-        allergen_cols = [_ALLERGENS.index(a) for a in set(allergens)]
+        allergen_cols = [_ALLERGENS.index(a) for a in allergens]
         if allergen_cols:
             mask &= ~self.allergens[:, allergen_cols].any(axis=1)
-        diet_cols = [_DIETS.index(d) for d in set(diets)]
+        diet_cols = [_DIETS.index(d) for d in diets]
         if diet_cols:
             mask &= self.diets[:, diet_cols].all(axis=1)
         disliked_cols = self.columns(disliked)
         if disliked_cols:
-            indicator = np.zeros(self.presence.shape[1], dtype=np.float32)
-            indicator[disliked_cols] = 1.0
-            mask &= (self.presence @ indicator) == 0
+            mask &= self._column_sums(self._presence_by_column, disliked_cols) == 0
         return mask
 
+    def warm(self) -> FridgeIndex:
+        """Build the per-process lookup structures now rather than on the first request."""
+        _ = self._names, self._ids, self._squared_by_column, self._presence_by_column
+        return self
+
+    @cached_property
+    def _masks(self) -> dict[tuple[frozenset, frozenset, frozenset], np.ndarray]:
+        return {}
+
+    # Column-major copies: a fridge names a handful of columns, so summing their posting
+    # lists costs a few microseconds where a product with a dense query vector costs 100s.
+    @cached_property
+    def _squared_by_column(self) -> sparse.csc_matrix:
+        return self.squared.tocsc()
+
+    @cached_property
+    def _presence_by_column(self) -> sparse.csc_matrix:
+        return self.presence.tocsc()
+
+    def _column_sums(self, matrix: sparse.csc_matrix, columns: Sequence[int],
+                     weights: np.ndarray | None = None) -> np.ndarray:
+        """Row sums over `columns` (each column scaled by weights[column] when given)."""
+        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+        rows = np.concatenate([indices[indptr[c]:indptr[c + 1]] for c in columns])
+        values = np.concatenate([
+            data[indptr[c]:indptr[c + 1]] * (1.0 if weights is None else weights[c])
+            for c in columns]).astype(np.float64, copy=False)
+        return np.bincount(rows, weights=values, minlength=self.size)
+
     def names_of(self, row: int) -> list[str]:
-        start, end = self.names_indptr[row], self.names_indptr[row + 1]
-        return [str(self.terms[i]) for i in self.names_indices[start:end]]
+        return list(self._names[row])
+
+    @cached_property
+    def _names(self) -> list[tuple[str, ...]]:
+        terms, indptr = self.terms.tolist(), self.names_indptr.tolist()
+        indices = self.names_indices.tolist()
+        return [tuple(terms[i] for i in indices[indptr[row]:indptr[row + 1]])
+                for row in range(self.size)]
+
+    @cached_property
+    def _ids(self) -> list[uuid.UUID]:
+        return [uuid.UUID(bytes=row.tobytes()) for row in self.recipe_ids]
 
     def match(self, fridge: frozenset[str], *, allergens: Iterable[Allergen] = (),
               diets: Iterable[Diet] = (), disliked: Iterable[str] = (),
@@ -196,13 +248,12 @@ class FridgeIndex:
         columns = self.columns(fridge - PANTRY_STAPLES)
         if not columns or limit <= 0:
             return []
-        query = np.zeros(self.squared.shape[1], dtype=np.float64)
-        query[columns] = 1.0
-        coverage = self.squared @ query
         fridge_weight = float(self.idf_squared[columns].sum())
         if fridge_weight <= 0:
             return []
-        used = (self.presence @ (query * self.idf_squared)) / fridge_weight
+        coverage = self._column_sums(self._squared_by_column, columns)
+        used = self._column_sums(self._presence_by_column, columns,
+                                 self.idf_squared) / fridge_weight
         beta2 = BETA * BETA
         denominator = beta2 * coverage + used
         scores = np.divide((1 + beta2) * coverage * used, denominator,
@@ -216,7 +267,7 @@ class FridgeIndex:
         order = sorted(candidates.tolist(), key=lambda row: (-round(float(scores[row]), 6), row))
         results: list[FridgeMatch] = []
         for row in order:
-            matched, missing = split_by_fridge(self.names_of(row), fridge)
-            results.append(FridgeMatch(uuid.UUID(bytes=self.recipe_ids[row].tobytes()),
-                                       round(float(scores[row]), 4), matched, missing))
+            matched, missing = split_by_fridge(self._names[row], fridge)
+            results.append(FridgeMatch(self._ids[row], round(float(scores[row]), 4), matched,
+                                       missing))
         return results

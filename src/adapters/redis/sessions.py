@@ -30,6 +30,18 @@ return 1
 """
 
 
+def revoked_key(prefix: str, session_id: UUID) -> str:
+    return f"{prefix}sess-revoked:{session_id}"
+
+
+def cutoff_key(prefix: str, user_id: UUID) -> str:
+    return f"{prefix}user-cutoff:{user_id}"
+
+
+def revoked_by_cutoff(principal: Principal, cutoff: bytes | str | None) -> bool:
+    return cutoff is not None and int(principal.issued_at.timestamp()) <= int(cutoff)
+
+
 class RedisSessionStore:
     def __init__(self, redis: Redis, prefix: str, refresh_ttl_s: int, access_ttl_s: int) -> None:
         self._r = redis
@@ -43,10 +55,10 @@ class RedisSessionStore:
         return f"{self._p}sess:{sid}"
 
     def _revoked(self, sid: UUID) -> str:
-        return f"{self._p}sess-revoked:{sid}"
+        return revoked_key(self._p, sid)
 
     def _cutoff(self, uid: UUID) -> str:
-        return f"{self._p}user-cutoff:{uid}"
+        return cutoff_key(self._p, uid)
 
     def _user_sessions(self, uid: UUID) -> str:
         return f"{self._p}user-sessions:{uid}"
@@ -80,9 +92,7 @@ class RedisSessionStore:
     async def is_revoked(self, principal: Principal) -> bool:
         revoked, cutoff = await self._r.mget(self._revoked(principal.session_id),
                                              self._cutoff(principal.user_id))
-        if revoked is not None:
-            return True
-        return cutoff is not None and int(principal.issued_at.timestamp()) <= int(cutoff)
+        return revoked is not None or revoked_by_cutoff(principal, cutoff)
 
     async def ping(self) -> None:
         await self._r.ping()

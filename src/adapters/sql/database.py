@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
 class Database:
+    """Timeouts bound every wait on Postgres: connecting (`connect_timeout_s`), a free
+    pooled connection (the statement timeout), a statement (server-side
+    `statement_timeout`, and client-side a second later for a server that stopped
+    answering). A pooled connection the server closed (restart, failover, a proxy that
+    cut it) is replaced at checkout without a round trip, so the first request after
+    the database comes back does not fail on a dead connection."""
+
     def __init__(self, url: str, *, pool_size: int = 10, statement_timeout_ms: int = 5_000,
-                 echo: bool = False) -> None:
+                 connect_timeout_s: float = 5.0, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -23,8 +31,9 @@ class Database:
                     "server_settings": {"statement_timeout": str(statement_timeout_ms),
                                         "application_name": "psi"},
                     "command_timeout": statement_timeout_ms / 1000 + 1,
-                    "timeout": 5,
+                    "timeout": connect_timeout_s,
                 })
+            event.listen(self.engine.sync_engine, "checkout", _replace_closed)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -32,6 +41,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _replace_closed(dbapi_conn, _record, _proxy) -> None:
+    """Pessimistic disconnect handling at no cost: asyncpg notices a closed socket by
+    itself (`is_closed()` is a local check); DisconnectionError makes the pool connect
+    afresh for this checkout."""
+    raw = getattr(dbapi_conn, "_connection", None)
+    if raw is not None and raw.is_closed():
+        raise DisconnectionError("pooled connection was closed by the server")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

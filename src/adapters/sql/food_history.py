@@ -3,17 +3,28 @@
 The history's `meta.total` comes from `user_counters` (name `food_history`), changed
 in the same transaction as every insert, completion and delete of a completed entry,
 so an unfiltered page costs one indexed query and no count.
+
+The list endpoint's page (`history_records`) is the hot read: its unfiltered statements
+are built once per sort, and on Postgres the compiled SQL runs on the engine's pooled
+asyncpg connection itself (`pg_direct`: no SQLAlchemy result processing, no
+BEGIN/ROLLBACK around a single read), giving back the driver's rows as records. Those
+reads queue for the pool's connections first come first served (`_turn`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
+    Select,
     Text,
     and_,
+    bindparam,
     cast,
     delete,
     exists,
@@ -26,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.database import Database
@@ -38,22 +50,35 @@ from adapters.sql.food_rows import (
     to_row,
 )
 from adapters.sql.models import FoodHistoryRow, UserCounterRow
+from adapters.sql.pg_direct import pg_connection
+from application.ports.food import HistoryRecord, HistoryRecords
 from domain.food.analysis import Analysis, AnalysisStatus, FoodItem
-from domain.food.history import HistoryPage, HistoryQuery
+from domain.food.history import HistoryPage, HistoryQuery, HistorySort
 from domain.nutrition.nutrients import Nutrients
 
 _t = FoodHistoryRow.__table__
 _counters = UserCounterRow.__table__
 HISTORY_COUNTER = "food_history"
 
-# What a history page shows, JSON as text (decoded by msgspec in `from_history_row`).
-_HISTORY_COLUMNS = (
+# What a history page shows, in `HistoryRecord` order, JSON as text (decoded by msgspec
+# by whoever reads it: `from_history_row`, or the HTTP layer straight into its structs).
+_RECORD_COLUMNS = (
     _t.c.id, _t.c.source, _t.c.created_at, _t.c.completed_at, _t.c.eaten_at,
     cast(_t.c.detected_foods, Text).label("detected_foods"), _t.c.description,
     cast(_t.c.nutrition, Text).label("nutrition"), _t.c.confidence_score,
     _t.c.analysis_duration_ms, cast(_t.c.models, Text).label("models"), _t.c.corrected,
-    _t.c.image_ref, _t.c.attempts, _t.c.started_at,
 )
+_RECORD_WIDTH = len(_RECORD_COLUMNS)
+# ... and what an `Analysis` of the page needs besides.
+_HISTORY_COLUMNS = (*_RECORD_COLUMNS, _t.c.image_ref, _t.c.attempts, _t.c.started_at)
+
+# The statements' parameters: the same names in every history statement.
+_USER = bindparam("user_id")
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+_TOTAL_COLUMN = "history_total"
+_TOTAL = (select(_counters.c.value)
+          .where(_counters.c.user_id == _USER, _counters.c.name == HISTORY_COUNTER))
 
 PENDING = AnalysisStatus.PENDING.value
 PROCESSING = AnalysisStatus.PROCESSING.value
@@ -64,6 +89,14 @@ FAILED = AnalysisStatus.FAILED.value
 class SqlAnalysisRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._compiled: dict[Select[Any], _DriverStatement] = {}
+        self._gate: asyncio.Semaphore | None = None  # made in the serving loop, on first use
+
+    def _driver(self, stmt: Select[Any]) -> _DriverStatement:
+        found = self._compiled.get(stmt)
+        if found is None:
+            found = self._compiled[stmt] = _DriverStatement(self._db, stmt)
+        return found
 
     # -- counters ------------------------------------------------------------------
 
@@ -173,8 +206,7 @@ class SqlAnalysisRepository:
 
     def _filters(self, query: HistoryQuery) -> list[ColumnElement[bool]]:
         f = query.filters
-        where: list[ColumnElement[bool]] = [_t.c.user_id == query.user_id,
-                                            _t.c.status == COMPLETED]
+        where: list[ColumnElement[bool]] = [_t.c.user_id == _USER, _t.c.status == COMPLETED]
         if f.food_key is not None:
             if self._db.is_sqlite:
                 names = func.json_each(_t.c.food_names).table_valued("value")
@@ -191,36 +223,81 @@ class SqlAnalysisRepository:
             where.append(_t.c.created_at < f.created_before)
         return where
 
-    async def history(self, query: HistoryQuery) -> HistoryPage:
-        where = self._filters(query)
-        sort_col = _t.c[query.sort.value]
-        primary = sort_col.desc() if query.descending else sort_col.asc()
-        if query.sort.value != "created_at":
-            order = [primary.nulls_last(), _t.c.created_at.desc(), _t.c.id.desc()]
-        else:
-            order = [primary, _t.c.id.desc() if query.descending else _t.c.id.asc()]
-        page = select(*_HISTORY_COLUMNS).where(*where).order_by(*order) \
-            .limit(query.per_page).offset(query.offset)
+    async def _page_rows(self, query: HistoryQuery, records: bool) -> tuple[list[Any], int]:
+        """The page's rows (`_RECORD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
+        through SQLAlchemy Core."""
+        params = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset}
         counted = query.filters.any
-        if not counted:  # the total rides along with the page: one round trip
-            total_col = (select(_counters.c.value)
-                         .where(_counters.c.user_id == query.user_id,
-                                _counters.c.name == HISTORY_COUNTER)
-                         .scalar_subquery().label("history_total"))
-            page = page.add_columns(total_col)
+        if counted:
+            where = self._filters(query)
+            page = _page_select(records, query.sort, query.descending, where)
+        else:  # the total rides along with the page: one round trip
+            page = _unfiltered_page(records, query.sort, query.descending)
         async with self._db.engine.connect() as conn:
-            rows = (await conn.execute(page)).all()
+            rows = (await conn.execute(page, params)).all()
             if counted:
-                total = (await conn.execute(
-                    select(func.count()).select_from(_t).where(*where))).scalar_one()
+                total = (await conn.execute(select(func.count()).select_from(_t).where(*where),
+                                            {"user_id": query.user_id})).scalar_one()
             elif rows:
-                total = rows[0].history_total or 0
+                total = rows[0][-1] or 0
             else:
-                total = (await conn.execute(
-                    select(_counters.c.value).where(
-                        _counters.c.user_id == query.user_id,
-                        _counters.c.name == HISTORY_COUNTER))).scalar() or 0
-        return HistoryPage([from_history_row(r, query.user_id) for r in rows], int(total))
+                total = (await conn.execute(_TOTAL, {"user_id": query.user_id})).scalar() or 0
+        return rows, int(total)
+
+    async def history(self, query: HistoryQuery) -> HistoryPage:
+        rows, total = await self._page_rows(query, records=False)
+        return HistoryPage([from_history_row(r, query.user_id) for r in rows], total)
+
+    async def history_records(self, query: HistoryQuery) -> HistoryRecords:
+        if not self._db.is_sqlite and not query.filters.any:
+            return await self._records_on_driver(query)
+        rows, total = await self._page_rows(query, records=True)
+        make = HistoryRecord._make
+        return HistoryRecords([make(r[:_RECORD_WIDTH]) for r in rows], total)
+
+    async def _records_on_driver(self, query: HistoryQuery) -> HistoryRecords:
+        """An unfiltered page on Postgres: the statement `_unfiltered_page` builds, compiled
+        once, run with asyncpg on a connection of the engine's pool. One statement, so no
+        transaction is opened around it."""
+        page = self._driver(_unfiltered_page(True, query.sort, query.descending))
+        values = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset}
+        gate = await self._turn()
+        try:
+            return await self._fetch_records(page, values)
+        finally:
+            gate.release()
+
+    async def _turn(self) -> asyncio.Semaphore:
+        """Wait, first come first served, for one of the pool's connections (the gate is
+        acquired on return). The pool's own queue lets a newcomer take a connection handed
+        back while others wait, and a waiter passed over goes to the back: with more
+        requests than connections (64 on a pool of 10) that starved some for a second.
+        Bounded like the pool's own wait, and failing the same way."""
+        pool: Any = self._db.engine.pool
+        gate = self._gate
+        if gate is None:
+            gate = self._gate = asyncio.Semaphore(pool.size())
+        if not gate.locked():
+            await gate.acquire()  # at once
+            return gate
+        try:
+            async with asyncio.timeout(pool.timeout()):
+                await gate.acquire()
+        except TimeoutError as exc:
+            raise PoolTimeout("no database connection came free in time") from exc
+        return gate
+
+    async def _fetch_records(self, page: _DriverStatement, values: dict[str, object]
+                             ) -> HistoryRecords:
+        async with pg_connection(self._db) as conn:
+            rows = await conn.fetch(page.sql, *page.args(values))
+            if rows:
+                total = rows[0][_RECORD_WIDTH] or 0
+            else:
+                count = self._driver(_TOTAL)
+                total = await conn.fetchval(count.sql, *count.args(values)) or 0
+        make = HistoryRecord._make
+        return HistoryRecords([make(r[:_RECORD_WIDTH]) for r in rows], int(total))
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int
                          ) -> list[UUID]:
@@ -230,6 +307,53 @@ class SqlAnalysisRepository:
                 .limit(limit))
         async with self._db.engine.connect() as conn:
             return [r.id for r in await conn.execute(stmt)]
+
+
+def _order(sort: HistorySort, descending: bool) -> list[Any]:
+    sort_col = _t.c[sort.value]
+    primary = sort_col.desc() if descending else sort_col.asc()
+    if sort is not HistorySort.CREATED_AT:
+        return [primary.nulls_last(), _t.c.created_at.desc(), _t.c.id.desc()]
+    return [primary, _t.c.id.desc() if descending else _t.c.id.asc()]
+
+
+def _page_select(records: bool, sort: HistorySort, descending: bool,
+                 where: list[ColumnElement[bool]]) -> Select[Any]:
+    return (select(*(_RECORD_COLUMNS if records else _HISTORY_COLUMNS)).where(*where)
+            .order_by(*_order(sort, descending)).limit(_LIMIT).offset(_OFFSET))
+
+
+_UNFILTERED: dict[tuple[bool, HistorySort, bool], Select[Any]] = {}
+
+
+def _unfiltered_page(records: bool, sort: HistorySort, descending: bool) -> Select[Any]:
+    """An unfiltered page with the user's total as its last column, built once per shape
+    (so its SQLAlchemy cache key is computed once, too)."""
+    key = (records, sort, descending)
+    stmt = _UNFILTERED.get(key)
+    if stmt is None:
+        where = [_t.c.user_id == _USER, _t.c.status == COMPLETED]
+        stmt = _page_select(records, sort, descending, where).add_columns(
+            _TOTAL.scalar_subquery().label(_TOTAL_COLUMN))
+        _UNFILTERED[key] = stmt
+    return stmt
+
+
+class _DriverStatement:
+    """A Core statement compiled for the engine's dialect (asyncpg: `$n` placeholders),
+    and the order of its parameters: named ones from the call, the rest its literals."""
+
+    __slots__ = ("literals", "names", "sql")
+
+    def __init__(self, db: Database, stmt: Select[Any]) -> None:
+        compiled = stmt.compile(dialect=db.engine.dialect)
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup or ())
+        self.literals = compiled.construct_params(
+            {"user_id": None, "limit": None, "offset": None}, _check=False)
+
+    def args(self, values: dict[str, object]) -> list[object]:
+        return [values[n] if n in values else self.literals[n] for n in self.names]
 
 
 __all__ = ["SqlAnalysisRepository"]

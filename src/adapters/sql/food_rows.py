@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from application.ports.food import HistoryRecord
 from domain.food.analysis import (
     Analysis,
     AnalysisStatus,
@@ -81,6 +82,7 @@ def to_row(a: Analysis) -> dict[str, Any]:
 
 
 _json = msgspec.json.Decoder()
+_encode = msgspec.json.Encoder().encode
 
 
 def json_text(value: str | bytes | None) -> Any:
@@ -112,3 +114,15 @@ def from_row(r: Any) -> Analysis:
         analysis_duration_ms=r.analysis_duration_ms, models=models_from_json(r.models),
         error=r.error, corrected=r.corrected, attempts=r.attempts, started_at=r.started_at,
         lease_until=r.lease_until)
+
+
+def history_record(a: Analysis) -> HistoryRecord:
+    """The record a stored entry reads back as (JSON documents as `to_row` writes them):
+    for the in-memory adapter, which keeps `Analysis` objects."""
+    return HistoryRecord(
+        id=a.id, source=a.source.value, created_at=a.created_at,
+        completed_at=a.completed_at, eaten_at=a.eaten_at,
+        detected_foods=_encode(foods_to_json(a.foods)), description=a.description,
+        nutrition=_encode(nutrients_to_json(a.nutrition)),
+        confidence_score=a.confidence_score, analysis_duration_ms=a.analysis_duration_ms,
+        models=_encode(models_to_json(a.models)), corrected=a.corrected)

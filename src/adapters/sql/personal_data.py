@@ -80,13 +80,8 @@ class SqlPersonalData:
                 deleted += max(result.rowcount or 0, 0)
             if deleted >= batch_size:
                 return deleted
-        # Keyed state that names the user in its key (the embedded rate limiter).
-        limits = Base.metadata.tables.get("rate_limits")
-        if limits is not None:
-            async with self._db.engine.begin() as conn:
-                result = await conn.execute(delete(limits).where(
-                    limits.c.key.contains(str(user_id))))
-                deleted += max(result.rowcount or 0, 0)
+        # Keyed state that names the user only in its key (the rate limiter's `user:<id>`)
+        # is the limiter's own to forget: RateLimiter.forget_user, called by the purge.
         return deleted
 
     async def holds_anything(self, user_id: UUID) -> bool:

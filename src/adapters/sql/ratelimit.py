@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import time
+from uuid import UUID
 
-from sqlalchemy import Float, String, func, select
+from sqlalchemy import Float, String, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -56,3 +57,9 @@ class SqlRateLimiter:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(select(_rl.c.tat).where(_rl.c.key == key))).first()
         return gcra(row.tat if row else None, self._clock(), quota)[0]
+
+    async def forget_user(self, user_id: UUID) -> int:
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(delete(_rl).where(
+                _rl.c.key.contains(str(user_id), autoescape=True)))
+        return max(result.rowcount or 0, 0)

@@ -5,7 +5,11 @@
 The raw table's primary key (user_id, timestamp, source) is the idempotency key of
 ingestion and, in that order, also the index every per-user time-range read uses.
 Hourly aggregates keep one count and one confidence sum per emotion as columns,
-so ingestion can add to them with a single atomic upsert.
+so ingestion can add to them with a single atomic upsert. Next to the sums an hour
+keeps its reading as `GET /emotions?resolution=hour` shows it (`reading_*`: dominant
+emotion, confidence, rounded means), judged from the sums whenever they change (in the
+same transaction on Postgres); NULL means "not judged here", and a reader judges the
+sums itself.
 """
 
 from __future__ import annotations
@@ -70,6 +74,11 @@ class EmotionHourRow(Base):
     c_anxious: Mapped[float] = mapped_column(Float, default=0.0)
     c_fatigued: Mapped[float] = mapped_column(Float, default=0.0)
     c_unknown: Mapped[float] = mapped_column(Float, default=0.0)
+    reading_emotion: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reading_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    reading_stress: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    reading_heart_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    reading_hrv_rmssd: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class MoodCheckInRow(Base):

@@ -1,7 +1,12 @@
-"""Mood check-ins and daily wellness scores in SQL (every profile)."""
+"""Mood check-ins and daily wellness scores in SQL (every profile).
+
+Ingestion reads and writes these once per batch: on Postgres the reads and the upsert
+go straight to the pooled asyncpg connection (`pg_direct`), one prepared statement each.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.sql.database import Database
 from adapters.sql.models import WellnessScoreRow
+from adapters.sql.pg_direct import pg_connection
 from adapters.sql.wellness_models import MoodCheckInRow
 from domain.wellness.emotion import Emotion
 from domain.wellness.mood import MoodCheckIn
@@ -22,6 +28,33 @@ _moods = MoodCheckInRow.__table__
 _scores = WellnessScoreRow.__table__
 # What the baseline of later days is built from travels with the public components.
 _BASIS = "basis"
+_PG_MOODS = """
+    SELECT id, user_id, timestamp, valence, arousal, label, note, created_at
+    FROM mood_check_ins WHERE user_id = $1 AND timestamp >= $2 AND timestamp <= $3
+    ORDER BY timestamp
+"""
+_DAY_COLUMNS = ("day, wellness_score, hrv_avg, heart_rate_avg, dominant_emotion, "
+                "emotion_confidence, data_points, components")
+_PG_DAYS = f"""
+    SELECT {_DAY_COLUMNS} FROM wellness_scores
+    WHERE user_id = $1 AND day >= $2 AND day <= $3 ORDER BY day
+"""  # noqa: S608 (constant fragments; values are parameters)
+_PG_PUT = """
+    INSERT INTO wellness_scores (id, user_id, day, wellness_score, hrv_avg, heart_rate_avg,
+                                 dominant_emotion, emotion_confidence, data_points,
+                                 components, computed_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    ON CONFLICT (user_id, day) DO UPDATE SET
+        wellness_score = excluded.wellness_score, hrv_avg = excluded.hrv_avg,
+        heart_rate_avg = excluded.heart_rate_avg, dominant_emotion = excluded.dominant_emotion,
+        emotion_confidence = excluded.emotion_confidence, data_points = excluded.data_points,
+        components = excluded.components, computed_at = excluded.computed_at
+"""
+
+
+def _uuid(value: Any) -> UUID:
+    """asyncpg's own UUID type as the standard one."""
+    return value if type(value) is UUID else UUID(bytes=value.bytes)
 
 
 class SqlMoodCheckIns:
@@ -37,6 +70,12 @@ class SqlMoodCheckIns:
 
     async def between(self, user_id: UUID, start: datetime, end: datetime
                       ) -> list[MoodCheckIn]:
+        if not self._db.is_sqlite:
+            async with pg_connection(self._db) as pg:
+                rows = await pg.fetch(_PG_MOODS, user_id, start, end)
+            return [MoodCheckIn(id=_uuid(r[0]), user_id=_uuid(r[1]), timestamp=r[2],
+                                valence=r[3], arousal=r[4], label=r[5], note=r[6],
+                                created_at=r[7]) for r in rows]
         stmt = (select(_moods).where(_moods.c.user_id == user_id, _moods.c.timestamp >= start,
                                      _moods.c.timestamp <= end).order_by(_moods.c.timestamp))
         async with self._db.engine.connect() as conn:
@@ -47,14 +86,22 @@ class SqlMoodCheckIns:
 
 
 def _daily(r: Any) -> DailyWellness:
-    components = dict(r.components or {})
+    return _daily_of(r.day, r.wellness_score, r.hrv_avg, r.heart_rate_avg, r.dominant_emotion,
+                     r.emotion_confidence, r.data_points, r.components)
+
+
+def _daily_of(day: str, wellness_score: float, hrv_avg: float | None,
+              heart_rate_avg: float, dominant_emotion: str | None,
+              emotion_confidence: float | None, data_points: int,
+              stored_components: dict[str, Any] | None) -> DailyWellness:
+    components = dict(stored_components or {})
     basis = components.pop(_BASIS, {})
     return DailyWellness(
-        day=date.fromisoformat(r.day), wellness_score=round(r.wellness_score),
-        hrv_avg=r.hrv_avg, ln_rmssd_mean=basis.get("ln_rmssd_mean"),
-        heart_rate_avg=r.heart_rate_avg, resting_hr=basis.get("resting_hr", r.heart_rate_avg),
-        dominant_emotion=Emotion(r.dominant_emotion or "unknown"),
-        emotion_confidence=r.emotion_confidence or 0.0, data_points=r.data_points,
+        day=date.fromisoformat(day), wellness_score=round(wellness_score),
+        hrv_avg=hrv_avg, ln_rmssd_mean=basis.get("ln_rmssd_mean"),
+        heart_rate_avg=heart_rate_avg, resting_hr=basis.get("resting_hr", heart_rate_avg),
+        dominant_emotion=Emotion(dominant_emotion or "unknown"),
+        emotion_confidence=emotion_confidence or 0.0, data_points=data_points,
         components=components, baseline_days=basis.get("baseline_days", 0))
 
 
@@ -71,6 +118,13 @@ class SqlWellnessScores:
         components = {**day.components, _BASIS: {
             "ln_rmssd_mean": day.ln_rmssd_mean, "resting_hr": day.resting_hr,
             "baseline_days": day.baseline_days}}
+        if not self._db.is_sqlite:
+            async with pg_connection(self._db) as pg:
+                await pg.execute(
+                    _PG_PUT, uuid.uuid4(), user_id, day.day.isoformat(), day.wellness_score,
+                    day.hrv_avg, day.heart_rate_avg, day.dominant_emotion.value,
+                    day.emotion_confidence, day.data_points, json.dumps(components), now)
+            return
         async with self._db.engine.begin() as conn:
             await conn.execute(self._put, [{
                 "id": uuid.uuid4(), "user_id": user_id, "day": day.day.isoformat(),
@@ -88,6 +142,10 @@ class SqlWellnessScores:
         return None if row is None else _daily(row)
 
     async def between(self, user_id: UUID, first: date, last: date) -> list[DailyWellness]:
+        if not self._db.is_sqlite:
+            async with pg_connection(self._db) as pg:
+                rows = await pg.fetch(_PG_DAYS, user_id, first.isoformat(), last.isoformat())
+            return [_daily_of(*r) for r in rows]
         stmt = (select(_scores).where(_scores.c.user_id == user_id,
                                       _scores.c.day >= first.isoformat(),
                                       _scores.c.day <= last.isoformat())

@@ -1,4 +1,14 @@
-"""The emotion series in SQL (embedded profile, and Postgres when no MongoDB is configured)."""
+"""The emotion series in SQL (embedded profile, and Postgres when no MongoDB is configured).
+
+On Postgres the hot paths skip SQLAlchemy's per-statement machinery and talk to the
+pooled asyncpg connection directly (`pg_direct`), with prepared statements:
+- ingestion (`add_columns`, and `add`): one statement inserts the batch (`unnest` of
+  arrays, ON CONFLICT DO NOTHING on the idempotency key) and folds exactly the rows it
+  inserted into the hourly aggregates (a data-modifying CTE); in the same transaction
+  the hours it changed get their reading judged again (`reading_*` columns);
+- `hour_readings`: one indexed range read of those readings, the page and its total.
+SQLite goes through SQLAlchemy Core and judges hours when they are read.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +17,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, select, text, tuple_
+from sqlalchemy import and_, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.sql.database import Database
+from adapters.sql.pg_direct import pg_connection
 from adapters.sql.wellness_models import (
     EMOTION_CONFIDENCE_COLUMNS,
     EMOTION_COUNT_COLUMNS,
@@ -23,27 +34,137 @@ from domain.wellness.samples import Source
 from domain.wellness.series import (
     EmotionAggregate,
     EmotionPoint,
+    EmotionReading,
+    PointColumns,
     Resolution,
+    StoredPoints,
     aggregate_points,
+    bucket_start,
 )
 
 _samples = EmotionSampleRow.__table__
 _hours = EmotionHourRow.__table__
-# Postgres: the whole batch in one statement, as arrays (one round trip, no per-row
-# parameter sets); SQLite takes the portable executemany path.
-_PG_INSERT_NEW = text("""
-    INSERT INTO emotion_samples (user_id, timestamp, source, heart_rate, hrv_rmssd, hrv_sdnn,
-                                 pnn50, stress_score, emotion, confidence)
-    SELECT * FROM unnest(CAST(:user_id AS uuid[]), CAST(:timestamp AS timestamptz[]),
-                         CAST(:source AS varchar[]), CAST(:heart_rate AS float8[]),
-                         CAST(:hrv_rmssd AS float8[]), CAST(:hrv_sdnn AS float8[]),
-                         CAST(:pnn50 AS float8[]), CAST(:stress_score AS int2[]),
-                         CAST(:emotion AS varchar[]), CAST(:confidence AS float8[]))
-    ON CONFLICT DO NOTHING
-    RETURNING user_id::text AS user_id, timestamp, source
-""")
 _SUMS = ("count", "hr_sum", "rmssd_sum", "ln_rmssd_sum", "rmssd_count", "stress_sum",
          *EMOTION_COUNT_COLUMNS.values(), *EMOTION_CONFIDENCE_COLUMNS.values())
+_READING = ("reading_emotion", "reading_confidence", "reading_stress", "reading_heart_rate",
+            "reading_hrv_rmssd")
+_EMOTIONS = {e.value: e for e in Emotion}
+
+# --- Postgres statements (identifiers and fixed fragments only; every value is a parameter)
+
+# An hourly aggregate by position: see `_aggregate_of`.
+_AGGREGATE_COLUMNS = ", ".join([
+    "user_id", "start", "count", "hr_min", "hr_max", "hr_sum", "rmssd_sum", "ln_rmssd_sum",
+    "rmssd_count", "stress_sum", "sealed", *EMOTION_COUNT_COLUMNS.values(),
+    *EMOTION_CONFIDENCE_COLUMNS.values()])
+
+
+def _pg_add(user: str, rows: str, final: str) -> str:
+    """Insert a batch and fold the rows actually inserted into their hours, atomically.
+
+    Hours are upserted in (user, start) order, so concurrent batches lock shared hours
+    in the same order; their readings are cleared, to be judged again by the caller in
+    the same transaction. `date_trunc` works on the UTC wall clock whatever the
+    session's time zone.
+    """
+    counts = ", ".join(f"count(*) FILTER (WHERE emotion = '{e.value}')" for e in Emotion)
+    sums = ", ".join(f"coalesce(sum(confidence) FILTER (WHERE emotion = '{e.value}'), 0)"
+                     for e in Emotion)
+    add = ", ".join(f"{c} = h.{c} + excluded.{c}" for c in _SUMS)
+    clear = ", ".join(f"{c} = NULL" for c in _READING)
+    return f"""
+    WITH new AS (
+        INSERT INTO emotion_samples (user_id, timestamp, source, heart_rate, hrv_rmssd,
+                                     hrv_sdnn, pnn50, stress_score, emotion, confidence)
+        SELECT {rows}
+        ON CONFLICT DO NOTHING
+        RETURNING user_id, timestamp, source, heart_rate, hrv_rmssd, stress_score, emotion,
+                  confidence
+    ), folded AS (
+        INSERT INTO emotion_hourly AS h (user_id, start, count, hr_min, hr_max, hr_sum,
+                                         rmssd_sum, ln_rmssd_sum, rmssd_count, stress_sum,
+                                         sealed, {", ".join(EMOTION_COUNT_COLUMNS.values())},
+                                         {", ".join(EMOTION_CONFIDENCE_COLUMNS.values())})
+        SELECT {user}, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+               count(*), min(heart_rate), max(heart_rate), sum(heart_rate),
+               coalesce(sum(hrv_rmssd), 0), coalesce(sum(ln(hrv_rmssd)), 0),
+               count(hrv_rmssd), sum(stress_score), false, {counts}, {sums}
+        FROM new GROUP BY 1, 2 ORDER BY 1, 2
+        ON CONFLICT (user_id, start) DO UPDATE SET {add},
+            hr_min = least(h.hr_min, excluded.hr_min),
+            hr_max = greatest(h.hr_max, excluded.hr_max), sealed = false, {clear}
+        RETURNING {_AGGREGATE_COLUMNS}
+    )
+    {final}
+    """  # noqa: S608
+
+
+_ARRAYS = ("$2::timestamptz[], $3::varchar[], $4::float8[], $5::float8[], $6::float8[], "
+           "$7::float8[], $8::int2[], $9::varchar[], $10::float8[]")
+# One user's batch as columns: the user once, the rest as arrays; sources and emotions
+# (closed vocabularies, no commas) as comma-joined text, which costs nothing to encode.
+# Returns the hours it changed, each with how many points were new.
+_PG_ADD_COLUMNS = _pg_add(
+    "$1::uuid", "$1::uuid, s.* FROM unnest(" + _ARRAYS.replace(
+        "$3::varchar[]", "string_to_array($3::text, ',')").replace(
+        "$9::varchar[]", "string_to_array($9::text, ',')") + ") AS s",
+    "SELECT folded.*, (SELECT count(*) FROM new)::int AS stored FROM folded")
+# Points of any users (the user per row too). Returns the keys of the new points.
+_PG_ADD_POINTS = _pg_add(
+    "user_id", f"* FROM unnest($1::uuid[], {_ARRAYS})",
+    "SELECT user_id::text AS user_id, timestamp, source FROM new")
+_PG_HOURS_AT = f"""
+    SELECT {_AGGREGATE_COLUMNS} FROM emotion_hourly
+    WHERE (user_id, start) IN (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]))
+"""  # noqa: S608
+_PG_JUDGE = f"""
+    UPDATE emotion_hourly AS h SET {", ".join(f"{c} = v.{c}" for c in _READING)}
+    FROM unnest($1::uuid[], $2::timestamptz[], $3::varchar[], $4::float8[], $5::int2[],
+                $6::float8[], $7::float8[]) AS v(user_id, start, {", ".join(_READING)})
+    WHERE h.user_id = v.user_id AND h.start = v.start
+"""  # noqa: S608
+_HOUR_RANGE = "user_id = $1 AND start >= $2 AND start < $3"
+_PG_HOURS = f"""
+    SELECT {_AGGREGATE_COLUMNS} FROM emotion_hourly WHERE {_HOUR_RANGE}
+    ORDER BY start OFFSET $4 LIMIT $5
+"""  # noqa: S608
+_PG_HOUR_READINGS = f"""
+    SELECT start, {", ".join(_READING)},
+           (SELECT count(*) FROM emotion_hourly WHERE {_HOUR_RANGE}) AS total
+    FROM emotion_hourly WHERE {_HOUR_RANGE} ORDER BY start OFFSET $4 LIMIT $5
+"""  # noqa: S608
+_PG_HOUR_COUNT = f"SELECT count(*) FROM emotion_hourly WHERE {_HOUR_RANGE}"  # noqa: S608
+_LABELS = [e.value for e in Emotion]
+_K = len(_LABELS)
+
+
+def _aggregate_of(r: Any) -> EmotionAggregate:
+    """A row of `_AGGREGATE_COLUMNS` (by position) as an hourly aggregate."""
+    counts: dict[str, int] = {}
+    confidence: dict[str, float] = {}
+    for i, label in enumerate(_LABELS):
+        n = r[11 + i]
+        if n:
+            counts[label] = n
+            confidence[label] = r[11 + _K + i]
+    user_id = r[0]
+    return EmotionAggregate(
+        user_id=user_id if type(user_id) is UUID else UUID(bytes=user_id.bytes),
+        start=r[1], resolution=Resolution.HOUR, count=r[2], hr_min=r[3], hr_max=r[4],
+        hr_sum=r[5], rmssd_sum=r[6], ln_rmssd_sum=r[7], rmssd_count=r[8], stress_sum=r[9],
+        sealed=r[10], emotion_counts=counts, emotion_confidence=confidence)
+
+
+async def _judge(pg: Any, aggregates: Sequence[EmotionAggregate]) -> None:
+    """Store each hour's reading, judged from the sums just written (same transaction)."""
+    if not aggregates:
+        return
+    readings = [a.reading() for a in aggregates]
+    await pg.execute(
+        _PG_JUDGE, [a.user_id for a in aggregates], [a.start for a in aggregates],
+        [r.emotion.value for r in readings], [r.confidence for r in readings],
+        [r.stress_score for r in readings], [r.heart_rate for r in readings],
+        [r.hrv_rmssd for r in readings])
 
 
 def _sample_row(p: EmotionPoint) -> dict[str, Any]:
@@ -53,15 +174,12 @@ def _sample_row(p: EmotionPoint) -> dict[str, Any]:
             "confidence": p.confidence}
 
 
-def _as_arrays(points: Sequence[EmotionPoint]) -> dict[str, list[Any]]:
-    return {
-        "user_id": [p.user_id for p in points], "timestamp": [p.timestamp for p in points],
-        "source": [p.source.value for p in points],
-        "heart_rate": [p.heart_rate for p in points], "hrv_rmssd": [p.hrv_rmssd for p in points],
-        "hrv_sdnn": [p.hrv_sdnn for p in points], "pnn50": [p.pnn50 for p in points],
-        "stress_score": [p.stress_score for p in points],
-        "emotion": [p.emotion.value for p in points],
-        "confidence": [p.confidence for p in points]}
+def _point_arrays(points: Sequence[EmotionPoint]) -> list[list[Any]]:
+    return [[p.user_id for p in points], [p.timestamp for p in points],
+            [p.source.value for p in points], [p.heart_rate for p in points],
+            [p.hrv_rmssd for p in points], [p.hrv_sdnn for p in points],
+            [p.pnn50 for p in points], [p.stress_score for p in points],
+            [p.emotion.value for p in points], [p.confidence for p in points]]
 
 
 def _point(r: Any) -> EmotionPoint:
@@ -82,6 +200,13 @@ def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
     for label, column in EMOTION_CONFIDENCE_COLUMNS.items():
         row[column] = a.emotion_confidence.get(label, 0.0)
     return row
+
+
+def _judged_hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
+    r = a.reading()
+    return {**_hour_row(a, sealed), "reading_emotion": r.emotion.value,
+            "reading_confidence": r.confidence, "reading_stress": r.stress_score,
+            "reading_heart_rate": r.heart_rate, "reading_hrv_rmssd": r.hrv_rmssd}
 
 
 _EMOTION_COLUMNS = [(label, EMOTION_COUNT_COLUMNS[label], EMOTION_CONFIDENCE_COLUMNS[label])
@@ -118,7 +243,7 @@ class SqlEmotionSeries:
             set_={**{name: _hours.c[name] + add.excluded[name] for name in _SUMS},
                   "hr_min": lower(_hours.c.hr_min, add.excluded.hr_min),
                   "hr_max": upper(_hours.c.hr_max, add.excluded.hr_max),
-                  "sealed": False})
+                  "sealed": False, **dict.fromkeys(_READING)})  # sums changed: not judged
         replace = insert(_hours)
         self._replace_hour = replace.on_conflict_do_update(
             index_elements=[_hours.c.user_id, _hours.c.start],
@@ -128,11 +253,10 @@ class SqlEmotionSeries:
     async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
         if not points:
             return []
+        if not self._db.is_sqlite:
+            return await self._pg_add(points)
         async with self._db.engine.begin() as conn:
-            if self._db.is_sqlite:
-                result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
-            else:
-                result = await conn.execute(_PG_INSERT_NEW, _as_arrays(points))
+            result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
             stored = {(str(r.user_id), r.timestamp, r.source) for r in result}
             new = [p for p in points
                    if (str(p.user_id), p.timestamp, p.source.value) in stored]
@@ -141,6 +265,35 @@ class SqlEmotionSeries:
                 await conn.execute(self._add_to_hour, [
                     _hour_row(a, sealed=False) for a in aggregate_points(new, Resolution.HOUR)])
         return new
+
+    async def _pg_add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
+        async with pg_connection(self._db) as pg, pg.transaction():
+            rows = await pg.fetch(_PG_ADD_POINTS, *_point_arrays(points))
+            stored = {(r[0], r[1], r[2]) for r in rows}
+            new = [p for p in points if (str(p.user_id), p.timestamp, p.source.value) in stored]
+            touched = {(p.user_id, bucket_start(p.timestamp, Resolution.HOUR)) for p in new}
+            if touched:
+                users, starts = zip(*sorted(touched, key=lambda k: (str(k[0]), k[1])),
+                                    strict=True)
+                hours = await pg.fetch(_PG_HOURS_AT, list(users), list(starts))
+                await _judge(pg, [_aggregate_of(r) for r in hours])
+        return new
+
+    async def add_columns(self, points: PointColumns) -> StoredPoints:
+        if not len(points):
+            return StoredPoints(0, frozenset())
+        if self._db.is_sqlite:
+            return StoredPoints.of(await self.add(points.points()))
+        async with pg_connection(self._db) as pg, pg.transaction():
+            rows = await pg.fetch(
+                _PG_ADD_COLUMNS, points.user_id, points.timestamps, ",".join(points.sources),
+                points.heart_rate, points.hrv_rmssd, points.hrv_sdnn, points.pnn50,
+                points.stress_score, ",".join(points.emotion), points.confidence)
+            hours = [_aggregate_of(r) for r in rows]
+            await _judge(pg, hours)
+        # The hours changed are exactly those of the new points: their days are the days.
+        return StoredPoints(rows[0]["stored"] if rows else 0,
+                            frozenset(h.start.date() for h in hours))
 
     def _range(self, user_id: UUID, start: datetime, end: datetime):
         return and_(_samples.c.user_id == user_id, _samples.c.timestamp >= start,
@@ -167,6 +320,10 @@ class SqlEmotionSeries:
 
     async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
                     limit: int | None = None) -> list[EmotionAggregate]:
+        if not self._db.is_sqlite:
+            async with pg_connection(self._db) as pg:
+                rows = await pg.fetch(_PG_HOURS, user_id, start, end, offset, limit)
+            return [_aggregate_of(r) for r in rows]
         stmt = (select(_hours).where(_hours.c.user_id == user_id, _hours.c.start >= start,
                                      _hours.c.start < end)
                 .order_by(_hours.c.start).offset(offset).limit(limit))
@@ -179,6 +336,29 @@ class SqlEmotionSeries:
         async with self._db.engine.connect() as conn:
             return (await conn.execute(stmt)).scalar_one()
 
+    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
+                            offset: int = 0, limit: int | None = None
+                            ) -> tuple[list[EmotionReading], int]:
+        if self._db.is_sqlite:
+            page = await self.hours(user_id, start, end, offset=offset, limit=limit)
+            return [a.reading() for a in page], await self.count_hours(user_id, start, end)
+        async with pg_connection(self._db) as pg:
+            rows = await pg.fetch(_PG_HOUR_READINGS, user_id, start, end, offset, limit)
+            if rows:
+                total = rows[0][6]
+            elif offset:  # a page past the end: the total still counts
+                total = await pg.fetchval(_PG_HOUR_COUNT, user_id, start, end)
+            else:
+                total = 0
+            unjudged = [r[0] for r in rows if r[1] is None]
+            judged_now = {}
+            if unjudged:  # written before readings were kept: judge the sums here
+                found = await pg.fetch(_PG_HOURS_AT, [user_id] * len(unjudged), unjudged)
+                judged_now = {a.start: a.reading() for a in map(_aggregate_of, found)}
+        emotions = _EMOTIONS
+        return [EmotionReading(r[0], emotions[r[1]], r[2], r[3], r[4], r[5])
+                if r[1] is not None else judged_now[r[0]] for r in rows], total
+
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         stmt = (select(_hours.c.user_id, _hours.c.start)
                 .where(_hours.c.sealed.is_(False), _hours.c.start < before)
@@ -188,7 +368,7 @@ class SqlEmotionSeries:
 
     async def seal_hour(self, aggregate: EmotionAggregate) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(self._replace_hour, [_hour_row(aggregate, sealed=True)])
+            await conn.execute(self._replace_hour, [_judged_hour_row(aggregate, sealed=True)])
 
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
         keys = (select(_samples.c.user_id, _samples.c.timestamp, _samples.c.source)
@@ -203,3 +383,5 @@ class SqlEmotionSeries:
         async with self._db.engine.begin() as conn:
             await conn.execute(delete(_samples).where(_samples.c.user_id == user_id))
             await conn.execute(delete(_hours).where(_hours.c.user_id == user_id))
+
+

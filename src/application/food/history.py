@@ -13,11 +13,11 @@ from uuid import UUID, uuid4
 from application.food.pricing import FoodToPrice, price_foods
 from application.nutrition.lookup import LookupNutrition
 from application.ports.clock import Clock
-from application.ports.food import AnalysisRepository
+from application.ports.food import AnalysisRepository, HistoryRecords
 from application.ports.vision import ImageStore
 from domain.errors import NotFound
 from domain.food.analysis import Analysis, AnalysisStatus
-from domain.food.history import HistoryPage, HistoryQuery
+from domain.food.history import HistoryQuery
 
 MAX_WAIT_S = 30.0
 
@@ -65,10 +65,14 @@ class WaitForAnalysis:
 
 @dataclass(slots=True)
 class ListHistory:
+    """A page of the history for the list endpoint: stored records, not domain objects
+    (the page is only shown, and rebuilding 20 analyses per request cost more than the
+    rest of the request)."""
+
     analyses: AnalysisRepository
 
-    async def __call__(self, query: HistoryQuery) -> HistoryPage:
-        return await self.analyses.history(query)
+    async def __call__(self, query: HistoryQuery) -> HistoryRecords:
+        return await self.analyses.history_records(query)
 
 
 @dataclass(slots=True)

@@ -5,7 +5,9 @@ nutrition). `RunAnalysisJob` is what a queue delivery calls: it claims the
 analysis with a lease, keeps the lease alive while the pipeline runs, retries
 transient failures with backoff, and stores the result only if its attempt
 still holds the analysis. A delivery for a completed (or failed) analysis does
-nothing, so the queue may deliver a job more than once.
+nothing, so the queue may deliver a job more than once. A claim past `max_attempts`
+(each earlier attempt's worker died mid-job) fails the analysis for good, so a job
+that kills its worker is not taken over forever.
 """
 
 from __future__ import annotations
@@ -83,6 +85,13 @@ class RunAnalysisJob:
             if claimed is None:  # final already, gone, or a live worker holds the lease
                 return
             attempt = claimed.attempts
+            if attempt > self.policy.max_attempts:  # every attempt's worker died on it
+                log.error("analysis failed for good: its worker was lost %d times",
+                          attempt - 1)
+                await self.analyses.fail(claimed.failed(
+                    "analysis could not be completed (its worker stopped on every attempt)",
+                    self.clock.now()), attempt)
+                return
             try:  # consent withdrawn after the upload stops the processing too
                 await self.consent(claimed.user_id, ConsentKind.FOOD_PHOTOS)
             except FoodPhotoConsentMissing:

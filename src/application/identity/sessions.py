@@ -145,19 +145,33 @@ class Logout:
                                            request_id=request_id_var.get()))
 
 
+@dataclass(frozen=True, slots=True)
+class RevocationCheck:
+    """A revocation answer already obtained for `token` earlier in the same request."""
+
+    token: str
+    revoked: bool
+
+
 @dataclass(slots=True)
 class Authenticate:
     tokens: TokenCodec
     sessions: SessionStore
     clock: Clock
 
-    async def __call__(self, authorization: str | None) -> Principal:
+    async def __call__(self, authorization: str | None,
+                       checked: RevocationCheck | None = None) -> Principal:
         if not authorization:
             raise InvalidToken("Missing bearer token")
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise InvalidToken("Malformed Authorization header")
-        principal = self.tokens.decode_access(token.strip(), self.clock.now())
-        if await self.sessions.is_revoked(principal):
+        principal = self.tokens.decode_access(token, self.clock.now())
+        if checked is not None and checked.token == token:
+            revoked = checked.revoked
+        else:
+            revoked = await self.sessions.is_revoked(principal)
+        if revoked:
             raise TokenRevoked()
         return principal

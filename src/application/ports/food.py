@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from uuid import UUID
 
 from domain.food.analysis import Analysis, FoodItem
 from domain.food.history import HistoryPage, HistoryQuery
 from domain.food.quota import QuotaWindow
 from domain.nutrition.nutrients import Nutrients
+
+
+class HistoryRecord(NamedTuple):
+    """One entry of a history page as stored, for the list endpoint's read path: no domain
+    objects are built for it, and its JSON documents stay text until the caller decodes
+    them straight into what it answers with.
+
+    Timestamps are aware datetimes (in UTC from the SQL adapters). `detected_foods`,
+    `nutrition` and `models` are the stored JSON documents (str or UTF-8 bytes; None or
+    `null` when absent), in the shapes the adapters write them: `detected_foods` a list
+    of `{food, confidence, bbox: [x1, y1, x2, y2] | null, quantity, portion_grams,
+    fdc_id}` (bbox to 2 decimals, confidence unrounded), `nutrition` `{calories,
+    protein_g, carbs_g, fat_g, fiber_g, sugar_g, vitamins, minerals, lipids}`, `models`
+    `{detector, describer, nutrition_source}`. The domain validated them when written.
+    """
+
+    id: UUID
+    source: str
+    created_at: datetime
+    completed_at: datetime | None
+    eaten_at: datetime | None
+    detected_foods: str | bytes | None
+    description: str | None
+    nutrition: str | bytes | None
+    confidence_score: float | None
+    analysis_duration_ms: int | None
+    models: str | bytes | None
+    corrected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRecords:
+    """A history page as records (same entries, order and total as `history`)."""
+
+    items: Sequence[HistoryRecord]
+    total: int
 
 
 class AnalysisRepository(Protocol):
@@ -58,6 +95,10 @@ class AnalysisRepository(Protocol):
         ...
 
     async def history(self, query: HistoryQuery) -> HistoryPage: ...
+
+    async def history_records(self, query: HistoryQuery) -> HistoryRecords:
+        """The same page as `history`, as stored records: the list endpoint's lean path."""
+        ...
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int
                          ) -> list[UUID]:

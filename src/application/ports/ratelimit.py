@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
+from uuid import UUID
 
+from domain.identity.tokens import Principal
 from domain.ratelimit import Decision, Quota
 
 
@@ -13,3 +16,21 @@ class RateLimiter(Protocol):
     async def peek(self, key: str, quota: Quota) -> Decision:
         """What `hit` would decide, without spending anything."""
         ...
+
+    async def forget_user(self, user_id: UUID) -> int:
+        """Drop the state of every key that names `user_id` (the privacy purge); returns
+        how many keys were dropped. Idempotent."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    decision: Decision
+    revoked: bool | None  # None when no principal was presented (nothing to check)
+
+
+class RequestAdmission(Protocol):
+    """The per-request gate: spend one unit of `key`'s quota and, for an authenticated
+    caller, tell whether its token is revoked. Adapters may answer both in one round trip."""
+
+    async def admit(self, key: str, quota: Quota, principal: Principal | None) -> Admission: ...

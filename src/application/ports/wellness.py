@@ -10,7 +10,13 @@ from uuid import UUID
 from domain.wellness.hrv import CleanBeats, TimeDomain
 from domain.wellness.mood import MoodCheckIn
 from domain.wellness.score import DailyWellness
-from domain.wellness.series import EmotionAggregate, EmotionPoint
+from domain.wellness.series import (
+    EmotionAggregate,
+    EmotionPoint,
+    EmotionReading,
+    PointColumns,
+    StoredPoints,
+)
 
 
 class HrvAnalyzer(Protocol):
@@ -38,6 +44,12 @@ class EmotionSeries(Protocol):
         """
         ...
 
+    async def add_columns(self, points: PointColumns) -> StoredPoints:
+        """`add` for one user's batch held as columns: the same idempotency and folding
+        into the hourly aggregates, in one atomic step where the store allows. Returns how
+        many points were new and the UTC days they fell on."""
+        ...
+
     async def raw(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
                   limit: int | None = None) -> list[EmotionPoint]:
         """Points with start <= timestamp < end, oldest first."""
@@ -53,6 +65,13 @@ class EmotionSeries(Protocol):
         ...
 
     async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int: ...
+
+    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
+                            offset: int = 0, limit: int | None = None
+                            ) -> tuple[list[EmotionReading], int]:
+        """A page of `hours` as readings (`EmotionAggregate.reading`) and `count_hours`,
+        in one round trip where the store allows."""
+        ...
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         """Up to `limit` (user, hour start) pairs older than `before` not yet recomputed."""

@@ -11,6 +11,7 @@ from application.context import request_id_var
 from application.ports.clock import Clock
 from application.ports.identity import AuditLog, PasswordHasher, SessionStore, UserRepository
 from application.ports.privacy import AuditReader, PersonalDataStore
+from application.ports.ratelimit import RateLimiter
 from domain.audit import AuditEvent, AuditKind
 from domain.errors import InvalidCredentials, NotFound
 from domain.identity.tokens import Principal
@@ -65,6 +66,7 @@ class PurgeDeletedAccounts:
     audit_reader: AuditReader
     audit: AuditLog
     clock: Clock
+    limiter: RateLimiter  # its per-user keys name the person
     batch_size: int = 500
     max_batches_per_store: int = 1_000
 
@@ -92,6 +94,7 @@ class PurgeDeletedAccounts:
                     break
             else:
                 return False  # more than the bound: the next run continues
+        counts["rate_limits"] += await self.limiter.forget_user(user_id)
         counts["audit_subject_refs"] += await self.audit_reader.forget_subject(user_id)
         await self.users.remove(user_id)
         counts["accounts"] += 1

@@ -1,15 +1,17 @@
-"""From a validated sample to HRV features: beats when usable, else the device's values."""
+"""From validated samples to HRV features: beats when usable, else the device's values."""
 
 from __future__ import annotations
 
 from application.ports.wellness import HrvAnalyzer
 from domain.wellness.hrv import (
+    FeatureColumns,
     HrvFeatures,
     clean_beats,
     features_from_beats,
     features_from_summary,
+    summary_columns,
 )
-from domain.wellness.samples import BiometricSample
+from domain.wellness.samples import BiometricSample, SampleColumns
 
 
 def extract_features(sample: BiometricSample, analyzer: HrvAnalyzer | None) -> HrvFeatures:
@@ -25,3 +27,21 @@ def extract_features(sample: BiometricSample, analyzer: HrvAnalyzer | None) -> H
             lf_hf = analyzer.lf_hf(beats) if beats.usable_for_lf_hf else None
             return features_from_beats(sample, beats, time_domain, lf_hf)
     return features_from_summary(sample)
+
+
+def extract_feature_columns(samples: SampleColumns, analyzer: HrvAnalyzer | None
+                            ) -> FeatureColumns:
+    """`extract_features` for a batch: the device values column-wise, and the beats of
+    the samples that carry any through the HRV library one by one."""
+    summary = summary_columns(samples.heart_rate, samples.hrv_rmssd, samples.hrv_sdnn,
+                              samples.pnn50)
+    if analyzer is None or not any(samples.rr_intervals_ms):
+        return summary
+    rmssd, sdnn, pnn50 = summary.rmssd, summary.sdnn, summary.pnn50
+    origin, artefact_share = summary.origin, summary.artefact_share
+    for i, rr in enumerate(samples.rr_intervals_ms):
+        if rr:
+            f = extract_features(samples.sample(i), analyzer)
+            rmssd[i], sdnn[i], pnn50[i] = f.rmssd, f.sdnn, f.pnn50
+            origin[i], artefact_share[i] = f.origin, f.artefact_share
+    return summary

@@ -19,8 +19,8 @@ from domain.wellness.hrv import FeatureOrigin, HrvFeatures
 from domain.wellness.mood import VALENCE_HORIZON, ReportedValence, reported_valence
 from domain.wellness.score import DailyWellness
 from domain.wellness.series import (
-    EmotionAggregate,
     EmotionPoint,
+    EmotionReading,
     Resolution,
     merge_aggregates,
 )
@@ -32,16 +32,6 @@ MAX_SPAN = {Resolution.RAW: timedelta(days=31), Resolution.HOUR: timedelta(days=
 CURRENT_WINDOW = timedelta(minutes=15)  # readings averaged into "now"
 CURRENT_MAX_AGE = timedelta(hours=24)  # older than this is not "current"
 MAX_SCORE_SPAN_DAYS = 366
-
-
-@dataclass(frozen=True, slots=True)
-class EmotionReading:
-    timestamp: datetime
-    emotion: Emotion
-    confidence: float
-    stress_score: int
-    heart_rate: float
-    hrv_rmssd: float | None
 
 
 T = TypeVar("T")
@@ -86,20 +76,12 @@ class GetEmotions:
             points = await self.series.raw(user_id, start, end, offset=offset, limit=per_page)
             return PageOf([_reading(p) for p in points], total)
         if resolution is Resolution.HOUR:
-            total = await self.series.count_hours(user_id, start, end)
-            buckets = await self.series.hours(user_id, start, end, offset=offset, limit=per_page)
-        else:
-            days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
-            total, buckets = len(days), days[offset: offset + per_page]
-        return PageOf([_bucket_reading(b) for b in buckets], total)
-
-
-def _bucket_reading(b: EmotionAggregate) -> EmotionReading:
-    emotion, confidence = b.verdict()
-    rmssd = b.rmssd_mean
-    return EmotionReading(timestamp=b.start, emotion=emotion, confidence=confidence,
-                          stress_score=round(b.stress_mean), heart_rate=round(b.hr_mean, 1),
-                          hrv_rmssd=None if rmssd is None else round(rmssd, 1))
+            # One indexed range read of the hourly aggregates, page and total together.
+            readings, total = await self.series.hour_readings(user_id, start, end,
+                                                              offset=offset, limit=per_page)
+            return PageOf(readings, total)
+        days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
+        return PageOf([d.reading() for d in days[offset: offset + per_page]], len(days))
 
 
 def _reading(p: EmotionPoint) -> EmotionReading:

@@ -7,6 +7,7 @@ compatibility are derived from traits, so a recipe's safety is decided by one ta
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import TypeVar
 
@@ -158,13 +159,18 @@ class Cuisine(StrEnum):
     VIETNAMESE = "vietnamese"
 
 
+@functools.cache
+def _members_by_value(enum: type[E]) -> dict[str, E]:
+    return {m.value: m for m in enum}
+
+
 def parse_enum_values(enum: type[E], values: object) -> tuple[frozenset[E], list[str]]:
     """Split `values` into known members and the unknown strings (for 400 messages)."""
     known: set[E] = set()
     unknown: list[str] = []
     if not isinstance(values, list | tuple | set | frozenset):
         return frozenset(), [repr(values)]
-    members = {m.value: m for m in enum}
+    members = _members_by_value(enum)
     for raw in values:
         member = members.get(raw) if isinstance(raw, str) else None
         if member is None:

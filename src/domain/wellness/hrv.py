@@ -100,6 +100,31 @@ class HrvFeatures:
         return math.log(self.rmssd) if self.rmssd else None
 
 
+@dataclass(frozen=True, slots=True)
+class FeatureColumns:
+    """`HrvFeatures` of a whole batch, one entry per sample (LF/HF is not kept: nothing
+    downstream of classification reads it)."""
+
+    heart_rate: list[float]
+    rmssd: list[float | None]
+    sdnn: list[float | None]
+    pnn50: list[float | None]
+    origin: list[FeatureOrigin]
+    artefact_share: list[float]
+
+    def __len__(self) -> int:
+        return len(self.heart_rate)
+
+
+def summary_columns(heart_rate: list[float], rmssd: list[float | None],
+                    sdnn: list[float | None], pnn50: list[float | None]) -> FeatureColumns:
+    """`features_from_summary` for every sample at once (copies, so callers may override)."""
+    origin = [FeatureOrigin.DEVICE_SUMMARY if r is not None or s is not None
+              else FeatureOrigin.HEART_RATE_ONLY for r, s in zip(rmssd, sdnn, strict=True)]
+    return FeatureColumns(list(heart_rate), list(rmssd), list(sdnn), list(pnn50), origin,
+                          [0.0] * len(heart_rate))
+
+
 def _median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from itertools import pairwise
+from typing import Protocol
+
+import numpy as np
 
 from domain.errors import FieldError, ValidationFailed
 
@@ -63,6 +67,25 @@ class SampleInput:
     rr_intervals_ms: Sequence[float] = ()
 
 
+class RawSample(Protocol):
+    """Anything shaped like a sample before validation (`SampleInput`, the HTTP struct)."""
+
+    @property
+    def timestamp(self) -> datetime: ...
+    @property
+    def heart_rate(self) -> float: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def hrv_sdnn(self) -> float | None: ...
+    @property
+    def hrv_rmssd(self) -> float | None: ...
+    @property
+    def pnn50(self) -> float | None: ...
+    @property
+    def rr_intervals_ms(self) -> Sequence[float] | None: ...
+
+
 _SOURCES = {s.value: s for s in Source}
 
 
@@ -80,7 +103,7 @@ def _bad_rr_index(rr: Sequence[float]) -> int | None:
     return next(j for j, x in enumerate(rr) if not lo <= x <= hi)
 
 
-def _sample_errors(i: int, raw: SampleInput, earliest: datetime, latest: datetime
+def _sample_errors(i: int, raw: RawSample, earliest: datetime, latest: datetime
                    ) -> list[FieldError]:
     """Every problem of one sample, each named by its index (the slow, rare path)."""
     prefix = f"samples[{i}]"
@@ -102,7 +125,7 @@ def _sample_errors(i: int, raw: SampleInput, earliest: datetime, latest: datetim
     if raw.source not in _SOURCES:
         errors.append(FieldError(
             f"{prefix}.source", f"must be one of {', '.join(sorted(KNOWN_SOURCES))}"))
-    rr = raw.rr_intervals_ms
+    rr = raw.rr_intervals_ms or ()
     if len(rr) > MAX_RR_PER_SAMPLE:
         errors.append(FieldError(
             f"{prefix}.rr_intervals_ms", f"at most {MAX_RR_PER_SAMPLE} intervals per sample"))
@@ -113,44 +136,129 @@ def _sample_errors(i: int, raw: SampleInput, earliest: datetime, latest: datetim
     return errors
 
 
-def _is_valid(raw: SampleInput, earliest: datetime, latest: datetime) -> bool:
-    ts = raw.timestamp
-    rr = raw.rr_intervals_ms
-    return (ts.tzinfo is not None and ts.utcoffset() is not None and earliest <= ts <= latest
-            and HEART_RATE_BPM[0] <= raw.heart_rate <= HEART_RATE_BPM[1]
-            and (raw.hrv_sdnn is None or HRV_MS[0] <= raw.hrv_sdnn <= HRV_MS[1])
-            and (raw.hrv_rmssd is None or HRV_MS[0] <= raw.hrv_rmssd <= HRV_MS[1])
-            and (raw.pnn50 is None or PNN50_PERCENT[0] <= raw.pnn50 <= PNN50_PERCENT[1])
-            and raw.source in _SOURCES
-            and (not rr or (len(rr) <= MAX_RR_PER_SAMPLE and _bad_rr_index(rr) is None)))
-
-
-def _accepted(raw: SampleInput) -> BiometricSample:
-    ts = raw.timestamp
+def _utc_ms(ts: datetime) -> datetime:
+    """UTC, kept to the millisecond: the precision every store (MongoDB included) round-trips."""
     if ts.utcoffset() or ts.tzinfo is not UTC or ts.microsecond % 1000:
-        # Kept to the millisecond, the precision every store (MongoDB included) round-trips.
         ts = ts.astimezone(UTC).replace(microsecond=ts.microsecond // 1000 * 1000)
-    return BiometricSample(
-        timestamp=ts,
-        heart_rate=float(raw.heart_rate),
-        source=_SOURCES[raw.source],
-        hrv_sdnn=None if raw.hrv_sdnn is None else float(raw.hrv_sdnn),
-        hrv_rmssd=None if raw.hrv_rmssd is None else float(raw.hrv_rmssd),
-        pnn50=None if raw.pnn50 is None else float(raw.pnn50),
-        rr_intervals_ms=tuple(map(float, raw.rr_intervals_ms)),
-    )
+    return ts
 
 
-def validate_batch(batch: Sequence[SampleInput], now: datetime) -> list[BiometricSample]:
-    """Every sample valid, or `ValidationFailed` naming each bad field by index."""
+@dataclass(frozen=True, slots=True)
+class SampleColumns:
+    """A validated batch as columns, one entry per sample: timestamps in UTC to the
+    millisecond, known source values, floats (None where the device sent nothing)."""
+
+    timestamps: list[datetime]
+    sources: list[str]
+    heart_rate: list[float]
+    hrv_sdnn: list[float | None]
+    hrv_rmssd: list[float | None]
+    pnn50: list[float | None]
+    rr_intervals_ms: list[tuple[float, ...]]
+
+    def __len__(self) -> int:
+        return len(self.timestamps)
+
+    def sample(self, i: int) -> BiometricSample:
+        return BiometricSample(
+            timestamp=self.timestamps[i], heart_rate=self.heart_rate[i],
+            source=_SOURCES[self.sources[i]], hrv_sdnn=self.hrv_sdnn[i],
+            hrv_rmssd=self.hrv_rmssd[i], pnn50=self.pnn50[i],
+            rr_intervals_ms=self.rr_intervals_ms[i])
+
+    def _take(self, order: list[int]) -> SampleColumns:
+        return SampleColumns(*([column[i] for i in order] for column in (
+            self.timestamps, self.sources, self.heart_rate, self.hrv_sdnn, self.hrv_rmssd,
+            self.pnn50, self.rr_intervals_ms)))
+
+    def canonical(self) -> SampleColumns:
+        """The first of each (source, timestamp) (later repeats are duplicates), in
+        (timestamp, source) order: how a batch is stored, whatever order it came in, so
+        that what is folded from it (sums of floats) does not depend on that order."""
+        ts = self.timestamps
+        if all(a < b for a, b in pairwise(ts)):  # in time order (the usual case): done
+            return self
+        seen: set[tuple[str, datetime]] = set()
+        keep = []
+        for i, key in enumerate(zip(self.sources, ts, strict=True)):
+            if key not in seen:
+                seen.add(key)
+                keep.append(i)
+        keep.sort(key=lambda i: (ts[i], self.sources[i]))
+        return self._take(keep)
+
+    def days(self) -> list[date]:
+        """The UTC day of each sample."""
+        return [ts.date() for ts in self.timestamps]
+
+
+def _in_bounds(values: list, bounds: tuple[float, float], optional: bool) -> bool:
+    """Every value inside `bounds` (None allowed when optional), NaN never, in one pass."""
+    n = len(values)
+    missing = values.count(None) if optional else 0
+    if missing == n:
+        return True
+    a = np.array(values, dtype=float)  # None becomes NaN, which no comparison lets through
+    return int(np.count_nonzero((a >= bounds[0]) & (a <= bounds[1]))) == n - missing
+
+
+def _all_valid(ts: list[datetime], hr: list, src: list, sdnn: list, rmssd: list, pnn50: list,
+               rr: list, earliest: datetime, latest: datetime) -> bool:
+    """The whole batch at C speed; `_sample_errors` explains a failure sample by sample."""
+    if not all(isinstance(t, datetime) and t.utcoffset() is not None for t in ts):
+        return False
+    if not (earliest <= min(ts) and max(ts) <= latest):
+        return False
+    try:
+        if not (_in_bounds(hr, HEART_RATE_BPM, False) and _in_bounds(sdnn, HRV_MS, True)
+                and _in_bounds(rmssd, HRV_MS, True)
+                and _in_bounds(pnn50, PNN50_PERCENT, True)):
+            return False
+    except (TypeError, ValueError, OverflowError):  # not numbers: the rules judge each
+        return False
+    if not set(src) <= _SOURCES.keys():
+        return False
+    return all(len(r) <= MAX_RR_PER_SAMPLE and _bad_rr_index(r) is None for r in rr if r)
+
+
+def _floats(values: list) -> list[float | None]:
+    return [None if v is None else float(v) for v in values]
+
+
+def validate_columns(batch: Sequence[RawSample], now: datetime) -> SampleColumns:
+    """Every sample valid, as columns, or `ValidationFailed` naming each bad field by index."""
     if not MIN_BATCH <= len(batch) <= MAX_BATCH:
         raise ValidationFailed.single(
             "samples", f"send between {MIN_BATCH} and {MAX_BATCH} samples")
     earliest, latest = now - RAW_RETENTION, now + CLOCK_SKEW
-    if all(_is_valid(raw, earliest, latest) for raw in batch):
-        return [_accepted(raw) for raw in batch]
+    ts = [s.timestamp for s in batch]
+    hr = [s.heart_rate for s in batch]
+    src = [s.source for s in batch]
+    sdnn = [s.hrv_sdnn for s in batch]
+    rmssd = [s.hrv_rmssd for s in batch]
+    pnn50 = [s.pnn50 for s in batch]
+    rr = [s.rr_intervals_ms for s in batch]
+    if not _all_valid(ts, hr, src, sdnn, rmssd, pnn50, rr, earliest, latest):
+        _reject(batch, earliest, latest)  # returns only if the rules find nothing wrong
+    if not all(t.tzinfo is UTC and not t.microsecond % 1000 for t in ts):
+        ts = [_utc_ms(t) for t in ts]
+    return SampleColumns(
+        timestamps=ts, sources=src, heart_rate=[float(v) for v in hr],
+        hrv_sdnn=_floats(sdnn), hrv_rmssd=_floats(rmssd), pnn50=_floats(pnn50),
+        rr_intervals_ms=[tuple(map(float, r)) if r else () for r in rr])
+
+
+def _reject(batch: Sequence[RawSample], earliest: datetime, latest: datetime) -> None:
     errors = [e for i, raw in enumerate(batch) for e in _sample_errors(i, raw, earliest, latest)]
+    if not errors:
+        return
     listed = errors[:MAX_ERRORS_LISTED]  # a broken batch of 1,000 needs no 1,000-line answer
     more = f"; the first {len(listed)} are listed" if len(errors) > len(listed) else ""
     raise ValidationFailed(listed, message=f"{len(errors)} invalid value(s) in the batch{more}",
                            invalid_values=len(errors))
+
+
+def validate_batch(batch: Sequence[RawSample], now: datetime) -> list[BiometricSample]:
+    """Every sample valid, or `ValidationFailed` naming each bad field by index."""
+    columns = validate_columns(batch, now)
+    return [columns.sample(i) for i in range(len(columns))]

@@ -9,9 +9,9 @@ one policy. Aggregates keep sums and counts, so folding is exact and repeatable.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -40,6 +40,103 @@ class EmotionPoint:
     stress_score: int
     emotion: Emotion
     confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class PointColumns:
+    """One user's new emotion points as columns, one entry per point.
+
+    What ingestion hands the series: a batch of 1,000 samples needs no object per
+    sample. Sources and emotions are the enum values.
+    """
+
+    user_id: UUID
+    timestamps: list[datetime]
+    sources: list[str]
+    heart_rate: list[float]
+    hrv_rmssd: list[float | None]
+    hrv_sdnn: list[float | None]
+    pnn50: list[float | None]
+    stress_score: list[int]
+    emotion: list[str]
+    confidence: list[float]
+
+    def __len__(self) -> int:
+        return len(self.timestamps)
+
+    def points(self) -> list[EmotionPoint]:
+        """The same batch as `EmotionPoint`s (for stores that keep objects)."""
+        return [EmotionPoint(user_id=self.user_id, timestamp=ts, source=Source(src),
+                             heart_rate=hr, hrv_rmssd=rmssd, hrv_sdnn=sdnn, pnn50=pnn50,
+                             stress_score=stress, emotion=Emotion(emotion), confidence=conf)
+                for ts, src, hr, rmssd, sdnn, pnn50, stress, emotion, conf in zip(
+                    self.timestamps, self.sources, self.heart_rate, self.hrv_rmssd,
+                    self.hrv_sdnn, self.pnn50, self.stress_score, self.emotion,
+                    self.confidence, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPoints:
+    """What storing a batch did: how many points were new, and the UTC days they fell on."""
+
+    count: int
+    days: frozenset[date]
+
+    @classmethod
+    def of(cls, points: Iterable[EmotionPoint]) -> StoredPoints:
+        new = list(points)
+        return cls(len(new), frozenset(p.timestamp.astimezone(UTC).date() for p in new))
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionReading:
+    """A point or a bucket of the series as the API shows it."""
+
+    timestamp: datetime
+    emotion: Emotion
+    confidence: float
+    stress_score: int
+    heart_rate: float
+    hrv_rmssd: float | None
+
+
+# The labels a bucket's verdict chooses among, in the order that breaks exact ties
+# (alphabetical); `unknown` only wins when nothing else was read.
+VERDICT_LABELS: tuple[Emotion, ...] = tuple(
+    sorted((e for e in Emotion if e is not Emotion.UNKNOWN), key=lambda e: e.value))
+
+
+def bucket_verdict(count: int, counts: Sequence[int], confidences: Sequence[float],
+                   unknown_confidence: float) -> tuple[Emotion, float]:
+    """The dominant emotion of a bucket and its confidence, from its sums.
+
+    `counts` and `confidences` (sums of confidence) follow `VERDICT_LABELS`. Most
+    readings wins; equal counts go to the label read with more confidence, then
+    alphabetically. The confidence is the dominant label's mean confidence scaled by
+    the share of the bucket it held.
+    """
+    if not count:
+        return Emotion.UNKNOWN, 0.0
+    best = -1
+    best_n, best_c = 0, 0.0
+    for i, n in enumerate(counts):
+        if n and (n > best_n or (n == best_n and confidences[i] > best_c)):
+            best, best_n, best_c = i, n, confidences[i]
+    if best < 0:
+        return Emotion.UNKNOWN, round(unknown_confidence / count, 2)
+    return VERDICT_LABELS[best], round(best_c / count, 2)
+
+
+def bucket_reading(start: datetime, count: int, hr_sum: float, rmssd_sum: float,
+                   rmssd_count: int, stress_sum: float, counts: Sequence[int],
+                   confidences: Sequence[float], unknown_confidence: float) -> EmotionReading:
+    """A bucket as the API shows it, straight from the sums a store keeps."""
+    emotion, confidence = bucket_verdict(count, counts, confidences, unknown_confidence)
+    return EmotionReading(
+        timestamp=start, emotion=emotion, confidence=confidence,
+        stress_score=round(stress_sum / count if count else 0.0),
+        heart_rate=round(hr_sum / count if count else 0.0, 1),
+        hrv_rmssd=round(rmssd_sum / rmssd_count, 1) if rmssd_count else None)
 
 
 @dataclass(slots=True)
@@ -86,24 +183,19 @@ class EmotionAggregate:
         return self.verdict()[1]
 
     def verdict(self) -> tuple[Emotion, float]:
-        """The dominant emotion and its confidence, worked out in one pass.
+        """The dominant emotion and its confidence (`bucket_verdict`)."""
+        counts, confidence = self.emotion_counts, self.emotion_confidence
+        return bucket_verdict(self.count, [counts.get(e.value, 0) for e in VERDICT_LABELS],
+                              [confidence.get(e.value, 0.0) for e in VERDICT_LABELS],
+                              confidence.get(Emotion.UNKNOWN.value, 0.0))
 
-        Most readings wins (unknown only when nothing else was read); equal counts go
-        to the label read with more confidence, then alphabetically. The confidence is
-        the dominant label's mean confidence scaled by the share of the bucket it held.
-        """
-        best, best_key = None, None
-        for label, n in self.emotion_counts.items():
-            if label == "unknown" or not n:
-                continue
-            key = (n, self.emotion_confidence.get(label, 0.0))
-            if best_key is None or key > best_key or (key == best_key and label < best):
-                best, best_key = label, key
-        if best is None:
-            best = "unknown"
-        if not self.count:
-            return Emotion.UNKNOWN, 0.0
-        return Emotion(best), round(self.emotion_confidence.get(best, 0.0) / self.count, 2)
+    def reading(self) -> EmotionReading:
+        counts, confidence = self.emotion_counts, self.emotion_confidence
+        return bucket_reading(
+            self.start, self.count, self.hr_sum, self.rmssd_sum, self.rmssd_count,
+            self.stress_sum, [counts.get(e.value, 0) for e in VERDICT_LABELS],
+            [confidence.get(e.value, 0.0) for e in VERDICT_LABELS],
+            confidence.get(Emotion.UNKNOWN.value, 0.0))
 
     def add_point(self, p: EmotionPoint) -> None:
         self.count += 1

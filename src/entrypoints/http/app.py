@@ -17,7 +17,9 @@ from litestar.static_files import create_static_files_router
 from adapters.sql.migrate import upgrade_to_head
 from application.ports.clock import Clock
 from entrypoints.container import build_container
+from entrypoints.gc_tuning import freeze_startup_heap
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import request_context_middleware
 from entrypoints.http.ratelimit import rate_limit_middleware
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
@@ -28,7 +30,6 @@ from entrypoints.startup import STARTUP_HOOKS
 API_PREFIX = "/api/v1"
 STATIC_DOCS = Path(__file__).parent / "static" / "docs"
 _FAVICON = "<link rel='icon' type='image/png' href='/static/docs/favicon-32x32.png'>"
-
 
 
 def _openapi() -> OpenAPIConfig:
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
             await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
         for hook in STARTUP_HOOKS:
             await hook(container, settings)
+        freeze_startup_heap()
 
     async def on_shutdown(app: Litestar) -> None:
         await container.close()
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         request_max_body_size=1_048_576,
+        request_class=BoundedJsonRequest,
         debug=False,
     )
     app.state.settings = settings
@@ -102,5 +105,10 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
 
 
 def app_factory() -> Litestar:
-    """For `uvicorn --factory entrypoints.http.app:app_factory`."""
-    return create_app()
+    """For `uvicorn --factory entrypoints.http.app:app_factory` (`psi run`): the served
+    process also drains on SIGTERM (entrypoints/http/drain.py)."""
+    from entrypoints.http.drain import install_drain
+
+    app = create_app()
+    app.on_startup.append(install_drain)
+    return app

@@ -13,12 +13,15 @@ from application.identity.sessions import Authenticate
 from domain.errors import Forbidden
 from domain.identity.model import Tier, tier_allows
 from domain.identity.tokens import Principal
+from entrypoints.http.ratelimit import REVOCATION_CHECKED
 
 
 async def _principal(request: Request) -> Principal:
     # scope["state"] directly: `request.state` builds a new State object on every access.
-    authenticate = await request.scope["state"]["dishka_container"].get(Authenticate)
-    return await authenticate(request.headers.get("authorization"))
+    state = request.scope["state"]
+    authenticate = await state["dishka_container"].get(Authenticate)
+    return await authenticate(request.headers.get("authorization"),
+                              state.get(REVOCATION_CHECKED))
 
 
 def _requires(tier: Tier):

@@ -72,10 +72,15 @@ def page_of(items: list[T], *, total: int, page: int, per_page: int, path: str,
     """A list page whose links keep every filter the client sent."""
     total_pages = max(1, math.ceil(total / per_page)) if total else 1
 
-    def link(p: int) -> str:
-        query = {k: v for k, v in filters.items() if v is not None}
-        query.update(page=p, per_page=per_page)
-        return f"{path}?{urlencode(query, doseq=True)}"
+    query = {k: v for k, v in filters.items() if v is not None}
+    if "page" in query or "per_page" in query:
+        def link(p: int) -> str:
+            return f"{path}?{urlencode({**query, 'page': p, 'per_page': per_page}, doseq=True)}"
+    else:  # the filters are the same in every link: encoded once
+        head = f"{path}?{urlencode(query, doseq=True)}&" if query else f"{path}?"
+
+        def link(p: int) -> str:
+            return f"{head}page={p}&per_page={per_page}"
 
     return ListEnvelope(
         data=items,

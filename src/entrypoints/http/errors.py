@@ -130,26 +130,67 @@ def _http(_: Request, exc: HTTPException) -> Response:
     return error_response(mapped)
 
 
+# Connection-level failures by client library, matched on the class and its bases (so a
+# driver's private subclass, e.g. pymongo's `_OperationCancelled`, is still a connection
+# failure) without importing every driver here.
+_DRIVER_FAILURES: dict[str, tuple[str, frozenset[str]]] = {
+    "redis": ("redis", frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError",
+                                  "ReadOnlyError"})),
+    "pymongo": ("mongodb", frozenset({"ConnectionFailure", "ExecutionTimeout",
+                                      "WTimeoutError"})),
+    "sqlalchemy": ("database", frozenset({"OperationalError", "InterfaceError",
+                                          "DisconnectionError", "TimeoutError"})),
+    "asyncpg": ("database", frozenset({"ConnectionDoesNotExistError",
+                                       "ConnectionFailureError", "ConnectionRejectionError",
+                                       "CannotConnectNowError", "TooManyConnectionsError",
+                                       "InterfaceError", "QueryCanceledError"})),
+}
+_DRIVER_MODULES = {"redis": "redis", "pymongo": "mongodb", "sqlalchemy": "database",
+                   "asyncpg": "database"}
+
+
+def _library(module: str) -> str:
+    return module.partition(".")[0]
+
+
+def _origin(exc: BaseException) -> str | None:
+    """The store whose client raised `exc`: the innermost frame of a known driver."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        store = _DRIVER_MODULES.get(_library(tb.tb_frame.f_globals.get("__name__", "")))
+        found = store or found
+        tb = tb.tb_next
+    return found
+
+
 def _unavailable_dependency(exc: BaseException) -> str | None:
     """Name the store behind a connection-level failure, or None if it is not one."""
-    module = type(exc).__module__
-    name = type(exc).__name__
-    if module.startswith("redis"):
-        if name in {"ConnectionError", "TimeoutError", "BusyLoadingError", "ReadOnlyError"}:
-            return "redis"
-    if module.startswith("pymongo"):
-        if name in {"ServerSelectionTimeoutError", "AutoReconnect", "NetworkTimeout",
-                    "ConnectionFailure", "NotPrimaryError", "WaitQueueTimeoutError"}:
-            return "mongodb"
-    if module.startswith("sqlalchemy"):
-        if name in {"OperationalError", "InterfaceError", "DisconnectionError", "TimeoutError"}:
-            return "database"
-        if getattr(exc, "connection_invalidated", False):
-            return "database"
-    if module.startswith("asyncpg") and ("Connection" in name or "Cannot" in name):
+    if isinstance(exc, BaseExceptionGroup):
+        names = [_unavailable_dependency(e) for e in exc.exceptions]
+        return names[0] if names and all(names) else None
+    for cls in type(exc).__mro__:
+        store, names = _DRIVER_FAILURES.get(_library(cls.__module__), (None, frozenset()))
+        if store is not None and cls.__name__ in names:
+            return store
+    if _library(type(exc).__module__) == "pymongo" and getattr(exc, "timeout", False) is True:
+        return "mongodb"
+    if _library(type(exc).__module__) == "sqlalchemy" and getattr(
+            exc, "connection_invalidated", False):
         return "database"
+    # SQLAlchemy's DBAPIError wraps the driver's error (`orig`, whose cause is asyncpg's
+    # own class): a statement cancelled by `statement_timeout` is QueryCanceledError.
+    orig = getattr(exc, "orig", None)
+    if _library(type(exc).__module__) == "sqlalchemy" and isinstance(orig, BaseException):
+        inner = orig.__cause__ if isinstance(orig.__cause__, BaseException) else orig
+        if inner is not exc and _unavailable_dependency(inner) is not None:
+            return "database"
+    # A driver that lets the socket's own error through (asyncpg connecting: refused,
+    # timed out, unreachable): the traceback says whose socket it was.
     if isinstance(exc, ConnectionError | TimeoutError):
-        return "dependency"
+        return _origin(exc) or "dependency"
+    if isinstance(exc, OSError):
+        return _origin(exc)
     return None
 
 

@@ -15,9 +15,10 @@ import structlog
 from dishka import AsyncContainer
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from application.identity.sessions import RevocationCheck
 from application.ports.clock import Clock
 from application.ports.identity import TokenCodec
-from application.ports.ratelimit import RateLimiter
+from application.ports.ratelimit import RequestAdmission
 from domain.errors import DependencyUnavailable, PsiError, RateLimited
 from domain.ratelimit import Decision, Quota
 from entrypoints.http.errors import envelope_of
@@ -25,6 +26,7 @@ from entrypoints.settings import Settings
 
 log = structlog.get_logger("psi.ratelimit")
 
+REVOCATION_CHECKED = "psi.revocation_checked"
 _EXEMPT = ("/api/v1/health", "/api/v1/ready", "/api/v1/docs", "/api/v1/redoc",
            "/api/v1/openapi.json")
 
@@ -91,11 +93,11 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
             await app(scope, receive, send)
             return
         if not state:
-            state["limiter"] = await container.get(RateLimiter)
+            state["admission"] = await container.get(RequestAdmission)
             state["tokens"] = await container.get(TokenCodec)
             state["clock"] = await container.get(Clock)
-        limiter: RateLimiter = state["limiter"]  # type: ignore[assignment]
-        key, quota = f"ip:{ip}", per_ip
+        admission: RequestAdmission = state["admission"]  # type: ignore[assignment]
+        key, quota, principal = f"ip:{ip}", per_ip, None
         token = _bearer(scope)
         if token:
             try:
@@ -105,11 +107,15 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
             except PsiError:
                 pass  # a bad token is limited as anonymous, then refused by the handler
         try:
-            decision = await limiter.hit(key, quota)
+            admitted = await admission.admit(key, quota, principal)
         except Exception as exc:  # fail closed: no limiter, no service
             log.warning("rate_limiter_unavailable", error_type=type(exc).__name__)
             await _send_error(send, DependencyUnavailable("rate limiter"), [])
             return
+        decision = admitted.decision
+        if admitted.revoked is not None:
+            # Authentication reuses this answer instead of asking the session store again.
+            scope["state"][REVOCATION_CHECKED] = RevocationCheck(token, admitted.revoked)
         extra = _headers(decision)
         if not decision.allowed:
             retry = max(1, math.ceil(decision.retry_after_s))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, provide
 
+from adapters.redis.admission import RedisAdmission
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.redis.sessions import RedisSessionStore
 from adapters.redis.user_cache import RedisCachedUserRepository
@@ -14,6 +15,7 @@ from adapters.sql.ratelimit import SqlRateLimiter
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.users import SqlUserRepository
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
+from application.identity.admission import SequentialAdmission
 from application.identity.sessions import Authenticate, Login, Logout, Refresh
 from application.ports.identity import (
     AuditLog,
@@ -23,7 +25,7 @@ from application.ports.identity import (
     UserRepository,
 )
 from application.ports.privacy import ConsentRepository
-from application.ports.ratelimit import RateLimiter
+from application.ports.ratelimit import RateLimiter, RequestAdmission
 from application.privacy.consents import GetConsents, RequireConsent, UpdateConsents
 from domain.ratelimit import LoginThrottlePolicy, Quota
 from entrypoints.providers.infrastructure import Stores
@@ -72,6 +74,13 @@ class IdentityProvider(Provider):
         if stores.redis is not None:
             return RedisRateLimiter(stores.redis, s.redis_prefix)
         return SqlRateLimiter(db)
+
+    @provide
+    def admission(self, s: Settings, stores: Stores, limiter: RateLimiter,
+                  sessions: SessionStore) -> RequestAdmission:
+        if stores.redis is not None:
+            return RedisAdmission(stores.redis, s.redis_prefix)
+        return SequentialAdmission(limiter, sessions)
 
     @provide
     def login_throttle(self, s: Settings) -> LoginThrottlePolicy:

@@ -46,7 +46,8 @@ class InfrastructureProvider(Provider):
     async def database(self) -> AsyncIterator[Database]:
         s = self._settings
         db = Database(s.sql_url, pool_size=s.db_pool_size,
-                      statement_timeout_ms=s.db_statement_timeout_ms)
+                      statement_timeout_ms=s.db_statement_timeout_ms,
+                      connect_timeout_s=s.dependency_timeout_s)
         yield db
         await db.dispose()
 
@@ -57,10 +58,14 @@ class InfrastructureProvider(Provider):
         redis = Redis.from_url(s.redis_url, socket_timeout=timeout,
                                socket_connect_timeout=timeout, health_check_interval=30,
                                retry_on_timeout=False) if s.redis_url else None
+        # timeoutMS bounds each operation end to end, like a SQL statement: server
+        # selection (it replaces serverSelectionTimeoutMS then), connecting, the round
+        # trip and pymongo's one retry. Without it a hung server held a request for two
+        # socket timeouts and more.
         mongo_client = AsyncMongoClient(
             s.mongodb_uri, serverSelectionTimeoutMS=int(timeout * 1000),
             connectTimeoutMS=int(timeout * 1000), socketTimeoutMS=int(timeout * 5000),
-            tz_aware=True) if s.mongodb_uri else None
+            timeoutMS=s.db_statement_timeout_ms, tz_aware=True) if s.mongodb_uri else None
         mongo = mongo_client[s.mongodb_database] if mongo_client is not None else None
         yield Stores(redis=redis, mongo=mongo)
         if redis is not None:

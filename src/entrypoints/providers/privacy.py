@@ -13,6 +13,7 @@ from adapters.sql.personal_data import SqlPersonalData
 from application.ports.clock import Clock
 from application.ports.identity import AuditLog, UserRepository
 from application.ports.privacy import AuditReader
+from application.ports.ratelimit import RateLimiter
 from application.ports.vision import ImageStore
 from application.privacy.deletion import (
     DeleteAccount,
@@ -53,8 +54,8 @@ class PrivacyProvider(Provider):
 
     @provide
     def purge(self, users: UserRepository, stores: PersonalDataStores, reader: AuditReader,
-              audit: AuditLog, clock: Clock) -> PurgeDeletedAccounts:
-        return PurgeDeletedAccounts(users, tuple(stores), reader, audit, clock)
+              audit: AuditLog, clock: Clock, limiter: RateLimiter) -> PurgeDeletedAccounts:
+        return PurgeDeletedAccounts(users, tuple(stores), reader, audit, clock, limiter)
 
     @provide
     def expire_audit(self, reader: AuditReader, clock: Clock, s: Settings) -> ExpireAuditEvents:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -280,3 +280,20 @@ async def test_consent_withdrawn_after_upload_stops_the_processing(world):
     done = await world.analyses.get(up.analysis.id, user)
     assert done.status is AnalysisStatus.FAILED
     assert "consent" in done.error and done.description is None
+
+
+async def test_a_job_whose_worker_dies_on_every_attempt_fails_for_good(world):
+    world.describer = ScriptedDescriber(DescribedFood("apple", grams=100))
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    for _ in range(world.policy.max_attempts):  # claimed, then its worker is killed
+        now = world.clock.now()
+        assert await world.analyses.claim(up.analysis.id, now, now + timedelta(minutes=1))
+        world.clock.advance(minutes=5)
+    await world.job(up.analysis.id)  # the delivery taken over once more
+    failed = await world.analyses.get(up.analysis.id)
+    assert failed.status is AnalysisStatus.FAILED
+    assert failed.attempts == world.policy.max_attempts + 1 and "worker" in failed.error
+    await world.job(up.analysis.id)  # and any later delivery is a no-op
+    assert await world.analyses.get(up.analysis.id) == failed

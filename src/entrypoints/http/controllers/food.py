@@ -166,8 +166,8 @@ async def history(principal: Principal, use: FromDishka[ListHistory],
                              date_from=date_from, date_to=date_to)
     result = await use(HistoryQuery(principal.user_id, page, per_page, HistorySort(spec.field),
                                     spec.descending, filters))
-    return page_of([AnalysisOut.of(a) for a in result.items], total=result.total, page=page,
-                   per_page=per_page, path=f"{BASE}/food/history",
+    return page_of([AnalysisOut.of_record(r) for r in result.items], total=result.total,
+                   page=page, per_page=per_page, path=f"{BASE}/food/history",
                    filters={"sort": sort, "food": food, "min_calories": min_calories,
                             "max_calories": max_calories,
                             "date_from": date_from.isoformat() if date_from else None,

@@ -33,6 +33,14 @@ Clock = Annotated[str, msgspec.Meta(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$",
                                     description="Local time HH:MM")]
 FoodName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_FOOD_NAME)]
 DislikedFoods = Annotated[list[FoodName], msgspec.Meta(max_length=MAX_DISLIKED)]
+# A list of vocabulary values needs no more entries than the largest vocabulary (53
+# cuisines); the bound caps the work per request (the domain merges duplicates).
+MAX_CHOICES = 64
+Channels = Annotated[list[Channel], msgspec.Meta(max_length=MAX_CHOICES)]
+Diets = Annotated[list[Diet], msgspec.Meta(max_length=MAX_CHOICES)]
+Allergens = Annotated[list[Allergen], msgspec.Meta(max_length=MAX_CHOICES)]
+Cuisines = Annotated[list[Cuisine], msgspec.Meta(max_length=MAX_CHOICES)]
+WellnessGoals = Annotated[list[WellnessGoal], msgspec.Meta(max_length=MAX_CHOICES)]
 
 
 class NotificationPreferencesIn(Input):
@@ -40,7 +48,7 @@ class NotificationPreferencesIn(Input):
     wellness_insights: bool | msgspec.UnsetType = UNSET
     recommendations: bool | msgspec.UnsetType = UNSET
     weekly_summary: bool | msgspec.UnsetType = UNSET
-    channels: list[Channel] | msgspec.UnsetType | None = UNSET
+    channels: Channels | msgspec.UnsetType | None = UNSET
     quiet_hours_start: Clock | msgspec.UnsetType | None = UNSET
     quiet_hours_end: Clock | msgspec.UnsetType | None = UNSET
 
@@ -57,11 +65,11 @@ class PreferencesIn(Input):
     """PUT: absent parts take their defaults. PATCH: absent parts stay, `null` resets a part
     (or a key of a nested object) to its default, nested objects merge key by key."""
 
-    dietary_restrictions: list[Diet] | msgspec.UnsetType | None = UNSET
-    allergens: list[Allergen] | msgspec.UnsetType | None = UNSET
+    dietary_restrictions: Diets | msgspec.UnsetType | None = UNSET
+    allergens: Allergens | msgspec.UnsetType | None = UNSET
     disliked_foods: DislikedFoods | msgspec.UnsetType | None = UNSET
-    preferred_cuisines: list[Cuisine] | msgspec.UnsetType | None = UNSET
-    wellness_goals: list[WellnessGoal] | msgspec.UnsetType | None = UNSET
+    preferred_cuisines: Cuisines | msgspec.UnsetType | None = UNSET
+    wellness_goals: WellnessGoals | msgspec.UnsetType | None = UNSET
     notification_preferences: NotificationPreferencesIn | msgspec.UnsetType | None = UNSET
     ui_preferences: UiPreferencesIn | msgspec.UnsetType | None = UNSET
 

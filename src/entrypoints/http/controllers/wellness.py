@@ -18,7 +18,6 @@ from application.wellness.queries import (
     ListWellnessScores,
 )
 from domain.identity.tokens import Principal
-from domain.wellness.samples import SampleInput
 from domain.wellness.series import Resolution
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.controllers.wellness_schemas import (
@@ -53,11 +52,8 @@ def _iso_z(dt: datetime | None) -> str | None:
       request_max_body_size=SAMPLES_MAX_BODY, responses=errors(401, 403))
 async def post_samples(principal: Principal, data: SamplesIn,
                        use: FromDishka[IngestBiometrics]) -> Envelope[IngestOut]:
-    batch = [SampleInput(timestamp=s.timestamp, heart_rate=s.heart_rate, source=s.source,
-                         hrv_sdnn=s.hrv_sdnn, hrv_rmssd=s.hrv_rmssd, pnn50=s.pnn50,
-                         rr_intervals_ms=s.rr_intervals_ms or ())
-             for s in data.samples]
-    result = await use(principal.user_id, batch)
+    # The decoded structs are samples as the domain reads them (`RawSample`): no copy.
+    result = await use(principal.user_id, data.samples)
     return ok(IngestOut(accepted=result.accepted, duplicates=result.duplicates))
 
 

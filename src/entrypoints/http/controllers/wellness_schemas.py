@@ -3,34 +3,39 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
 from application.wellness.queries import CurrentEmotion, EmotionReading
-from domain.wellness.mood import MoodCheckIn
+from domain.wellness.mood import MAX_NOTE_CHARS, MoodCheckIn
+from domain.wellness.samples import MAX_BATCH, MAX_RR_PER_SAMPLE
 from domain.wellness.score import DailyWellness
 from entrypoints.http.envelopes import iso
 from entrypoints.http.schemas.base import Input, Output
 
 # Ranges, sources and timestamps are judged by the domain, per sample and with the
-# index in the field name; the structs only check shapes and types.
+# index in the field name; the structs check shapes and types, and bound the lists
+# (the contract's 1-1000 samples, five minutes of beat-to-beat intervals) and strings so
+# an oversized batch is refused while it is decoded, before any per-sample work.
+
+RrIntervals = Annotated[list[float], msgspec.Meta(max_length=MAX_RR_PER_SAMPLE)]
 
 
 class SampleIn(Input):
     timestamp: datetime
     heart_rate: float
-    source: str
+    source: Annotated[str, msgspec.Meta(max_length=64)]
     hrv_sdnn: float | None = None
     hrv_rmssd: float | None = None
     pnn50: float | None = None
-    rr_intervals_ms: list[float] | None = None
+    rr_intervals_ms: RrIntervals | None = None
 
 
 class SamplesIn(Input):
-    samples: list[SampleIn]
+    samples: Annotated[list[SampleIn], msgspec.Meta(max_length=MAX_BATCH)]
 
 
 class IngestOut(Output):
@@ -42,7 +47,8 @@ class MoodCheckInIn(Input):
     valence: int
     arousal: int | None = None
     label: Annotated[str, msgspec.Meta(max_length=64)] | None = None
-    note: str | None = None
+    # The domain allows MAX_NOTE_CHARS after trimming; this only bounds the work.
+    note: Annotated[str, msgspec.Meta(max_length=4 * MAX_NOTE_CHARS)] | None = None
     timestamp: datetime | None = None
 
 
@@ -71,8 +77,11 @@ class EmotionOut(Output):
 
     @classmethod
     def of(cls, r: EmotionReading) -> EmotionOut:
-        return cls(timestamp=iso(r.timestamp), emotion=r.emotion.value, confidence=r.confidence,
-                   stress_score=r.stress_score, heart_rate=r.heart_rate, hrv_rmssd=r.hrv_rmssd)
+        ts = r.timestamp
+        if ts.tzinfo is not UTC or ts.microsecond:  # hour and day buckets already are
+            ts = iso(ts)
+        # Emotion is a StrEnum: it encodes as its value.
+        return cls(ts, r.emotion, r.confidence, r.stress_score, r.heart_rate, r.hrv_rmssd)
 
 
 class BaselineOut(Output):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
 
-from domain.food.analysis import Analysis, FoodItem, ModelsUsed
+from application.ports.food import HistoryRecord
+from domain.food.analysis import Analysis, AnalysisStatus, FoodItem, ModelsUsed
 from domain.nutrition.nutrients import Nutrients
 from entrypoints.http.envelopes import iso
 from entrypoints.http.schemas.base import Input, Output
@@ -100,6 +101,93 @@ class AnalysisOut(Output):
                    confidence_score=a.confidence_score,
                    analysis_duration_ms=a.analysis_duration_ms, models=ModelsOut.of(a.models),
                    corrected=a.corrected, error=a.error)
+
+    @classmethod
+    def of_record(cls, r: HistoryRecord) -> AnalysisOut:
+        """The same answer as `of(analysis)` for a stored history entry, without building
+        the analysis: its JSON documents are decoded straight into these structs (they
+        were validated by the domain when written, so they are not validated again)."""
+        nutrition = _NUTRITION.decode(r.nutrition) if r.nutrition is not None else None
+        if nutrition is not None and (nutrition.vitamins is None or nutrition.minerals is None):
+            nutrition = msgspec.structs.replace(nutrition, vitamins=nutrition.vitamins or {},
+                                                minerals=nutrition.minerals or {})
+        models = _MODELS.decode(r.models) if r.models is not None else None
+        return cls(id=str(r.id), status=_COMPLETED, source=r.source,
+                   created_at=_second(r.created_at), completed_at=_second(r.completed_at),
+                   eaten_at=_second(r.eaten_at), detected_foods=_detected(r.detected_foods),
+                   description=r.description, nutrition=nutrition,
+                   confidence_score=r.confidence_score,
+                   analysis_duration_ms=r.analysis_duration_ms,
+                   models=models if models is not None else _NO_MODELS,
+                   corrected=r.corrected, error=None)
+
+
+# -- the stored JSON documents of a `HistoryRecord`, decoded straight into answers --------
+# Shapes as `adapters.sql.food_rows` writes them. Numbers stay `int | float` as stored, as
+# they do through the domain (a stored `10` is answered `10`, `10.0` as `10.0`).
+
+_Number = int | float
+_COMPLETED = AnalysisStatus.COMPLETED.value
+
+
+class _StoredFood(msgspec.Struct):
+    food: str
+    confidence: _Number
+    bbox: list[_Number] | None = None
+    quantity: int = 1
+    portion_grams: _Number | None = None
+    fdc_id: int | None = None
+
+
+class _StoredNutrition(MealNutritionOut, kw_only=True, frozen=True):
+    """`MealNutritionOut` as stored: every field redefined (in the same order) with the
+    defaults of a missing key; `lipids`, not part of the answer, is skipped."""
+
+    calories: _Number | None = None
+    protein_g: _Number | None = None
+    carbs_g: _Number | None = None
+    fat_g: _Number | None = None
+    fiber_g: _Number | None = None
+    sugar_g: _Number | None = None
+    vitamins: dict[str, _Number] | None = None
+    minerals: dict[str, _Number] | None = None
+
+
+class _StoredModels(ModelsOut, kw_only=True, frozen=True):
+    detector: str | None = None
+    describer: str | None = None
+    nutrition_source: str | None = None
+
+
+for _stored, _answer in ((_StoredNutrition, MealNutritionOut), (_StoredModels, ModelsOut)):
+    if _stored.__struct_fields__ != _answer.__struct_fields__:  # they are encoded as answers
+        raise TypeError(f"{_stored.__name__} must redefine {_answer.__name__}'s fields in order")
+
+_FOODS = msgspec.json.Decoder(list[_StoredFood] | None)
+_NUTRITION = msgspec.json.Decoder(_StoredNutrition | None)
+_MODELS = msgspec.json.Decoder(_StoredModels | None)
+_NO_MODELS = ModelsOut(detector=None, describer=None, nutrition_source=None)
+
+
+def _detected(stored: str | bytes | None) -> list[DetectedFoodOut]:
+    """`DetectedFoodOut.of` of each stored food: the same rounding (the box is stored to
+    2 decimals and answered to 1; its 4 corners are unpacked as `BoundingBox(*box)` does)."""
+    out = []
+    for f in (_FOODS.decode(stored) if stored is not None else None) or ():
+        box = f.bbox
+        out.append(DetectedFoodOut(
+            food=f.food, confidence=round(f.confidence, 4),
+            bbox=[round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1)]
+            if box else None,
+            quantity=f.quantity, portion_grams=f.portion_grams, fdc_id=f.fdc_id))
+    return out
+
+
+def _second(dt: datetime | None) -> datetime | None:
+    """`iso(dt)`, skipped for what is already UTC to the second."""
+    if dt is None or (dt.tzinfo is UTC and not dt.microsecond):
+        return dt
+    return iso(dt)
 
 
 class CorrectedFoodIn(Input):

@@ -1,0 +1,47 @@
+"""Request admission on Redis in one round trip: the GCRA rate limit of the caller's key
+and, for an authenticated caller, its session's revocation marker and its account's
+revocation cutoff (the keys RedisSessionStore writes). All keys must live on one Redis
+node (they do: one Redis, no cluster slots)."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
+from adapters.redis.sessions import cutoff_key, revoked_key
+from application.ports.ratelimit import Admission
+from domain.identity.tokens import Principal
+from domain.ratelimit import Quota
+
+# KEYS rate key [, session marker, user cutoff]; ARGV interval, window, cost, dry, issued_at
+_ADMIT = GCRA_LUA + """
+local reply = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
+if #KEYS == 3 then
+  local revoked = redis.call('EXISTS', KEYS[2])
+  if revoked == 0 then
+    local cutoff = redis.call('GET', KEYS[3])
+    if cutoff and tonumber(ARGV[5]) <= tonumber(cutoff) then revoked = 1 end
+  end
+  reply[6] = revoked
+end
+return reply
+"""
+
+
+class RedisAdmission:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._prefix = prefix
+        self._rate_prefix = prefix + RATE_KEY_PREFIX
+        self._script = redis.register_script(_ADMIT)
+
+    async def admit(self, key: str, quota: Quota, principal: Principal | None) -> Admission:
+        keys = [self._rate_prefix + key]
+        issued_at = 0
+        if principal is not None:
+            keys += [revoked_key(self._prefix, principal.session_id),
+                     cutoff_key(self._prefix, principal.user_id)]
+            issued_at = int(principal.issued_at.timestamp())
+        reply = await self._script(keys=keys, args=[quota.interval, quota.window_s, 1, 0,
+                                                    issued_at])
+        revoked = bool(reply[5]) if principal is not None else None
+        return Admission(decision_of(reply, quota), revoked)

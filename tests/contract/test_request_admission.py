@@ -1,0 +1,83 @@
+"""The RequestAdmission port: the Redis one-round-trip adapter and the sequential
+composition over every other limiter/session-store pair must agree."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from adapters.memory.identity import MemorySessionStore, MemoryUserRepository
+from adapters.memory.ratelimit import MemoryRateLimiter
+from adapters.redis.admission import RedisAdmission
+from adapters.redis.sessions import RedisSessionStore
+from adapters.sql.ratelimit import SqlRateLimiter
+from adapters.sql.sessions import SqlSessionStore
+from adapters.sql.users import SqlUserRepository
+from application.identity.admission import SequentialAdmission
+from domain.ratelimit import Quota
+from tests.contract.test_identity_ports import NOW, make_user, principal_for
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis"])
+def gate(request):
+    """(admission, session store, user repository) sharing one backing store."""
+    if request.param == "memory":
+        sessions = MemorySessionStore()
+        return SequentialAdmission(MemoryRateLimiter(), sessions), sessions, \
+            MemoryUserRepository()
+    if request.param == "redis":
+        client = request.getfixturevalue("redis_client")
+        prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
+        return (RedisAdmission(client, prefix),
+                RedisSessionStore(client, prefix, 3600 * 24, 3600), MemoryUserRepository())
+    db = request.getfixturevalue(f"{request.param}_db")
+    sessions = SqlSessionStore(db)
+    return SequentialAdmission(SqlRateLimiter(db), sessions), sessions, SqlUserRepository(db)
+
+
+async def _session(sessions, users):
+    user = make_user()
+    await users.add(user)
+    sid = uuid.uuid4()
+    await sessions.start(sid, user.id, "r1", NOW + timedelta(days=30), NOW)
+    return principal_for(user.id, sid)
+
+
+async def test_anonymous_callers_are_only_limited(gate):
+    admission, _, _ = gate
+    key, quota = f"ip:{uuid.uuid4().hex}", Quota(2, 60)
+    results = [await admission.admit(key, quota, None) for _ in range(3)]
+    assert [r.decision.allowed for r in results] == [True, True, False]
+    assert [r.revoked for r in results] == [None, None, None]
+    assert results[0].decision.remaining == 1 and results[2].decision.retry_after_s > 0
+
+
+async def test_live_session_is_admitted_and_not_revoked(gate):
+    admission, sessions, users = gate
+    principal = await _session(sessions, users)
+    result = await admission.admit(f"user:{principal.user_id}", Quota(5, 60), principal)
+    assert result.decision.allowed and result.decision.limit == 5
+    assert result.revoked is False
+
+
+async def test_revoked_session_is_reported(gate):
+    admission, sessions, users = gate
+    principal = await _session(sessions, users)
+    await sessions.revoke_session(principal.session_id, NOW)
+    result = await admission.admit(f"user:{principal.user_id}", Quota(5, 60), principal)
+    assert result.revoked is True
+
+
+async def test_account_cutoff_revokes_earlier_tokens_only(gate):
+    admission, sessions, users = gate
+    principal = await _session(sessions, users)
+    await sessions.revoke_user(principal.user_id, NOW + timedelta(minutes=1))
+    quota = Quota(5, 60)
+    assert (await admission.admit("user:a", quota, principal)).revoked is True
+    new_session = uuid.uuid4()  # a login after the cutoff
+    await sessions.start(new_session, principal.user_id, "n1", NOW + timedelta(days=30),
+                         NOW + timedelta(minutes=2))
+    later = principal_for(principal.user_id, new_session, issued_at=NOW + timedelta(minutes=2))
+    assert (await admission.admit("user:b", quota, later)).revoked is False
