@@ -3,8 +3,9 @@
 - `psi data import-recipes` (3,129 Wikibooks recipes: parse, store, fit the TF-IDF index)
   into a fresh SQLite file and a fresh Postgres database, then the idempotent re-import;
 - the matcher alone (in-process), p50/p95 over many fridges;
-- POST /api/v1/fridge/matches through the production profile (Postgres + Redis, one API
-  process) with wrk at 32 connections, with a user whose allergens and diet filter results.
+- POST /api/v1/fridge/matches through the production profile (Postgres + Redis, two API
+  processes by default) with wrk at 32 connections, with a user whose allergens and diet
+  filter results.
 
 Run: `.venv/bin/python bench/bench_fridge.py [--seconds 15] [--connections 32]`
 """
@@ -161,6 +162,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="API processes (production runs several: just serve-prod)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
 
@@ -179,14 +182,15 @@ def main() -> None:
         p50, p95 = matcher_ms()
         print(f"matcher alone (in-process, 3,129 recipes): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
         env = production_env(pg_url)
-        with api_server(env) as base:
+        with api_server(env, workers=args.workers) as base:
             _, headers = register_and_login(base)
             put_json(f"{base}/api/v1/users/me/preferences",
                      {"allergens": ["peanuts", "sesame"], "dietary_restrictions": ["vegetarian"]},
                      headers)
             wrk_fridge(base, headers, args.connections, 3)  # warm-up (loads the index)
             result = wrk_fridge(base, headers, args.connections, args.seconds)
-        print(f"POST /api/v1/fridge/matches, production profile, 1 API process, "
+        print(f"POST /api/v1/fridge/matches, production profile, {args.workers} API "
+              f"process(es), "
               f"{args.connections} connections: {result['rps']:.0f} req/s, "
               f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
               f"p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
