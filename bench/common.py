@@ -169,6 +169,6 @@ def wrk(url: str, headers: dict[str, str], connections: int = 64, seconds: int =
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99,
             "non_2xx": int(non2xx.group(1)) if non2xx else 0,
             "socket_errors": sock.group(1).strip() if sock else "none",
-            "command": " ".join(c if " " not in c else repr(c) for c in cmd[:-1]
-                                if not c.startswith("Authorization")).replace("-H ", "")
-                       + (" -H 'Authorization: Bearer <token>'" if headers else "") + " URL"}
+            "command": (f"wrk -t{threads} -c{connections} -d{seconds}s --latency"
+                        + (" -s <script>" if script else "")
+                        + (" -H 'Authorization: Bearer <token>'" if headers else "") + " URL")}
