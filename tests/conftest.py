@@ -31,24 +31,25 @@ def _in_fresh_loop(fn, *args):
         return pool.submit(lambda: asyncio.run(fn(*args))).result()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """SQLAlchemy URL of a migrated, per-session PostgreSQL database."""
+def _migrated_postgres_database() -> Iterator[str]:
+    """Create a PostgreSQL database, migrate it, yield its SQLAlchemy URL, drop it."""
     dsn = _in_fresh_loop(create_postgres_database)
     url = sqlalchemy_pg_url(dsn)
     upgrade_to_head(url)
     yield url
     _in_fresh_loop(drop_postgres_database, dsn)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """SQLAlchemy URL of a migrated, per-session PostgreSQL database."""
+    yield from _migrated_postgres_database()
 
 
 @pytest.fixture
 def fresh_postgres_url() -> Iterator[str]:
     """A migrated database of its own, for tests that fill whole catalogues."""
-    dsn = _in_fresh_loop(create_postgres_database)
-    url = sqlalchemy_pg_url(dsn)
-    upgrade_to_head(url)
-    yield url
-    _in_fresh_loop(drop_postgres_database, dsn)
+    yield from _migrated_postgres_database()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure
 
+from adapters.mongo.setup import Once
 from domain.wellness.emotion import Emotion
 from domain.wellness.samples import RAW_RETENTION, Source
 from domain.wellness.series import (
@@ -99,36 +99,29 @@ class MongoEmotionSeries:
         self._samples = db[SAMPLES]
         self._keys = db[KEYS]
         self._hourly = db[HOURLY]
-        self._ready = False
-        self._lock = asyncio.Lock()
+        # The time-series collection and every index, once per process.
+        self.ensure_collections = Once(self._create_collections)
 
-    async def ensure_collections(self) -> None:
-        """Create the time-series collection and every index, once per process."""
-        if self._ready:
-            return
-        async with self._lock:
-            if self._ready:
-                return
-            try:
-                await self._db.create_collection(
-                    SAMPLES, timeseries={"timeField": "timestamp", "metaField": "meta",
-                                         "granularity": "minutes"},
-                    expireAfterSeconds=TTL_SECONDS)
-            except CollectionInvalid:
-                pass  # created by another process or an earlier start
-            except OperationFailure as exc:
-                if exc.code != NAMESPACE_EXISTS:
-                    raise
-            await self._samples.create_index(
-                [("meta.user_id", ASCENDING), ("timestamp", ASCENDING)], name="user_timestamp")
-            await self._keys.create_index([("ts", ASCENDING)], name="ttl_90_days",
-                                          expireAfterSeconds=TTL_SECONDS)
-            await self._keys.create_index([("u", ASCENDING)], name="user")
-            await self._hourly.create_index([("user_id", ASCENDING), ("start", ASCENDING)],
-                                            unique=True, name="user_start_unique")
-            await self._hourly.create_index([("sealed", ASCENDING), ("start", ASCENDING)],
-                                            name="sealed_start")
-            self._ready = True
+    async def _create_collections(self) -> None:
+        try:
+            await self._db.create_collection(
+                SAMPLES, timeseries={"timeField": "timestamp", "metaField": "meta",
+                                     "granularity": "minutes"},
+                expireAfterSeconds=TTL_SECONDS)
+        except CollectionInvalid:
+            pass  # created by another process or an earlier start
+        except OperationFailure as exc:
+            if exc.code != NAMESPACE_EXISTS:
+                raise
+        await self._samples.create_index(
+            [("meta.user_id", ASCENDING), ("timestamp", ASCENDING)], name="user_timestamp")
+        await self._keys.create_index([("ts", ASCENDING)], name="ttl_90_days",
+                                      expireAfterSeconds=TTL_SECONDS)
+        await self._keys.create_index([("u", ASCENDING)], name="user")
+        await self._hourly.create_index([("user_id", ASCENDING), ("start", ASCENDING)],
+                                        unique=True, name="user_start_unique")
+        await self._hourly.create_index([("sealed", ASCENDING), ("start", ASCENDING)],
+                                        name="sealed_start")
 
     async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
         await self.ensure_collections()
