@@ -64,6 +64,12 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                             duration_ms=round((time.perf_counter() - started) * 1000, 2),
                             request_id=request_id)
             request_id_var.reset(token)
+            # The request state holds the request's DI container, whose context holds the
+            # Request, which holds this scope: a reference cycle per request that only the
+            # garbage collector could free. Emptied here, it is freed at once instead, and
+            # the collector's full passes (tens of ms, every request in flight stalled)
+            # stay rare. Nothing reads the state once the response is sent.
+            scope["state"].clear()
 
     return middleware
 
