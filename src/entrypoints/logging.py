@@ -6,7 +6,16 @@ from __future__ import annotations
 import logging
 import sys
 
+import msgspec
 import structlog
+
+# msgspec renders an event several times faster than the standard library's json (one
+# access line per request); what it cannot encode natively is written as its str().
+_ENCODER = msgspec.json.Encoder(enc_hook=str)
+
+
+def _dumps(event: dict, **_: object) -> str:
+    return _ENCODER.encode(event).decode()
 
 
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
@@ -15,7 +24,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(),
+        (structlog.processors.JSONRenderer(serializer=_dumps) if json
+         else structlog.dev.ConsoleRenderer()),
     ]
     structlog.configure(
         processors=processors,

@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 import msgspec
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy.exc import TimeoutError as SqlPoolTimeout
 
 from adapters.memory.food_history import InMemoryAnalysisQuota, InMemoryAnalysisRepository
 from adapters.redis.quota_food import RedisAnalysisQuota
@@ -22,6 +23,7 @@ from adapters.sql.database import Database
 from adapters.sql.food_history import SqlAnalysisRepository
 from adapters.sql.food_quota import SqlAnalysisQuota
 from adapters.sql.models import UserRow
+from adapters.sql.pg_direct import pg_connection
 from application.ports.food import AnalysisQuota, AnalysisRepository
 from domain.food.analysis import (
     Analysis,
@@ -319,3 +321,32 @@ async def test_twenty_concurrent_takes_give_exactly_the_limit(quota):
     assert sorted(taken for taken, _ in outcomes) == [False] * 17 + [True] * 3
     assert sorted(used for taken, used in outcomes if taken) == [1, 2, 3]
     assert await store.used(user, today) == 3
+
+
+async def test_postgres_direct_reads_are_served_first_come_first_served(postgres_url):
+    """More readers than pooled connections queue in arrival order (the pool's own queue
+    let newcomers overtake waiters and starved some for seconds), and a reader that
+    cannot get a turn within the pool timeout fails as a pool timeout."""
+    db = Database(postgres_url, pool_size=2, statement_timeout_ms=300)
+    try:
+        order: list[int] = []
+
+        async def reader(i: int) -> None:
+            async with pg_connection(db) as conn:
+                order.append(i)
+                await conn.fetchval("SELECT pg_sleep(0.01)")
+
+        tasks = []
+        for i in range(12):
+            tasks.append(asyncio.create_task(reader(i)))
+            await asyncio.sleep(0)  # each reader asks in turn
+        await asyncio.gather(*tasks)
+        assert order == list(range(12))
+
+        async with pg_connection(db), pg_connection(db):
+            with pytest.raises(SqlPoolTimeout):
+                async with pg_connection(db):
+                    pass
+        assert db.engine.pool.checkedout() == 0
+    finally:
+        await db.dispose()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
@@ -19,6 +24,9 @@ class Database:
                  connect_timeout_s: float = 5.0, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._pool_size = pool_size
+        self._pool_timeout_s = statement_timeout_ms / 1000
+        self._turns: asyncio.Semaphore | None = None  # made in the serving loop, on first use
         if self.is_sqlite:
             self.engine: AsyncEngine = create_async_engine(
                 url, echo=echo, connect_args={"timeout": statement_timeout_ms / 1000})
@@ -34,6 +42,26 @@ class Database:
                     "timeout": connect_timeout_s,
                 })
             event.listen(self.engine.sync_engine, "checkout", _replace_closed)
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold one of `pool_size` turns, given first come first served, while using a
+        pooled connection. Bounded like the pool's own wait, and failing the same way."""
+        turns = self._turns
+        if turns is None:
+            turns = self._turns = asyncio.Semaphore(self._pool_size)
+        if turns.locked():
+            try:
+                async with asyncio.timeout(self._pool_timeout_s):
+                    await turns.acquire()
+            except TimeoutError as exc:
+                raise PoolTimeout("no database connection came free in time") from exc
+        else:
+            await turns.acquire()  # at once
+        try:
+            yield
+        finally:
+            turns.release()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -8,12 +8,11 @@ The list endpoint's page (`history_records`) is the hot read: its unfiltered sta
 are built once per sort, and on Postgres the compiled SQL runs on the engine's pooled
 asyncpg connection itself (`pg_direct`: no SQLAlchemy result processing, no
 BEGIN/ROLLBACK around a single read), giving back the driver's rows as records. Those
-reads queue for the pool's connections first come first served (`_turn`).
+reads queue for the pool's connections first come first served (`Database.turn`).
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -37,7 +36,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.database import Database
@@ -90,7 +88,6 @@ class SqlAnalysisRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._compiled: dict[Select[Any], _DriverStatement] = {}
-        self._gate: asyncio.Semaphore | None = None  # made in the serving loop, on first use
 
     def _driver(self, stmt: Select[Any]) -> _DriverStatement:
         found = self._compiled.get(stmt)
@@ -261,31 +258,7 @@ class SqlAnalysisRepository:
         transaction is opened around it."""
         page = self._driver(_unfiltered_page(True, query.sort, query.descending))
         values = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset}
-        gate = await self._turn()
-        try:
-            return await self._fetch_records(page, values)
-        finally:
-            gate.release()
-
-    async def _turn(self) -> asyncio.Semaphore:
-        """Wait, first come first served, for one of the pool's connections (the gate is
-        acquired on return). The pool's own queue lets a newcomer take a connection handed
-        back while others wait, and a waiter passed over goes to the back: with more
-        requests than connections (64 on a pool of 10) that starved some for a second.
-        Bounded like the pool's own wait, and failing the same way."""
-        pool: Any = self._db.engine.pool
-        gate = self._gate
-        if gate is None:
-            gate = self._gate = asyncio.Semaphore(pool.size())
-        if not gate.locked():
-            await gate.acquire()  # at once
-            return gate
-        try:
-            async with asyncio.timeout(pool.timeout()):
-                await gate.acquire()
-        except TimeoutError as exc:
-            raise PoolTimeout("no database connection came free in time") from exc
-        return gate
+        return await self._fetch_records(page, values)
 
     async def _fetch_records(self, page: _DriverStatement, values: dict[str, object]
                              ) -> HistoryRecords:

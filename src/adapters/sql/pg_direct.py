@@ -13,6 +13,11 @@ The connection comes from `db.engine`'s pool, with the codecs SQLAlchemy set up 
 the pool only in a known state: after a statement the server refused it is fine; cut
 off mid-statement (cancelled, timed out, the link broken) or left inside a transaction,
 it is discarded instead.
+
+Borrowers queue for the pool first come first served (`Database.turn`): the pool's own
+queue lets a newcomer take a connection handed back while others wait, and a waiter
+passed over goes to the back; with more requests than connections (64 on a pool of 10)
+that starved some of them for seconds.
 """
 
 from __future__ import annotations
@@ -30,17 +35,18 @@ from adapters.sql.database import Database
 @asynccontextmanager
 async def pg_connection(db: Database) -> AsyncIterator[Any]:
     """An `asyncpg.Connection` from the engine's pool (Postgres only), for one use."""
-    raw = await db.engine.raw_connection()
-    driver = raw.driver_connection
-    healthy = False
-    try:
-        yield driver
-        healthy = True
-    except asyncpg.PostgresError:  # the server refused a statement; the link is fine
-        healthy = True
-        raise
-    finally:
-        # Back to the pool (no transaction of SQLAlchemy's to roll back), or discarded.
-        # Both may await the driver: inside SQLAlchemy's greenlet bridge.
-        keep = healthy and not driver.is_in_transaction()
-        await greenlet_spawn(raw.close if keep else raw.invalidate)
+    async with db.turn():
+        raw = await db.engine.raw_connection()
+        driver = raw.driver_connection
+        healthy = False
+        try:
+            yield driver
+            healthy = True
+        except asyncpg.PostgresError:  # the server refused a statement; the link is fine
+            healthy = True
+            raise
+        finally:
+            # Back to the pool (no transaction of SQLAlchemy's to roll back), or discarded.
+            # Both may await the driver: inside SQLAlchemy's greenlet bridge.
+            keep = healthy and not driver.is_in_transaction()
+            await greenlet_spawn(raw.close if keep else raw.invalidate)

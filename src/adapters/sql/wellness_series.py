@@ -355,8 +355,8 @@ class SqlEmotionSeries:
             if unjudged:  # written before readings were kept: judge the sums here
                 found = await pg.fetch(_PG_HOURS_AT, [user_id] * len(unjudged), unjudged)
                 judged_now = {a.start: a.reading() for a in map(_aggregate_of, found)}
-        emotions = _EMOTIONS
-        return [EmotionReading(r[0], emotions[r[1]], r[2], r[3], r[4], r[5])
+        emotions, reading = _EMOTIONS, EmotionReading._make
+        return [reading((r[0], emotions[r[1]], r[2], r[3], r[4], r[5]))
                 if r[1] is not None else judged_now[r[0]] for r in rows], total
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 from uuid import UUID
 
 from domain.wellness.emotion import Emotion
@@ -88,9 +89,10 @@ class StoredPoints:
         return cls(len(new), frozenset(p.timestamp.astimezone(UTC).date() for p in new))
 
 
-@dataclass(frozen=True, slots=True)
-class EmotionReading:
-    """A point or a bucket of the series as the API shows it."""
+class EmotionReading(NamedTuple):
+    """A point or a bucket of the series as the API shows it. A named tuple, not a frozen
+    dataclass: a page of hourly readings makes hundreds per request, and a frozen
+    dataclass sets each field through `object.__setattr__`."""
 
     timestamp: datetime
     emotion: Emotion
