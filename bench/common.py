@@ -102,7 +102,7 @@ def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     proc = subprocess.Popen(
         [PY, "-m", "uvicorn", "--factory", "entrypoints.http.app:app_factory", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
-         "--http", "httptools", "--no-access-log", "--log-level", "warning"],
+         "--http", "httptools", "--no-proxy-headers", "--no-access-log", "--log-level", "warning"],
         env={**env, "PSI_AUTO_MIGRATE": "false"}, cwd=REPO, stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
+from typing import TextIO
 
 import msgspec
 import structlog
@@ -18,7 +20,51 @@ def _dumps(event: dict, **_: object) -> str:
     return _ENCODER.encode(event).decode()
 
 
+class _AccessLine(msgspec.Struct):
+    """The access line, field for field (and in order) as structlog renders an event."""
+
+    method: str
+    path: str
+    status: int
+    duration_ms: float
+    request_id: str
+    event: str
+    level: str
+    timestamp: datetime
+
+
+class _AccessLog:
+    """One line per request. In JSON it skips structlog's processor chain (a third of a
+    request's logging cost on the hot path) and writes what the chain would have written;
+    in the console format it goes through structlog like every other event."""
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self.out: TextIO | None = None  # None: through structlog
+        self._structlog = structlog.get_logger("psi.access")
+        self._encode = msgspec.json.Encoder().encode
+
+    def __call__(self, method: str, path: str, status: int, duration_ms: float,
+                 request_id: str) -> None:
+        if not self.enabled:
+            return
+        if self.out is None:
+            self._structlog.info("request", method=method, path=path, status=status,
+                                 duration_ms=duration_ms, request_id=request_id)
+            return
+        line = self._encode(_AccessLine(method, path, status, duration_ms, request_id,
+                                        "request", "info", datetime.now(UTC)))
+        self.out.write(line.decode() + "\n")
+        self.out.flush()
+
+
+log_access = _AccessLog()
+
+
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
+    threshold = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+    log_access.enabled = threshold <= logging.INFO
+    log_access.out = sys.stdout if json else None
     processors = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -29,8 +75,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     ]
     structlog.configure(
         processors=processors,
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)),
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         logger_factory=structlog.WriteLoggerFactory(file=sys.stdout),
         cache_logger_on_first_use=True,
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
-import uuid
 
-import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.context import request_id_var
+from entrypoints.logging import log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -26,15 +26,13 @@ _STATIC_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 
-access_log = structlog.get_logger("psi.access")
-
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_request_id(scope) or os.urandom(16).hex()
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
@@ -60,9 +58,8 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            access_log.info("request", method=scope["method"], path=path, status=status,
-                            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                            request_id=request_id)
+            log_access(scope["method"], path, status,
+                       round((time.perf_counter() - started) * 1000, 2), request_id)
             request_id_var.reset(token)
             # The request state holds the request's DI container, whose context holds the
             # Request, which holds this scope: a reference cycle per request that only the

@@ -125,9 +125,10 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {h[0].lower() for h in message.get("headers", [])}
-                if b"x-ratelimit-limit" not in present:
-                    message["headers"] = [*message.get("headers", []), *extra]
+                headers = message.get("headers", [])
+                # A handler with a quota of its own (uploads) has set these already.
+                if not any(h[0].lower() == b"x-ratelimit-limit" for h in headers):
+                    message["headers"] = [*headers, *extra]
             await send(message)
 
         await app(scope, receive, send_with_headers)
