@@ -55,8 +55,12 @@ class InfrastructureProvider(Provider):
     async def stores(self) -> AsyncIterator[Stores]:
         s = self._settings
         timeout = s.dependency_timeout_s
+        # No periodic PING per pooled connection (a clock check on every command): a
+        # connection that died while idle fails its next command with ConnectionError,
+        # which the client's default retry answers on a fresh connection (the fault
+        # tests restart Redis under a running API).
         redis = Redis.from_url(s.redis_url, socket_timeout=timeout,
-                               socket_connect_timeout=timeout, health_check_interval=30,
+                               socket_connect_timeout=timeout, health_check_interval=0,
                                retry_on_timeout=False) if s.redis_url else None
         # timeoutMS bounds each operation end to end, like a SQL statement: server
         # selection (it replaces serverSelectionTimeoutMS then), connecting, the round
