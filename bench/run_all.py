@@ -80,6 +80,9 @@ def main(argv: list[str]) -> int:
     previous = old_sections()
     kept: set[int] = set()
     sections, failed = [], []
+    # Sections that name no script are prose written by hand (how to read the figures):
+    # kept, in their place at the top.
+    sections += [text for names, text in previous if not names]
     for script in SCRIPTS:
         if script.stem not in ran:
             for i, (names, text) in enumerate(previous):
