@@ -13,6 +13,7 @@ from adapters.memory.identity import (
     MemoryUserRepository,
 )
 from adapters.redis.sessions import RedisSessionStore
+from adapters.redis.user_cache import RedisCachedUserRepository
 from adapters.sql.consents import SqlConsentRepository
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.users import SqlUserRepository
@@ -31,10 +32,14 @@ def make_user(**kw) -> User:
                 created_at=NOW, updated_at=NOW, **kw)
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis-cached postgres"])
 def users(request):
     if request.param == "memory":
         return MemoryUserRepository()
+    if request.param == "redis-cached postgres":
+        return RedisCachedUserRepository(SqlUserRepository(request.getfixturevalue("postgres_db")),
+                                         request.getfixturevalue("redis_client"),
+                                         f"psi-test-{uuid.uuid4().hex[:8]}:")
     return SqlUserRepository(request.getfixturevalue(f"{request.param}_db"))
 
 
@@ -84,6 +89,7 @@ class TestUserRepository:
     async def test_save_persists_changes(self, users):
         user = make_user()
         await users.add(user)
+        assert await users.get(user.id) == user  # a cache in front now holds it
         later = NOW + timedelta(minutes=5)
         await users.save(user.renamed("Renamed", later).logged_in(later, "$argon2id$new"))
         got = await users.get(user.id)

@@ -1,7 +1,8 @@
 """Request admission on Redis in one round trip: the GCRA rate limit of the caller's key
 and, for an authenticated caller, its session's revocation marker and its account's
-revocation cutoff (the keys RedisSessionStore writes). All keys must live on one Redis
-node (they do: one Redis, no cluster slots)."""
+revocation cutoff (the keys RedisSessionStore writes), and its cached account record
+(the key RedisCachedUserRepository writes), left to that repository for this request.
+All keys must live on one Redis node (they do: one Redis, no cluster slots)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,23 @@ from redis.asyncio import Redis
 
 from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
 from adapters.redis.sessions import cutoff_key, revoked_key
+from adapters.redis.user_cache import prefetch, user_key
 from application.ports.ratelimit import Admission
 from domain.identity.tokens import Principal
 from domain.ratelimit import Quota
 
-# KEYS rate key [, session marker, user cutoff]; ARGV interval, window, cost, dry, issued_at
+# KEYS rate key [, session marker, user cutoff, cached user];
+# ARGV interval, window, cost, dry, issued_at
 _ADMIT = GCRA_LUA + """
 local reply = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
-if #KEYS == 3 then
+if #KEYS == 4 then
   local revoked = redis.call('EXISTS', KEYS[2])
   if revoked == 0 then
     local cutoff = redis.call('GET', KEYS[3])
     if cutoff and tonumber(ARGV[5]) <= tonumber(cutoff) then revoked = 1 end
   end
   reply[6] = revoked
+  if revoked == 0 then reply[7] = redis.call('GET', KEYS[4]) end
 end
 return reply
 """
@@ -39,9 +43,14 @@ class RedisAdmission:
         issued_at = 0
         if principal is not None:
             keys += [revoked_key(self._prefix, principal.session_id),
-                     cutoff_key(self._prefix, principal.user_id)]
+                     cutoff_key(self._prefix, principal.user_id),
+                     user_key(self._prefix, principal.user_id)]
             issued_at = int(principal.issued_at.timestamp())
         reply = await self._script(keys=keys, args=[quota.interval, quota.window_s, 1, 0,
                                                     issued_at])
         revoked = bool(reply[5]) if principal is not None else None
+        if revoked is False:
+            # reply[6] is Lua's false (None here) when nothing is cached: Redis drops a
+            # trailing nil from a table, so it may be missing too.
+            prefetch(principal.user_id, reply[6] if len(reply) > 6 and reply[6] else None)
         return Admission(decision_of(reply, quota), revoked)

@@ -1,0 +1,147 @@
+"""Production `/users/me` in one Redis round trip: the admission script reads the caller's
+cached account and leaves it to the cached user repository for that request only.
+
+Checked on a real Redis: the read costs no second command, yet it is never staler than a
+cache read at admission; a write in the request drops it; it never crosses requests or
+users."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+from redis.asyncio.connection import Connection
+
+from adapters.memory.identity import MemoryUserRepository
+from adapters.redis.admission import RedisAdmission
+from adapters.redis.user_cache import RedisCachedUserRepository
+from domain.ratelimit import Quota
+from tests.contract.test_identity_ports import NOW, make_user, principal_for
+
+QUOTA = Quota(1000, 60)
+
+
+class _CountingConnection(Connection):
+    """redis-py's connection, counting the GET commands it sends (GETs inside the
+    admission script run on the server and are not sent)."""
+
+    gets = 0
+
+    async def send_command(self, *args, **kwargs):
+        if args and str(args[0]).upper() == "GET":
+            type(self).gets += 1
+        return await super().send_command(*args, **kwargs)
+
+
+@pytest.fixture
+async def redis_client(redis_url: str):
+    client = Redis.from_url(redis_url, connection_class=_CountingConnection)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def stack(redis_client):
+    """Two API processes' worth of admission + cached repository over one Redis and one
+    account store."""
+    prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
+    store = MemoryUserRepository()
+
+    def process():
+        return (RedisAdmission(redis_client, prefix),
+                RedisCachedUserRepository(store, redis_client, prefix))
+
+    return process, store
+
+
+async def _gets(_redis_client) -> int:
+    return _CountingConnection.gets
+
+
+async def _request(admission, users, user_id, *, read_twice: bool = False):
+    """One request as the API runs it: admission, then the handler's read(s), in a task
+    with a context of its own."""
+    async def run():
+        await admission.admit(f"user:{user_id}", QUOTA, principal_for(user_id, uuid.uuid4()))
+        first = await users.get(user_id)
+        return (first, await users.get(user_id)) if read_twice else first
+
+    return await asyncio.create_task(run(), context=contextvars.Context())
+
+
+async def test_the_first_read_after_admission_costs_no_command(stack, redis_client):
+    process, store = stack
+    admission, users = process()
+    user = make_user()
+    await store.add(user)
+    assert await _request(admission, users, user.id) == user  # fills the cache
+    before = await _gets(redis_client)
+    assert await _request(admission, users, user.id) == user
+    assert await _gets(redis_client) == before
+    first, second = await _request(admission, users, user.id, read_twice=True)
+    assert first == second == user and await _gets(redis_client) == before + 1
+
+
+async def test_a_write_by_another_process_is_seen_by_the_next_request(stack):
+    process, store = stack
+    (_, users_a), (admission_b, users_b) = process(), process()
+    user = make_user()
+    await store.add(user)
+    assert (await _request(admission_b, users_b, user.id)).name == "Test"
+    await users_a.save(user.renamed("Renamed", NOW))
+    assert (await _request(admission_b, users_b, user.id)).name == "Renamed"
+
+
+async def test_a_read_after_a_write_in_the_same_request_sees_the_write(stack):
+    process, store = stack
+    admission, users = process()
+    user = make_user()
+    await store.add(user)
+    await _request(admission, users, user.id)  # cached
+
+    async def patch():
+        await admission.admit(f"user:{user.id}", QUOTA, principal_for(user.id, uuid.uuid4()))
+        await store.save(user.renamed("Behind the cache", NOW))  # e.g. another writer
+        await users.save(user.renamed("Renamed", NOW))
+        return await users.get(user.id)
+
+    got = await asyncio.create_task(patch(), context=contextvars.Context())
+    assert got.name == "Renamed"
+
+
+async def test_the_prefetch_is_for_its_user_and_its_request_only(stack, redis_client):
+    process, store = stack
+    admission, users = process()
+    alice, bob = make_user(), make_user()
+    await store.add(alice)
+    await store.add(bob)
+    await _request(admission, users, alice.id)
+    await _request(admission, users, bob.id)
+
+    async def admitted_as_alice_reads_bob():
+        await admission.admit(f"user:{alice.id}", QUOTA, principal_for(alice.id, uuid.uuid4()))
+        return await users.get(bob.id)
+
+    assert await asyncio.create_task(admitted_as_alice_reads_bob(),
+                                     context=contextvars.Context()) == bob
+    # A request that was not admitted (another task, another context) sees no prefetch.
+    await admission.admit(f"user:{alice.id}", QUOTA, principal_for(alice.id, uuid.uuid4()))
+    before = await _gets(redis_client)
+    assert await asyncio.create_task(users.get(alice.id),
+                                     context=contextvars.Context()) == alice
+    assert await _gets(redis_client) == before + 1
+
+
+async def test_nothing_cached_reads_the_store_without_asking_redis_again(stack, redis_client):
+    process, store = stack
+    admission, users = process()
+    user = make_user()
+    await store.add(user)
+    before = await _gets(redis_client)
+    assert await _request(admission, users, user.id) == user  # miss seen at admission
+    assert await _gets(redis_client) == before
+    assert await _request(admission, users, user.id) == user  # now cached: prefetched
+    assert await _gets(redis_client) == before
