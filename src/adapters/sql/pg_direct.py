@@ -25,11 +25,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from sqlalchemy.util import greenlet_spawn
 
 from adapters.sql.database import Database
+
+
+def std_uuid(value: Any) -> UUID:
+    """asyncpg's own UUID type as the standard one (it compares, hashes and encodes
+    differently)."""
+    return value if type(value) is UUID else UUID(bytes=value.bytes)
 
 
 @asynccontextmanager

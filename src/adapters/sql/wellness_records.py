@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.sql.database import Database
 from adapters.sql.models import WellnessScoreRow
-from adapters.sql.pg_direct import pg_connection
+from adapters.sql.pg_direct import pg_connection, std_uuid
 from adapters.sql.wellness_models import MoodCheckInRow
 from domain.wellness.emotion import Emotion
 from domain.wellness.mood import MoodCheckIn
@@ -52,11 +52,6 @@ _PG_PUT = """
 """
 
 
-def _uuid(value: Any) -> UUID:
-    """asyncpg's own UUID type as the standard one."""
-    return value if type(value) is UUID else UUID(bytes=value.bytes)
-
-
 class SqlMoodCheckIns:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -73,7 +68,7 @@ class SqlMoodCheckIns:
         if not self._db.is_sqlite:
             async with pg_connection(self._db) as pg:
                 rows = await pg.fetch(_PG_MOODS, user_id, start, end)
-            return [MoodCheckIn(id=_uuid(r[0]), user_id=_uuid(r[1]), timestamp=r[2],
+            return [MoodCheckIn(id=std_uuid(r[0]), user_id=std_uuid(r[1]), timestamp=r[2],
                                 valence=r[3], arousal=r[4], label=r[5], note=r[6],
                                 created_at=r[7]) for r in rows]
         stmt = (select(_moods).where(_moods.c.user_id == user_id, _moods.c.timestamp >= start,

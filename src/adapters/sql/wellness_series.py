@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.sql.database import Database
-from adapters.sql.pg_direct import pg_connection
+from adapters.sql.pg_direct import pg_connection, std_uuid
 from adapters.sql.wellness_models import (
     EMOTION_CONFIDENCE_COLUMNS,
     EMOTION_COUNT_COLUMNS,
@@ -147,9 +147,8 @@ def _aggregate_of(r: Any) -> EmotionAggregate:
         if n:
             counts[label] = n
             confidence[label] = r[11 + _K + i]
-    user_id = r[0]
     return EmotionAggregate(
-        user_id=user_id if type(user_id) is UUID else UUID(bytes=user_id.bytes),
+        user_id=std_uuid(r[0]),
         start=r[1], resolution=Resolution.HOUR, count=r[2], hr_min=r[3], hr_max=r[4],
         hr_sum=r[5], rmssd_sum=r[6], ln_rmssd_sum=r[7], rmssd_count=r[8], stress_sum=r[9],
         sealed=r[10], emotion_counts=counts, emotion_confidence=confidence)

@@ -52,8 +52,8 @@ def utc_now() -> datetime:
 
 def iso(dt: datetime | None) -> datetime | None:
     """Timestamps leave the API in UTC, to the second: `2026-11-10T14:30:00Z`."""
-    if dt is None:
-        return None
+    if dt is None or (dt.tzinfo is UTC and not dt.microsecond):
+        return dt  # already so (stored timestamps, hour and day buckets): no new object
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC).replace(microsecond=0)
@@ -72,15 +72,12 @@ def page_of(items: list[T], *, total: int, page: int, per_page: int, path: str,
     """A list page whose links keep every filter the client sent."""
     total_pages = max(1, math.ceil(total / per_page)) if total else 1
 
+    # The filters (never the paging itself) are the same in every link: encoded once.
     query = {k: v for k, v in filters.items() if v is not None}
-    if "page" in query or "per_page" in query:
-        def link(p: int) -> str:
-            return f"{path}?{urlencode({**query, 'page': p, 'per_page': per_page}, doseq=True)}"
-    else:  # the filters are the same in every link: encoded once
-        head = f"{path}?{urlencode(query, doseq=True)}&" if query else f"{path}?"
+    head = f"{path}?{urlencode(query, doseq=True)}&" if query else f"{path}?"
 
-        def link(p: int) -> str:
-            return f"{head}page={p}&per_page={per_page}"
+    def link(p: int) -> str:
+        return f"{head}page={p}&per_page={per_page}"
 
     return ListEnvelope(
         data=items,

@@ -145,8 +145,7 @@ _DRIVER_FAILURES: dict[str, tuple[str, frozenset[str]]] = {
                                        "CannotConnectNowError", "TooManyConnectionsError",
                                        "InterfaceError", "QueryCanceledError"})),
 }
-_DRIVER_MODULES = {"redis": "redis", "pymongo": "mongodb", "sqlalchemy": "database",
-                   "asyncpg": "database"}
+_DRIVER_MODULES = {library: store for library, (store, _) in _DRIVER_FAILURES.items()}
 
 
 def _library(module: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -77,11 +77,9 @@ class EmotionOut(Output):
 
     @classmethod
     def of(cls, r: EmotionReading) -> EmotionOut:
-        ts = r.timestamp
-        if ts.tzinfo is not UTC or ts.microsecond:  # hour and day buckets already are
-            ts = iso(ts)
         # Emotion is a StrEnum: it encodes as its value.
-        return cls(ts, r.emotion, r.confidence, r.stress_score, r.heart_rate, r.hrv_rmssd)
+        return cls(iso(r.timestamp), r.emotion, r.confidence, r.stress_score, r.heart_rate,
+                   r.hrv_rmssd)
 
 
 class BaselineOut(Output):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -113,8 +113,8 @@ class AnalysisOut(Output):
                                                 minerals=nutrition.minerals or {})
         models = _MODELS.decode(r.models) if r.models is not None else None
         return cls(id=str(r.id), status=_COMPLETED, source=r.source,
-                   created_at=_second(r.created_at), completed_at=_second(r.completed_at),
-                   eaten_at=_second(r.eaten_at), detected_foods=_detected(r.detected_foods),
+                   created_at=iso(r.created_at), completed_at=iso(r.completed_at),
+                   eaten_at=iso(r.eaten_at), detected_foods=_detected(r.detected_foods),
                    description=r.description, nutrition=nutrition,
                    confidence_score=r.confidence_score,
                    analysis_duration_ms=r.analysis_duration_ms,
@@ -181,13 +181,6 @@ def _detected(stored: str | bytes | None) -> list[DetectedFoodOut]:
             if box else None,
             quantity=f.quantity, portion_grams=f.portion_grams, fdc_id=f.fdc_id))
     return out
-
-
-def _second(dt: datetime | None) -> datetime | None:
-    """`iso(dt)`, skipped for what is already UTC to the second."""
-    if dt is None or (dt.tzinfo is UTC and not dt.microsecond):
-        return dt
-    return iso(dt)
 
 
 class CorrectedFoodIn(Input):
