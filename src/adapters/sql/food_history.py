@@ -258,10 +258,6 @@ class SqlAnalysisRepository:
         transaction is opened around it."""
         page = self._driver(_unfiltered_page(True, query.sort, query.descending))
         values = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset}
-        return await self._fetch_records(page, values)
-
-    async def _fetch_records(self, page: _DriverStatement, values: dict[str, object]
-                             ) -> HistoryRecords:
         async with pg_connection(self._db) as conn:
             rows = await conn.fetch(page.sql, *page.args(values))
             if rows:
