@@ -11,8 +11,8 @@ from typing import TextIO
 import msgspec
 import structlog
 
-# msgspec renders an event several times faster than the standard library's json (one
-# access line per request); what it cannot encode natively is written as its str().
+# msgspec renders an event several times faster than the standard library's json; what
+# it cannot encode natively is written as its str().
 _ENCODER = msgspec.json.Encoder(enc_hook=str)
 
 
@@ -42,7 +42,6 @@ class _AccessLog:
         self.enabled = True
         self.out: TextIO | None = None  # None: through structlog
         self._structlog = structlog.get_logger("psi.access")
-        self._encode = msgspec.json.Encoder().encode
 
     def __call__(self, method: str, path: str, status: int, duration_ms: float,
                  request_id: str) -> None:
@@ -52,7 +51,7 @@ class _AccessLog:
             self._structlog.info("request", method=method, path=path, status=status,
                                  duration_ms=duration_ms, request_id=request_id)
             return
-        line = self._encode(_AccessLine(method, path, status, duration_ms, request_id,
+        line = _ENCODER.encode(_AccessLine(method, path, status, duration_ms, request_id,
                                         "request", "info", datetime.now(UTC)))
         self.out.write(line.decode() + "\n")
         self.out.flush()
