@@ -2,7 +2,8 @@
 production profile (Postgres + Redis), one API process, wrk at 64 connections.
 
 Seeds the rows straight into Postgres (completed analyses with three foods each and
-full nutrition, like real ones) and the per-user counter that makes `meta.total` O(1).
+full nutrition, like real ones, with the pre-rendered answer the store keeps for each)
+and the per-user counter that makes `meta.total` O(1).
 Prints a markdown section for docs/benchmarks.md.
 Run: `.venv/bin/python bench/bench_food_history.py [--entries 10000] [--seconds 15]`
 """
@@ -33,13 +34,16 @@ async def seed(db_url: str, email: str, entries: int) -> None:
     from sqlalchemy import select
 
     from adapters.sql.database import Database
+    from adapters.sql.food_history import SqlAnalysisRepository
     from adapters.sql.food_rows import to_row
     from adapters.sql.models import FoodHistoryRow, UserCounterRow, UserRow
     from domain.food.analysis import Analysis, AnalysisResult, FoodItem, ModelsUsed
     from domain.food.vision import BoundingBox
     from domain.nutrition.nutrients import Nutrients
+    from entrypoints.http.schemas.food import HistoryCards
 
     db = Database(db_url)
+    store = SqlAnalysisRepository(db, HistoryCards())  # rows as the worker writes them
     users = UserRow.__table__
     async with db.engine.connect() as conn:
         query = select(users.c.id).where(users.c.email == email)
@@ -62,7 +66,7 @@ async def seed(db_url: str, email: str, entries: int) -> None:
                                           0.5 + (i % 50) / 100, ModelsUsed("yolo11n", None,
                                                                           "usda_fdc")),
                            created + timedelta(seconds=2))
-        rows.append(to_row(done))
+        rows.append({**to_row(done), **store.card_columns(done)})
     async with db.engine.begin() as conn:
         for start in range(0, len(rows), 1000):
             await conn.execute(FoodHistoryRow.__table__.insert(), rows[start:start + 1000])

@@ -37,7 +37,7 @@ from domain.food.history import HistoryFilters, HistoryQuery, HistorySort
 from domain.food.quota import utc_day_window
 from domain.food.vision import BoundingBox
 from domain.nutrition.nutrients import Nutrients
-from entrypoints.http.schemas.food import AnalysisOut
+from entrypoints.http.schemas.food import AnalysisOut, HistoryCards
 
 pytestmark = pytest.mark.asyncio
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -66,7 +66,7 @@ def repo(request: pytest.FixtureRequest) -> tuple[AnalysisRepository, Users]:
     if request.param == "memory":
         return InMemoryAnalysisRepository(), Users(None)
     db: Database = request.getfixturevalue(f"{request.param}_db")
-    return SqlAnalysisRepository(db), Users(db)
+    return SqlAnalysisRepository(db, HistoryCards()), Users(db)  # as the services wire it
 
 
 def manual(user: UUID, food: str, calories: float | None, at: datetime,
@@ -230,15 +230,27 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
                HistoryQuery(user, sort=HistorySort.CONFIDENCE_SCORE, descending=False),
                HistoryQuery(user, filters=HistoryFilters(food="hot dog")),
                HistoryQuery(await users.new())]
-    seen = 0
-    for query in queries:
-        page = await store.history(query)
-        records = await store.history_records(query)
-        assert records.total == page.total
-        lean = [msgspec.json.encode(AnalysisOut.of_record(r)) for r in records.items]
-        assert lean == [msgspec.json.encode(AnalysisOut.of(a)) for a in page.items]
-        seen += len(lean)
-    assert seen == 4 + 2 + 0 + 4 + 4 + 4 + 1 + 0
+    # SQL stores keep each entry's answer as a card; the same rows are also read by a
+    # store that ignores cards, and by one whose cards are of another rendering.
+    readers = [store]
+    if users.db is not None:
+        readers += [SqlAnalysisRepository(users.db), SqlAnalysisRepository(users.db, _Other())]
+    for reader in readers:
+        seen = 0
+        for query in queries:
+            page = await store.history(query)
+            records = await reader.history_records(query)
+            assert records.total == page.total
+            lean = [msgspec.json.encode(AnalysisOut.of_record(r)) for r in records.items]
+            assert lean == [msgspec.json.encode(AnalysisOut.of(a)) for a in page.items]
+            seen += len(lean)
+        assert seen == 4 + 2 + 0 + 4 + 4 + 4 + 1 + 0
+    cards = [r.card for r in (await store.history_records(HistoryQuery(user))).items]
+    if users.db is not None:  # every entry was written with a card, and is served from it
+        assert all(card is not None for card in cards) and len(cards) == 4
+        for reader in readers[1:]:
+            assert all(r.card is None for r in (await reader.history_records(
+                HistoryQuery(user))).items)
     first = msgspec.json.decode(msgspec.json.encode(AnalysisOut.of_record(
         (await store.history_records(HistoryQuery(user))).items[0])))
     assert first["created_at"] == "2026-03-01T15:00:00Z"
@@ -248,6 +260,54 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
                                   "fat_g": 0.0, "fiber_g": None, "sugar_g": None,
                                   "vitamins": first["nutrition"]["vitamins"],
                                   "minerals": {"iron_mg": 1.2}}
+
+
+class _Other(HistoryCards):
+    version = "another-rendering"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sql_db(request: pytest.FixtureRequest) -> Database:
+    return request.getfixturevalue(f"{request.param}_db")
+
+
+async def test_cards_never_outlive_what_they_show(sql_db):
+    """A card is written with its entry and changed with it: a correction re-renders
+    it, a write by a store without a renderer clears it, and an entry written before
+    cards (none stored) answers from its columns; a page mixing both is in order."""
+    db = sql_db
+    carded, plain, users = SqlAnalysisRepository(db, HistoryCards()), SqlAnalysisRepository(db), \
+        Users(db)
+    user = await users.new()
+    old = manual(user, "apple", 52.0, T0)
+    await plain.add(old)  # before cards
+    new = manual(user, "banana", 107.0, T0 + timedelta(hours=1))
+    await carded.add(new)
+
+    async def answers() -> list[tuple[bool, dict]]:
+        records = (await carded.history_records(HistoryQuery(user))).items
+        return [(r.card is not None, msgspec.json.decode(msgspec.json.encode(
+            AnalysisOut.of_record(r)))) for r in records]
+
+    (new_carded, new_answer), (old_carded, old_answer) = await answers()
+    assert (new_carded, old_carded) == (True, False)
+    assert new_answer["id"] == str(new.id) and old_answer["id"] == str(old.id)
+    assert new_answer["nutrition"]["calories"] == 107.0
+
+    await carded.correct(user, new.id, (FoodItem("pear", 1.0, portion_grams=80),),
+                         Nutrients(calories=46.4), "usda_fdc")
+    (still_carded, answer), _ = await answers()
+    assert still_carded and answer["corrected"] is True
+    assert answer["detected_foods"][0]["food"] == "pear"
+    assert answer["nutrition"]["calories"] == 46.4
+
+    await plain.correct(user, new.id, (FoodItem("kiwi", 1.0, portion_grams=70),),
+                        Nutrients(calories=42.7), "usda_fdc")
+    (carded_after, answer), _ = await answers()
+    assert not carded_after and answer["detected_foods"][0]["food"] == "kiwi"
+    assert answer["nutrition"]["calories"] == 42.7
+    assert answer == msgspec.json.decode(msgspec.json.encode(AnalysisOut.of(
+        await carded.get(new.id, user))))
 
 
 async def test_postgres_page_reads_give_their_connections_back(postgres_url, caplog):

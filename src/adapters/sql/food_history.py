@@ -9,6 +9,12 @@ are built once per sort, and on Postgres the compiled SQL runs on the engine's p
 asyncpg connection itself (`pg_direct`: no SQLAlchemy result processing, no
 BEGIN/ROLLBACK around a single read), giving back the driver's rows as records. Those
 reads queue for the pool's connections first come first served (`Database.turn`).
+
+With an `EntryCards` renderer, every completed entry also keeps its list answer,
+rendered when it is written (`card`, `card_version`): a page of current cards selects
+them and NULL for the other columns, so neither Postgres nor Python builds the answer
+again. Entries without a current card (written before, or by another rendering) are
+read from their columns as before.
 """
 
 from __future__ import annotations
@@ -21,13 +27,16 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     Text,
     and_,
     bindparam,
+    case,
     cast,
     delete,
     exists,
     func,
+    null,
     or_,
     select,
     type_coerce,
@@ -45,11 +54,12 @@ from adapters.sql.food_rows import (
     from_row,
     models_to_json,
     nutrients_to_json,
+    stored_form,
     to_row,
 )
 from adapters.sql.models import FoodHistoryRow, UserCounterRow
 from adapters.sql.pg_direct import pg_connection
-from application.ports.food import HistoryRecord, HistoryRecords
+from application.ports.food import EntryCards, HistoryRecord, HistoryRecords
 from domain.food.analysis import Analysis, AnalysisStatus, FoodItem
 from domain.food.history import HistoryPage, HistoryQuery, HistorySort
 from domain.nutrition.nutrients import Nutrients
@@ -58,22 +68,30 @@ _t = FoodHistoryRow.__table__
 _counters = UserCounterRow.__table__
 HISTORY_COUNTER = "food_history"
 
+# The statements' parameters: the same names in every history statement.
+_USER = bindparam("user_id")
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+_CARD_VERSION = bindparam("card_version", type_=String)
+NO_CARDS = ""  # the `card_version` of a store without a renderer: matches no row
+
 # What a history page shows, in `HistoryRecord` order, JSON as text (decoded by msgspec
 # by whoever reads it: `from_history_row`, or the HTTP layer straight into its structs).
-_RECORD_COLUMNS = (
+_ENTRY_COLUMNS = (
     _t.c.id, _t.c.source, _t.c.created_at, _t.c.completed_at, _t.c.eaten_at,
     cast(_t.c.detected_foods, Text).label("detected_foods"), _t.c.description,
     cast(_t.c.nutrition, Text).label("nutrition"), _t.c.confidence_score,
     _t.c.analysis_duration_ms, cast(_t.c.models, Text).label("models"), _t.c.corrected,
 )
+# The records of the list endpoint: an entry with a current card is its card alone.
+_CARDED = _t.c.card_version == _CARD_VERSION
+_RECORD_COLUMNS = (
+    *(case((_CARDED, null()), else_=c).label(c.name) for c in _ENTRY_COLUMNS),
+    case((_CARDED, _t.c.card)).label("card"),
+)
 _RECORD_WIDTH = len(_RECORD_COLUMNS)
-# ... and what an `Analysis` of the page needs besides.
-_HISTORY_COLUMNS = (*_RECORD_COLUMNS, _t.c.image_ref, _t.c.attempts, _t.c.started_at)
-
-# The statements' parameters: the same names in every history statement.
-_USER = bindparam("user_id")
-_LIMIT = bindparam("limit", type_=Integer)
-_OFFSET = bindparam("offset", type_=Integer)
+# ... and what an `Analysis` of the page needs (never a card).
+_HISTORY_COLUMNS = (*_ENTRY_COLUMNS, _t.c.image_ref, _t.c.attempts, _t.c.started_at)
 _TOTAL_COLUMN = "history_total"
 _TOTAL = (select(_counters.c.value)
           .where(_counters.c.user_id == _USER, _counters.c.name == HISTORY_COUNTER))
@@ -85,9 +103,19 @@ FAILED = AnalysisStatus.FAILED.value
 
 
 class SqlAnalysisRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cards: EntryCards | None = None) -> None:
         self._db = db
+        self._cards = cards
+        self._card_version = cards.version if cards is not None else NO_CARDS
         self._compiled: dict[Select[Any], _DriverStatement] = {}
+
+    def card_columns(self, entry: Analysis) -> dict[str, Any]:
+        """The card columns of an entry written with these values. Without a renderer
+        (or before completion) they are cleared, so no card outlives what it shows."""
+        if self._cards is None or entry.status is not AnalysisStatus.COMPLETED:
+            return {"card": None, "card_version": None}
+        return {"card": self._cards.render(stored_form(entry)),
+                "card_version": self._card_version}
 
     def _driver(self, stmt: Select[Any]) -> _DriverStatement:
         found = self._compiled.get(stmt)
@@ -109,7 +137,8 @@ class SqlAnalysisRepository:
 
     async def add(self, analysis: Analysis) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(_t.insert().values(**to_row(analysis)))
+            await conn.execute(_t.insert().values(**to_row(analysis),
+                                                  **self.card_columns(analysis)))
             if analysis.status is AnalysisStatus.COMPLETED:
                 await self._count(conn, analysis.user_id, 1)
 
@@ -146,6 +175,7 @@ class SqlAnalysisRepository:
         values = to_row(analysis)
         for key in ("id", "user_id", "source", "created_at", "image_ref", "attempts"):
             values.pop(key)
+        values.update(self.card_columns(analysis))
         async with self._db.engine.begin() as conn:
             res = await conn.execute(update(_t).where(self._held(analysis.id, attempt))
                                      .values(**values))
@@ -177,7 +207,7 @@ class SqlAnalysisRepository:
                         food_names=updated.food_names,
                         nutrition=nutrients_to_json(updated.nutrition),
                         calories=updated.calories, corrected=True,
-                        models=models_to_json(updated.models)))
+                        models=models_to_json(updated.models), **self.card_columns(updated)))
         return updated if res.rowcount == 1 else None
 
     async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
@@ -223,7 +253,8 @@ class SqlAnalysisRepository:
     async def _page_rows(self, query: HistoryQuery, records: bool) -> tuple[list[Any], int]:
         """The page's rows (`_RECORD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
         through SQLAlchemy Core."""
-        params = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset}
+        params = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset,
+                  "card_version": self._card_version}
         counted = query.filters.any
         if counted:
             where = self._filters(query)
@@ -257,7 +288,8 @@ class SqlAnalysisRepository:
         once, run with asyncpg on a connection of the engine's pool. One statement, so no
         transaction is opened around it."""
         page = self._driver(_unfiltered_page(True, query.sort, query.descending))
-        values = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset}
+        values = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset,
+                  "card_version": self._card_version}
         async with pg_connection(self._db) as conn:
             rows = await conn.fetch(page.sql, *page.args(values))
             if rows:
@@ -319,7 +351,8 @@ class _DriverStatement:
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ())
         self.literals = compiled.construct_params(
-            {"user_id": None, "limit": None, "offset": None}, _check=False)
+            {"user_id": None, "limit": None, "offset": None, "card_version": None},
+            _check=False)
 
     def args(self, values: dict[str, object]) -> list[object]:
         return [values[n] if n in values else self.literals[n] for n in self.names]

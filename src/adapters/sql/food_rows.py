@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 import msgspec
@@ -114,6 +115,12 @@ def from_row(r: Any) -> Analysis:
         analysis_duration_ms=r.analysis_duration_ms, models=models_from_json(r.models),
         error=r.error, corrected=r.corrected, attempts=r.attempts, started_at=r.started_at,
         lease_until=r.lease_until)
+
+
+def stored_form(a: Analysis) -> Analysis:
+    """The entry as it reads back once written: what its JSON documents keep (boxes to
+    2 decimals), so a rendering of it matches one of the stored row."""
+    return from_row(SimpleNamespace(**to_row(a)))
 
 
 def history_record(a: Analysis) -> HistoryRecord:

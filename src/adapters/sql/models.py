@@ -110,6 +110,10 @@ class FoodHistoryRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
+    # The entry's list answer, pre-rendered when it completes or is corrected (a read
+    # model: `application.ports.food.EntryCards`), and the rendering it was made with.
+    card: Mapped[str | None] = mapped_column(Text, nullable=True)
+    card_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class UserCounterRow(Base):

@@ -32,8 +32,10 @@ SECTION_OF_TABLE = {
 }
 # Security and bookkeeping state: purged, but not part of the export.
 NOT_EXPORTED = {"auth_sessions", "user_counters"}
-# Columns never exported.
+# Columns never exported: secrets, and renderings of the other columns (the history's
+# pre-rendered list answers).
 SECRET_COLUMNS = {"password_hash", "tokens_valid_after", "current_token_id"}
+DERIVED_COLUMNS = {"card", "card_version"}
 
 
 def _person_tables() -> list[Table]:
@@ -60,7 +62,8 @@ class SqlPersonalData:
             if t.name not in NOT_EXPORTED and SECTION_OF_TABLE.get(t.name, t.name) == section]
         for table in tables:
             key = table.c.id if table.name == "users" else table.c.user_id
-            cols = [c for c in table.c if c.name not in SECRET_COLUMNS]
+            cols = [c for c in table.c
+                    if c.name not in SECRET_COLUMNS and c.name not in DERIVED_COLUMNS]
             order = [c for c in table.primary_key.columns]
             async with self._db.engine.connect() as conn:
                 result = await conn.stream(select(*cols).where(key == user_id).order_by(*order))

@@ -26,6 +26,9 @@ class HistoryRecord(NamedTuple):
     fdc_id}` (bbox to 2 decimals, confidence unrounded), `nutrition` `{calories,
     protein_g, carbs_g, fat_g, fiber_g, sugar_g, vitamins, minerals, lipids}`, `models`
     `{detector, describer, nutrition_source}`. The domain validated them when written.
+
+    `card` is the entry's answer as the store keeps it pre-rendered (see `EntryCards`),
+    when it holds one rendered the current way; the other fields may then be None.
     """
 
     id: UUID
@@ -39,7 +42,22 @@ class HistoryRecord(NamedTuple):
     confidence_score: float | None
     analysis_duration_ms: int | None
     models: str | bytes | None
-    corrected: bool
+    corrected: bool | None
+    card: str | None = None
+
+
+class EntryCards(Protocol):
+    """Renders a completed entry as the history list answers it (a JSON object), so a
+    store can keep that answer next to the entry, written with it, and serve a page
+    without building it again: a read model of the list endpoint.
+
+    `version` names the rendering; a store answers only cards of the current version,
+    so a change to the answer's shape or rounding just stops old cards being used.
+    `render` is given the entry as the store will read it back."""
+
+    version: str
+
+    def render(self, entry: Analysis) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

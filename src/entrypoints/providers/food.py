@@ -27,6 +27,7 @@ from application.food.processing import JobPolicy, ProcessAnalysis, RunAnalysisJ
 from application.food.upload import UploadMeal
 from application.ports.clock import Clock
 from application.ports.food import AnalysisQueue, AnalysisQuota, AnalysisRepository, JobHandler
+from entrypoints.http.schemas.food import HistoryCards
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
@@ -40,7 +41,8 @@ class FoodProvider(Provider):
 
     @provide
     def analyses(self, db: Database) -> AnalysisRepository:
-        return SqlAnalysisRepository(db)
+        # Completed entries keep their list answer, rendered as the API answers it.
+        return SqlAnalysisRepository(db, HistoryCards())
 
     @provide
     def quota(self, s: Settings, db: Database, stores: Stores) -> AnalysisQuota:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Annotated
 
@@ -103,10 +104,13 @@ class AnalysisOut(Output):
                    corrected=a.corrected, error=a.error)
 
     @classmethod
-    def of_record(cls, r: HistoryRecord) -> AnalysisOut:
+    def of_record(cls, r: HistoryRecord) -> AnalysisOut | msgspec.Raw:
         """The same answer as `of(analysis)` for a stored history entry, without building
-        the analysis: its JSON documents are decoded straight into these structs (they
-        were validated by the domain when written, so they are not validated again)."""
+        the analysis: its card as stored (`HistoryCards`), or else its JSON documents
+        decoded straight into these structs (they were validated by the domain when
+        written, so they are not validated again)."""
+        if r.card is not None:
+            return msgspec.Raw(r.card)
         nutrition = _NUTRITION.decode(r.nutrition) if r.nutrition is not None else None
         if nutrition is not None and (nutrition.vitamins is None or nutrition.minerals is None):
             nutrition = msgspec.structs.replace(nutrition, vitamins=nutrition.vitamins or {},
@@ -120,6 +124,21 @@ class AnalysisOut(Output):
                    analysis_duration_ms=r.analysis_duration_ms,
                    models=models if models is not None else _NO_MODELS,
                    corrected=r.corrected, error=None)
+
+
+class HistoryCards:
+    """`EntryCards` for the food store: an entry's card is its `AnalysisOut` JSON, as
+    `GET /food/history` answers it. Its version is a digest of the answer's JSON Schema
+    and of `REVISION`, to be raised whenever the rendering changes without the schema
+    (a rounding, say): cards of another version are not served."""
+
+    REVISION = 1
+    version = hashlib.sha256(msgspec.json.encode([REVISION, msgspec.json.schema(AnalysisOut)])
+                             ).hexdigest()[:16]
+    _encode = msgspec.json.Encoder().encode
+
+    def render(self, entry: Analysis) -> str:
+        return self._encode(AnalysisOut.of(entry)).decode()
 
 
 # -- the stored JSON documents of a `HistoryRecord`, decoded straight into answers --------
