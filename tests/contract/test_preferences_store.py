@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from adapters.memory.preferences import MemoryPreferencesCache, MemoryPreferencesStore
 from adapters.mongo.preferences import MongoPreferencesStore
+from adapters.redis.lane import RedisLane
 from adapters.redis.preferences_cache import RedisPreferencesCache
 from adapters.sql.preferences import SqlPreferencesStore
 from domain.preferences.preferences import preferences_from_document
@@ -82,12 +83,14 @@ async def test_mongo_keeps_user_id_unique(mongo_db):
     assert await mongo_db["user_preferences"].count_documents({"user_id": str(user)}) == 1
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "redis (lane)"])
 def cache(request):
     if request.param == "memory":
         return MemoryPreferencesCache()
     client = request.getfixturevalue("redis_client")
-    return RedisPreferencesCache(client, f"psi-test-{uuid.uuid4().hex[:8]}:", ttl_s=60)
+    lane = RedisLane.of(client) if request.param == "redis (lane)" else None
+    return RedisPreferencesCache(client, f"psi-test-{uuid.uuid4().hex[:8]}:", ttl_s=60,
+                                 lane=lane)
 
 
 async def test_cache_holds_and_invalidates(cache):

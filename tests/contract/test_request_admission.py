@@ -11,6 +11,7 @@ import pytest
 from adapters.memory.identity import MemorySessionStore, MemoryUserRepository
 from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.redis.admission import RedisAdmission
+from adapters.redis.lane import RedisLane
 from adapters.redis.sessions import RedisSessionStore
 from adapters.sql.ratelimit import SqlRateLimiter
 from adapters.sql.sessions import SqlSessionStore
@@ -20,17 +21,18 @@ from domain.ratelimit import Quota
 from tests.contract.test_identity_ports import NOW, make_user, principal_for
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "redis"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis", "redis (redis-py)"])
 def gate(request):
     """(admission, session store, user repository) sharing one backing store."""
     if request.param == "memory":
         sessions = MemorySessionStore()
         return SequentialAdmission(MemoryRateLimiter(), sessions), sessions, \
             MemoryUserRepository()
-    if request.param == "redis":
+    if request.param.startswith("redis"):  # on its own pipelined lane, or via redis-py
         client = request.getfixturevalue("redis_client")
         prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
-        return (RedisAdmission(client, prefix),
+        lane = RedisLane.of(client) if request.param == "redis" else None
+        return (RedisAdmission(client, prefix, lane),
                 RedisSessionStore(client, prefix, 3600 * 24, 3600), MemoryUserRepository())
     db = request.getfixturevalue(f"{request.param}_db")
     sessions = SqlSessionStore(db)

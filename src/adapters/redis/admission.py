@@ -2,12 +2,20 @@
 and, for an authenticated caller, its session's revocation marker and its account's
 revocation cutoff (the keys RedisSessionStore writes), and its cached account record
 (the key RedisCachedUserRepository writes), left to that repository for this request.
-All keys must live on one Redis node (they do: one Redis, no cluster slots)."""
+All keys must live on one Redis node (they do: one Redis, no cluster slots).
+
+The script goes by the process's `RedisLane` (one pipelined connection, parsed by
+hiredis) when it has one, as every request sends it; by redis-py's script object
+otherwise."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import hiredis
 from redis.asyncio import Redis
 
+from adapters.redis.lane import RedisLane
 from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
 from adapters.redis.sessions import cutoff_key, revoked_key
 from adapters.redis.user_cache import prefetch, user_key
@@ -33,10 +41,23 @@ return reply
 
 
 class RedisAdmission:
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, lane: RedisLane | None = None) -> None:
         self._prefix = prefix
         self._rate_prefix = prefix + RATE_KEY_PREFIX
         self._script = redis.register_script(_ADMIT)
+        self._lane = lane
+
+    async def _run(self, keys: list[str], args: list[int]) -> Any:
+        lane = self._lane
+        if lane is None:
+            return await self._script(keys=keys, args=args)
+        try:
+            return await lane.execute("EVALSHA", self._script.sha, len(keys), *keys, *args)
+        except hiredis.ReplyError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+            # Not cached by this server (restarted, flushed): EVAL caches it again.
+            return await lane.execute("EVAL", _ADMIT, len(keys), *keys, *args)
 
     async def admit(self, key: str, quota: Quota, principal: Principal | None) -> Admission:
         keys = [self._rate_prefix + key]
@@ -46,8 +67,7 @@ class RedisAdmission:
                      cutoff_key(self._prefix, principal.user_id),
                      user_key(self._prefix, principal.user_id)]
             issued_at = int(principal.issued_at.timestamp())
-        reply = await self._script(keys=keys, args=[quota.interval, quota.window_s, 1, 0,
-                                                    issued_at])
+        reply = await self._run(keys, [quota.interval, quota.window_s, 1, 0, issued_at])
         revoked = bool(reply[5]) if principal is not None else None
         if revoked is False:
             # reply[6] is Lua's false (None here) when nothing is cached: Redis drops a

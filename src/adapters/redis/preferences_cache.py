@@ -1,7 +1,8 @@
 """Cache-aside copy of preferences documents in Redis (production profile).
 
 Key `<prefix>prefs:<user_id>`, JSON, TTL 5 minutes; every write deletes the key
-so all API processes read the new document on their next request.
+so all API processes read the new document on their next request. Reads (one per
+fridge match or recommendation) go by the process's `RedisLane` when it has one.
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.redis.lane import RedisLane
 from domain.preferences.preferences import Preferences, preferences_from_document
 
 TTL_S = 300
 
 
 class RedisPreferencesCache:
-    def __init__(self, redis: Redis, prefix: str, ttl_s: int = TTL_S) -> None:
+    def __init__(self, redis: Redis, prefix: str, ttl_s: int = TTL_S,
+                 lane: RedisLane | None = None) -> None:
         self._redis = redis
+        self._lane = lane
         self._prefix = prefix
         self._ttl_s = ttl_s
 
@@ -27,7 +31,9 @@ class RedisPreferencesCache:
         return f"{self._prefix}prefs:{user_id}"
 
     async def get(self, user_id: UUID) -> Preferences | None:
-        raw = await self._redis.get(self._key(user_id))
+        key = self._key(user_id)
+        raw = await (self._lane.execute("GET", key) if self._lane is not None
+                     else self._redis.get(key))
         if raw is None:
             return None
         data = json.loads(raw)

@@ -79,7 +79,7 @@ class IdentityProvider(Provider):
     def admission(self, s: Settings, stores: Stores, limiter: RateLimiter,
                   sessions: SessionStore) -> RequestAdmission:
         if stores.redis is not None:
-            return RedisAdmission(stores.redis, s.redis_prefix)
+            return RedisAdmission(stores.redis, s.redis_prefix, stores.lane)
         return SequentialAdmission(limiter, sessions)
 
     @provide

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
 from adapters.clock import SystemClock
+from adapters.redis.lane import RedisLane
 from adapters.sql.database import Database
 from application.ports.clock import Clock
 from entrypoints.readiness import Readiness
@@ -24,6 +25,9 @@ class Stores:
 
     redis: Redis | None
     mongo: AsyncDatabase | None
+    # The pipelined connection for the commands every request sends (None without
+    # Redis, or where it does not go: TLS, Unix sockets).
+    lane: RedisLane | None = None
 
 
 class InfrastructureProvider(Provider):
@@ -71,7 +75,10 @@ class InfrastructureProvider(Provider):
             connectTimeoutMS=int(timeout * 1000), socketTimeoutMS=int(timeout * 5000),
             timeoutMS=s.db_statement_timeout_ms, tz_aware=True) if s.mongodb_uri else None
         mongo = mongo_client[s.mongodb_database] if mongo_client is not None else None
-        yield Stores(redis=redis, mongo=mongo)
+        lane = RedisLane.of(redis) if redis is not None else None
+        yield Stores(redis=redis, mongo=mongo, lane=lane)
+        if lane is not None:
+            await lane.aclose()
         if redis is not None:
             await redis.aclose()
         if mongo_client is not None:

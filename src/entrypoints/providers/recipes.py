@@ -95,7 +95,7 @@ class RecipesProvider(Provider):
     @provide
     def preferences_cache(self, s: Settings, stores: Stores) -> PreferencesCache:
         if stores.redis is not None:
-            return RedisPreferencesCache(stores.redis, s.redis_prefix)
+            return RedisPreferencesCache(stores.redis, s.redis_prefix, lane=stores.lane)
         return NoCache()
 
     @provide
