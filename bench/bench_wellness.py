@@ -105,6 +105,18 @@ async def ingest(base: str, headers: dict[str, str], bodies: list[bytes],
     return accepted, elapsed, latencies
 
 
+def vacuum(db_url: str) -> None:
+    """What autovacuum does to a live table: visibility map and statistics."""
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(db_url.replace("postgresql+asyncpg://", "postgresql://"))
+        await conn.execute("VACUUM ANALYZE emotion_hourly")
+        await conn.close()
+
+    asyncio.run(run())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
@@ -136,6 +148,14 @@ def main() -> None:
             total = check["meta"]["total"]
             wrk(url, headers, seconds=3)  # warm-up
             threads = min(2, args.connections)
+            fresh = None
+            if not args.mongo_uri:
+                # Right after a bulk ingest no page of the table is marked all-visible yet,
+                # so the page's count visits every row's heap tuple; a live table has been
+                # through autovacuum, and the figure that counts is measured after it.
+                fresh = wrk(url, headers, connections=args.connections,
+                            seconds=args.seconds, threads=threads)
+                vacuum(db)
             result = wrk(url, headers, connections=args.connections, seconds=args.seconds,
                          threads=threads)
             # The floor of any authenticated read on this machine at this moment, for scale.
@@ -161,10 +181,16 @@ def main() -> None:
           f"{len(rr)} POSTs of 1,000 | {rate_rr:,.0f} samples/s (p50 "
           f"{np.percentile(lat_rr, 50):.0f} ms per POST) | - |")
     ok = result["p99_ms"] < 50
-    print(f"| `GET /emotions?resolution=hour` over 30 days ({total} hourly buckets, page of 100),"
+    after = " (after `VACUUM ANALYZE`)" if fresh is not None else ""
+    print(f"| `GET /emotions?resolution=hour` over 30 days ({total} hourly buckets, page of 100)"
+          f"{after},"
           f" {args.connections} connections, {args.seconds} s | {result['rps']:.0f} req/s, p50 "
           f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx "
           f"{result['non_2xx']} | p99 < 50 ms ({'met' if ok else 'NOT met'}) |")
+    if fresh is not None:
+        print(f"| same, right after the bulk ingest, before any vacuum | {fresh['rps']:.0f} "
+              f"req/s, p50 {fresh['p50_ms']:.1f} ms, p99 {fresh['p99_ms']:.1f} ms, non-2xx "
+              f"{fresh['non_2xx']} | - |")
     print(f"| for scale: `GET /users/me` on the same server, same wrk settings | "
           f"{floor['rps']:.0f} req/s, p50 {floor['p50_ms']:.1f} ms, p99 {floor['p99_ms']:.1f} ms | "
           "- |")

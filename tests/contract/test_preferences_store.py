@@ -101,3 +101,18 @@ async def test_cache_holds_and_invalidates(cache):
     assert await cache.get(user) == prefs
     await cache.invalidate(user)
     assert await cache.get(user) is None
+
+
+async def test_each_read_answers_the_document_stored_now(cache):
+    """Reads of the same stored bytes may share one parsed document (Redis keeps one per
+    process); a changed document, or another person's identical one, is never mixed up."""
+    user, other = uuid.uuid4(), uuid.uuid4()
+    first = preferences_from_document(user, DOC, T0)
+    changed = preferences_from_document(user, {**DOC, "allergens": ["milk"]}, T0)
+    for expected in (first, changed, first):
+        await cache.put(expected)
+        assert await cache.get(user) == expected
+        assert await cache.get(user) == expected
+    await cache.put(preferences_from_document(other, DOC, T0))
+    assert (await cache.get(other)).user_id == other
+    assert (await cache.get(user)).user_id == user

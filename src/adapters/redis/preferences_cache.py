@@ -17,6 +17,9 @@ from adapters.redis.lane import RedisLane
 from domain.preferences.preferences import Preferences, preferences_from_document
 
 TTL_S = 300
+# Documents already parsed in this process, by user and exact stored bytes: a hit is the
+# same document, so it can never be stale; bounded, emptied when full.
+PARSED_MAX = 1024
 
 
 class RedisPreferencesCache:
@@ -24,6 +27,7 @@ class RedisPreferencesCache:
                  lane: RedisLane | None = None) -> None:
         self._redis = redis
         self._lane = lane
+        self._parsed: dict[tuple[UUID, bytes], Preferences] = {}
         self._prefix = prefix
         self._ttl_s = ttl_s
 
@@ -36,10 +40,17 @@ class RedisPreferencesCache:
                      else self._redis.get(key))
         if raw is None:
             return None
+        found = self._parsed.get((user_id, raw))
+        if found is not None:
+            return found
         data = json.loads(raw)
         updated = data.pop("updated_at", None)
-        return preferences_from_document(
+        parsed = preferences_from_document(
             user_id, data, datetime.fromisoformat(updated) if updated else None)
+        if len(self._parsed) >= PARSED_MAX:
+            self._parsed.clear()
+        self._parsed[(user_id, raw)] = parsed
+        return parsed
 
     async def put(self, preferences: Preferences) -> None:
         data = preferences.to_document()
