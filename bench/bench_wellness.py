@@ -3,7 +3,8 @@
 (Postgres + Redis; `--mongo-uri` puts the emotion series on MongoDB instead).
 
 Prints a markdown section for docs/benchmarks.md.
-Run: `.venv/bin/python bench/bench_wellness.py [--workers 2] [--mongo-uri URI]`
+Run: `.venv/bin/python bench/bench_wellness.py [--workers 2] [--mongo-uri URI]` (one API
+process by default)
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def vacuum(db_url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    # One process by default: uvicorn's workers share one listening socket and wrk's
+    # keep-alive connections are split between them once, unevenly (26/38 of 64 seen), so
+    # with two the p99 is the busier worker's and varies from run to run with the split.
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--concurrency", type=int, default=4, help="batches in flight")
     parser.add_argument("--rr-batches", type=int, default=3)
     parser.add_argument("--mongo-uri", default=None)

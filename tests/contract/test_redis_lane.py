@@ -95,6 +95,7 @@ class _Peer:
         self.silent = False
         self.garbage = False
         self.server: asyncio.Server | None = None
+        self.port = 0
 
     async def start(self) -> int:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -119,57 +120,60 @@ class _Peer:
         await self.server.wait_closed()
 
 
-async def test_credentials_and_database_are_sent_first():
-    peer = _Peer()
-    port = await peer.start()
-    lane = RedisLane("127.0.0.1", port, db=2, username="psi", password="s3cret")
-    try:
-        assert await lane.execute("PING") == b"PONG"
-        assert peer.commands == [[b"AUTH", b"psi", b"s3cret"], [b"SELECT", b"2"], [b"PING"]]
-    finally:
+@pytest.fixture
+async def peer() -> AsyncIterator[_Peer]:
+    started = _Peer()
+    started.port = await started.start()
+    yield started
+    await started.stop()
+
+
+@pytest.fixture
+async def lane_to(peer: _Peer):
+    """Lanes to the peer, closed after the test."""
+    made: list[RedisLane] = []
+
+    def make(**options) -> RedisLane:
+        made.append(RedisLane("127.0.0.1", peer.port, **options))
+        return made[-1]
+
+    yield make
+    for lane in made:
         await lane.aclose()
-        await peer.stop()
 
 
-async def test_a_server_that_stops_answering_times_out_and_the_next_call_reconnects():
-    peer = _Peer()
-    port = await peer.start()
-    lane = RedisLane("127.0.0.1", port, timeout=0.4, connect_timeout=1)
-    try:
-        assert await lane.execute("PING") == b"PONG"
-        peer.silent = True
-        started = time.monotonic()
-        results = await asyncio.gather(*(lane.execute("PING") for _ in range(5)),
-                                       return_exceptions=True)
-        waited = time.monotonic() - started
-        assert all(isinstance(r, TimeoutError) for r in results), results
-        assert 0.4 <= waited < 2.0
-        peer.silent = False
-        assert await lane.execute("PING") == b"PONG"
-    finally:
-        await lane.aclose()
-        await peer.stop()
+async def test_credentials_and_database_are_sent_first(peer, lane_to):
+    lane = lane_to(db=2, username="psi", password="s3cret")
+    assert await lane.execute("PING") == b"PONG"
+    assert peer.commands == [[b"AUTH", b"psi", b"s3cret"], [b"SELECT", b"2"], [b"PING"]]
 
 
-async def test_an_unreadable_reply_drops_the_connection():
-    peer = _Peer()
-    port = await peer.start()
-    lane = RedisLane("127.0.0.1", port, timeout=1, connect_timeout=1)
-    try:
-        peer.garbage = True
-        with pytest.raises(ConnectionError):
-            await lane.execute("PING")
-        peer.garbage = False
-        assert await lane.execute("PING") == b"PONG"
-    finally:
-        await lane.aclose()
-        await peer.stop()
+async def test_a_server_that_stops_answering_times_out_and_the_next_call_reconnects(
+        peer, lane_to):
+    lane = lane_to(timeout=0.4, connect_timeout=1)
+    assert await lane.execute("PING") == b"PONG"
+    peer.silent = True
+    started = time.monotonic()
+    results = await asyncio.gather(*(lane.execute("PING") for _ in range(5)),
+                                   return_exceptions=True)
+    waited = time.monotonic() - started
+    assert all(isinstance(r, TimeoutError) for r in results), results
+    assert 0.4 <= waited < 2.0
+    peer.silent = False
+    assert await lane.execute("PING") == b"PONG"
 
 
-async def test_a_refused_connection_is_a_connection_error():
-    peer = _Peer()
-    port = await peer.start()
+async def test_an_unreadable_reply_drops_the_connection(peer, lane_to):
+    lane = lane_to(timeout=1, connect_timeout=1)
+    peer.garbage = True
+    with pytest.raises(ConnectionError):
+        await lane.execute("PING")
+    peer.garbage = False
+    assert await lane.execute("PING") == b"PONG"
+
+
+async def test_a_refused_connection_is_a_connection_error(peer, lane_to):
     await peer.stop()
-    lane = RedisLane("127.0.0.1", port, timeout=0.5, connect_timeout=0.5)
+    lane = lane_to(timeout=0.5, connect_timeout=0.5)
     with pytest.raises(ConnectionError):
         await lane.execute("PING")

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -29,6 +30,7 @@ from adapters.sql.database import Database
 from adapters.sql.food_history import SqlAnalysisRepository
 from domain.food.analysis import AnalysisStatus
 from domain.food.history import HistoryQuery
+from entrypoints.http.schemas.food import HistoryCards
 from entrypoints.worker import READY_LINE
 from tests.fixtures.images.samples import fruits, jpeg_with_gps
 from tests.support.app import TEST_SECRET
@@ -221,6 +223,8 @@ async def test_a_worker_killed_mid_job_loses_nothing(own_stack, fake, fresh_post
         assert again == done
         history = (await client.get("/api/v1/food/history", headers=headers)).json()
         assert history["meta"]["total"] == 1 and len(history["data"]) == 1
+        # The worker stored the entry's list answer (its card) with it: the page is it.
+        assert history["data"][0] == done
 
     db = Database(fresh_postgres_url)
     try:
@@ -228,6 +232,9 @@ async def test_a_worker_killed_mid_job_loses_nothing(own_stack, fake, fresh_post
         assert stored.status is AnalysisStatus.COMPLETED and stored.attempts == 2
         assert (await SqlAnalysisRepository(db).history(
             HistoryQuery(stored.user_id))).total == 1
+        card = (await SqlAnalysisRepository(db, HistoryCards()).history_records(
+            HistoryQuery(stored.user_id))).items[0].card
+        assert card is not None and msgspec.json.decode(card) == done
     finally:
         await db.dispose()
     assert len(fake.requests) == 2  # the killed attempt and the one that finished
