@@ -147,10 +147,12 @@ class Logout:
 
 @dataclass(frozen=True, slots=True)
 class RevocationCheck:
-    """A revocation answer already obtained for `token` earlier in the same request."""
+    """A revocation answer already obtained for `token` earlier in the same request,
+    and the token as it was decoded and verified then (None: not kept)."""
 
     token: str
     revoked: bool
+    principal: Principal | None = None
 
 
 @dataclass(slots=True)
@@ -167,9 +169,13 @@ class Authenticate:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise InvalidToken("Malformed Authorization header")
-        principal = self.tokens.decode_access(token, self.clock.now())
-        if checked is not None and checked.token == token:
-            revoked = checked.revoked
+        earlier = checked if checked is not None and checked.token == token else None
+        if earlier is not None and earlier.principal is not None:
+            principal = earlier.principal  # verified at admission, this request
+        else:
+            principal = self.tokens.decode_access(token, self.clock.now())
+        if earlier is not None:
+            revoked = earlier.revoked
         else:
             revoked = await self.sessions.is_revoked(principal)
         if revoked:

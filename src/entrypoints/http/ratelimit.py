@@ -115,7 +115,8 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
         decision = admitted.decision
         if admitted.revoked is not None:
             # Authentication reuses this answer instead of asking the session store again.
-            scope["state"][REVOCATION_CHECKED] = RevocationCheck(token, admitted.revoked)
+            scope["state"][REVOCATION_CHECKED] = RevocationCheck(token, admitted.revoked,
+                                                                 principal)
         extra = _headers(decision)
         if not decision.allowed:
             retry = max(1, math.ceil(decision.retry_after_s))

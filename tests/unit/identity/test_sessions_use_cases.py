@@ -12,7 +12,7 @@ from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.security.jwt_tokens import JwtTokenCodec
 from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
 from application.identity.accounts import Register
-from application.identity.sessions import Authenticate, Login, Logout, Refresh
+from application.identity.sessions import Authenticate, Login, Logout, Refresh, RevocationCheck
 from domain.audit import AuditKind
 from domain.errors import InvalidCredentials, RateLimited, TokenExpired, TokenRevoked
 from domain.ratelimit import LoginThrottlePolicy, Quota
@@ -102,3 +102,21 @@ async def test_failed_logins_are_slowed_per_account_and_address(deps):
     # And the attacker's address recovers with time.
     deps["clock"].advance(seconds=180)
     await login("a@example.com", "Passw0rdX", "10.0.0.9")
+
+
+async def test_what_admission_found_for_this_token_is_used_once_more(deps):
+    """Admission decoded the token and asked for its revocation a moment ago, in the same
+    request: that answer is used; an answer about another token is not."""
+    await build(Register, deps)("a@example.com", "Passw0rdX", "Ann")
+    pair = await build(Login, deps)("a@example.com", "Passw0rdX")
+    token = pair.access.token
+    auth = build(Authenticate, deps)
+    principal = await auth(f"Bearer {token}")
+    assert await auth(f"Bearer {token}", RevocationCheck(token, False, principal)) is principal
+    with pytest.raises(TokenRevoked):
+        await auth(f"Bearer {token}", RevocationCheck(token, True, principal))
+    await build(Logout, deps)(principal)  # revoked in the store ...
+    fresh = await auth(f"Bearer {token}", RevocationCheck(token, False))  # ... not yet then
+    assert fresh == principal and fresh is not principal  # decoded again, not kept
+    with pytest.raises(TokenRevoked):  # a check about another token is not this one's
+        await auth(f"Bearer {token}", RevocationCheck("other-token", False, principal))
