@@ -55,6 +55,17 @@ async def test_export_is_a_complete_attachment(api, client):
     assert doc["subscriptions"][0]["tier"] == "free"
 
 
+async def test_export_holds_history_entries_not_their_rendered_answers(api, client):
+    _, headers, _ = await api.user()
+    r = await client.post("/api/v1/food/entries", headers=headers,
+                          json={"food": "banana", "grams": 120})
+    assert r.status_code == 201, r.text
+    doc = json.loads((await client.get("/api/v1/users/me/data-export", headers=headers)).content)
+    [entry] = doc["food_history"]
+    assert entry["id"] == r.json()["data"]["id"] and entry["detected_foods"]
+    assert "card" not in entry and "card_version" not in entry  # derived, not personal data
+
+
 async def test_export_is_rate_limited(api, client):
     _, headers, _ = await api.user()
     for _ in range(3):
