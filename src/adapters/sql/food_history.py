@@ -74,6 +74,7 @@ _LIMIT = bindparam("limit", type_=Integer)
 _OFFSET = bindparam("offset", type_=Integer)
 _CARD_VERSION = bindparam("card_version", type_=String)
 NO_CARDS = ""  # the `card_version` of a store without a renderer: matches no row
+_PAGE_PARAMS = ("user_id", "limit", "offset", "card_version")
 
 # What a history page shows, in `HistoryRecord` order, JSON as text (decoded by msgspec
 # by whoever reads it: `from_history_row`, or the HTTP layer straight into its structs).
@@ -250,11 +251,15 @@ class SqlAnalysisRepository:
             where.append(_t.c.created_at < f.created_before)
         return where
 
+    def _page_params(self, query: HistoryQuery) -> dict[str, object]:
+        """The values of `_PAGE_PARAMS`, for every history page statement."""
+        return {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset,
+                "card_version": self._card_version}
+
     async def _page_rows(self, query: HistoryQuery, records: bool) -> tuple[list[Any], int]:
         """The page's rows (`_RECORD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
         through SQLAlchemy Core."""
-        params = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset,
-                  "card_version": self._card_version}
+        params = self._page_params(query)
         counted = query.filters.any
         if counted:
             where = self._filters(query)
@@ -288,8 +293,7 @@ class SqlAnalysisRepository:
         once, run with asyncpg on a connection of the engine's pool. One statement, so no
         transaction is opened around it."""
         page = self._driver(_unfiltered_page(True, query.sort, query.descending))
-        values = {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset,
-                  "card_version": self._card_version}
+        values = self._page_params(query)
         async with pg_connection(self._db) as conn:
             rows = await conn.fetch(page.sql, *page.args(values))
             if rows:
@@ -350,9 +354,7 @@ class _DriverStatement:
         compiled = stmt.compile(dialect=db.engine.dialect)
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ())
-        self.literals = compiled.construct_params(
-            {"user_id": None, "limit": None, "offset": None, "card_version": None},
-            _check=False)
+        self.literals = compiled.construct_params(dict.fromkeys(_PAGE_PARAMS), _check=False)
 
     def args(self, values: dict[str, object]) -> list[object]:
         return [values[n] if n in values else self.literals[n] for n in self.names]
