@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from application.ports.nutrition import FoodCatalog
 from domain.errors import ValidationFailed
-from domain.nutrition.food import DataType, Food
+from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.matching import FoodMatch, PortionSource, default_portion, rank
 from domain.nutrition.nutrients import Nutrients
 from domain.nutrition.text import normalize, tokens
@@ -37,6 +37,8 @@ class NutritionLookup:
     per_100g: Nutrients
     match_confidence: float
     source: str = "usda_offline"
+    # The matched food's named household measures (for volume/count conversions).
+    portions: tuple[Portion, ...] = ()
 
 
 async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: bool,
@@ -127,6 +129,7 @@ def _lookup_from(best: FoodMatch, ranked: Sequence[FoodMatch], grams: float | No
         portion_grams=portion_grams, portion_name=portion_name, portion_source=source,
         nutrients=food.per_100g.for_portion(portion_grams).rounded(),
         per_100g=food.per_100g, match_confidence=best.confidence, source=food.source,
+        portions=food.portions,
     )
 
 

@@ -85,6 +85,9 @@ class Food:
     fdc_id: int | None = None
     category: str | None = None
     portion: Portion | None = None
+    # Every named household measure USDA gives for this food (``cup``, ``1 medium``, ...);
+    # ``portion`` is the default one. Recipes convert volumes and counts with these.
+    portions: tuple[Portion, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.strip():
