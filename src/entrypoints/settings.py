@@ -5,6 +5,8 @@ Nothing else in the code reads the environment.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -110,6 +112,43 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _LIST_FIELDS = {"cors_origins", "trusted_proxies"}
+# PSI_* variables read by the tooling around the service (tests, CI, benches, justfile),
+# not by the service: never reported as unknown settings.
+_TOOLING_PREFIXES = ("PSI_TEST_", "PSI_BENCH_")
+_TOOLING_NAMES = frozenset({"PSI_REQUIRE_VISION", "PSI_PYTHON"})
+
+_log = logging.getLogger("psi.settings")
+
+
+def setting_variable(field: str) -> str:
+    """The environment variable of a settings field (``database_url`` -> PSI_DATABASE_URL)."""
+    return f"PSI_{field.upper()}"
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """Each PSI_* variable that names no setting, with the closest known one (or None)."""
+    known = [setting_variable(f) for f in Settings.__struct_fields__]
+    unknown = []
+    for key in sorted(environ):
+        if (not key.startswith("PSI_") or key.startswith(_TOOLING_PREFIXES)
+                or key in _TOOLING_NAMES or key in known):
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        unknown.append((key, close[0] if close else None))
+    return unknown
+
+
+def _check_unknown(environ: Mapping[str, str], env: str) -> None:
+    """A mistyped variable is silently ignored otherwise (PSI_DATABSE_URL would leave the
+    service on the embedded SQLite file): an error in production, a warning elsewhere."""
+    unknown = unknown_variables(environ)
+    if not unknown:
+        return
+    described = "; ".join(
+        f"{key} (did you mean {close}?)" if close else key for key, close in unknown)
+    if env == "production":
+        raise SettingsError(f"unknown PSI_* variable: {described}")
+    _log.warning("unknown PSI_* variable ignored: %s", described)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -129,11 +168,22 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
         elif value != "":
             raw[name] = value
     raw.update(overrides)
+    _check_unknown(environ, str(raw.get("env", "embedded")))
     try:
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
     return _with_secret(_normalise_urls(settings))
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced (for messages: which database, never its secret)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, location = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{location}" if ":" in credentials else url
 
 
 def _decode_path(kind: type, value: object) -> object:

@@ -100,5 +100,6 @@ def _main(args: argparse.Namespace) -> int:
 def register(subparsers, groups) -> None:
     p = subparsers.add_parser("jobs", help="run the scheduled jobs (retention, purge, ...)")
     p.add_argument("--once", action="store_true", help="run each job once and exit")
-    p.add_argument("--only", action="append", help="job name to run (repeatable)")
+    p.add_argument("--only", action="append", choices=[job.name for job in JOBS],
+                   help="job name to run (repeatable)")
     p.set_defaults(func=_main)
