@@ -15,7 +15,10 @@ from typing import Literal
 
 import msgspec
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+
+def _working_var_dir() -> Path:
+    """`var/` under the directory the process starts in (never inside site-packages)."""
+    return Path.cwd() / "var"
 
 
 class SettingsError(ValueError):
@@ -26,7 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     env: Literal["embedded", "production"] = "embedded"
     host: str = "127.0.0.1"
     port: int = 8000
-    var_dir: Path = REPO_ROOT / "var"
+    var_dir: Path = msgspec.field(default_factory=_working_var_dir)
     database_url: str | None = None
     redis_url: str | None = None
     redis_prefix: str = "psi:"

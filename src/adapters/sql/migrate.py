@@ -7,12 +7,21 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-_REPO = Path(__file__).resolve().parents[3]
+# An installed wheel carries the migrations inside this package; a source checkout keeps
+# them at the top level (migrations/), where Alembic's own command line finds them too.
+_PACKAGED = Path(__file__).resolve().parent / "schema_migrations"
+_CHECKOUT = Path(__file__).resolve().parents[3] / "migrations"
+
+
+def migrations_dir() -> Path:
+    return _PACKAGED if (_PACKAGED / "env.py").is_file() else _CHECKOUT
 
 
 def alembic_config(url: str) -> Config:
-    cfg = Config(str(_REPO / "alembic.ini"))
-    cfg.set_main_option("script_location", str(_REPO / "migrations"))
+    """The Alembic configuration, built in code: no alembic.ini needs to be found."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("file_template", "%%(rev)s")
     cfg.attributes["url"] = url
     return cfg
 
