@@ -1,0 +1,139 @@
+"""What can be checked of the container and cluster files without a Docker engine or a
+cluster: they parse, name only real settings and commands, and agree with the drain timings
+and the endpoints the service really has."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from entrypoints.cli import build_parser
+from entrypoints.settings import load_settings, unknown_variables
+
+REPO = Path(__file__).resolve().parents[3]
+K8S = sorted((REPO / "deploy" / "k8s").glob("*.yaml"))
+
+
+def _docs(path: Path) -> list[dict]:
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+def _k8s_objects() -> list[dict]:
+    return [doc for path in K8S for doc in _docs(path)]
+
+
+def _stages(dockerfile: str) -> list[str]:
+    return re.split(r"(?m)^FROM ", dockerfile)[1:]
+
+
+def test_the_image_is_multi_stage_non_root_with_a_healthcheck() -> None:
+    text = (REPO / "Dockerfile").read_text()
+    stages = _stages(text)
+    assert len(stages) >= 2
+    final = stages[-1]
+    assert "build-essential" not in final and "gcc" not in final
+    assert re.search(r"(?m)^USER (?!0|root)\S+", final)
+    assert re.search(r"(?m)^HEALTHCHECK .*?/health", final, re.S)
+    assert re.search(r'(?m)^ENTRYPOINT \["psi"\]', final), "exec form: SIGTERM reaches psi"
+    # The build context the image installs from is the project's own files.
+    assert "COPY pyproject.toml" in stages[0] and "COPY migrations" in stages[0]
+
+
+def test_compose_has_every_role_and_a_durable_redis() -> None:
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "migrate", "api", "worker", "scheduler"} <= set(services)
+    assert "--appendonly" in services["redis"]["command"]
+    assert services["redis"]["command"][services["redis"]["command"].index("--appendonly") + 1] \
+        == "yes"
+    migrate = " ".join(services["migrate"]["command"])
+    assert "psi migrate" in migrate and "import-usda" in migrate and "import-recipes" in migrate
+    for role in ("api", "worker", "scheduler"):
+        deps = services[role]["depends_on"]
+        assert deps["migrate"]["condition"] == "service_completed_successfully"
+
+
+def _psi_environment() -> dict[str, str]:
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    env: dict[str, str] = {}
+    for service in compose["services"].values():
+        env.update({k: str(v) for k, v in (service.get("environment") or {}).items()
+                    if k.startswith("PSI_")})
+    for obj in _k8s_objects():
+        if obj["kind"] == "ConfigMap":
+            env.update(obj["data"])
+        if obj["kind"] == "Secret":
+            env.update(obj["stringData"])
+    return env
+
+
+def test_every_setting_named_is_a_real_one() -> None:
+    env = _psi_environment()
+    assert env, "no settings found"
+    assert unknown_variables(env) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "--workers", "2"], ["worker", "--drain-seconds", "25"], ["jobs"], ["migrate"],
+    ["data", "import-usda", "--quiet"], ["data", "import-recipes"],
+])
+def test_the_commands_the_files_run_exist(command: list[str]) -> None:
+    build_parser().parse_args(command)
+
+
+def test_manifests_have_what_a_cluster_needs() -> None:
+    objects = _k8s_objects()
+    assert objects
+    kinds = {}
+    for obj in objects:
+        assert obj["apiVersion"] and obj["kind"] and obj["metadata"]["name"]
+        kinds.setdefault(obj["kind"], []).append(obj)
+    assert {"Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Job",
+            "ConfigMap", "Secret"} <= set(kinds)
+    names = {d["metadata"]["name"] for d in kinds["Deployment"]}
+    assert {"psi-api", "psi-worker", "psi-scheduler"} <= names
+    for deployment in kinds["Deployment"]:
+        spec = deployment["spec"]
+        assert spec["selector"]["matchLabels"].items() <= \
+            spec["template"]["metadata"]["labels"].items()
+        pod = spec["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        for container in pod["containers"]:
+            assert container["image"]
+            assert "livenessProbe" in container
+            build_parser().parse_args(container["args"])
+    for pdb in kinds["PodDisruptionBudget"]:
+        assert any(pdb["spec"]["selector"]["matchLabels"].items()
+                   <= d["spec"]["template"]["metadata"]["labels"].items()
+                   for d in kinds["Deployment"])
+    for hpa in kinds["HorizontalPodAutoscaler"]:
+        assert hpa["spec"]["scaleTargetRef"]["name"] in names
+        assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
+
+
+def test_api_probes_match_the_drain_timings() -> None:
+    config = next(o for o in _k8s_objects() if o["kind"] == "ConfigMap")
+    settings = load_settings({k: v for k, v in config["data"].items() if k != "PSI_ENV"},
+                             jwt_secret="s" * 40)
+    api = next(o for o in _k8s_objects()
+               if o["kind"] == "Deployment" and o["metadata"]["name"] == "psi-api")
+    pod = api["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    ready, live = container["readinessProbe"], container["livenessProbe"]
+    assert ready["httpGet"]["path"] == "/ready" and live["httpGet"]["path"] == "/health"
+    # The orchestrator stops routing before the grace ends, and kills only after it and the
+    # in-flight allowance.
+    assert ready["periodSeconds"] * ready["failureThreshold"] <= settings.drain_s
+    assert pod["terminationGracePeriodSeconds"] >= settings.drain_s + settings.shutdown_timeout_s
+
+
+def test_worker_grace_covers_its_drain() -> None:
+    worker = next(o for o in _k8s_objects()
+                  if o["kind"] == "Deployment" and o["metadata"]["name"] == "psi-worker")
+    pod = worker["spec"]["template"]["spec"]
+    args = pod["containers"][0]["args"]
+    drain = float(args[args.index("--drain-seconds") + 1])
+    assert pod["terminationGracePeriodSeconds"] > drain
