@@ -42,6 +42,15 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stopped)
     host, port = args.host or settings.host, args.port or settings.port
     workers = args.workers or settings.workers
+    if settings.metrics_port is not None:
+        from entrypoints.metrics_dir import prepare_multiprocess
+
+        prepare_multiprocess(settings.var_dir / "metrics" / f"api-{port}")
+        from entrypoints.metrics import serve
+
+        serve(settings.metrics_port, settings.metrics_host)
+        print(f"psi metrics on http://{_url_host(settings.metrics_host)}:"
+              f"{settings.metrics_port}/metrics", file=sys.stderr, flush=True)
     print(f"psi {_version()} serving http://{_url_host(host)}:{port}/api/v1 "
           f"({settings.env} profile, {workers} API process{'es' if workers > 1 else ''}, "
           f"database {redact_url(settings.sql_url)})", file=sys.stderr, flush=True)

@@ -15,6 +15,10 @@ def build_container(settings: Settings, *, clock: Clock | None = None,
                     extra: tuple[Provider, ...] = (), http: bool = False) -> AsyncContainer:
     providers: list[Provider] = [InfrastructureProvider(settings, clock)]
     providers += [cls() for cls in FEATURE_PROVIDERS]
+    if settings.metrics_port is not None:
+        from entrypoints.providers.metrics import ModelTimingProvider
+
+        providers.append(ModelTimingProvider())
     if http:
         providers.append(LitestarProvider())
     return make_async_container(*providers, *extra)

@@ -56,6 +56,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_failures_per_account: int = 50
     login_failure_window_s: int = 900
     audit_retention_days: int = 400
+    # Prometheus metrics on a port of their own (unset: not served); never the API's port.
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
     log_level: str = "INFO"
     log_json: bool = True
     auto_migrate: bool | None = None

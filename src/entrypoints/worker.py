@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+import time
 from dataclasses import dataclass
 from uuid import UUID
 
+import msgspec
 from dishka import Provider, Scope, provide
 
 from adapters.queue.sweeper import SweeperLoop
@@ -29,6 +32,8 @@ from application.food.processing import JobPolicy, RunAnalysisJob, SweepUnfinish
 from application.ports.food import JobHandler
 from entrypoints.container import build_container
 from entrypoints.logging import configure_logging
+from entrypoints.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_DEPTH, QUEUE_OLDEST_AGE
+from entrypoints.metrics import serve as serve_metrics
 from entrypoints.settings import Settings, load_settings
 
 log = logging.getLogger("psi.worker")
@@ -72,7 +77,17 @@ class _Running:
         if task is not None and task not in self.tasks:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
-        await self._handler(analysis_id)
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            await self._handler(analysis_id)
+            outcome = "done"
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        finally:
+            ANALYSES.labels(outcome).inc()
+            ANALYSIS_DURATION.observe(time.perf_counter() - started)
 
     async def finish(self, timeout_s: float, abort: asyncio.Event) -> None:
         """Wait for the running jobs (at most `timeout_s`, or until `abort`), then cancel
@@ -116,10 +131,12 @@ async def run_worker(settings: Settings, options: WorkerOptions,
             queue.consume(options.concurrency, reclaim_idle_s=RECLAIM_LEASES * options.lease_s),
             name="psi-consumer")
         sweeper.start()
+        watch = asyncio.create_task(_watch_backlog(queue), name="psi-backlog")
         print(READY_LINE, flush=True)
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({consumer, waiter}, return_when=asyncio.FIRST_COMPLETED)
         await sweeper.stop()
+        watch.cancel()
         # No new jobs: the consumer stops reading; the jobs it started are tasks of their
         # own and run on to their end (result committed, then the message acknowledged).
         for task in (consumer, waiter):
@@ -132,9 +149,25 @@ async def run_worker(settings: Settings, options: WorkerOptions,
         await container.close()
 
 
+BACKLOG_EVERY_S = 5.0
+
+
+async def _watch_backlog(queue: TaskiqAnalysisQueue) -> None:
+    """Keep the queue-depth gauges current (read by the metrics endpoint)."""
+    while True:
+        with contextlib.suppress(Exception):  # a store outage shows in the other metrics
+            depth, oldest_s = await queue.backlog(int(time.time() * 1000))
+            QUEUE_DEPTH.set(depth)
+            QUEUE_OLDEST_AGE.set(oldest_s or 0.0)
+        await asyncio.sleep(BACKLOG_EVERY_S)
+
+
 def _main(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
+    if args.metrics_port is not None:
+        settings = msgspec.structs.replace(settings, metrics_port=args.metrics_port)
+        serve_metrics(args.metrics_port, settings.metrics_host)
     options = WorkerOptions(concurrency=args.concurrency, lease_s=args.lease_seconds,
                             sweep_interval_s=args.sweep_interval,
                             max_attempts=args.max_attempts, backoff_s=args.backoff,
@@ -169,6 +202,8 @@ def register(subparsers, groups) -> None:
                    help="first retry delay in seconds, doubled per attempt (default 1)")
     p.add_argument("--drain-seconds", type=float, default=defaults.drain_s,
                    help="on SIGTERM, how long running jobs may take to finish (default 25)")
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="serve Prometheus metrics of this process on this port")
     p.set_defaults(func=_main)
 
 

@@ -244,6 +244,19 @@ class RedisStreamQueue:
 
     # -- inspection (health checks, tests) ----------------------------------------------
 
+    async def backlog(self, now_ms: int) -> tuple[int, float | None]:
+        """Jobs in the stream (waiting or running: acknowledged ones are deleted) and the age
+        in seconds of the oldest (stream ids start with their enqueue time in ms)."""
+        try:
+            length = int(await self._redis.xlen(self.stream))
+            first = await self._redis.xrange(self.stream, count=1)
+        except ResponseError:
+            return 0, None
+        if not first:
+            return length, None
+        oldest_ms = int(str(first[0][0]).split("-", 1)[0])
+        return length, max(0.0, (now_ms - oldest_ms) / 1000)
+
     async def pending(self) -> int:
         """How many deliveries are taken and not yet acknowledged (the group's PEL)."""
         try:

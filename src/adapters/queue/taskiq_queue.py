@@ -71,6 +71,12 @@ class TaskiqAnalysisQueue:
         elif self.stream is not None:
             await self.stream.stop()
 
+    async def backlog(self, now_ms: int) -> tuple[int, float | None]:
+        """(jobs queued or running, age in seconds of the oldest) of the production queue."""
+        if self.stream is None:
+            raise RuntimeError("the in-process queue keeps no backlog to inspect")
+        return await self.stream.backlog(now_ms)
+
     async def consume(self, concurrency: int, *, reclaim_idle_s: float = 90.0) -> None:
         """Take and run jobs until cancelled (the worker process' main loop); a delivery
         idle for `reclaim_idle_s` (its worker died) is taken over."""

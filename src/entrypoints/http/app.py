@@ -99,6 +99,10 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
     app.state.settings = settings
     setup_dishka(container, app)
     app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
+    if settings.metrics_port is not None:
+        from entrypoints.http.metrics import metrics_middleware
+
+        app.asgi_handler = metrics_middleware(app.asgi_handler)
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
     app.asgi_handler = request_context_middleware(app.asgi_handler)
     return app

@@ -31,6 +31,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from entrypoints.http.envelopes import meta
+from entrypoints.metrics import note_error
 
 log = structlog.get_logger("psi.errors")
 
@@ -49,6 +50,8 @@ class ErrorEnvelope(msgspec.Struct, frozen=True):
 
 
 def envelope_of(exc: PsiError) -> ErrorEnvelope:
+    note_error(exc.code, exc.details.get("dependency")
+               if isinstance(exc, DependencyUnavailable) else None)
     """The contract's error envelope for a failure; every error answer is built here."""
     details = dict(exc.details)
     details.setdefault("retryable", exc.status in (429, 503))

@@ -15,9 +15,12 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import msgspec
 import structlog
 
 from entrypoints.logging import configure_logging
+from entrypoints.metrics import JOB_DURATION, JOB_RUNS
+from entrypoints.metrics import serve as serve_metrics
 from entrypoints.settings import Settings, load_settings
 
 log = structlog.get_logger("psi.jobs")
@@ -70,8 +73,11 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
                 result = await job.run(settings)
                 log.info("job_done", job=job.name, seconds=round(time.perf_counter() - started, 3),
                          result=repr(result)[:300])
+                JOB_RUNS.labels(job.name, "ok").inc()
             except Exception as exc:
                 log.error("job_failed", job=job.name, error_type=type(exc).__name__)
+                JOB_RUNS.labels(job.name, "failed").inc()
+            JOB_DURATION.labels(job.name).observe(time.perf_counter() - started)
             due[job.name] = time.monotonic() + job.every_s
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), tick_s)
@@ -80,6 +86,9 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
 def _main(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
+    if args.metrics_port is not None:
+        settings = msgspec.structs.replace(settings, metrics_port=args.metrics_port)
+        serve_metrics(args.metrics_port, settings.metrics_host)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -100,6 +109,8 @@ def _main(args: argparse.Namespace) -> int:
 def register(subparsers, groups) -> None:
     p = subparsers.add_parser("jobs", help="run the scheduled jobs (retention, purge, ...)")
     p.add_argument("--once", action="store_true", help="run each job once and exit")
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="serve Prometheus metrics of this process on this port")
     p.add_argument("--only", action="append", choices=[job.name for job in JOBS],
                    help="job name to run (repeatable)")
     p.set_defaults(func=_main)

@@ -32,6 +32,7 @@ from entrypoints.http.controllers.wellness_schemas import (
 from entrypoints.http.envelopes import Envelope, ListEnvelope, iso, ok, page_of
 from entrypoints.http.openapi_docs import errors
 from entrypoints.http.pagination import PageParam, PerPageParam
+from entrypoints.metrics import SAMPLES_INGESTED
 
 # 1,000 samples with a minute of beat-to-beat intervals each stay well under this.
 SAMPLES_MAX_BODY = 8 * 1024 * 1024
@@ -54,6 +55,8 @@ async def post_samples(principal: Principal, data: SamplesIn,
                        use: FromDishka[IngestBiometrics]) -> Envelope[IngestOut]:
     # The decoded structs are samples as the domain reads them (`RawSample`): no copy.
     result = await use(principal.user_id, data.samples)
+    SAMPLES_INGESTED.labels("accepted").inc(result.accepted)
+    SAMPLES_INGESTED.labels("duplicate").inc(result.duplicates)
     return ok(IngestOut(accepted=result.accepted, duplicates=result.duplicates))
 
 
