@@ -56,6 +56,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_failures_per_account: int = 50
     login_failure_window_s: int = 900
     audit_retention_days: int = 400
+    # OpenTelemetry traces: on when the standard OTEL_* variables name an OTLP endpoint
+    # (read by load_settings; the SDK reads the rest of OTEL_* itself).
+    tracing: bool = False
     # Prometheus metrics on a port of their own (unset: not served); never the API's port.
     metrics_port: int | None = None
     metrics_host: str = "127.0.0.1"
@@ -173,6 +176,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
             raw[name] = [v.strip() for v in value.split(",") if v.strip()]
         elif value != "":
             raw[name] = value
+    raw["tracing"] = _otlp_configured(environ)
     raw.update(overrides)
     _check_unknown(environ, str(raw.get("env", "embedded")))
     try:
@@ -180,6 +184,15 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
     return _with_secret(_normalise_urls(settings))
+
+
+def _otlp_configured(environ: Mapping[str, str]) -> bool:
+    if environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return False
+    if environ.get("OTEL_TRACES_EXPORTER", "otlp").lower() == "none":
+        return False
+    return bool(environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
 def redact_url(url: str) -> str:

@@ -35,6 +35,7 @@ from entrypoints.logging import configure_logging
 from entrypoints.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_DEPTH, QUEUE_OLDEST_AGE
 from entrypoints.metrics import serve as serve_metrics
 from entrypoints.settings import Settings, load_settings
+from entrypoints.tracing import configure_tracing
 
 log = logging.getLogger("psi.worker")
 READY_LINE = "psi worker ready"
@@ -165,6 +166,7 @@ async def _watch_backlog(queue: TaskiqAnalysisQueue) -> None:
 def _main(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
+    configure_tracing(settings, role="worker")
     if args.metrics_port is not None:
         settings = msgspec.structs.replace(settings, metrics_port=args.metrics_port)
         serve_metrics(args.metrics_port, settings.metrics_host)

@@ -36,16 +36,21 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from opentelemetry import propagate, trace
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from application.ports.food import JobHandler
 
 log = logging.getLogger("psi.food.queue")
+_tracer = trace.get_tracer("psi.food.queue")
 
-# KEYS: stream, marker. ARGV: analysis id, marker TTL (ms).
+# KEYS: stream, marker. ARGV: analysis id, marker TTL (ms), W3C traceparent or ''.
 _ENQUEUE_ONCE = """
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then
+  if ARGV[3] ~= '' then
+    return redis.call('XADD', KEYS[1], '*', 'analysis_id', ARGV[1], 'traceparent', ARGV[3])
+  end
   return redis.call('XADD', KEYS[1], '*', 'analysis_id', ARGV[1])
 end
 return false
@@ -103,8 +108,12 @@ class RedisStreamQueue:
 
     async def enqueue(self, analysis_id: UUID) -> bool:
         """Add a job; False when a message for the analysis is still unacknowledged."""
+        # The job continues the upload's trace (a no-op carrier when tracing is off).
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
         added = await self._enqueue_once(keys=[self.stream, self.marker(analysis_id)],
-                                         args=[str(analysis_id), self._queued_ttl_ms])
+                                         args=[str(analysis_id), self._queued_ttl_ms,
+                                               carrier.get("traceparent", "")])
         return added is not None
 
     async def stop(self) -> None:
@@ -187,8 +196,9 @@ class RedisStreamQueue:
     def _start(self, entry_id: str, fields: dict[str, str] | None) -> None:
         if entry_id in self._entries:  # reclaimed from ourselves (a stalled loop): running
             return
-        task = asyncio.create_task(self._deliver(entry_id, _analysis_id(fields)),
-                                   name=f"psi-job-{entry_id}")
+        task = asyncio.create_task(
+            self._deliver(entry_id, _analysis_id(fields), (fields or {}).get("traceparent")),
+            name=f"psi-job-{entry_id}")
         self.running.add(task)
         self._entries[entry_id] = task
 
@@ -198,15 +208,23 @@ class RedisStreamQueue:
 
         task.add_done_callback(done)
 
-    async def _deliver(self, entry_id: str, analysis_id: UUID | None) -> None:
+    async def _deliver(self, entry_id: str, analysis_id: UUID | None,
+                       traceparent: str | None = None) -> None:
         assert self._handler is not None
         if analysis_id is None:  # unreadable (or trimmed away): it can never run
             log.warning("dropping an unreadable job message %s", entry_id)
             await self._ack(entry_id, None)
             return
         keeper = asyncio.create_task(self._keep(entry_id))
+        upload = propagate.extract({"traceparent": traceparent} if traceparent else {})
         try:
-            await self._handler(analysis_id)
+            # No exception events: their messages can carry personal data.
+            with _tracer.start_as_current_span("food.analysis.job", context=upload,
+                                               kind=trace.SpanKind.CONSUMER,
+                                               record_exception=False,
+                                               attributes={"messaging.system": "redis",
+                                                           "messaging.message.id": entry_id}):
+                await self._handler(analysis_id)
         except Exception as exc:
             log.warning("job raised %s; its delivery is left to be reclaimed",
                         type(exc).__name__)

@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, Swagge
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.static_files import create_static_files_router
 
+from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
 from application.ports.clock import Clock
 from entrypoints.container import build_container
@@ -26,6 +27,7 @@ from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
 from entrypoints.startup import STARTUP_HOOKS
+from entrypoints.tracing import configure_tracing, server_spans, trace_sqlite_engine
 
 API_PREFIX = "/api/v1"
 STATIC_DOCS = Path(__file__).parent / "static" / "docs"
@@ -62,11 +64,17 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
                clock: Clock | None = None) -> Litestar:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_json)
+    # Before the container: the store clients it makes are instrumented as they are made.
+    tracing = configure_tracing(settings, role="api")
     container = container or build_container(settings, clock=clock, http=True)
 
     async def on_startup(app: Litestar) -> None:
         if settings.migrate_on_start:
             await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
+        if tracing:
+            database = await container.get(Database)
+            if database.is_sqlite:
+                trace_sqlite_engine(database.engine.sync_engine)
         for hook in STARTUP_HOOKS:
             await hook(container, settings)
         freeze_startup_heap()
@@ -103,6 +111,8 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
         from entrypoints.http.metrics import metrics_middleware
 
         app.asgi_handler = metrics_middleware(app.asgi_handler)
+    if tracing:
+        app.asgi_handler = server_spans(app.asgi_handler)
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
     app.asgi_handler = request_context_middleware(app.asgi_handler)
     return app

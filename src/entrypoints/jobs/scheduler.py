@@ -22,6 +22,7 @@ from entrypoints.logging import configure_logging
 from entrypoints.metrics import JOB_DURATION, JOB_RUNS
 from entrypoints.metrics import serve as serve_metrics
 from entrypoints.settings import Settings, load_settings
+from entrypoints.tracing import configure_tracing
 
 log = structlog.get_logger("psi.jobs")
 
@@ -86,6 +87,7 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
 def _main(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
+    configure_tracing(settings, role="jobs")
     if args.metrics_port is not None:
         settings = msgspec.structs.replace(settings, metrics_port=args.metrics_port)
         serve_metrics(args.metrics_port, settings.metrics_host)
