@@ -8,6 +8,7 @@ import anyio
 from dishka import AsyncContainer
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar, Router
+from litestar._openapi.plugin import OpenAPIPlugin  # the plugin that caches the document
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
@@ -22,6 +23,7 @@ from entrypoints.gc_tuning import freeze_startup_heap
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import request_context_middleware
+from entrypoints.http.openapi_polish import OperationIds, polish
 from entrypoints.http.ratelimit import rate_limit_middleware
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
@@ -43,6 +45,7 @@ def _openapi() -> OpenAPIConfig:
                      "contract's envelopes; every error uses the error envelope."),
         path="/",
         servers=[Server(url="/")],
+        operation_id_creator=OperationIds(),
         components=Components(security_schemes={
             "BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
         render_plugins=[
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
         debug=False,
     )
     app.state.settings = settings
+    _serve_polished_openapi(app)
     setup_dishka(container, app)
     app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
     if settings.metrics_port is not None:
@@ -116,6 +120,14 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
     app.asgi_handler = request_context_middleware(app.asgi_handler)
     return app
+
+
+def _serve_polished_openapi(app: Litestar) -> None:
+    """/openapi.json, /docs and /redoc serve the finished document (openapi_polish.py).
+    Litestar builds and caches the schema dict in its OpenAPI plugin on first use; it is
+    built here once, finished, and put in that cache."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    plugin._openapi_schema = polish(plugin.provide_openapi().to_schema())
 
 
 def app_factory() -> Litestar:
