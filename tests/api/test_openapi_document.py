@@ -102,3 +102,12 @@ async def test_a_real_error_answer_uses_a_documented_code(client) -> None:
     assert r.status_code == 401
     documented = _codes(doc, doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["401"])
     assert r.json()["error"]["code"] in documented
+
+
+async def test_ready_is_one_documented_shape(client) -> None:
+    doc = await _document(client)
+    ok = doc["paths"]["/ready"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/ReadyOut"}
+    r = await client.get("/ready")
+    assert r.status_code == 200
+    assert set(r.json()["data"]) == {"status", "checks", "warnings"}

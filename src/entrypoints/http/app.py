@@ -27,6 +27,7 @@ from entrypoints.http.openapi_polish import OperationIds, polish
 from entrypoints.http.ratelimit import rate_limit_middleware
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
+from entrypoints.reference_data import advise_reference_data
 from entrypoints.settings import Settings, load_settings
 from entrypoints.startup import STARTUP_HOOKS
 from entrypoints.tracing import configure_tracing, server_spans, trace_sqlite_engine
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
                 trace_sqlite_engine(database.engine.sync_engine)
         for hook in STARTUP_HOOKS:
             await hook(container, settings)
+        await advise_reference_data(container)
         freeze_startup_heap()
 
     async def on_shutdown(app: Litestar) -> None:

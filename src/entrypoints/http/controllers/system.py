@@ -21,10 +21,18 @@ class HealthOut(msgspec.Struct, frozen=True):
     meta: Meta
 
 
+class ReadyDataOut(msgspec.Struct, frozen=True):
+    status: str
+    checks: dict[str, str]
+    # Findings that do not take the process out of rotation, e.g. reference data that was
+    # never imported ("usda_foods: none imported: run psi data import-usda").
+    warnings: list[str] = []
+
+
 class ReadyOut(msgspec.Struct, frozen=True):
     status: str
     checks: dict[str, str]
-    data: dict[str, object]
+    data: ReadyDataOut
     meta: Meta
 
 
@@ -35,7 +43,7 @@ async def health() -> HealthOut:
 
 @get(["/ready", "/api/v1/ready"], summary="Readiness: every configured store answers",
      tags=["service"], responses=errors(503))
-async def ready(readiness: FromDishka[Readiness]) -> ReadyOut | Response:
+async def ready(readiness: FromDishka[Readiness]) -> Response[ReadyOut]:
     checks = await readiness.check()
     failed = sorted(name for name, state in checks.items() if state != "ok")
     if failed:
@@ -43,9 +51,11 @@ async def ready(readiness: FromDishka[Readiness]) -> ReadyOut | Response:
                                     + ", ".join(f"{n} {checks[n]}" for n in failed))
         exc.details["checks"] = checks
         exc.details["failed"] = failed
-        return error_response(exc)
-    return ReadyOut(status="ready", checks=checks, data={"status": "ready", "checks": checks},
-                    meta=meta())
+        return error_response(exc)  # type: ignore[return-value]  # the documented 503
+    warnings = await readiness.warnings()
+    return Response(ReadyOut(status="ready", checks=checks, meta=meta(),
+                             data=ReadyDataOut(status="ready", checks=checks,
+                                               warnings=warnings)))
 
 
 ROUTERS = [DishkaRouter(path="/", route_handlers=[health, ready])]
