@@ -111,3 +111,10 @@ async def test_ready_is_one_documented_shape(client) -> None:
     r = await client.get("/ready")
     assert r.status_code == 200
     assert set(r.json()["data"]) == {"status", "checks", "warnings"}
+
+
+async def test_a_405_names_the_methods_that_work(client) -> None:
+    r = await client.put("/api/v1/users/me")
+    assert r.status_code == 405
+    assert r.json()["error"]["code"] == "PSI-RES-3005"
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "PATCH", "DELETE"}

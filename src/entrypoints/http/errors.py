@@ -130,7 +130,11 @@ def _http(_: Request, exc: HTTPException) -> Response:
         mapped = DependencyUnavailable("service")
     else:
         mapped = PsiError()
-    return error_response(mapped)
+    response = error_response(mapped)
+    allow = {k.lower(): v for k, v in (exc.headers or {}).items()}.get("allow")
+    if status == 405 and allow:
+        response.headers["Allow"] = allow  # RFC 9110: a 405 names the methods that work
+    return response
 
 
 # Connection-level failures by client library, matched on the class and its bases (so a
