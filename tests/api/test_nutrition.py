@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from adapters.nutrition.usda_csv import PACKAGED_GENERIC_COUNT, UsdaCsvSource
+from adapters.nutrition.catalogue_csv import PACKAGED_CATALOGUE_COUNT, UsdaCatalogueSource
 from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.nutrition_store import SqlNutritionStore
@@ -26,8 +26,8 @@ async def nutrition_db(settings):
     db = Database(settings.sql_url)
     try:
         store = SqlNutritionStore(db)
-        if await store.count(generic_only=True) < PACKAGED_GENERIC_COUNT:
-            await ImportUsda(UsdaCsvSource(), store)()
+        if await store.count(generic_only=True) < PACKAGED_CATALOGUE_COUNT:
+            await ImportUsda(UsdaCatalogueSource(), store)()
     finally:
         await db.dispose()
 

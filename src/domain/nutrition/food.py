@@ -88,6 +88,9 @@ class Food:
     # Every named household measure USDA gives for this food (``cup``, ``1 medium``, ...);
     # ``portion`` is the default one. Recipes convert volumes and counts with these.
     portions: tuple[Portion, ...] = ()
+    # USDA's NDB number (SR foods, five digits as USDA writes them: "09040"): the key of
+    # foods whose FDC id no offline source carries.
+    ndb_number: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -95,5 +98,6 @@ class Food:
 
     @property
     def source(self) -> str:
-        """Where the numbers come from: FDC's API (with an FDC id) or the offline extract."""
-        return "usda_offline" if self.fdc_id is None else "usda_fdc_api"
+        """Where the numbers come from: FDC's API (its foods' ids are FDC ids) or the
+        offline USDA extract shipped with Psi (whose foods may carry an FDC id too)."""
+        return "usda_offline" if is_offline_id(self.id) else "usda_fdc_api"

@@ -31,17 +31,20 @@ async def test_whole_fruit_not_juice_or_pie(usda_store) -> None:
     assert "raw" in found.food_name.lower()
 
 
-async def test_default_portion_comes_from_usda_weights(usda_store) -> None:
+async def test_default_portion_is_one_typical_serving_from_usda_weights(usda_store) -> None:
     broccoli = await LookupNutrition(usda_store)("broccoli")
     assert broccoli.food_name == "Broccoli, raw"
-    assert broccoli.data_type is DataType.FOUNDATION
-    assert (broccoli.portion_grams, broccoli.portion_name) == (76.0, "cup")
+    # Not USDA's first measure (a cup, 76 g, or a 31 g spear): one serving.
+    assert (broccoli.portion_grams, broccoli.portion_name) == (148.0, "1 NLEA serving")
     assert broccoli.portion_source is PortionSource.OWN
     assert broccoli.nutrients.calories == pytest.approx(
-        broccoli.per_100g.calories * 0.76, abs=0.01)
+        broccoli.per_100g.calories * 1.48, abs=0.01)
+    assert {"1 cup chopped", "1 spear (about 5\" long)"} <= \
+        {p.name for p in broccoli.portions}
     apple = await LookupNutrition(usda_store)("apple")
-    assert apple.portion_source is PortionSource.SIMILAR
-    assert apple.portion_grams != 100.0
+    assert apple.portion_source is PortionSource.OWN
+    assert apple.portion_name is not None and apple.portion_name.startswith("1 medium")
+    assert apple.portion_grams == 182.0
 
 
 async def test_grams_given_scale_the_per_100g_values(usda_store) -> None:

@@ -1,0 +1,172 @@
+"""Which of a food's USDA household measures is "one" of it: the default portion.
+
+USDA lists measures in no useful order (a banana's first is "1 cup, mashed", 225 g). A
+person who logs "a banana" means one medium banana (118 g); "rice", a cup of cooked rice;
+"olive oil", a tablespoon; "almonds", an ounce; "salmon", a fillet. The choice, by named
+features of each measure:
+
+* **unit kind**: a natural unit (``medium``, ``fruit``, ``slice``, ``fillet``, ``breast``,
+  ``large`` ...) first, then a label serving (``NLEA serving``), then a household volume or
+  weight, ordered by what the food is: spoons first for fats, sweeteners and condiments;
+  ounces first for meat, fish, cheese, nuts and snacks; cups first for everything else.
+* **size**: ``medium`` over no size over ``large`` over ``small`` over the extremes.
+* **plausible as one serving**: a unit under 15 g (one almond, one grape, a pat of butter)
+  or over 600 g, and bulk measures (a package, a loaf, a head, a pound, a pie), never.
+* **amount**: one of the measure (``1 cup``) over a fraction or several; three ounces for
+  meat and fish (USDA's usual serving), one ounce otherwise.
+* then USDA's own order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.nutrition.food import Portion
+from domain.nutrition.text import tokens
+
+NATURAL_UNITS = frozenset({
+    "medium", "large", "small", "fruit", "slice", "piece", "fillet", "breast", "thigh",
+    "drumstick", "wing", "leg", "patty", "link", "sausage", "frank", "bar", "bagel", "muffin",
+    "roll", "bun", "tortilla", "pancake", "waffle", "cookie", "doughnut", "item", "each",
+    "whole", "clove", "chop", "steak", "sandwich", "burger", "taco",
+    "burrito", "egg", "banana", "apple", "orange", "pear", "peach", "plum", "kiwifruit",
+    "avocado", "potato", "tomato", "cherry", "carrot", "onion", "pepper", "ear", "cob",
+    "biscuit", "croissant", "pita", "english", "cracker", "brownie", "cupcake",
+    "nugget", "shrimp", "scallop", "oyster", "tangerine", "nectarine", "fig",
+    "date", "pickle", "olive", "pretzel", "pie", "danish", "serving", "container",
+    "carton", "cup", "oz", "tbsp", "tsp", "unit",
+} - {"serving", "container", "carton", "cup", "oz", "tbsp", "tsp", "unit", "pie"})
+SERVINGS = frozenset({"serving", "nlea"})
+VOLUME = frozenset({"cup", "ml", "floz"})
+OUNCE = frozenset({"oz", "ounce"})
+SPOON = frozenset({"tbsp", "tablespoon", "tsp", "teaspoon"})
+# Bulk measures: what a shop sells or a recipe yields, never one person's portion.
+BULK = frozenset({
+    "lb", "pound", "package", "pkg", "can", "bottle", "jar", "loaf", "head", "bunch",
+    "recipe", "yield", "quart", "gallon", "pint", "stick", "box", "bag", "cake", "batch",
+    "kg", "liter", "litre", "pie", "crust", "ring", "bulb",
+})
+SIZES = {"medium": 0, "": 1, "large": 2, "small": 3, "extra": 4, "jumbo": 5}
+# USDA's reference egg is a large one (50 g).
+EGG_SIZES = {**SIZES, "large": 0, "medium": 2}
+
+SPOON_FOODS = frozenset({
+    "oil", "butter", "margarine", "shortening", "lard", "sugar", "honey", "syrup", "jam",
+    "jelly", "preserve", "marmalade", "catsup", "mayonnaise", "dressing", "mustard", "salt",
+    "spice", "vinegar", "sauce", "cream", "gravy", "molasses", "tahini", "hummus", "pesto",
+    "relish", "salsa", "dip", "frosting", "topping", "nutella", "ghee", "seasoning",
+})
+SPOON_CATEGORIES = frozenset({"Fats and Oils", "Spices and Herbs"})
+OUNCE_CATEGORIES = frozenset({
+    "Poultry Products", "Beef Products", "Pork Products", "Lamb, Veal, and Game Products",
+    "Finfish and Shellfish Products", "Sausages and Luncheon Meats", "Nut and Seed Products",
+    "Snacks",
+})
+MEAT_CATEGORIES = OUNCE_CATEGORIES - {"Nut and Seed Products", "Snacks"}
+OUNCE_FOODS = frozenset({"cheese", "nut", "chip", "jerky", "almond", "peanut", "walnut",
+                         "cashew", "pistachio", "pecan", "seed"})
+MIN_UNIT_GRAMS = 15.0
+MIN_MEASURE_GRAMS = 2.0
+MAX_DEFAULT_GRAMS = 600.0
+
+_AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureFeatures:
+    """The named features of one household measure, smaller is more typical."""
+
+    kind: int        # 0 natural unit, 1 label serving, 2-4 household measures by food class
+    size: int        # medium 0, none 1, large 2, small 3, extra 4, jumbo 5
+    amount_fit: int  # 0 the usual amount of that measure, 1 otherwise
+    position: int    # USDA's order
+
+
+def _amount(name: str) -> tuple[float, str]:
+    match = _AMOUNT.match(name)
+    if match is None:
+        return 1.0, name
+    return float(match.group(1)), name[match.end():]
+
+
+def _size(food_words: set[str], measure_words: set[str]) -> int:
+    sizes = EGG_SIZES if "egg" in food_words else SIZES
+    if "extra" in measure_words:
+        return sizes["extra"]
+    return min((sizes[w] for w in measure_words if w in sizes), default=sizes[""])
+
+
+def _class_order(words: set[str], category: str | None) -> tuple[frozenset[str], ...]:
+    if category in SPOON_CATEGORIES or words & SPOON_FOODS:
+        return (SPOON, OUNCE, VOLUME)
+    if category in OUNCE_CATEGORIES or words & OUNCE_FOODS:
+        return (OUNCE, VOLUME, SPOON)
+    return (VOLUME, OUNCE, SPOON)
+
+
+def measure_features(food_name: str, category: str | None, portion: Portion, position: int,
+                     *, counted_in_handfuls: bool = False) -> MeasureFeatures | None:
+    """The features of ``portion`` as a default for the food, or None when it cannot be
+    one person's portion."""
+    if portion.name is None or not MIN_MEASURE_GRAMS <= portion.grams <= MAX_DEFAULT_GRAMS:
+        return None
+    amount, measure = _amount(portion.name.lower())
+    words = set(tokens(re.split(r"[,(]", measure, maxsplit=1)[0]))
+    if not words:
+        return None
+    food_words = set(tokens(food_name))
+    size = _size(food_words, set(tokens(measure)))
+    meat = category in MEAT_CATEGORIES
+    order = _class_order(food_words, category)
+    household = next((i for i, group in enumerate(order) if words & group), None)
+    if words & SERVINGS:
+        kind = 1
+    elif words & BULK:
+        return None
+    elif household is not None:
+        kind = 2 + household
+    elif words & NATURAL_UNITS or size != SIZES[""]:
+        if counted_in_handfuls:
+            return None  # one almond, one strawberry: not what "almonds" means
+        kind = 0
+    else:
+        kind = 5
+    usual = 3.0 if meat and words & OUNCE else 1.0
+    return MeasureFeatures(kind, size, 0 if amount == usual else 1, position)
+
+
+def _counted_in_handfuls(food_name: str, portions: Sequence[Portion]) -> bool:
+    """Whether the food's main natural unit (the best-sized, most plainly named one)
+    weighs under ``MIN_UNIT_GRAMS``: then nobody logs "strawberries" meaning one of
+    them, and natural units are not defaults."""
+    food_words = set(tokens(food_name))
+    units = []
+    for position, portion in enumerate(portions):
+        if portion.name is None:
+            continue
+        _, measure = _amount(portion.name.lower())
+        all_words = set(tokens(measure))
+        head = set(tokens(re.split(r"[,(]", measure, maxsplit=1)[0]))
+        if head & (VOLUME | OUNCE | SPOON | SERVINGS | BULK):
+            continue
+        if head & NATURAL_UNITS or head & set(SIZES):
+            units.append((_size(food_words, all_words), len(all_words), position,
+                          portion.grams))
+    return bool(units) and min(units)[3] < MIN_UNIT_GRAMS
+
+
+def typical_portion(food_name: str, category: str | None, portions: Sequence[Portion]
+                    ) -> Portion | None:
+    """One typical unit or serving of the food among its USDA measures (see module doc);
+    None when none of them can be one person's portion."""
+    scored = []
+    small = _counted_in_handfuls(food_name, portions)
+    for position, portion in enumerate(portions):
+        features = measure_features(food_name, category, portion, position,
+                                    counted_in_handfuls=small)
+        if features is not None:
+            scored.append((features.kind, features.size, features.amount_fit,
+                           features.position, portion))
+    return min(scored, key=lambda s: s[:4])[4] if scored else None
