@@ -10,13 +10,20 @@ from dataclasses import dataclass
 from application.ports.nutrition import FoodCatalog
 from domain.errors import ValidationFailed
 from domain.nutrition.food import DataType, Food, Portion
-from domain.nutrition.matching import FoodMatch, PortionSource, default_portion, rank
+from domain.nutrition.matching import (
+    FoodMatch,
+    PortionSource,
+    default_portion,
+    rank,
+    searchable,
+)
 from domain.nutrition.nutrients import Nutrients
-from domain.nutrition.text import normalize, tokens
+from domain.nutrition.text import food_query, normalize, tokens
 
-# Candidates come shortest-first within each data set; the best match for a name is
-# almost always among the first hundred or so.
-CANDIDATE_LIMIT = 150
+# Candidates come shortest-first within each data set; USDA's usual food can have a long
+# description ("Cereals, oats, regular and quick and instant, unenriched, cooked with
+# water (includes boiling and microwave), without salt"), so hundreds are ranked.
+CANDIDATE_LIMIT = 400
 MIN_CONFIDENCE = 0.15
 PORTION_NEIGHBOURS = 40
 MAX_PORTION_GRAMS = 5000.0
@@ -47,10 +54,12 @@ async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: b
 
     Asks for foods holding every word first; only if there is none, for any word.
     """
-    found = await catalog.candidates(query, match_all=True, limit=limit,
+    query = food_query(query)
+    search = searchable(query)
+    found = await catalog.candidates(search, match_all=True, limit=limit,
                                      include_branded=include_branded)
-    if not found and len(tokens(query)) > 1:
-        found = await catalog.candidates(query, match_all=False, limit=limit,
+    if not found and len(tokens(search)) > 1:
+        found = await catalog.candidates(search, match_all=False, limit=limit,
                                          include_branded=include_branded)
     return rank(query, found)
 
@@ -80,7 +89,7 @@ class LookupNutrition:
         self._monotonic = monotonic
 
     async def _best(self, food_name: str) -> tuple[FoodMatch | None, tuple[FoodMatch, ...]]:
-        key = normalize(food_name)
+        key = normalize(food_query(food_name))
         now = self._monotonic()
         hit = self._memo.get(key)
         if hit is not None and hit[0] > now:

@@ -122,6 +122,8 @@ def measure_features(food_name: str, category: str | None, portion: Portion, pos
     order = _class_order(food_words, category)
     household = next((i for i, group in enumerate(order) if words & group), None)
     if words & SERVINGS:
+        if portion.grams < MIN_UNIT_GRAMS:
+            return None  # a 3 g sugar packet is a label's serving, not a person's
         kind = 1
     elif words & BULK:
         return None

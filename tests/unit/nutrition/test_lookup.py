@@ -77,12 +77,12 @@ async def test_impossible_grams_are_rejected(usda_store, grams) -> None:
 
 async def test_multi_word_query_falls_back_to_any_word() -> None:
     store = InMemoryNutritionStore()
-    salmon = Food(id=offline_food_id(DataType.SR_LEGACY, "Fish, salmon, raw"),
-                  name="Fish, salmon, raw", data_type=DataType.SR_LEGACY,
-                  per_100g=Nutrients(calories=142.0), portion=Portion(85.0))
-    await store.upsert_many([salmon])
-    found = await LookupNutrition(store)("smoked salmon")
-    assert found is not None and found.food_name == "Fish, salmon, raw"
+    banana = Food(id=offline_food_id(DataType.SR_LEGACY, "Bananas, raw"),
+                  name="Bananas, raw", data_type=DataType.SR_LEGACY,
+                  per_100g=Nutrients(calories=89.0), portion=Portion(118.0))
+    await store.upsert_many([banana])
+    found = await LookupNutrition(store)("sliced banana")
+    assert found is not None and found.food_name == "Bananas, raw"
     assert found.match_confidence < 0.8
 
 
