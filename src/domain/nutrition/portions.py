@@ -172,3 +172,22 @@ def typical_portion(food_name: str, category: str | None, portions: Sequence[Por
             scored.append((features.kind, features.size, features.amount_fit,
                            features.position, portion))
     return min(scored, key=lambda s: s[:4])[4] if scored else None
+
+
+def find_portion(portions: Sequence[Portion], wanted: str) -> Portion | None:
+    """The named measure a person picked: its exact name (any case), else the one
+    measure whose name without its amount and remarks is the same ("medium" is
+    ``1 medium (7" to 7-7/8" long)``, "cup" is ``1 cup`` but not when there are
+    several cups); None when it names none of them, or several."""
+    key = " ".join(wanted.lower().split())
+    named = [p for p in portions if p.name is not None]
+    for portion in named:
+        if portion.name is not None and " ".join(portion.name.lower().split()) == key:
+            return portion
+    wanted_words = tokens(_amount(key)[1])
+    if not wanted_words:
+        return None
+    same = [p for p in named if p.name is not None
+            and tokens(re.split(r"[(]", _amount(p.name.lower())[1], maxsplit=1)[0])
+            == wanted_words]
+    return same[0] if len(same) == 1 else None
