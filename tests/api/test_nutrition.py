@@ -70,8 +70,8 @@ async def test_search_finds_the_plain_food_with_nutrients_per_100g(client, heade
     r = await client.get(URL, params={"q": "broccoli"}, headers=headers)
     broccoli = r.json()["data"][0]
     assert broccoli["name"] == "Broccoli, raw"
-    assert broccoli["default_portion"] == {"name": "1 NLEA serving", "grams": 148.0}
-    assert {"name": "1 cup chopped", "grams": 91.0} in broccoli["portions"]
+    assert broccoli["default_portion"] == {"name": "1 cup chopped", "grams": 91.0}
+    assert {"name": "1 NLEA serving", "grams": 148.0} in broccoli["portions"]
     assert broccoli["nutrients"]["vitamins"]["vitamin_c_mg"] > 50
 
 

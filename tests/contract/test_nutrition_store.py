@@ -123,7 +123,7 @@ async def test_lookup_ranks_the_same_on_every_store(store) -> None:
     await store.upsert_many(foods)
     ranked = await ranked_matches(store, f"{w} mango", include_branded=True)
     assert [m.food.name for m in ranked] == [
-        f"{w} mango, raw", f"{w} MANGO SLICES", f"{w} mango, dried, sweetened",
+        f"{w} mango, raw", f"{w} mango, dried, sweetened", f"{w} MANGO SLICES",
         f"{w} mango nectar, canned"]
     found = await LookupNutrition(store)(f"{w} mango")
     assert (found.food_name, found.portion_grams) == (f"{w} mango, raw", 165.0)

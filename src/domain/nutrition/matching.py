@@ -5,21 +5,23 @@ confidence in [0, 1] is a product of named features (``MatchFeatures``):
 
 * ``coverage``: share of the query's words in the description (a prefix-only hit, "apple"
   in "applesauce", counts 0.3), raised to 1.5;
-* ``lead``: share of the query's words among the description's first three parts (where
+* ``lead``: share of the query's words among the description's first four parts (where
   USDA names the food, "Chicken, broilers or fryers, breast"), and ``head_extra``, words
   of its first part the query did not ask for ("Chicken breast *tenders*", "*Beans and*
-  white rice"), each costing 25 %;
-* ``specificity``: every other extra word costs 12 %, a processing word ("juice",
+  white rice"), each costing 25 %, unless that part names a group (``GROUP_LIKE``:
+  "Melons, cantaloupe", "Alcoholic beverage, beer") and the query's food follows it;
+* ``specificity``: every other extra word costs 15 %, a processing word ("juice",
   "canned", "dried", "pie") 35 %; words that describe the plain food ("raw", "whole",
-  "regular", numbers, "without salt") and the food's **usual variety** (``USUAL_VARIETY``:
-  "rice" is white long-grain, "milk" whole fluid milk, "salmon" Atlantic farmed) cost
-  nothing;
+  "regular", numbers, "without salt", "A or B" alternatives) and the food's **usual
+  variety** (``USUAL_VARIETY``: "rice" is white long-grain, "milk" whole fluid milk,
+  "salmon" Atlantic farmed) cost nothing, and each usual-variety word present adds 2 %;
 * ``state``: how the food is usually eaten. For a food people eat cooked (``EATEN_COOKED``:
-  rice, pasta, meat, fish, eggs, beans, potatoes; coffee and tea brewed) a cooked form
-  scores 1.25, a raw or dry one 0.7, when the query does not say; a query that names a
-  state ("boiled egg", "grilled chicken") wants that state or its equivalents
-  ("grilled" is USDA's "broiled", "roasted", "dry heat");
-* ``prior``: the data set (Foundation 1.0, SR Legacy 0.97, FNDDS 0.9, branded 0.7), a
+  rice, pasta, meat, fish, eggs, beans, potatoes; coffee and tea brewed), when the query
+  does not say: dry heat (roasted, baked, broiled, brewed) 1.0, other usual cooking 0.99,
+  less usual (stewed, microwaved, canned) 0.97, no state named 0.85, raw or dry 0.6; a
+  query that names a state ("boiled egg", "grilled chicken") wants that word (1.0) or an
+  equivalent (0.93: "grilled" is USDA's "broiled", "roasted", "dry heat");
+* ``prior``: the data set (Foundation 1.0, SR Legacy 0.97, FNDDS 0.88, branded 0.7), a
   restaurant/brand description in capitals counting as branded; foods with named USDA
   household measures (a default portion of their own) get 3 % more;
 * ``completeness``: macros measured (0.7-1.0), energy missing x 0.6;
@@ -31,6 +33,7 @@ The order is total and deterministic: confidence, data set, description length, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,6 +48,7 @@ NEUTRAL = frozenset({
     "unprepared", "ripe", "unenriched", "enriched", "mature", "seed", "average",
     "year", "round", "without", "salt", "added", "commercially", "drained", "mixed",
     "species", "variety", "cured", "fluid", "meat", "only", "tap", "includes", "peel",
+    "atlantic", "pacific", "table",
 })
 # Words that turn a whole food into something else; they cost more than other extra words.
 PROCESSED = frozenset({
@@ -57,7 +61,8 @@ PROCESSED = frozenset({
     "cobbler", "turnover", "dumpling", "jam", "jelly", "preserve", "butter", "liqueur",
     "wine", "vinegar", "oil", "extract", "supplement", "shake", "dry", "meatless",
     "vegetarian", "roll", "loaf", "luncheon", "breaded", "batter", "tender", "nugget",
-    "flour", "cracker", "stick", "glutinous", "custard", "pickled", "sprouted",
+    "flour", "cracker", "stick", "glutinous", "custard", "pickled", "sprouted", "fast",
+    "cupcake", "pickle", "brownie", "pastry", "croissant", "danish", "waffle", "pancake",
 })
 WHOLE = frozenset({"raw", "fresh", "whole", "plain"})
 # "whole" that is not about the food being whole.
@@ -74,12 +79,15 @@ EATEN_COOKED = frozenset({
 COOKED = frozenset({
     "cooked", "roasted", "boiled", "baked", "broiled", "grilled", "heat", "steamed",
     "stewed", "braised", "microwaved", "brewed", "poached", "simmered", "scrambled",
-    "hard", "sauteed", "rotisserie", "pan", "browned", "crumbles",
+    "hard", "sauteed", "rotisserie", "pan", "browned", "crumbles", "canned",
 })
 USUAL_COOKING = frozenset({
     "cooked", "roasted", "boiled", "baked", "broiled", "grilled", "heat", "steamed",
     "brewed", "poached", "hard", "scrambled",
 })
+# Of the usual ways, dry heat (what "chicken", "potato", "salmon" most often means).
+DRY_HEAT = frozenset({"roasted", "baked", "broiled", "grilled", "brewed"})
+_WET_COOKING = 0.99
 NOT_COOKED = frozenset({"raw", "dry", "uncooked", "unprepared", "unheated", "frozen"})
 # A state a person names and the USDA words that mean it.
 STATE_SYNONYMS: dict[str, frozenset[str]] = {
@@ -94,6 +102,12 @@ STATE_SYNONYMS: dict[str, frozenset[str]] = {
     "poached": frozenset({"poached", "boiled"}),
     "raw": frozenset({"raw", "fresh"}),
 }
+# First parts of USDA descriptions that name a group, the food itself following.
+GROUP_LIKE = frozenset({
+    "melon", "squash", "alcoholic", "beverage", "lettuce", "pepper", "bean", "crustacean",
+    "mollusk", "cereal", "candy", "snack", "fish", "nut", "seed", "spice", "game", "cheese",
+    "summer", "winter", "sweet", "hot", "chili",
+})
 # The variety a bare food name means: its words cost nothing.
 USUAL_VARIETY: dict[str, frozenset[str]] = {
     "rice": frozenset({"white", "long", "grain"}),
@@ -101,7 +115,11 @@ USUAL_VARIETY: dict[str, frozenset[str]] = {
     "milk": frozenset({"3", "25", "milkfat", "vitamin", "d", "a"}),
     "chicken": frozenset({"broiler", "fryer"}),
     "salmon": frozenset({"atlantic", "farmed"}),
-    "tuna": frozenset({"light", "water", "solid"}),
+    "tuna": frozenset({"light", "water", "solid", "canned"}),
+    "cheese": frozenset({"whole", "milk"}),
+    "tomato": frozenset({"red", "ripe"}),
+    "mushroom": frozenset({"white"}),
+    "peanut": frozenset({"smooth", "style"}),
     "yogurt": frozenset({"milk"}),
     "tea": frozenset({"black"}),
     "coffee": frozenset({"water"}),
@@ -111,7 +129,7 @@ USUAL_VARIETY: dict[str, frozenset[str]] = {
     "turkey": frozenset({"young", "tom", "hen"}),
     "pasta": frozenset({"spaghetti"}),
     "lentil": frozenset(),
-    "bean": frozenset(),
+    "bean": frozenset({"snap"}),
     "sugar": frozenset({"granulated"}),
     "butter": frozenset({"salted"}),
     "orange": frozenset({"navel"}),
@@ -127,7 +145,7 @@ USUAL_QUERY_WORDS: dict[str, frozenset[str]] = {
 
 # A prefix-only hit ("apple" in "applesauce") counts for this much of a word.
 _PREFIX_CREDIT = 0.3
-_EXTRA_COST = 0.12
+_EXTRA_COST = 0.15
 _PROCESSED_COST = 0.35
 _HEAD_EXTRA_COST = 0.25
 _WHOLE_BONUS = 1.05
@@ -187,6 +205,21 @@ class _NameProfile:
     group: frozenset[str]
     brand_like: bool
     whole: bool
+    # Words of "A or B" alternatives ("red or green", "broilers or fryers"): USDA saying
+    # what the data covers, not a variety; they cost nothing.
+    alternatives: frozenset[str] = frozenset()
+
+
+_ALTERNATIVE = re.compile(r"\b([A-Za-z]+) or ([A-Za-z]+)\b")
+
+
+def _alternatives(name: str) -> frozenset[str]:
+    out: set[str] = set()
+    for match in _ALTERNATIVE.finditer(name):
+        words = set(tokens(match.group(0)))
+        if not words & (COOKED | NOT_COOKED | PROCESSED | STATE_SYNONYMS.keys()):
+            out |= words
+    return frozenset(out)
 
 
 # USDA phrases that say how a food is used or that it is whole, not what it is
@@ -200,11 +233,11 @@ def _profile(name: str) -> _NameProfile:
         name = name.replace(phrase, " ")
     words = tuple(tokens(name))
     word_set = frozenset(words)
-    lead = frozenset(tokens(",".join(name.split(",")[:3])))
+    lead = frozenset(tokens(",".join(name.split(",")[:4])))
     return _NameProfile(words=words, word_set=word_set, head=frozenset(head_tokens(name)),
                         lead=lead, group=frozenset(group_tokens(name)),
                         brand_like=_looks_like_brand(name),
-                        whole=_is_whole(name, word_set))
+                        whole=_is_whole(name, word_set), alternatives=_alternatives(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +298,15 @@ def features(query: Sequence[str], food: Food) -> MatchFeatures:
         free = free | wanted | ({"cooked"} if "raw" not in q else set())
     if "heat" in name.word_set:  # USDA's "cooked, dry heat": "dry" is how, not dried
         free = free | {"dry", "moist"}
+    q_food = (q - STATE_SYNONYMS.keys()) or q
+    if name.head and name.head <= GROUP_LIKE and not (name.head & q_food) \
+            and q_food <= name.lead:
+        # "Melons, cantaloupe", "Squash, summer, zucchini", "Alcoholic beverage, beer":
+        # the first part names the food's group; the food the query names follows.
+        free = free | name.head
+        for word in name.head:
+            free = free | USUAL_VARIETY.get(word, frozenset())
+    free = free | name.alternatives
     extra = [w for w in name.words if w not in free and not w.isdigit()]
     processed = sum(1 for w in extra if w in PROCESSED)
     head_extra = sum(1 for w in name.head if w not in free and not w.isdigit())
@@ -281,8 +323,10 @@ def features(query: Sequence[str], food: Food) -> MatchFeatures:
         else:
             state = _STATE_UNSAID
     elif cooked_food:
-        if state_words & USUAL_COOKING:
+        if state_words & DRY_HEAT or (state_words & {"heat"} and "dry" in name.word_set):
             state = _STATE_MATCH
+        elif state_words & USUAL_COOKING:
+            state = _STATE_MATCH * _WET_COOKING
         elif state_words & COOKED:
             state = _STATE_SECOND
         elif state_words & NOT_COOKED:
@@ -300,7 +344,6 @@ def features(query: Sequence[str], food: Food) -> MatchFeatures:
     if per_100g.calories is None:
         completeness *= 0.6
     # How a food was cooked is said anywhere in a description; what it is, up front.
-    q_food = (q - STATE_SYNONYMS.keys()) or q
     lead = len(q_food & name.lead) / len(q_food) if q_food else 0.0
     plain = name.whole and not (q & PROCESSED) and not cooked_food
     usual = min(3, len(variety & name.word_set))

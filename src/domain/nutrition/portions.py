@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.nutrition.food import Portion
-from domain.nutrition.text import tokens
+from domain.nutrition.text import head_tokens, tokens
 
 NATURAL_UNITS = frozenset({
     "medium", "large", "small", "fruit", "slice", "piece", "fillet", "breast", "thigh",
@@ -48,6 +48,12 @@ BULK = frozenset({
     "recipe", "yield", "quart", "gallon", "pint", "stick", "box", "bag", "cake", "batch",
     "kg", "liter", "litre", "pie", "crust", "ring", "bulb",
 })
+# Part of one: not a serving on its own.
+PARTS = frozenset({"leaf", "wedge", "strip", "spear", "floret", "sprig", "ball",
+                   "cube", "segment", "section", "ring"})
+BEVERAGES = frozenset({"beverage", "beer", "soda", "cola", "drink", "water", "juice",
+                       "wine", "ale", "lager"})
+DRINK_CONTAINERS = frozenset({"can", "bottle"})
 SIZES = {"medium": 0, "": 1, "large": 2, "small": 3, "extra": 4, "jumbo": 5}
 # USDA's reference egg is a large one (50 g).
 EGG_SIZES = {**SIZES, "large": 0, "medium": 2}
@@ -66,9 +72,11 @@ OUNCE_CATEGORIES = frozenset({
 })
 MEAT_CATEGORIES = OUNCE_CATEGORIES - {"Nut and Seed Products", "Snacks"}
 OUNCE_FOODS = frozenset({"cheese", "nut", "chip", "jerky", "almond", "peanut", "walnut",
-                         "cashew", "pistachio", "pecan", "seed"})
-MIN_UNIT_GRAMS = 15.0
+                         "cashew", "pistachio", "pecan", "seed", "chocolate", "candy"})
+MIN_UNIT_GRAMS = 20.0
+MAX_UNIT_GRAMS = 400.0
 MIN_MEASURE_GRAMS = 2.0
+MIN_MEAT_UNIT_GRAMS = 40.0
 MAX_DEFAULT_GRAMS = 600.0
 
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+")
@@ -78,7 +86,8 @@ _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+")
 class MeasureFeatures:
     """The named features of one household measure, smaller is more typical."""
 
-    kind: int        # 0 natural unit, 1 label serving, 2-4 household measures by food class
+    kind: float      # 0 natural unit, 1 the food class's household measure (a cup, a
+    #                  spoon, an ounce), 2 label serving, 3-4 other household measures
     size: int        # medium 0, none 1, large 2, small 3, extra 4, jumbo 5
     amount_fit: int  # 0 the usual amount of that measure, 1 otherwise
     position: int    # USDA's order
@@ -121,18 +130,29 @@ def measure_features(food_name: str, category: str | None, portion: Portion, pos
     meat = category in MEAT_CATEGORIES
     order = _class_order(food_words, category)
     household = next((i for i, group in enumerate(order) if words & group), None)
+    beverage = category == "Beverages" or bool(set(head_tokens(food_name)) & BEVERAGES)
+    by_the_ounce = order[0] is OUNCE and not meat  # cheese, nuts, chips, chocolate
     if words & SERVINGS:
         if portion.grams < MIN_UNIT_GRAMS:
             return None  # a 3 g sugar packet is a label's serving, not a person's
-        kind = 1
+        kind = 2
+    elif beverage and words & DRINK_CONTAINERS:
+        kind = 0  # a can of beer, a bottle of water
     elif words & BULK:
         return None
     elif household is not None:
-        kind = 2 + household
+        kind = 1 if household == 0 else 2 + household
+    elif words & PARTS:
+        kind = 5  # a leaf, a wedge, a stalk: part of one
     elif words & NATURAL_UNITS or size != SIZES[""]:
         if counted_in_handfuls:
             return None  # one almond, one strawberry: not what "almonds" means
-        kind = 0
+        if meat and portion.grams < MIN_MEAT_UNIT_GRAMS:
+            return None  # four shrimp, two slices of bacon: a meal is ~3 oz
+        if portion.grams > MAX_UNIT_GRAMS:
+            return None  # a whole melon, a whole cucumber: shared or cut up
+        # A bar of chocolate, six slices of cheese: after the ounce.
+        kind = 1.5 if by_the_ounce else 0
     else:
         kind = 5
     usual = 3.0 if meat and words & OUNCE else 1.0

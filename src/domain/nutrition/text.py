@@ -19,6 +19,8 @@ STOPWORDS = frozenset({
 _IRREGULAR = {
     "leaves": "leaf", "loaves": "loaf", "halves": "half", "knives": "knife", "geese": "goose",
     "teeth": "tooth", "mice": "mouse", "children": "child", "fries": "fry",
+    "cookies": "cookie", "brownies": "brownie", "smoothies": "smoothie", "veggies": "veggie",
+    "calories": "calorie", "pierogies": "pierogi", "goodies": "goodie",
 }
 _KEEP = frozenset({
     "molasses", "hummus", "asparagus", "couscous", "citrus", "swiss", "bass", "grass",
@@ -30,7 +32,7 @@ SYNONYMS = {
     "donut": "doughnut", "yoghurt": "yogurt", "ketchup": "catsup", "aubergine": "eggplant",
     "courgette": "zucchini", "coriander": "cilantro", "prawn": "shrimp", "mince": "ground",
     "garbanzo": "chickpea", "porridge": "oat", "oatmeal": "oat", "scallion": "onion",
-    "capsicum": "pepper", "bap": "bun", "crisp": "chip", "omelette": "omelet",
+    "capsicum": "pepper", "skim": "nonfat", "bap": "bun", "crisp": "chip", "omelette": "omelet",
 }
 # USDA names often lead with a food group ("Fish, salmon, raw"; "Beverages, coffee"):
 # the food itself is then the next part.

@@ -34,12 +34,13 @@ async def test_whole_fruit_not_juice_or_pie(usda_store) -> None:
 async def test_default_portion_is_one_typical_serving_from_usda_weights(usda_store) -> None:
     broccoli = await LookupNutrition(usda_store)("broccoli")
     assert broccoli.food_name == "Broccoli, raw"
-    # Not USDA's first measure (a cup, 76 g, or a 31 g spear): one serving.
-    assert (broccoli.portion_grams, broccoli.portion_name) == (148.0, "1 NLEA serving")
+    # Not USDA's first measure (Foundation's bare "cup", 76 g) nor a 31 g spear: a cup,
+    # chopped, as people serve it.
+    assert (broccoli.portion_grams, broccoli.portion_name) == (91.0, "1 cup chopped")
     assert broccoli.portion_source is PortionSource.OWN
     assert broccoli.nutrients.calories == pytest.approx(
-        broccoli.per_100g.calories * 1.48, abs=0.01)
-    assert {"1 cup chopped", "1 spear (about 5\" long)"} <= \
+        broccoli.per_100g.calories * 0.91, abs=0.01)
+    assert {"1 NLEA serving", "1 spear (about 5\" long)"} <= \
         {p.name for p in broccoli.portions}
     apple = await LookupNutrition(usda_store)("apple")
     assert apple.portion_source is PortionSource.OWN
