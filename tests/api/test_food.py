@@ -268,7 +268,7 @@ async def test_quota_resets_with_the_utc_day(api, client, clock):
     assert r.status_code == 202 and r.headers["x-ratelimit-remaining"] == "2"
 
 
-async def test_another_users_analysis_is_404_everywhere(api, client):
+async def test_another_users_analysis_is_404_everywhere(api, client, usda):
     _, alice, _ = await api.user(**CONSENT)
     _, bob, _ = await api.user(**CONSENT)
     r = await upload(client, alice, Prefer="wait=20")
@@ -307,7 +307,7 @@ async def test_manual_entry_correction_and_delete(api, client, settings, usda):
     assert food["food"] == "banana" and food["portion_grams"] == 120
     assert food["bbox"] is None and food["confidence"] == 1.0
     assert 90 < entry["nutrition"]["calories"] < 130  # USDA banana: 89 kcal / 100 g
-    assert entry["models"]["nutrition_source"] == "usda_fdc"
+    assert entry["models"]["nutrition_source"] == "usda_offline"  # the shipped extract
     assert entry["corrected"] is False
 
     path = f"/api/v1/food/history/{entry['id']}"

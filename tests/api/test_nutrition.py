@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from adapters.nutrition.usda_csv import PACKAGED_GENERIC_COUNT, UsdaCsvSource
+from adapters.nutrition.catalogue_csv import PACKAGED_CATALOGUE_COUNT, UsdaCatalogueSource
 from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.nutrition_store import SqlNutritionStore
@@ -26,8 +26,8 @@ async def nutrition_db(settings):
     db = Database(settings.sql_url)
     try:
         store = SqlNutritionStore(db)
-        if await store.count(generic_only=True) < PACKAGED_GENERIC_COUNT:
-            await ImportUsda(UsdaCsvSource(), store)()
+        if await store.count(generic_only=True) < PACKAGED_CATALOGUE_COUNT:
+            await ImportUsda(UsdaCatalogueSource(), store)()
     finally:
         await db.dispose()
 
@@ -54,11 +54,12 @@ async def test_search_finds_the_plain_food_with_nutrients_per_100g(client, heade
         body = r.json()
         first = body["data"][0]
         assert head_tokens(first["name"]) == head, (query, first["name"])
-        assert set(first) == {"id", "fdc_id", "name", "data_type", "category",
-                              "match_confidence", "portion", "nutrients_per_100g"}
+        assert set(first) == {"id", "fdc_id", "ndb_number", "name", "data_type", "category",
+                              "match_confidence", "nutrients", "portions",
+                              "default_portion"}
         assert "fdc_id" in first and first["data_type"] in {"foundation", "sr_legacy",
                                                             "survey_fndds"}
-        n = first["nutrients_per_100g"]
+        n = first["nutrients"]
         assert n["calories"] is not None and n["calories"] >= 0
         assert set(n) == {"calories", "protein_g", "carbs_g", "fat_g", "fiber_g", "sugar_g",
                           "vitamins", "minerals", "lipids"}
@@ -69,8 +70,35 @@ async def test_search_finds_the_plain_food_with_nutrients_per_100g(client, heade
     r = await client.get(URL, params={"q": "broccoli"}, headers=headers)
     broccoli = r.json()["data"][0]
     assert broccoli["name"] == "Broccoli, raw"
-    assert broccoli["portion"] == {"grams": 76.0, "name": "cup"}
-    assert broccoli["nutrients_per_100g"]["vitamins"]["vitamin_c_mg"] > 50
+    assert broccoli["default_portion"] == {"name": "1 cup chopped", "grams": 91.0}
+    assert {"name": "1 NLEA serving", "grams": 148.0} in broccoli["portions"]
+    assert broccoli["nutrients"]["vitamins"]["vitamin_c_mg"] > 50
+
+
+@pytest.mark.parametrize(("query", "words", "grams", "kcal"), [
+    # USDA SR Legacy: NDB 09040 banana 89 kcal, medium 118 g; 20045 rice cooked 130 kcal,
+    # cup 158 g; 05064 chicken breast roasted 165 kcal; 01123 egg 143 kcal, large 50 g.
+    ("banana", ("banana", "raw"), 118.0, 89.0),
+    ("rice", ("rice", "white", "cooked"), 158.0, 130.0),
+    ("chicken breast", ("chicken", "breast", "cooked"), None, 165.0),
+    ("2 eggs", ("egg", "whole"), 50.0, 143.0),
+])
+async def test_the_first_item_is_the_food_a_person_means(client, headers, query, words,
+                                                         grams, kcal):
+    r = await client.get(URL, params={"q": query}, headers=headers)
+    first = r.json()["data"][0]
+    assert all(w in first["name"].lower() for w in words), first["name"]
+    assert first["nutrients"]["calories"] == pytest.approx(kcal, rel=0.15)
+    if grams is not None:
+        assert first["default_portion"]["grams"] == pytest.approx(grams, rel=0.1)
+    assert first["default_portion"]["name"]
+
+
+async def test_keyed_foods_carry_their_ids(client, headers):
+    r = await client.get(URL, params={"q": "banana"}, headers=headers)
+    banana = r.json()["data"][0]
+    assert banana["name"] == "Bananas, raw"
+    assert banana["ndb_number"] == "09040" and banana["fdc_id"] == 173944
 
 
 async def test_pages_and_links_keep_the_query(client, headers):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -40,6 +41,8 @@ async def test_round_trip_keeps_every_field(store) -> None:
                     portion=Portion(118.0, "medium"),
                     vitamins={"vitamin_c_mg": 8.7, "folate_ug": 20.0},
                     minerals={"potassium_mg": 358.0}, lipids={"saturated_fat_g": 0.112})
+    original = replace(original, ndb_number="09040", portions=(
+        Portion(225.0, "1 cup, mashed"), Portion(118.0, '1 medium (7" to 7-7/8" long)')))
     await store.upsert_many([original])
     [back] = await store.get_many([original.id])
     assert back == original
@@ -120,7 +123,7 @@ async def test_lookup_ranks_the_same_on_every_store(store) -> None:
     await store.upsert_many(foods)
     ranked = await ranked_matches(store, f"{w} mango", include_branded=True)
     assert [m.food.name for m in ranked] == [
-        f"{w} mango, raw", f"{w} MANGO SLICES", f"{w} mango, dried, sweetened",
+        f"{w} mango, raw", f"{w} mango, dried, sweetened", f"{w} MANGO SLICES",
         f"{w} mango nectar, canned"]
     found = await LookupNutrition(store)(f"{w} mango")
     assert (found.food_name, found.portion_grams) == (f"{w} mango, raw", 165.0)
@@ -144,3 +147,17 @@ async def test_migration_builds_the_search_index(sqlite_db, postgres_db) -> None
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_nutrition_foods_search'"
         )).scalar_one()
     assert "gin" in index and "to_tsvector" in index
+
+
+async def test_keyed_foods_keep_fdc_id_ndb_number_and_every_portion(store) -> None:
+    w = word()
+    keyed = replace(food(f"{w} bananas, raw", fdc_id=173944), ndb_number="09040",
+                    portion=Portion(118.0, "1 medium"),
+                    portions=(Portion(150.0, "1 cup, sliced"), Portion(118.0, "1 medium")))
+    unkeyed = food(f"{w} bananas, raw, survey", DataType.SURVEY)
+    await store.upsert_many([keyed, unkeyed])
+    back = {f.id: f for f in await store.get_many([keyed.id, unkeyed.id])}
+    assert back[keyed.id] == keyed
+    assert (back[keyed.id].fdc_id, back[keyed.id].ndb_number) == (173944, "09040")
+    assert [p.name for p in back[keyed.id].portions] == ["1 cup, sliced", "1 medium"]
+    assert back[unkeyed.id].portions == () and back[unkeyed.id].ndb_number is None

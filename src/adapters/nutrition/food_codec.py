@@ -9,7 +9,7 @@ from typing import Any
 from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.nutrients import MACROS, Nutrients
 
-VERSION = 1
+VERSION = 2
 
 
 def food_to_dict(food: Food) -> dict[str, Any]:
@@ -19,6 +19,8 @@ def food_to_dict(food: Food) -> dict[str, Any]:
         "data_type": food.data_type.value, "category": food.category,
         "portion": None if food.portion is None else
         {"grams": food.portion.grams, "name": food.portion.name},
+        "portions": [[p.name, p.grams] for p in food.portions],
+        "ndb_number": food.ndb_number,
         "per_100g": {**{k: getattr(n, k) for k in MACROS}, "vitamins": dict(n.vitamins),
                      "minerals": dict(n.minerals), "lipids": dict(n.lipids)},
     }
@@ -31,6 +33,8 @@ def food_from_dict(data: Mapping[str, Any]) -> Food:
         id=int(data["id"]), fdc_id=data.get("fdc_id"), name=data["name"],
         data_type=DataType(data["data_type"]), category=data.get("category"),
         portion=None if portion is None else Portion(portion["grams"], portion.get("name")),
+        portions=tuple(Portion(grams, name) for name, grams in data.get("portions") or ()),
+        ndb_number=data.get("ndb_number"),
         per_100g=Nutrients(**{k: n.get(k) for k in MACROS}, vitamins=n.get("vitamins", {}),
                            minerals=n.get("minerals", {}), lipids=n.get("lipids", {})),
     )

@@ -72,6 +72,10 @@ class NutritionFoodRow(Base):
     category: Mapped[str | None] = mapped_column(Text, nullable=True)
     portion_name: Mapped[str | None] = mapped_column(Text, nullable=True)
     portion_grams: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # USDA's NDB number (SR foods) and every named household measure, [[name, grams], ...]
+    # (migration 0009_nutrition_catalogue).
+    ndb_number: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    portions: Mapped[list | None] = mapped_column(JsonB, nullable=True)
     calories: Mapped[float | None] = mapped_column(Float, nullable=True)
     protein_g: Mapped[float | None] = mapped_column(Float, nullable=True)
     carbs_g: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -30,6 +30,8 @@ def _row_values(food: Food) -> dict[str, Any]:
         "name_length": len(food.name), "category": food.category,
         "portion_name": food.portion.name if food.portion else None,
         "portion_grams": food.portion.grams if food.portion else None,
+        "ndb_number": food.ndb_number,
+        "portions": [[p.name, p.grams] for p in food.portions],
         "calories": n.calories, "protein_g": n.protein_g, "carbs_g": n.carbs_g,
         "fat_g": n.fat_g, "fiber_g": n.fiber_g, "sugar_g": n.sugar_g,
         "vitamins": dict(n.vitamins), "minerals": dict(n.minerals), "lipids": dict(n.lipids),
@@ -41,7 +43,8 @@ def _to_food(row: Any) -> Food:
     portion = Portion(row.portion_grams, row.portion_name) if row.portion_grams else None
     return Food(
         id=row.id, name=row.name, data_type=DataType(row.data_type), fdc_id=row.fdc_id,
-        category=row.category, portion=portion,
+        category=row.category, portion=portion, ndb_number=row.ndb_number,
+        portions=tuple(Portion(grams, name) for name, grams in row.portions or ()),
         per_100g=Nutrients(
             calories=row.calories, protein_g=row.protein_g, carbs_g=row.carbs_g,
             fat_g=row.fat_g, fiber_g=row.fiber_g, sugar_g=row.sugar_g,

@@ -11,7 +11,9 @@ from domain.food.analysis import FoodItem
 from domain.food.vision import BoundingBox
 from domain.nutrition.nutrients import Nutrients, total
 
-NUTRITION_SOURCE = "usda_fdc"
+# `models.nutrition_source`: where the numbers came from, as the matched foods say
+# (``usda_offline``: the USDA extract shipped with Psi; ``usda_fdc_api``: FoodData
+# Central's API); several sources in one meal are joined with "+".
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +35,12 @@ class PricedMeal:
 async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> PricedMeal:
     items: list[FoodItem] = []
     parts: list[Nutrients] = []
-    matched = False
+    sources: set[str] = set()
     for f in foods:
         found: NutritionLookup | None = await lookup(f.food, f.grams)
         grams = f.grams
         if found is not None:
-            matched = True
+            sources.add(found.source)
             if grams is None:
                 grams = found.portion_grams * f.quantity
                 parts.append(found.per_100g.for_portion(grams))
@@ -49,4 +51,4 @@ async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> 
                               portion_grams=None if grams is None else round(grams, 1),
                               fdc_id=found.fdc_id if found is not None else None))
     return PricedMeal(tuple(items), total(parts).rounded(),
-                      NUTRITION_SOURCE if matched else None)
+                      "+".join(sorted(sources)) if sources else None)

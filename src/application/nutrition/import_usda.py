@@ -56,3 +56,15 @@ async def import_if_empty(importer: ImportUsda, store: NutritionStore) -> Import
     if await store.count() > 0:
         return None
     return await importer(include_branded=False)
+
+
+async def import_if_incomplete(importer: ImportUsda, store: NutritionStore
+                               ) -> ImportReport | None:
+    """The embedded profile's start: fill the store with the generic foods when it holds
+    fewer than the packaged catalogue has (empty, or filled by an older release: the
+    upsert keeps every food's id, so a second run only refreshes)."""
+    expected = importer.estimated_count(include_branded=False)
+    have = await store.count(generic_only=True)
+    if have > 0 and (expected is None or have >= expected):
+        return None
+    return await importer(include_branded=False)

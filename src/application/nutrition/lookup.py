@@ -5,18 +5,26 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from application.ports.nutrition import FoodCatalog
 from domain.errors import ValidationFailed
 from domain.nutrition.food import DataType, Food, Portion
-from domain.nutrition.matching import FoodMatch, PortionSource, default_portion, rank
+from domain.nutrition.matching import (
+    FoodMatch,
+    PortionChoice,
+    PortionSource,
+    default_portion,
+    rank,
+    searchable,
+)
 from domain.nutrition.nutrients import Nutrients
-from domain.nutrition.text import normalize, tokens
+from domain.nutrition.text import food_query, normalize, tokens
 
-# Candidates come shortest-first within each data set; the best match for a name is
-# almost always among the first hundred or so.
-CANDIDATE_LIMIT = 150
+# Candidates come shortest-first within each data set; USDA's usual food can have a long
+# description ("Cereals, oats, regular and quick and instant, unenriched, cooked with
+# water (includes boiling and microwave), without salt"), so hundreds are ranked.
+CANDIDATE_LIMIT = 400
 MIN_CONFIDENCE = 0.15
 PORTION_NEIGHBOURS = 40
 MAX_PORTION_GRAMS = 5000.0
@@ -47,28 +55,35 @@ async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: b
 
     Asks for foods holding every word first; only if there is none, for any word.
     """
-    found = await catalog.candidates(query, match_all=True, limit=limit,
+    query = food_query(query)
+    search = searchable(query)
+    found = await catalog.candidates(search, match_all=True, limit=limit,
                                      include_branded=include_branded)
-    if not found and len(tokens(query)) > 1:
-        found = await catalog.candidates(query, match_all=False, limit=limit,
+    if not found and len(tokens(search)) > 1:
+        found = await catalog.candidates(search, match_all=False, limit=limit,
                                          include_branded=include_branded)
     return rank(query, found)
 
 
 MEMO_SIZE = 4096
 MEMO_TTL_S = 600.0
+# A burst of the same unknown name costs one search a second, and an import is seen
+# within a second.
+MISS_TTL_S = 1.0
 
 
 class LookupNutrition:
     """``lookup(food_name, grams)``: the food pipeline's and recipes' way to get nutrition.
 
     The best match per normalised name is remembered for ``memo_ttl_s`` (meals repeat the
-    same few foods); a re-import shows up once the entry expires.
+    same few foods); a re-import shows up once the entry expires. A miss (nothing matched
+    well enough) is remembered for ``miss_ttl_s`` only: a food imported while the process
+    runs is found at the next lookup after that, never "unpriced until restart".
     """
 
     def __init__(self, catalog: FoodCatalog, *, include_branded: bool = False,
                  min_confidence: float = MIN_CONFIDENCE, memo_size: int = MEMO_SIZE,
-                 memo_ttl_s: float = MEMO_TTL_S,
+                 memo_ttl_s: float = MEMO_TTL_S, miss_ttl_s: float = MISS_TTL_S,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._catalog = catalog
         self._include_branded = include_branded
@@ -77,10 +92,11 @@ class LookupNutrition:
             OrderedDict()
         self._memo_size = memo_size
         self._memo_ttl_s = memo_ttl_s
+        self._miss_ttl_s = miss_ttl_s
         self._monotonic = monotonic
 
     async def _best(self, food_name: str) -> tuple[FoodMatch | None, tuple[FoodMatch, ...]]:
-        key = normalize(food_name)
+        key = normalize(food_query(food_name))
         now = self._monotonic()
         hit = self._memo.get(key)
         if hit is not None and hit[0] > now:
@@ -91,8 +107,9 @@ class LookupNutrition:
         best = ranked[0] if ranked and ranked[0].confidence >= self._min_confidence else None
         # Keep only what the default portion can draw on: the best few.
         kept = tuple(ranked[:PORTION_NEIGHBOURS])
-        if self._memo_size > 0:
-            self._memo[key] = (now + self._memo_ttl_s, best, kept)
+        ttl = self._memo_ttl_s if best is not None else self._miss_ttl_s
+        if self._memo_size > 0 and ttl > 0:
+            self._memo[key] = (now + ttl, best, kept)
             self._memo.move_to_end(key)
             while len(self._memo) > self._memo_size:
                 self._memo.popitem(last=False)
@@ -110,6 +127,14 @@ class LookupNutrition:
         if best is None:
             return None
         return _lookup_from(best, ranked, grams)
+
+    async def suggestions(self, food_name: str, limit: int = 5) -> list[FoodMatch]:
+        """The closest catalogue foods for a name, best first, whatever their confidence
+        (what to offer when ``food_name`` itself was not recognised)."""
+        if not tokens(food_name):
+            return []
+        _, ranked = await self._best(food_name)
+        return list(ranked[:limit])
 
     async def many(self, items: Sequence[tuple[str, float | None]]
                    ) -> list[NutritionLookup | None]:
@@ -139,6 +164,8 @@ class FoodSearchPage:
     total: int
     page: int
     per_page: int
+    # Each item's default portion (one typical unit or serving), in the same order.
+    defaults: list[PortionChoice] = field(default_factory=list)
 
 
 MAX_SEARCH_RESULTS = 500
@@ -165,7 +192,10 @@ class SearchFoods:
                                       include_branded=self._include_branded,
                                       limit=MAX_SEARCH_RESULTS)
         start = (page - 1) * per_page
-        return FoodSearchPage(ranked[start:start + per_page], len(ranked), page, per_page)
+        items = ranked[start:start + per_page]
+        neighbours = ranked[:PORTION_NEIGHBOURS]
+        return FoodSearchPage(items, len(ranked), page, per_page,
+                              [default_portion(m.food, neighbours) for m in items])
 
 
 async def foods_by_id(catalog: FoodCatalog, food_ids: Sequence[int]) -> dict[int, Food]:

@@ -33,7 +33,7 @@ class DataType(StrEnum):
 
 
 _RANK = {DataType.FOUNDATION: 0, DataType.SR_LEGACY: 1, DataType.SURVEY: 2, DataType.BRANDED: 3}
-_PRIOR = {DataType.FOUNDATION: 1.0, DataType.SR_LEGACY: 0.97, DataType.SURVEY: 0.9,
+_PRIOR = {DataType.FOUNDATION: 1.0, DataType.SR_LEGACY: 0.97, DataType.SURVEY: 0.88,
           DataType.BRANDED: 0.7}
 
 # Offline foods get ids above every FoodData Central id, so the two never collide, and
@@ -88,6 +88,9 @@ class Food:
     # Every named household measure USDA gives for this food (``cup``, ``1 medium``, ...);
     # ``portion`` is the default one. Recipes convert volumes and counts with these.
     portions: tuple[Portion, ...] = ()
+    # USDA's NDB number (SR foods, five digits as USDA writes them: "09040"): the key of
+    # foods whose FDC id no offline source carries.
+    ndb_number: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -95,5 +98,6 @@ class Food:
 
     @property
     def source(self) -> str:
-        """Where the numbers come from: FDC's API (with an FDC id) or the offline extract."""
-        return "usda_offline" if self.fdc_id is None else "usda_fdc_api"
+        """Where the numbers come from: FDC's API (its foods' ids are FDC ids) or the
+        offline USDA extract shipped with Psi (whose foods may carry an FDC id too)."""
+        return "usda_offline" if is_offline_id(self.id) else "usda_fdc_api"

@@ -19,6 +19,8 @@ STOPWORDS = frozenset({
 _IRREGULAR = {
     "leaves": "leaf", "loaves": "loaf", "halves": "half", "knives": "knife", "geese": "goose",
     "teeth": "tooth", "mice": "mouse", "children": "child", "fries": "fry",
+    "cookies": "cookie", "brownies": "brownie", "smoothies": "smoothie", "veggies": "veggie",
+    "calories": "calorie", "pierogies": "pierogi", "goodies": "goodie",
 }
 _KEEP = frozenset({
     "molasses", "hummus", "asparagus", "couscous", "citrus", "swiss", "bass", "grass",
@@ -29,14 +31,14 @@ _KEEP = frozenset({
 SYNONYMS = {
     "donut": "doughnut", "yoghurt": "yogurt", "ketchup": "catsup", "aubergine": "eggplant",
     "courgette": "zucchini", "coriander": "cilantro", "prawn": "shrimp", "mince": "ground",
-    "garbanzo": "chickpea", "porridge": "oatmeal", "scallion": "onion",
-    "capsicum": "pepper", "bap": "bun", "crisp": "chip", "omelette": "omelet",
+    "garbanzo": "chickpea", "porridge": "oat", "oatmeal": "oat", "scallion": "onion",
+    "capsicum": "pepper", "skim": "nonfat", "bap": "bun", "crisp": "chip", "omelette": "omelet",
 }
 # USDA names often lead with a food group ("Fish, salmon, raw"; "Beverages, coffee"):
 # the food itself is then the next part.
 GROUP_HEADS = frozenset({
     "fish", "beverage", "beef", "pork", "lamb", "veal", "game", "crustacean", "mollusk",
-    "spice", "nut", "seed", "candy", "snack",
+    "spice", "nut", "seed", "candy", "snack", "cereal",
 })
 _PAREN = re.compile(r"\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -121,3 +123,45 @@ def normalize(text: str) -> str:
 def search_text(name: str) -> str:
     """The text a catalogue indexes for a food: its normalised tokens."""
     return normalize(name)
+
+
+# What a diary line says about how much, before the food: "2", "1/2", "a", "two",
+# "a bowl of", "3 slices of", "a glass of". Stripped before matching; the amount is the
+# caller's business (grams, or a portion name and quantity).
+NUMBER_WORDS = frozenset({
+    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "half", "quarter", "couple", "few", "some", "several", "dozen",
+    "handful", "pair",
+})
+MEASURE_WORDS = frozenset({
+    "bowl", "bowls", "glass", "glasses", "cup", "cups", "mug", "mugs", "plate", "plates",
+    "slice", "slices", "piece", "pieces", "serving", "servings", "portion", "portions",
+    "handful", "handfuls", "tbsp", "tablespoon", "tablespoons", "tsp", "teaspoon",
+    "teaspoons", "oz", "ounce", "ounces", "g", "gram", "grams", "kg", "ml", "l", "can",
+    "cans", "bottle", "bottles", "scoop", "scoops", "spoon", "spoonful", "spoons",
+    "spoonfuls", "pinch", "dash", "stick", "sticks", "lb", "lbs", "pound", "pounds", "small",
+    "medium", "large", "big", "x", "pcs", "pc", "fillet", "fillets", "sandwich", "bar",
+    "bars", "box", "pack", "packet", "packets", "tin", "jar", "carton", "shot", "shots",
+    "pint", "pints", "liter", "litre", "dl", "cl", "floz", "fl",
+})
+_QUANTITY = re.compile(r"^\d+(?:[.,/]\d+)?(?:g|kg|ml|oz|lb|x)?$|^[½¼¾⅓⅔]$")
+
+
+def food_query(text: str) -> str:
+    """The food a diary line names, without its leading quantity and measure:
+    ``"2 eggs"`` -> ``"eggs"``, ``"a bowl of oatmeal"`` -> ``"oatmeal"``,
+    ``"3 slices of bread"`` -> ``"bread"``. A line that is nothing but a measure
+    (``"cup"``) is left as it is."""
+    words = fold(text).split()
+    i = 0
+    while i < len(words) and (_QUANTITY.match(words[i]) or words[i] in NUMBER_WORDS):
+        i += 1
+    j = i
+    while j < len(words) and words[j] in MEASURE_WORDS:
+        j += 1
+    if j < len(words) and words[j] == "of":
+        j += 1
+    elif j > i and i == 0:
+        j = i  # "cup cake", "large egg"? without a number, only "X of" is a measure
+    rest = words[j:] if j < len(words) else words[i:]
+    return " ".join(rest) if rest else text

@@ -14,7 +14,8 @@ _DESCRIPTIONS = {
     409: "Conflict (PSI-AUTH-1005: email already registered)",
     413: "Request or upload too large (PSI-FOOD-2002, PSI-VAL-1013)",
     415: "Upload is not a decodable JPEG or PNG (PSI-FOOD-2001)",
-    422: "Image decodes but is unusable (PSI-FOOD-2005)",
+    422: "Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA "
+         "food with reasonable confidence (PSI-FOOD-2006, details.suggestions)",
     429: "Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set",
     503: "A dependency is unavailable (PSI-SYS-5003, details.retryable: true)",
 }

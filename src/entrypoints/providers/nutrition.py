@@ -16,13 +16,13 @@ from collections.abc import AsyncIterator
 from dishka import AsyncContainer, Provider, Scope, provide
 
 from adapters.memory.nutrition_cache import InMemoryFoodCache
+from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.redis_cache import RedisFoodCache
-from adapters.nutrition.usda_csv import UsdaCsvSource
 from adapters.sql.database import Database
 from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.caching import CachingFoodCatalog
 from application.nutrition.fallback import FallbackFoodCatalog
-from application.nutrition.import_usda import ImportUsda, import_if_empty
+from application.nutrition.import_usda import ImportUsda, import_if_incomplete
 from application.nutrition.lookup import LookupNutrition, SearchFoods
 from application.ports.nutrition import FoodCache, FoodCatalog, NutritionStore, UsdaFoodSource
 from entrypoints.providers.infrastructure import Stores
@@ -38,12 +38,12 @@ class NutritionProvider(Provider):
     async def store(self, s: Settings, db: Database) -> AsyncIterator[NutritionStore]:
         store = SqlNutritionStore(db)
         if auto_import_enabled(s):
-            await _fill_if_empty(ImportUsda(UsdaCsvSource.default(), store), store)
+            await _fill_if_empty(ImportUsda(UsdaCatalogueSource.default(), store), store)
         yield store
 
     @provide
     def usda_source(self) -> UsdaFoodSource:
-        return UsdaCsvSource.default()
+        return UsdaCatalogueSource.default()
 
     @provide
     def fdc_cache(self, s: Settings, stores: Stores) -> FoodCache:
@@ -86,7 +86,7 @@ def auto_import_enabled(settings: Settings) -> bool:
 
 async def _fill_if_empty(importer: ImportUsda, store: NutritionStore) -> None:
     started = time.perf_counter()
-    report = await import_if_empty(importer, store)
+    report = await import_if_incomplete(importer, store)
     if report is not None:
         log.info("imported %d USDA foods into the empty nutrition store in %.1f s",
                  report.imported, time.perf_counter() - started)

@@ -5,14 +5,14 @@ import asyncio
 import pytest
 
 from adapters.memory.nutrition_store import InMemoryNutritionStore
-from adapters.nutrition.usda_csv import UsdaCsvSource
+from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from domain.nutrition.food import Food
 
 
 @pytest.fixture(scope="session")
 def generic_foods() -> list[Food]:
-    """The real generic USDA foods Psi ships (about 7,300)."""
-    return list(UsdaCsvSource().foods(include_branded=False))
+    """The real generic USDA foods Psi ships (about 12,400)."""
+    return list(UsdaCatalogueSource().foods(include_branded=False))
 
 
 @pytest.fixture(scope="session")

@@ -31,17 +31,21 @@ async def test_whole_fruit_not_juice_or_pie(usda_store) -> None:
     assert "raw" in found.food_name.lower()
 
 
-async def test_default_portion_comes_from_usda_weights(usda_store) -> None:
+async def test_default_portion_is_one_typical_serving_from_usda_weights(usda_store) -> None:
     broccoli = await LookupNutrition(usda_store)("broccoli")
     assert broccoli.food_name == "Broccoli, raw"
-    assert broccoli.data_type is DataType.FOUNDATION
-    assert (broccoli.portion_grams, broccoli.portion_name) == (76.0, "cup")
+    # Not USDA's first measure (Foundation's bare "cup", 76 g) nor a 31 g spear: a cup,
+    # chopped, as people serve it.
+    assert (broccoli.portion_grams, broccoli.portion_name) == (91.0, "1 cup chopped")
     assert broccoli.portion_source is PortionSource.OWN
     assert broccoli.nutrients.calories == pytest.approx(
-        broccoli.per_100g.calories * 0.76, abs=0.01)
+        broccoli.per_100g.calories * 0.91, abs=0.01)
+    assert {"1 NLEA serving", "1 spear (about 5\" long)"} <= \
+        {p.name for p in broccoli.portions}
     apple = await LookupNutrition(usda_store)("apple")
-    assert apple.portion_source is PortionSource.SIMILAR
-    assert apple.portion_grams != 100.0
+    assert apple.portion_source is PortionSource.OWN
+    assert apple.portion_name is not None and apple.portion_name.startswith("1 medium")
+    assert apple.portion_grams == 182.0
 
 
 async def test_grams_given_scale_the_per_100g_values(usda_store) -> None:
@@ -74,12 +78,12 @@ async def test_impossible_grams_are_rejected(usda_store, grams) -> None:
 
 async def test_multi_word_query_falls_back_to_any_word() -> None:
     store = InMemoryNutritionStore()
-    salmon = Food(id=offline_food_id(DataType.SR_LEGACY, "Fish, salmon, raw"),
-                  name="Fish, salmon, raw", data_type=DataType.SR_LEGACY,
-                  per_100g=Nutrients(calories=142.0), portion=Portion(85.0))
-    await store.upsert_many([salmon])
-    found = await LookupNutrition(store)("smoked salmon")
-    assert found is not None and found.food_name == "Fish, salmon, raw"
+    banana = Food(id=offline_food_id(DataType.SR_LEGACY, "Bananas, raw"),
+                  name="Bananas, raw", data_type=DataType.SR_LEGACY,
+                  per_100g=Nutrients(calories=89.0), portion=Portion(118.0))
+    await store.upsert_many([banana])
+    found = await LookupNutrition(store)("sliced banana")
+    assert found is not None and found.food_name == "Bananas, raw"
     assert found.match_confidence < 0.8
 
 

@@ -191,7 +191,10 @@ async def delete_entry(principal: Principal, entry_id: str,
 
 @patch("/food/history/{entry_id:str}", security=BEARER,
        summary="Correct what was on the plate; nutrition is recomputed",
-       responses=errors(401, 404))
+       description=("A corrected food that matches no USDA food with reasonable "
+                    "confidence is 422 PSI-FOOD-2006 with `details.suggestions`; nothing "
+                    "is changed then."),
+       responses=errors(401, 404, 422))
 async def correct_entry(principal: Principal, entry_id: str, data: CorrectionIn,
                         use: FromDishka[CorrectEntry]) -> Envelope[AnalysisOut]:
     corrections = [Correction(f.food, f.portion_grams) for f in data.detected_foods]
@@ -200,13 +203,20 @@ async def correct_entry(principal: Principal, entry_id: str, data: CorrectionIn,
 
 
 @post("/food/entries", status_code=201, security=BEARER,
-      summary="Add a meal by hand; nutrition is looked up", responses=errors(401))
+      summary="Add a meal by hand; nutrition is looked up",
+      description=("`grams`, or a `portion` name from the food's USDA portions times "
+                   "`quantity` (an unknown portion is 400 listing the valid ones), or "
+                   "neither: the food's default portion times `quantity`. A food that "
+                   "matches no USDA food with reasonable confidence is 422 PSI-FOOD-2006 "
+                   "with `details.suggestions`."),
+      responses=errors(401, 422))
 async def add_entry(principal: Principal, data: ManualEntryIn,
                     use: FromDishka[AddManualEntry]) -> Envelope[AnalysisOut]:
     eaten_at = data.eaten_at
     if eaten_at is not None and eaten_at.tzinfo is None:
         eaten_at = eaten_at.replace(tzinfo=UTC)
-    entry = await use(principal.user_id, data.food, data.grams, eaten_at)
+    entry = await use(principal.user_id, data.food, data.grams, eaten_at,
+                      portion=data.portion, quantity=data.quantity)
     return ok(AnalysisOut.of(entry))
 
 

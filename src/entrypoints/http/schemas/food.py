@@ -212,6 +212,12 @@ class CorrectionIn(Input):
 
 
 class ManualEntryIn(Input):
+    """How much: ``grams``; or ``portion``, a name from the food's USDA ``portions``
+    (``GET /nutrition/foods``), times ``quantity``; with neither, its default portion
+    times ``quantity``."""
+
     food: FoodName
-    grams: Grams
+    grams: Grams | None = None
+    portion: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    quantity: Annotated[float, msgspec.Meta(gt=0, le=100)] | None = None
     eaten_at: datetime | None = None
