@@ -52,7 +52,7 @@ class MemoryRecipeCatalogue:
 
     async def search(self, query: RecipeQuery) -> RecipePage:
         found = sorted((r for r in self._items.values() if matches_query(r, query)),
-                       key=lambda r: (r.title.lower(), str(r.id)))
+                       key=lambda r: (fold(r.title)[:300], str(r.id)))
         start = (query.page - 1) * query.per_page
         return RecipePage(found[start:start + query.per_page], len(found))
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from domain.recipes.classification import allergens_of, diets_of
 from domain.recipes.cuisine import cuisine_of
 from domain.recipes.ingredients import Ingredient, parse_ingredient
 from domain.recipes.nutrition import NutritionPerServing
-from domain.recipes.text import fold
+from domain.recipes.safety import assess
+from domain.recipes.text import fold, strip_markup
 from domain.recipes.vocabulary import Allergen, Cuisine, Diet, Trait
 
 # Recipe ids are stable: a UUID5 of the source page, so re-imports update in place.
@@ -61,6 +61,10 @@ class Recipe:
     traits: frozenset[Trait]
     attribution: Attribution
     nutrition: NutritionPerServing | None = None
+    # Lines the lexicon does not recognise; a recipe is verified only when there are none
+    # (and it has lines at all). Unverified recipes are never offered under a filter.
+    unverified_lines: tuple[str, ...] = ()
+    verified: bool = False
     rating_average: float | None = None
     rating_count: int = 0
     search_text: str = field(default="", compare=False)
@@ -98,26 +102,27 @@ def build_recipe(source: SourceRecipe, licence: SourceLicence) -> Recipe:
 
     Pure, so memoised: a process importing the same catalogue twice parses it once."""
     attribution = licence.attribution_for(source.key)
-    ingredients = tuple(parse_ingredient(line) for line in source.ingredients if line.strip())
-    traits: set[Trait] = set()
-    for ingredient in ingredients:
-        traits |= ingredient.traits
-    recipe_traits = frozenset(traits)
-    title = source.title.strip()
+    lines = (strip_markup(line) for line in source.ingredients)
+    ingredients = tuple(parse_ingredient(line) for line in lines if line)
+    steps = tuple(s for s in (strip_markup(step) for step in source.steps) if s)
+    title = strip_markup(source.title)
+    safety = assess(title, ingredients, steps)
     return Recipe(
         id=recipe_id_for(attribution.source_url),
         title=title,
         category=source.category,
         cuisine=cuisine_of(title, source.category),
         ingredients=ingredients,
-        steps=tuple(s.strip() for s in source.steps if s.strip()),
+        steps=steps,
         servings=parse_servings(source.servings),
         total_minutes=parse_minutes(source.time),
         difficulty=parse_difficulty(source.difficulty),
-        allergens=allergens_of(recipe_traits),
-        diets=diets_of(recipe_traits),
-        traits=recipe_traits,
+        allergens=safety.allergens,
+        diets=safety.diets,
+        traits=safety.traits,
         attribution=attribution,
+        unverified_lines=safety.unverified_lines,
+        verified=safety.verified,
         search_text=fold(" ".join([title, source.category or "",
                                    *(i.name for i in ingredients)])),
     )
