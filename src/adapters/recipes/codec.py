@@ -45,6 +45,7 @@ def recipe_to_document(recipe: Recipe) -> dict[str, Any]:
             "coverage": n.coverage, "source": n.source},
         "search_text": recipe.search_text,
         "verified": recipe.verified,
+        "nutrition_coverage": recipe.nutrition_coverage,
         "unverified_lines": list(recipe.unverified_lines),
     }
 
@@ -73,6 +74,7 @@ def recipe_from_document(doc: dict[str, Any]) -> Recipe:
         search_text=doc.get("search_text", ""),
         unverified_lines=tuple(doc.get("unverified_lines") or ()),
         verified=doc.get("v") == DOCUMENT_VERSION and bool(doc.get("verified")),
+        nutrition_coverage=doc.get("nutrition_coverage"),
     )
 
 

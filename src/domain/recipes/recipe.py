@@ -65,6 +65,8 @@ class Recipe:
     # (and it has lines at all). Unverified recipes are never offered under a filter.
     unverified_lines: tuple[str, ...] = ()
     verified: bool = False
+    # Share of the recipe's mass matched to USDA foods (None when not estimated).
+    nutrition_coverage: float | None = None
     rating_average: float | None = None
     rating_count: int = 0
     search_text: str = field(default="", compare=False)
@@ -114,7 +116,7 @@ def build_recipe(source: SourceRecipe, licence: SourceLicence) -> Recipe:
         cuisine=cuisine_of(title, source.category),
         ingredients=ingredients,
         steps=steps,
-        servings=parse_servings(source.servings),
+        servings=parse_servings(source.servings) or servings_in_steps(steps),
         total_minutes=parse_minutes(source.time),
         difficulty=parse_difficulty(source.difficulty),
         allergens=safety.allergens,
@@ -136,14 +138,39 @@ _DURATION_RE = re.compile(
 _UNIT_MINUTES = {"d": 1440, "h": 60, "m": 1}
 
 
+_SERVINGS_RE = re.compile(r"(\d+)(?:\s*(?:-|to)\s*(\d+))?")
+_VAGUE_SERVINGS_RE = re.compile(r"\bor more\b|\bvaries\b|\bup to\b")
+_STEP_SERVINGS_RE = re.compile(
+    r"\b(?:serves|feeds|servings?:)\s*(?:about\s*)?(\d+)(?:\s*(?:-|to)\s*(\d+))?"
+    r"|\b(\d+)(?:\s*(?:-|to)\s*(\d+))?\s*(?:servings|portions)\b")
+
+
+def _servings_from(low: str, high: str | None) -> int | None:
+    value = (int(low) + int(high)) / 2 if high else int(low)
+    rounded = int(value + 0.5)  # "6-8" serves 7 on average
+    return rounded if 0 < rounded <= 500 else None
+
+
 def parse_servings(text: str | None) -> int | None:
+    """Servings a yield states ("4", "6–8" -> 7, "4 persons"); None when vague."""
     if not text:
         return None
-    match = _INT_RE.search(text)
-    if not match:
+    folded = fold(text)
+    if _VAGUE_SERVINGS_RE.search(folded):
         return None
-    value = int(match.group(0))
-    return value if 0 < value <= 500 else None
+    match = _SERVINGS_RE.search(folded)
+    return _servings_from(match.group(1), match.group(2)) if match else None
+
+
+def servings_in_steps(steps: tuple[str, ...]) -> int | None:
+    """A yield stated in the method ("Serves 4", "makes 6 servings")."""
+    for step in steps:
+        match = _STEP_SERVINGS_RE.search(fold(step))
+        if match:
+            low, high = (match.group(1), match.group(2)) if match.group(1) else \
+                (match.group(3), match.group(4))
+            return _servings_from(low, high)
+    return None
 
 
 def parse_difficulty(text: str | None) -> int | None:
