@@ -33,7 +33,19 @@ from domain.recipes.nutrition import MIN_COVERAGE
 from domain.recipes.vocabulary import Allergen, Diet
 
 # title -> (servings, [(grams, kcal per 100 g from USDA SR Legacy, what)]): the hand sums.
-HAND_CHECKS: dict[str, tuple[int, list[tuple[float, float, str]]]] = {}
+HAND_CHECKS: dict[str, tuple[int, list[tuple[float, float, str]]]] = {
+    "Blackberry Mush": (4, [(100, 43, "blackberries, raw"), (80, 387, "sugars, granulated"),
+                            (20, 381, "cornstarch")]),
+    "Carrot and Raisin Salad": (2, [(250, 41, "carrots, raw"), (40, 299, "raisins, seedless"),
+                                    (58, 29, "lemon, raw, 1 medium"),
+                                    (131, 47, "orange, raw, 1 medium")]),
+    "Flaky Pie Crust": (2, [(310, 364, "wheat flour, all-purpose"), (4, 387, "sugar"),
+                            (225, 717, "butter, salted")]),
+    "Ciabatta": (4, [(350, 364, "wheat flour, all-purpose"), (38, 884, "oil, olive"),
+                     (4, 325, "yeast, active dry, 1 tsp")]),
+    "Alfredo Sauce": (4, [(230, 717, "butter"), (230, 392, "parmesan, hard"),
+                          (450, 384, "noodles, egg, dry")]),
+}
 
 
 async def main() -> int:

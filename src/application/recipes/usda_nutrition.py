@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from application.nutrition.lookup import LookupNutrition
@@ -17,7 +18,7 @@ RAW_BY_DEFAULT = frozenset({
     "beef", "pork", "lamb", "bacon", "meat", "fish", "salmon", "tuna", "shrimp", "clam",
     "potato", "sweet potato",
 })
-_COOKED_WORDS = ("cooked", "leftover", "boiled", "steamed", "roasted", "grilled", "baked")
+_COOKED_RE = re.compile(r"(?<!un)\b(?:cooked|leftover|boiled|steamed|roasted|grilled|baked)\b")
 
 
 def lookup_query(ingredient: Ingredient) -> str:
@@ -25,7 +26,7 @@ def lookup_query(ingredient: Ingredient) -> str:
     line weighs it raw or cooked."""
     phrase = food_phrase(ingredient)
     folded = fold(ingredient.text)
-    if any(word in folded for word in _COOKED_WORDS):
+    if _COOKED_RE.search(folded):
         return f"{phrase} cooked"
     if ingredient.name in RAW_BY_DEFAULT:
         return f"{phrase} raw"

@@ -7,7 +7,8 @@ converted with the food's own unit weight ("1 medium" = 118 g). There is no gene
 density: a cup of a food without a USDA cup measure leaves the line uncovered (water is
 the one exception, 1 g per ml being what a millilitre of water weighs).
 
-`coverage` is the share of the recipe's estimated mass whose nutrients are counted.
+`coverage` is the share of the recipe's estimated mass whose nutrients are counted
+(water, which has none, is left out of both sides).
 Uncovered lines still need a mass for that share; they get a rough size (a volume at
 1 g/ml, a counted item at 100 g) that sizes the gap and is never priced. Below
 `MIN_COVERAGE`, or without a stated number of servings, nutrition per serving is None.
@@ -54,14 +55,16 @@ NAMED_UNIT_WEIGHTS: dict[tuple[str, str], float] = {
     ("clove", "garlic"): 3.0, ("stick", "butter"): 113.0, ("stalk", "celery"): 40.0,
     ("slice", "bread"): 29.0, ("slice", "bacon"): 28.0, ("head", "garlic"): 40.0,
 }
+MAX_LINE_GRAMS = 10_000.0
 _ROUGH_ITEM_GRAMS = 100.0  # sizes an uncovered counted line for the coverage only
 _ROUGH_UNIT_GRAMS = 50.0
 _SIZE_WORDS = ("extra large", "large", "medium", "small", "jumbo")
+_NUM = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?)"
 _PAREN_MASS_RE = re.compile(
-    r"\(([^)]*?)(\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(\d+(?:[.,]\d+)?))?\s*"
+    rf"\(([^)]*?)({_NUM})(?:\s*(?:-|to)\s*({_NUM}))?\s*"
     r"(kg|g|grams?|grammes?|kilograms?|kilos?)\b")
 _PAREN_VOLUME_RE = re.compile(
-    r"\(([^)]*?)(\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(\d+(?:[.,]\d+)?))?\s*"
+    rf"\(([^)]*?)({_NUM})(?:\s*(?:-|to)\s*({_NUM}))?\s*"
     r"(ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|dl|cl)\b")
 _PAREN_UNITS = {"kg": 1000.0, "kilogram": 1000.0, "kilo": 1000.0, "l": 1000.0,
                 "liter": 1000.0, "litre": 1000.0, "dl": 100.0, "cl": 10.0}
@@ -127,7 +130,11 @@ def amount_of(ingredient: Ingredient) -> float | None:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+    total = 0.0
+    for part in text.replace(",", ".").split():
+        num, _, den = part.partition("/")
+        total += float(num) / float(den) if den else float(num)
+    return total
 
 
 def _parenthesised(folded: str, pattern: re.Pattern[str]) -> tuple[float, str] | None:
@@ -238,6 +245,8 @@ def line_weight(ingredient: Ingredient, facts: FoodFacts | None) -> LineWeight:
     if is_negligible(ingredient):
         return LineWeight(None, 0.0)
     grams = stated_grams(ingredient)
+    if grams is not None and grams > MAX_LINE_GRAMS:
+        grams = None  # "450 kg eggplant": a typo, not a weight
     if grams is not None:
         return LineWeight(grams, grams)
     millilitres = stated_millilitres(ingredient)
@@ -268,15 +277,12 @@ def estimate_nutrition(ingredients: Iterable[Ingredient], servings: int | None,
     counted_mass = 0.0
     total_mass = 0.0
     for ingredient in ingredients:
-        facts = None if ingredient.name in WATER else facts_for(ingredient)
+        if ingredient.name in WATER:
+            continue  # no nutrients: its mass would only make the coverage look better
+        facts = facts_for(ingredient)
         weight = line_weight(ingredient, facts)
         total_mass += weight.rough_grams
-        if weight.grams is None:
-            continue
-        if ingredient.name in WATER:
-            counted_mass += weight.grams
-            continue
-        if facts is None:
+        if weight.grams is None or facts is None:
             continue
         counted_mass += weight.grams
         for name in NUTRIENT_FIELDS:
