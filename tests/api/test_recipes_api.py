@@ -35,7 +35,7 @@ async def test_browse_search_and_filters(ready, api, client):
     body = r.json()
     assert body["meta"]["total"] > 0
     for item in body["data"]:
-        assert "vegan" in item["diets"]
+        assert "vegan" in item["diets"] and not {"milk", "eggs"} & set(item["allergens"])
         assert item["total_minutes"] <= 60
     assert "diet=vegan" in body["links"]["first"] and "q=curry" in body["links"]["first"]
 
@@ -65,6 +65,16 @@ async def test_one_recipe_has_everything_and_its_attribution(ready, api, client)
     assert attribution["source_url"].startswith("https://en.wikibooks.org/wiki/Cookbook:")
     assert recipe["average_rating"] is None and recipe["rating_count"] == 0
     assert "nutrition" in recipe
+    # Second wave: servings, honest nutrition, coverage, safety fields.
+    assert recipe["servings"] is None or recipe["servings"] > 0
+    coverage = recipe["nutrition_coverage"]
+    assert coverage is None or 0 <= coverage <= 1
+    per_serving = recipe["nutrition_per_serving"]
+    if per_serving is not None:
+        assert recipe["servings"] and coverage >= 0.85 and per_serving["calories"] >= 0
+    assert recipe["nutrition"] == per_serving
+    assert recipe["unverified_lines"] == []
+    assert "vegan" not in recipe["diets"] and "dairy_free" not in recipe["diets"]
 
     assert (await client.get(f"/api/v1/recipes/{uuid.uuid4()}",
                              headers=headers)).status_code == 404

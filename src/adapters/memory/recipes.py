@@ -7,6 +7,7 @@ from dataclasses import replace
 from uuid import UUID
 
 from application.ports.recipes import RecipePage, RecipeQuery
+from domain.recipes.nutrition import FoodFacts
 from domain.recipes.rating import Rating, RatingSummary
 from domain.recipes.recipe import Recipe
 from domain.recipes.text import fold
@@ -52,7 +53,7 @@ class MemoryRecipeCatalogue:
 
     async def search(self, query: RecipeQuery) -> RecipePage:
         found = sorted((r for r in self._items.values() if matches_query(r, query)),
-                       key=lambda r: (r.title.lower(), str(r.id)))
+                       key=lambda r: (fold(r.title)[:300], str(r.id)))
         start = (query.page - 1) * query.per_page
         return RecipePage(found[start:start + query.per_page], len(found))
 
@@ -94,3 +95,22 @@ class MemoryRecipeRatings:
         for key in keys:
             del self._items[key]
         return len(keys)
+
+
+class MemoryIngredientNutrition:
+    """IngredientNutrition over a fixed table of USDA facts, keyed by look-up query (tests,
+    and tools that bring their own foods)."""
+
+    def __init__(self, table: dict[str, FoodFacts], name: str = "memory") -> None:
+        self._table = table
+        self.name = name
+
+    async def facts(self, queries: Sequence[str]) -> dict[str, FoodFacts]:
+        found: dict[str, FoodFacts] = {}
+        for query in queries:
+            facts = self._table.get(query)
+            if facts is None and query.endswith((" raw", " cooked")):
+                facts = self._table.get(query.rsplit(" ", 1)[0])
+            if facts is not None:
+                found[query] = facts
+        return found

@@ -10,7 +10,9 @@ from domain.recipes.nutrition import NutritionPerServing
 from domain.recipes.recipe import Attribution, Recipe
 from domain.recipes.vocabulary import Allergen, Cuisine, Diet, Trait
 
-DOCUMENT_VERSION = 1
+# 2: safety (verified, unverified_lines) and nutrition coverage. A version-1 document
+# reads back unverified, so a catalogue stored before it fails closed until re-imported.
+DOCUMENT_VERSION = 2
 
 
 def recipe_to_document(recipe: Recipe) -> dict[str, Any]:
@@ -42,6 +44,9 @@ def recipe_to_document(recipe: Recipe) -> dict[str, Any]:
             "fat_g": n.fat_g, "fiber_g": n.fiber_g, "sugar_g": n.sugar_g,
             "coverage": n.coverage, "source": n.source},
         "search_text": recipe.search_text,
+        "verified": recipe.verified,
+        "nutrition_coverage": recipe.nutrition_coverage,
+        "unverified_lines": list(recipe.unverified_lines),
     }
 
 
@@ -67,6 +72,9 @@ def recipe_from_document(doc: dict[str, Any]) -> Recipe:
         attribution=Attribution(**doc["attribution"]),
         nutrition=NutritionPerServing(**n) if n else None,
         search_text=doc.get("search_text", ""),
+        unverified_lines=tuple(doc.get("unverified_lines") or ()),
+        verified=doc.get("v") == DOCUMENT_VERSION and bool(doc.get("verified")),
+        nutrition_coverage=doc.get("nutrition_coverage"),
     )
 
 

@@ -31,7 +31,7 @@ from domain.recipes.fridge import PANTRY_STAPLES, FridgeMatch, split_by_fridge
 from domain.recipes.recipe import Recipe
 from domain.recipes.vocabulary import Allergen, Diet
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 BETA = 1.0
 _ALLERGENS = list(Allergen)
 _DIETS = list(Diet)
@@ -50,6 +50,7 @@ def catalogue_version(recipes: Iterable[Recipe]) -> str:
         digest.update("|".join(recipe.ingredient_names).encode())
         digest.update(",".join(sorted(recipe.allergens)).encode())
         digest.update(",".join(sorted(recipe.diets)).encode())
+        digest.update(b"v" if recipe.verified else b"u")
     return digest.hexdigest()[:32]
 
 
@@ -64,6 +65,7 @@ class FridgeIndex:
     idf_squared: np.ndarray  # (V,) squared IDF per name, 0 for pantry staples
     allergens: np.ndarray  # (n, len(Allergen)) bool
     diets: np.ndarray  # (n, len(Diet)) bool: recipe fits the diet
+    verified: np.ndarray  # (n,) bool: every ingredient line recognised
     names_indptr: np.ndarray  # recipe i's names (in recipe order, staples included)
     names_indices: np.ndarray  # are terms[names_indices[indptr[i]:indptr[i+1]]]
 
@@ -119,6 +121,7 @@ class FridgeIndex:
                                dtype=bool).reshape(len(recipes), len(_ALLERGENS)),
             diets=np.array([[d in r.diets for d in _DIETS] for r in recipes],
                            dtype=bool).reshape(len(recipes), len(_DIETS)),
+            verified=np.array([r.verified for r in recipes], dtype=bool),
             names_indptr=names_indptr,
             names_indices=names_indices,
         )
@@ -134,7 +137,7 @@ class FridgeIndex:
             recipe_ids=self.recipe_ids, terms=self.terms,
             sq_data=squared.data, sq_indices=squared.indices, sq_indptr=squared.indptr,
             pr_indices=presence.indices, pr_indptr=presence.indptr, idf_squared=self.idf_squared,
-            allergens=self.allergens, diets=self.diets,
+            allergens=self.allergens, diets=self.diets, verified=self.verified,
             allergen_names=np.array([a.value for a in _ALLERGENS]),
             diet_names=np.array([d.value for d in _DIETS]),
             names_indptr=self.names_indptr, names_indices=self.names_indices,
@@ -162,7 +165,8 @@ class FridgeIndex:
                 vocabulary={str(t): i for i, t in enumerate(terms)}, terms=terms,
                 squared=squared, presence=presence, idf_squared=data["idf_squared"],
                 allergens=data["allergens"],
-                diets=data["diets"], names_indptr=data["names_indptr"],
+                diets=data["diets"], verified=data["verified"],
+                names_indptr=data["names_indptr"],
                 names_indices=data["names_indices"],
             )
 
@@ -188,6 +192,9 @@ class FridgeIndex:
     def _mask(self, allergens: frozenset[Allergen], diets: frozenset[Diet],
               disliked: frozenset[str]) -> np.ndarray:
         mask = np.ones(self.size, dtype=bool)
+        if allergens or diets:
+            # Fail closed: a recipe with an unrecognised line may hold anything.
+            mask &= self.verified
         allergen_cols = [_ALLERGENS.index(a) for a in allergens]
         if allergen_cols:
             mask &= ~self.allergens[:, allergen_cols].any(axis=1)

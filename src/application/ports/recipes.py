@@ -8,7 +8,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.recipes.fridge import FridgeMatch
-from domain.recipes.nutrition import Nutrients
+from domain.recipes.nutrition import FoodFacts
 from domain.recipes.rating import Rating, RatingSummary
 from domain.recipes.recipe import Recipe
 from domain.recipes.vocabulary import Allergen, Cuisine, Diet
@@ -102,10 +102,10 @@ class FridgeIndexBuilder(Protocol):
 
 
 class IngredientNutrition(Protocol):
-    """Nutrients per 100 g for normalised ingredient names (a USDA-backed store)."""
+    """The USDA food an ingredient phrase means: nutrients per 100 g and its portions."""
 
     name: str
 
-    async def per_100g(self, names: Sequence[str]) -> dict[str, Nutrients]:
-        """The names it knows; unknown names are left out."""
+    async def facts(self, queries: Sequence[str]) -> dict[str, FoodFacts]:
+        """The queries it matches with confidence; the others are left out."""
         ...

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.recipes import RecipeCatalogue, RecipePage, RecipeQuery, RecipeRatings
+from application.ports.recipes import (
+    IngredientNutrition,
+    RecipeCatalogue,
+    RecipePage,
+    RecipeQuery,
+    RecipeRatings,
+)
+from application.recipes.pricing import with_nutrition
 from domain.errors import NotFound, ValidationFailed
 from domain.recipes.rating import NO_RATINGS, RatingSummary
 from domain.recipes.recipe import Recipe
@@ -28,12 +35,17 @@ class SearchRecipes:
 
 @dataclass(slots=True)
 class GetRecipe:
+    """One recipe; one stored without a nutrition estimate is priced as it is read."""
+
     catalogue: RecipeCatalogue
     ratings: RecipeRatings
+    nutrition: IngredientNutrition
 
     async def __call__(self, recipe_id: UUID) -> tuple[Recipe, RatingSummary]:
         recipe = await self.catalogue.get(recipe_id)
         if recipe is None:
             raise NotFound()
+        if recipe.nutrition_coverage is None and recipe.ingredients:
+            recipe = (await with_nutrition([recipe], self.nutrition))[0]
         summaries = await self.ratings.summaries([recipe_id])
         return recipe, summaries.get(recipe_id, NO_RATINGS)

@@ -10,7 +10,7 @@ from application.ports.preferences import PreferencesCache, PreferencesStore
 from application.ports.recipes import FridgeMatcher, RecipeCatalogue
 from application.preferences.use_cases import GetPreferences
 from domain.errors import FieldError, ValidationFailed
-from domain.recipes.classification import violations
+from domain.recipes.classification import recipe_violations
 from domain.recipes.fridge import MAX_FRIDGE_ITEMS, MAX_LIMIT, FridgeMatch, normalise_fridge
 from domain.recipes.ingredients import normalise_food_name
 from domain.recipes.recipe import Recipe
@@ -46,8 +46,8 @@ class MatchFridge:
             recipe = recipes.get(match.recipe_id)
             # The index filters already; the recipe itself is checked again so that a stale
             # index can never serve someone their allergen.
-            if recipe is None or violations(recipe.traits, preferences.allergens,
-                                            preferences.dietary_restrictions):
+            if recipe is None or recipe_violations(recipe, preferences.allergens,
+                                                   preferences.dietary_restrictions):
                 continue
             results.append(FridgeResult(recipe, match))
         return results

@@ -7,11 +7,11 @@ same data replaces rows with identical ones and leaves the version unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from application.ports.recipes import FridgeIndexBuilder, IngredientNutrition, RecipeCatalogue
-from domain.recipes.nutrition import estimate_per_serving
-from domain.recipes.recipe import Recipe, SourceLicence, SourceRecipe, build_recipe
+from application.recipes.pricing import with_nutrition
+from domain.recipes.recipe import SourceLicence, SourceRecipe, build_recipe
 
 BATCH = 250
 
@@ -35,7 +35,7 @@ class ImportRecipes:
         recipes = [build_recipe(s, licence) for s in sources]
         recipes = list({r.id: r for r in recipes}.values())  # a page listed twice counts once
         if self.nutrition is not None:
-            recipes = await self._with_nutrition(recipes, self.nutrition)
+            recipes = await with_nutrition(recipes, self.nutrition)
         version = self.index.version_of(recipes)
         unchanged = await self.catalogue.version() == version
         for start in range(0, len(recipes), BATCH):
@@ -46,15 +46,6 @@ class ImportRecipes:
         await self.catalogue.set_version(version)
         return ImportReport(len(recipes), sum(r.nutrition is not None for r in recipes),
                             version, unchanged)
-
-    @staticmethod
-    async def _with_nutrition(recipes: list[Recipe],
-                              nutrition: IngredientNutrition) -> list[Recipe]:
-        names = sorted({i.name for r in recipes for i in r.ingredients if i.name})
-        known = await nutrition.per_100g(names)
-        return [replace(r, nutrition=estimate_per_serving(r.ingredients, r.servings, known.get,
-                                                          nutrition.name))
-                for r in recipes]
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from application.ports.recipes import FridgeMatcher, RecipeCatalogue
 from application.preferences.use_cases import GetPreferences
 from application.recommendations.sources import CurrentEmotion, RecentNutritionSource
 from domain.errors import ValidationFailed
-from domain.recipes.classification import violations
+from domain.recipes.classification import recipe_violations
 from domain.recipes.ingredients import normalise_food_name
 from domain.recipes.recipe import Recipe
 from domain.recommendations.context import EmotionalState, RecommendationContext
@@ -88,7 +88,7 @@ class GetRecommendations:
         recipes = await self.catalogue.get_many(candidates)
         for recipe_id in candidates:
             recipe = recipes.get(recipe_id)
-            if recipe is not None and not violations(recipe.traits, context.allergens,
-                                                     context.diets):
+            if recipe is not None and not recipe_violations(recipe, context.allergens,
+                                                            context.diets):
                 return recipe
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from domain.recipes.vocabulary import ALLERGEN_TRAITS, DIET_FORBIDS, Allergen, Diet, Trait
 
@@ -29,4 +30,23 @@ def violations(traits: Iterable[Trait], allergens: Iterable[Allergen],
     found = [f"contains {a.value}" for a in allergens if ALLERGEN_TRAITS[a] in present]
     fitting = diets_of(present)
     found += [f"not {d.value}" for d in diets if d not in fitting]
+    return found
+
+
+class Classified(Protocol):
+    @property
+    def traits(self) -> frozenset[Trait]: ...
+
+    @property
+    def verified(self) -> bool: ...
+
+
+def recipe_violations(recipe: Classified, allergens: Iterable[Allergen],
+                      diets: Iterable[Diet]) -> list[str]:
+    """`violations` for a whole recipe, failing closed: a recipe with an unrecognised
+    ingredient line is unsafe for anyone with an allergen or a diet to keep."""
+    allergens, diets = list(allergens), list(diets)
+    found = violations(recipe.traits, allergens, diets)
+    if (allergens or diets) and not recipe.verified:
+        found.append("has ingredients that could not be checked")
     return found

@@ -204,3 +204,23 @@ def normalise_food_name(text: str, lexicon: Lexicon | None = None) -> str:
 def _normalise_with_default(text: str) -> str:
     # Pure, and asked for the same few hundred fridge items again and again.
     return parse_ingredient(text).name
+
+
+def food_phrase(ingredient: Ingredient, lexicon: Lexicon | None = None) -> str:
+    """The words that named the food in the line, for a nutrient look-up: the longest alias
+    of the canonical food ("coconut milk", not its canonical "coconut"; "basmati rice")."""
+    lexicon = lexicon or default_lexicon()
+    if not lexicon.is_canonical(ingredient.name):
+        return ingredient.name
+    folded = _PARENS_RE.sub(" ", fold(ingredient.text)).split(",")[0]
+    words = tokens(folded)
+    best: tuple[str, ...] = ()
+    for start in range(len(words)):
+        for end in range(min(len(words), start + lexicon.longest), start, -1):
+            phrase = tuple(words[start:end])
+            entry = lexicon.lookup(phrase)
+            if entry is not None and entry.canonical == ingredient.name:
+                if len(phrase) > len(best):
+                    best = phrase
+                break
+    return " ".join(best) if best else ingredient.name

@@ -74,6 +74,9 @@ class Lexicon:
                 i += modifier_len
                 continue
             if entry is None:
+                # A modifier only frees the food named right after it: in "for a vegan
+                # version use butter" the butter is still milk.
+                removed = frozenset()
                 i += 1
                 continue
             traits = entry.traits - removed if removed else entry.traits

@@ -26,7 +26,8 @@ leek |
 chive |
 tomato: cherry tomato, plum tomato, roma tomato, beefsteak tomato, tomatoes |
 tomato paste: tomato puree, tomato concentrate |
-tomato sauce: passata, marinara sauce, crushed tomato, chopped tomato, canned tomato, tinned
+tomato sauce: pizza sauce, passata, marinara sauce, crushed tomato, chopped tomato, canned tomato,
+    tinned
     tomato, diced tomato |
 potato: russet potato, yukon gold potato, new potato, baking potato, waxy potato, floury potato |
     high_carb
@@ -41,7 +42,8 @@ bell pepper: red bell pepper, green bell pepper, yellow bell pepper, orange bell
     sweet pepper, red pepper, green pepper, yellow pepper, pimento, pimiento |
 chili: chile, chilli, chili pepper, chile pepper, chilli pepper, hot pepper, jalapeno, serrano,
     habanero, scotch bonnet, cayenne pepper, bird eye chili, red chili, green chili, chili flake,
-    red pepper flake, chile flake |
+    red pepper flake, chile flake, cayenne, ancho, ancho chile, pasilla, mulato, guajillo,
+    cascabel, chiltepin, pepperoncini, gochugaru |
 black pepper: pepper, peppercorn, ground pepper, white pepper |
 cucumber |
 zucchini: courgette |
@@ -147,7 +149,8 @@ flour: all purpose flour, plain flour, wheat flour, white flour, bread flour, se
     self rising flour, cake flour, pastry flour, whole wheat flour, wholemeal flour, strong flour,
     atta, maida, spelt flour, rye flour | gluten high_carb
 wheat: bulgur, bulghur, burghul, cracked wheat, semolina, farina, durum, spelt, kamut, farro,
-    freekeh, wheat germ, wheat bran, bran, seitan, vital wheat gluten, gluten | gluten high_carb
+    freekeh, wheat germ, wheat bran, bran, seitan, vital wheat gluten, gluten, einkorn, emmer,
+    triticale, bulgar | gluten high_carb
 barley: pearl barley, malt, malt extract, barley malt | gluten high_carb
 rye | gluten high_carb
 oat: rolled oat, oatmeal, porridge oat, quick oat, steel cut oat, oat bran, muesli, granola |
@@ -157,26 +160,28 @@ bread: white bread, whole wheat bread, wholemeal bread, sourdough, baguette, cia
     bread slice, toast, bun, roll, dinner roll, bagel, pita, pitta, naan, chapati, roti, paratha,
     tortilla, flour tortilla, wrap, flatbread, hamburger bun, hot dog bun, burger bun, sandwich
     bread, english muffin, crumpet, croissant, crouton, breadcrumb, bread crumb, panko, stale
-    bread, cornbread | gluten high_carb
+    bread, cornbread, breading, breading mix, khubz, puri, poori | gluten high_carb
 brioche: challah | gluten egg milk high_carb
 corn tortilla: tortilla chip, taco shell, corn chip | high_carb
 gluten-free bread: gluten free bread, gluten free pasta, rice cake, rice paper | high_carb
 pasta: spaghetti, macaroni, penne, fusilli, linguine, fettuccine, tagliatelle, rigatoni, farfalle,
     orzo, lasagna, lasagne, lasagna noodle, vermicelli, angel hair, cannelloni, conchiglie,
-    gnocchi, dry pasta, dried pasta, udon, ramen, soba, wheat noodle, noodle | gluten high_carb
-egg noodle: egg pasta, fresh pasta, tortellini, ravioli | gluten egg high_carb
+    gnocchi, dry pasta, dried pasta, udon, ramen, soba, wheat noodle, noodle, acini di pepe,
+    pastina,
+    agnolotti | gluten high_carb
+egg noodle: egg pasta, fresh pasta, tortellini, ravioli, spaetzle, spatzle | gluten egg high_carb
 rice noodle: rice vermicelli, rice stick, glass noodle, cellophane noodle, bean thread noodle,
     shirataki | high_carb
 pastry: puff pastry, shortcrust pastry, filo, phyllo, filo pastry, phyllo dough, pie crust, pie
     shell, pastry shell, tart shell, dough, pizza dough, pizza base, wonton wrapper, dumpling
-    wrapper, spring roll wrapper, pastry case | gluten high_carb
+    wrapper, spring roll wrapper, pastry case, pizza crust, cannoli shell | gluten high_carb
 biscuit: cookie, cracker, graham cracker, digestive biscuit, wafer, ladyfinger, sponge finger,
     pretzel, cake, sponge cake, pound cake, cake mix, baking mix, bisquick, cereal, cornflake, cake
     crumb, cookie crumb, doughnut, donut, waffle, muffin, pancake mix | gluten high_carb
 # --- sugar, sweeteners ------------------------------------------------------
 sugar: white sugar, granulated sugar, caster sugar, castor sugar, superfine sugar, cane sugar, raw
     sugar, demerara sugar, turbinado sugar, coarse sugar, sugar cube, palm sugar, jaggery, coconut
-    sugar | high_carb
+    sugar, vanilla sugar | high_carb
 brown sugar: light brown sugar, dark brown sugar, muscovado sugar, muscovado | high_carb
 powdered sugar: icing sugar, confectioners sugar, confectioner sugar, powder sugar | high_carb
 syrup: maple syrup, golden syrup, corn syrup, light corn syrup, agave syrup, agave nectar, simple
@@ -193,36 +198,44 @@ gelatin: gelatine, gelatin powder, gelatine leaf, jello, jelly crystal | pork me
 # --- dairy and eggs -----------------------------------------------------------
 milk: whole milk, skim milk, skimmed milk, semi skimmed milk, low fat milk, full fat milk, cow
     milk, goat milk, fresh milk, dairy milk, milk powder, powdered milk, dry milk, nonfat dry milk,
-    condensed milk, sweetened condensed milk, evaporated milk | milk
+    condensed milk, sweetened condensed milk, evaporated milk, milk solid, lactose, dulce de leche,
+    cajeta, khoa, khoya, mawa | milk
 buttermilk | milk
 cream: heavy cream, double cream, single cream, light cream, whipping cream, heavy whipping cream,
     whipped cream, thickened cream, half and half, creme fraiche, clotted cream, table cream,
     cooking cream | milk
 sour cream: soured cream | milk
 butter: unsalted butter, salted butter, melted butter, clarified butter, ghee, margarine, butter
-    stick, knob butter | milk
+    stick, knob butter, smen, brown butter, beurre | milk
 yogurt: yoghurt, greek yogurt, natural yogurt, plain yogurt, curd, dahi, labneh, skyr, kefir, quark
-    | milk
+    , lassi, raita, tzatziki | milk
 cheese: blue cheese, gorgonzola, roquefort, stilton, brie, camembert, gouda, edam, emmental,
     emmentaler, gruyere, swiss cheese, provolone, monterey jack, jack cheese, colby, manchego,
     halloumi, queso fresco, queso, cotija, fontina, asiago, havarti, muenster, american cheese,
     processed cheese, cheese slice, grated cheese, shredded cheese, chevre, goat cheese,
-    neufchatel, velveeta, cheese sauce | milk
+    neufchatel, velveeta, cheese sauce, burrata, taleggio, raclette, reblochon, comte, jarlsberg,
+    leerdammer, wensleydale, red leicester, double gloucester, caerphilly, pepper jack, colby jack,
+    panela, mizithra, kasseri, kefalotyri, graviera, kashkaval, bryndza, bryndze, tvorog, requeson,
+    fromage frais, fromage blanc, chhena, chenna, cheese curd | milk
 cheddar: cheddar cheese, sharp cheddar, mature cheddar | milk
 mozzarella: mozzarella cheese, buffalo mozzarella, bocconcini | milk
 parmesan: parmesan cheese, parmigiano, parmigiano reggiano, grana padano, pecorino, pecorino
     romano, romano | milk
 feta: feta cheese | milk
-ricotta: ricotta cheese, cottage cheese | milk
+ricotta: ricotta cheese, cottage cheese, ricotta salata | milk
 cream cheese: mascarpone, philadelphia | milk
 paneer | milk
 ice cream: vanilla ice cream, gelato | milk egg high_carb
-custard: custard powder, creme anglaise, pastry cream | milk egg high_carb
+custard: custard powder, creme anglaise, pastry cream, creme patissiere, zabaglione, sabayon |
+    milk egg high_carb
+lemon curd: lime curd, orange curd, passion fruit curd | milk egg high_carb
 whey: whey protein, casein | milk
 egg: large egg, egg yolk, egg white, yolk, whole egg, hard boiled egg, boiled egg, quail egg, duck
     egg, beaten egg, egg wash | egg
-mayonnaise: mayo, aioli, hollandaise, tartar sauce, salad cream | egg
-meringue: eggnog | egg high_carb
+mayonnaise: mayo, aioli, hollandaise, tartar sauce, salad cream, bearnaise, bearnaise sauce,
+    albumen, albumin, egg replacer powder | egg
+meringue: eggnog, pavlova | egg high_carb
+nougat: macaron, torrone | egg tree_nut high_carb
 rice milk |
 plant milk: non dairy milk, dairy free milk, vegan milk, nondairy milk | soy tree_nut gluten
 soy milk: soya milk | soy
@@ -274,12 +287,15 @@ fish: fishball, fish ball, fish cake, white fish, whitefish, fish fillet, cod, s
     haddock, halibut, tilapia, sea bass, bass, snapper, red snapper, catfish, stockfish, smoked
     fish, pollock, carp, eel, swordfish, mahi mahi, sole, flounder, plaice, perch, pike, monkfish,
     grouper, hake, skate, barramundi, whitebait, bonito, katsuobushi, caviar, roe, fish roe,
-    surimi, crab stick, gefilte fish, milkfish, bangus, tinapa | fish
+    surimi, crab stick, gefilte fish, milkfish, bangus, tinapa, bream, sea bream, mullet,
+    red mullet,
+    turbot, john dory, arctic char, shad, smelt, whiting, spelding, gravlax, bacalhau, baccala,
+    ikan bilis, kamaboko, fish paste, fish oil, cod liver oil, omena, dagaa | fish
 salmon: smoked salmon, lox, salmon fillet | fish
 tuna: tuna steak, canned tuna, tuna fish | fish
 sardine: pilchard, sprat, anchovy, anchovy fillet, anchovy paste | fish
 mackerel: herring, kipper, trout | fish
-fish sauce: nam pla, patis, nuoc mam, garum | fish
+fish sauce: nam pla, patis, nuoc mam, garum, aekjeot | fish
 worcestershire sauce: worcestershire, worcester sauce | fish gluten sulphites
 shrimp: prawn, king prawn, tiger prawn, jumbo shrimp, dried shrimp, shrimp paste, crab, crabmeat,
     crab meat, lobster, crayfish, crawfish, langoustine, scampi, krill, ground crayfish, trassi,
@@ -289,7 +305,7 @@ clam: mussel, oyster, scallop, squid, octopus, calamari, snail, escargot, cuttle
 seafood: shellfish, seafood mix, mixed seafood, fruit de mer | fish crustacean mollusc
 # --- nuts, seeds, soy -----------------------------------------------------------
 peanut: groundnut, monkey nut, peanut butter, peanut oil, groundnut oil, arachis oil, satay sauce,
-    peanut sauce, roasted peanut | peanut
+    peanut sauce, roasted peanut, satay | peanut
 almond: slivered almond, flaked almond, blanched almond, almond extract, almond essence, marzipan,
     almond paste, amaretti, frangipane, almond butter | tree_nut
 walnut | tree_nut
@@ -304,18 +320,25 @@ pine nut: pignoli, pinon | tree_nut
 pesto: basil pesto, pesto sauce | tree_nut milk
 chestnut: chestnut puree | tree_nut
 nut: mixed nut, chopped nut, nut butter, nut milk | tree_nut
+amaretto: frangelico, nocino | alcohol tree_nut
+baklava | tree_nut gluten high_carb
+dukkah: duqqa | sesame tree_nut
 nutmeg: ground nutmeg, mace |
 tiger nut: tigernut |
 sesame: sesame seed, sesame oil, toasted sesame oil, tahini, tahina, halva, halvah, benne, gomasio,
-    furikake, zaatar, za atar, hummus, hummous | sesame
+    furikake, zaatar, za atar, hummus, hummous, sesame paste, gomashio, baba ganoush,
+    baba ghanoush |
+    sesame
 mustard: dijon mustard, dijon, whole grain mustard, wholegrain mustard, yellow mustard, english
     mustard, dry mustard, mustard powder, mustard seed, mustard oil, mustard green, brown mustard
     seed, black mustard seed, piccalilli | mustard
 soy sauce: soya sauce, light soy sauce, dark soy sauce, kecap manis, shoyu, teriyaki sauce, hoisin
-    sauce, hoisin, black bean sauce, miso, miso paste, white miso, red miso | soy gluten
+    sauce, hoisin, black bean sauce, miso, miso paste, white miso, red miso, teriyaki, doenjang,
+    gochujang, char siu sauce | soy gluten
 tamari: gluten free soy sauce | soy
 tofu: bean curd, firm tofu, silken tofu, tempeh, edamame, soybean, soy bean, soya bean, soy
-    protein, textured vegetable protein, tvp, natto, yuba, soy | soy
+    protein, textured vegetable protein, tvp, natto, yuba, soy, soya, soy oil, soya oil,
+    soybean oil, okara, lecithin, soy lecithin | soy
 lupin: lupine, lupini bean, lupin bean | lupin
 sunflower seed |
 pumpkin seed: pepita |
@@ -335,9 +358,9 @@ wine: red wine, white wine, dry white wine, dry red wine, rose wine, cooking win
 beer: ale, lager, stout, porter, dark beer, light beer | alcohol gluten sulphites
 cider: hard cider | alcohol sulphites
 spirit: rum, dark rum, white rum, vodka, brandy, cognac, whisky, whiskey, bourbon, scotch, gin,
-    tequila, mezcal, liqueur, kahlua, coffee liqueur, amaretto, grand marnier, triple sec,
+    tequila, mezcal, liqueur, kahlua, coffee liqueur, grand marnier, triple sec,
     cointreau, schnapps, absinthe, ouzo, pastis, kirsch, calvados, grappa, sambuca, baileys, irish
-    cream, creme de menthe, creme de cacao, limoncello, arak, raki, soju, pisco, cachaca,
+    cream, creme de menthe, creme de cacao, limoncello, arak, raki, soju, pisco, cachaca, chambord,
     jagermeister, campari, aperol, bitters, angostura bitters | alcohol
 mead | alcohol honey sulphites
 wine vinegar: red wine vinegar, white wine vinegar, sherry vinegar, balsamic vinegar, balsamic,
@@ -357,7 +380,7 @@ onion powder |
 baking powder |
 baking soda: bicarbonate of soda, bicarb soda, sodium bicarbonate, bicarbonate |
 yeast: dry yeast, active dry yeast, instant yeast, fresh yeast, rapid rise yeast |
-vanilla: vanilla extract, vanilla essence, vanilla bean, vanilla pod, vanilla sugar |
+vanilla: vanilla extract, vanilla essence, vanilla bean, vanilla pod |
 cream of tartar |
 cinnamon: cinnamon stick, ground cinnamon |
 cumin: cumin seed, ground cumin, jeera |
@@ -378,7 +401,7 @@ chili powder: chile powder, chilli powder |
 mixed spice: pumpkin pie spice, spice mix, mixed herb, italian seasoning, herbes de provence, dried
     herb |
 ketchup: tomato ketchup, catsup | high_carb
-hot sauce: tabasco, sriracha, chili sauce, sambal, sambal oelek, harissa, chili paste, gochujang |
+hot sauce: tabasco, sriracha, chili sauce, sambal, sambal oelek, harissa, chili paste |
 barbecue sauce: bbq sauce | high_carb
 salsa |
 caper |
@@ -404,7 +427,7 @@ niter kibbeh: nit ir kibbeh, spiced butter | milk
 injera | gluten high_carb
 matzo: matzo meal, matzah, matzoh, matza, saltine, saltine cracker, water cracker | gluten
     high_carb
-bechamel sauce: bechamel, white sauce, alfredo sauce | milk gluten
+bechamel sauce: bechamel, white sauce, alfredo sauce, mornay, mornay sauce | milk gluten
 espagnole sauce: brown sauce | meat gluten celery
 collard green: collard, greens, leafy green, spring green, swiss chard, chard, amaranth leaf |
 applesauce: apple sauce, apple puree | high_carb
@@ -420,11 +443,35 @@ guacamole |
 food coloring: food colouring, food dye |
 liquid smoke |
 italian dressing: vinaigrette, salad dressing | sulphites
-thousand island dressing: ranch dressing, caesar dressing | egg milk
+thousand island dressing: ranch dressing | egg milk
+caesar dressing: caesar | egg milk fish
 dried fish: dryfish, smoked dried fish | fish
 kpomo: kponmo | meat
 locust bean: iru, ogiri, ugba, oil bean, dawadawa |
 pandan leaf: pandan |
 scent leaf: utazi leaf, uziza leaf, ugu leaf, bitterleaf |
+savory: summer savory, winter savory |
+chervil |
+sorrel |
+alfalfa sprout |
+hibiscus: hibiscus petal, hibiscus flower, roselle |
+jackfruit |
+durian |
+calamansi |
+hominy | high_carb
+popcorn | high_carb
+annatto: annatto seed, achiote, achiote seed |
+rose water: rosewater, orange blossom water, orange flower water |
+citric acid |
+potash: kaun, akanwu, edible potash |
+caffeine |
+caramel color: caramel colouring |
+chaat masala: chat masala | gluten
+chimichurri: chimichurri sauce |
+# --- not food: kitchen equipment that recipes list with the ingredients ------------------
+wood chip: hickory wood chip, mesquite wood chip, hickory chip, mesquite chip, applewood chip, wood
+    chunk, hickory chunk, mesquite chunk, charcoal, toothpick, skewer, bamboo skewer, cocktail
+    stick, cedar plank, maple plank, kitchen twine, butcher twine, parchment paper, baking paper,
+    aluminium foil, aluminum foil, cheesecloth |
 
 """.strip()

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from domain.recipes.classification import allergens_of, diets_of
 from domain.recipes.cuisine import cuisine_of
 from domain.recipes.ingredients import Ingredient, parse_ingredient
 from domain.recipes.nutrition import NutritionPerServing
-from domain.recipes.text import fold
+from domain.recipes.safety import assess
+from domain.recipes.text import fold, strip_markup
 from domain.recipes.vocabulary import Allergen, Cuisine, Diet, Trait
 
 # Recipe ids are stable: a UUID5 of the source page, so re-imports update in place.
@@ -61,6 +61,12 @@ class Recipe:
     traits: frozenset[Trait]
     attribution: Attribution
     nutrition: NutritionPerServing | None = None
+    # Lines the lexicon does not recognise; a recipe is verified only when there are none
+    # (and it has lines at all). Unverified recipes are never offered under a filter.
+    unverified_lines: tuple[str, ...] = ()
+    verified: bool = False
+    # Share of the recipe's mass matched to USDA foods (None when not estimated).
+    nutrition_coverage: float | None = None
     rating_average: float | None = None
     rating_count: int = 0
     search_text: str = field(default="", compare=False)
@@ -98,26 +104,27 @@ def build_recipe(source: SourceRecipe, licence: SourceLicence) -> Recipe:
 
     Pure, so memoised: a process importing the same catalogue twice parses it once."""
     attribution = licence.attribution_for(source.key)
-    ingredients = tuple(parse_ingredient(line) for line in source.ingredients if line.strip())
-    traits: set[Trait] = set()
-    for ingredient in ingredients:
-        traits |= ingredient.traits
-    recipe_traits = frozenset(traits)
-    title = source.title.strip()
+    lines = (strip_markup(line) for line in source.ingredients)
+    ingredients = tuple(parse_ingredient(line) for line in lines if line)
+    steps = tuple(s for s in (strip_markup(step) for step in source.steps) if s)
+    title = strip_markup(source.title)
+    safety = assess(title, ingredients, steps)
     return Recipe(
         id=recipe_id_for(attribution.source_url),
         title=title,
         category=source.category,
         cuisine=cuisine_of(title, source.category),
         ingredients=ingredients,
-        steps=tuple(s.strip() for s in source.steps if s.strip()),
-        servings=parse_servings(source.servings),
+        steps=steps,
+        servings=parse_servings(source.servings) or servings_in_steps(steps),
         total_minutes=parse_minutes(source.time),
         difficulty=parse_difficulty(source.difficulty),
-        allergens=allergens_of(recipe_traits),
-        diets=diets_of(recipe_traits),
-        traits=recipe_traits,
+        allergens=safety.allergens,
+        diets=safety.diets,
+        traits=safety.traits,
         attribution=attribution,
+        unverified_lines=safety.unverified_lines,
+        verified=safety.verified,
         search_text=fold(" ".join([title, source.category or "",
                                    *(i.name for i in ingredients)])),
     )
@@ -131,14 +138,39 @@ _DURATION_RE = re.compile(
 _UNIT_MINUTES = {"d": 1440, "h": 60, "m": 1}
 
 
+_SERVINGS_RE = re.compile(r"(\d+)(?:\s*(?:-|to)\s*(\d+))?")
+_VAGUE_SERVINGS_RE = re.compile(r"\bor more\b|\bvaries\b|\bup to\b")
+_STEP_SERVINGS_RE = re.compile(
+    r"\b(?:serves|feeds|servings?:)\s*(?:about\s*)?(\d+)(?:\s*(?:-|to)\s*(\d+))?"
+    r"|\b(\d+)(?:\s*(?:-|to)\s*(\d+))?\s*(?:servings|portions)\b")
+
+
+def _servings_from(low: str, high: str | None) -> int | None:
+    value = (int(low) + int(high)) / 2 if high else int(low)
+    rounded = int(value + 0.5)  # "6-8" serves 7 on average
+    return rounded if 0 < rounded <= 500 else None
+
+
 def parse_servings(text: str | None) -> int | None:
+    """Servings a yield states ("4", "6–8" -> 7, "4 persons"); None when vague."""
     if not text:
         return None
-    match = _INT_RE.search(text)
-    if not match:
+    folded = fold(text)
+    if _VAGUE_SERVINGS_RE.search(folded):
         return None
-    value = int(match.group(0))
-    return value if 0 < value <= 500 else None
+    match = _SERVINGS_RE.search(folded)
+    return _servings_from(match.group(1), match.group(2)) if match else None
+
+
+def servings_in_steps(steps: tuple[str, ...]) -> int | None:
+    """A yield stated in the method ("Serves 4", "makes 6 servings")."""
+    for step in steps:
+        match = _STEP_SERVINGS_RE.search(fold(step))
+        if match:
+            low, high = (match.group(1), match.group(2)) if match.group(1) else \
+                (match.group(3), match.group(4))
+            return _servings_from(low, high)
+    return None
 
 
 def parse_difficulty(text: str | None) -> int | None:

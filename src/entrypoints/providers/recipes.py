@@ -24,11 +24,13 @@ from adapters.sql.database import Database
 from adapters.sql.preferences import SqlPreferencesStore
 from adapters.sql.recipes import SqlRecipeCatalogue
 from adapters.sql.recipes_ratings import SqlRecipeRatings
+from application.nutrition.lookup import LookupNutrition
 from application.ports.food import AnalysisRepository
 from application.ports.preferences import PreferencesCache, PreferencesStore
 from application.ports.recipes import (
     FridgeIndexBuilder,
     FridgeMatcher,
+    IngredientNutrition,
     RecipeCatalogue,
     RecipeRatings,
 )
@@ -43,6 +45,7 @@ from application.recipes.browse import GetRecipe, SearchRecipes
 from application.recipes.fridge import MatchFridge
 from application.recipes.import_catalogue import ImportRecipes, PrepareFridgeIndex
 from application.recipes.ratings import DeleteRating, RateRecipe
+from application.recipes.usda_nutrition import UsdaIngredientNutrition
 from application.recommendations.recommend import GetRecommendations
 from application.recommendations.sources import (
     CurrentEmotion,
@@ -79,6 +82,10 @@ class RecipesProvider(Provider):
             log.info("imported %d packaged recipes in %.1f s", report.recipes,
                      time.perf_counter() - started)
         return catalogue
+
+    @provide
+    def ingredient_nutrition(self, lookup: LookupNutrition) -> IngredientNutrition:
+        return UsdaIngredientNutrition(lookup)
 
     @provide
     def ratings(self, db: Database, stores: Stores) -> RecipeRatings:

@@ -71,7 +71,8 @@ def test_durations(text, minutes):
     assert parse_minutes(text) == minutes
 
 
-@pytest.mark.parametrize(("text", "servings"), [("4", 4), ("6–8", 6), ("4 persons", 4),
+@pytest.mark.parametrize(("text", "servings"), [("4", 4), ("6–8", 7), ("4 persons", 4),
+                                                ("2-3", 3), ("1 or more", None),
                                                 ("Varies", None), (None, None)])
 def test_servings(text, servings):
     assert parse_servings(text) == servings

@@ -33,8 +33,8 @@ class IngredientOut(Output):
 
 
 class NutritionPerServingOut(Output):
-    """Estimated from the ingredient lines that have a quantity and a USDA match;
-    `coverage` is the share of lines counted (1.0 = every line)."""
+    """Per serving, from the lines whose weight and USDA food are known; `coverage` is the
+    share of the recipe's mass they make up (given only at 0.85 or more)."""
 
     calories: float
     protein_g: float
@@ -76,18 +76,27 @@ class RecipeOut(RecipeSummaryOut):
     ingredients: list[IngredientOut]
     steps: list[str]
     nutrition: NutritionPerServingOut | None
+    # Second wave: null where it cannot be computed honestly (coverage below 0.85 or no
+    # stated servings); the coverage is given either way. `nutrition` is the same object.
+    nutrition_per_serving: NutritionPerServingOut | None
+    nutrition_coverage: float | None
+    unverified_lines: list[str]
 
     @classmethod
     def of(cls, r: Recipe, rating: RatingSummary) -> RecipeOut:  # type: ignore[override]
         summary = RecipeSummaryOut.of(r, rating)
         n = r.nutrition
+        per_serving = None if n is None else NutritionPerServingOut(
+            calories=n.calories, protein_g=n.protein_g, carbs_g=n.carbs_g, fat_g=n.fat_g,
+            fiber_g=n.fiber_g, sugar_g=n.sugar_g, coverage=n.coverage, source=n.source)
         return cls(
             **{f: getattr(summary, f) for f in RecipeSummaryOut.__struct_fields__},
             ingredients=[IngredientOut(text=i.text, name=i.name, quantity=i.quantity,
                                        quantity_max=i.quantity_max, unit=i.unit,
                                        optional=i.optional) for i in r.ingredients],
             steps=list(r.steps),
-            nutrition=None if n is None else NutritionPerServingOut(
-                calories=n.calories, protein_g=n.protein_g, carbs_g=n.carbs_g, fat_g=n.fat_g,
-                fiber_g=n.fiber_g, sugar_g=n.sugar_g, coverage=n.coverage, source=n.source),
+            nutrition=per_serving,
+            nutrition_per_serving=per_serving,
+            nutrition_coverage=r.nutrition_coverage,
+            unverified_lines=list(r.unverified_lines),
         )
