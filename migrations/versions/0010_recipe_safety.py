@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_recipe_safety"
-down_revision = "0008_food_history_cards"
+down_revision = "0009_nutrition_catalogue"
 branch_labels = None
 depends_on = None
 
