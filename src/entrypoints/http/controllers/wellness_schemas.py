@@ -32,6 +32,9 @@ class SampleIn(Input):
     hrv_rmssd: float | None = None
     pnn50: float | None = None
     rr_intervals_ms: RrIntervals | None = None
+    steps: int | None = None  # in the sample's interval
+    activity: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    interval_s: float | None = None
 
 
 class SamplesIn(Input):
