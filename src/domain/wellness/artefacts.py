@@ -11,6 +11,15 @@ keeps every real beat. Artefacts are classified and corrected, not deleted:
 - a missed beat: one is inserted halfway, splitting the long interval.
 The search repeats on the corrected series while it finds fewer artefacts.
 
+One departure, for real beats: a beat found "long/short" or "ectopic" that is an abrupt
+lengthening of less than half the local median, between two beats that are not short
+(`spares_slowing`), is kept as it is. The vagal brake slows the heart by a few hundred
+milliseconds from one beat to the next (pyhrv's hour-long recording does it ~25 times);
+neither an ectopic beat (short, then a compensatory pause) nor a missed beat (about twice
+the median, corrected as such) looks like that. Plain Kubios moves these beats and shifts
+the RMSSD of a quarter of that recording's minutes by more than 5 %; sparing them keeps
+59 of 60 minutes within 5 % and corrects injected ectopic, missed and extra beats the same.
+
 This follows neurokit2's `signal_fixpeaks(method="kubios")` step for step (its flow and
 parameters, including which indices a correction may touch), in numpy and vectorised
 except for the short walk over the rare beats that cross a threshold; the contract suite
@@ -67,7 +76,26 @@ def _normalised(signal: np.ndarray, threshold: np.ndarray) -> np.ndarray:
 
 
 def find_artefacts(peaks: np.ndarray) -> dict[str, list[int]]:
-    """Indices of the peaks (ms, first at 0) that are ectopic, missed, extra or long/short."""
+    """Indices of the peaks (ms, first at 0) that are ectopic, missed, extra or long/short,
+    exactly as neurokit2 finds them."""
+    return _classify(peaks)[0]
+
+
+SLOWING_LIMIT = 1.5  # longer than this times the local median: a missed beat, not slowing
+SHORT_NEIGHBOUR = 0.85  # a neighbour shorter than this times its median is suspect
+
+
+def spares_slowing(j: int, rr: np.ndarray, medrr: np.ndarray) -> bool:
+    """Beat j is an abrupt lengthening (up to SLOWING_LIMIT) between beats that are not
+    short: vagal slowing, a real beat."""
+    if not medrr[j] < rr[j] < SLOWING_LIMIT * medrr[j]:
+        return False
+    before = j == 0 or rr[j - 1] >= SHORT_NEIGHBOUR * medrr[j - 1]
+    after = j + 1 >= len(rr) or rr[j + 1] >= SHORT_NEIGHBOUR * medrr[j + 1]
+    return before and after
+
+
+def _classify(peaks: np.ndarray) -> tuple[dict[str, list[int]], np.ndarray, np.ndarray]:
     rr = np.diff(peaks, prepend=peaks[0])
     rr[0] = rr[1:].mean() if len(rr) > 1 else 1000.0
     drrs = np.diff(rr, prepend=rr[0])
@@ -120,6 +148,14 @@ def find_artefacts(peaks: np.ndarray) -> dict[str, list[int]]:
                 found["missed"].append(j)
             else:
                 found["longshort"].append(j)
+    return found, rr, medrr
+
+
+def find_correctable(peaks: np.ndarray) -> dict[str, list[int]]:
+    """`find_artefacts`, less the beats `spares_slowing` keeps."""
+    found, rr, medrr = _classify(peaks)
+    for kind in ("ectopic", "longshort"):
+        found[kind] = [j for j in found[kind] if not spares_slowing(j, rr, medrr)]
     return found
 
 
@@ -162,12 +198,12 @@ def kubios_correct(intervals_ms: np.ndarray) -> Corrected:
     if len(intervals_ms) < 4:
         return Corrected(np.asarray(intervals_ms, dtype=float), 0)
     peaks = np.concatenate(([0.0], np.cumsum(intervals_ms, dtype=float)))
-    found = find_artefacts(peaks)
+    found = find_correctable(peaks)
     count = sum(map(len, found.values()))
     corrected = count
     peaks = correct_artefacts(found, peaks)
     while count:
-        again = find_artefacts(peaks)
+        again = find_correctable(peaks)
         previous, count = count, sum(map(len, again.values()))
         if count >= previous:
             break
