@@ -74,14 +74,15 @@ class GetEmotions:
 
     async def __call__(self, user_id: UUID, *, start: datetime | None, end: datetime | None,
                        resolution: Resolution, page: int, per_page: int
-                       ) -> PageOf[EmotionReading]:
+                       ) -> PageOf[EmotionReading] | PageOf[EmotionPoint]:
+        """Raw points as stored (with what each sample carried), or hour/day readings."""
         start, end = resolve_range(start, end, self.clock.now(), DEFAULT_SPAN[resolution],
                                    MAX_SPAN[resolution])
         offset = (page - 1) * per_page
         if resolution is Resolution.RAW:
             total = await self.series.count_raw(user_id, start, end)
             points = await self.series.raw(user_id, start, end, offset=offset, limit=per_page)
-            return PageOf([_reading(p) for p in points], total)
+            return PageOf(points, total)
         if resolution is Resolution.HOUR:
             # One indexed range read of the hourly aggregates, page and total together.
             readings, total = await self.series.hour_readings(user_id, start, end,
@@ -89,12 +90,6 @@ class GetEmotions:
             return PageOf(readings, total)
         days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
         return PageOf([d.reading() for d in days[offset: offset + per_page]], len(days))
-
-
-def _reading(p: EmotionPoint) -> EmotionReading:
-    return EmotionReading(timestamp=p.timestamp, emotion=p.emotion, confidence=p.confidence,
-                          stress_score=p.stress_score, heart_rate=p.heart_rate,
-                          hrv_rmssd=p.hrv_rmssd)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,12 @@ class BaselineStatus(StrEnum):
     ESTABLISHED = "established"
 
 
+def status_of(days: int) -> BaselineStatus:
+    if days < MIN_DAYS:
+        return BaselineStatus.LEARNING
+    return BaselineStatus.PROVISIONAL if days < FULL_DAYS else BaselineStatus.ESTABLISHED
+
+
 @dataclass(frozen=True, slots=True)
 class DailyPhysiology:
     """One day's summary, the unit a baseline is built from."""
@@ -63,9 +69,7 @@ class Baseline:
 
     @property
     def status(self) -> BaselineStatus:
-        if self.days < MIN_DAYS:
-            return BaselineStatus.LEARNING
-        return BaselineStatus.PROVISIONAL if self.days < FULL_DAYS else BaselineStatus.ESTABLISHED
+        return status_of(self.days)
 
     @property
     def is_personal(self) -> bool:
