@@ -13,8 +13,8 @@ from application.ports.clock import Clock
 from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
 from application.wellness.daily import baseline_for
 from domain.errors import FieldError, NotFound, ValidationFailed
-from domain.wellness.baseline import Baseline
 from domain.wellness.activity import declared_active
+from domain.wellness.baseline import Baseline
 from domain.wellness.emotion import (
     Emotion,
     EmotionState,
