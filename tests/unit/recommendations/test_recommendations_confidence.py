@@ -42,6 +42,6 @@ def test_other_suggestions_carry_the_confidence_of_what_they_rest_on():
     few = recommend(RecommendationContext(nutrition=RecentNutrition(3, {"fiber_g": 8.0})))
     week = recommend(RecommendationContext(nutrition=RecentNutrition(7, {"fiber_g": 8.0})))
     fibre = [r.confidence for r in few if r.rule == "low_fibre"]
-    assert fibre and fibre[0] < [r.confidence for r in week if r.rule == "low_fibre"][0]
+    assert fibre and fibre[0] < next(r.confidence for r in week if r.rule == "low_fibre")
     unknown = recommend(RecommendationContext())
     assert all(0 < r.confidence <= 0.9 for r in unknown)
