@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 
-from adapters.sql.database import Database
-from adapters.sql.wellness_series import SqlEmotionSeries
-from domain.wellness.emotion import Emotion
-from domain.wellness.samples import Source
-from domain.wellness.series import EmotionPoint
 from tests.api.recipes_support import ensure_catalogue
 
 URL = "/api/v1/recommendations"
@@ -42,28 +36,43 @@ async def test_every_item_has_a_reason_and_the_wellness_label(ready, api, client
     assert (await client.get(URL)).status_code == 401
 
 
+def z(dt) -> str:
+    return dt.isoformat().replace("+00:00", "Z")
+
+
+async def post_minutes(client, headers, end, **values):
+    samples = [{"timestamp": z(end - timedelta(minutes=m)), "source": "garmin", **values}
+                for m in range(10, 0, -1)]
+    r = await client.post("/api/v1/biometrics/samples", json={"samples": samples},
+                          headers=headers)
+    assert r.status_code == 201, r.text
+
+
 @pytest.mark.parametrize("profile", ["embedded"])
-async def test_reasons_follow_the_current_emotional_state(ready, api, client, clock, settings):
-    """The current state is read from the wellness area's emotion series: a stressed
-    reading, then a fatigued one, change what is recommended and why."""
-    user, headers, _ = await api.user()
+async def test_reasons_follow_the_current_emotional_state(ready, api, client, clock):
+    """The current state and its confidence are exactly what /emotions/current says; an
+    uncertain reading is worded as uncertain, never "You seem stressed"."""
+    _, headers, _ = await api.user(consents={"biometrics": True, "food_photos": False})
     before = (await client.get(URL, headers=headers)).json()["data"]
     assert before[0]["based_on_emotion"] == "unknown"
 
-    db = Database(settings.sql_url)
-    try:
-        series = SqlEmotionSeries(db)
-        reasons = {}
-        for minutes, emotion in ((20, Emotion.STRESSED), (10, Emotion.FATIGUED)):
-            await series.add([EmotionPoint(
-                user_id=uuid.UUID(user["id"]), timestamp=clock.now() - timedelta(minutes=minutes),
-                source=Source.APPLE_WATCH, heart_rate=95.0, hrv_rmssd=15.0, hrv_sdnn=20.0,
-                pnn50=3.0, stress_score=80, emotion=emotion, confidence=0.8)])
-            items = (await client.get(URL, headers=headers)).json()["data"]
-            assert {i["based_on_emotion"] for i in items} == {emotion.value}
-            assert any(emotion.value in i["reason"] for i in items)
-            reasons[emotion] = [i["reason"] for i in items]
-    finally:
-        await db.dispose()
-    assert reasons[Emotion.STRESSED] != reasons[Emotion.FATIGUED]
-    assert reasons[Emotion.STRESSED] != [i["reason"] for i in before]
+    reasons = {}
+    for label, values in (("stressed", {"heart_rate": 92, "hrv_rmssd": 14.0}),
+                          ("active", {"heart_rate": 118, "hrv_rmssd": 10.0,
+                                      "activity": "run", "steps": 160})):
+        clock.advance(minutes=11)
+        await post_minutes(client, headers, clock.now(), **values)
+        current = (await client.get("/api/v1/emotions/current", headers=headers)).json()["data"]
+        assert current["emotion"] == label
+        items = (await client.get(URL, headers=headers)).json()["data"]
+        assert {i["based_on_emotion"] for i in items} == {label}
+        assert {i["based_on_confidence"] for i in items} == {current["confidence"]}
+        on_state = [i for i in items if i["rule"].startswith(("stressed", "active"))]
+        assert on_state and {i["confidence"] for i in on_state} == {current["confidence"]}
+        reasons[label] = [i["reason"] for i in on_state]
+    # a cold start: the stress reading is unsure and says so
+    assert all(r.startswith("Your readings hint that you might be stressed") and
+               "uncertain" in r for r in reasons["stressed"])
+    assert not any("You seem" in r for r in reasons["stressed"])
+    # the device said "run": movement, said plainly
+    assert all(r.startswith("You seem to be moving") for r in reasons["active"])

@@ -73,7 +73,8 @@ async def test_an_invalid_batch_names_each_bad_sample_and_stores_nothing(api, cl
     _, headers, _ = await api.user(**CONSENT)
     batch = simple(10)
     batch[2]["heart_rate"] = 400
-    batch[5]["rr_intervals_ms"] = [800, 900, 120]
+    batch[5]["rr_intervals_ms"] = [800, 900, 120]  # an artefact beat: dropped, not an error
+    batch[6]["activity"] = "dancing"
     batch[7]["timestamp"] = z(NOW + timedelta(hours=2))
     batch[8]["source"] = "smart_ring_9000"
     r = await post(client, headers, batch)
@@ -81,7 +82,7 @@ async def test_an_invalid_batch_names_each_bad_sample_and_stores_nothing(api, cl
     error = r.json()["error"]
     assert error["code"] == "PSI-VAL-1001"
     assert [e["field"] for e in error["details"]["errors"]] == [
-        "samples[2].heart_rate", "samples[5].rr_intervals_ms[2]", "samples[7].timestamp",
+        "samples[2].heart_rate", "samples[6].activity", "samples[7].timestamp",
         "samples[8].source"]
     assert await raw_total(client, headers) == 0
 
@@ -143,16 +144,21 @@ async def test_a_real_day_is_classified_and_scored(api, client, clock):
     assert body["meta"]["total"] == 24
     first = body["data"][0]
     assert set(first) == {"timestamp", "emotion", "confidence", "stress_score", "heart_rate",
-                          "hrv_rmssd"}
+                          "hrv_rmssd", "hrv_sdnn", "artefact_share", "activity", "steps"}
+    assert first["artefact_share"] is None  # what a sample carried: raw points only
     assert first["timestamp"] == "2026-11-10T00:00:00Z"
     # RMSSD from the beats themselves (neurokit2), minute by minute: near the hour's 60 ms
     assert 40 < first["hrv_rmssd"] < 80
     assert 70 < first["heart_rate"] < 90
     assert first["emotion"] in {"calm", "relaxed", "focused", "stressed", "anxious",
-                                "fatigued", "unknown"}
+                                "fatigued", "active", "unknown"}
+    # the person's own normal hour, day after day, reads as normal at rest
+    assert {h["emotion"] for h in body["data"]} <= {"calm", "relaxed", "focused"}
     raw = await client.get("/api/v1/emotions", headers=headers, params={
         "from": z(DAY), "to": z(DAY + timedelta(hours=1)), "per_page": 100})
     assert raw.json()["meta"]["total"] == 60
+    point = raw.json()["data"][0]
+    assert 0 <= point["artefact_share"] < 0.1 and point["hrv_sdnn"] > 0
     scores = await client.get("/api/v1/wellness/scores", headers=headers,
                               params={"date_from": "2026-11-01", "date_to": "2026-11-11"})
     assert scores.status_code == 200, scores.text
@@ -163,6 +169,13 @@ async def test_a_real_day_is_classified_and_scored(api, client, clock):
     assert score["components"]["data_coverage"] == 100.0
     assert set(score["components"]) == {"hrv_balance", "resting_hr", "stress_load",
                                         "data_coverage"}
+    explanation = score["explanation"]
+    assert explanation["baseline"] == {"status": "learning", "days": 0}
+    assert explanation["coverage_factor"] == 1.0
+    weights, components = explanation["weights"], score["components"]
+    mean = sum(w * components[k] for k, w in weights.items()) / sum(weights.values())
+    assert score["wellness_score"] == round(50 + explanation["coverage_factor"] * (mean - 50))
+    assert explanation["sentences"]
     assert (await client.get("/api/v1/wellness/today", headers=headers)).status_code == 404
 
 

@@ -130,3 +130,59 @@ async def test_hours_stored_before_readings_were_kept_are_judged_on_read(series_
             "reading_stress = NULL, reading_heart_rate = NULL, reading_hrv_rmssd = NULL "
             "WHERE user_id = :u AND start = :s"), {"u": user, "s": T0 + timedelta(hours=1)})
     assert await series.hour_readings(user, T0, T0 + timedelta(days=1)) == want
+
+
+def activity_batch(user):
+    """Half an hour at rest, then ten minutes of a walk the device reported."""
+    points = [pt(user, m, hr=62.0 + m % 3, rmssd=40.0 + m % 5, stress=25) for m in range(30)]
+    points += [pt(user, m, hr=105.0, rmssd=12.0, stress=0, emotion=Emotion.ACTIVE,
+                  confidence=0.7) for m in range(30, 40)]
+    return [p.__class__(**{**{f: getattr(p, f) for f in p.__slots__},
+                           "artefact_share": 0.02 if p.at_rest else 0.1,
+                           "steps": None if p.at_rest else 110.0,
+                           "activity": "rest" if p.at_rest else "walk",
+                           "interval_s": 60.0}) for p in points]
+
+
+@pytest.mark.parametrize("write", ["add", "add_columns"])
+async def test_activity_context_is_stored_and_kept_out_of_rest_sums(series_and_users, write):
+    series, users = series_and_users
+    user = await users.new()
+    points = activity_batch(user)
+    if write == "add":
+        await series.add(points)
+    else:
+        cols = columns(points)
+        cols = PointColumns(**{**{f: getattr(cols, f) for f in cols.__dataclass_fields__},
+                               "artefact_share": [p.artefact_share for p in points],
+                               "steps": [p.steps for p in points],
+                               "activity": [p.activity for p in points],
+                               "interval_s": [p.interval_s for p in points]})
+        await series.add_columns(cols)
+    raw = await series.raw(user, T0, T0 + timedelta(hours=1))
+    assert [(p.artefact_share, p.steps, p.activity, p.interval_s) for p in raw] == [
+        (p.artefact_share, p.steps, p.activity, p.interval_s) for p in points]
+    assert [p.emotion for p in raw][-1] is Emotion.ACTIVE
+    (hour,) = await series.hours(user, T0, T0 + timedelta(hours=1))
+    (want,) = aggregate_points(points, Resolution.HOUR)
+    assert (hour.count, hour.rest_count, hour.rmssd_count) == (40, 30, 30)
+    assert hour.rest_hr_sum == pytest.approx(want.rest_hr_sum)
+    assert hour.ln_rmssd_sq_sum == pytest.approx(want.ln_rmssd_sq_sum)
+    assert hour.stress_mean == pytest.approx(25.0)  # the walk is not stress
+    assert hour.rmssd_mean == pytest.approx(42.0)  # nor HRV at rest
+    assert hour.hr_mean == pytest.approx(want.hr_mean)  # the heart rate shown is all of it
+    readings, total = await series.hour_readings(user, T0, T0 + timedelta(hours=1))
+    assert total == 1 and readings[0] == hour.reading()
+    assert readings[0].stress_score == 25
+
+
+async def test_a_batch_without_activity_context_stores_nulls(series_and_users):
+    series, users = series_and_users
+    user = await users.new()
+    points = [pt(user, m) for m in range(3)]
+    await series.add_columns(columns(points))
+    raw = await series.raw(user, T0, T0 + timedelta(hours=1))
+    assert {(p.artefact_share, p.steps, p.activity, p.interval_s) for p in raw} == {
+        (None, None, None, None)}
+    (hour,) = await series.hours(user, T0, T0 + timedelta(hours=1))
+    assert hour.rest_count == 3

@@ -50,7 +50,8 @@ def _sample_doc(p: EmotionPoint) -> dict[str, Any]:
             "meta": {"user_id": str(p.user_id), "source": p.source.value},
             "heart_rate": p.heart_rate, "hrv_rmssd": p.hrv_rmssd, "hrv_sdnn": p.hrv_sdnn,
             "pnn50": p.pnn50, "stress_score": p.stress_score, "emotion": p.emotion.value,
-            "confidence": p.confidence}
+            "confidence": p.confidence, "artefact_share": p.artefact_share, "steps": p.steps,
+            "activity": p.activity, "interval_s": p.interval_s}
 
 
 def _point(d: dict[str, Any]) -> EmotionPoint:
@@ -59,14 +60,16 @@ def _point(d: dict[str, Any]) -> EmotionPoint:
         source=Source(d["meta"]["source"]), heart_rate=d["heart_rate"],
         hrv_rmssd=d.get("hrv_rmssd"), hrv_sdnn=d.get("hrv_sdnn"), pnn50=d.get("pnn50"),
         stress_score=d["stress_score"], emotion=Emotion(d["emotion"]),
-        confidence=d["confidence"])
+        confidence=d["confidence"], artefact_share=d.get("artefact_share"),
+        steps=d.get("steps"), activity=d.get("activity"), interval_s=d.get("interval_s"))
 
 
 def _sums(a: EmotionAggregate) -> dict[str, Any]:
     sums: dict[str, Any] = {
         "count": a.count, "hr_sum": a.hr_sum, "rmssd_sum": a.rmssd_sum,
         "ln_rmssd_sum": a.ln_rmssd_sum, "rmssd_count": a.rmssd_count,
-        "stress_sum": a.stress_sum}
+        "stress_sum": a.stress_sum, "rest_count": a.rest_count, "rest_hr_sum": a.rest_hr_sum,
+        "ln_rmssd_sq_sum": a.ln_rmssd_sq_sum}
     for label, n in a.emotion_counts.items():
         sums[f"emotion_counts.{label}"] = n
     for label, c in a.emotion_confidence.items():
@@ -79,6 +82,8 @@ def _hour_doc(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
             "hr_min": a.hr_min, "hr_max": a.hr_max, "hr_sum": a.hr_sum,
             "rmssd_sum": a.rmssd_sum, "ln_rmssd_sum": a.ln_rmssd_sum,
             "rmssd_count": a.rmssd_count, "stress_sum": a.stress_sum, "sealed": sealed,
+            "rest_count": a.rest_count, "rest_hr_sum": a.rest_hr_sum,
+            "ln_rmssd_sq_sum": a.ln_rmssd_sq_sum,
             "emotion_counts": dict(a.emotion_counts),
             "emotion_confidence": dict(a.emotion_confidence)}
 
@@ -89,6 +94,10 @@ def _aggregate(d: dict[str, Any]) -> EmotionAggregate:
         count=d["count"], hr_min=d["hr_min"], hr_max=d["hr_max"], hr_sum=d["hr_sum"],
         rmssd_sum=d["rmssd_sum"], ln_rmssd_sum=d["ln_rmssd_sum"],
         rmssd_count=d["rmssd_count"], stress_sum=d["stress_sum"], sealed=d.get("sealed", False),
+        # documents from before activity was known: every point was at rest
+        rest_count=d.get("rest_count", d["count"]), rest_hr_sum=d.get("rest_hr_sum", d["hr_sum"]),
+        ln_rmssd_sq_sum=d.get("ln_rmssd_sq_sum", d["ln_rmssd_sum"] ** 2 / d["rmssd_count"]
+                              if d["rmssd_count"] else 0.0),
         emotion_counts=dict(d.get("emotion_counts", {})),
         emotion_confidence=dict(d.get("emotion_confidence", {})))
 

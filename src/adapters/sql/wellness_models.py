@@ -5,7 +5,9 @@
 The raw table's primary key (user_id, timestamp, source) is the idempotency key of
 ingestion and, in that order, also the index every per-user time-range read uses.
 Hourly aggregates keep one count and one confidence sum per emotion as columns,
-so ingestion can add to them with a single atomic upsert. Next to the sums an hour
+so ingestion can add to them with a single atomic upsert. Heart-rate sums cover every
+point; RMSSD and stress sums only points at rest (`rest_count`), as activity says nothing
+about stress. Next to the sums an hour
 keeps its reading as `GET /emotions?resolution=hour` shows it (`reading_*`: dominant
 emotion, confidence, rounded means), judged from the sums whenever they change (in the
 same transaction on Postgres); NULL means "not judged here", and a reader judges the
@@ -42,6 +44,10 @@ class EmotionSampleRow(Base):
     stress_score: Mapped[int] = mapped_column(SmallInteger)
     emotion: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[float] = mapped_column(Float)
+    artefact_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    steps: Mapped[float | None] = mapped_column(Float, nullable=True)
+    activity: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    interval_s: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class EmotionHourRow(Base):
@@ -66,6 +72,7 @@ class EmotionHourRow(Base):
     n_stressed: Mapped[int] = mapped_column(Integer, default=0)
     n_anxious: Mapped[int] = mapped_column(Integer, default=0)
     n_fatigued: Mapped[int] = mapped_column(Integer, default=0)
+    n_active: Mapped[int] = mapped_column(Integer, default=0)
     n_unknown: Mapped[int] = mapped_column(Integer, default=0)
     c_calm: Mapped[float] = mapped_column(Float, default=0.0)
     c_relaxed: Mapped[float] = mapped_column(Float, default=0.0)
@@ -73,12 +80,17 @@ class EmotionHourRow(Base):
     c_stressed: Mapped[float] = mapped_column(Float, default=0.0)
     c_anxious: Mapped[float] = mapped_column(Float, default=0.0)
     c_fatigued: Mapped[float] = mapped_column(Float, default=0.0)
+    c_active: Mapped[float] = mapped_column(Float, default=0.0)
     c_unknown: Mapped[float] = mapped_column(Float, default=0.0)
     reading_emotion: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reading_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     reading_stress: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     reading_heart_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
     reading_hrv_rmssd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Points at rest (not `active`): the RMSSD and stress sums above cover only these.
+    rest_count: Mapped[int] = mapped_column(Integer, default=0)
+    rest_hr_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    ln_rmssd_sq_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class MoodCheckInRow(Base):

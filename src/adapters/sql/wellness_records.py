@@ -22,7 +22,7 @@ from adapters.sql.pg_direct import pg_connection, std_uuid
 from adapters.sql.wellness_models import MoodCheckInRow
 from domain.wellness.emotion import Emotion
 from domain.wellness.mood import MoodCheckIn
-from domain.wellness.score import DailyWellness
+from domain.wellness.score import WAKING_HOURS, DailyWellness
 
 _moods = MoodCheckInRow.__table__
 _scores = WellnessScoreRow.__table__
@@ -97,7 +97,12 @@ def _daily_of(day: str, wellness_score: float, hrv_avg: float | None,
         heart_rate_avg=heart_rate_avg, resting_hr=basis.get("resting_hr", heart_rate_avg),
         dominant_emotion=Emotion(dominant_emotion or "unknown"),
         emotion_confidence=emotion_confidence or 0.0, data_points=data_points,
-        components=components, baseline_days=basis.get("baseline_days", 0))
+        components=components, baseline_days=basis.get("baseline_days", 0),
+        coverage_factor=basis.get("coverage_factor"),
+        hours_observed=basis.get("hours_observed", 0),
+        hours_expected=basis.get("hours_expected", WAKING_HOURS),
+        active_points=basis.get("active_points", 0),
+        ln_rmssd_minute_var=basis.get("ln_rmssd_minute_var"))
 
 
 class SqlWellnessScores:
@@ -112,7 +117,10 @@ class SqlWellnessScores:
     async def put(self, user_id: UUID, day: DailyWellness, now: datetime) -> None:
         components = {**day.components, _BASIS: {
             "ln_rmssd_mean": day.ln_rmssd_mean, "resting_hr": day.resting_hr,
-            "baseline_days": day.baseline_days}}
+            "baseline_days": day.baseline_days, "coverage_factor": day.coverage_factor,
+            "hours_observed": day.hours_observed, "hours_expected": day.hours_expected,
+            "active_points": day.active_points,
+            "ln_rmssd_minute_var": day.ln_rmssd_minute_var}}
         if not self._db.is_sqlite:
             async with pg_connection(self._db) as pg:
                 await pg.execute(

@@ -44,8 +44,9 @@ from domain.wellness.series import (
 
 _samples = EmotionSampleRow.__table__
 _hours = EmotionHourRow.__table__
+_REST_SUMS = ("rest_count", "rest_hr_sum", "ln_rmssd_sq_sum")
 _SUMS = ("count", "hr_sum", "rmssd_sum", "ln_rmssd_sum", "rmssd_count", "stress_sum",
-         *EMOTION_COUNT_COLUMNS.values(), *EMOTION_CONFIDENCE_COLUMNS.values())
+         *EMOTION_COUNT_COLUMNS.values(), *EMOTION_CONFIDENCE_COLUMNS.values(), *_REST_SUMS)
 _READING = ("reading_emotion", "reading_confidence", "reading_stress", "reading_heart_rate",
             "reading_hrv_rmssd")
 _EMOTIONS = {e.value: e for e in Emotion}
@@ -56,7 +57,7 @@ _EMOTIONS = {e.value: e for e in Emotion}
 _AGGREGATE_COLUMNS = ", ".join([
     "user_id", "start", "count", "hr_min", "hr_max", "hr_sum", "rmssd_sum", "ln_rmssd_sum",
     "rmssd_count", "stress_sum", "sealed", *EMOTION_COUNT_COLUMNS.values(),
-    *EMOTION_CONFIDENCE_COLUMNS.values()])
+    *EMOTION_CONFIDENCE_COLUMNS.values(), *_REST_SUMS])
 
 
 def _pg_add(user: str, rows: str, final: str) -> str:
@@ -67,6 +68,7 @@ def _pg_add(user: str, rows: str, final: str) -> str:
     the same transaction. `date_trunc` works on the UTC wall clock whatever the
     session's time zone.
     """
+    rest = "FILTER (WHERE emotion <> 'active')"  # activity says nothing about stress
     counts = ", ".join(f"count(*) FILTER (WHERE emotion = '{e.value}')" for e in Emotion)
     sums = ", ".join(f"coalesce(sum(confidence) FILTER (WHERE emotion = '{e.value}'), 0)"
                      for e in Emotion)
@@ -75,7 +77,8 @@ def _pg_add(user: str, rows: str, final: str) -> str:
     return f"""
     WITH new AS (
         INSERT INTO emotion_samples (user_id, timestamp, source, heart_rate, hrv_rmssd,
-                                     hrv_sdnn, pnn50, stress_score, emotion, confidence)
+                                     hrv_sdnn, pnn50, stress_score, emotion, confidence,
+                                     artefact_share, steps, activity, interval_s)
         SELECT {rows}
         ON CONFLICT DO NOTHING
         RETURNING user_id, timestamp, source, heart_rate, hrv_rmssd, stress_score, emotion,
@@ -84,11 +87,14 @@ def _pg_add(user: str, rows: str, final: str) -> str:
         INSERT INTO emotion_hourly AS h (user_id, start, count, hr_min, hr_max, hr_sum,
                                          rmssd_sum, ln_rmssd_sum, rmssd_count, stress_sum,
                                          sealed, {", ".join(EMOTION_COUNT_COLUMNS.values())},
-                                         {", ".join(EMOTION_CONFIDENCE_COLUMNS.values())})
+                                         {", ".join(EMOTION_CONFIDENCE_COLUMNS.values())},
+                                         {", ".join(_REST_SUMS)})
         SELECT {user}, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
                count(*), min(heart_rate), max(heart_rate), sum(heart_rate),
-               coalesce(sum(hrv_rmssd), 0), coalesce(sum(ln(hrv_rmssd)), 0),
-               count(hrv_rmssd), sum(stress_score), false, {counts}, {sums}
+               coalesce(sum(hrv_rmssd) {rest}, 0), coalesce(sum(ln(hrv_rmssd)) {rest}, 0),
+               count(hrv_rmssd) {rest}, coalesce(sum(stress_score) {rest}, 0), false,
+               {counts}, {sums}, count(*) {rest}, coalesce(sum(heart_rate) {rest}, 0),
+               coalesce(sum(ln(hrv_rmssd) * ln(hrv_rmssd)) {rest}, 0)
         FROM new GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (user_id, start) DO UPDATE SET {add},
             hr_min = least(h.hr_min, excluded.hr_min),
@@ -100,14 +106,16 @@ def _pg_add(user: str, rows: str, final: str) -> str:
 
 
 _ARRAYS = ("$2::timestamptz[], $3::varchar[], $4::float8[], $5::float8[], $6::float8[], "
-           "$7::float8[], $8::int2[], $9::varchar[], $10::float8[]")
+           "$7::float8[], $8::int2[], $9::varchar[], $10::float8[], $11::float8[], "
+           "$12::float8[], $13::varchar[], $14::float8[]")
 # One user's batch as columns: the user once, the rest as arrays; sources and emotions
 # (closed vocabularies, no commas) as comma-joined text, which costs nothing to encode.
 # Returns the hours it changed, each with how many points were new.
 _PG_ADD_COLUMNS = _pg_add(
     "$1::uuid", "$1::uuid, s.* FROM unnest(" + _ARRAYS.replace(
         "$3::varchar[]", "string_to_array($3::text, ',')").replace(
-        "$9::varchar[]", "string_to_array($9::text, ',')") + ") AS s",
+        "$9::varchar[]", "string_to_array($9::text, ',')").replace(
+        "$13::varchar[]", "string_to_array($13::text, ',', '')") + ") AS s",
     "SELECT folded.*, (SELECT count(*) FROM new)::int AS stored FROM folded")
 # Points of any users (the user per row too). Returns the keys of the new points.
 _PG_ADD_POINTS = _pg_add(
@@ -147,11 +155,13 @@ def _aggregate_of(r: Any) -> EmotionAggregate:
         if n:
             counts[label] = n
             confidence[label] = r[11 + _K + i]
+    rest = 11 + 2 * _K
     return EmotionAggregate(
         user_id=std_uuid(r[0]),
         start=r[1], resolution=Resolution.HOUR, count=r[2], hr_min=r[3], hr_max=r[4],
         hr_sum=r[5], rmssd_sum=r[6], ln_rmssd_sum=r[7], rmssd_count=r[8], stress_sum=r[9],
-        sealed=r[10], emotion_counts=counts, emotion_confidence=confidence)
+        sealed=r[10], emotion_counts=counts, emotion_confidence=confidence,
+        rest_count=r[rest], rest_hr_sum=r[rest + 1], ln_rmssd_sq_sum=r[rest + 2])
 
 
 async def _judge(pg: Any, aggregates: Sequence[EmotionAggregate]) -> None:
@@ -170,7 +180,8 @@ def _sample_row(p: EmotionPoint) -> dict[str, Any]:
     return {"user_id": p.user_id, "timestamp": p.timestamp, "source": p.source.value,
             "heart_rate": p.heart_rate, "hrv_rmssd": p.hrv_rmssd, "hrv_sdnn": p.hrv_sdnn,
             "pnn50": p.pnn50, "stress_score": p.stress_score, "emotion": p.emotion.value,
-            "confidence": p.confidence}
+            "confidence": p.confidence, "artefact_share": p.artefact_share, "steps": p.steps,
+            "activity": p.activity, "interval_s": p.interval_s}
 
 
 def _point_arrays(points: Sequence[EmotionPoint]) -> list[list[Any]]:
@@ -178,14 +189,17 @@ def _point_arrays(points: Sequence[EmotionPoint]) -> list[list[Any]]:
             [p.source.value for p in points], [p.heart_rate for p in points],
             [p.hrv_rmssd for p in points], [p.hrv_sdnn for p in points],
             [p.pnn50 for p in points], [p.stress_score for p in points],
-            [p.emotion.value for p in points], [p.confidence for p in points]]
+            [p.emotion.value for p in points], [p.confidence for p in points],
+            [p.artefact_share for p in points], [p.steps for p in points],
+            [p.activity for p in points], [p.interval_s for p in points]]
 
 
 def _point(r: Any) -> EmotionPoint:
     return EmotionPoint(user_id=r.user_id, timestamp=r.timestamp, source=Source(r.source),
                         heart_rate=r.heart_rate, hrv_rmssd=r.hrv_rmssd, hrv_sdnn=r.hrv_sdnn,
                         pnn50=r.pnn50, stress_score=r.stress_score, emotion=Emotion(r.emotion),
-                        confidence=r.confidence)
+                        confidence=r.confidence, artefact_share=r.artefact_share,
+                        steps=r.steps, activity=r.activity, interval_s=r.interval_s)
 
 
 def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
@@ -193,7 +207,8 @@ def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
         "user_id": a.user_id, "start": a.start, "count": a.count, "hr_min": a.hr_min,
         "hr_max": a.hr_max, "hr_sum": a.hr_sum, "rmssd_sum": a.rmssd_sum,
         "ln_rmssd_sum": a.ln_rmssd_sum, "rmssd_count": a.rmssd_count,
-        "stress_sum": a.stress_sum, "sealed": sealed}
+        "stress_sum": a.stress_sum, "sealed": sealed, "rest_count": a.rest_count,
+        "rest_hr_sum": a.rest_hr_sum, "ln_rmssd_sq_sum": a.ln_rmssd_sq_sum}
     for label, column in EMOTION_COUNT_COLUMNS.items():
         row[column] = a.emotion_counts.get(label, 0)
     for label, column in EMOTION_CONFIDENCE_COLUMNS.items():
@@ -225,7 +240,8 @@ def _aggregate(r: Any) -> EmotionAggregate:
         user_id=r.user_id, start=r.start, resolution=Resolution.HOUR, count=r.count,
         hr_min=r.hr_min, hr_max=r.hr_max, hr_sum=r.hr_sum, rmssd_sum=r.rmssd_sum,
         ln_rmssd_sum=r.ln_rmssd_sum, rmssd_count=r.rmssd_count, stress_sum=r.stress_sum,
-        sealed=r.sealed, emotion_counts=counts, emotion_confidence=confidence)
+        sealed=r.sealed, emotion_counts=counts, emotion_confidence=confidence,
+        rest_count=r.rest_count, rest_hr_sum=r.rest_hr_sum, ln_rmssd_sq_sum=r.ln_rmssd_sq_sum)
 
 
 class SqlEmotionSeries:
@@ -287,7 +303,11 @@ class SqlEmotionSeries:
             rows = await pg.fetch(
                 _PG_ADD_COLUMNS, points.user_id, points.timestamps, ",".join(points.sources),
                 points.heart_rate, points.hrv_rmssd, points.hrv_sdnn, points.pnn50,
-                points.stress_score, ",".join(points.emotion), points.confidence)
+                points.stress_score, ",".join(points.emotion), points.confidence,
+                # a column no sample carried is NULL: unnest pads it with NULLs
+                points.artefact_share, points.steps,
+                None if points.activity is None else ",".join(a or "" for a in points.activity),
+                points.interval_s)
             hours = [_aggregate_of(r) for r in rows]
             await _judge(pg, hours)
         # The hours changed are exactly those of the new points: their days are the days.

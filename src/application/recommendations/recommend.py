@@ -33,6 +33,7 @@ class RecommendationItem:
 class Recommendations:
     emotion: EmotionalState
     items: list[RecommendationItem]
+    emotion_confidence: float = 0.0
 
 
 @dataclass(slots=True)
@@ -52,8 +53,10 @@ class GetRecommendations:
         preferences = await GetPreferences(self.store, self.cache)(user_id)
         local = now.astimezone(zoneinfo.ZoneInfo(preferences.ui_preferences.timezone))
         disliked = frozenset(normalise_food_name(d) for d in preferences.disliked_foods)
+        estimate = await self.emotion(user_id, now)
         context = RecommendationContext(
-            emotion=await self.emotion(user_id, now),
+            emotion=estimate.state,
+            emotion_confidence=estimate.confidence,
             nutrition=await self.nutrition(user_id, now, NUTRITION_DAYS),
             goals=preferences.wellness_goals,
             allergens=preferences.allergens,
@@ -72,8 +75,8 @@ class GetRecommendations:
                 used.add(recipe.id)
                 items.append(RecommendationItem(
                     Recommendation(rec.kind, recipe.title, rec.reason, rec.nutrients, rec.foods,
-                                   rec.rule), recipe))
-        return Recommendations(context.emotion, items)
+                                   rec.rule, rec.confidence), recipe))
+        return Recommendations(context.emotion, items, context.emotion_confidence)
 
     async def _recipe_for(self, rec: Recommendation, context: RecommendationContext,
                           used: set[UUID]) -> Recipe | None:

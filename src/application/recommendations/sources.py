@@ -7,20 +7,31 @@ state is `unknown` and there is no nutrition, and the rules still apply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
 from application.ports.food import AnalysisRepository
 from application.ports.wellness import EmotionSeries
+from application.wellness.queries import GetCurrentEmotion
 from domain.food.history import HistoryFilters, HistoryQuery
 from domain.recommendations.context import EmotionalState, RecentNutrition
 
 CURRENT_FOR = timedelta(hours=3)
 
 
+@dataclass(frozen=True, slots=True)
+class EmotionEstimate:
+    state: EmotionalState
+    confidence: float
+
+
+UNKNOWN = EmotionEstimate(EmotionalState.UNKNOWN, 0.0)
+
+
 class CurrentEmotion(Protocol):
-    async def __call__(self, user_id: UUID, now: datetime) -> EmotionalState: ...
+    async def __call__(self, user_id: UUID, now: datetime) -> EmotionEstimate: ...
 
 
 class RecentNutritionSource(Protocol):
@@ -30,8 +41,8 @@ class RecentNutritionSource(Protocol):
 
 
 class UnknownEmotion:
-    async def __call__(self, user_id: UUID, now: datetime) -> EmotionalState:
-        return EmotionalState.UNKNOWN
+    async def __call__(self, user_id: UUID, now: datetime) -> EmotionEstimate:
+        return UNKNOWN
 
 
 class NoNutrition:
@@ -39,21 +50,42 @@ class NoNutrition:
         return None
 
 
+def _state(value: str) -> EmotionalState:
+    try:
+        return EmotionalState(value)
+    except ValueError:
+        return EmotionalState.UNKNOWN
+
+
 class LatestEmotion:
-    """The newest point of the emotion series, if it is recent enough to be "current"."""
+    """The newest point of the emotion series, if it is recent enough to be "current",
+    with the confidence it was stored with."""
 
     def __init__(self, series: EmotionSeries, current_for: timedelta = CURRENT_FOR) -> None:
         self._series = series
         self._current_for = current_for
 
-    async def __call__(self, user_id: UUID, now: datetime) -> EmotionalState:
+    async def __call__(self, user_id: UUID, now: datetime) -> EmotionEstimate:
         point = await self._series.latest(user_id)
         if point is None or now - point.timestamp > self._current_for:
-            return EmotionalState.UNKNOWN
-        try:
-            return EmotionalState(point.emotion.value)
-        except ValueError:
-            return EmotionalState.UNKNOWN
+            return UNKNOWN
+        return EmotionEstimate(_state(point.emotion.value), point.confidence)
+
+
+class CurrentEmotionFromWellness:
+    """Exactly what `GET /emotions/current` says (state and confidence), if its latest
+    reading is recent enough to count as "current" for a suggestion."""
+
+    def __init__(self, current: GetCurrentEmotion, current_for: timedelta = CURRENT_FOR
+                 ) -> None:
+        self._current = current
+        self._current_for = current_for
+
+    async def __call__(self, user_id: UUID, now: datetime) -> EmotionEstimate:
+        found = await self._current(user_id)
+        if found.timestamp is None or now - found.timestamp > self._current_for:
+            return UNKNOWN
+        return EmotionEstimate(_state(found.emotion.value), found.confidence)
 
 
 class RecentNutritionFromHistory:

@@ -15,17 +15,20 @@ from domain.wellness.samples import BiometricSample, SampleColumns
 
 
 def extract_features(sample: BiometricSample, analyzer: HrvAnalyzer | None) -> HrvFeatures:
-    """Artefact-filtered beats through the HRV library; the device summary otherwise.
+    """Artefact-corrected beats through the HRV library; the device summary otherwise.
 
     Without an analyzer (the optional `hrv` extra is not installed) or with too
-    few clean beats, the device's own SDNN/RMSSD/pNN50 are used as sent.
+    few clean beats, the device's own SDNN/RMSSD/pNN50 are used as sent; the share of
+    beats that were artefacts is kept either way. LF/HF is not computed: nothing stores
+    or shows it, and a minute of beats is too short for it.
     """
-    if analyzer is not None and sample.rr_intervals_ms:
+    if sample.rr_intervals_ms:
         beats = clean_beats(sample.rr_intervals_ms)
-        if beats.usable_for_time_domain:
-            time_domain = analyzer.time_domain(beats)
-            lf_hf = analyzer.lf_hf(beats) if beats.usable_for_lf_hf else None
-            return features_from_beats(sample, beats, time_domain, lf_hf)
+        if analyzer is not None and beats.usable_for_time_domain:
+            return features_from_beats(sample, beats, analyzer.time_domain(beats), None)
+        summary = features_from_summary(sample)
+        return HrvFeatures(summary.heart_rate, summary.rmssd, summary.sdnn, summary.pnn50,
+                           None, summary.origin, beats.artefact_share)
     return features_from_summary(sample)
 
 
@@ -35,7 +38,7 @@ def extract_feature_columns(samples: SampleColumns, analyzer: HrvAnalyzer | None
     the samples that carry any through the HRV library one by one."""
     summary = summary_columns(samples.heart_rate, samples.hrv_rmssd, samples.hrv_sdnn,
                               samples.pnn50)
-    if analyzer is None or not any(samples.rr_intervals_ms):
+    if not any(samples.rr_intervals_ms):
         return summary
     rmssd, sdnn, pnn50 = summary.rmssd, summary.sdnn, summary.pnn50
     origin, artefact_share = summary.origin, summary.artefact_share

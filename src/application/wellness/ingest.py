@@ -18,6 +18,7 @@ from application.privacy.consents import RequireConsent
 from application.wellness.daily import WINDOW, RecomputeDays
 from application.wellness.features import extract_feature_columns
 from domain.privacy.consent import ConsentKind
+from domain.wellness.activity import declared_active
 from domain.wellness.baseline import build_baseline
 from domain.wellness.emotion import classify_many
 from domain.wellness.mood import VALENCE_HORIZON, reported_valence
@@ -62,11 +63,21 @@ class IngestBiometrics:
         valences = ([reported_valence(check_ins, ts) for ts in samples.timestamps]
                     if check_ins else None)
         features = extract_feature_columns(samples, self.hrv)
-        states = classify_many(features, baselines, [index[d] for d in sample_days], valences)
+        states = classify_many(features, baselines, [index[d] for d in sample_days], valences,
+                               declared_active(samples.activity, samples.steps,
+                                               samples.interval_s))
         stored = await self.series.add_columns(PointColumns(
             user_id=user_id, timestamps=samples.timestamps, sources=samples.sources,
             heart_rate=samples.heart_rate, hrv_rmssd=features.rmssd, hrv_sdnn=features.sdnn,
             pnn50=features.pnn50, stress_score=states.stress_score, emotion=states.emotion,
-            confidence=states.confidence))
+            confidence=states.confidence,
+            artefact_share=_or_none(features.artefact_share),
+            steps=_or_none(samples.steps), activity=_or_none(samples.activity),
+            interval_s=_or_none(samples.interval_s)))
         await self._recompute(user_id, stored.days, now, known=known)
         return IngestResult(accepted=stored.count, duplicates=len(batch) - stored.count)
+
+
+def _or_none(column: list) -> list | None:
+    """A column, or None when no sample carried a value (stores skip it)."""
+    return column if any(v is not None for v in column) else None

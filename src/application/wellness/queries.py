@@ -13,9 +13,16 @@ from application.ports.clock import Clock
 from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
 from application.wellness.daily import baseline_for
 from domain.errors import FieldError, NotFound, ValidationFailed
+from domain.wellness.activity import declared_active
 from domain.wellness.baseline import Baseline
-from domain.wellness.emotion import Emotion, EmotionState, classify, explain
-from domain.wellness.hrv import FeatureOrigin, HrvFeatures
+from domain.wellness.emotion import (
+    Emotion,
+    EmotionState,
+    classify,
+    explain,
+    signal_quality,
+)
+from domain.wellness.hrv import MAX_ARTEFACT_SHARE, FeatureOrigin, HrvFeatures
 from domain.wellness.mood import VALENCE_HORIZON, ReportedValence, reported_valence
 from domain.wellness.score import DailyWellness
 from domain.wellness.series import (
@@ -67,14 +74,15 @@ class GetEmotions:
 
     async def __call__(self, user_id: UUID, *, start: datetime | None, end: datetime | None,
                        resolution: Resolution, page: int, per_page: int
-                       ) -> PageOf[EmotionReading]:
+                       ) -> PageOf[EmotionReading] | PageOf[EmotionPoint]:
+        """Raw points as stored (with what each sample carried), or hour/day readings."""
         start, end = resolve_range(start, end, self.clock.now(), DEFAULT_SPAN[resolution],
                                    MAX_SPAN[resolution])
         offset = (page - 1) * per_page
         if resolution is Resolution.RAW:
             total = await self.series.count_raw(user_id, start, end)
             points = await self.series.raw(user_id, start, end, offset=offset, limit=per_page)
-            return PageOf([_reading(p) for p in points], total)
+            return PageOf(points, total)
         if resolution is Resolution.HOUR:
             # One indexed range read of the hourly aggregates, page and total together.
             readings, total = await self.series.hour_readings(user_id, start, end,
@@ -82,12 +90,6 @@ class GetEmotions:
             return PageOf(readings, total)
         days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
         return PageOf([d.reading() for d in days[offset: offset + per_page]], len(days))
-
-
-def _reading(p: EmotionPoint) -> EmotionReading:
-    return EmotionReading(timestamp=p.timestamp, emotion=p.emotion, confidence=p.confidence,
-                          stress_score=p.stress_score, heart_rate=p.heart_rate,
-                          hrv_rmssd=p.hrv_rmssd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,15 @@ class CurrentEmotion:
         return self.state.confidence if self.state else 0.0
 
 
+def point_origin(p: EmotionPoint) -> FeatureOrigin:
+    """Where a stored point's HRV came from (beats leave an artefact share behind)."""
+    if p.hrv_rmssd is None:
+        return FeatureOrigin.HEART_RATE_ONLY
+    if p.artefact_share is not None and p.artefact_share <= MAX_ARTEFACT_SHARE:
+        return FeatureOrigin.RR_INTERVALS
+    return FeatureOrigin.DEVICE_SUMMARY
+
+
 def window_features(points: list[EmotionPoint]) -> HrvFeatures:
     """Mean heart rate and the geometric mean RMSSD (the mean of ln RMSSD) of a window."""
     rmssd = [p.hrv_rmssd for p in points if p.hrv_rmssd is not None]
@@ -123,6 +134,11 @@ def window_features(points: list[EmotionPoint]) -> HrvFeatures:
         sdnn=None, pnn50=None, lf_hf=None,
         origin=FeatureOrigin.DEVICE_SUMMARY if rmssd else FeatureOrigin.HEART_RATE_ONLY,
     )
+
+
+def window_quality(points: list[EmotionPoint]) -> float:
+    """The mean signal quality of a window's points, judged as each was at ingestion."""
+    return statistics.fmean(signal_quality(point_origin(p), p.artefact_share) for p in points)
 
 
 @dataclass(slots=True)
@@ -145,14 +161,24 @@ class GetCurrentEmotion:
                          baseline.explain()))
         end = latest.timestamp
         start = end - CURRENT_WINDOW
-        points = await self.series.raw(user_id, start, end + timedelta(microseconds=1))
-        features = window_features(points)
+        window = await self.series.raw(user_id, start, end + timedelta(microseconds=1))
         baseline = await baseline_for(self.scores, user_id, end.date())
         # What the person says about how they feel now counts, even if it came after the
         # latest reading.
         check_ins = await self.moods.between(user_id, now - VALENCE_HORIZON, now)
         valence = reported_valence(check_ins, now)
-        state = classify(features, baseline, valence)
+        if not latest.at_rest:
+            # Moving now: the latest minute speaks, with the confidence it was stored with.
+            points = [latest]
+            declared = declared_active([latest.activity], [latest.steps], [latest.interval_s])
+            state = classify(window_features(points), baseline, valence,
+                             declared_active=declared is not None and bool(declared[0]))
+        else:
+            # The minutes at rest of the window, each weighed as it was when stored.
+            points = [p for p in window if p.at_rest] or [latest]
+            state = classify(window_features(points), baseline, valence,
+                             quality=window_quality(points))
+        features = window_features(points)
         return CurrentEmotion(
             timestamp=end, state=state, baseline=baseline, window_start=start, window_end=end,
             data_points=len(points), heart_rate=round(features.heart_rate, 1),

@@ -12,6 +12,7 @@ from domain.recommendations.rules import (
     CAFFEINE_CUTOFF_HOUR,
     FIBRE_TARGET_G,
     RULES,
+    Basis,
     Kind,
     Rule,
     Suggestion,
@@ -32,6 +33,7 @@ class Recommendation:
     nutrients: tuple[str, ...]
     foods: tuple[str, ...]
     rule: str
+    confidence: float = 0.0  # how sure Psi is that this applies (`confidence_of`)
 
 
 def suits(food: str, context: RecommendationContext) -> bool:
@@ -64,6 +66,21 @@ def recommend(context: RecommendationContext, rules: tuple[Rule, ...] = RULES,
     return results[:limit]
 
 
+STATED = 0.9  # a goal the person set, or the plain fact that nothing is known yet
+
+
+def confidence_of(rule: Rule, context: RecommendationContext) -> float:
+    """A suggestion is as sure as what it rests on: the current state's confidence (the
+    number `GET /emotions/current` shows), a few days of logged meals (0.65 at three
+    days, 0.85 from seven), or what the person stated."""
+    if rule.basis is Basis.STATE:
+        return context.emotion_confidence
+    if rule.basis is Basis.MEALS:
+        days = context.nutrition.days if context.nutrition is not None else 0
+        return round(min(0.85, 0.5 + 0.05 * days), 2)
+    return STATED
+
+
 def _make(suggestion: Suggestion, rule: Rule, context: RecommendationContext,
           values: dict[str, object]) -> Recommendation | None:
     foods = tuple(f for f in suggestion.foods if suits(f, context))
@@ -74,4 +91,4 @@ def _make(suggestion: Suggestion, rule: Rule, context: RecommendationContext,
     if suggestion.kind is not Kind.RECIPE:
         title = title.format(**values)
     return Recommendation(suggestion.kind, title, suggestion.reason.format(**values),
-                          suggestion.nutrients, foods, rule.id)
+                          suggestion.nutrients, foods, rule.id, confidence_of(rule, context))

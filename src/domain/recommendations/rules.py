@@ -35,6 +35,15 @@ SUGAR_LIMIT_G = 50
 CAFFEINE_CUTOFF_HOUR = 14
 
 
+class Basis(StrEnum):
+    """What a rule rests on, and so how sure its suggestion can be."""
+
+    STATE = "state"  # the current emotional state: its confidence
+    MEALS = "meals"  # logged meals: surer with more days
+    GOALS = "goals"  # what the person said they want
+    NOTHING = "nothing"  # nothing known yet
+
+
 class Kind(StrEnum):
     RECIPE = "recipe"
     FOOD = "food"
@@ -57,6 +66,7 @@ class Rule:
     when: Condition
     suggestions: tuple[Suggestion, ...]
     priority: int  # lower comes first
+    basis: Basis = Basis.STATE
 
 
 _STRESSED = EmotionIn(frozenset({E.STRESSED, E.ANXIOUS}))
@@ -88,55 +98,60 @@ RULES: tuple[Rule, ...] = (
     # --- current emotional state ------------------------------------------------------
     Rule("stressed.nutrients", _STRESSED, (
         Suggestion(MAGNESIUM.kind, MAGNESIUM.title,
-                   "You seem {emotion} right now. " + MAGNESIUM.reason, MAGNESIUM.nutrients,
+                   "{seem} right now. " + MAGNESIUM.reason, MAGNESIUM.nutrients,
                    MAGNESIUM.foods),
-        Suggestion(OMEGA3.kind, OMEGA3.title, "You seem {emotion} right now. " + OMEGA3.reason,
+        Suggestion(OMEGA3.kind, OMEGA3.title, "{seem} right now. " + OMEGA3.reason,
                    OMEGA3.nutrients, OMEGA3.foods),
         Suggestion(Kind.RECIPE, "{recipe}",
-                   "You seem {emotion}: this recipe is built on magnesium- and omega-3-rich "
+                   "{seem}: this recipe is built on magnesium- and omega-3-rich "
                    "ingredients.", ("magnesium", "omega_3"),
                    ("spinach", "salmon", "bean", "lentil", "walnut", "pumpkin seed", "oat",
                     "sardine", "chickpea")),
     ), priority=10),
     Rule("stressed.late_caffeine", AllOf((_STRESSED, After(CAFFEINE_CUTOFF_HOUR))), (
         Suggestion(Kind.HABIT, "Skip caffeinated drinks for the rest of the day",
-                   "You seem {emotion} and it is after {cutoff}:00. Caffeine stays in the body "
+                   "{seem} and it is after {cutoff}:00. Caffeine stays in the body "
                    "for hours, can add to tension and makes it harder to sleep; try water, "
                    "herbal tea or decaf instead."),
     ), priority=11),
     Rule("stressed.caffeine", AllOf((_STRESSED, Before(CAFFEINE_CUTOFF_HOUR))), (
         Suggestion(Kind.HABIT, "Keep coffee and tea to the morning today",
-                   "You seem {emotion}. Fewer caffeinated drinks, and none after {cutoff}:00, "
+                   "{seem}. Fewer caffeinated drinks, and none after {cutoff}:00, "
                    "help the body settle and protect tonight's sleep."),
     ), priority=11),
     Rule("fatigued", EmotionIn(frozenset({E.FATIGUED})), (
         Suggestion(Kind.HABIT, "Drink a glass of water now",
-                   "You seem fatigued. Even mild dehydration makes people feel tired; keep "
+                   "{seem}. Even mild dehydration makes people feel tired; keep "
                    "water within reach this afternoon."),
-        Suggestion(IRON.kind, IRON.title, "You seem fatigued. " + IRON.reason, IRON.nutrients,
+        Suggestion(IRON.kind, IRON.title, "{seem}. " + IRON.reason, IRON.nutrients,
                    IRON.foods),
-        Suggestion(PROTEIN.kind, PROTEIN.title, "You seem fatigued. " + PROTEIN.reason,
+        Suggestion(PROTEIN.kind, PROTEIN.title, "{seem}. " + PROTEIN.reason,
                    PROTEIN.nutrients, PROTEIN.foods),
         Suggestion(Kind.RECIPE, "{recipe}",
-                   "You seem fatigued: this recipe brings iron and protein.",
+                   "{seem}: this recipe brings iron and protein.",
                    ("iron", "protein"),
                    ("lentil", "spinach", "chickpea", "egg", "beef", "chicken", "bean")),
     ), priority=10),
     Rule("focused", EmotionIn(frozenset({E.FOCUSED})), (
         Suggestion(Kind.FOOD, "A steady-energy snack: {foods}",
-                   "You seem focused. A snack with protein and fibre keeps energy even without "
+                   "{seem}. A snack with protein and fibre keeps energy even without "
                    "a sugar crash.", foods=("almond", "yogurt", "apple", "walnut", "banana")),
     ), priority=20),
     Rule("calm", EmotionIn(frozenset({E.CALM, E.RELAXED})), (
         Suggestion(Kind.HABIT, "Keep your meal times regular",
-                   "You seem {emotion}. Regular meals help keep it that way: energy and mood "
+                   "{seem}. Regular meals help keep it that way: energy and mood "
                    "dip when meals are skipped."),
+    ), priority=20),
+    Rule("active", EmotionIn(frozenset({E.ACTIVE})), (
+        Suggestion(Kind.HABIT, "Drink some water as you go",
+                   "{seem}. Sweat costs water; a few sips every 15-20 minutes of activity "
+                   "and a glass afterwards replace it."),
     ), priority=20),
     Rule("unknown", EmotionIn(frozenset({E.UNKNOWN})), (
         Suggestion(Kind.HABIT, "Tell Psi how you feel",
                    "Psi has no recent reading of how you feel. A quick mood check-in or a "
                    "connected wearable lets these suggestions follow your state."),
-    ), priority=40),
+    ), priority=40, basis=Basis.NOTHING),
     # --- the last days' meals --------------------------------------------------------------
     Rule("low_fibre", NutrientBelow("fiber_g", FIBRE_TARGET_G), (
         Suggestion(Kind.RECIPE, "{recipe}",
@@ -146,18 +161,18 @@ RULES: tuple[Rule, ...] = (
         Suggestion(Kind.FOOD, "Fibre-rich foods: {foods}",
                    "Fibre from pulses, oats and vegetables supports digestion and steadier "
                    "energy; your recent meals were low in it.", ("fiber",), _FIBRE_FOODS),
-    ), priority=15),
+    ), priority=15, basis=Basis.MEALS),
     Rule("low_protein", NutrientBelow("protein_g", PROTEIN_TARGET_G), (
         Suggestion(PROTEIN.kind, PROTEIN.title,
                    "Your logged meals averaged {protein_g:.0f} g of protein a day over the last "
                    "{days} days. " + PROTEIN.reason, PROTEIN.nutrients, PROTEIN.foods),
-    ), priority=16),
+    ), priority=16, basis=Basis.MEALS),
     Rule("high_sugar", NutrientAbove("sugar_g", SUGAR_LIMIT_G), (
         Suggestion(Kind.HABIT, "Swap one sweet drink or snack a day for fruit or nuts",
                    "Your logged meals averaged {sugar_g:.0f} g of sugar a day over the last "
                    "{days} days; cutting back evens out energy and mood swings.",
                    ("sugar",)),
-    ), priority=16),
+    ), priority=16, basis=Basis.MEALS),
     # --- goals ---------------------------------------------------------------------------------
     Rule("goal.reduce_stress", GoalIn(frozenset({Goal.REDUCE_STRESS, Goal.MOOD_BALANCE})), (
         Suggestion(MAGNESIUM.kind, MAGNESIUM.title,
@@ -165,22 +180,22 @@ RULES: tuple[Rule, ...] = (
                    MAGNESIUM.foods),
         Suggestion(OMEGA3.kind, OMEGA3.title, "For your goal of a calmer mood: " + OMEGA3.reason,
                    OMEGA3.nutrients, OMEGA3.foods),
-    ), priority=30),
+    ), priority=30, basis=Basis.GOALS),
     Rule("goal.better_sleep", GoalIn(frozenset({Goal.BETTER_SLEEP})), (
         Suggestion(Kind.HABIT, "No caffeine after {cutoff}:00",
                    "For your goal of better sleep: caffeine taken in the afternoon is still "
                    "active at bedtime."),
-    ), priority=30),
+    ), priority=30, basis=Basis.GOALS),
     Rule("goal.more_energy", GoalIn(frozenset({Goal.MORE_ENERGY, Goal.MUSCLE_GAIN})), (
         Suggestion(PROTEIN.kind, PROTEIN.title, "For your energy and strength goals: "
                    + PROTEIN.reason, PROTEIN.nutrients, PROTEIN.foods),
         Suggestion(IRON.kind, IRON.title, "For your energy goal: " + IRON.reason,
                    IRON.nutrients, IRON.foods),
-    ), priority=30),
+    ), priority=30, basis=Basis.GOALS),
     Rule("goal.better_focus", GoalIn(frozenset({Goal.BETTER_FOCUS, Goal.HEART_HEALTH})), (
         Suggestion(OMEGA3.kind, OMEGA3.title, "For your focus and heart goals: "
                    + OMEGA3.reason, OMEGA3.nutrients, OMEGA3.foods),
-    ), priority=30),
+    ), priority=30, basis=Basis.GOALS),
     Rule("goal.gut_health", GoalIn(frozenset({Goal.GUT_HEALTH, Goal.WEIGHT_MANAGEMENT})), (
         Suggestion(Kind.FOOD, "Fibre-rich foods: {foods}",
                    "For your gut and weight goals: fibre feeds gut bacteria and keeps you full "
@@ -188,10 +203,10 @@ RULES: tuple[Rule, ...] = (
         Suggestion(Kind.FOOD, "Fermented foods: {foods}",
                    "For your gut goal: fermented foods bring live cultures.",
                    foods=("yogurt", "kimchi", "sauerkraut", "miso")),
-    ), priority=30),
+    ), priority=30, basis=Basis.GOALS),
     Rule("goal.hydration", GoalIn(frozenset({Goal.HYDRATION})), (
         Suggestion(Kind.HABIT, "Drink a glass of water now",
                    "For your hydration goal: a glass with each meal and one in between adds up "
                    "to most of what adults need."),
-    ), priority=30),
+    ), priority=30, basis=Basis.GOALS),
 )

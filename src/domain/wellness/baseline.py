@@ -3,6 +3,12 @@
 Like WHOOP's recovery and Oura's readiness, readings are judged against the
 person rather than a population. Until five days of data exist the baseline is
 "learning": population reference values stand in and confidence stays low.
+
+Two spreads, one for each scale a reading is judged at: a day's average is compared
+with the spread of day averages (`ln_rmssd_sd`, day to day); a minute's reading with the
+spread of minutes at rest around the person's mean (`ln_rmssd_minute_sd`: the within-day
+variance of resting minutes, pooled over the days, plus the day-to-day variance). Minutes
+of physical activity are in neither.
 """
 
 from __future__ import annotations
@@ -33,6 +39,12 @@ class BaselineStatus(StrEnum):
     ESTABLISHED = "established"
 
 
+def status_of(days: int) -> BaselineStatus:
+    if days < MIN_DAYS:
+        return BaselineStatus.LEARNING
+    return BaselineStatus.PROVISIONAL if days < FULL_DAYS else BaselineStatus.ESTABLISHED
+
+
 @dataclass(frozen=True, slots=True)
 class DailyPhysiology:
     """One day's summary, the unit a baseline is built from."""
@@ -41,6 +53,7 @@ class DailyPhysiology:
     ln_rmssd: float | None
     resting_hr: float | None
     data_points: int
+    ln_rmssd_minute_var: float | None = None  # within the day, minutes at rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +65,11 @@ class Baseline:
     days: int  # days of the person's own data behind it
     window_start: date | None
     window_end: date | None
+    ln_rmssd_minute_sd: float = POPULATION_LN_RMSSD[1]
 
     @property
     def status(self) -> BaselineStatus:
-        if self.days < MIN_DAYS:
-            return BaselineStatus.LEARNING
-        return BaselineStatus.PROVISIONAL if self.days < FULL_DAYS else BaselineStatus.ESTABLISHED
+        return status_of(self.days)
 
     @property
     def is_personal(self) -> bool:
@@ -114,4 +126,18 @@ def build_baseline(days: Sequence[DailyPhysiology], today: date) -> Baseline:
     ln_mean, ln_sd = _mean_sd(hrv, MIN_LN_RMSSD_SD) if hrv else POPULATION_LN_RMSSD
     hr_mean, hr_sd = _mean_sd(rhr, MIN_RESTING_HR_SD) if rhr else POPULATION_RESTING_HR
     return Baseline(ln_mean, ln_sd, hr_mean, hr_sd, days=own_days,
-                    window_start=min(d.day for d in usable), window_end=max(d.day for d in usable))
+                    window_start=min(d.day for d in usable), window_end=max(d.day for d in usable),
+                    ln_rmssd_minute_sd=_minute_sd(usable, ln_sd))
+
+
+def _minute_sd(days: Sequence[DailyPhysiology], day_sd: float) -> float:
+    """Spread of resting minutes around the baseline mean: pooled within-day variance plus
+    the variance of the day means. Days stored before minute spreads were kept have none:
+    then the day-to-day spread, at least the population's, stands in."""
+    within = [d.ln_rmssd_minute_var for d in days
+              if d.ln_rmssd_minute_var is not None and d.ln_rmssd is not None]
+    if not within:
+        return max(day_sd, POPULATION_LN_RMSSD[1])
+    means = [d.ln_rmssd for d in days if d.ln_rmssd is not None]
+    between = statistics.pvariance(means) if len(means) > 1 else 0.0
+    return max(math.sqrt(statistics.fmean(within) + between), MIN_LN_RMSSD_SD)

@@ -2,9 +2,24 @@
 
 The body gives arousal (stress load: HRV and heart rate against baseline);
 only the person can say whether it feels pleasant, so recent mood check-ins
-supply valence. Confidence is the product of how clear the signal is, how good
-the data are, how much of a personal baseline exists and whether valence was
-reported: with no baseline it is low and the explanation says why.
+supply valence. Minutes of physical activity (`domain.wellness.activity`) are
+labelled `active` and judged no further.
+
+This is a rule, not a validated classifier: no labelled stress data exist offline to
+fit or test one. Confidence is therefore defined as a bounded degree of support, not a
+measured hit rate:
+
+    confidence = MAX_CONFIDENCE x clarity x signal x (1 - artefact_share)
+                 x baseline reliability x valence factor
+
+each factor in (0, 1]; clarity: how far the stress score sits from a zone edge (0.5 on
+an edge, 1 half a zone away); signal: beats 1.0, a device's RMSSD 0.85, heart rate
+alone (or SDNN alone) 0.55; baseline reliability 0.15 (none) to 1.0 (14+ days); valence
+0.85 where the label assumes a mood nobody reported. MAX_CONFIDENCE is 0.7, so no label
+ever reaches 0.8: 0.8 would promise that four in five such labels match what the person
+would report, and nothing here has been validated against reports. Every factor can
+only lower it, so worse signal, more artefacts or a younger baseline never raise it.
+Below 0.5 (`UNCERTAIN_BELOW`) the words say it is uncertain.
 
 `classify` is cheap (it runs for every ingested sample); `explain` turns a
 state into sentences only when someone asks.
@@ -19,11 +34,11 @@ from enum import StrEnum
 
 import numpy as np
 
+from domain.wellness.activity import ACTIVE_HR_DELTA
 from domain.wellness.baseline import Baseline
 from domain.wellness.hrv import FeatureColumns, FeatureOrigin, HrvFeatures
 from domain.wellness.mood import ReportedValence
 from domain.wellness.stress import (
-    ACTIVITY_HR_DELTA,
     HR_ONLY_WEIGHT,
     HR_SCALE_BPM,
     HR_WEIGHT,
@@ -45,6 +60,7 @@ class Emotion(StrEnum):
     STRESSED = "stressed"
     ANXIOUS = "anxious"
     FATIGUED = "fatigued"
+    ACTIVE = "active"  # physical activity: says nothing about emotion
     UNKNOWN = "unknown"
 
 
@@ -60,11 +76,18 @@ class Reason(StrEnum):
 
 
 NEGATIVE_VALENCE = -0.25  # below this a reported mood counts as unpleasant
-FATIGUE_HRV_Z = -1.0  # HRV suppressed by a standard deviation or more...
+# HRV two of the person's minute-level standard deviations low (about 1 resting minute in
+# 40 of their normal days)...
+FATIGUE_HRV_Z = -2.0
 FATIGUE_MAX_HR_DELTA = 10.0  # ...while the heart rate is not raised: tiredness, not arousal
 ZONE_EDGES = (25.5, 50.5, 75.5)
 CLARITY_SPAN = 12.5  # half a zone: a score this far from an edge is unambiguous
-MAX_CONFIDENCE = 0.95  # a wrist never knows for certain
+MAX_CONFIDENCE = 0.7  # a rule nobody could validate offline: never "four in five"
+UNCERTAIN_BELOW = 0.5
+# How sure Psi is that a minute was movement: the device or its steps said so, or only
+# the heart rate suggests it.
+ACTIVE_DECLARED = MAX_CONFIDENCE
+ACTIVE_FROM_HEART_RATE = 0.5
 ORIGIN_QUALITY = {
     FeatureOrigin.RR_INTERVALS: 1.0,
     FeatureOrigin.DEVICE_SUMMARY: 0.85,
@@ -90,10 +113,10 @@ def _clarity(score: int) -> float:
     return 0.5 + 0.5 * min(1.0, distance / CLARITY_SPAN)
 
 
-def _label(reading: StressReading, unpleasant: bool) -> tuple[Emotion, Reason]:
+def _label(reading: StressReading, unpleasant: bool, active: bool) -> tuple[Emotion, Reason]:
     dev = reading.deviation
-    if dev.likely_activity:
-        return Emotion.UNKNOWN, Reason.ACTIVITY
+    if active or dev.hr_delta_bpm >= ACTIVE_HR_DELTA:
+        return Emotion.ACTIVE, Reason.ACTIVITY
     if (dev.hrv_z is not None and dev.hrv_z <= FATIGUE_HRV_Z
             and dev.hr_delta_bpm <= FATIGUE_MAX_HR_DELTA):
         return Emotion.FATIGUED, Reason.FATIGUE_PATTERN
@@ -109,24 +132,35 @@ def _label(reading: StressReading, unpleasant: bool) -> tuple[Emotion, Reason]:
     return Emotion.CALM, Reason.REST_LOAD
 
 
+def signal_quality(origin: FeatureOrigin, artefact_share: float | None) -> float:
+    """How much the data can carry: the kind of signal, less the share of bad beats."""
+    return ORIGIN_QUALITY[origin] * (1.0 - min(1.0, artefact_share or 0.0))
+
+
 def classify(
-    features: HrvFeatures, baseline: Baseline, valence: ReportedValence | None = None
+    features: HrvFeatures, baseline: Baseline, valence: ReportedValence | None = None, *,
+    declared_active: bool = False, quality: float | None = None,
 ) -> EmotionState:
+    """`declared_active`: the device or its steps say the person is moving. `quality`:
+    the signal quality of a window of readings (default: this reading's own)."""
     reading = stress_reading(baseline, features.heart_rate, features.ln_rmssd)
     unpleasant = valence is not None and valence.value < NEGATIVE_VALENCE
-    emotion, reason = _label(reading, unpleasant)
+    emotion, reason = _label(reading, unpleasant, declared_active)
     used_valence = reason in (Reason.HIGH_LOAD_UNPLEASANT, Reason.MEDIUM_LOAD_UNPLEASANT)
-    if emotion is Emotion.UNKNOWN:
-        confidence = 0.0
+    if emotion is Emotion.ACTIVE:
+        confidence = ACTIVE_DECLARED if declared_active else ACTIVE_FROM_HEART_RATE
+        reading = StressReading(0, StressZone.REST, reading.deviation, reading.load)
     else:
-        quality = ORIGIN_QUALITY[features.origin] * (1.0 - features.artefact_share)
+        if quality is None:
+            quality = signal_quality(features.origin, features.artefact_share)
         if used_valence and valence is not None:
             valence_factor = 0.7 + 0.3 * valence.weight
         elif valence is None and emotion in ASSUMES_VALENCE:
             valence_factor = VALENCE_UNREPORTED
         else:
             valence_factor = 1.0
-        confidence = _clarity(reading.score) * quality * baseline.reliability * valence_factor
+        confidence = (MAX_CONFIDENCE * _clarity(reading.score) * quality
+                      * baseline.reliability * valence_factor)
     return EmotionState(
         emotion=emotion,
         confidence=round(min(MAX_CONFIDENCE, confidence), 2),
@@ -148,21 +182,23 @@ class StateColumns:
 
 
 # Label codes of the vectorised path, and their values.
-_CALM, _RELAXED, _FOCUSED, _STRESSED, _ANXIOUS, _FATIGUED, _UNKNOWN = range(7)
+_CALM, _RELAXED, _FOCUSED, _STRESSED, _ANXIOUS, _FATIGUED, _ACTIVE = range(7)
 _CODE_VALUES = np.array([e.value for e in (
     Emotion.CALM, Emotion.RELAXED, Emotion.FOCUSED, Emotion.STRESSED, Emotion.ANXIOUS,
-    Emotion.FATIGUED, Emotion.UNKNOWN)], dtype=object)
+    Emotion.FATIGUED, Emotion.ACTIVE)], dtype=object)
 _ASSUMES_VALENCE_CODES = [code for code, value in enumerate(_CODE_VALUES)
                           if value in ASSUMES_VALENCE]
 
 
 def classify_many(features: FeatureColumns, baselines: Sequence[Baseline],
                   baseline_of: Sequence[int],
-                  valences: Sequence[ReportedValence | None] | None = None) -> StateColumns:
+                  valences: Sequence[ReportedValence | None] | None = None,
+                  declared_active: np.ndarray | None = None) -> StateColumns:
     """`classify` for a whole batch at once, with the same results to the last bit.
 
     Sample i is judged against `baselines[baseline_of[i]]` and `valences[i]` (None: no
-    valence reported for any sample). The arithmetic is `classify`'s, operation for
+    valence reported for any sample); `declared_active[i]`: its device or steps say it
+    was a minute of movement (None: none was). The arithmetic is `classify`'s, operation for
     operation, in numpy; the few operations numpy does not round exactly as Python does
     (log, exp, rounding to two decimals) are left to Python's own functions.
     """
@@ -174,7 +210,7 @@ def classify_many(features: FeatureColumns, baselines: Sequence[Baseline],
     ln = np.array([math.log(r) if r else np.nan for r in features.rmssd], dtype=float)
     has_hrv = ~np.isnan(ln)
     ln_mean = np.array([b.ln_rmssd_mean for b in baselines], dtype=float)[which]
-    ln_sd = np.array([b.ln_rmssd_sd for b in baselines], dtype=float)[which]
+    ln_sd = np.array([b.ln_rmssd_minute_sd for b in baselines], dtype=float)[which]
     hr_mean = np.array([b.resting_hr_mean for b in baselines], dtype=float)[which]
     reliability = np.array([b.reliability for b in baselines], dtype=float)[which]
 
@@ -200,25 +236,31 @@ def classify_many(features: FeatureColumns, baselines: Sequence[Baseline],
         unpleasant = np.array([v is not None and v.value < NEGATIVE_VALENCE for v in valences])
         reported = np.array([v is not None for v in valences])
         weight = np.array([0.0 if v is None else v.weight for v in valences], dtype=float)
-    activity = hr_delta > ACTIVITY_HR_DELTA
+    declared = np.zeros(n, dtype=bool) if declared_active is None else declared_active
+    activity = declared | (hr_delta >= ACTIVE_HR_DELTA)
     fatigue = ~activity & has_hrv & (hrv_z <= FATIGUE_HRV_Z) & (hr_delta <= FATIGUE_MAX_HR_DELTA)
     code = np.select(
         [activity, fatigue, zone_high & unpleasant, zone_high, zone_medium & unpleasant,
          zone_medium, zone_low],
-        [_UNKNOWN, _FATIGUED, _ANXIOUS, _STRESSED, _STRESSED, _FOCUSED, _RELAXED], _CALM)
+        [_ACTIVE, _FATIGUED, _ANXIOUS, _STRESSED, _STRESSED, _FOCUSED, _RELAXED], _CALM)
     used_valence = ~activity & ~fatigue & (zone_high | zone_medium) & unpleasant
 
     # confidence
+    artefacts = np.array([0.0 if a is None else min(1.0, a) for a in features.artefact_share],
+                         dtype=float)
     quality = (np.array([ORIGIN_QUALITY[o] for o in features.origin], dtype=float)
-               * (1.0 - np.asarray(features.artefact_share, dtype=float)))
+               * (1.0 - artefacts))
     valence_factor = np.where(
         used_valence, 0.7 + 0.3 * weight,
         np.where(~reported & np.isin(code, _ASSUMES_VALENCE_CODES), VALENCE_UNREPORTED, 1.0))
     distance = np.minimum(np.minimum(np.abs(score - ZONE_EDGES[0]), np.abs(score - ZONE_EDGES[1])),
                           np.abs(score - ZONE_EDGES[2]))
     clarity = 0.5 + 0.5 * np.minimum(1.0, distance / CLARITY_SPAN)
-    confidence = np.minimum(MAX_CONFIDENCE, clarity * quality * reliability * valence_factor)
-    confidence[code == _UNKNOWN] = 0.0
+    confidence = np.minimum(
+        MAX_CONFIDENCE, MAX_CONFIDENCE * clarity * quality * reliability * valence_factor)
+    confidence = np.where(activity, np.where(declared, ACTIVE_DECLARED, ACTIVE_FROM_HEART_RATE),
+                          confidence)
+    score = np.where(activity, 0.0, score)
     # Python's round(x, 2) is correctly rounded; numpy's is not: round each distinct value.
     distinct, inverse = np.unique(confidence, return_inverse=True)
     rounded = np.array([round(c, 2) for c in distinct.tolist()], dtype=float)[inverse]
@@ -233,8 +275,9 @@ def explain(state: EmotionState, baseline: Baseline) -> tuple[str, ...]:
            else f"HRV {abs(dev.hrv_z):.1f} SD {'below' if dev.hrv_z < 0 else 'above'} baseline")
     hr = f"heart rate {dev.hr_delta_bpm:+.0f} bpm against resting"
     texts = {
-        Reason.ACTIVITY: f"Heart rate is {dev.hr_delta_bpm:.0f} bpm above resting: probably "
-                         "movement, which says nothing about emotion.",
+        Reason.ACTIVITY: "Physical activity (the device, its steps or a heart rate "
+                         f"{dev.hr_delta_bpm:.0f} bpm above resting say so): movement, which "
+                         "says nothing about stress or emotion, so none is scored.",
         Reason.FATIGUE_PATTERN: f"{hrv} without a raised heart rate: a pattern of tiredness "
                                 "rather than arousal.",
         Reason.HIGH_LOAD_UNPLEASANT: f"High stress load ({hrv}, {hr}) and a recent unpleasant "
@@ -248,8 +291,21 @@ def explain(state: EmotionState, baseline: Baseline) -> tuple[str, ...]:
         Reason.REST_LOAD: f"Stress at rest level ({hrv}, {hr}).",
     }
     reasons = [texts[state.reason], baseline.explain()]
-    if state.origin is FeatureOrigin.HEART_RATE_ONLY:
-        reasons.append("No HRV in this reading: the estimate rests on heart rate alone.")
+    if state.origin is FeatureOrigin.HEART_RATE_ONLY and state.emotion is not Emotion.ACTIVE:
+        reasons.append("No RMSSD in this reading: the estimate rests on heart rate alone.")
+    if state.emotion is not Emotion.ACTIVE:
+        reasons.append(confidence_sentence(state.confidence))
     if not state.valence_reported and state.emotion.value in ASSUMES_VALENCE:
         reasons.append("No recent mood check-in: how this feels is assumed, not reported.")
     return tuple(reasons)
+
+
+def is_uncertain(confidence: float) -> bool:
+    return confidence < UNCERTAIN_BELOW
+
+
+def confidence_sentence(confidence: float) -> str:
+    hedge = ("Uncertain: treat this as a hint, not a finding. " if is_uncertain(confidence)
+             else "")
+    return (f"{hedge}Confidence {confidence:.2f} of at most {MAX_CONFIDENCE:.2f}: a fixed rule "
+            "on heart rate and HRV, not a classifier validated against how people felt.")

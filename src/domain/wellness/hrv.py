@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.wellness.samples import RR_INTERVAL_MS, BiometricSample
+import numpy as np
 
-# A beat more than 30 % away from the median of its neighbours is an artefact (missed,
-# extra or ectopic beat). Malik's classic 20 % also removes real respiratory sinus
-# arrhythmia in people with high HRV (3 % of the beats of pyhrv's hour-long series)
-# and biases RMSSD down; 30 % removes under 1 % of those and still catches missed beats.
-ARTEFACT_RELATIVE_CHANGE = 0.30
-ARTEFACT_MEDIAN_WINDOW = 5  # beats on each side of the local median
+from domain.wellness.artefacts import kubios_correct
+from domain.wellness.samples import BiometricSample
+
+# Intervals outside this range are not heartbeats (a 300 ms interval is 200 bpm, 2000 ms is
+# 30 bpm): they are dropped one by one and counted, and the rest is judged by
+# Lipponen & Tarvainen's artefact correction (`domain.wellness.artefacts`).
+PLAUSIBLE_RR_MS = (300.0, 2000.0)
 GAP_TOLERANCE_MS = 10.0
 MIN_BEATS_TIME_DOMAIN = 30  # ~30 s of beats: the shortest window ultra-short RMSSD tolerates
 MAX_ARTEFACT_SHARE = 0.20  # beyond this the window says more about the sensor than the heart
@@ -36,19 +37,26 @@ class FeatureOrigin(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CleanBeats:
-    """Beat-to-beat intervals with artefacts removed; `times_s` keep the gaps visible."""
+    """Beat-to-beat intervals fit for HRV; `times_s` keep the gaps of dropped beats visible.
+
+    `removed`: intervals outside `PLAUSIBLE_RR_MS`, dropped; `corrected`: beats the
+    artefact correction moved, inserted or merged; `received`: intervals the device sent.
+    """
 
     intervals_ms: tuple[float, ...]
     times_s: tuple[float, ...]  # end of each kept interval since the first beat
     removed: int
+    corrected: int = 0
+    received: int | None = None
 
     @property
     def total(self) -> int:
-        return len(self.intervals_ms) + self.removed
+        return self.received if self.received is not None else len(self.intervals_ms) + self.removed
 
     @property
     def artefact_share(self) -> float:
-        return self.removed / self.total if self.total else 0.0
+        """Share of the received intervals that were dropped or corrected."""
+        return min(1.0, (self.removed + self.corrected) / self.total) if self.total else 0.0
 
     @property
     def duration_s(self) -> float:
@@ -110,7 +118,7 @@ class FeatureColumns:
     sdnn: list[float | None]
     pnn50: list[float | None]
     origin: list[FeatureOrigin]
-    artefact_share: list[float]
+    artefact_share: list[float | None]  # None: the sample carried no beats
 
     def __len__(self) -> int:
         return len(self.heart_rate)
@@ -119,46 +127,47 @@ class FeatureColumns:
 def summary_columns(heart_rate: list[float], rmssd: list[float | None],
                     sdnn: list[float | None], pnn50: list[float | None]) -> FeatureColumns:
     """`features_from_summary` for every sample at once (copies, so callers may override)."""
-    origin = [FeatureOrigin.DEVICE_SUMMARY if r is not None or s is not None
-              else FeatureOrigin.HEART_RATE_ONLY for r, s in zip(rmssd, sdnn, strict=True)]
+    # Stress rests on RMSSD: an SDNN-only device is judged on heart rate, and says so.
+    origin = [FeatureOrigin.HEART_RATE_ONLY if r is None else FeatureOrigin.DEVICE_SUMMARY
+              for r in rmssd]
     return FeatureColumns(list(heart_rate), list(rmssd), list(sdnn), list(pnn50), origin,
-                          [0.0] * len(heart_rate))
-
-
-def _median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+                          [None] * len(heart_rate))
 
 
 def clean_beats(intervals_ms: Sequence[float]) -> CleanBeats:
-    """Drop intervals outside 250-2500 ms or 30 % away from their local median.
+    """Drop intervals outside 300-2000 ms, then correct artefacts in each unbroken run.
 
-    Removed beats leave a gap in `times_s`, so successive differences are never
-    taken across a removed beat.
+    A dropped interval breaks the series: the runs on either side are corrected on their
+    own and the gap stays in `times_s`, so no successive difference spans it.
     """
-    lo, hi = RR_INTERVAL_MS
-    n = len(intervals_ms)
+    rr = np.asarray(intervals_ms, dtype=float)
+    n = len(rr)
+    lo, hi = PLAUSIBLE_RR_MS
+    plausible = (rr >= lo) & (rr <= hi)  # NaN is not
+    ends = np.cumsum(np.where(np.isfinite(rr), rr, 0.0)) / 1000.0
+    if plausible.all():
+        fixed = kubios_correct(rr)
+        if not fixed.corrected:
+            return CleanBeats(tuple(rr.tolist()), tuple(ends.tolist()), 0, 0, n)
+        return CleanBeats(tuple(fixed.intervals_ms.tolist()),
+                          tuple((np.cumsum(fixed.intervals_ms) / 1000.0).tolist()), 0,
+                          fixed.corrected, n)
     kept: list[float] = []
     times: list[float] = []
-    elapsed = 0.0
-    w = ARTEFACT_MEDIAN_WINDOW
-    for i, rr in enumerate(intervals_ms):
-        elapsed += rr / 1000.0
-        if not lo <= rr <= hi:
-            continue
-        neighbours = [x for x in intervals_ms[max(0, i - w): min(n, i + w + 1)] if lo <= x <= hi]
-        ref = _median(neighbours)
-        if abs(rr - ref) > ARTEFACT_RELATIVE_CHANGE * ref:
-            continue
-        kept.append(float(rr))
-        times.append(elapsed)
-    return CleanBeats(tuple(kept), tuple(times), n - len(kept))
+    corrected = 0
+    bounds = np.flatnonzero(np.diff(np.concatenate(([0], plausible.view(np.int8), [0]))))
+    for first, last in zip(bounds[::2], bounds[1::2], strict=True):
+        fixed = kubios_correct(rr[first:last])
+        corrected += fixed.corrected
+        start_s = ends[first - 1] if first else 0.0
+        kept += fixed.intervals_ms.tolist()
+        times += (start_s + np.cumsum(fixed.intervals_ms) / 1000.0).tolist()
+    return CleanBeats(tuple(kept), tuple(times), int(n - plausible.sum()), corrected, n)
 
 
 def features_from_summary(sample: BiometricSample) -> HrvFeatures:
     """The device's own values, when no usable beats came with the sample."""
-    has_hrv = sample.hrv_rmssd is not None or sample.hrv_sdnn is not None
+    has_hrv = sample.hrv_rmssd is not None
     return HrvFeatures(
         heart_rate=sample.heart_rate,
         rmssd=sample.hrv_rmssd,

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from domain.errors import FieldError, ValidationFailed
+from domain.wellness.activity import ACTIVITY_VALUES
 
 
 class Source(StrEnum):
@@ -34,7 +35,8 @@ MAX_BATCH = 1000
 HEART_RATE_BPM = (25.0, 250.0)
 HRV_MS = (1.0, 500.0)  # SDNN and RMSSD; short-term values above this are artefacts
 PNN50_PERCENT = (0.0, 100.0)
-RR_INTERVAL_MS = (250.0, 2500.0)  # 24 to 240 beats per minute
+STEPS = (0.0, 100_000.0)  # in the sample's interval
+INTERVAL_S = (1.0, 3600.0)  # a sample stands for at most an hour
 MAX_ERRORS_LISTED = 50
 MAX_RR_PER_SAMPLE = 1200  # five minutes at 240 beats per minute
 CLOCK_SKEW = timedelta(seconds=60)  # a watch clock running slightly ahead is not "the future"
@@ -52,6 +54,9 @@ class BiometricSample:
     hrv_rmssd: float | None = None
     pnn50: float | None = None
     rr_intervals_ms: tuple[float, ...] = ()
+    steps: float | None = None
+    activity: str | None = None
+    interval_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,9 @@ class SampleInput:
     hrv_rmssd: float | None = None
     pnn50: float | None = None
     rr_intervals_ms: Sequence[float] = ()
+    steps: float | None = None
+    activity: str | None = None
+    interval_s: float | None = None
 
 
 class RawSample(Protocol):
@@ -84,23 +92,21 @@ class RawSample(Protocol):
     def pnn50(self) -> float | None: ...
     @property
     def rr_intervals_ms(self) -> Sequence[float] | None: ...
+    @property
+    def steps(self) -> float | None: ...
+    @property
+    def activity(self) -> str | None: ...
+    @property
+    def interval_s(self) -> float | None: ...
 
 
 _SOURCES = {s.value: s for s in Source}
+_ACTIVITIES = ACTIVITY_VALUES | {None}
 
 
 def _out_of(value: float, bounds: tuple[float, float]) -> bool:
     # NaN and infinities fail the chained comparison too.
     return not bounds[0] <= value <= bounds[1]
-
-
-def _bad_rr_index(rr: Sequence[float]) -> int | None:
-    """Index of the first impossible interval, or None; one C-speed pass when all is well."""
-    lo, hi = RR_INTERVAL_MS
-    total = sum(rr)
-    if total == total and lo <= min(rr) and max(rr) <= hi:  # total != total: a NaN
-        return None
-    return next(j for j, x in enumerate(rr) if not lo <= x <= hi)
 
 
 def _sample_errors(i: int, raw: RawSample, earliest: datetime, latest: datetime
@@ -129,10 +135,14 @@ def _sample_errors(i: int, raw: RawSample, earliest: datetime, latest: datetime
     if len(rr) > MAX_RR_PER_SAMPLE:
         errors.append(FieldError(
             f"{prefix}.rr_intervals_ms", f"at most {MAX_RR_PER_SAMPLE} intervals per sample"))
-    elif rr and (j := _bad_rr_index(rr)) is not None:
-        # one message per sample is enough to find the bad stream
-        errors.append(FieldError(f"{prefix}.rr_intervals_ms[{j}]",
-                                 "must be between 250 and 2500 ms"))
+    # RR intervals out of range are artefacts, dropped one by one (domain.wellness.hrv)
+    if raw.steps is not None and _out_of(raw.steps, STEPS):
+        errors.append(FieldError(f"{prefix}.steps", "must be between 0 and 100000"))
+    if raw.interval_s is not None and _out_of(raw.interval_s, INTERVAL_S):
+        errors.append(FieldError(f"{prefix}.interval_s", "must be between 1 and 3600 s"))
+    if raw.activity is not None and raw.activity not in ACTIVITY_VALUES:
+        errors.append(FieldError(
+            f"{prefix}.activity", f"must be one of {', '.join(sorted(ACTIVITY_VALUES))}"))
     return errors
 
 
@@ -155,6 +165,9 @@ class SampleColumns:
     hrv_rmssd: list[float | None]
     pnn50: list[float | None]
     rr_intervals_ms: list[tuple[float, ...]]
+    steps: list[float | None]
+    activity: list[str | None]
+    interval_s: list[float | None]
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -164,12 +177,13 @@ class SampleColumns:
             timestamp=self.timestamps[i], heart_rate=self.heart_rate[i],
             source=_SOURCES[self.sources[i]], hrv_sdnn=self.hrv_sdnn[i],
             hrv_rmssd=self.hrv_rmssd[i], pnn50=self.pnn50[i],
-            rr_intervals_ms=self.rr_intervals_ms[i])
+            rr_intervals_ms=self.rr_intervals_ms[i], steps=self.steps[i],
+            activity=self.activity[i], interval_s=self.interval_s[i])
 
     def _take(self, order: list[int]) -> SampleColumns:
         return SampleColumns(*([column[i] for i in order] for column in (
             self.timestamps, self.sources, self.heart_rate, self.hrv_sdnn, self.hrv_rmssd,
-            self.pnn50, self.rr_intervals_ms)))
+            self.pnn50, self.rr_intervals_ms, self.steps, self.activity, self.interval_s)))
 
     def canonical(self) -> SampleColumns:
         """The first of each (source, timestamp) (later repeats are duplicates), in
@@ -203,7 +217,8 @@ def _in_bounds(values: list, bounds: tuple[float, float], optional: bool) -> boo
 
 
 def _all_valid(ts: list[datetime], hr: list, src: list, sdnn: list, rmssd: list, pnn50: list,
-               rr: list, earliest: datetime, latest: datetime) -> bool:
+               rr: list, context: tuple[list, list, list], earliest: datetime,
+               latest: datetime) -> bool:
     """The whole batch at C speed; `_sample_errors` explains a failure sample by sample."""
     if not all(isinstance(t, datetime) and t.utcoffset() is not None for t in ts):
         return False
@@ -218,7 +233,15 @@ def _all_valid(ts: list[datetime], hr: list, src: list, sdnn: list, rmssd: list,
         return False
     if not set(src) <= _SOURCES.keys():
         return False
-    return all(len(r) <= MAX_RR_PER_SAMPLE and _bad_rr_index(r) is None for r in rr if r)
+    steps, activity, interval_s = context
+    try:
+        if not (_in_bounds(steps, STEPS, True) and _in_bounds(interval_s, INTERVAL_S, True)):
+            return False
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if not set(activity) <= _ACTIVITIES:
+        return False
+    return all(len(r) <= MAX_RR_PER_SAMPLE for r in rr if r)
 
 
 def _floats(values: list) -> list[float | None]:
@@ -238,14 +261,19 @@ def validate_columns(batch: Sequence[RawSample], now: datetime) -> SampleColumns
     rmssd = [s.hrv_rmssd for s in batch]
     pnn50 = [s.pnn50 for s in batch]
     rr = [s.rr_intervals_ms for s in batch]
-    if not _all_valid(ts, hr, src, sdnn, rmssd, pnn50, rr, earliest, latest):
+    steps = [s.steps for s in batch]
+    activity = [s.activity for s in batch]
+    interval_s = [s.interval_s for s in batch]
+    if not _all_valid(ts, hr, src, sdnn, rmssd, pnn50, rr, (steps, activity, interval_s),
+                      earliest, latest):
         _reject(batch, earliest, latest)  # returns only if the rules find nothing wrong
     if not all(t.tzinfo is UTC and not t.microsecond % 1000 for t in ts):
         ts = [_utc_ms(t) for t in ts]
     return SampleColumns(
         timestamps=ts, sources=src, heart_rate=[float(v) for v in hr],
         hrv_sdnn=_floats(sdnn), hrv_rmssd=_floats(rmssd), pnn50=_floats(pnn50),
-        rr_intervals_ms=[tuple(map(float, r)) if r else () for r in rr])
+        rr_intervals_ms=[tuple(map(float, r)) if r else () for r in rr],
+        steps=_floats(steps), activity=activity, interval_s=_floats(interval_s))
 
 
 def _reject(batch: Sequence[RawSample], earliest: datetime, latest: datetime) -> None:

@@ -41,6 +41,15 @@ class EmotionPoint:
     stress_score: int
     emotion: Emotion
     confidence: float
+    artefact_share: float | None = None  # beats dropped or corrected; None: no beats sent
+    steps: float | None = None
+    activity: str | None = None
+    interval_s: float | None = None
+
+    @property
+    def at_rest(self) -> bool:
+        """Not a minute of physical activity: counts towards stress and baselines."""
+        return self.emotion is not Emotion.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +70,32 @@ class PointColumns:
     stress_score: list[int]
     emotion: list[str]
     confidence: list[float]
+    artefact_share: list[float | None] | None = None  # None: no sample carried beats
+    steps: list[float | None] | None = None  # None: no sample said
+    activity: list[str | None] | None = None
+    interval_s: list[float | None] | None = None
 
     def __len__(self) -> int:
         return len(self.timestamps)
+
+    def column(self, name: str) -> list:
+        """An optional column, all None where no sample carried it."""
+        values = getattr(self, name)
+        return [None] * len(self.timestamps) if values is None else values
 
     def points(self) -> list[EmotionPoint]:
         """The same batch as `EmotionPoint`s (for stores that keep objects)."""
         return [EmotionPoint(user_id=self.user_id, timestamp=ts, source=Source(src),
                              heart_rate=hr, hrv_rmssd=rmssd, hrv_sdnn=sdnn, pnn50=pnn50,
-                             stress_score=stress, emotion=Emotion(emotion), confidence=conf)
-                for ts, src, hr, rmssd, sdnn, pnn50, stress, emotion, conf in zip(
+                             stress_score=stress, emotion=Emotion(emotion), confidence=conf,
+                             artefact_share=artefacts, steps=steps, activity=activity,
+                             interval_s=interval)
+                for (ts, src, hr, rmssd, sdnn, pnn50, stress, emotion, conf, artefacts, steps,
+                     activity, interval) in zip(
                     self.timestamps, self.sources, self.heart_rate, self.hrv_rmssd,
                     self.hrv_sdnn, self.pnn50, self.stress_score, self.emotion,
-                    self.confidence, strict=True)]
+                    self.confidence, self.column("artefact_share"), self.column("steps"),
+                    self.column("activity"), self.column("interval_s"), strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,19 +153,27 @@ def bucket_verdict(count: int, counts: Sequence[int], confidences: Sequence[floa
 
 def bucket_reading(start: datetime, count: int, hr_sum: float, rmssd_sum: float,
                    rmssd_count: int, stress_sum: float, counts: Sequence[int],
-                   confidences: Sequence[float], unknown_confidence: float) -> EmotionReading:
-    """A bucket as the API shows it, straight from the sums a store keeps."""
+                   confidences: Sequence[float], unknown_confidence: float,
+                   rest_count: int | None = None) -> EmotionReading:
+    """A bucket as the API shows it, straight from the sums a store keeps. Stress and
+    HRV are means over the minutes at rest (`rest_count`; all of them when not given)."""
     emotion, confidence = bucket_verdict(count, counts, confidences, unknown_confidence)
+    rest = count if rest_count is None else rest_count
     return EmotionReading(
         timestamp=start, emotion=emotion, confidence=confidence,
-        stress_score=round(stress_sum / count if count else 0.0),
+        stress_score=round(stress_sum / rest if rest else 0.0),
         heart_rate=round(hr_sum / count if count else 0.0, 1),
         hrv_rmssd=round(rmssd_sum / rmssd_count, 1) if rmssd_count else None)
 
 
 @dataclass(slots=True)
 class EmotionAggregate:
-    """Sums over a bucket; means and the dominant emotion are derived, never stored twice."""
+    """Sums over a bucket; means and the dominant emotion are derived, never stored twice.
+
+    `count` and the heart-rate sums cover every point; the `rest_*`, RMSSD and stress sums
+    only points at rest (not `active`): movement is left out of stress and baselines.
+    `ln_rmssd_sq_sum` gives the spread of resting minutes (`ln_rmssd_var`).
+    """
 
     user_id: UUID
     start: datetime
@@ -156,6 +186,9 @@ class EmotionAggregate:
     ln_rmssd_sum: float = 0.0
     rmssd_count: int = 0
     stress_sum: float = 0.0
+    rest_count: int = 0
+    rest_hr_sum: float = 0.0
+    ln_rmssd_sq_sum: float = 0.0
     sealed: bool = False  # recomputed from raw points by the downsampling job
     emotion_counts: dict[str, int] = field(default_factory=dict)
     emotion_confidence: dict[str, float] = field(default_factory=dict)
@@ -173,8 +206,21 @@ class EmotionAggregate:
         return self.ln_rmssd_sum / self.rmssd_count if self.rmssd_count else None
 
     @property
-    def stress_mean(self) -> float:
-        return self.stress_sum / self.count if self.count else 0.0
+    def ln_rmssd_var(self) -> float | None:
+        """Variance of ln RMSSD over the bucket's resting minutes."""
+        if self.rmssd_count < 2:
+            return None
+        mean = self.ln_rmssd_sum / self.rmssd_count
+        return max(0.0, self.ln_rmssd_sq_sum / self.rmssd_count - mean * mean)
+
+    @property
+    def stress_mean(self) -> float | None:
+        """Mean stress of the minutes at rest (None: the bucket was all activity)."""
+        return self.stress_sum / self.rest_count if self.rest_count else None
+
+    @property
+    def rest_hr_mean(self) -> float | None:
+        return self.rest_hr_sum / self.rest_count if self.rest_count else None
 
     @property
     def dominant_emotion(self) -> Emotion:
@@ -197,18 +243,23 @@ class EmotionAggregate:
             self.start, self.count, self.hr_sum, self.rmssd_sum, self.rmssd_count,
             self.stress_sum, [counts.get(e.value, 0) for e in VERDICT_LABELS],
             [confidence.get(e.value, 0.0) for e in VERDICT_LABELS],
-            confidence.get(Emotion.UNKNOWN.value, 0.0))
+            confidence.get(Emotion.UNKNOWN.value, 0.0), self.rest_count)
 
     def add_point(self, p: EmotionPoint) -> None:
         self.count += 1
         self.hr_min = min(self.hr_min, p.heart_rate)
         self.hr_max = max(self.hr_max, p.heart_rate)
         self.hr_sum += p.heart_rate
-        if p.hrv_rmssd is not None:
-            self.rmssd_sum += p.hrv_rmssd
-            self.ln_rmssd_sum += math.log(p.hrv_rmssd)
-            self.rmssd_count += 1
-        self.stress_sum += p.stress_score
+        if p.at_rest:
+            self.rest_count += 1
+            self.rest_hr_sum += p.heart_rate
+            if p.hrv_rmssd is not None:
+                ln = math.log(p.hrv_rmssd)
+                self.rmssd_sum += p.hrv_rmssd
+                self.ln_rmssd_sum += ln
+                self.ln_rmssd_sq_sum += ln * ln
+                self.rmssd_count += 1
+            self.stress_sum += p.stress_score
         label = p.emotion.value
         self.emotion_counts[label] = self.emotion_counts.get(label, 0) + 1
         self.emotion_confidence[label] = self.emotion_confidence.get(label, 0.0) + p.confidence
@@ -222,6 +273,9 @@ class EmotionAggregate:
         self.ln_rmssd_sum += a.ln_rmssd_sum
         self.rmssd_count += a.rmssd_count
         self.stress_sum += a.stress_sum
+        self.rest_count += a.rest_count
+        self.rest_hr_sum += a.rest_hr_sum
+        self.ln_rmssd_sq_sum += a.ln_rmssd_sq_sum
         for k, v in a.emotion_counts.items():
             self.emotion_counts[k] = self.emotion_counts.get(k, 0) + v
         for k, c in a.emotion_confidence.items():

@@ -21,7 +21,6 @@ RELAXED_DAYTIME_HR_DELTA = 10.0  # bpm above resting that a seated, calm person 
 HR_SCALE_BPM = 12.0  # bpm of extra heart rate that count as one unit of load
 SIGMOID_SLOPE = 1.2
 NEUTRAL_LOAD_OFFSET = 0.7  # a reading exactly at baseline lands in the low zone (~30)
-ACTIVITY_HR_DELTA = 45.0  # beyond this above resting, movement explains the heart rate
 
 
 class StressZone(StrEnum):
@@ -49,10 +48,6 @@ class Deviation:
     hrv_z: float | None  # (ln RMSSD - baseline mean) / baseline sd; negative = suppressed
     hr_delta_bpm: float  # heart rate minus baseline resting heart rate
 
-    @property
-    def likely_activity(self) -> bool:
-        return self.hr_delta_bpm > ACTIVITY_HR_DELTA
-
 
 @dataclass(frozen=True, slots=True)
 class StressReading:
@@ -63,7 +58,10 @@ class StressReading:
 
 
 def deviation_from(baseline: Baseline, heart_rate: float, ln_rmssd: float | None) -> Deviation:
-    hrv_z = None if ln_rmssd is None else (ln_rmssd - baseline.ln_rmssd_mean) / baseline.ln_rmssd_sd
+    """A reading of minutes against the baseline's spread of minutes at rest (not the
+    spread of day averages, which is far narrower)."""
+    hrv_z = (None if ln_rmssd is None
+             else (ln_rmssd - baseline.ln_rmssd_mean) / baseline.ln_rmssd_minute_sd)
     return Deviation(hrv_z=hrv_z, hr_delta_bpm=heart_rate - baseline.resting_hr_mean)
 
 

@@ -34,7 +34,6 @@ from application.ports.recipes import (
     RecipeCatalogue,
     RecipeRatings,
 )
-from application.ports.wellness import EmotionSeries
 from application.preferences.use_cases import (
     GetPreferences,
     NoCache,
@@ -49,10 +48,11 @@ from application.recipes.usda_nutrition import UsdaIngredientNutrition
 from application.recommendations.recommend import GetRecommendations
 from application.recommendations.sources import (
     CurrentEmotion,
-    LatestEmotion,
+    CurrentEmotionFromWellness,
     RecentNutritionFromHistory,
     RecentNutritionSource,
 )
+from application.wellness.queries import GetCurrentEmotion
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
@@ -120,8 +120,9 @@ class RecipesProvider(Provider):
         return served
 
     @provide
-    def current_emotion(self, series: EmotionSeries) -> CurrentEmotion:
-        return LatestEmotion(series)
+    def current_emotion(self, current: GetCurrentEmotion) -> CurrentEmotion:
+        # the same state and confidence as GET /emotions/current
+        return CurrentEmotionFromWellness(current)
 
     @provide
     def recent_nutrition(self, analyses: AnalysisRepository) -> RecentNutritionSource:

@@ -25,8 +25,9 @@ def sample_input(**overrides: object) -> SampleInput:
 
 
 def steady_days(n: int, today: date, *, rmssd: float = 45.0, resting_hr: float = 58.0,
-                wobble: float = 0.08) -> list[DailyPhysiology]:
-    """n days before `today` with a small day-to-day wobble, like a real person."""
+                wobble: float = 0.08, minute_sd: float = 0.3) -> list[DailyPhysiology]:
+    """n days before `today` with a small day-to-day wobble, like a real person, and a
+    spread of resting minutes within each day (`minute_sd` of ln RMSSD)."""
     days = []
     for i in range(1, n + 1):
         sign = 1 if i % 2 else -1
@@ -35,6 +36,7 @@ def steady_days(n: int, today: date, *, rmssd: float = 45.0, resting_hr: float =
             ln_rmssd=math.log(rmssd) + sign * wobble,
             resting_hr=resting_hr + sign * 1.5,
             data_points=600,
+            ln_rmssd_minute_var=minute_sd ** 2,
         ))
     return days
 

@@ -100,6 +100,7 @@ def test_bucket_verdict_follows_the_rule_ties_included(cells):
 def test_an_aggregate_reads_as_its_rounded_means_and_verdict():
     agg = EmotionAggregate(user_id=USER, start=NOW, resolution=Resolution.HOUR, count=3,
                            hr_sum=200.0, rmssd_sum=85.0, rmssd_count=2, stress_sum=91.0,
+                           rest_count=3,
                            emotion_counts={"calm": 1, "focused": 1, "unknown": 1},
                            emotion_confidence={"calm": 0.6, "focused": 0.7, "unknown": 0.0})
     r = agg.reading()

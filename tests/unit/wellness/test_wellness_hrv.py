@@ -12,6 +12,7 @@ from domain.wellness.hrv import (
 )
 from domain.wellness.samples import BiometricSample, Source
 from tests.unit.wellness.builders import NOW
+from tests.unit.wellness.heart_data import pyhrv_hour
 
 
 @dataclass
@@ -37,14 +38,45 @@ def sample(rr=(), **kw) -> BiometricSample:
     return BiometricSample(**fields)
 
 
-def test_an_ectopic_beat_is_removed_and_leaves_a_gap():
-    rr = [800.0, 810, 790, 805, 500, 1150, 795, 800, 810]
+def steady(n: int = 60) -> list[float]:
+    return [800.0 + (i % 5) * 8 - 16 for i in range(n)]
+
+
+def test_out_of_range_intervals_are_dropped_one_by_one_and_leave_a_gap():
+    rr = steady()
+    rr[20], rr[40] = 150.0, 2600.0  # a spurious detection and a dropout
     beats = clean_beats(rr)
-    assert beats.intervals_ms == (800, 810, 790, 805, 795, 800, 810)
     assert beats.removed == 2
-    # the kept beat after the artefacts ends where it really ended: the gap stays visible
-    assert beats.times_s[4] == pytest.approx(sum(rr[:7]) / 1000)
-    assert beats.times_s[4] - beats.times_s[3] != pytest.approx(beats.intervals_ms[4] / 1000)
+    assert len(beats.intervals_ms) == 58
+    assert beats.artefact_share == pytest.approx(2 / 60)
+    # the beat after a dropped one ends where it really ended: the gap stays visible
+    assert beats.times_s[20] == pytest.approx(sum(rr[:22]) / 1000)
+    assert beats.successive().count(False) == 2
+
+
+def real_minute() -> list[float]:
+    return list(pyhrv_hour()[3])  # 77 beats of a real recording, 594-969 ms
+
+
+def test_an_ectopic_beat_is_moved_back_in_line_not_deleted():
+    rr = real_minute()
+    rr[30], rr[31] = rr[30] * 0.6, rr[31] * 1.4  # premature beat and its compensatory pause
+    beats = clean_beats(rr)
+    assert beats.removed == 0
+    assert beats.corrected >= 1
+    assert len(beats.intervals_ms) == len(rr)  # no beat lost
+    assert sum(beats.intervals_ms) == pytest.approx(sum(rr))  # nor any time
+    clean = real_minute()
+    assert min(clean) <= min(beats.intervals_ms) and max(beats.intervals_ms) <= max(clean)
+    assert beats.artefact_share == pytest.approx(beats.corrected / len(rr))
+
+
+def test_a_missed_beat_is_put_back():
+    rr = real_minute()
+    rr[25:27] = [rr[25] + rr[26]]  # two intervals merged: the sensor missed a beat
+    beats = clean_beats(rr)
+    assert len(beats.intervals_ms) == len(real_minute())
+    assert max(beats.intervals_ms) <= max(real_minute())
 
 
 def test_clean_series_lose_nothing():
@@ -86,10 +118,11 @@ def test_too_few_beats_fall_back_to_the_device_values():
 
 
 def test_a_window_full_of_artefacts_is_not_trusted():
-    rr = [800.0, 800.0, 400.0] * 30  # every third beat is half its neighbours
+    rr = [800.0, 800.0, 200.0] * 30  # every third interval is no heartbeat
     analyzer = RecordingAnalyzer(seen=[])
     features = extract_features(sample(rr), analyzer)
     assert features.origin is FeatureOrigin.DEVICE_SUMMARY
+    assert features.artefact_share == pytest.approx(1 / 3)
     assert analyzer.seen == []
 
 

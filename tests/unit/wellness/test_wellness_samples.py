@@ -44,8 +44,22 @@ def test_every_bad_field_of_every_sample_is_reported():
         "samples[0].source",
         "samples[2].hrv_rmssd",
         "samples[2].pnn50",
-        "samples[2].rr_intervals_ms[2]",
     ]
+
+
+def test_out_of_range_beats_are_not_a_reason_to_reject_a_batch():
+    (ok,) = validate_batch([sample_input(rr_intervals_ms=[800, 810, 3000, 100, 805])], NOW)
+    assert ok.rr_intervals_ms == (800, 810, 3000, 100, 805)  # dropped later, and counted
+
+
+def test_activity_context_is_checked_per_sample():
+    batch = [sample_input(steps=120, activity="walk", interval_s=60),
+             sample_input(steps=-1, activity="dancing", interval_s=0)]
+    with pytest.raises(ValidationFailed) as exc:
+        validate_batch(batch, NOW)
+    assert fields_of(exc) == ["samples[1].steps", "samples[1].interval_s", "samples[1].activity"]
+    (ok,) = validate_batch(batch[:1], NOW)
+    assert (ok.steps, ok.activity, ok.interval_s) == (120.0, "walk", 60.0)
 
 
 @pytest.mark.parametrize("offset", [timedelta(minutes=5), timedelta(days=1)])

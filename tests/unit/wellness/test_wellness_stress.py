@@ -30,7 +30,7 @@ def test_a_reading_at_baseline_is_low_stress():
 
 
 def test_suppressed_hrv_and_raised_heart_rate_are_high_stress():
-    ln = BASELINE.ln_rmssd_mean - 2.5 * BASELINE.ln_rmssd_sd
+    ln = BASELINE.ln_rmssd_mean - 2.5 * BASELINE.ln_rmssd_minute_sd
     reading = stress_reading(BASELINE, BASELINE.resting_hr_mean + 30, ln)
     assert reading.zone is StressZone.HIGH
 

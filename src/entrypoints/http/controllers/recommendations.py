@@ -29,6 +29,10 @@ class RecommendationOut(Output):
     based_on_emotion: str
     rule: str
     disclaimer: str
+    # How sure Psi is that this applies: for suggestions on the current state, the
+    # confidence `GET /emotions/current` shows; below 0.5 the reason says it is uncertain.
+    confidence: float
+    based_on_confidence: float
 
 
 @get("/recommendations", summary="Personal suggestions, each with the reason behind it",
@@ -44,7 +48,9 @@ async def recommendations(
         recipe=RecipeSummaryOut.of(i.recipe, NO_RATINGS) if i.recipe else None,
         nutrients=list(i.recommendation.nutrients) or None,
         foods=list(i.recommendation.foods), based_on_emotion=result.emotion.value,
-        rule=i.recommendation.rule, disclaimer=DISCLAIMER) for i in result.items]
+        rule=i.recommendation.rule, disclaimer=DISCLAIMER,
+        confidence=i.recommendation.confidence,
+        based_on_confidence=result.emotion_confidence) for i in result.items]
     return page_of(items, total=len(items), page=1, per_page=limit,
                    path="/api/v1/recommendations", filters={})
 

@@ -18,7 +18,7 @@ from application.wellness.queries import (
     ListWellnessScores,
 )
 from domain.identity.tokens import Principal
-from domain.wellness.series import Resolution
+from domain.wellness.series import EmotionPoint, Resolution
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.controllers.wellness_schemas import (
     CurrentEmotionOut,
@@ -68,7 +68,8 @@ async def list_emotions(principal: Principal, use: FromDishka[GetEmotions],
                         per_page: PerPageParam = 20) -> ListEnvelope[EmotionOut]:
     found = await use(principal.user_id, start=start, end=end, resolution=resolution,
                       page=page, per_page=per_page)
-    return page_of([EmotionOut.of(r) for r in found.items], total=found.total, page=page,
+    return page_of([EmotionOut.of_point(r) if isinstance(r, EmotionPoint) else EmotionOut.of(r)
+                    for r in found.items], total=found.total, page=page,
                    per_page=per_page, path="/api/v1/emotions",
                    filters={"from": _iso_z(start), "to": _iso_z(end),
                             "resolution": resolution.value})

@@ -10,9 +10,13 @@ from uuid import UUID
 import msgspec
 
 from application.wellness.queries import CurrentEmotion, EmotionReading
+from domain.wellness.activity import Activity
+from domain.wellness.baseline import BaselineStatus, status_of
+from domain.wellness.emotion import Emotion, confidence_sentence, is_uncertain
 from domain.wellness.mood import MAX_NOTE_CHARS, MoodCheckIn
 from domain.wellness.samples import MAX_BATCH, MAX_RR_PER_SAMPLE
-from domain.wellness.score import DailyWellness
+from domain.wellness.score import DailyWellness, explain_day
+from domain.wellness.series import EmotionPoint
 from entrypoints.http.envelopes import iso
 from entrypoints.http.schemas.base import Input, Output
 
@@ -32,6 +36,9 @@ class SampleIn(Input):
     hrv_rmssd: float | None = None
     pnn50: float | None = None
     rr_intervals_ms: RrIntervals | None = None
+    steps: int | None = None  # in the sample's interval
+    activity: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    interval_s: float | None = None
 
 
 class SamplesIn(Input):
@@ -69,17 +76,28 @@ class MoodCheckInOut(Output):
 
 class EmotionOut(Output):
     timestamp: datetime
-    emotion: str
+    emotion: Emotion  # a StrEnum: encodes as its value, and OpenAPI lists the vocabulary
     confidence: float
     stress_score: int
     heart_rate: float
     hrv_rmssd: float | None
+    # Raw points only (null for hour and day buckets): what the sample carried.
+    hrv_sdnn: float | None = None
+    artefact_share: float | None = None  # share of its beats dropped or corrected
+    activity: Activity | None = None
+    steps: float | None = None
 
     @classmethod
     def of(cls, r: EmotionReading) -> EmotionOut:
-        # Emotion is a StrEnum: it encodes as its value.
         return cls(iso(r.timestamp), r.emotion, r.confidence, r.stress_score, r.heart_rate,
                    r.hrv_rmssd)
+
+    @classmethod
+    def of_point(cls, p: EmotionPoint) -> EmotionOut:
+        return cls(iso(p.timestamp), p.emotion, p.confidence, p.stress_score, p.heart_rate,
+                   p.hrv_rmssd, p.hrv_sdnn,
+                   None if p.artefact_share is None else round(p.artefact_share, 4),
+                   None if p.activity is None else Activity(p.activity), p.steps)
 
 
 class BaselineOut(Output):
@@ -125,13 +143,16 @@ class EvidenceOut(Output):
 
 class CurrentEmotionOut(Output):
     timestamp: datetime | None
-    emotion: str
+    emotion: Emotion
     confidence: float
     stress_score: int | None
     stress_zone: str | None
     heart_rate: float | None
     hrv_rmssd: float | None
     evidence: EvidenceOut
+    # Below 0.5 the reasons say the reading is uncertain (`confidence_note` too).
+    uncertain: bool = True
+    confidence_note: str = ""
 
     @classmethod
     def of(cls, c: CurrentEmotion) -> CurrentEmotionOut:
@@ -153,7 +174,9 @@ class CurrentEmotionOut(Output):
             valence=round(c.valence.value, 2), weight=round(c.valence.weight, 2),
             check_ins=c.valence.check_ins)
         return cls(
-            timestamp=iso(c.timestamp), emotion=c.emotion.value, confidence=c.confidence,
+            timestamp=iso(c.timestamp), emotion=c.emotion, confidence=c.confidence,
+            uncertain=is_uncertain(c.confidence),
+            confidence_note=confidence_sentence(c.confidence),
             stress_score=c.state.stress.score if c.state else None,
             stress_zone=c.state.stress.zone.value if c.state else None,
             heart_rate=c.heart_rate, hrv_rmssd=c.hrv_rmssd,
@@ -171,22 +194,43 @@ class ComponentsOut(Output):
     data_coverage: float | None
 
 
+class ExplanationBaselineOut(Output):
+    status: BaselineStatus
+    days: int
+
+
+class ExplanationOut(Output):
+    """Enough to recompute the score: round(50 + coverage_factor x (sum(weights[k] x
+    components[k]) / sum(weights) - 50)), over the components named in `weights`."""
+
+    weights: dict[str, float]
+    coverage_factor: float | None  # null: a day scored before the factor was kept
+    baseline: ExplanationBaselineOut
+    sentences: list[str]
+
+
 class WellnessDayOut(Output):
     date: date
     wellness_score: int
     hrv_avg: float | None
     heart_rate_avg: float
-    dominant_emotion: str
+    dominant_emotion: Emotion
     emotion_confidence: float
     data_points: int
     components: ComponentsOut
+    explanation: ExplanationOut
 
     @classmethod
     def of(cls, d: DailyWellness) -> WellnessDayOut:
         c = d.components
         return cls(date=d.day, wellness_score=d.wellness_score, hrv_avg=d.hrv_avg,
-                   heart_rate_avg=d.heart_rate_avg, dominant_emotion=d.dominant_emotion.value,
+                   heart_rate_avg=d.heart_rate_avg, dominant_emotion=d.dominant_emotion,
                    emotion_confidence=d.emotion_confidence, data_points=d.data_points,
                    components=ComponentsOut(
                        hrv_balance=c.get("hrv_balance"), resting_hr=c.get("resting_hr"),
-                       stress_load=c.get("stress_load"), data_coverage=c.get("data_coverage")))
+                       stress_load=c.get("stress_load"), data_coverage=c.get("data_coverage")),
+                   explanation=ExplanationOut(
+                       weights=d.weights, coverage_factor=d.coverage_factor,
+                       baseline=ExplanationBaselineOut(status=status_of(d.baseline_days),
+                                                       days=d.baseline_days),
+                       sentences=list(explain_day(d))))
