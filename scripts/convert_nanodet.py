@@ -152,7 +152,7 @@ def convert(model_json: Path, out: Path) -> None:
 # --------------------------------------------------------------------------- reference
 
 
-def tf_graph_def(model: dict, weights: dict[str, np.ndarray]):  # noqa: ANN201
+def tf_graph_def(model: dict, weights: dict[str, np.ndarray]) -> object:
     import tensorflow as tf
     from google.protobuf import json_format
 

@@ -13,8 +13,8 @@ The shipped model is NanoDet-g-416 (COCO-80), converted from TensorFlow.js
 - a side's distance is the expectation of the softmax over its bins against
   0..10, times the stride, measured from the cell centre ``((col + 0.5) s, (row + 0.5) s)``.
 
-Every (cell, class) pair above the threshold is a candidate (a box may be both a
-bowl and the oranges in it); non-maximum suppression is per class.
+A cell proposes its best food and its best container (a box may be both a bowl
+and the oranges in it); non-maximum suppression is per class.
 """
 
 from __future__ import annotations
@@ -98,26 +98,45 @@ def cell_centres(cells: np.ndarray, grid: int, stride: int) -> np.ndarray:
     return np.stack([(col + 0.5) * stride, (row + 0.5) * stride], axis=1).astype(np.float32)
 
 
+def _pairs(scores: np.ndarray, conf: float,
+           groups: Sequence[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(cell, class) pairs kept: every pair >= conf, or each cell's best class of each group."""
+    if groups is None:
+        return np.nonzero(scores >= conf)
+    cells, classes = [], []
+    for group in groups:
+        if group.size == 0:
+            continue
+        sub = scores[:, group]
+        best = sub.argmax(axis=1)
+        keep = np.nonzero(sub[np.arange(len(best)), best] >= conf)[0]
+        cells.append(keep)
+        classes.append(group[best[keep]])
+    if not cells:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(cells), np.concatenate(classes)
+
+
 def candidates(levels: Sequence[Level], conf: float,
-               wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (cell, class) pair scoring >= `conf`: boxes (input pixels), scores, classes."""
+               groups: Sequence[np.ndarray] | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boxes (input pixels), scores and classes of the (cell, class) pairs scoring >= `conf`.
+
+    `groups`: class-index arrays (foods, containers); a cell then proposes only its
+    best class of each group (a bowl of oranges is one bowl and one orange, not
+    also a doughnut). None: every pair, as NanoDet's own multi-class NMS takes them.
+    """
     boxes, scores, classes = [], [], []
     for level in levels:
-        s = level.scores
-        if wanted is not None:
-            s = s[:, wanted]
-        cells, cls = np.nonzero(s >= conf)
+        cells, cls = _pairs(level.scores, conf, groups)
         if cells.size == 0:
             continue
-        score = s[cells, cls]
-        if wanted is not None:
-            cls = wanted[cls]
         unique, inverse = np.unique(cells, return_inverse=True)  # decode each cell once
         centre = cell_centres(unique, level.grid, level.stride)
         dist = distances(level.logits[unique], level.stride)
         xyxy = np.concatenate([centre - dist[:, :2], centre + dist[:, 2:]], axis=1)
         boxes.append(xyxy[inverse])
-        scores.append(score.astype(np.float32))
+        scores.append(level.scores[cells, cls].astype(np.float32))
         classes.append(cls.astype(np.int64))
     if not boxes:
         return (np.zeros((0, 4), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64))
@@ -125,15 +144,28 @@ def candidates(levels: Sequence[Level], conf: float,
 
 
 def decode(outputs: Sequence[np.ndarray], lb: Letterbox, conf: float, iou: float,
-           max_det: int = 100, wanted: np.ndarray | None = None,
-           max_candidates: int = 1000, size: int = INPUT_SIZE) -> RawBoxes:
-    """Raw outputs -> boxes in original-image pixels after per-class NMS, best first."""
-    boxes, scores, classes = candidates(split_outputs(outputs, size), conf, wanted)
+           max_det: int = 100, groups: Sequence[np.ndarray] | None = None,
+           same_object_iou: float = 0.7, max_candidates: int = 1000,
+           size: int = INPUT_SIZE) -> RawBoxes:
+    """Raw outputs -> boxes in original-image pixels, best first.
+
+    NMS is per class (`iou`); then, within a group, a box overlapping a better one
+    of another class by `same_object_iou` or more is the same object labelled
+    twice (an orange also called an apple by a neighbouring cell): dropped.
+    """
+    boxes, scores, classes = candidates(split_outputs(outputs, size), conf, groups)
     if len(scores) > max_candidates:
         top = np.argpartition(-scores, max_candidates)[:max_candidates]
         boxes, scores, classes = boxes[top], scores[top], classes[top]
-    kept = nms(boxes, scores, classes, iou)[:max_det]
+    kept = nms(boxes, scores, classes, iou)
     boxes, scores, classes = boxes[kept], scores[kept], classes[kept]
+    if groups is not None and same_object_iou < 1.0:
+        group_of = np.full(len(classes), -1, dtype=np.int64)
+        for g, members in enumerate(groups):
+            group_of[np.isin(classes, members)] = g
+        kept = nms(boxes, scores, group_of, same_object_iou)
+        boxes, scores, classes = boxes[kept], scores[kept], classes[kept]
+    boxes, scores, classes = boxes[:max_det], scores[:max_det], classes[:max_det]
     out = boxes.copy()
     out[:, [0, 2]] = ((out[:, [0, 2]] - lb.pad_x) / lb.gain).clip(0, lb.width)
     out[:, [1, 3]] = ((out[:, [1, 3]] - lb.pad_y) / lb.gain).clip(0, lb.height)
