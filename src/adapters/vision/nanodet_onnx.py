@@ -19,8 +19,22 @@ from adapters.vision import nanodet_decode
 from adapters.vision.class_names import COCO_NAMES, context_labels, food_labels
 from adapters.vision.onnx_detector import Found, OnnxDetector, open_session, to_detections
 from adapters.vision.weights import WeightsError
+from adapters.vision.yolo_onnx import ModelInfo
 
 SHIPPED_MODEL = Path(__file__).parent / "models" / "nanodet-g-416.onnx"
+
+
+def is_nanodet(path: Path) -> bool:
+    """Whether an ONNX file says it is NanoDet (`scripts/convert_nanodet.py` writes it)."""
+    if path.suffix.lower() != ".onnx" or not path.is_file():
+        return False
+    try:
+        import onnxruntime as ort
+
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception:  # not loadable: whichever family runs it says why
+        return False
+    return session.get_modelmeta().custom_metadata_map.get("family") == "nanodet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,12 @@ class OnnxNanoDetDetector(OnnxDetector):
     def names(self) -> dict[int, str]:
         self._ensure_loaded()
         return self._names
+
+    @property
+    def info(self) -> ModelInfo:
+        self._ensure_loaded()
+        return ModelInfo(self._input_name, (self._size, self._size), self._names,
+                         end2end=False, family="nanodet")
 
     def _input_size(self) -> tuple[int, int]:
         return self._size, self._size

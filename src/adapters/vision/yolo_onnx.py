@@ -42,6 +42,7 @@ class ModelInfo:
     input_size: tuple[int, int]  # (height, width)
     names: dict[int, str]
     end2end: bool
+    family: str = "yolo"
 
 
 def read_model_info(session: Any) -> ModelInfo:
