@@ -33,6 +33,12 @@ Patches 2 and 3 rewrite a copy of the graph JSON; for the nanodet graph of
 TopK), the script still applies and counts them so that another model of the
 package converts the same way.
 
+Byte-identical output is not promised: tf2onnx names and orders some generated
+nodes differently from run to run (even with PYTHONHASHSEED pinned); the network
+is the same: `--compare` runs a model made earlier and the new one on the
+reference photo and prints the largest difference of their outputs (0 between
+runs here).
+
 The TensorFlow reference builds a `GraphDef` from the same JSON and weights
 and runs it with TensorFlow on the photo prepared by Psi's own
 `adapters.vision.nanodet_decode.prepare`; it stores a subsample of that input,
@@ -129,7 +135,7 @@ def convert(model_json: Path, out: Path) -> None:
     from adapters.vision.class_names import COCO_NAMES
 
     proto, _ = tfconvert._convert_common(  # the function `python -m tf2onnx.convert --tfjs` runs
-        None, name=str(model_json), opset=OPSET, tfjs_path=str(model_json),
+        None, name=f"{PACKAGE} models/nanodet.json", opset=OPSET, tfjs_path=str(model_json),
         input_names=None, output_names=None, output_path=None)
     meta = {
         "family": "nanodet",
@@ -257,6 +263,24 @@ def reference(model: dict, folder: Path, image: Path, out: Path) -> None:
 REFERENCE_ONNX: Path | None = None
 
 
+def compare(earlier: Path, new: Path, image: Path) -> None:
+    import onnxruntime as ort
+    from PIL import Image
+
+    from adapters.vision.nanodet_decode import prepare, split_outputs
+
+    with Image.open(image) as img:
+        tensor, _ = prepare(img.convert("RGB"))
+    levels = []
+    for path in (earlier, new):
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        levels.append(split_outputs(session.run(None, {session.get_inputs()[0].name: tensor})))
+    worst = max(max(float(np.abs(a.scores - b.scores).max()),
+                    float(np.abs(a.logits - b.logits).max()))
+                for a, b in zip(*levels, strict=True))
+    print(f"{earlier.name} vs {new.name}: max |d output| {worst:.2e}")
+
+
 def main() -> int:
     global REFERENCE_ONNX
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -266,6 +290,8 @@ def main() -> int:
                         default=ROOT / "src/adapters/vision/models/nanodet-g-416.onnx")
     parser.add_argument("--reference-image", type=Path)
     parser.add_argument("--reference-out", type=Path)
+    parser.add_argument("--compare", type=Path,
+                        help="an ONNX model made earlier: compare its outputs with the new one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -281,6 +307,8 @@ def main() -> int:
         convert(patched / "nanodet.json", args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), sha256 "
               f"{hashlib.sha256(args.out.read_bytes()).hexdigest()}")
+        if args.compare and args.reference_image:
+            compare(args.compare, args.out, args.reference_image)
         if args.reference_image and args.reference_out:
             REFERENCE_ONNX = args.out
             reference(model, patched, args.reference_image, args.reference_out)
