@@ -4,8 +4,11 @@
     psi models validate [WEIGHTS] [--image PHOTO] [--export]  load and run it once
     psi models classes [WEIGHTS]                              class -> food name
 
-WEIGHTS defaults to PSI_YOLO_WEIGHTS. Export needs the `vision` extra with
-ultralytics and torch; validate and classes need only onnxruntime.
+WEIGHTS defaults to the configured detector: the shipped NanoDet (or
+PSI_NANODET_WEIGHTS), or PSI_YOLO_WEIGHTS when PSI_DETECTOR is "yolo" (or
+unset with PSI_YOLO_WEIGHTS set). A `.onnx` carrying NanoDet metadata is run as
+NanoDet, any other as YOLO. Export needs the `vision` extra with ultralytics
+and torch; validate and classes need only onnxruntime.
 """
 
 from __future__ import annotations
@@ -44,10 +47,18 @@ def register(subparsers: Any, groups: dict[str, Any]) -> None:
 
 
 def _weights(args: argparse.Namespace, settings: Settings) -> Path:
-    weights = args.weights or settings.yolo_weights
-    if weights is None:
+    if args.weights is not None:
+        return Path(args.weights)
+    family = settings.detector_family
+    if family == "off":
+        raise _Fail("the detector is turned off (PSI_DETECTOR=off): give WEIGHTS")
+    if family == "nanodet":
+        from adapters.vision.nanodet_onnx import SHIPPED_MODEL
+
+        return settings.nanodet_weights or SHIPPED_MODEL
+    if settings.yolo_weights is None:
         raise _Fail("no weights given and PSI_YOLO_WEIGHTS is not set")
-    return Path(weights)
+    return Path(settings.yolo_weights)
 
 
 class _Fail(Exception):
@@ -95,10 +106,15 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _detector(weights: Path, settings: Settings, export: bool) -> Any:
+    from adapters.vision.nanodet_onnx import NanoDetConfig, OnnxNanoDetDetector, is_nanodet
     from adapters.vision.weights import resolve_onnx
     from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector
 
     onnx_path = resolve_onnx(weights, settings.models_dir, export_missing=export)
+    if is_nanodet(onnx_path):
+        return onnx_path, OnnxNanoDetDetector(NanoDetConfig(
+            weights=onnx_path, confidence=settings.nanodet_confidence,
+            iou=settings.nanodet_iou, threads=settings.yolo_threads))
     return onnx_path, OnnxYoloDetector(DetectorConfig(
         weights=onnx_path, cache_dir=settings.models_dir, confidence=settings.yolo_confidence,
         iou=settings.yolo_iou, threads=settings.yolo_threads))
@@ -128,28 +144,34 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     if report.failure:
         raise _Fail(f"inference failed: {report.failure}")
     foods = sum(1 for n in food_labels(info.names).values() if n)
-    head = "end-to-end (no NMS)" if info.end2end else "raw (NMS in numpy)"
+    head = "NanoDet (bin decoding and NMS in numpy)" if info.family == "nanodet" \
+        else "end-to-end (no NMS)" if info.end2end else "raw (NMS in numpy)"
+    threshold = detector.config.confidence
     print(f"model:      {onnx_path}")
     print(f"input:      {info.input_name} {info.input_size[1]}x{info.input_size[0]}")
     print(f"head:       {head}")
     print(f"classes:    {len(info.names)} ({'COCO' if is_coco(info.names) else 'custom'}, "
           f"{foods} reported as food)")
     print(f"image:      {image.width}x{image.height}, {len(report.detections)} detections "
-          f"at confidence >= {settings.yolo_confidence} in {elapsed_ms:.0f} ms")
+          f"at confidence >= {threshold} in {elapsed_ms:.0f} ms")
     for d in report.detections[:20]:
         print(f"  {d.food:<24} {d.confidence:.2f}  {[round(v) for v in d.bbox.as_list()]}")
+    for d in report.context[:20]:
+        print(f"  ({d.food}: context) {d.confidence:.2f}  {[round(v) for v in d.bbox.as_list()]}")
     print("ok")
     return 0
 
 
 @_guard
 def _classes(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.vision.class_names import food_labels
+    from adapters.vision.class_names import context_labels, food_labels
 
     _, detector = _detector(_weights(args, settings), settings, export=False)
     names = detector.info.names
-    labels = food_labels(names)
+    labels, context = food_labels(names), context_labels(names)
     for i in sorted(names):
         food = labels.get(i)
-        print(f"{i:>4}  {names[i]:<24} -> {food if food else '(ignored: not a food)'}")
+        meaning = food or ("(context: tableware, never a food)" if context.get(i)
+                           else "(ignored: not a food)")
+        print(f"{i:>4}  {names[i]:<24} -> {meaning}")
     return 0

@@ -78,6 +78,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     anthropic_timeout_s: float = 20.0
     anthropic_max_retries: int = 2
     anthropic_deadline_s: float = 45.0
+    # The meal-photo detector: "nanodet" (the shipped NanoDet-g-416), "yolo"
+    # (PSI_YOLO_WEIGHTS) or "off". None: "yolo" when PSI_YOLO_WEIGHTS is set,
+    # else "nanodet".
+    detector: Literal["nanodet", "yolo", "off"] | None = None
+    nanodet_weights: Path | None = None  # None: the model shipped in the package
+    nanodet_confidence: float = 0.35
+    nanodet_iou: float = 0.6
     yolo_weights: Path | None = None
     yolo_confidence: float = 0.25
     yolo_iou: float = 0.7
@@ -107,6 +114,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def models_dir(self) -> Path:
         """Where `.pt` weights exported to ONNX are cached."""
         return self.yolo_cache_dir or self.var_dir / "models"
+
+    @property
+    def detector_family(self) -> Literal["nanodet", "yolo", "off"]:
+        if self.detector is not None:
+            return self.detector
+        return "yolo" if self.yolo_weights is not None else "nanodet"
 
     @property
     def drain_s(self) -> float:

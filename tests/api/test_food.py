@@ -158,10 +158,13 @@ async def test_upload_is_accepted_and_completes(api, client):
     assert set(done) >= {"id", "status", "created_at", "completed_at", "detected_foods",
                          "description", "nutrition", "confidence_score",
                          "analysis_duration_ms", "models", "error"}
-    # No detector weights and no Claude key in the suite's settings.
-    assert done["models"]["detector"] is None and done["models"]["describer"] is None
+    # The shipped detector runs by default; no Claude key in the suite's settings.
+    assert done["models"]["detector"] == "nanodet-g-416"
+    assert done["models"]["describer"] is None
     assert done["description"] is None and done["error"] is None
-    assert done["detected_foods"] == [] and done["confidence_score"] == 0.0
+    assert "orange" in {f["food"] for f in done["detected_foods"]}
+    assert all(f["bbox"] is not None for f in done["detected_foods"])  # seen, not described
+    assert 0 < done["confidence_score"] <= 1
     assert done["analysis_duration_ms"] >= 0
 
 
@@ -438,9 +441,16 @@ async def test_describer_answers_and_failures_never_fail_the_analysis(tmp_path, 
         assert done["description"] == "One banana."
         banana = done["detected_foods"][0]
         assert banana["food"] == "banana" and banana["portion_grams"] == 118
-        assert 95 < done["nutrition"]["calories"] < 115  # USDA: 89 kcal per 100 g
-    else:
-        assert done["description"] is None and done["detected_foods"] == []
+        # the shipped detector's orange joins the meal with its own portion
+        orange = done["detected_foods"][1]
+        assert orange["food"] == "orange" and orange["bbox"] is not None
+        orange_kcal = orange["portion_grams"] * 0.47  # USDA: 47 kcal per 100 g
+        calories = done["nutrition"]["calories"]
+        assert 95 < calories - orange_kcal < 115  # USDA: 89 kcal per 100 g of banana
+    else:  # only what the detector saw, with its boxes
+        assert done["description"] is None
+        assert "orange" in {f["food"] for f in done["detected_foods"]}
+        assert all(f["bbox"] is not None for f in done["detected_foods"])
 
 
 async def test_embedded_start_picks_up_analyses_left_pending(tmp_path, clock):

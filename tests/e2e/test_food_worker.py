@@ -185,14 +185,20 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
         assert r.status_code == 202, r.text
         done = await wait_for(client, headers, r.json()["data"]["id"], {"completed", "failed"})
     assert done["status"] == "completed", done
-    assert [f["food"] for f in done["detected_foods"]] == ["apple", "banana"]
-    apple = done["detected_foods"][0]
+    # the describer's apple and banana, and the orange the shipped detector boxed
+    assert [f["food"] for f in done["detected_foods"]] == ["apple", "banana", "orange"]
+    apple, _, orange = done["detected_foods"]
     assert apple["portion_grams"] == 180 and apple["bbox"] is None
-    assert 90 < done["nutrition"]["calories"] < 250  # 180 g apple + 120 g banana, USDA
+    assert orange["bbox"] is not None
+    orange_kcal = orange["portion_grams"] * 0.47  # USDA: 47 kcal per 100 g
+    # 180 g apple + 120 g banana, USDA
+    assert 90 < done["nutrition"]["calories"] - orange_kcal < 250
     assert done["description"] == MEAL["description"]
-    assert done["models"] == {"detector": None, "describer": "claude-sonnet-5",
+    assert done["models"] == {"detector": "nanodet-g-416", "describer": "claude-sonnet-5",
                               "nutrition_source": "usda_fdc"}
-    assert done["confidence_score"] == pytest.approx(0.85)
+    confidences = [f["confidence"] for f in done["detected_foods"]]
+    assert confidences[:2] == [0.9, 0.8]
+    assert done["confidence_score"] == pytest.approx(sum(confidences) / 3, abs=1e-3)
     sent = fake.requests[-1].body
     assert sent["messages"][0]["content"][0]["type"] == "image"
 

@@ -1,7 +1,8 @@
 """From a detector's class names to food names.
 
 A COCO-trained model (the 80 classes ultralytics ships with) sees ten foods;
-its tableware and every other class are ignored. A custom food model's class
+its tableware (bowl, cup, dining table, ...) is context: it says there is a
+meal, never what it is; every other class is ignored. A custom food model's class
 names are used as they are (underscores read as spaces: ``fried_rice`` ->
 ``fried rice``).
 """
@@ -56,3 +57,10 @@ def food_labels(names: Mapping[int, str]) -> dict[int, str | None]:
         cleaned = " ".join(str(n).replace("_", " ").split())
         labels[i] = cleaned or None
     return labels
+
+
+def context_labels(names: Mapping[int, str]) -> dict[int, str | None]:
+    """Class index -> tableware name (COCO only), or None for any other class."""
+    if not is_coco(names):
+        return {i: None for i in names}
+    return {i: (n if n in COCO_TABLEWARE else None) for i, n in names.items()}

@@ -6,9 +6,10 @@ from domain.food.vision import DetectionReport, SanitisedImage
 
 
 class UnconfiguredDetector:
-    """No weights configured: the analysis goes on without boxes (`models.detector: null`)."""
+    """No detector (turned off, or it cannot run here): the analysis goes on without
+    boxes (`models.detector: null`) and `reason` says why."""
 
-    def __init__(self, reason: str = "no detector weights configured (PSI_YOLO_WEIGHTS)") -> None:
+    def __init__(self, reason: str = "no detector configured (PSI_DETECTOR=off)") -> None:
         self.reason = reason
 
     @property

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import ast
-import asyncio
-import io
-import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,12 +10,11 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from adapters.vision.class_names import food_labels
+from adapters.vision.class_names import context_labels, food_labels
+from adapters.vision.onnx_detector import Found, OnnxDetector, open_session, to_detections
 from adapters.vision.weights import WeightsError, resolve_onnx
-from adapters.vision.yolo_decode import RawBoxes, decode_end2end, decode_raw, letterbox
-from domain.food.vision import BoundingBox, Detection, DetectionReport, SanitisedImage
-
-log = logging.getLogger(__name__)
+from adapters.vision.yolo_decode import decode_end2end, decode_raw, letterbox
+from domain.food.vision import Detection
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +42,7 @@ class ModelInfo:
     input_size: tuple[int, int]  # (height, width)
     names: dict[int, str]
     end2end: bool
+    family: str = "yolo"
 
 
 def read_model_info(session: Any) -> ModelInfo:
@@ -72,17 +68,18 @@ def read_model_info(session: Any) -> ModelInfo:
     return ModelInfo(inp.name, size, names, end2end)
 
 
-class OnnxYoloDetector:
+class OnnxYoloDetector(OnnxDetector):
     """Loads the session on first use (exporting a `.pt` once), then runs in a thread."""
 
     def __init__(self, config: DetectorConfig) -> None:
+        super().__init__()
         self.config = config
-        self._lock = threading.Lock()
         self._session: Any = None
         self._info: ModelInfo | None = None
         self._labels: dict[int, str | None] = {}
+        self._context: dict[int, str | None] = {}
         self._wanted: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._load_error: str | None = None  # a failed load is reported, not retried
+        self._wanted_context: np.ndarray = np.zeros(0, dtype=np.int64)
 
     @property
     def name(self) -> str:
@@ -94,46 +91,27 @@ class OnnxYoloDetector:
         assert self._info is not None
         return self._info
 
-    def _ensure_loaded(self) -> None:
-        if self._session is not None:
-            return
-        with self._lock:
-            if self._session is not None:
-                return
-            if self._load_error is not None:  # don't re-export/re-load for every image
-                raise WeightsError(self._load_error)
-            try:
-                self._load()
-            except WeightsError as exc:
-                self._load_error = str(exc)
-                raise
-            except Exception as exc:
-                self._load_error = f"model does not load: {type(exc).__name__}"
-                raise WeightsError(self._load_error) from exc
+    def _input_size(self) -> tuple[int, int]:
+        return self.info.input_size
 
     def _load(self) -> None:
-        import onnxruntime as ort
-
         onnx_path = resolve_onnx(self.config.weights, self.config.cache_dir,
                                  self.config.imgsz)
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if self.config.threads:
-            opts.intra_op_num_threads = self.config.threads
-        opts.inter_op_num_threads = 1
-        # Idle ORT threads spin-wait by default: on a few shared cores (the API, the
-        # event loop, other processes) that triples latency. Measured: 2 threads,
-        # spinning 301 ms vs 103 ms without, on the 2-core VM under load.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        session = ort.InferenceSession(str(onnx_path), sess_options=opts,
-                                       providers=["CPUExecutionProvider"])
+        session = open_session(onnx_path, self.config.threads)
         self._info = read_model_info(session)
         self._labels = food_labels(self._info.names)
+        self._context = context_labels(self._info.names)
         self._wanted = np.asarray(sorted(i for i, n in self._labels.items() if n),
                                   dtype=np.int64)
+        self._wanted_context = np.asarray(sorted(i for i, n in self._context.items() if n),
+                                          dtype=np.int64)
         self._session = session
 
     def detect_sync(self, image: Image.Image) -> tuple[Detection, ...]:
+        """The foods in a decoded image (what the latency bench times)."""
+        return self.find(image).foods
+
+    def find(self, image: Image.Image) -> Found:
         self._ensure_loaded()
         info = self._info
         assert info is not None
@@ -142,37 +120,13 @@ class OnnxYoloDetector:
         cfg = self.config
         if info.end2end:
             raw = decode_end2end(output, lb, cfg.confidence)
-        else:
-            raw = decode_raw(output, lb, cfg.confidence, cfg.iou,
-                             max_det=cfg.max_detections * 3, wanted=self._wanted)
-        return self._to_detections(raw)
-
-    def _to_detections(self, raw: RawBoxes) -> tuple[Detection, ...]:
-        found: list[Detection] = []
-        order = np.argsort(-raw.scores, kind="stable")
-        for i in order:
-            label = self._labels.get(int(raw.classes[i]))
-            if label is None:  # not a food (a cup, a person) or unknown to the model
-                continue
-            if len(found) == self.config.max_detections:
-                break
-            x1, y1, x2, y2 = (float(v) for v in raw.boxes[i])
-            score = min(1.0, max(0.0, float(raw.scores[i])))
-            found.append(Detection(label, score, BoundingBox(x1, y1, x2, y2)))
-        return tuple(found)
-
-    async def detect(self, image: SanitisedImage) -> DetectionReport:
-        try:
-            detections = await asyncio.to_thread(self._detect_bytes, image.data)
-        except WeightsError as exc:
-            log.warning("detector unavailable: %s", exc)
-            return DetectionReport.unavailable(str(exc))
-        except Exception as exc:  # a model failure must not fail the analysis
-            log.exception("detector failed")
-            return DetectionReport.unavailable(f"detector failed: {type(exc).__name__}")
-        return DetectionReport(detector=self.name, detections=detections)
-
-    def _detect_bytes(self, data: bytes) -> tuple[Detection, ...]:
-        with Image.open(io.BytesIO(data)) as img:
-            return self.detect_sync(img.convert("RGB"))
-
+            return Found(to_detections(raw, self._labels, cfg.max_detections),
+                         to_detections(raw, self._context, cfg.max_detections))
+        raw = decode_raw(output, lb, cfg.confidence, cfg.iou,
+                         max_det=cfg.max_detections * 3, wanted=self._wanted)
+        context: tuple[Detection, ...] = ()
+        if self._wanted_context.size:  # a separate pass: a bowl must not hide its pizza
+            around = decode_raw(output, lb, cfg.confidence, cfg.iou,
+                                max_det=cfg.max_detections, wanted=self._wanted_context)
+            context = to_detections(around, self._context, cfg.max_detections)
+        return Found(to_detections(raw, self._labels, cfg.max_detections), context)

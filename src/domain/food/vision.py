@@ -80,11 +80,15 @@ class DetectionReport:
 
     `detector` names the model that ran, or is None when no detector is
     configured or it could not run (then `failure` says why).
+    `detections` are foods. `context` holds the tableware seen around them
+    (bowl, cup, wine glass, dining table, ...; `Detection.food` is then the
+    container's name): a sign that the photo shows a meal, never a food.
     """
 
     detector: str | None
     detections: tuple[Detection, ...] = ()
     failure: str | None = None
+    context: tuple[Detection, ...] = ()
 
     @classmethod
     def unavailable(cls, reason: str) -> DetectionReport:

@@ -1,9 +1,12 @@
-"""Vision wiring: image intake and store, the YOLO detector and the Claude describer.
+"""Vision wiring: image intake and store, the food detector and the Claude describer.
 
-- Detector: `PSI_YOLO_WEIGHTS` (`.pt` or `.onnx`); unset -> no detector
-  (`models.detector: null`). A `.pt` is exported to ONNX once under
-  `settings.models_dir` (`psi models export` does it ahead of time). Needs the
-  `vision` extra (onnxruntime, numpy); without it the detector says so.
+- Detector (`PSI_DETECTOR`): "nanodet" runs the NanoDet-g-416 model shipped in
+  the package (`PSI_NANODET_WEIGHTS` to point at another conversion); "yolo"
+  runs `PSI_YOLO_WEIGHTS` (`.pt` or `.onnx`; a `.pt` is exported to ONNX once
+  under `settings.models_dir`, `psi models export` does it ahead of time);
+  "off" runs none (`models.detector: null`). Unset: "yolo" when
+  `PSI_YOLO_WEIGHTS` is set, else "nanodet". Inference needs onnxruntime and
+  numpy (core dependencies); without them the detector says so.
 - Describer: `PSI_ANTHROPIC_API_KEY`; unset -> no describer (`description: null`).
 - Images: the filesystem under `settings.images_dir` (`var/uploads` by default).
 """
@@ -25,20 +28,35 @@ from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
 
-VISION_EXTRA_HINT = "install the `vision` extra: pip install 'psi[vision]'"
+VISION_EXTRA_HINT = "install onnxruntime and numpy: pip install psi"
 
 
 def build_detector(s: Settings) -> FoodDetector:
-    if s.yolo_weights is None:
-        return UnconfiguredDetector()
-    missing = [m for m in ("onnxruntime", "numpy") if importlib.util.find_spec(m) is None]
-    if missing:
-        reason = f"PSI_YOLO_WEIGHTS is set but {', '.join(missing)} is missing: " \
-                 f"{VISION_EXTRA_HINT}"
+    family = s.detector_family
+    if family == "off":
+        return UnconfiguredDetector("detector turned off (PSI_DETECTOR=off)")
+    if family == "yolo" and s.yolo_weights is None:
+        reason = "PSI_DETECTOR=yolo but PSI_YOLO_WEIGHTS is not set"
         log.warning("detector unavailable: %s", reason)
         return UnconfiguredDetector(reason)
-    from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector  # the extra
+    missing = [m for m in ("onnxruntime", "numpy") if importlib.util.find_spec(m) is None]
+    if missing:
+        reason = f"the {family} detector needs {', '.join(missing)}: {VISION_EXTRA_HINT}"
+        log.warning("detector unavailable: %s", reason)
+        return UnconfiguredDetector(reason)
+    if family == "nanodet":
+        from adapters.vision.nanodet_onnx import (
+            SHIPPED_MODEL,
+            NanoDetConfig,
+            OnnxNanoDetDetector,
+        )
 
+        return OnnxNanoDetDetector(NanoDetConfig(
+            weights=s.nanodet_weights or SHIPPED_MODEL, confidence=s.nanodet_confidence,
+            iou=s.nanodet_iou, threads=s.yolo_threads))
+    from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector
+
+    assert s.yolo_weights is not None
     if not s.yolo_weights.is_file():
         log.warning("detector weights not found: %s", s.yolo_weights)
     return OnnxYoloDetector(DetectorConfig(

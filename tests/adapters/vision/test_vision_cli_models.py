@@ -13,7 +13,8 @@ from tests.fixtures.images import samples
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in ("PSI_YOLO_WEIGHTS", "PSI_YOLO_CACHE_DIR", "PSI_UPLOAD_DIR"):
+    for name in ("PSI_YOLO_WEIGHTS", "PSI_YOLO_CACHE_DIR", "PSI_UPLOAD_DIR", "PSI_DETECTOR",
+                 "PSI_NANODET_WEIGHTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PSI_VAR_DIR", str(tmp_path / "var"))
     return tmp_path / "var" / "models"
@@ -58,9 +59,27 @@ def test_unexported_pt_is_refused_unless_asked(env: Path, yolo11_pt: Path,
     assert main(["models", "validate", str(yolo11_pt), "--export"]) == 0
 
 
+def test_the_shipped_nanodet_is_the_default(env: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["models", "validate", "--image", str(samples.FRUITS)]) == 0
+    out = capsys.readouterr().out
+    assert "nanodet-g-416.onnx" in out and "input_1:0 416x416" in out and "NanoDet" in out
+    assert "\n  orange " in out and "(bowl: context)" in out
+    assert main(["models", "classes"]) == 0
+    out = capsys.readouterr().out
+    assert "  54  donut                    -> doughnut" in out
+    assert "  45  bowl                     -> (context: tableware, never a food)" in out
+    assert "   0  person                   -> (ignored: not a food)" in out
+    monkeypatch.setenv("PSI_DETECTOR", "off")
+    assert main(["models", "classes"]) == 1
+    assert "PSI_DETECTOR=off" in capsys.readouterr().err
+
+
 def test_missing_weights_are_a_clear_error(env: Path, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+                                           capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     require("numpy", "onnxruntime")
+    monkeypatch.setenv("PSI_DETECTOR", "yolo")
     assert main(["models", "classes"]) == 1
     assert "PSI_YOLO_WEIGHTS is not set" in capsys.readouterr().err
     assert main(["models", "validate", str(tmp_path / "absent.onnx")]) == 1

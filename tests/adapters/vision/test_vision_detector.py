@@ -119,11 +119,12 @@ async def test_broken_weights_report_unavailable_without_raising(
         resolve_onnx(wrong, tmp_path)
 
 
-async def test_no_weights_configured_means_no_detector(fruits: SanitisedImage) -> None:
+async def test_the_detector_turned_off_says_so(fruits: SanitisedImage) -> None:
     none = UnconfiguredDetector()
     assert none.name is None
     report = await none.detect(fruits)
-    assert report.detector is None and "PSI_YOLO_WEIGHTS" in (report.failure or "")
+    assert report.detector is None and "PSI_DETECTOR=off" in (report.failure or "")
+    assert report.detections == () and report.context == ()
 
 
 @pytest.mark.parametrize("checkpoint", ["yolo26_pt", "yolo11_pt"])

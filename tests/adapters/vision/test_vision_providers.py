@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from adapters.images.filesystem_store import FilesystemImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
 from adapters.vision.claude import ClaudeMealDescriber, UnconfiguredDescriber
+from adapters.vision.nanodet_onnx import SHIPPED_MODEL, OnnxNanoDetDetector
 from adapters.vision.unconfigured import UnconfiguredDetector
 from application.ports.vision import FoodDetector, ImageSanitiser, ImageStore, MealDescriber
 from entrypoints.container import build_container
@@ -17,10 +20,35 @@ from tests.fixtures.images import samples
 from tests.support.fake_anthropic import FakeAnthropic, tool_reply
 
 
-def test_nothing_configured_means_no_models(tmp_path: Path) -> None:
+def test_nothing_configured_means_the_shipped_detector_and_no_describer(tmp_path: Path) -> None:
     s = load_settings({}, var_dir=tmp_path)
-    assert isinstance(build_detector(s), UnconfiguredDetector)
+    detector = build_detector(s)
+    assert isinstance(detector, OnnxNanoDetDetector)
+    assert detector.name == "nanodet-g-416"
+    assert detector.config.weights == SHIPPED_MODEL and SHIPPED_MODEL.is_file()
     assert describer_config(s) is None
+
+
+@pytest.mark.parametrize("env", [{"PSI_DETECTOR": "off"},
+                                 {"PSI_DETECTOR": "off", "PSI_YOLO_WEIGHTS": "/x/m.onnx"}])
+def test_the_detector_can_be_turned_off(tmp_path: Path, env: dict[str, str]) -> None:
+    detector = build_detector(load_settings(env, var_dir=tmp_path))
+    assert isinstance(detector, UnconfiguredDetector) and detector.name is None
+
+
+def test_yolo_without_weights_is_no_detector_with_a_reason(tmp_path: Path) -> None:
+    detector = build_detector(load_settings({"PSI_DETECTOR": "yolo"}, var_dir=tmp_path))
+    assert isinstance(detector, UnconfiguredDetector)
+    assert "PSI_YOLO_WEIGHTS" in detector.reason
+
+
+def test_nanodet_settings_reach_the_adapter(tmp_path: Path) -> None:
+    s = load_settings({"PSI_DETECTOR": "nanodet", "PSI_NANODET_CONFIDENCE": "0.5",
+                       "PSI_NANODET_IOU": "0.4", "PSI_NANODET_WEIGHTS": str(tmp_path / "n.onnx"),
+                       "PSI_YOLO_WEIGHTS": str(tmp_path / "m.onnx")}, var_dir=tmp_path)
+    detector = build_detector(s)
+    assert isinstance(detector, OnnxNanoDetDetector) and detector.name == "n"
+    assert (detector.config.confidence, detector.config.iou) == (0.5, 0.4)
 
 
 def test_settings_reach_the_adapters(tmp_path: Path) -> None:
@@ -54,7 +82,7 @@ async def test_container_provides_working_vision_adapters(tmp_path: Path) -> Non
             assert isinstance(store, FilesystemImageStore)
             assert store.root == (tmp_path / "uploads").resolve()
             assert isinstance(describer, ClaudeMealDescriber)
-            assert detector.name is None
+            assert detector.name == "nanodet-g-416"  # the shipped model, by default
 
             image = sanitiser.sanitise(samples.fruits())
             key = await store.put(image, "user-1")
