@@ -10,15 +10,18 @@ import asyncio
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from PIL import Image
 
-from adapters.images.keys import check_owner, new_key, parse_key
+from adapters.images.keys import check_owner, new_key, parse_key, variant_key, variants_prefix
 from domain.errors import NotFound
 from domain.food.vision import SanitisedImage
+
+_ORIGINAL = re.compile(r"[0-9a-f]{32}\.(?:jpg|png)")  # not a variant, not a temporary file
 
 
 class FilesystemImageStore:
@@ -27,7 +30,10 @@ class FilesystemImageStore:
 
     def _path(self, key: str) -> Path:
         parse_key(key)  # shape check first: NotFound for anything odd
-        path = (self.root / key).resolve()
+        return self._inside(key)
+
+    def _inside(self, name: str) -> Path:
+        path = (self.root / name).resolve()
         if not path.is_relative_to(self.root):
             raise NotFound("no such image")
         return path
@@ -69,11 +75,37 @@ class FilesystemImageStore:
             path = self._path(key)
         except NotFound:
             return False
+        return await asyncio.to_thread(self._unlink_with_variants, path,
+                                       variants_prefix(key).rsplit("/", 1)[1])
+
+    @staticmethod
+    def _unlink_with_variants(path: Path, stem: str) -> bool:
+        for variant in path.parent.glob(f"{stem}*.jpg") if path.parent.is_dir() else ():
+            if variant != path:
+                with contextlib.suppress(FileNotFoundError):
+                    variant.unlink()
         try:
-            await asyncio.to_thread(path.unlink)
+            path.unlink()
         except FileNotFoundError:
             return False
         return True
+
+    async def put_variant(self, key: str, variant: str, data: bytes) -> None:
+        original = self._path(key)
+        target = self._inside(variant_key(key, variant))
+        if not await asyncio.to_thread(original.is_file):
+            raise NotFound("no such image")
+        await asyncio.to_thread(self._write, target, data)
+
+    async def get_variant(self, key: str, variant: str) -> bytes | None:
+        try:
+            path = self._inside(variant_key(key, variant))
+        except NotFound:
+            return None
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
 
     async def delete_owner(self, owner: str) -> int:
         folder = self.root / check_owner(owner)
@@ -83,6 +115,6 @@ class FilesystemImageStore:
     def _remove_folder(folder: Path) -> int:
         if not folder.is_dir():
             return 0
-        count = sum(1 for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        count = sum(1 for p in folder.iterdir() if p.is_file() and _ORIGINAL.fullmatch(p.name))
         shutil.rmtree(folder)
         return count
