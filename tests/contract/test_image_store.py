@@ -148,3 +148,16 @@ async def test_a_variant_needs_its_original_and_a_plain_name(store: ImageStore,
         assert await store.get_variant(bad_key, "thumb") is None
         with pytest.raises(NotFound):
             await store.put_variant(bad_key, "thumb", b"x")
+
+
+async def test_keys_of_lists_an_owners_originals_and_variants(store: ImageStore,
+                                                              jpeg: SanitisedImage) -> None:
+    assert await store.keys_of(OWNER) == []
+    key = await store.put(jpeg, OWNER)
+    await store.put_variant(key, "thumb256", b"t")
+    theirs = await store.put(jpeg, OTHER)
+    stem = key.rsplit(".", 1)[0]
+    assert await store.keys_of(OWNER) == sorted([key, f"{stem}.thumb256.jpg"])
+    assert await store.keys_of(OTHER) == [theirs]
+    await store.delete_owner(OWNER)
+    assert await store.keys_of(OWNER) == []

@@ -191,8 +191,15 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
     assert 90 < done["nutrition"]["calories"] < 250  # 180 g apple + 120 g banana, USDA
     assert done["description"] == MEAL["description"]
     assert done["models"] == {"detector": None, "describer": "claude-sonnet-5",
-                              "nutrition_source": "usda_fdc"}
-    assert done["confidence_score"] == pytest.approx(0.85)
+                              "nutrition_source": "usda_fdc",
+                              "fusion": "describer only: 2 foods with its names and grams"}
+    # mean over the foods of (recognition confidence x USDA match confidence)
+    apple_match, banana_match = (f["match"] for f in done["detected_foods"])
+    assert "Apple" in apple_match["name"] and "Banana" in banana_match["name"]
+    assert done["confidence_score"] == pytest.approx(
+        (0.9 * apple_match["confidence"] + 0.8 * banana_match["confidence"]) / 2, abs=1e-4)
+    assert done["review"] == {"needed": False, "reasons": []} and done["suggestions"] == []
+    assert done["image_url"] == f"/api/v1/food/analysis/{done['id']}/image"
     sent = fake.requests[-1].body
     assert sent["messages"][0]["content"][0]["type"] == "image"
 

@@ -22,6 +22,7 @@ from domain.errors import NotFound
 from domain.food.vision import SanitisedImage
 
 _ORIGINAL = re.compile(r"[0-9a-f]{32}\.(?:jpg|png)")  # not a variant, not a temporary file
+_STORED = re.compile(r"[0-9a-f]{32}(?:\.[a-z0-9]{1,16})?\.(?:jpg|png)")  # and variants
 
 
 class FilesystemImageStore:
@@ -106,6 +107,17 @@ class FilesystemImageStore:
             return await asyncio.to_thread(path.read_bytes)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+
+    async def keys_of(self, owner: str) -> list[str]:
+        folder = self.root / check_owner(owner)
+        return await asyncio.to_thread(self._list_folder, folder, owner)
+
+    @staticmethod
+    def _list_folder(folder: Path, owner: str) -> list[str]:
+        if not folder.is_dir():
+            return []
+        return sorted(f"{owner}/{p.name}" for p in folder.iterdir()
+                      if p.is_file() and _STORED.fullmatch(p.name))
 
     async def delete_owner(self, owner: str) -> int:
         folder = self.root / check_owner(owner)

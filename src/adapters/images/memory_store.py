@@ -46,6 +46,10 @@ class InMemoryImageStore:
         except NotFound:
             return None
 
+    async def keys_of(self, owner: str) -> list[str]:
+        prefix = f"{check_owner(owner)}/"
+        return sorted(k for k in (*self.images, *self.variants) if k.startswith(prefix))
+
     async def delete_owner(self, owner: str) -> int:
         prefix = f"{check_owner(owner)}/"
         doomed = [k for k in self.images if k.startswith(prefix)]

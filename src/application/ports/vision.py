@@ -44,7 +44,13 @@ class ImageStore(Protocol):
         ...
 
     async def delete_owner(self, owner: str) -> int:
-        """Remove every image of `owner` (account purge); returns how many."""
+        """Remove every image of `owner` (account purge), every variant with it; returns
+        how many originals."""
+        ...
+
+    async def keys_of(self, owner: str) -> list[str]:
+        """Every key `owner` has in the store, originals and variants, sorted (for the
+        data export and the purge's check)."""
         ...
 
 
