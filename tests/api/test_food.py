@@ -505,6 +505,10 @@ async def test_nothing_recognised_is_never_an_empty_answer(api, client, clock, u
     assert "Banana" in match["name"] and 0 < match["confidence"] <= 1
 
 
+def stored_files(settings: Settings, pattern: str) -> list[Path]:
+    return list(Path(settings.images_dir).rglob(pattern))
+
+
 def _jpeg_size(data: bytes) -> tuple[int, int]:
     with Image.open(io.BytesIO(data)) as img:
         assert img.format == "JPEG"
@@ -532,7 +536,7 @@ async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client
     assert _jpeg_size(thumb.content) == (256, 171)
     etag = thumb.headers["etag"]
     assert etag.startswith('"') and etag != full.headers["etag"]
-    assert len(list(Path(settings.images_dir).rglob("*.thumb*.jpg"))) == 1  # made once, kept
+    assert len(stored_files(settings, "*.thumb*.jpg")) == 1  # made once, kept
     again = await client.get(url, headers=headers, params={"size": "thumb"})
     assert again.content == thumb.content and again.headers["etag"] == etag
     not_modified = await client.get(url, params={"size": "thumb"},
@@ -566,7 +570,7 @@ async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client
     # Deleting the entry deletes every size of its photo.
     assert (await client.delete(f"/api/v1/food/history/{done['id']}",
                                 headers=headers)).status_code == 204
-    assert not list(Path(settings.images_dir).rglob("*.jpg"))
+    assert not stored_files(settings, "*.jpg")
     assert_error(await client.get(url, headers=headers, params={"size": "thumb"}),
                  404, "PSI-RES-3004")
 
