@@ -64,6 +64,9 @@ def main() -> None:
             fetch = wrk(url, headers, connections=args.connections, seconds=args.seconds)
             revalidate = wrk(url, {**headers, "If-None-Match": etag},
                              connections=args.connections, seconds=args.seconds)
+            # For scale on a shared machine: the lightest authenticated read, same server.
+            me = wrk(f"{base}/api/v1/users/me", headers, connections=args.connections,
+                     seconds=args.seconds)
     finally:
         drop_postgres_db(db)
     print("## Food photo thumbnails (issue 14)\n")
@@ -79,6 +82,8 @@ def main() -> None:
           f"{fetch['socket_errors']} | >= {TARGET_RPS:,} req/s ({'met' if ok else 'NOT met'}) |")
     print(f"| same with `If-None-Match: <ETag>` (304) | {revalidate['rps']:.0f} req/s, "
           f"p50 {revalidate['p50_ms']:.1f} ms, p99 {revalidate['p99_ms']:.1f} ms | - |")
+    print(f"| for scale: `GET /users/me`, same server and settings | {me['rps']:.0f} req/s, "
+          f"p50 {me['p50_ms']:.1f} ms, p99 {me['p99_ms']:.1f} ms | - |")
     print(f"\nCommand: `{fetch['command']}`")
 
 

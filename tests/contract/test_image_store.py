@@ -161,3 +161,17 @@ async def test_keys_of_lists_an_owners_originals_and_variants(store: ImageStore,
     assert await store.keys_of(OTHER) == [theirs]
     await store.delete_owner(OWNER)
     assert await store.keys_of(OWNER) == []
+
+
+async def test_filesystem_variants_refuse_planted_symlinks(tmp_path: Path,
+                                                           jpeg: SanitisedImage) -> None:
+    root = tmp_path / "images"
+    store = FilesystemImageStore(root)
+    key = await store.put(jpeg, OWNER)
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(b"secret")
+    os.symlink(outside, root / (key.rsplit(".", 1)[0] + ".thumb.jpg"))
+    assert await store.get_variant(key, "thumb") is None
+    await store.put_variant(key, "full", b"copy")
+    path = root / (key.rsplit(".", 1)[0] + ".full.jpg")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes() == b"copy"

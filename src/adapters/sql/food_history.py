@@ -253,10 +253,16 @@ class SqlAnalysisRepository:
 
     async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
                         ) -> str | None:
+        """Served per image fetch: on Postgres, the compiled statement on the pool's
+        asyncpg connection (as `history_records`)."""
         stmt = _IMAGE_OF_ENTRY if completed_only else _IMAGE_OF_ANALYSIS
+        values = {"id": analysis_id, "user_id": user_id}
+        if not self._db.is_sqlite:
+            compiled = self._driver(stmt)
+            async with pg_connection(self._db) as conn:
+                return await conn.fetchval(compiled.sql, *compiled.args(values))
         async with self._db.engine.connect() as conn:
-            return (await conn.execute(stmt, {"id": analysis_id, "user_id": user_id})
-                    ).scalar()
+            return (await conn.execute(stmt, values)).scalar()
 
     def _filters(self, query: HistoryQuery) -> list[ColumnElement[bool]]:
         f = query.filters
