@@ -67,7 +67,9 @@ class ProcessAnalysis:
         image = await self.images.get(analysis.image_ref)
         detection, description = await asyncio.gather(self.detector.detect(image),
                                                       self.describer.describe(image))
-        fused = fuse(detection.detections, description.description)
+        # A detector may report containers (bowl, cup, table) apart from its detections.
+        context = getattr(detection, "context", None) or ()
+        fused = fuse(detection.detections, description.description, context=context)
         priced = await price_foods(self.lookup, [
             FoodToPrice(f.food, f.confidence, f.bbox, f.quantity, f.portion_grams)
             for f in fused.foods])

@@ -313,7 +313,7 @@ def combine_confidences(a: float, b: float) -> float:
 
 
 def fuse(detections: Iterable[Detection], description: Description | None,
-         policy: FusionPolicy | None = None) -> FusionResult:
+         policy: FusionPolicy | None = None, context: Iterable[str] = ()) -> FusionResult:
     """Merge detector and describer answers into one list.
 
     - Detections of the same food (by `normalise_food_name`) become one entry:
@@ -323,14 +323,14 @@ def fuse(detections: Iterable[Detection], description: Description | None,
       confidences combined by noisy-OR (agreement raises confidence).
     - Foods only one source saw keep that source's confidence.
     - Containers and tableware (`CONTEXT_LABELS`) are context, never food, from
-      either source.
+      either source; `context` adds what a detector reported as context itself.
     - Entries below `policy.suggest_below` go to `uncertain`, not `foods`.
     - `confidence_score` is the mean confidence of the listed entries (0.0 when empty).
     """
     policy = policy or FusionPolicy()
     detections = list(detections)
-    context = tuple(dict.fromkeys(
-        normalise_food_name(d.food) for d in detections if is_context(d.food)))
+    seen_context = [normalise_food_name(d.food) for d in detections if is_context(d.food)]
+    context = tuple(dict.fromkeys([*seen_context, *(normalise_food_name(c) for c in context)]))
     groups = _group_detections(detections)
     described = list(description.foods) if description else []
     described_keys = [normalise_food_name(f.food) for f in described]

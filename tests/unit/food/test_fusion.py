@@ -173,3 +173,19 @@ def test_noisy_or_is_symmetric_and_bounded(a: float, b: float) -> None:
     c = combine_confidences(a, b)
     assert c == pytest.approx(combine_confidences(b, a))
     assert max(a, b) - 1e-12 <= c <= 1.0
+
+
+def test_containers_are_context_never_food_and_the_fusion_says_so():
+    from domain.food.vision import explain_fusion
+
+    detections = [det("bowl", 0.9), det("banana", 0.8), det("banana", 0.7), det("cup", 0.6)]
+    described = Description((DescribedFood("plate", 300.0), DescribedFood("bananas", 240.0)),
+                            "Two bananas in a bowl.")
+    result = fuse(detections, described, context=["dining table"])
+    assert [(f.food, f.quantity, f.portion_grams) for f in result.foods] == [
+        ("bananas", 2, 240.0)]
+    assert result.context == ("bowl", "cup", "dining table")
+    text = explain_fusion(result, detector_ran=True, describer_ran=True)
+    assert text.startswith("describer names and grams, detector boxes and counts: 1 seen by "
+                           "both")
+    assert text.endswith("containers kept as context: bowl, cup, dining table")
