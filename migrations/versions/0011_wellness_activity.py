@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_wellness_activity"
-down_revision = "0008_food_history_cards"
+down_revision = "0010_recipe_safety"
 branch_labels = None
 depends_on = None
 

@@ -479,3 +479,127 @@ async def test_embedded_start_picks_up_analyses_left_pending(tmp_path, clock):
         headers = {"Authorization": f"Bearer {tokens['access_token']}"}
         done = await completed(client, headers, str(left.id))
     assert done["status"] == "completed"
+
+
+# -- review, suggestions and images back to their owner --------------------------------------
+
+
+async def test_nothing_recognised_is_never_an_empty_answer(api, client, clock, usda):
+    """No detector weights and no Claude key: the analysis completes with no foods, says
+    why in plain words, and offers the person's own frequent foods."""
+    _, headers, _ = await api.user(**CONSENT)
+    for food, grams in (("banana", 118), ("apple", 150), ("banana", 120)):
+        await add(client, headers, food, grams)
+        clock.advance(minutes=1)
+    r = await upload(client, headers, fruits(), Prefer="wait=25")
+    assert r.status_code == 201, r.text
+    done = r.json()["data"]
+    assert done["status"] == "completed" and done["detected_foods"] == []
+    assert done["nutrition"]["calories"] is None and done["confidence_score"] == 0.0
+    assert done["review"]["needed"] is True
+    reasons = done["review"]["reasons"]
+    assert "We couldn't recognise any food in this photo." in reasons
+    assert "No meal-description model is configured." in reasons
+    assert [(s["food"], s["source"]) for s in done["suggestions"]] == [
+        ("banana", "history"), ("apple", "history")]
+    assert done["suggestions"][0]["portion_grams"] == 120  # the latest banana
+    assert done["models"]["fusion"].startswith("no model answered")
+    # The history entry and its list card carry the same review and suggestions.
+    entry = (await client.get(f"/api/v1/food/history/{done['id']}", headers=headers)).json()
+    listed = (await client.get("/api/v1/food/history", headers=headers)).json()["data"]
+    assert entry["data"] == done == listed[0]
+    assert listed[1]["review"] == {"needed": False, "reasons": []}  # a typed-in banana
+    assert listed[1]["image_url"] is None and listed[1]["suggestions"] == []
+    match = listed[1]["detected_foods"][0]["match"]
+    assert set(match) == {"name", "fdc_id", "data_type", "confidence"}
+    assert "Banana" in match["name"] and 0 < match["confidence"] <= 1
+
+
+def stored_files(settings: Settings, pattern: str) -> list[Path]:
+    return list(Path(settings.images_dir).rglob(pattern))
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "JPEG"
+        assert not img.getexif() and "exif" not in img.info
+        return img.size
+
+
+async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client, settings):
+    _, headers, _ = await api.user(**CONSENT)
+    big = encode(scene(1200, 800), "JPEG")
+    r = await upload(client, headers, big, Prefer="wait=25")
+    done = r.json()["data"]
+    url = f"/api/v1/food/analysis/{done['id']}/image"
+    assert done["image_url"] == url
+
+    full = await client.get(url, headers=headers)
+    assert full.status_code == 200 and full.headers["content-type"] == "image/jpeg"
+    assert _jpeg_size(full.content) == (1200, 800)
+    assert full.headers["cache-control"].startswith("private")
+    assert (await client.get(url, headers=headers, params={"size": "full"})).content \
+        == full.content
+
+    thumb = await client.get(url, headers=headers, params={"size": "thumb"})
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    assert _jpeg_size(thumb.content) == (256, 171)
+    etag = thumb.headers["etag"]
+    assert etag.startswith('"') and etag != full.headers["etag"]
+    assert len(stored_files(settings, "*.thumb*.jpg")) == 1  # made once, kept
+    again = await client.get(url, headers=headers, params={"size": "thumb"})
+    assert again.content == thumb.content and again.headers["etag"] == etag
+    not_modified = await client.get(url, params={"size": "thumb"},
+                                    headers={**headers, "If-None-Match": f'W/"x", {etag}'})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert not_modified.headers["etag"] == etag
+    changed = await client.get(url, params={"size": "thumb"},
+                               headers={**headers, "If-None-Match": '"stale"'})
+    assert changed.status_code == 200
+
+    history_url = f"/api/v1/food/history/{done['id']}/image"
+    entry_thumb = await client.get(history_url, headers=headers, params={"size": "thumb"})
+    assert entry_thumb.status_code == 200 and entry_thumb.content == thumb.content
+
+    for bad in ("large", "THUMB", ""):
+        assert_error(await client.get(url, headers=headers, params={"size": bad}),
+                     400, "PSI-VAL-1001")
+    assert_error(await client.get("/api/v1/food/analysis/nope/image", headers=headers),
+                 400, "PSI-VAL-1001")
+    assert_error(await client.get(url), 401, "PSI-AUTH-1001")
+
+    _, bob, _ = await api.user(**CONSENT)
+    for path in (url, history_url):
+        for size in ("thumb", "full"):
+            assert_error(await client.get(path, headers=bob, params={"size": size}),
+                         404, "PSI-RES-3004")
+        assert_error(await client.get(path, params={"size": "thumb"},
+                                      headers={**bob, "If-None-Match": etag}),
+                     404, "PSI-RES-3004")
+
+    # Deleting the entry deletes every size of its photo.
+    assert (await client.delete(f"/api/v1/food/history/{done['id']}",
+                                headers=headers)).status_code == 204
+    assert not stored_files(settings, "*.jpg")
+    assert_error(await client.get(url, headers=headers, params={"size": "thumb"}),
+                 404, "PSI-RES-3004")
+
+
+async def test_a_png_comes_back_as_jpeg_and_a_typed_in_meal_has_no_photo(api, client):
+    _, headers, _ = await api.user(**CONSENT)
+    png = encode(scene(200, 300, "RGBA"), "PNG")
+    r = await client.post(UPLOAD, files=photo(png, "meal.png", "image/png"),
+                          headers={**headers, "Prefer": "wait=25"})
+    assert r.status_code == 201, r.text
+    url = r.json()["data"]["image_url"]
+    full = await client.get(url, headers=headers)
+    assert full.status_code == 200 and _jpeg_size(full.content) == (200, 300)
+    thumb = await client.get(url, headers=headers, params={"size": "thumb"})
+    assert _jpeg_size(thumb.content) == (171, 256)
+    entry = await client.post("/api/v1/food/entries", headers=headers,
+                              json={"food": "banana", "grams": 120})
+    entry_id = entry.json()["data"]["id"]
+    assert entry.json()["data"]["image_url"] is None
+    for path in (f"/api/v1/food/analysis/{entry_id}/image",
+                 f"/api/v1/food/history/{entry_id}/image"):
+        assert_error(await client.get(path, headers=headers), 404, "PSI-RES-3004")

@@ -32,6 +32,10 @@ from domain.food.analysis import (
     EntrySource,
     FoodItem,
     ModelsUsed,
+    Review,
+    Suggestion,
+    SuggestionSource,
+    UsdaMatch,
 )
 from domain.food.history import HistoryFilters, HistoryQuery, HistorySort
 from domain.food.quota import utc_day_window
@@ -202,14 +206,21 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
     user = await users.new()
     odd = T0 + timedelta(hours=3, microseconds=654_321)
     photo = Analysis.from_photo(uuid4(), user, f"{user}/{'e' * 32}.jpg", odd).claimed(odd, LEASE)
-    items = (FoodItem("Hot Dogs", 0.876_543_21, BoundingBox(10, 20, 110, 180), 2, 150.0, 1234),
-             FoodItem("apple", 1, BoundingBox(1.25, 2.35, 30.55, 40.149), 1, 95, None),
+    items = (FoodItem("Hot Dogs", 0.876_543_21, BoundingBox(10, 20, 110, 180), 2, 150.0, 1234,
+                      UsdaMatch("Frankfurter, beef", 1234, "sr_legacy", 0.612_345_67)),
+             FoodItem("apple", 1, BoundingBox(1.25, 2.35, 30.55, 40.149), 1, 95, None,
+                      UsdaMatch("Apples, raw", None, "foundation", 1)),
              FoodItem("rice", 0.5, None, 1, None, 169_756))
+    review = Review(True, ("We found no nutrition data for rice: please pick the food.",))
+    suggestions = (Suggestion("white rice", 158, 169_756, SuggestionSource.HISTORY),
+                   Suggestion("carrot", 61.0, None, SuggestionSource.DETECTOR))
     nutrition = Nutrients(calories=420, protein_g=12.5, carbs_g=None, fat_g=0.0,
                           vitamins={"vitamin_c_mg": 12, "vitamin_a_rae_ug": 40.5},
                           minerals={"iron_mg": 1.2}, lipids={"saturated_fat_g": 1.0})
     done = photo.completed(AnalysisResult(items, "Three things.", nutrition, 0.812_345_6,
-                                          ModelsUsed("yolo11n", "claude", "usda_fdc")),
+                                          ModelsUsed("yolo11n", "claude", "usda_fdc",
+                                                     "describer names and grams"),
+                                          review, suggestions),
                            odd + timedelta(seconds=2, microseconds=1))
     await store.add(photo)
     assert await store.complete(done, 1)
@@ -256,6 +267,16 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
     assert first["created_at"] == "2026-03-01T15:00:00Z"
     assert first["detected_foods"][0]["confidence"] == 0.8765
     assert first["detected_foods"][1]["bbox"] == [1.2, 2.4, 30.6, 40.1]  # via 2 decimals
+    assert first["detected_foods"][0]["match"] == {
+        "name": "Frankfurter, beef", "fdc_id": 1234, "data_type": "sr_legacy",
+        "confidence": 0.6123}
+    assert first["detected_foods"][2]["match"] is None
+    assert first["review"] == {"needed": True, "reasons": list(review.reasons)}
+    assert first["suggestions"] == [
+        {"food": "white rice", "portion_grams": 158, "fdc_id": 169_756, "source": "history"},
+        {"food": "carrot", "portion_grams": 61.0, "fdc_id": None, "source": "detector"}]
+    assert first["image_url"] == f"/api/v1/food/analysis/{photo.id}/image"
+    assert first["models"]["fusion"] == "describer names and grams"
     assert first["nutrition"] == {"calories": 420, "protein_g": 12.5, "carbs_g": None,
                                   "fat_g": 0.0, "fiber_g": None, "sugar_g": None,
                                   "vitamins": first["nutrition"]["vitamins"],
@@ -414,3 +435,29 @@ async def test_postgres_direct_reads_are_served_first_come_first_served(postgres
         assert db.engine.pool.checkedout() == 0
     finally:
         await db.dispose()
+
+
+async def test_recent_foods_and_image_refs_are_the_owners_alone(repo):
+    store, users = repo
+    user, other = await users.new(), await users.new()
+    for i, food in enumerate(("apple", "banana", "rice")):
+        await store.add(manual(user, food, 100.0, T0 + timedelta(hours=i)))
+    await store.add(manual(other, "pizza", 300.0, T0))
+    key = f"{user}/{'d' * 32}.jpg"
+    photo = Analysis.from_photo(uuid4(), user, key, T0 + timedelta(hours=5))
+    await store.add(photo)  # pending: not history, so not among the recent foods
+    recent = await store.recent_foods(user, 2)
+    assert [[f.food for f in meal] for meal in recent] == [["rice"], ["banana"]]
+    assert [[f.food for f in m] for m in await store.recent_foods(other, 10)] == [["pizza"]]
+
+    assert await store.image_ref(photo.id, user, completed_only=False) == key
+    assert await store.image_ref(photo.id, user, completed_only=True) is None  # pending
+    assert await store.image_ref(photo.id, other, completed_only=False) is None
+    assert await store.image_ref(uuid4(), user, completed_only=False) is None
+    claimed = await store.claim(photo.id, T0 + timedelta(hours=5), T0 + timedelta(hours=6))
+    assert await store.complete(claimed.completed(result("kiwi"), T0 + timedelta(hours=5)),
+                                claimed.attempts)
+    assert await store.image_ref(photo.id, user, completed_only=True) == key
+    assert [f.food for f in (await store.recent_foods(user, 1))[0]] == ["kiwi"]
+    manual_entry = (await store.history(HistoryQuery(user, per_page=50))).items[-1]
+    assert await store.image_ref(manual_entry.id, user, completed_only=False) is None

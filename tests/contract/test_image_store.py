@@ -114,3 +114,64 @@ async def test_filesystem_files_stay_inside_the_root_and_private(tmp_path: Path,
     os.symlink(outside, planted)
     with pytest.raises(NotFound):
         await store.get(f"{OWNER}/{'b' * 32}.jpg")
+
+
+async def test_variants_live_beside_the_original_and_go_with_it(store: ImageStore,
+                                                                jpeg: SanitisedImage) -> None:
+    key = await store.put(jpeg, OWNER)
+    assert await store.get_variant(key, "thumb256") is None  # not made yet
+    await store.put_variant(key, "thumb256", b"small jpeg")
+    await store.put_variant(key, "fulljpeg", b"big jpeg")
+    assert await store.get_variant(key, "thumb256") == b"small jpeg"
+    assert await store.get_variant(key, "fulljpeg") == b"big jpeg"
+    assert await store.get(key) == jpeg  # the original is untouched
+    other = await store.put(jpeg, OWNER)
+    await store.put_variant(other, "thumb256", b"other thumb")
+    assert await store.delete(key) is True  # the original and every size of it
+    assert await store.get_variant(key, "thumb256") is None
+    assert await store.get_variant(key, "fulljpeg") is None
+    assert await store.get_variant(other, "thumb256") == b"other thumb"
+    assert await store.delete_owner(OWNER) == 1  # originals are counted, not their sizes
+    assert await store.get_variant(other, "thumb256") is None
+
+
+async def test_a_variant_needs_its_original_and_a_plain_name(store: ImageStore,
+                                                             jpeg: SanitisedImage) -> None:
+    missing = f"{OWNER}/" + "c" * 32 + ".jpg"
+    with pytest.raises(NotFound):
+        await store.put_variant(missing, "thumb", b"x")
+    key = await store.put(jpeg, OWNER)
+    for bad in ("../x", "Thumb", "", "a.b", "x" * 17):
+        with pytest.raises(ValueError, match="variant"):
+            await store.put_variant(key, bad, b"x")
+    for bad_key in ("../../etc/passwd", f"{OWNER}/../x.jpg"):
+        assert await store.get_variant(bad_key, "thumb") is None
+        with pytest.raises(NotFound):
+            await store.put_variant(bad_key, "thumb", b"x")
+
+
+async def test_keys_of_lists_an_owners_originals_and_variants(store: ImageStore,
+                                                              jpeg: SanitisedImage) -> None:
+    assert await store.keys_of(OWNER) == []
+    key = await store.put(jpeg, OWNER)
+    await store.put_variant(key, "thumb256", b"t")
+    theirs = await store.put(jpeg, OTHER)
+    stem = key.rsplit(".", 1)[0]
+    assert await store.keys_of(OWNER) == sorted([key, f"{stem}.thumb256.jpg"])
+    assert await store.keys_of(OTHER) == [theirs]
+    await store.delete_owner(OWNER)
+    assert await store.keys_of(OWNER) == []
+
+
+async def test_filesystem_variants_refuse_planted_symlinks(tmp_path: Path,
+                                                           jpeg: SanitisedImage) -> None:
+    root = tmp_path / "images"
+    store = FilesystemImageStore(root)
+    key = await store.put(jpeg, OWNER)
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(b"secret")
+    os.symlink(outside, root / (key.rsplit(".", 1)[0] + ".thumb.jpg"))
+    assert await store.get_variant(key, "thumb") is None
+    await store.put_variant(key, "full", b"copy")
+    path = root / (key.rsplit(".", 1)[0] + ".full.jpg")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes() == b"copy"

@@ -184,7 +184,7 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
                               headers=headers)
         assert r.status_code == 202, r.text
         done = await wait_for(client, headers, r.json()["data"]["id"], {"completed", "failed"})
-    assert done["status"] == "completed", done
+    assert done["status"] == "completed", done.get("error")
     # the describer's apple and banana, and the orange the shipped detector boxed
     assert [f["food"] for f in done["detected_foods"]] == ["apple", "banana", "orange"]
     apple, _, orange = done["detected_foods"]
@@ -194,11 +194,19 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
     # 180 g apple + 120 g banana, USDA
     assert 90 < done["nutrition"]["calories"] - orange_kcal < 250
     assert done["description"] == MEAL["description"]
-    assert done["models"] == {"detector": "nanodet-g-416", "describer": "claude-sonnet-5",
-                              "nutrition_source": "usda_fdc"}
+    assert done["models"]["detector"] == "nanodet-g-416"
+    assert done["models"]["describer"] == "claude-sonnet-5"
+    assert done["models"]["fusion"]
+    # mean over the foods of (recognition confidence x USDA match confidence)
+    matches = [f["match"] for f in done["detected_foods"]]
+    assert "Apple" in matches[0]["name"] and "Banana" in matches[1]["name"]
+    assert "Orange" in matches[2]["name"]
     confidences = [f["confidence"] for f in done["detected_foods"]]
     assert confidences[:2] == [0.9, 0.8]
-    assert done["confidence_score"] == pytest.approx(sum(confidences) / 3, abs=1e-3)
+    assert done["confidence_score"] == pytest.approx(
+        sum(c * m["confidence"] for c, m in zip(confidences, matches, strict=True)) / 3,
+        abs=1e-4)
+    assert done["image_url"] == f"/api/v1/food/analysis/{done['id']}/image"
     sent = fake.requests[-1].body
     assert sent["messages"][0]["content"][0]["type"] == "image"
 
@@ -222,7 +230,7 @@ async def test_a_worker_killed_mid_job_loses_nothing(own_stack, fake, fresh_post
 
         stack.worker("worker-2")
         done = await wait_for(client, headers, analysis_id, {"completed", "failed"})
-        assert done["status"] == "completed", done
+        assert done["status"] == "completed", done.get("error")
         assert done["description"] == MEAL["description"]
         await asyncio.sleep(1.5)  # a few more sweeps: nothing runs it again
         again = await status_of(client, headers, analysis_id)

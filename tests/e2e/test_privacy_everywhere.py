@@ -43,6 +43,9 @@ async def _fill_every_feature(client, api: Api) -> tuple[dict, dict[str, str]]:
     r = await client.post("/api/v1/food/upload", headers=headers,
                           files={"file": ("meal.jpg", FRUITS.read_bytes(), "image/jpeg")})
     assert r.status_code in (201, 202), r.text
+    thumb = await client.get(f"/api/v1/food/analysis/{r.json()['data']['id']}/image",
+                             headers=headers, params={"size": "thumb"})
+    assert thumb.status_code == 200, thumb.text  # a second size of the photo, kept
     assert (await client.get("/api/v1/emotions/current", headers=headers)).status_code == 200
     return user, headers
 
@@ -65,7 +68,11 @@ async def test_export_delete_and_purge_across_every_store(tmp_path, fresh_postgr
             assert doc[section], section
         assert doc["preferences"]["allergens"] == ["peanuts"]
         assert doc["consents"]["food_photos"] is True
-        assert any(e.get("image_ref") for e in doc["food_history"])
+        refs = {e["image_ref"] for e in doc["food_history"] if e.get("image_ref")}
+        assert refs
+        # Every stored size of every photo is listed, beside the entries' references.
+        assert {i["key"] for i in doc["images"] if i["variant"] == "original"} == refs
+        assert any(i["variant"].startswith("thumb") for i in doc["images"])
         assert other["id"] not in export.text
 
         before = await scan_for_user(settings, user["id"])

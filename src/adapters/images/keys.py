@@ -28,6 +28,25 @@ def new_key(owner: str, image: SanitisedImage) -> str:
     return f"{check_owner(owner)}/{secrets.token_hex(16)}{image.extension}"
 
 
+_VARIANT = re.compile(r"[a-z0-9]{1,16}")
+
+
+def variant_key(key: str, variant: str) -> str:
+    """Where the variant of the image at `key` is kept: `<owner>/<hex>.<variant>.jpg`,
+    beside the original, so a purge of the owner's folder takes it too."""
+    parse_key(key)
+    if not _VARIANT.fullmatch(variant):
+        raise ValueError(f"variant name not usable: {variant!r}")
+    stem = key.rsplit(".", 1)[0]
+    return f"{stem}.{variant}.jpg"
+
+
+def variants_prefix(key: str) -> str:
+    """What every variant key of `key` starts with."""
+    parse_key(key)
+    return key.rsplit(".", 1)[0] + "."
+
+
 def parse_key(key: str) -> tuple[str, str]:
     """(owner, media type) of a well-formed key; NotFound for anything else."""
     m = _KEY.fullmatch(key)

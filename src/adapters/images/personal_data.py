@@ -1,5 +1,5 @@
-"""A person's stored photos: purged with the account (their references are exported with
-the food history)."""
+"""A person's stored photos and their sizes: listed in the export (section `images`,
+beside the `image_ref` of each food history entry) and purged with the account."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from uuid import UUID
 
 from application.ports.vision import ImageStore
 
+SECTION = "images"
+
 
 class ImagePersonalData:
     name = "images"
@@ -17,15 +19,17 @@ class ImagePersonalData:
         self._store = store
 
     async def sections(self) -> list[str]:
-        return []
+        return [SECTION]
 
     async def export(self, user_id: UUID, section: str) -> AsyncIterator[dict[str, Any]]:
-        return
-        yield
+        if section != SECTION:
+            return
+        for key in await self._store.keys_of(str(user_id)):
+            name = key.rsplit("/", 1)[1].split(".")
+            yield {"key": key, "variant": name[1] if len(name) == 3 else "original"}
 
     async def purge(self, user_id: UUID, batch_size: int) -> int:
         return await self._store.delete_owner(str(user_id))
 
     async def holds_anything(self, user_id: UUID) -> bool:
-        probe = getattr(self._store, "owner_count", None)
-        return bool(await probe(str(user_id))) if probe else False
+        return bool(await self._store.keys_of(str(user_id)))

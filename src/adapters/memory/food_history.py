@@ -129,6 +129,18 @@ class InMemoryAnalysisRepository:
         total = len(rows) if f.any else self.totals.get(query.user_id, 0)
         return HistoryPage(rows[query.offset:query.offset + query.per_page], total)
 
+    async def recent_foods(self, user_id: UUID, limit: int) -> list[tuple[FoodItem, ...]]:
+        mine = [a for a in self.rows.values() if a.user_id == user_id and a.status is _COMPLETED]
+        mine.sort(key=lambda a: (a.created_at, a.id.bytes), reverse=True)
+        return [a.foods for a in mine[:limit]]
+
+    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
+                        ) -> str | None:
+        found = await self.get(analysis_id, user_id)
+        if found is None or (completed_only and found.status is not _COMPLETED):
+            return None
+        return found.image_ref
+
     async def history_records(self, query: HistoryQuery) -> HistoryRecords:
         page = await self.history(query)
         return HistoryRecords([history_record(a) for a in page.items], page.total)

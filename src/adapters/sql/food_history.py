@@ -49,11 +49,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.database import Database
 from adapters.sql.food_rows import (
+    foods_from_json,
     foods_to_json,
     from_history_row,
     from_row,
+    json_text,
     models_to_json,
     nutrients_to_json,
+    review_to_json,
     stored_form,
     to_row,
 )
@@ -83,6 +86,7 @@ _ENTRY_COLUMNS = (
     cast(_t.c.detected_foods, Text).label("detected_foods"), _t.c.description,
     cast(_t.c.nutrition, Text).label("nutrition"), _t.c.confidence_score,
     _t.c.analysis_duration_ms, cast(_t.c.models, Text).label("models"), _t.c.corrected,
+    _t.c.image_ref, cast(_t.c.review, Text).label("review"),
 )
 # The records of the list endpoint: an entry with a current card is its card alone.
 _CARDED = _t.c.card_version == _CARD_VERSION
@@ -92,10 +96,15 @@ _RECORD_COLUMNS = (
 )
 _RECORD_WIDTH = len(_RECORD_COLUMNS)
 # ... and what an `Analysis` of the page needs (never a card).
-_HISTORY_COLUMNS = (*_ENTRY_COLUMNS, _t.c.image_ref, _t.c.attempts, _t.c.started_at)
+_HISTORY_COLUMNS = (*_ENTRY_COLUMNS, _t.c.attempts, _t.c.started_at)
 _TOTAL_COLUMN = "history_total"
 _TOTAL = (select(_counters.c.value)
           .where(_counters.c.user_id == _USER, _counters.c.name == HISTORY_COUNTER))
+
+_IMAGE_OF_ANALYSIS = select(_t.c.image_ref).where(_t.c.id == bindparam("id"),
+                                                  _t.c.user_id == _USER)
+_IMAGE_OF_ENTRY = _IMAGE_OF_ANALYSIS.where(
+    _t.c.status == AnalysisStatus.COMPLETED.value)
 
 PENDING = AnalysisStatus.PENDING.value
 PROCESSING = AnalysisStatus.PROCESSING.value
@@ -208,7 +217,9 @@ class SqlAnalysisRepository:
                         food_names=updated.food_names,
                         nutrition=nutrients_to_json(updated.nutrition),
                         calories=updated.calories, corrected=True,
-                        models=models_to_json(updated.models), **self.card_columns(updated)))
+                        models=models_to_json(updated.models),
+                        review=review_to_json(updated.review, updated.suggestions),
+                        **self.card_columns(updated)))
         return updated if res.rowcount == 1 else None
 
     async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
@@ -231,6 +242,27 @@ class SqlAnalysisRepository:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
         return from_row(row) if row is not None else None
+
+    async def recent_foods(self, user_id: UUID, limit: int) -> list[tuple[FoodItem, ...]]:
+        stmt = (select(cast(_t.c.detected_foods, Text))
+                .where(_t.c.user_id == user_id, _t.c.status == COMPLETED)
+                .order_by(_t.c.created_at.desc(), _t.c.id.desc()).limit(limit))
+        async with self._db.engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [foods_from_json(json_text(r[0])) for r in rows]
+
+    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
+                        ) -> str | None:
+        """Served per image fetch: on Postgres, the compiled statement on the pool's
+        asyncpg connection (as `history_records`)."""
+        stmt = _IMAGE_OF_ENTRY if completed_only else _IMAGE_OF_ANALYSIS
+        values = {"id": analysis_id, "user_id": user_id}
+        if not self._db.is_sqlite:
+            compiled = self._driver(stmt)
+            async with pg_connection(self._db) as conn:
+                return await conn.fetchval(compiled.sql, *compiled.args(values))
+        async with self._db.engine.connect() as conn:
+            return (await conn.execute(stmt, values)).scalar()
 
     def _filters(self, query: HistoryQuery) -> list[ColumnElement[bool]]:
         f = query.filters

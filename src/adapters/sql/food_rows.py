@@ -15,15 +15,33 @@ from domain.food.analysis import (
     EntrySource,
     FoodItem,
     ModelsUsed,
+    Review,
+    Suggestion,
+    SuggestionSource,
+    UsdaMatch,
 )
 from domain.food.vision import BoundingBox
 from domain.nutrition.nutrients import Nutrients
 
 
+def match_to_json(m: UsdaMatch | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"name": m.name, "fdc_id": m.fdc_id, "data_type": m.data_type,
+            "confidence": m.confidence}
+
+
+def match_from_json(d: Mapping[str, Any] | None) -> UsdaMatch | None:
+    if not d:
+        return None
+    return UsdaMatch(d["name"], d.get("fdc_id"), d.get("data_type") or "", d["confidence"])
+
+
 def foods_to_json(foods: tuple[FoodItem, ...]) -> list[dict[str, Any]]:
     return [{"food": f.food, "confidence": f.confidence,
              "bbox": f.bbox.as_list(2) if f.bbox is not None else None,
-             "quantity": f.quantity, "portion_grams": f.portion_grams, "fdc_id": f.fdc_id}
+             "quantity": f.quantity, "portion_grams": f.portion_grams, "fdc_id": f.fdc_id,
+             "match": match_to_json(f.match)}
             for f in foods]
 
 
@@ -34,8 +52,29 @@ def foods_from_json(raw: list[dict[str, Any]] | None) -> tuple[FoodItem, ...]:
         out.append(FoodItem(food=d["food"], confidence=d["confidence"],
                             bbox=BoundingBox(*box) if box else None,
                             quantity=d.get("quantity", 1), portion_grams=d.get("portion_grams"),
-                            fdc_id=d.get("fdc_id")))
+                            fdc_id=d.get("fdc_id"), match=match_from_json(d.get("match"))))
     return tuple(out)
+
+
+def review_to_json(review: Review | None, suggestions: tuple[Suggestion, ...]
+                   ) -> dict[str, Any] | None:
+    if review is None and not suggestions:
+        return None
+    return {"needed": review.needed if review is not None else False,
+            "reasons": list(review.reasons) if review is not None else [],
+            "suggestions": [{"food": s.food, "portion_grams": s.portion_grams,
+                             "fdc_id": s.fdc_id, "source": s.source.value}
+                            for s in suggestions]}
+
+
+def review_from_json(d: Mapping[str, Any] | None
+                     ) -> tuple[Review | None, tuple[Suggestion, ...]]:
+    if d is None:
+        return None, ()
+    suggestions = tuple(Suggestion(s["food"], s.get("portion_grams"), s.get("fdc_id"),
+                                   SuggestionSource(s["source"]))
+                        for s in d.get("suggestions") or ())
+    return Review(bool(d.get("needed")), tuple(d.get("reasons") or ())), suggestions
 
 
 def nutrients_to_json(n: Nutrients | None) -> dict[str, Any] | None:
@@ -60,13 +99,14 @@ def models_to_json(m: ModelsUsed | None) -> dict[str, Any] | None:
     if m is None:
         return None
     return {"detector": m.detector, "describer": m.describer,
-            "nutrition_source": m.nutrition_source}
+            "nutrition_source": m.nutrition_source, "fusion": m.fusion}
 
 
 def models_from_json(d: Mapping[str, Any] | None) -> ModelsUsed | None:
     if d is None:
         return None
-    return ModelsUsed(d.get("detector"), d.get("describer"), d.get("nutrition_source"))
+    return ModelsUsed(d.get("detector"), d.get("describer"), d.get("nutrition_source"),
+                      d.get("fusion"))
 
 
 def to_row(a: Analysis) -> dict[str, Any]:
@@ -78,6 +118,7 @@ def to_row(a: Analysis) -> dict[str, Any]:
         "nutrition": nutrients_to_json(a.nutrition), "calories": a.calories,
         "confidence_score": a.confidence_score, "analysis_duration_ms": a.analysis_duration_ms,
         "models": models_to_json(a.models), "error": a.error, "corrected": a.corrected,
+        "review": review_to_json(a.review, a.suggestions),
         "attempts": a.attempts, "started_at": a.started_at, "lease_until": a.lease_until,
     }
 
@@ -94,6 +135,7 @@ def json_text(value: str | bytes | None) -> Any:
 
 def from_history_row(r: Any, user_id: Any) -> Analysis:
     """A completed entry from the history page's lean column set (JSON still as text)."""
+    review, suggestions = review_from_json(json_text(r.review))
     return Analysis(
         id=r.id, user_id=user_id, source=EntrySource(r.source),
         status=AnalysisStatus.COMPLETED, created_at=r.created_at,
@@ -102,10 +144,12 @@ def from_history_row(r: Any, user_id: Any) -> Analysis:
         nutrition=nutrients_from_json(json_text(r.nutrition)),
         confidence_score=r.confidence_score, analysis_duration_ms=r.analysis_duration_ms,
         models=models_from_json(json_text(r.models)), corrected=r.corrected,
+        review=review, suggestions=suggestions,
         image_ref=r.image_ref, attempts=r.attempts, started_at=r.started_at)
 
 
 def from_row(r: Any) -> Analysis:
+    review, suggestions = review_from_json(r.review)
     return Analysis(
         id=r.id, user_id=r.user_id, source=EntrySource(r.source),
         status=AnalysisStatus(r.status), created_at=r.created_at,
@@ -114,7 +158,7 @@ def from_row(r: Any) -> Analysis:
         nutrition=nutrients_from_json(r.nutrition), confidence_score=r.confidence_score,
         analysis_duration_ms=r.analysis_duration_ms, models=models_from_json(r.models),
         error=r.error, corrected=r.corrected, attempts=r.attempts, started_at=r.started_at,
-        lease_until=r.lease_until)
+        lease_until=r.lease_until, review=review, suggestions=suggestions)
 
 
 def stored_form(a: Analysis) -> Analysis:
@@ -132,4 +176,5 @@ def history_record(a: Analysis) -> HistoryRecord:
         detected_foods=_encode(foods_to_json(a.foods)), description=a.description,
         nutrition=_encode(nutrients_to_json(a.nutrition)),
         confidence_score=a.confidence_score, analysis_duration_ms=a.analysis_duration_ms,
-        models=_encode(models_to_json(a.models)), corrected=a.corrected)
+        models=_encode(models_to_json(a.models)), corrected=a.corrected,
+        image_ref=a.image_ref, review=_encode(review_to_json(a.review, a.suggestions)))

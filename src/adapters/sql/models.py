@@ -110,6 +110,9 @@ class FoodHistoryRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
+    # Whether a person should look, why, and the suggestions: {needed, reasons,
+    # suggestions}; NULL for entries written before reviews (0012_food_images).
+    review: Mapped[dict | None] = mapped_column(JsonB, nullable=True)
     # The entry's list answer, pre-rendered when it completes or is corrected (a read
     # model: `application.ports.food.EntryCards`), and the rendering it was made with.
     card: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from application.nutrition.lookup import LookupNutrition, NutritionLookup
-from domain.food.analysis import FoodItem
+from domain.food.analysis import FoodItem, UsdaMatch
 from domain.food.vision import BoundingBox
 from domain.nutrition.nutrients import Nutrients, total
 
@@ -22,7 +22,9 @@ class FoodToPrice:
     confidence: float
     bbox: BoundingBox | None = None
     quantity: int = 1
-    grams: float | None = None  # None: the USDA portion of the food, times quantity
+    # None: one typical unit of the food (its USDA default portion) times `quantity`,
+    # so 3 bananas are 3 x one banana.
+    grams: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,14 @@ class PricedMeal:
     foods: tuple[FoodItem, ...]
     nutrition: Nutrients
     source: str | None
+
+
+def usda_match(found: NutritionLookup | None) -> UsdaMatch | None:
+    if found is None:
+        return None
+    return UsdaMatch(name=found.food_name, fdc_id=found.fdc_id,
+                     data_type=str(found.data_type),
+                     confidence=min(1.0, max(0.0, round(found.match_confidence, 4))))
 
 
 async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> PricedMeal:
@@ -49,6 +59,7 @@ async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> 
         items.append(FoodItem(food=f.food, confidence=f.confidence, bbox=f.bbox,
                               quantity=f.quantity,
                               portion_grams=None if grams is None else round(grams, 1),
-                              fdc_id=found.fdc_id if found is not None else None))
+                              fdc_id=found.fdc_id if found is not None else None,
+                              match=usda_match(found)))
     return PricedMeal(tuple(items), total(parts).rounded(),
                       "+".join(sorted(sources)) if sources else None)

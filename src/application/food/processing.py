@@ -27,18 +27,39 @@ from application.ports.vision import FoodDetector, ImageStore, MealDescriber
 from application.privacy.consents import RequireConsent
 from domain.errors import FoodPhotoConsentMissing, NotFound
 from domain.food.analysis import Analysis, AnalysisResult, ModelsUsed
-from domain.food.vision import fuse
+from domain.food.review import (
+    ModelState,
+    ReviewPolicy,
+    analysis_confidence,
+    frequent_foods,
+    review_of,
+    suggestions_for,
+)
+from domain.food.vision import explain_fusion, fuse
 from domain.privacy.consent import ConsentKind
 
 log = logging.getLogger("psi.food.worker")
 
 
+# How many of the person's latest entries their frequent foods are drawn from.
+RECENT_MEALS = 200
+
+
 @dataclass(slots=True)
 class ProcessAnalysis:
+    """Image -> detector + describer -> fusion -> USDA foods and grams -> review.
+
+    Each listed food is matched to a USDA food and priced at its grams (the describer's
+    estimate, else one typical unit per item counted). The analysis' confidence comes
+    from the items (`domain.food.review.analysis_confidence`). When a person should look
+    (nothing recognised, unsure or unmatched foods) the result says why and suggests
+    foods: the models' uncertain ones, then the person's own frequent foods."""
+
     images: ImageStore
     detector: FoodDetector
     describer: MealDescriber
     lookup: LookupNutrition
+    analyses: AnalysisRepository
 
     async def __call__(self, analysis: Analysis) -> AnalysisResult:
         if analysis.image_ref is None:
@@ -46,16 +67,41 @@ class ProcessAnalysis:
         image = await self.images.get(analysis.image_ref)
         detection, description = await asyncio.gather(self.detector.detect(image),
                                                       self.describer.describe(image))
-        fused = fuse(detection.detections, description.description)
+        # A detector reports containers (bowl, cup, table) apart from its detections.
+        context = [d.food for d in detection.context]
+        fused = fuse(detection.detections, description.description, context=context)
         priced = await price_foods(self.lookup, [
             FoodToPrice(f.food, f.confidence, f.bbox, f.quantity, f.portion_grams)
             for f in fused.foods])
+        state = ModelState(
+            detector_configured=self.detector.name is not None
+            or detection.detector is not None,
+            detector_ran=detection.detector is not None,
+            describer_configured=description.describer is not None,
+            describer_ran=description.description is not None)
+        policy = ReviewPolicy()
+        review = review_of(priced.foods, state, len(fused.uncertain), policy)
+        suggestions = ()
+        if review.needed:
+            uncertain = await price_foods(self.lookup, [
+                FoodToPrice(f.food, f.confidence, None, f.quantity, f.portion_grams)
+                for f in fused.uncertain])
+            history = frequent_foods(
+                await self.analyses.recent_foods(analysis.user_id, RECENT_MEALS),
+                policy.max_suggestions)
+            suggestions = suggestions_for(
+                [(f, item.fdc_id, item.portion_grams)
+                 for f, item in zip(fused.uncertain, uncertain.foods, strict=True)],
+                history, priced.foods, review, policy)
         text = description.description.text if description.description else None
         return AnalysisResult(
             foods=priced.foods, description=text or None, nutrition=priced.nutrition,
-            confidence_score=fused.confidence_score,
+            confidence_score=analysis_confidence(priced.foods),
             models=ModelsUsed(detector=detection.detector, describer=description.describer,
-                              nutrition_source=priced.source))
+                              nutrition_source=priced.source,
+                              fusion=explain_fusion(fused, state.detector_ran,
+                                                    state.describer_ran)),
+            review=review, suggestions=suggestions)
 
 
 @dataclass(frozen=True, slots=True)

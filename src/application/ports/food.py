@@ -25,7 +25,9 @@ class HistoryRecord(NamedTuple):
     of `{food, confidence, bbox: [x1, y1, x2, y2] | null, quantity, portion_grams,
     fdc_id}` (bbox to 2 decimals, confidence unrounded), `nutrition` `{calories,
     protein_g, carbs_g, fat_g, fiber_g, sugar_g, vitamins, minerals, lipids}`, `models`
-    `{detector, describer, nutrition_source}`. The domain validated them when written.
+    `{detector, describer, nutrition_source, fusion}`, `review` `{needed, reasons,
+    suggestions: [{food, portion_grams, fdc_id, source}]}`; each food may carry `match`
+    `{name, fdc_id, data_type, confidence}`. The domain validated them when written.
 
     `card` is the entry's answer as the store keeps it pre-rendered (see `EntryCards`),
     when it holds one rendered the current way; the other fields may then be None.
@@ -43,6 +45,8 @@ class HistoryRecord(NamedTuple):
     analysis_duration_ms: int | None
     models: str | bytes | None
     corrected: bool | None
+    image_ref: str | None = None
+    review: str | bytes | None = None
     card: str | None = None
 
 
@@ -113,6 +117,17 @@ class AnalysisRepository(Protocol):
         ...
 
     async def history(self, query: HistoryQuery) -> HistoryPage: ...
+
+    async def recent_foods(self, user_id: UUID, limit: int) -> list[tuple[FoodItem, ...]]:
+        """The foods of the user's latest `limit` completed entries, newest first (as
+        corrected, where corrected): what their own frequent foods are drawn from."""
+        ...
+
+    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
+                        ) -> str | None:
+        """The image key of the user's analysis (only a completed one with
+        `completed_only`); None when it has none, is not theirs, or is gone."""
+        ...
 
     async def history_records(self, query: HistoryQuery) -> HistoryRecords:
         """The same page as `history`, as stored records: the list endpoint's lean path."""

@@ -29,11 +29,40 @@ class ImageStore(Protocol):
         ...
 
     async def delete(self, key: str) -> bool:
-        """Remove one image; False when there was none (deleting twice is fine)."""
+        """Remove one image and every variant of it; False when there was none (deleting
+        twice is fine)."""
+        ...
+
+    async def put_variant(self, key: str, variant: str, data: bytes) -> None:
+        """Keep a derived copy of the image at `key` (a thumbnail, say) under the name
+        `variant` (lowercase letters and digits): JPEG bytes, owned like the original.
+        Raises `domain.errors.NotFound` when the original is not there."""
+        ...
+
+    async def get_variant(self, key: str, variant: str) -> bytes | None:
+        """The variant's bytes; None when it was not made (yet)."""
         ...
 
     async def delete_owner(self, owner: str) -> int:
-        """Remove every image of `owner` (account purge); returns how many."""
+        """Remove every image of `owner` (account purge), every variant with it; returns
+        how many originals."""
+        ...
+
+    async def keys_of(self, owner: str) -> list[str]:
+        """Every key `owner` has in the store, originals and variants, sorted (for the
+        data export and the purge's check)."""
+        ...
+
+
+class ImageResizer(Protocol):
+    """Derived copies of a stored image, EXIF-free JPEG bytes."""
+
+    def thumbnail(self, image: SanitisedImage, max_side: int) -> bytes:
+        """The image scaled down (never up) to at most `max_side` px on its longest side."""
+        ...
+
+    def as_jpeg(self, image: SanitisedImage) -> bytes:
+        """The image at its size as a JPEG (the image itself when it already is one)."""
         ...
 
 

@@ -42,6 +42,49 @@ class InvalidTransition(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class UsdaMatch:
+    """The USDA food a named food was matched to, and how sure the match is."""
+
+    name: str
+    fdc_id: int | None
+    data_type: str
+    confidence: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"match confidence must be within [0, 1], got {self.confidence!r}")
+
+
+class SuggestionSource(StrEnum):
+    DETECTOR = "detector"
+    DESCRIBER = "describer"
+    HISTORY = "history"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A food the person may mean, offered for a one-tap correction (never counted in the
+    meal's nutrition)."""
+
+    food: str
+    portion_grams: float | None
+    fdc_id: int | None
+    source: SuggestionSource
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Whether a person should look at the result, and why, in words they understand."""
+
+    needed: bool
+    reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def confirmed(cls) -> Review:
+        return cls(needed=False, reasons=())
+
+
+@dataclass(frozen=True, slots=True)
 class FoodItem:
     """One entry of `detected_foods`: what, how sure, where, how much, which USDA food."""
 
@@ -51,6 +94,7 @@ class FoodItem:
     quantity: int = 1
     portion_grams: float | None = None
     fdc_id: int | None = None
+    match: UsdaMatch | None = None  # the USDA food its nutrition came from
 
     def __post_init__(self) -> None:
         if not self.food.strip():
@@ -70,6 +114,7 @@ class ModelsUsed:
     detector: str | None = None
     describer: str | None = None
     nutrition_source: str | None = None
+    fusion: str | None = None  # how the detector's and describer's answers were combined
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +124,8 @@ class AnalysisResult:
     nutrition: Nutrients
     confidence_score: float
     models: ModelsUsed
+    review: Review | None = None
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 MAX_ERROR_LENGTH = 500
@@ -102,6 +149,8 @@ class Analysis:
     models: ModelsUsed | None = None
     error: str | None = None
     corrected: bool = False
+    review: Review | None = None  # None: not judged (not completed, or stored before)
+    suggestions: tuple[Suggestion, ...] = ()
     attempts: int = 0
     started_at: datetime | None = None
     lease_until: datetime | None = None
@@ -122,7 +171,8 @@ class Analysis:
                    status=AnalysisStatus.COMPLETED, created_at=now, completed_at=now,
                    eaten_at=eaten_at or now, foods=(item,), nutrition=nutrition,
                    confidence_score=item.confidence, analysis_duration_ms=0,
-                   models=ModelsUsed(nutrition_source=nutrition_source))
+                   models=ModelsUsed(nutrition_source=nutrition_source),
+                   review=Review.confirmed())
 
     # -- derived -----------------------------------------------------------------
 
@@ -168,6 +218,7 @@ class Analysis:
                        nutrition=result.nutrition,
                        confidence_score=round(result.confidence_score, 4),
                        analysis_duration_ms=duration, models=result.models, error=None,
+                       review=result.review, suggestions=result.suggestions,
                        lease_until=None)
 
     def failed(self, error: str, now: datetime) -> Analysis:
@@ -178,10 +229,12 @@ class Analysis:
 
     def corrected_with(self, foods: tuple[FoodItem, ...], nutrition: Nutrients,
                        nutrition_source: str | None) -> Analysis:
-        """The user's correction of what the models saw; nutrition recomputed."""
+        """The user's correction of what the models saw; nutrition recomputed. The person
+        has looked at it: nothing is left to review and the suggestions are spent."""
         self._require(AnalysisStatus.COMPLETED)
         models = replace(self.models or ModelsUsed(), nutrition_source=nutrition_source)
-        return replace(self, foods=foods, nutrition=nutrition, corrected=True, models=models)
+        return replace(self, foods=foods, nutrition=nutrition, corrected=True, models=models,
+                       review=Review.confirmed(), suggestions=())
 
     def _require(self, status: AnalysisStatus) -> None:
         if self.status is not status:

@@ -175,8 +175,14 @@ class FusedFood:
 
 @dataclass(frozen=True, slots=True)
 class FusionResult:
+    """`foods`: what the analysis lists; `uncertain`: fused foods below the policy's
+    `suggest_below`, offered as suggestions and never counted; `context`: containers and
+    tableware the detector saw (bowl, cup, table), never food."""
+
     foods: tuple[FusedFood, ...]
     confidence_score: float
+    uncertain: tuple[FusedFood, ...] = ()
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +191,17 @@ class FusionPolicy:
 
     - `describer_default_confidence`: used when the describer gives none.
     - `max_foods`: the list is cut to the most confident entries.
+    - `suggest_below`: a fused food less sure than this is not listed as eaten, only
+      offered as a suggestion for the person to confirm.
     """
 
     describer_default_confidence: float = 0.6
     max_foods: int = 30
+    suggest_below: float = 0.3
 
     def __post_init__(self) -> None:
         _check_probability("describer_default_confidence", self.describer_default_confidence)
+        _check_probability("suggest_below", self.suggest_below)
         if self.max_foods < 1:
             raise ValueError("max_foods must be at least 1")
 
@@ -202,6 +212,11 @@ _ALIASES = {
     "hot-dog": "hot dog",
     "yoghurt": "yogurt",
 }
+# What a detector sees around food: kept as context, never listed as food.
+CONTEXT_LABELS = frozenset({
+    "bowl", "cup", "mug", "glass", "wine glass", "bottle", "plate", "dish", "tray",
+    "dining table", "table", "fork", "knife", "spoon", "chopstick", "napkin",
+})
 _KEEP_S = ("ss", "us", "is", "ous")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -258,11 +273,16 @@ class _Entry:
     sources: set[Source] = field(default_factory=set)
 
 
+def is_context(name: str) -> bool:
+    """A container or piece of tableware (a bowl, a cup, the table), not a food."""
+    return normalise_food_name(name) in CONTEXT_LABELS
+
+
 def _group_detections(detections: Iterable[Detection]) -> list[_Group]:
     groups: dict[str, _Group] = {}
     for d in detections:
         key = normalise_food_name(d.food)
-        if not key:
+        if not key or key in CONTEXT_LABELS:
             continue
         if key in groups:
             groups[key].add(d)
@@ -297,7 +317,7 @@ def combine_confidences(a: float, b: float) -> float:
 
 
 def fuse(detections: Iterable[Detection], description: Description | None,
-         policy: FusionPolicy | None = None) -> FusionResult:
+         policy: FusionPolicy | None = None, context: Iterable[str] = ()) -> FusionResult:
     """Merge detector and describer answers into one list.
 
     - Detections of the same food (by `normalise_food_name`) become one entry:
@@ -306,9 +326,15 @@ def fuse(detections: Iterable[Detection], description: Description | None,
       (usually more specific) name, its grams as `portion_grams`, and both
       confidences combined by noisy-OR (agreement raises confidence).
     - Foods only one source saw keep that source's confidence.
-    - `confidence_score` is the mean confidence of the entries (0.0 when empty).
+    - Containers and tableware (`CONTEXT_LABELS`) are context, never food, from
+      either source; `context` adds what a detector reported as context itself.
+    - Entries below `policy.suggest_below` go to `uncertain`, not `foods`.
+    - `confidence_score` is the mean confidence of the listed entries (0.0 when empty).
     """
     policy = policy or FusionPolicy()
+    detections = list(detections)
+    seen_context = [normalise_food_name(d.food) for d in detections if is_context(d.food)]
+    context = tuple(dict.fromkeys([*seen_context, *(normalise_food_name(c) for c in context)]))
     groups = _group_detections(detections)
     described = list(description.foods) if description else []
     described_keys = [normalise_food_name(f.food) for f in described]
@@ -335,7 +361,7 @@ def fuse(detections: Iterable[Detection], description: Description | None,
     seen_described: dict[str, _Entry] = {}
     for idx, food in enumerate(described):
         key = described_keys[idx]
-        if not key:
+        if not key or key in CONTEXT_LABELS:
             continue
         own = food.confidence if food.confidence is not None \
             else policy.describer_default_confidence
@@ -357,16 +383,44 @@ def fuse(detections: Iterable[Detection], description: Description | None,
         seen_described[key] = entry
 
     entries.sort(key=lambda e: e.confidence, reverse=True)
-    entries = entries[: policy.max_foods]
-    foods = tuple(
+    fused = [
         FusedFood(food=e.food, confidence=round(e.confidence, 4), bbox=e.bbox,
                   quantity=e.quantity,
                   portion_grams=None if e.portion_grams is None else round(e.portion_grams, 1),
                   sources=frozenset(e.sources))
         for e in entries
-    )
+    ]
+    foods = tuple(f for f in fused if f.confidence >= policy.suggest_below)[: policy.max_foods]
+    uncertain = tuple(f for f in fused if f.confidence < policy.suggest_below)
     score = round(sum(f.confidence for f in foods) / len(foods), 4) if foods else 0.0
-    return FusionResult(foods=foods, confidence_score=score)
+    return FusionResult(foods=foods, confidence_score=score, uncertain=uncertain,
+                        context=context)
+
+
+def explain_fusion(result: FusionResult, detector_ran: bool, describer_ran: bool,
+                   policy: FusionPolicy | None = None) -> str:
+    """One line for `models.fusion`: which source gave what, and how they were combined."""
+    policy = policy or FusionPolicy()
+    both = sum(1 for f in result.foods if len(f.sources) == 2)
+    described = sum(1 for f in result.foods if f.sources == {Source.DESCRIBER})
+    detected = sum(1 for f in result.foods if f.sources == {Source.DETECTOR})
+    if detector_ran and describer_ran:
+        parts = [f"describer names and grams, detector boxes and counts: {both} seen by "
+                 f"both (confidence 1-(1-a)(1-b)), {described} by the describer only, "
+                 f"{detected} by the detector only"]
+    elif describer_ran:
+        parts = [f"describer only: {described} foods with its names and grams"]
+    elif detector_ran:
+        parts = [f"detector only: {detected} foods from its boxes, each food's boxes "
+                 f"counted as its quantity"]
+    else:
+        parts = ["no model answered: nothing to combine"]
+    if result.uncertain:
+        parts.append(f"{len(result.uncertain)} below {policy.suggest_below:g} confidence "
+                     f"offered as suggestions, not counted")
+    if result.context:
+        parts.append(f"containers kept as context: {', '.join(result.context)}")
+    return "; ".join(parts)
 
 
 def _add_grams(a: float | None, b: float | None) -> float | None:

@@ -23,6 +23,7 @@ from application.food.history import (
     ListHistory,
     WaitForAnalysis,
 )
+from application.food.images import GetMealImage
 from application.food.processing import JobPolicy, ProcessAnalysis, RunAnalysisJob, SweepUnfinished
 from application.food.upload import UploadMeal
 from application.ports.clock import Clock
@@ -79,7 +80,8 @@ class FoodProvider(Provider):
 
     use_cases = provide(UploadMeal) + provide(ProcessAnalysis) + provide(RunAnalysisJob) \
         + provide(GetAnalysis) + provide(WaitForAnalysis) + provide(ListHistory) \
-        + provide(DeleteEntry) + provide(CorrectEntry) + provide(AddManualEntry)
+        + provide(DeleteEntry) + provide(CorrectEntry) + provide(AddManualEntry) \
+        + provide(GetMealImage)
 
 
 def _lazy_job(container: AsyncContainer) -> JobHandler:

@@ -21,9 +21,16 @@ from dishka import Provider, Scope, provide
 
 from adapters.images.filesystem_store import FilesystemImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
+from adapters.images.thumbnails import PillowResizer
 from adapters.vision.claude import ClaudeMealDescriber, DescriberConfig, UnconfiguredDescriber
 from adapters.vision.unconfigured import UnconfiguredDetector
-from application.ports.vision import FoodDetector, ImageSanitiser, ImageStore, MealDescriber
+from application.ports.vision import (
+    FoodDetector,
+    ImageResizer,
+    ImageSanitiser,
+    ImageStore,
+    MealDescriber,
+)
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +90,10 @@ class VisionProvider(Provider):
     @provide
     def image_store(self, s: Settings) -> ImageStore:
         return FilesystemImageStore(s.images_dir)
+
+    @provide
+    def resizer(self) -> ImageResizer:
+        return PillowResizer()
 
     @provide
     def detector(self, s: Settings) -> FoodDetector:

@@ -43,9 +43,12 @@ from domain.errors import (
 from domain.food.analysis import AnalysisStatus
 from domain.food.history import HistoryQuery
 from domain.food.vision import (
+    BoundingBox,
     DescribedFood,
     Description,
     DescriptionReport,
+    Detection,
+    DetectionReport,
     SanitisedImage,
 )
 from domain.identity.model import Tier
@@ -97,6 +100,7 @@ class World:
     lookup: LookupNutrition
     images: InMemoryImageStore = field(default_factory=InMemoryImageStore)
     describer: object = field(default_factory=UnconfiguredDescriber)
+    detector: object = field(default_factory=UnconfiguredDetector)
     clock: ManualClock = field(default_factory=lambda: ManualClock(
         datetime(2026, 11, 10, 12, tzinfo=UTC)))
     analyses: InMemoryAnalysisRepository = field(default_factory=InMemoryAnalysisRepository)
@@ -116,8 +120,8 @@ class World:
 
     @property
     def job(self) -> RunAnalysisJob:
-        process = ProcessAnalysis(self.images, UnconfiguredDetector(), self.describer,
-                                  self.lookup)
+        process = ProcessAnalysis(self.images, self.detector, self.describer, self.lookup,
+                                  self.analyses)
         return RunAnalysisJob(self.analyses, process, self.clock, self.policy,
                               RequireConsent(self.consents))
 
@@ -185,7 +189,13 @@ async def test_job_completes_with_describer_foods_and_usda_nutrition(world):
     assert done.description == "An apple and two bananas."
     assert done.models.detector is None and done.models.describer == "claude-test"
     assert done.models.nutrition_source == "usda_fdc"
-    assert done.confidence_score == pytest.approx(0.8)
+    # The documented formula: mean over the foods of recognition x USDA match confidence.
+    assert apple.match is not None and banana.match is not None
+    assert "Apple" in apple.match.name and "Banana" in banana.match.name
+    assert done.confidence_score == pytest.approx(
+        (0.9 * apple.match.confidence + 0.7 * banana.match.confidence) / 2, abs=1e-4)
+    assert done.review is not None and not done.review.needed and done.suggestions == ()
+    assert done.models.fusion.startswith("describer only")
     page = await world.analyses.history(HistoryQuery(user))
     assert page.total == 1 and page.items[0].id == done.id
 
@@ -297,3 +307,105 @@ async def test_a_job_whose_worker_dies_on_every_attempt_fails_for_good(world):
     assert failed.attempts == world.policy.max_attempts + 1 and "worker" in failed.error
     await world.job(up.analysis.id)  # and any later delivery is a no-op
     assert await world.analyses.get(up.analysis.id) == failed
+
+
+class ScriptedDetector:
+    """The detector port answering from a script (the ONNX adapter has its own tests)."""
+
+    def __init__(self, *found: tuple[str, float]) -> None:
+        self.found = found
+
+    @property
+    def name(self) -> str:
+        return "detector-test"
+
+    async def detect(self, image: SanitisedImage) -> DetectionReport:
+        boxes = [Detection(food, confidence, BoundingBox(10 * i, 10, 10 * i + 50, 60))
+                 for i, (food, confidence) in enumerate(self.found)]
+        return DetectionReport("detector-test", tuple(boxes))
+
+
+async def _analyse(world: World, user: UUID):
+    up = await world.upload(user, Tier.PREMIUM, jpeg_with_gps())
+    await world.queue.drain(world.job)
+    return await world.analyses.get(up.analysis.id, user)
+
+
+async def test_counted_items_multiply_one_typical_unit_and_containers_are_context(world):
+    world.detector = ScriptedDetector(("banana", 0.9), ("banana", 0.8), ("banana", 0.85),
+                                      ("bowl", 0.95), ("dining table", 0.7))
+    one = await world.lookup("banana")
+    user = uuid4()
+    world.consent(user)
+    done = await _analyse(world, user)
+    (banana,) = done.foods  # the bowl and the table are not food
+    assert banana.food == "banana" and banana.quantity == 3 and banana.confidence == 0.9
+    assert banana.portion_grams == pytest.approx(3 * one.portion_grams, abs=0.1)
+    assert banana.match is not None and banana.fdc_id == one.fdc_id == banana.match.fdc_id
+    assert banana.match.confidence == pytest.approx(one.match_confidence, abs=1e-4)
+    assert done.confidence_score == pytest.approx(0.9 * banana.match.confidence, abs=1e-4)
+    assert "detector only" in done.models.fusion and "bowl" in done.models.fusion
+    # A sure, matched food and no describer to blame: nothing to review.
+    assert not done.review.needed and done.suggestions == ()
+
+
+async def test_nothing_recognised_says_why_and_suggests_the_persons_frequent_foods(world):
+    user = uuid4()
+    world.consent(user)
+    add = AddManualEntry(world.analyses, world.lookup, world.clock)
+    for food, grams in (("apple", 150), ("banana", 118), ("apple", 160), ("white rice", 200),
+                        ("apple", 170)):
+        await add(user, food, grams, None)
+        world.clock.advance(minutes=1)
+    other = uuid4()
+    await add(other, "pizza", 300, None)  # never suggested to someone else
+    done = await _analyse(world, user)
+    assert done.status is AnalysisStatus.COMPLETED and done.foods == ()
+    assert done.confidence_score == 0.0
+    assert done.review.needed
+    assert "We couldn't recognise any food in this photo." in done.review.reasons
+    assert "No meal-description model is configured." in done.review.reasons
+    foods = [(s.food, s.source.value) for s in done.suggestions]
+    assert foods == [("apple", "history"), ("white rice", "history"), ("banana", "history")]
+    apple = done.suggestions[0]
+    assert apple.portion_grams == 170  # the latest portion
+    assert apple.fdc_id == (await world.lookup("apple")).fdc_id
+
+
+async def test_unsure_detections_ask_for_a_look_and_the_doubtful_are_only_suggested(world):
+    world.detector = ScriptedDetector(("pizza", 0.42), ("carrot", 0.2))
+    user = uuid4()
+    world.consent(user)
+    done = await _analyse(world, user)
+    assert [f.food for f in done.foods] == ["pizza"]  # carrot at 0.2 is not asserted
+    assert done.review.needed
+    assert any("not sure about pizza" in r for r in done.review.reasons)
+    assert any("too uncertain" in r for r in done.review.reasons)
+    (carrot,) = done.suggestions
+    assert carrot.food == "carrot" and carrot.source.value == "detector"
+    found = await world.lookup("carrot")
+    assert carrot.fdc_id == found.fdc_id and carrot.portion_grams == found.portion_grams
+    assert "1 below 0.3 confidence offered as suggestions" in done.models.fusion
+
+
+async def test_a_photo_of_no_food_invents_nothing(world):
+    """A portrait: the detector sees a person and a cup, nothing edible."""
+    world.detector = ScriptedDetector(("cup", 0.9))
+    user = uuid4()
+    world.consent(user)
+    done = await _analyse(world, user)
+    assert done.status is AnalysisStatus.COMPLETED and done.foods == ()
+    assert done.nutrition.calories is None and done.review.needed
+    assert done.review.reasons[0] == "We couldn't recognise any food in this photo."
+    assert done.suggestions == ()  # no history yet: nothing made up either
+
+
+async def test_a_correction_settles_the_review(world):
+    user = uuid4()
+    world.consent(user)
+    done = await _analyse(world, user)
+    assert done.review.needed
+    fixed = await CorrectEntry(world.analyses, world.lookup)(user, done.id,
+                                                            [Correction("apple", 150)])
+    assert not fixed.review.needed and fixed.suggestions == ()
+    assert fixed.foods[0].match is not None

@@ -135,7 +135,8 @@ def test_value_objects_refuse_nonsense() -> None:
 
 
 probabilities = st.floats(min_value=0, max_value=1)
-names = st.sampled_from(["apple", "Apples", "banana", "pizza", "hot dog", "rice", "cake"])
+names = st.sampled_from(["apple", "Apples", "banana", "pizza", "hot dog", "rice", "cake",
+                         "bowl", "Cups", "dining table"])
 
 
 @given(st.lists(st.tuples(names, probabilities), max_size=12),
@@ -146,16 +147,22 @@ def test_fusion_properties(dets: list[tuple[str, float]],
     detections = [det(n, c) for n, c in dets]
     description = Description(tuple(DescribedFood(n, g, None, c) for n, g, c in described), "")
     result = fuse(detections, description)
-    keys = [normalise_food_name(f.food) for f in result.foods]
+    listed = [normalise_food_name(f.food) for f in result.foods]
+    keys = listed + [normalise_food_name(f.food) for f in result.uncertain]
     assert len(keys) == len(set(keys))  # one entry per food
     assert 0.0 <= result.confidence_score <= 1.0
     assert all(0.0 <= f.confidence <= 1.0 and f.quantity >= 1 for f in result.foods)
-    # every food either source saw is in the list
+    # the list holds the sure foods, the rest are offered as suggestions
+    assert all(f.confidence >= 0.3 for f in result.foods)
+    assert all(f.confidence < 0.3 for f in result.uncertain)
+    # every food either source saw is listed or suggested; containers never are
     seen = {normalise_food_name(n) for n, _ in dets} | {normalise_food_name(n)
                                                        for n, _, _ in described}
-    assert set(keys) == seen
+    containers = {"bowl", "cup", "dining table"}
+    assert set(keys) == seen - containers
+    assert set(result.context) == {normalise_food_name(n) for n, _ in dets} & containers
     # agreement never lowers confidence below what the detector alone said
-    for f in result.foods:
+    for f in result.foods + result.uncertain:
         if f.bbox is not None:
             best = max(c for n, c in dets if normalise_food_name(n) == normalise_food_name(f.food))
             assert f.confidence >= round(best, 4) - 1e-9
@@ -166,3 +173,19 @@ def test_noisy_or_is_symmetric_and_bounded(a: float, b: float) -> None:
     c = combine_confidences(a, b)
     assert c == pytest.approx(combine_confidences(b, a))
     assert max(a, b) - 1e-12 <= c <= 1.0
+
+
+def test_containers_are_context_never_food_and_the_fusion_says_so():
+    from domain.food.vision import explain_fusion
+
+    detections = [det("bowl", 0.9), det("banana", 0.8), det("banana", 0.7), det("cup", 0.6)]
+    described = Description((DescribedFood("plate", 300.0), DescribedFood("bananas", 240.0)),
+                            "Two bananas in a bowl.")
+    result = fuse(detections, described, context=["dining table"])
+    assert [(f.food, f.quantity, f.portion_grams) for f in result.foods] == [
+        ("bananas", 2, 240.0)]
+    assert result.context == ("bowl", "cup", "dining table")
+    text = explain_fusion(result, detector_ran=True, describer_ran=True)
+    assert text.startswith("describer names and grams, detector boxes and counts: 1 seen by "
+                           "both")
+    assert text.endswith("containers kept as context: bowl, cup, dining table")

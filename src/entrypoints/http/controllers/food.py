@@ -37,6 +37,7 @@ from domain.food.history import SORTABLE, HistoryFilters, HistoryQuery, HistoryS
 from domain.food.quota import QuotaStatus
 from domain.identity.tokens import Principal
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
+from entrypoints.http.controllers import food_images
 from entrypoints.http.controllers.food_upload import read_upload
 from entrypoints.http.envelopes import Envelope, ListEnvelope, ok, page_of
 from entrypoints.http.errors import error_response
@@ -223,4 +224,4 @@ async def add_entry(principal: Principal, data: ManualEntryIn,
 router = DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["food"],
                       route_handlers=[upload, get_analysis, history, get_entry, delete_entry,
                                       correct_entry, add_entry])
-ROUTERS = [router]
+ROUTERS = [router, *food_images.ROUTERS]
