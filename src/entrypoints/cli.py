@@ -13,7 +13,12 @@ import signal
 import sys
 from types import FrameType
 
+import structlog
+
+from entrypoints.logging import configure_logging, exception_fields
 from entrypoints.settings import Settings, SettingsError, load_settings
+
+log = structlog.get_logger("psi.cli")
 
 COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_recipes",
                               "entrypoints.worker", "entrypoints.cli_models",
@@ -37,9 +42,11 @@ def _run(args: argparse.Namespace) -> int:
     # entrypoints/http/drain.py) and re-raises it afterwards with the handler it found
     # here: a stop asked for is a clean exit (0), before serving and after.
     signal.signal(signal.SIGTERM, _stopped)
+    # log_config=None: uvicorn's records go through the root logger (JSON), not its own
+    # plain-text handlers.
     uvicorn.run("entrypoints.http.app:app_factory", factory=True,
                 host=args.host or settings.host, port=args.port or settings.port,
-                workers=args.workers or settings.workers, log_level="warning",
+                workers=args.workers or settings.workers, log_level="warning", log_config=None,
                 access_log=False, proxy_headers=False,
                 timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
                 loop="uvloop", http="httptools")
@@ -51,7 +58,7 @@ def _migrate(_: argparse.Namespace) -> int:
 
     settings = load_settings()
     upgrade_to_head(settings.sql_url)
-    print(f"database migrated to head ({settings.sql_url.split('@')[-1]})")
+    log.info("database_migrated", database=settings.sql_url.split("@")[-1].split("?")[0])
     return 0
 
 
@@ -67,7 +74,8 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
         users = SqlUserRepository(db)
         user = await users.get_by_email(normalize_email(email))
         if user is None:
-            raise SystemExit(f"no user with email {email}")
+            log.error("no_such_user")
+            raise SystemExit(1)
         await users.change_tier(user.id, Tier(tier), SystemClock().now())
     finally:
         await db.dispose()
@@ -75,7 +83,7 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
 
 def _set_tier(args: argparse.Namespace) -> int:
     asyncio.run(set_tier_command(load_settings(), args.email, args.tier))
-    print(f"{args.email} is now {args.tier}")
+    log.info("tier_changed", tier=args.tier)  # the email stays out of the log
     return 0
 
 
@@ -105,13 +113,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configure_logging() -> None:
+    """Every command logs through the one pipeline, configured from the settings (or
+    the defaults when the settings themselves are wrong)."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        configure_logging()
+    else:
+        configure_logging(settings.log_level, settings.log_json)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _configure_logging()
     try:
         return int(args.func(args) or 0)
     except SettingsError as exc:
-        print(f"psi: configuration error: {exc}", file=sys.stderr)
+        # The setting's name and the rule it broke; values never reach the message.
+        log.error("configuration_error", reason=str(exc))
         return 2
+    except Exception as exc:
+        # A store down, a bug: one JSON line by type and code path, no traceback (its
+        # messages can carry the personal data the command was given).
+        log.error("command_failed", command=args.command, **exception_fields(exc))
+        return 1
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from adapters.queue.taskiq_queue import TaskiqAnalysisQueue
 from application.food.processing import JobPolicy, RunAnalysisJob, SweepUnfinished
 from application.ports.food import JobHandler
 from entrypoints.container import build_container
-from entrypoints.logging import configure_logging
+from entrypoints.logging import announce, configure_logging
 from entrypoints.settings import Settings, load_settings
 
 log = logging.getLogger("psi.worker")
@@ -116,7 +116,7 @@ async def run_worker(settings: Settings, options: WorkerOptions,
             queue.consume(options.concurrency, reclaim_idle_s=RECLAIM_LEASES * options.lease_s),
             name="psi-consumer")
         sweeper.start()
-        print(READY_LINE, flush=True)
+        announce(READY_LINE)
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({consumer, waiter}, return_when=asyncio.FIRST_COMPLETED)
         await sweeper.stop()

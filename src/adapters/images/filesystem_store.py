@@ -16,11 +16,17 @@ from pathlib import Path
 
 from PIL import Image
 
+from adapters.failures import Dependency, translates_failures
 from adapters.images.keys import check_owner, new_key, parse_key
 from domain.errors import NotFound
 from domain.food.vision import SanitisedImage
 
+# The disk under the store: full, read-only, gone (a lost mount), permissions changed.
+# A missing image is NotFound before this sees it.
+IMAGE_STORE = Dependency("image_store", lambda exc: isinstance(exc, OSError))
 
+
+@translates_failures(IMAGE_STORE)
 class FilesystemImageStore:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()

@@ -8,7 +8,11 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 
+
+@translates_failures(REDIS)
 class RedisPersonalData:
     name = "redis"
 

@@ -13,8 +13,10 @@ from uuid import UUID
 
 from sqlalchemy import Table, delete, select
 
+from adapters.failures import translates_failures
 from adapters.sql.base import Base
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 
 # Export section for each table; tables not listed export under their own name.
 SECTION_OF_TABLE = {
@@ -44,6 +46,7 @@ def _person_tables() -> list[Table]:
             if "user_id" in t.c and t.name != "users"]
 
 
+@translates_failures(DATABASE)
 class SqlPersonalData:
     name = "sql"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from entrypoints.logging import configure_logging
+from entrypoints.logging import announce, configure_logging, exception_fields
 from entrypoints.settings import Settings, load_settings
 
 log = structlog.get_logger("psi.jobs")
@@ -71,7 +71,7 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
                 log.info("job_done", job=job.name, seconds=round(time.perf_counter() - started, 3),
                          result=repr(result)[:300])
             except Exception as exc:
-                log.error("job_failed", job=job.name, error_type=type(exc).__name__)
+                log.error("job_failed", job=job.name, **exception_fields(exc))
             due[job.name] = time.monotonic() + job.every_s
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), tick_s)
@@ -89,7 +89,8 @@ def _main(args: argparse.Namespace) -> int:
         selected = [j for j in JOBS if not args.only or j.name in args.only]
         if args.once:
             for job in selected:
-                print(job.name, await job.run(settings))
+                result = await job.run(settings)
+                announce("job_done", job=job.name, result=repr(result)[:300])
             return
         await run_scheduler(settings, stop, selected)
 
