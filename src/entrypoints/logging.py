@@ -192,7 +192,7 @@ def announce(event: str, **fields: object) -> None:
     """A lifecycle line a supervisor waits for (`psi worker ready`), written whatever the
     level, in the same shape as every other line."""
     line = {**fields, "event": event, "level": "info",
-            "timestamp": datetime.now(UTC).isoformat()}
+            "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z")}
     out = log_access.out or sys.stdout
     out.write(_dumps(line) + "\n")
     out.flush()
