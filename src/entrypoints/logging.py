@@ -12,6 +12,7 @@ from typing import TextIO
 
 import msgspec
 import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
 
 from application.context import request_id_var
 
@@ -97,7 +98,7 @@ def _type_name(exc: BaseException) -> str:
         f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _safe_exception(_: object, __: str, event: dict) -> dict:
+def _safe_exception(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     """Replace `exc_info` (ours or a library's) by `exception_fields`; drop stack info.
     A library's message that came with an exception keeps its first line only (asyncio
     puts the failed task's repr, message included, on the lines after it)."""
@@ -120,14 +121,14 @@ def _safe_exception(_: object, __: str, event: dict) -> dict:
     return event
 
 
-def _request_id(_: object, __: str, event: dict) -> dict:
+def _request_id(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     """The request (or job) being served, from the context variable the edge sets."""
     if "request_id" not in event and (rid := request_id_var.get()) is not None:
         event["request_id"] = rid
     return event
 
 
-def _library_fields(_: object, __: str, event: dict) -> dict:
+def _library_fields(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     """A standard-library record: its logger's name; its message as the event."""
     record = event.get("_record")
     if record is not None:
@@ -156,9 +157,9 @@ def configure_logging(level: str = "INFO", json: bool = True,
     threshold = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     log_access.enabled = threshold <= logging.INFO
     log_access.out = out if json else None
-    renderer = (structlog.processors.JSONRenderer(serializer=_dumps) if json
+    renderer: Processor = (structlog.processors.JSONRenderer(serializer=_dumps) if json
                 else structlog.dev.ConsoleRenderer())
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         _request_id,
         structlog.processors.add_log_level,

@@ -16,6 +16,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.types import ExceptionHandlersMap
 
 from domain.errors import (
     DailyQuotaExceeded,
@@ -143,7 +144,7 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     return error_response(PsiError())
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     PsiError: _psi,
     ValidationException: _validation,
     HTTPException: _http,
