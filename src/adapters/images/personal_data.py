@@ -25,7 +25,3 @@ class ImagePersonalData:
 
     async def purge(self, user_id: UUID, batch_size: int) -> int:
         return await self._store.delete_owner(str(user_id))
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        probe = getattr(self._store, "owner_count", None)
-        return bool(await probe(str(user_id))) if probe else False

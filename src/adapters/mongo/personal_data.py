@@ -65,9 +65,3 @@ class MongoPersonalData:
             if deleted >= batch_size:
                 break
         return deleted
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        for name in await self._collections():
-            if await self._db[name].find_one(_owned_by(user_id), {"_id": 1}):
-                return True
-        return False

@@ -37,8 +37,3 @@ class RedisPersonalData:
             if len(keys) >= batch_size:
                 break
         return await self._r.unlink(*keys) if keys else 0
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        async for _ in self._r.scan_iter(match=self._pattern(user_id), count=1000):
-            return True
-        return False

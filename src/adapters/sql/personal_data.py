@@ -89,11 +89,3 @@ class SqlPersonalData:
         # Keyed state that names the user only in its key (the rate limiter's `user:<id>`)
         # is the limiter's own to forget: RateLimiter.forget_user, called by the purge.
         return deleted
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        async with self._db.engine.connect() as conn:
-            for table in [*_person_tables(), Base.metadata.tables["users"]]:
-                key = table.c.id if table.name == "users" else table.c.user_id
-                if (await conn.execute(select(key).where(key == user_id).limit(1))).first():
-                    return True
-        return False
