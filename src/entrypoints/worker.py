@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from uuid import UUID
 
+import structlog
 from dishka import Provider, Scope, provide
 
 from adapters.queue.sweeper import SweeperLoop
@@ -72,6 +73,8 @@ class _Running:
         if task is not None and task not in self.tasks:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+        # Each delivery runs in its own task: the job's log lines carry its id.
+        structlog.contextvars.bind_contextvars(analysis_id=str(analysis_id))
         await self._handler(analysis_id)
 
     async def finish(self, timeout_s: float, abort: asyncio.Event) -> None:

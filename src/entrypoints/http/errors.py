@@ -139,6 +139,14 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     # A store's unavailability arrives here already translated by its adapter
     # (DependencyUnavailable, adapters/failures.py); what is left is a bug. Logged by
     # type, code path and fingerprint only: messages can carry personal data.
+    if isinstance(exc, ExceptionGroup):  # concurrent calls that all failed cleanly
+        failures, rest = exc.split(PsiError)
+        if failures is not None and rest is None:
+            first: BaseException = failures
+            while isinstance(first, BaseExceptionGroup):
+                first = first.exceptions[0]
+            if isinstance(first, PsiError):
+                return _psi(request, first)
     log.error("unhandled_exception", path=request.url.path, method=request.method,
               **exception_fields(exc))
     return error_response(PsiError())

@@ -277,3 +277,40 @@ async def test_an_unusable_disk_is_an_unavailable_image_store(tmp_path: Path):
     with pytest.raises(DependencyUnavailable) as caught:
         await store.put(image, str(uuid.uuid4()))
     assert caught.value.details["dependency"] == "image_store"
+
+
+# --- the HTTP edge ------------------------------------------------------------------
+
+
+def test_the_http_layer_answers_translated_failures_and_nothing_else():
+    from litestar import Litestar, get
+    from litestar.testing import TestClient
+
+    from entrypoints.http.errors import EXCEPTION_HANDLERS
+
+    @get("/unavailable")
+    async def unavailable_store() -> None:
+        await SqlUserRepository(Database(f"postgresql+asyncpg://u@127.0.0.1:{free_port()}/x",
+                                         connect_timeout_s=1)).get(uuid.uuid4())
+
+    @get("/concurrent")
+    async def both_down() -> None:
+        raise ExceptionGroup("both", [DependencyUnavailable("redis"),
+                                      DependencyUnavailable("database")])
+
+    @get("/bug")
+    async def bug() -> None:
+        raise RuntimeError("user ada@example.com")
+
+    app = Litestar([unavailable_store, both_down, bug], exception_handlers=EXCEPTION_HANDLERS,
+                   logging_config=None)
+    with TestClient(app) as client:
+        r = client.get("/unavailable")
+        assert r.status_code == 503, r.text
+        assert r.json()["error"]["code"] == "PSI-SYS-5003"
+        assert r.json()["error"]["details"] == {"dependency": "database", "retryable": True}
+        r = client.get("/concurrent")
+        assert r.status_code == 503 and r.json()["error"]["details"]["dependency"] == "redis"
+        r = client.get("/bug")
+        assert r.status_code == 500 and "ada@" not in r.text
+        assert r.json()["error"]["code"] == "PSI-SYS-5000"
