@@ -12,7 +12,8 @@ test_extras := "runtime,hrv,vision,dev"
 default:
     @just --list
 
-# Create or refresh .venv with the given extras (re-installs only when pyproject.toml changed)
+# Create or refresh .venv with the given extras, at the versions of requirements.lock
+# (re-installs only when pyproject.toml or the lock changed)
 setup extras=run_extras:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -21,10 +22,11 @@ setup extras=run_extras:
         {{bin}}/python -m pip install --quiet --upgrade pip
     fi
     stamp="{{venv}}/.psi-installed-$(echo '{{extras}}' | tr ',' '-')"
-    digest="$(sha256sum pyproject.toml | cut -c1-16)"
+    digest="$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
-        echo "installing psi[{{extras}}] into {{venv}} ..."
-        {{bin}}/python -m pip install --quiet --disable-pip-version-check -e ".[{{extras}}]"
+        echo "installing psi[{{extras}}] into {{venv}} (versions from requirements.lock) ..."
+        {{bin}}/python -m pip install --quiet --disable-pip-version-check \
+            --constraint requirements.lock -e ".[{{extras}}]"
         echo "$digest" > "$stamp"
     fi
 
@@ -56,17 +58,27 @@ serve-prod workers="2": (setup run_extras)
 migrate: (setup run_extras)
     {{bin}}/psi migrate
 
-# Lint, check the layering, and run the whole test suite on the real services
-test *args: (setup test_extras)
-    {{bin}}/ruff check src tests bench migrations
-    {{bin}}/lint-imports
+# Lint, type-check, check the layering, and run the whole test suite on the real services
+test *args: lint
     {{bin}}/pytest {{args}}
 
-# Lint only
+# Lint, formatting, types (mypy, configured in pyproject.toml) and layering only
 lint: (setup test_extras)
     {{bin}}/ruff check src tests bench migrations
-    {{bin}}/ruff format --check src || true
+    {{bin}}/ruff format --check src tests bench migrations
+    {{bin}}/mypy
     {{bin}}/lint-imports
+
+# Re-resolve requirements.lock from pyproject.toml (after adding or bumping a dependency;
+# pins that still fit are kept, `just lock --upgrade` moves everything to the newest)
+lock *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    [ -x "{{bin}}/python" ] || {{python}} -m venv {{venv}}
+    [ -x "{{bin}}/uv" ] || {{bin}}/python -m pip install --quiet "uv>=0.13,<0.14"
+    {{bin}}/uv pip compile pyproject.toml --quiet --extra runtime --extra hrv \
+        --extra vision --extra dev --python-version 3.11 \
+        --python-platform x86_64-manylinux_2_28 --output-file requirements.lock {{args}}
 
 # Run the benchmark scripts (figures go to docs/benchmarks.md)
 bench *args: (setup test_extras)

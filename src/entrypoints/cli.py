@@ -2,6 +2,10 @@
 
 Feature modules add commands by defining `register(subparsers, groups)` and being listed
 in `COMMAND_MODULES`; `groups["data"]` is the sub-parser set of `psi data ...`.
+
+Every line a command writes goes through the one logging pipeline (JSON by default,
+`PSI_LOG_JSON=false` for a console); a failure is one `error` line naming what went
+wrong, with exit 2 (usage or configuration), 3 (a dependency unreachable) or 1.
 """
 
 from __future__ import annotations
@@ -9,14 +13,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import re
 import signal
 import sys
 from importlib import metadata
 from types import FrameType
 from typing import NoReturn
 
+import structlog
+
+from entrypoints.logging import announce, configure_logging, exception_fields
 from entrypoints.settings import Settings, SettingsError, load_settings, redact_url
+
+log = structlog.get_logger("psi.cli")
 
 COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_recipes",
                               "entrypoints.worker", "entrypoints.cli_models",
@@ -49,13 +57,14 @@ def _run(args: argparse.Namespace) -> int:
         from entrypoints.metrics import serve
 
         serve(settings.metrics_port, settings.metrics_host)
-        print(f"psi metrics on http://{_url_host(settings.metrics_host)}:"
-              f"{settings.metrics_port}/metrics", file=sys.stderr, flush=True)
-    print(f"psi {_version()} serving http://{_url_host(host)}:{port}/api/v1 "
-          f"({settings.env} profile, {workers} API process{'es' if workers > 1 else ''}, "
-          f"database {redact_url(settings.sql_url)})", file=sys.stderr, flush=True)
+        announce("metrics_serving", url=f"http://{_url_host(settings.metrics_host)}:"
+                                        f"{settings.metrics_port}/metrics")
+    announce("serving", url=f"http://{_url_host(host)}:{port}/api/v1", version=_version(),
+             profile=settings.env, processes=workers, database=redact_url(settings.sql_url))
+    # log_config=None: uvicorn's records go through the root logger (JSON), not its own
+    # plain-text handlers.
     uvicorn.run("entrypoints.http.app:app_factory", factory=True,
-                host=host, port=port, workers=workers, log_level="warning",
+                host=host, port=port, workers=workers, log_level="warning", log_config=None,
                 access_log=False, proxy_headers=False,
                 timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
                 loop="uvloop", http="httptools")
@@ -66,9 +75,9 @@ def _migrate(_: argparse.Namespace) -> int:
     from adapters.sql.migrate import upgrade_to_head
 
     settings = load_settings()
-    print(f"psi: migrating {redact_url(settings.sql_url)}", file=sys.stderr, flush=True)
+    announce("migrating", database=redact_url(settings.sql_url))
     upgrade_to_head(settings.sql_url)
-    print(f"database migrated to head ({redact_url(settings.sql_url)})")
+    log.info("database_migrated", database=redact_url(settings.sql_url))
     return 0
 
 
@@ -83,6 +92,10 @@ def _version() -> str:
         return "unknown"
 
 
+class CommandFailed(Exception):
+    """A command cannot do what was asked; its message (no personal data) is the reason."""
+
+
 async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
     """Operator path to a tier (how the first admin is made)."""
     from adapters.clock import SystemClock
@@ -95,7 +108,7 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
         users = SqlUserRepository(db)
         user = await users.get_by_email(normalize_email(email))
         if user is None:
-            raise CommandFailed(f"no user with email {email}")
+            raise CommandFailed("no user with that email")  # the email stays out of logs
         await users.change_tier(user.id, Tier(tier), SystemClock().now())
     finally:
         await db.dispose()
@@ -103,19 +116,16 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
 
 def _set_tier(args: argparse.Namespace) -> int:
     asyncio.run(set_tier_command(load_settings(), args.email, args.tier))
-    print(f"{args.email} is now {args.tier}")
+    log.info("tier_changed", tier=args.tier)  # the email stays out of the log
     return 0
 
 
-class CommandFailed(Exception):
-    """A command cannot do what was asked; its message is the one line the operator sees."""
-
-
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (usage stays behind `--help`)."""
+    """argparse whose usage errors are one log line (usage stays behind `--help`)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        log.error("usage_error", reason=message, help=f"{self.prog} --help")
+        self.exit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,22 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+):[^@\s]+@", re.I)
+def _configure_logging() -> None:
+    """Every command logs through the one pipeline: the defaults first (so what loading the
+    settings says is a JSON line too), then the settings' level and format."""
+    configure_logging()
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return
+    configure_logging(settings.log_level, settings.log_json)
+
+
 _CONNECTION_ERRORS = ("ConnectionError", "DependencyUnavailable", "ServerSelectionTimeoutError",
                       "CannotConnectNowError", "TooManyConnectionsError")
 
 
-def _one_line(exc: BaseException) -> str:
-    # A driver error wrapped by SQLAlchemy carries the statement and its bound parameters
-    # (personal data) in its text: show the driver's own message only.
-    shown = getattr(exc, "orig", None) or exc
-    text = " ".join(str(shown).split())[:300]
-    return _URL_PASSWORD.sub(r"\g<scheme>:***@", text)
-
-
 def _is_unreachable(exc: BaseException) -> bool:
     """A dependency that could not be reached (driver classes differ: match by name along
-    the cause chain, as only the message for the operator depends on it)."""
+    the cause chain, as only the exit code and the line's event depend on it)."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, OSError) or type(seen).__name__ in _CONNECTION_ERRORS:
@@ -170,24 +182,26 @@ def _is_unreachable(exc: BaseException) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _configure_logging()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except SettingsError as exc:
-        print(f"psi: configuration error: {exc}", file=sys.stderr)
+        # The setting's name and the rule it broke; values never reach the message.
+        log.error("configuration_error", reason=str(exc))
         return 2
     except CommandFailed as exc:
-        print(f"psi: {exc}", file=sys.stderr)
+        log.error("command_failed", command=args.command, reason=str(exc))
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        # A store down, a bug: one line by type and code path, no traceback (its messages
+        # can carry the personal data the command was given).
         if _is_unreachable(exc):
-            print(f"psi: cannot reach a dependency ({type(exc).__name__}): {_one_line(exc)}",
-                  file=sys.stderr)
+            log.error("dependency_unreachable", command=args.command, **exception_fields(exc))
             return 3
-        print(f"psi: {args.command} failed ({type(exc).__name__}): {_one_line(exc)}",
-              file=sys.stderr)
+        log.error("command_failed", command=args.command, **exception_fields(exc))
         return 1
 
 

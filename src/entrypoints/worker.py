@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import msgspec
+import structlog
 from dishka import Provider, Scope, provide
 
 from adapters.queue.sweeper import SweeperLoop
@@ -31,7 +32,7 @@ from adapters.queue.taskiq_queue import TaskiqAnalysisQueue
 from application.food.processing import JobPolicy, RunAnalysisJob, SweepUnfinished
 from application.ports.food import JobHandler
 from entrypoints.container import build_container
-from entrypoints.logging import configure_logging
+from entrypoints.logging import announce, configure_logging
 from entrypoints.metrics import ANALYSES, ANALYSIS_DURATION, QUEUE_DEPTH, QUEUE_OLDEST_AGE
 from entrypoints.metrics import serve as serve_metrics
 from entrypoints.settings import Settings, load_settings
@@ -78,6 +79,8 @@ class _Running:
         if task is not None and task not in self.tasks:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+        # Each delivery runs in its own task: the job's log lines carry its id.
+        structlog.contextvars.bind_contextvars(analysis_id=str(analysis_id))
         started = time.perf_counter()
         outcome = "error"
         try:
@@ -133,7 +136,7 @@ async def run_worker(settings: Settings, options: WorkerOptions,
             name="psi-consumer")
         sweeper.start()
         watch = asyncio.create_task(_watch_backlog(queue), name="psi-backlog")
-        print(READY_LINE, flush=True)
+        announce(READY_LINE)
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({consumer, waiter}, return_when=asyncio.FIRST_COMPLETED)
         await sweeper.stop()

@@ -25,18 +25,9 @@ DOC = {"dietary_restrictions": ["vegan"], "allergens": ["peanuts", "sesame"],
                           "week_starts_on": "sunday"}}
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "mongo"])
-def store_kind(request):
-    if request.param == "memory":
-        return "memory", None
-    if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_db")
-    return request.param, request.getfixturevalue(f"{request.param}_db")
-
-
 @pytest.fixture
-async def store(store_kind):
-    kind, handle = store_kind
+async def store(document_store):
+    kind, handle = document_store
     if kind == "memory":
         yield MemoryPreferencesStore()
     elif kind == "mongo":

@@ -23,18 +23,9 @@ def rating(user, recipe, stars, at=T0, **kw) -> Rating:
                   difficulty_actual=kw.get("difficulty"), created_at=at, updated_at=at)
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "mongo"])
-def ratings_kind(request):
-    if request.param == "memory":
-        return "memory", None
-    if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_db")
-    return request.param, request.getfixturevalue(f"{request.param}_db")
-
-
 @pytest.fixture
-async def ratings(ratings_kind):
-    kind, handle = ratings_kind
+async def ratings(document_store):
+    kind, handle = document_store
     if kind == "memory":
         yield MemoryRecipeRatings()
     elif kind == "mongo":

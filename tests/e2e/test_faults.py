@@ -25,16 +25,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from redis.asyncio import Redis
@@ -49,7 +52,7 @@ from tests.fixtures.images.samples import jpeg_with_gps
 from tests.support.app import FAST_HASH, TEST_SECRET, api_client
 from tests.support.fake_anthropic import FakeAnthropic, slow, tool_reply
 from tests.support.faults import MongoServer, RedisServer
-from tests.support.services import free_port
+from tests.support.services import POSTGRES_ADMIN_URL, asyncpg_dsn, free_port
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
@@ -406,6 +409,45 @@ async def test_mongo_outage_is_503_for_its_routes_only_and_heals(stack, client):
     r = await client.post("/api/v1/biometrics/samples", headers=headers,
                           json=samples(now - timedelta(minutes=60), 3))
     assert r.status_code == 201 and r.json()["data"]["accepted"] == 3, r.text
+
+
+async def test_a_database_refusing_connections_is_503_under_load(stack, client):
+    """SQLSTATE 55000 (a database with ALLOW_CONNECTIONS false; sessions in flight end
+    with 57P01): every request that needs it answers 503 naming the database, none a
+    500, and the log holds JSON lines only, no traceback."""
+    email, _ = await register(client)
+    headers = await login(client, email)
+    name = stack.postgres_url.rsplit("/", 1)[1].split("?")[0]
+    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+        calls = [("GET", "/api/v1/food/history", {}),
+                 ("PATCH", "/api/v1/users/me", {"json": {"name": "Refused"}}),
+                 ("POST", "/api/v1/auth/login",
+                  {"json": {"email": email, "password": PASSWORD}})]
+        gate = asyncio.Semaphore(8)  # a bounded load: 8 at a time, 60 in all
+
+        async def one(i: int) -> httpx.Response:
+            method, path, kwargs = calls[i % len(calls)]
+            async with gate:
+                return await timed(client, method, path, headers=headers, **kwargs)
+
+        responses = await asyncio.gather(*(one(i) for i in range(60)))
+        assert Counter(r.status_code for r in responses) == {503: 60}
+        for r in responses:
+            assert_unavailable(r, "database")
+        await assert_not_ready(client, "database")
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+    await until_ready(client, stack)
+    assert (await client.get("/api/v1/food/history", headers=headers)).status_code == 200
+    lines = stack.log("api.log").splitlines()
+    assert any('"dependency_unavailable"' in line for line in lines)
+    for line in lines:
+        assert isinstance(json.loads(line), dict), line
 
 
 # --- SIGTERM (these two end the stack's processes: keep them last) ----------------------

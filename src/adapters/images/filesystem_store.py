@@ -18,12 +18,17 @@ from pathlib import Path
 
 from PIL import Image
 
+from adapters.failures import Dependency, translates_failures
 from adapters.images.keys import check_owner, new_key, parse_key, variant_key, variants_prefix
 from domain.errors import NotFound
 from domain.food.vision import SanitisedImage
 
 _ORIGINAL = re.compile(r"[0-9a-f]{32}\.(?:jpg|png)")  # not a variant, not a temporary file
 _STORED = re.compile(r"[0-9a-f]{32}(?:\.[a-z0-9]{1,16})?\.(?:jpg|png)")  # and variants
+
+# The disk under the store: full, read-only, gone (a lost mount), permissions changed.
+# A missing image is NotFound before this sees it.
+IMAGE_STORE = Dependency("image_store", lambda exc: isinstance(exc, OSError))
 
 
 def _read_no_follow(path: str) -> bytes | None:
@@ -39,6 +44,8 @@ def _read_no_follow(path: str) -> bytes | None:
         return f.read()
 
 
+
+@translates_failures(IMAGE_STORE)
 class FilesystemImageStore:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()

@@ -30,6 +30,3 @@ class ImagePersonalData:
 
     async def purge(self, user_id: UUID, batch_size: int) -> int:
         return await self._store.delete_owner(str(user_id))
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        return bool(await self._store.keys_of(str(user_id)))

@@ -20,6 +20,8 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure
 
+from adapters.failures import translates_failures
+from adapters.mongo.failures import MONGODB
 from adapters.mongo.setup import Once
 from domain.wellness.emotion import Emotion
 from domain.wellness.samples import RAW_RETENTION, Source
@@ -102,6 +104,7 @@ def _aggregate(d: dict[str, Any]) -> EmotionAggregate:
         emotion_confidence=dict(d.get("emotion_confidence", {})))
 
 
+@translates_failures(MONGODB)
 class MongoEmotionSeries:
     def __init__(self, db: AsyncDatabase) -> None:
         self._db = db

@@ -12,6 +12,9 @@ from uuid import UUID
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from adapters.failures import translates_failures
+from adapters.mongo.failures import MONGODB
+
 USER_FIELDS = ("user_id", "meta.user_id", "u")
 SECTION_OF_COLLECTION = {
     "emotion_samples": "emotion_samples",
@@ -27,6 +30,7 @@ def _owned_by(user_id: UUID) -> dict[str, Any]:
     return {"$or": [{field: str(user_id)} for field in USER_FIELDS]}
 
 
+@translates_failures(MONGODB)
 class MongoPersonalData:
     name = "mongodb"
 
@@ -61,9 +65,3 @@ class MongoPersonalData:
             if deleted >= batch_size:
                 break
         return deleted
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        for name in await self._collections():
-            if await self._db[name].find_one(_owned_by(user_id), {"_id": 1}):
-                return True
-        return False

@@ -7,12 +7,15 @@ from uuid import UUID
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from adapters.failures import translates_failures
+from adapters.mongo.failures import MONGODB
 from adapters.mongo.setup import indexes_once
 from domain.preferences.preferences import Preferences, preferences_from_document
 
 COLLECTION = "user_preferences"
 
 
+@translates_failures(MONGODB)
 class MongoPreferencesStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[COLLECTION]

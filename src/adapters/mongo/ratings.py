@@ -9,6 +9,8 @@ from uuid import UUID
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from adapters.failures import translates_failures
+from adapters.mongo.failures import MONGODB
 from adapters.mongo.setup import indexes_once
 from domain.recipes.rating import Rating, RatingSummary
 
@@ -24,6 +26,7 @@ def _to_rating(doc: dict[str, Any]) -> Rating:
                   created_at=doc["created_at"], updated_at=doc["updated_at"])
 
 
+@translates_failures(MONGODB)
 class MongoRecipeRatings:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[COLLECTION]

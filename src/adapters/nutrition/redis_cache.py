@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
 from adapters.nutrition.food_codec import dumps, loads
+from adapters.redis.failures import REDIS
 from domain.nutrition.food import Food
 
 PREFIX = "psi:nutrition:fdc:"
 
 
+@translates_failures(REDIS)
 class RedisFoodCache:
     def __init__(self, redis: Redis, *, prefix: str = PREFIX) -> None:
         self._redis = redis

@@ -40,6 +40,8 @@ from opentelemetry import propagate, trace
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from application.ports.food import JobHandler
 
 log = logging.getLogger("psi.food.queue")
@@ -69,6 +71,7 @@ _RETRY_S = 1.0  # after a failed stream read (Redis away): wait, then read again
 Entry = tuple[str, dict[str, str] | None]
 
 
+@translates_failures(REDIS)
 class RedisStreamQueue:
     """`AnalysisQueue` (enqueue) and the worker's consumer on a Redis stream."""
 

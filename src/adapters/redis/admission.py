@@ -15,6 +15,8 @@ from typing import Any
 import hiredis
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from adapters.redis.lane import RedisLane
 from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
 from adapters.redis.sessions import cutoff_key, revoked_key
@@ -40,6 +42,7 @@ return reply
 """
 
 
+@translates_failures(REDIS)
 class RedisAdmission:
     def __init__(self, redis: Redis, prefix: str, lane: RedisLane | None = None) -> None:
         self._prefix = prefix

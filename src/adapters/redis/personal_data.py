@@ -8,7 +8,11 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 
+
+@translates_failures(REDIS)
 class RedisPersonalData:
     name = "redis"
 
@@ -33,8 +37,3 @@ class RedisPersonalData:
             if len(keys) >= batch_size:
                 break
         return await self._r.unlink(*keys) if keys else 0
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        async for _ in self._r.scan_iter(match=self._pattern(user_id), count=1000):
-            return True
-        return False

@@ -13,6 +13,8 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from adapters.redis.lane import RedisLane
 from domain.preferences.preferences import Preferences, preferences_from_document
 
@@ -22,6 +24,7 @@ TTL_S = 300
 PARSED_MAX = 1024
 
 
+@translates_failures(REDIS)
 class RedisPreferencesCache:
     def __init__(self, redis: Redis, prefix: str, ttl_s: int = TTL_S,
                  lane: RedisLane | None = None) -> None:

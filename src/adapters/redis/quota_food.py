@@ -7,6 +7,8 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from domain.food.quota import QuotaWindow
 
 _CONSUME = """
@@ -26,6 +28,7 @@ return 0
 KEY_TTL_S = 2 * 86_400
 
 
+@translates_failures(REDIS)
 class RedisAnalysisQuota:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._redis = redis

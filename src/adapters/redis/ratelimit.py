@@ -6,6 +6,8 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from domain.ratelimit import Decision, Quota
 
 RATE_KEY_PREFIX = "rl:"
@@ -41,6 +43,7 @@ def decision_of(reply: list, quota: Quota) -> Decision:
     return Decision(bool(allowed), quota.limit, max(0, int(remaining)), float(tat), float(retry))
 
 
+@translates_failures(REDIS)
 class RedisRateLimiter:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._p = prefix + RATE_KEY_PREFIX

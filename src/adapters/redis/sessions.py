@@ -14,6 +14,8 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from domain.identity.tokens import Principal, RotationOutcome
 
 # Compare-and-set in one atomic step: the presented id must be the current one.
@@ -42,6 +44,7 @@ def revoked_by_cutoff(principal: Principal, cutoff: bytes | str | None) -> bool:
     return cutoff is not None and int(principal.issued_at.timestamp()) <= int(cutoff)
 
 
+@translates_failures(REDIS)
 class RedisSessionStore:
     def __init__(self, redis: Redis, prefix: str, refresh_ttl_s: int, access_ttl_s: int) -> None:
         self._r = redis

@@ -23,6 +23,8 @@ import msgspec
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.failures import translates_failures
+from adapters.redis.failures import REDIS
 from application.ports.identity import UserRepository
 from domain.identity.model import Subscription, Tier, User
 
@@ -71,6 +73,7 @@ def _unpack(raw: bytes) -> User:
                 updated_at=c.updated_at, last_login_at=c.last_login_at, deleted_at=c.deleted_at)
 
 
+@translates_failures(REDIS)
 class RedisCachedUserRepository:
     def __init__(self, inner: UserRepository, redis: Redis, prefix: str, ttl_s: int = 60) -> None:
         self._inner = inner

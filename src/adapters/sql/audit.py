@@ -7,13 +7,16 @@ from uuid import UUID
 
 from sqlalchemy import delete, func, insert, select, update
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.models import AuditEventRow
 from domain.audit import AuditEvent, AuditKind
 
 _audit = AuditEventRow.__table__
 
 
+@translates_failures(DATABASE)
 class SqlAuditLog:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -26,6 +29,7 @@ class SqlAuditLog:
                 details=dict(event.details)))
 
 
+@translates_failures(DATABASE)
 class SqlAuditReader:
     def __init__(self, db: Database) -> None:
         self._db = db

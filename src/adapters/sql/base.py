@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -17,7 +19,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {}
+    type_annotation_map: dict[Any, Any] = {}
 
 
 __all__ = ["GUID", "Base", "DateTimeUTC", "JsonB"]

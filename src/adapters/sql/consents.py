@@ -6,13 +6,16 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.models import ConsentRow
 from domain.privacy.consent import Consents
 
 _consents = ConsentRow.__table__
 
 
+@translates_failures(DATABASE)
 class SqlConsentRepository:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -47,7 +47,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.food_rows import (
     foods_from_json,
     foods_to_json,
@@ -112,6 +114,7 @@ COMPLETED = AnalysisStatus.COMPLETED.value
 FAILED = AnalysisStatus.FAILED.value
 
 
+@translates_failures(DATABASE)
 class SqlAnalysisRepository:
     def __init__(self, db: Database, cards: EntryCards | None = None) -> None:
         self._db = db

@@ -10,7 +10,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.models import UserCounterRow
 from domain.food.quota import QuotaWindow
 
@@ -22,6 +24,7 @@ def counter_name(window: QuotaWindow) -> str:
     return f"{PREFIX}{window.key}"
 
 
+@translates_failures(DATABASE)
 class SqlAnalysisQuota:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.nutrition_models import NutritionFoodRow
 from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.nutrients import Nutrients
@@ -65,6 +67,7 @@ def tsquery(words: Sequence[str], *, match_all: bool) -> str:
     return joiner.join(f"{w}:*" for w in words)
 
 
+@translates_failures(DATABASE)
 class SqlNutritionStore:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -13,8 +13,10 @@ from uuid import UUID
 
 from sqlalchemy import Table, delete, select
 
+from adapters.failures import translates_failures
 from adapters.sql.base import Base
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 
 # Export section for each table; tables not listed export under their own name.
 SECTION_OF_TABLE = {
@@ -44,6 +46,7 @@ def _person_tables() -> list[Table]:
             if "user_id" in t.c and t.name != "users"]
 
 
+@translates_failures(DATABASE)
 class SqlPersonalData:
     name = "sql"
 
@@ -86,11 +89,3 @@ class SqlPersonalData:
         # Keyed state that names the user only in its key (the rate limiter's `user:<id>`)
         # is the limiter's own to forget: RateLimiter.forget_user, called by the purge.
         return deleted
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        async with self._db.engine.connect() as conn:
-            for table in [*_person_tables(), Base.metadata.tables["users"]]:
-                key = table.c.id if table.name == "users" else table.c.user_id
-                if (await conn.execute(select(key).where(key == user_id).limit(1))).first():
-                    return True
-        return False

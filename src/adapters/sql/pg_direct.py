@@ -44,7 +44,7 @@ async def pg_connection(db: Database) -> AsyncIterator[Any]:
     """An `asyncpg.Connection` from the engine's pool (Postgres only), for one use."""
     async with db.turn():
         raw = await db.engine.raw_connection()
-        driver = raw.driver_connection
+        driver: Any = raw.driver_connection
         healthy = False
         try:
             yield driver

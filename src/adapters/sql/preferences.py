@@ -8,13 +8,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.preferences_models import UserPreferencesRow
 from domain.preferences.preferences import Preferences, preferences_from_document
 
 _prefs = UserPreferencesRow.__table__
 
 
+@translates_failures(DATABASE)
 class SqlPreferencesStore:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -11,8 +11,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from adapters.failures import translates_failures
 from adapters.sql.base import Base
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from domain.ratelimit import Decision, Quota, gcra
 
 
@@ -26,6 +28,7 @@ class RateLimitRow(Base):
 _rl = RateLimitRow.__table__
 
 
+@translates_failures(DATABASE)
 class SqlRateLimiter:
     def __init__(self, db: Database, clock=time.time) -> None:
         self._db = db

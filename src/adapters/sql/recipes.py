@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, delete, func, insert, select
 
+from adapters.failures import translates_failures
 from adapters.recipes.codec import (
     ALLERGEN_BITS,
     DIET_BITS,
@@ -16,6 +17,7 @@ from adapters.recipes.codec import (
     recipe_to_document,
 )
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.recipes_models import RecipeCatalogueMetaRow, RecipeRow
 from application.ports.recipes import RecipePage, RecipeQuery
 from domain.recipes.recipe import Recipe
@@ -41,6 +43,7 @@ MEMO_TTL_S = 60.0
 MEMO_SIZE = 4096
 
 
+@translates_failures(DATABASE)
 class SqlRecipeCatalogue:
     """Recipes read by id are kept decoded in-process for a minute: the catalogue only
     changes on import, and decoding documents was most of a fridge request's cost."""

@@ -9,7 +9,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.recipes_models import RecipeRatingRow
 from domain.recipes.rating import Rating, RatingSummary
 
@@ -26,6 +28,7 @@ def _to_rating(row) -> Rating:
                   updated_at=row.updated_at)
 
 
+@translates_failures(DATABASE)
 class SqlRecipeRatings:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -7,7 +7,9 @@ from uuid import UUID
 
 from sqlalchemy import and_, exists, insert, or_, select, update
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.models import AuthSessionRow, UserRow
 from domain.identity.tokens import Principal, RotationOutcome
 
@@ -15,6 +17,7 @@ _sessions = AuthSessionRow.__table__
 _users = UserRow.__table__
 
 
+@translates_failures(DATABASE)
 class SqlSessionStore:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -8,7 +8,9 @@ from uuid import UUID
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.models import SubscriptionRow, UserRow
 from domain.errors import EmailAlreadyRegistered
 from domain.identity.model import Subscription, Tier, User
@@ -27,6 +29,7 @@ def _to_user(row) -> User:
                 last_login_at=row.last_login_at, deleted_at=row.deleted_at)
 
 
+@translates_failures(DATABASE)
 class SqlUserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db

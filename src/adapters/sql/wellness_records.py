@@ -16,7 +16,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.models import WellnessScoreRow
 from adapters.sql.pg_direct import pg_connection, std_uuid
 from adapters.sql.wellness_models import MoodCheckInRow
@@ -52,6 +54,7 @@ _PG_PUT = """
 """
 
 
+@translates_failures(DATABASE)
 class SqlMoodCheckIns:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -105,6 +108,7 @@ def _daily_of(day: str, wellness_score: float, hrv_avg: float | None,
         ln_rmssd_minute_var=basis.get("ln_rmssd_minute_var"))
 
 
+@translates_failures(DATABASE)
 class SqlWellnessScores:
     def __init__(self, db: Database) -> None:
         self._db = db

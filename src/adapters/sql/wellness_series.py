@@ -21,7 +21,9 @@ from sqlalchemy import and_, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from adapters.sql.pg_direct import pg_connection, std_uuid
 from adapters.sql.wellness_models import (
     EMOTION_CONFIDENCE_COLUMNS,
@@ -244,6 +246,7 @@ def _aggregate(r: Any) -> EmotionAggregate:
         rest_count=r.rest_count, rest_hr_sum=r.rest_hr_sum, ln_rmssd_sq_sum=r.ln_rmssd_sq_sum)
 
 
+@translates_failures(DATABASE)
 class SqlEmotionSeries:
     def __init__(self, db: Database) -> None:
         self._db = db

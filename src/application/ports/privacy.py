@@ -32,8 +32,6 @@ class PersonalDataStore(Protocol):
 
     async def purge(self, user_id: UUID, batch_size: int) -> int: ...
 
-    async def holds_anything(self, user_id: UUID) -> bool: ...
-
 
 class AuditReader(Protocol):
     async def page(self, offset: int, limit: int, kind: str | None) -> tuple[list[AuditEvent], int]:

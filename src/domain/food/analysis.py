@@ -200,10 +200,6 @@ class Analysis:
         return replace(self, status=AnalysisStatus.PROCESSING, attempts=self.attempts + 1,
                        started_at=now, lease_until=now + lease)
 
-    def renewed(self, now: datetime, lease: timedelta) -> Analysis:
-        self._require(AnalysisStatus.PROCESSING)
-        return replace(self, lease_until=now + lease)
-
     def released(self) -> Analysis:
         """Back to pending for a later attempt (a transient failure)."""
         self._require(AnalysisStatus.PROCESSING)

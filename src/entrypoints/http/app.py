@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
         on_shutdown=[on_shutdown],
         request_max_body_size=1_048_576,
         request_class=BoundedJsonRequest,
+        logging_config=None,  # one pipeline: entrypoints/logging.py owns the root logger
         debug=False,
     )
     app.state.settings = settings

@@ -16,6 +16,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.types import ExceptionHandlersMap
 
 from domain.errors import (
     DailyQuotaExceeded,
@@ -31,6 +32,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from entrypoints.http.envelopes import meta
+from entrypoints.logging import exception_fields
 from entrypoints.metrics import note_error
 
 log = structlog.get_logger("psi.errors")
@@ -72,7 +74,10 @@ def error_response(exc: PsiError) -> Response:
                     media_type="application/json")
 
 
-def _psi(_: Request, exc: PsiError) -> Response:
+def _psi(request: Request, exc: PsiError) -> Response:
+    if isinstance(exc, DependencyUnavailable):
+        log.warning("dependency_unavailable", dependency=exc.details.get("dependency"),
+                    path=request.url.path, **exception_fields(exc))
     return error_response(exc)
 
 
@@ -137,82 +142,24 @@ def _http(_: Request, exc: HTTPException) -> Response:
     return response
 
 
-# Connection-level failures by client library, matched on the class and its bases (so a
-# driver's private subclass, e.g. pymongo's `_OperationCancelled`, is still a connection
-# failure) without importing every driver here.
-_DRIVER_FAILURES: dict[str, tuple[str, frozenset[str]]] = {
-    "redis": ("redis", frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError",
-                                  "ReadOnlyError"})),
-    "pymongo": ("mongodb", frozenset({"ConnectionFailure", "ExecutionTimeout",
-                                      "WTimeoutError"})),
-    "sqlalchemy": ("database", frozenset({"OperationalError", "InterfaceError",
-                                          "DisconnectionError", "TimeoutError"})),
-    "asyncpg": ("database", frozenset({"ConnectionDoesNotExistError",
-                                       "ConnectionFailureError", "ConnectionRejectionError",
-                                       "CannotConnectNowError", "TooManyConnectionsError",
-                                       "InterfaceError", "QueryCanceledError"})),
-}
-_DRIVER_MODULES = {library: store for library, (store, _) in _DRIVER_FAILURES.items()}
-
-
-def _library(module: str) -> str:
-    return module.partition(".")[0]
-
-
-def _origin(exc: BaseException) -> str | None:
-    """The store whose client raised `exc`: the innermost frame of a known driver."""
-    found = None
-    tb = exc.__traceback__
-    while tb is not None:
-        store = _DRIVER_MODULES.get(_library(tb.tb_frame.f_globals.get("__name__", "")))
-        found = store or found
-        tb = tb.tb_next
-    return found
-
-
-def _unavailable_dependency(exc: BaseException) -> str | None:
-    """Name the store behind a connection-level failure, or None if it is not one."""
-    if isinstance(exc, BaseExceptionGroup):
-        names = [_unavailable_dependency(e) for e in exc.exceptions]
-        return names[0] if names and all(names) else None
-    for cls in type(exc).__mro__:
-        store, names = _DRIVER_FAILURES.get(_library(cls.__module__), (None, frozenset()))
-        if store is not None and cls.__name__ in names:
-            return store
-    if _library(type(exc).__module__) == "pymongo" and getattr(exc, "timeout", False) is True:
-        return "mongodb"
-    if _library(type(exc).__module__) == "sqlalchemy" and getattr(
-            exc, "connection_invalidated", False):
-        return "database"
-    # SQLAlchemy's DBAPIError wraps the driver's error (`orig`, whose cause is asyncpg's
-    # own class): a statement cancelled by `statement_timeout` is QueryCanceledError.
-    orig = getattr(exc, "orig", None)
-    if _library(type(exc).__module__) == "sqlalchemy" and isinstance(orig, BaseException):
-        inner = orig.__cause__ if isinstance(orig.__cause__, BaseException) else orig
-        if inner is not exc and _unavailable_dependency(inner) is not None:
-            return "database"
-    # A driver that lets the socket's own error through (asyncpg connecting: refused,
-    # timed out, unreachable): the traceback says whose socket it was.
-    if isinstance(exc, ConnectionError | TimeoutError):
-        return _origin(exc) or "dependency"
-    if isinstance(exc, OSError):
-        return _origin(exc)
-    return None
-
-
 def _unexpected(request: Request, exc: Exception) -> Response:
-    dependency = _unavailable_dependency(exc)
-    if dependency is not None:
-        log.warning("dependency_unavailable", dependency=dependency,
-                    error_type=type(exc).__name__, path=request.url.path)
-        return error_response(DependencyUnavailable(dependency))
-    # Type and location only: exception messages can carry personal data.
-    log.error("unhandled_exception", error_type=type(exc).__name__, path=request.url.path,
-              method=request.method, exc_info=exc)
+    # A store's unavailability arrives here already translated by its adapter
+    # (DependencyUnavailable, adapters/failures.py); what is left is a bug. Logged by
+    # type, code path and fingerprint only: messages can carry personal data.
+    if isinstance(exc, ExceptionGroup):  # concurrent calls that all failed cleanly
+        failures, rest = exc.split(PsiError)
+        if failures is not None and rest is None:
+            first: BaseException = failures
+            while isinstance(first, BaseExceptionGroup):
+                first = first.exceptions[0]
+            if isinstance(first, PsiError):
+                return _psi(request, first)
+    log.error("unhandled_exception", path=request.url.path, method=request.method,
+              **exception_fields(exc))
     return error_response(PsiError())
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     PsiError: _psi,
     ValidationException: _validation,
     HTTPException: _http,

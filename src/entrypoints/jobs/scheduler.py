@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import msgspec
 import structlog
 
-from entrypoints.logging import configure_logging
+from entrypoints.logging import announce, configure_logging, exception_fields
 from entrypoints.metrics import JOB_DURATION, JOB_RUNS
 from entrypoints.metrics import serve as serve_metrics
 from entrypoints.settings import Settings, load_settings
@@ -76,7 +76,7 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
                          result=repr(result)[:300])
                 JOB_RUNS.labels(job.name, "ok").inc()
             except Exception as exc:
-                log.error("job_failed", job=job.name, error_type=type(exc).__name__)
+                log.error("job_failed", job=job.name, **exception_fields(exc))
                 JOB_RUNS.labels(job.name, "failed").inc()
             JOB_DURATION.labels(job.name).observe(time.perf_counter() - started)
             due[job.name] = time.monotonic() + job.every_s
@@ -100,7 +100,8 @@ def _main(args: argparse.Namespace) -> int:
         selected = [j for j in JOBS if not args.only or j.name in args.only]
         if args.once:
             for job in selected:
-                print(job.name, await job.run(settings))
+                result = await job.run(settings)
+                announce("job_done", job=job.name, result=repr(result)[:300])
             return
         await run_scheduler(settings, stop, selected)
 

@@ -1,57 +1,14 @@
-"""How failures of a store become 503 PSI-SYS-5003, and SIGTERM's drain step
-(the end-to-end behaviour is tests/e2e/test_faults.py)."""
+"""SIGTERM's drain step (how a store's failure becomes 503 PSI-SYS-5003 is
+tests/unit/operations/test_failure_translation.py; end to end tests/e2e/test_faults.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 
-import pytest
-from pymongo.errors import NetworkTimeout, OperationFailure, _OperationCancelled
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
-from sqlalchemy.exc import OperationalError
-
 from entrypoints.http.drain import drain_on_sigterm
-from entrypoints.http.errors import _unavailable_dependency
 from entrypoints.readiness import Readiness
 from entrypoints.settings import load_settings
-
-
-def raised_in(module: str, exc: BaseException) -> BaseException:
-    """`exc` as if a function of `module` had raised it (the frame names the module)."""
-    namespace: dict = {"__name__": module}
-    exec("def fail(e):\n    raise e\n", namespace)  # noqa: S102 (a fixed test snippet)
-    try:
-        namespace["fail"](exc)
-    except BaseException as caught:
-        return caught
-    raise AssertionError("not raised")
-
-
-@pytest.mark.parametrize("exc, store", [
-    (RedisConnectionError("refused"), "redis"),
-    (NetworkTimeout("timed out"), "mongodb"),
-    (_OperationCancelled("operation cancelled"), "mongodb"),  # a private subclass
-    (OperationalError("SELECT 1", {}, Exception("gone")), "database"),
-    # asyncpg lets the socket's own errors through while connecting
-    (raised_in("asyncpg.connect_utils", ConnectionRefusedError(111, "refused")), "database"),
-    (raised_in("asyncpg.connect_utils", TimeoutError()), "database"),
-    (raised_in("asyncpg.connect_utils", OSError(113, "no route to host")), "database"),
-    (raised_in("redis.asyncio.connection", OSError(113, "no route to host")), "redis"),
-    (ExceptionGroup("both", [RedisConnectionError("a"), NetworkTimeout("b")]), "redis"),
-])
-def test_connection_failures_name_their_store(exc, store):
-    assert _unavailable_dependency(exc) == store
-
-
-@pytest.mark.parametrize("exc", [
-    ResponseError("WRONGTYPE"), OperationFailure("bad query"), KeyError("x"),
-    OSError(28, "no space left on device"),  # not a store: a 500, not a 503
-    ExceptionGroup("mixed", [RedisConnectionError("a"), KeyError("b")]),
-])
-def test_other_failures_are_not_unavailability(exc):
-    assert _unavailable_dependency(exc) is None
 
 
 def test_drain_grace_defaults_by_profile(tmp_path):
