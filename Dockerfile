@@ -8,12 +8,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY src ./src
 COPY migrations ./migrations
 # Everything the service runs with goes under /install; the final stage copies only that.
 RUN python -m pip install --no-cache-dir --upgrade pip \
- && python -m pip install --no-cache-dir --prefix=/install ".[runtime,hrv]"
+ && python -m pip install --no-cache-dir --prefix=/install \
+      --constraint requirements.lock ".[runtime,hrv]"
 
 # --- final stage: the interpreter, the installed service, nothing to build with -------------
 FROM python:3.11-slim-bookworm AS runtime

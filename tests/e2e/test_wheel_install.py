@@ -94,7 +94,7 @@ def test_a_fresh_venv_migrates_and_serves_from_any_directory(wheel: Path, tmp_pa
                 time.sleep(0.3)
         assert b"ok" in body
         log.seek(0)
-        assert f"serving http://127.0.0.1:{port}/api/v1" in log.read()
+        assert f'"url":"http://127.0.0.1:{port}/api/v1"' in log.read()
     finally:
         proc.terminate()
         proc.wait(30)

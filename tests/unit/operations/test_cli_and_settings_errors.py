@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from entrypoints import cli
 from entrypoints.settings import SettingsError, load_settings, redact_url, unknown_variables
 
+REPO = Path(__file__).resolve().parents[3]
 SECRET = "k3J9-vQ2_mZ8xR4pL7nW1sT6yB0cF5hD"
 
 
@@ -43,42 +48,52 @@ def test_urls_are_shown_without_their_password(url: str, shown: str) -> None:
     assert redact_url(url) == shown
 
 
-def _only_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    assert len(lines) == 1, text
-    return lines[0]
+def _error_line(text: str) -> dict:
+    """The one error line a failing command writes (every line is a JSON object)."""
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line["level"] == "error"]
+    assert len(errors) == 1, text
+    assert "Traceback" not in text
+    return errors[0]
 
 
-def test_version(capsys) -> None:
-    with pytest.raises(SystemExit) as stop:
-        cli.main(["--version"])
-    assert stop.value.code == 0
-    assert capsys.readouterr().out.startswith("psi ")
+def _psi(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as an operator runs it: its own process, its own output."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
+    environ.update({"PSI_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO / "src"), **env})
+    return subprocess.run([sys.executable, "-m", "entrypoints.cli", *args], env=environ,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
-def test_an_unknown_command_or_option_is_one_line_and_exit_2(capsys) -> None:
-    for argv in (["no-such-command"], ["run", "--port", "eighty"], ["jobs", "--only", "nope"]):
-        with pytest.raises(SystemExit) as stop:
-            cli.main(argv)
-        assert stop.value.code == 2
-        assert "error:" in _only_line(capsys.readouterr().err)
+def test_version(tmp_path) -> None:
+    done = _psi(["--version"], tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("psi ")
 
 
-def test_an_unknown_email_is_one_line_and_a_failure(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("PSI_VAR_DIR", str(tmp_path))
-    assert cli.main(["migrate"]) == 0
-    capsys.readouterr()
-    assert cli.main(["users", "set-tier", "nobody@example.com", "admin"]) == 1
-    assert _only_line(capsys.readouterr().err) == "psi: no user with email nobody@example.com"
+@pytest.mark.parametrize("argv", [["no-such-command"], ["run", "--port", "eighty"],
+                                  ["jobs", "--only", "nope"]])
+def test_an_unknown_command_or_option_is_one_line_and_exit_2(argv, tmp_path) -> None:
+    done = _psi(argv, tmp_path)
+    assert done.returncode == 2
+    line = _error_line(done.stdout + done.stderr)
+    assert line["event"] == "usage_error" and line["reason"]
 
 
-def test_an_unreachable_database_is_one_line_without_the_password(
-        tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("PSI_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("PSI_DATABASE_URL", "postgresql+asyncpg://psi:hunter2@127.0.0.1:1/psi")
-    monkeypatch.setenv("PSI_DEPENDENCY_TIMEOUT_S", "1")
-    assert cli.main(["migrate"]) == 3
-    err = capsys.readouterr().err
-    assert "hunter2" not in err
-    assert "Traceback" not in err
-    assert _only_line(err.splitlines()[-1]).startswith("psi: cannot reach a dependency")
+def test_an_unknown_email_is_one_line_and_a_failure(tmp_path) -> None:
+    assert _psi(["migrate"], tmp_path).returncode == 0
+    done = _psi(["users", "set-tier", "nobody@example.com", "admin"], tmp_path)
+    assert done.returncode == 1
+    line = _error_line(done.stdout + done.stderr)
+    assert line["reason"] == "no user with that email"
+    assert "nobody@example.com" not in done.stdout + done.stderr
+
+
+def test_an_unreachable_database_is_one_line_without_the_password(tmp_path) -> None:
+    done = _psi(["migrate"], tmp_path,
+                PSI_DATABASE_URL="postgresql+asyncpg://psi:hunter2@127.0.0.1:1/psi",
+                PSI_DEPENDENCY_TIMEOUT_S="1")
+    assert done.returncode == 3
+    assert "hunter2" not in done.stdout + done.stderr
+    assert _error_line(done.stdout + done.stderr)["event"] == "dependency_unreachable"

@@ -40,6 +40,7 @@ def test_the_image_is_multi_stage_non_root_with_a_healthcheck() -> None:
     assert re.search(r'(?m)^ENTRYPOINT \["psi"\]', final), "exec form: SIGTERM reaches psi"
     # The build context the image installs from is the project's own files.
     assert "COPY pyproject.toml" in stages[0] and "COPY migrations" in stages[0]
+    assert "requirements.lock" in stages[0] and "--constraint requirements.lock" in stages[0]
 
 
 def test_compose_has_every_role_and_a_durable_redis() -> None:
