@@ -26,10 +26,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
+from tests.support.app import Api, api_client, embedded_settings  # noqa: E402
+
 from adapters.clock import ManualClock  # noqa: E402
 from adapters.hrv.factory import build_hrv_backend  # noqa: E402
 from domain.wellness.hrv import clean_beats  # noqa: E402
-from tests.support.app import Api, api_client, embedded_settings  # noqa: E402
 
 PYHRV = {"sdnn": 85.36, "rmssd": 60.52, "pnn50": 28.57}
 START = datetime(2026, 11, 10, 8, 0, tzinfo=UTC)

@@ -281,6 +281,45 @@ async def test_the_openapi_document_lists_the_endpoints(client):
         assert path in paths
 
 
+async def test_the_openapi_document_lists_the_emotion_and_activity_vocabularies(client):
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    enums = [set(s["enum"]) for s in schemas.values() if "enum" in s]
+    assert {"calm", "relaxed", "focused", "stressed", "anxious", "fatigued", "active",
+            "unknown"} in enums
+    assert {"rest", "walk", "run", "cycle", "workout", "sleep", "unknown"} in enums
+    sample = schemas["SampleIn"]["properties"]
+    assert {"steps", "activity", "interval_s"} <= set(sample)
+
+
+async def test_bad_beats_are_dropped_and_counted_not_refused(api, client, at_now):
+    _, headers, _ = await api.user(**CONSENT)
+    beats = [800.0 + (i % 5) * 10 for i in range(60)]
+    beats[10], beats[30] = 120.0, 3500.0  # no heart beats like that
+    r = await post(client, headers, [{"timestamp": z(DAY), "heart_rate": 74, "source": "polar",
+                                      "rr_intervals_ms": beats}])
+    assert r.status_code == 201, r.text
+    (point,) = (await client.get("/api/v1/emotions", headers=headers, params={
+        "from": z(DAY), "to": z(DAY + timedelta(minutes=1))})).json()["data"]
+    assert point["artefact_share"] == pytest.approx(2 / 60, abs=1e-4)
+    assert point["hrv_rmssd"] is not None and point["hrv_rmssd"] < 40
+
+
+async def test_a_reported_walk_is_active_and_left_out_of_stress(api, client, at_now):
+    _, headers, _ = await api.user(**CONSENT)
+    walk = simple(20, DAY + timedelta(hours=7), heart_rate=104, hrv_rmssd=12.0,
+                  activity="walk", steps=112, interval_s=60)
+    assert (await post(client, headers, walk)).status_code == 201
+    data = (await client.get("/api/v1/emotions", headers=headers, params={
+        "from": z(DAY), "to": z(DAY + timedelta(hours=8)), "per_page": 50})).json()["data"]
+    assert {(p["emotion"], p["stress_score"], p["activity"]) for p in data} == {
+        ("active", 0, "walk")}
+    assert {p["steps"] for p in data} == {112}
+    hour = (await client.get("/api/v1/emotions", headers=headers, params={
+        "from": z(DAY), "to": z(DAY + timedelta(hours=8)), "resolution": "hour"})).json()
+    assert [(h["emotion"], h["stress_score"], h["hrv_rmssd"]) for h in hour["data"]] == [
+        ("active", 0, None)]
+
+
 @pytest.mark.mongo
 async def test_production_with_mongodb_keeps_the_series_there(tmp_path, postgres_url,
                                                              redis_url, mongo_uri, clock):

@@ -8,6 +8,7 @@ SQLite, PostgreSQL.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -246,6 +247,20 @@ class TestWellnessScores:
         got = await scores.between(user, days[2], days[5])
         assert [g.day for g in got] == days[2:6]
         assert got[0].ln_rmssd_mean is None
+
+    async def test_what_explains_a_score_round_trips(self, records_and_users):
+        _, scores, users = records_and_users
+        user = await users.new()
+        d = date(2026, 11, 9)
+        explained = replace(day(d), resting_hr=None, coverage_factor=0.625, hours_observed=5,
+                            hours_expected=6.5, active_points=42, ln_rmssd_minute_var=0.09,
+                            components={"hrv_balance": 66.0, "resting_hr": None,
+                                        "stress_load": 72.0, "data_coverage": 76.9})
+        await scores.put(user, explained, T0)
+        got = await scores.get(user, d)
+        assert got == explained
+        assert got.weights == {"hrv_balance": 0.40, "stress_load": 0.35}
+        assert got.physiology().ln_rmssd_minute_var == 0.09
 
 
 class TestMoodCheckIns:

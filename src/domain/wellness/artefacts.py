@@ -30,6 +30,7 @@ rounds moved beats to whole samples).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,28 +46,39 @@ class Corrected:
     corrected: int  # beats found to be artefacts and corrected (all passes)
 
 
-def _rolling(values: np.ndarray, window: int, q: float) -> np.ndarray:
-    """Centred rolling quantile with windows truncated at the ends (pandas'
-    `rolling(window, center=True, min_periods=1).quantile(q)`, linear interpolation)."""
-    n = len(values)
+@lru_cache(maxsize=128)
+def _windows(n: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a series of n: each centred window's indices (n where it runs past an end, a
+    NaN slot), how many are real, and the row numbers. Cached: samples repeat lengths."""
     half = (window - 1) // 2
-    if n <= half + 1:  # every window holds the whole series
-        return np.full(n, np.quantile(values, q))
-    padded = np.concatenate((np.full(half, np.nan), values, np.full(window - 1 - half, np.nan)))
-    rows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
-    valid = np.count_nonzero(~np.isnan(rows), axis=1)
-    position = q * (valid - 1)
-    lower = np.floor(position).astype(np.intp)
-    upper = np.minimum(lower + 1, valid - 1)
-    index = np.arange(n)
-    low, high = rows[index, lower], rows[index, upper]
-    return low + (high - low) * (position - lower)
+    idx = np.arange(n)[:, None] + np.arange(-half, window - half)[None, :]
+    outside = (idx < 0) | (idx >= n)
+    idx[outside] = n
+    return idx, window - outside.sum(axis=1), np.arange(n)
+
+
+def _rolling(values: np.ndarray, window: int, *qs: float) -> list[np.ndarray]:
+    """Centred rolling quantiles with windows truncated at the ends (pandas'
+    `rolling(window, center=True, min_periods=1).quantile(q)`, linear interpolation),
+    several quantiles from one sort."""
+    n = len(values)
+    if n <= (window - 1) // 2 + 1:  # every window holds the whole series
+        return [np.full(n, np.quantile(values, q)) for q in qs]
+    idx, valid, rows_at = _windows(n, window)
+    rows = np.sort(np.append(values, np.nan)[idx], axis=1)  # NaN sorts last
+    out = []
+    for q in qs:
+        position = q * (valid - 1)
+        lower = position.astype(np.intp)  # floor: positions are not negative
+        upper = np.minimum(lower + 1, valid - 1)
+        low = rows[rows_at, lower]
+        out.append(low + (rows[rows_at, upper] - low) * (position - lower))
+    return out
 
 
 def _threshold(signal: np.ndarray) -> np.ndarray:
-    magnitude = np.abs(signal)
-    return ALPHA * (_rolling(magnitude, THRESHOLD_WINDOW, 0.75)
-                    - _rolling(magnitude, THRESHOLD_WINDOW, 0.25)) / 2
+    q1, q3 = _rolling(np.abs(signal), THRESHOLD_WINDOW, 0.25, 0.75)
+    return ALPHA * (q3 - q1) / 2
 
 
 def _normalised(signal: np.ndarray, threshold: np.ndarray) -> np.ndarray:
@@ -108,7 +120,7 @@ def _classify(peaks: np.ndarray) -> tuple[dict[str, list[int]], np.ndarray, np.n
                        np.where(drrs < 0, np.minimum(before, after), 0.0))
         s22 = np.where(drrs >= 0, np.minimum(after, after2),
                        np.where(drrs < 0, np.maximum(after, after2), 0.0))
-    medrr = _rolling(rr, MEDIAN_WINDOW, 0.5)
+    (medrr,) = _rolling(rr, MEDIAN_WINDOW, 0.5)
     mrrs = rr - medrr
     mrrs[mrrs < 0] *= 2
     th2 = _threshold(mrrs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,18 +46,21 @@ readings = st.tuples(
 
 
 @settings(max_examples=300)
-@given(st.lists(readings, min_size=1, max_size=60), st.booleans())
-def test_classify_many_is_classify_for_every_sample(batch, with_valence):
+@given(st.lists(readings, min_size=1, max_size=60), st.booleans(),
+       st.one_of(st.none(), st.lists(st.booleans(), min_size=60, max_size=60)))
+def test_classify_many_is_classify_for_every_sample(batch, with_valence, declared):
     features = FeatureColumns(
         heart_rate=[r[0] for r in batch], rmssd=[r[1] for r in batch],
         sdnn=[None] * len(batch), pnn50=[None] * len(batch), origin=[r[2] for r in batch],
         artefact_share=[r[3] for r in batch])
     valences = [r[5] for r in batch] if with_valence else None
-    got = classify_many(features, BASELINES, [r[4] for r in batch], valences)
+    moving = None if declared is None else np.array(declared[:len(batch)], dtype=bool)
+    got = classify_many(features, BASELINES, [r[4] for r in batch], valences, moving)
     for i, (hr, rmssd, origin, artefact, which, valence) in enumerate(batch):
         want = classify(HrvFeatures(heart_rate=hr, rmssd=rmssd, sdnn=None, pnn50=None,
                                     lf_hf=None, origin=origin, artefact_share=artefact),
-                        BASELINES[which], valence if with_valence else None)
+                        BASELINES[which], valence if with_valence else None,
+                        declared_active=declared is not None and declared[i])
         assert (got.stress_score[i], got.emotion[i], got.confidence[i]) == (
             want.stress.score, want.emotion.value, want.confidence)
 
