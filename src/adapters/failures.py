@@ -67,8 +67,9 @@ def _coroutine(method: Callable[..., Any], dependency: Dependency) -> Callable[.
     return translated
 
 
-def _async_generator(method: Callable[..., AsyncIterator[Any]],
-                     dependency: Dependency) -> Callable[..., AsyncIterator[Any]]:
+def _async_generator(
+    method: Callable[..., AsyncIterator[Any]], dependency: Dependency
+) -> Callable[..., AsyncIterator[Any]]:
     @functools.wraps(method)
     async def translated(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         try:

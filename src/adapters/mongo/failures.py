@@ -9,10 +9,12 @@ from pymongo import errors as m
 
 from adapters.failures import Dependency, socket_failure
 
-_UNAVAILABLE = (m.ConnectionFailure, m.ExecutionTimeout, m.WTimeoutError,
-                m.WaitQueueTimeoutError)
-_RETRYABLE_LABELS = ("RetryableWriteError", "TransientTransactionError",
-                     "ResumableChangeStreamError")
+_UNAVAILABLE = (m.ConnectionFailure, m.ExecutionTimeout, m.WTimeoutError, m.WaitQueueTimeoutError)
+_RETRYABLE_LABELS = (
+    "RetryableWriteError",
+    "TransientTransactionError",
+    "ResumableChangeStreamError",
+)
 
 
 def mongo_unavailable(exc: BaseException) -> bool:
@@ -20,7 +22,8 @@ def mongo_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, m.PyMongoError):
         return bool(getattr(exc, "timeout", False)) or any(
-            exc.has_error_label(label) for label in _RETRYABLE_LABELS)
+            exc.has_error_label(label) for label in _RETRYABLE_LABELS
+        )
     return False
 
 

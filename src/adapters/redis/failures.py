@@ -8,8 +8,14 @@ from redis import exceptions as r
 
 from adapters.failures import Dependency, socket_failure
 
-_UNAVAILABLE = (r.ConnectionError, r.TimeoutError, r.ReadOnlyError, r.OutOfMemoryError,
-                r.ClusterDownError, r.TryAgainError)
+_UNAVAILABLE = (
+    r.ConnectionError,
+    r.TimeoutError,
+    r.ReadOnlyError,
+    r.OutOfMemoryError,
+    r.ClusterDownError,
+    r.TryAgainError,
+)
 
 
 def redis_unavailable(exc: BaseException) -> bool:

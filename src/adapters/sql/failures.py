@@ -21,14 +21,21 @@ UNAVAILABLE_CLASSES = frozenset({"08", "28", "3D", "53", "57", "58"})
 UNAVAILABLE_CODES = frozenset({"55000", "55P03", "40001", "40P01", "25006"})
 # SQLite's primary result codes for a file it cannot use now (busy, locked, I/O error,
 # cannot open, disk full, out of memory), as `sqlite3.Error.sqlite_errorname` spells them.
-SQLITE_UNAVAILABLE = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR",
-                                "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_NOMEM",
-                                "SQLITE_PROTOCOL"})
+SQLITE_UNAVAILABLE = frozenset(
+    {
+        "SQLITE_BUSY",
+        "SQLITE_LOCKED",
+        "SQLITE_IOERR",
+        "SQLITE_CANTOPEN",
+        "SQLITE_FULL",
+        "SQLITE_NOMEM",
+        "SQLITE_PROTOCOL",
+    }
+)
 
 
 def _sqlstate_unavailable(code: object) -> bool:
-    return isinstance(code, str) and (code in UNAVAILABLE_CODES
-                                      or code[:2] in UNAVAILABLE_CLASSES)
+    return isinstance(code, str) and (code in UNAVAILABLE_CODES or code[:2] in UNAVAILABLE_CLASSES)
 
 
 def _driver_unavailable(exc: BaseException) -> bool:
@@ -53,8 +60,10 @@ def sql_unavailable(exc: BaseException) -> bool:
         # exception as its cause.
         if _sqlstate_unavailable(getattr(orig, "sqlstate", None)):
             return True
-        return any(isinstance(e, BaseException) and _driver_unavailable(e)
-                   for e in (orig, getattr(orig, "__cause__", None)))
+        return any(
+            isinstance(e, BaseException) and _driver_unavailable(e)
+            for e in (orig, getattr(orig, "__cause__", None))
+        )
     return _driver_unavailable(exc)
 
 

@@ -53,34 +53,44 @@ def _wrapped(orig: BaseException) -> sa.DBAPIError:
     return sa.DBAPIError.instance("SELECT 1", {}, orig, Exception)
 
 
-@pytest.mark.parametrize("exc", [
-    asyncpg.exceptions.ObjectNotInPrerequisiteStateError("not accepting connections"),
-    asyncpg.exceptions.AdminShutdownError("terminating connection"),  # 57P01
-    asyncpg.exceptions.CannotConnectNowError("starting up"),  # 57P03
-    asyncpg.exceptions.TooManyConnectionsError("too many"),  # 53300
-    asyncpg.exceptions.QueryCanceledError("statement timeout"),  # 57014
-    asyncpg.exceptions.InvalidCatalogNameError("no such database"),  # 3D000
-    asyncpg.exceptions.ConnectionDoesNotExistError("closed"),  # 08003
-    asyncpg.exceptions.SerializationError("retry"),  # 40001
-    asyncpg.exceptions.ReadOnlySQLTransactionError("standby"),  # 25006
-    asyncpg.exceptions.InterfaceError("cannot perform operation: connection is closed"),
-    _wrapped(asyncpg.exceptions.ObjectNotInPrerequisiteStateError("x")),
-    _wrapped(asyncpg.exceptions.AdminShutdownError("x")),
-    sa.TimeoutError("pool"), sa.DisconnectionError("gone"),
-    ConnectionRefusedError(111, "refused"), TimeoutError(), OSError(113, "no route"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        asyncpg.exceptions.ObjectNotInPrerequisiteStateError("not accepting connections"),
+        asyncpg.exceptions.AdminShutdownError("terminating connection"),  # 57P01
+        asyncpg.exceptions.CannotConnectNowError("starting up"),  # 57P03
+        asyncpg.exceptions.TooManyConnectionsError("too many"),  # 53300
+        asyncpg.exceptions.QueryCanceledError("statement timeout"),  # 57014
+        asyncpg.exceptions.InvalidCatalogNameError("no such database"),  # 3D000
+        asyncpg.exceptions.ConnectionDoesNotExistError("closed"),  # 08003
+        asyncpg.exceptions.SerializationError("retry"),  # 40001
+        asyncpg.exceptions.ReadOnlySQLTransactionError("standby"),  # 25006
+        asyncpg.exceptions.InterfaceError("cannot perform operation: connection is closed"),
+        _wrapped(asyncpg.exceptions.ObjectNotInPrerequisiteStateError("x")),
+        _wrapped(asyncpg.exceptions.AdminShutdownError("x")),
+        sa.TimeoutError("pool"),
+        sa.DisconnectionError("gone"),
+        ConnectionRefusedError(111, "refused"),
+        TimeoutError(),
+        OSError(113, "no route"),
+    ],
+)
 def test_database_unavailability(exc):
     assert sql_unavailable(exc)
 
 
-@pytest.mark.parametrize("exc", [
-    asyncpg.exceptions.UniqueViolationError("duplicate"),
-    asyncpg.exceptions.CharacterNotInRepertoireError("NUL"),
-    asyncpg.exceptions.UndefinedTableError("no table"),
-    _wrapped(asyncpg.exceptions.UniqueViolationError("duplicate")),
-    asyncpg.exceptions.InterfaceError("another operation is in progress"),
-    KeyError("x"), ValueError("x"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        asyncpg.exceptions.UniqueViolationError("duplicate"),
+        asyncpg.exceptions.CharacterNotInRepertoireError("NUL"),
+        asyncpg.exceptions.UndefinedTableError("no table"),
+        _wrapped(asyncpg.exceptions.UniqueViolationError("duplicate")),
+        asyncpg.exceptions.InterfaceError("another operation is in progress"),
+        KeyError("x"),
+        ValueError("x"),
+    ],
+)
 def test_database_errors_of_the_caller_pass_through(exc):
     assert not sql_unavailable(exc)
 
@@ -98,28 +108,38 @@ def test_sqlite_busy_and_unopenable_files_are_unavailability():
     assert not sql_unavailable(_wrapped(bug))
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (redis_errors.ConnectionError("refused"), True),
-    (redis_errors.TimeoutError("timeout"), True),
-    (redis_errors.BusyLoadingError("loading"), True),
-    (redis_errors.ReadOnlyError("replica"), True),
-    (ConnectionError("lane lost"), True),
-    (redis_errors.ResponseError("WRONGTYPE"), False),
-    (redis_errors.NoScriptError("NOSCRIPT"), False),
-])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (redis_errors.ConnectionError("refused"), True),
+        (redis_errors.TimeoutError("timeout"), True),
+        (redis_errors.BusyLoadingError("loading"), True),
+        (redis_errors.ReadOnlyError("replica"), True),
+        (ConnectionError("lane lost"), True),
+        (redis_errors.ResponseError("WRONGTYPE"), False),
+        (redis_errors.NoScriptError("NOSCRIPT"), False),
+    ],
+)
 def test_redis_unavailability(exc, expected):
     assert redis_unavailable(exc) is expected
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (NetworkTimeout("timed out"), True),
-    (_OperationCancelled("operation cancelled"), True),  # a private subclass
-    (ServerSelectionTimeoutError("no server"), True),
-    (OperationFailure("stepping down", code=189,
-                      details={"errorLabels": ["RetryableWriteError"]}), True),
-    (OperationFailure("bad query", code=2), False),
-    (DuplicateKeyError("duplicate", code=11000), False),
-])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (NetworkTimeout("timed out"), True),
+        (_OperationCancelled("operation cancelled"), True),  # a private subclass
+        (ServerSelectionTimeoutError("no server"), True),
+        (
+            OperationFailure(
+                "stepping down", code=189, details={"errorLabels": ["RetryableWriteError"]}
+            ),
+            True,
+        ),
+        (OperationFailure("bad query", code=2), False),
+        (DuplicateKeyError("duplicate", code=11000), False),
+    ],
+)
 def test_mongodb_unavailability(exc, expected):
     assert mongo_unavailable(exc) is expected
 
@@ -196,19 +216,34 @@ async def test_everything_else_passes_unchanged():
 def test_every_store_adapter_translates_its_failures():
     """A new adapter of a store cannot forget the boundary: every class of the store
     packages with a public coroutine method is decorated (helpers below it excepted)."""
-    helpers = {"Database", "RedisLane", "Once", "InMemoryImageStore", "ImagePersonalData",
-               "TaskiqAnalysisQueue", "SweeperLoop", "FdcApiCatalog"}
+    helpers = {
+        "Database",
+        "RedisLane",
+        "Once",
+        "InMemoryImageStore",
+        "ImagePersonalData",
+        "TaskiqAnalysisQueue",
+        "SweeperLoop",
+        "FdcApiCatalog",
+    }
     missing = []
     for package in ("sql", "redis", "mongo", "queue", "images", "nutrition"):
         pkg = importlib.import_module(f"adapters.{package}")
         for info in pkgutil.iter_modules(pkg.__path__, f"{pkg.__name__}."):
             module = importlib.import_module(info.name)
             for name, cls in vars(module).items():
-                if (not inspect.isclass(cls) or cls.__module__ != module.__name__
-                        or name.startswith("_") or name in helpers):
+                if (
+                    not inspect.isclass(cls)
+                    or cls.__module__ != module.__name__
+                    or name.startswith("_")
+                    or name in helpers
+                ):
                     continue
-                public = [m for n, m in vars(cls).items()
-                          if not n.startswith("_") and inspect.iscoroutinefunction(m)]
+                public = [
+                    m
+                    for n, m in vars(cls).items()
+                    if not n.startswith("_") and inspect.iscoroutinefunction(m)
+                ]
                 if public and not hasattr(cls, "__translates_failures__"):
                     missing.append(f"{module.__name__}.{name}")
     assert adapters.__name__ == "adapters"
@@ -241,8 +276,9 @@ async def test_a_database_refusing_connections_is_unavailable(refusing_database)
         with pytest.raises(DependencyUnavailable) as caught:
             await SqlUserRepository(db).get(uuid.uuid4())
         assert caught.value.details["dependency"] == "database"
-        assert isinstance(caught.value.__cause__,
-                          asyncpg.exceptions.ObjectNotInPrerequisiteStateError)
+        assert isinstance(
+            caught.value.__cause__, asyncpg.exceptions.ObjectNotInPrerequisiteStateError
+        )
     finally:
         await db.dispose()
 
@@ -251,8 +287,9 @@ async def test_a_closed_port_is_unavailable_for_every_store(tmp_path: Path):
     port = free_port()  # nothing listens there
     db = Database(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/x", connect_timeout_s=2)
     redis = Redis(host="127.0.0.1", port=port, socket_connect_timeout=2)
-    mongo = AsyncMongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
-                             serverSelectionTimeoutMS=300)
+    mongo = AsyncMongoClient(
+        f"mongodb://127.0.0.1:{port}/?directConnection=true", serverSelectionTimeoutMS=300
+    )
     try:
         calls = [
             ("database", SqlUserRepository(db).get(uuid.uuid4())),
@@ -290,20 +327,25 @@ def test_the_http_layer_answers_translated_failures_and_nothing_else():
 
     @get("/unavailable")
     async def unavailable_store() -> None:
-        await SqlUserRepository(Database(f"postgresql+asyncpg://u@127.0.0.1:{free_port()}/x",
-                                         connect_timeout_s=1)).get(uuid.uuid4())
+        await SqlUserRepository(
+            Database(f"postgresql+asyncpg://u@127.0.0.1:{free_port()}/x", connect_timeout_s=1)
+        ).get(uuid.uuid4())
 
     @get("/concurrent")
     async def both_down() -> None:
-        raise ExceptionGroup("both", [DependencyUnavailable("redis"),
-                                      DependencyUnavailable("database")])
+        raise ExceptionGroup(
+            "both", [DependencyUnavailable("redis"), DependencyUnavailable("database")]
+        )
 
     @get("/bug")
     async def bug() -> None:
         raise RuntimeError("user ada@example.com")
 
-    app = Litestar([unavailable_store, both_down, bug], exception_handlers=EXCEPTION_HANDLERS,
-                   logging_config=None)
+    app = Litestar(
+        [unavailable_store, both_down, bug],
+        exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=None,
+    )
     with TestClient(app) as client:
         r = client.get("/unavailable")
         assert r.status_code == 503, r.text

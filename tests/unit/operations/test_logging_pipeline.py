@@ -61,8 +61,9 @@ def test_exceptions_are_logged_by_type_and_code_path_only(lines):
     try:
         raise exc
     except ValueError:
-        logging.getLogger("asyncio").exception("Task exception was never retrieved\n"
-                                               "future: <Task exception=%r>", exc)
+        logging.getLogger("asyncio").exception(
+            "Task exception was never retrieved\nfuture: <Task exception=%r>", exc
+        )
         structlog.get_logger("fresh").error("failed", exc_info=True)
     library, ours = lines()
     for line in (library, ours):
@@ -76,9 +77,13 @@ def test_exceptions_are_logged_by_type_and_code_path_only(lines):
 
 
 def test_the_fingerprint_follows_type_and_path_not_the_message():
-    assert exception_fields(_failure())["error_fingerprint"] == \
+    assert (
         exception_fields(_failure())["error_fingerprint"]
+        == exception_fields(_failure())["error_fingerprint"]
+    )
     with pytest.raises(ValueError) as other:
         raise ValueError("other")
-    assert exception_fields(other.value)["error_fingerprint"] != \
-        exception_fields(_failure())["error_fingerprint"]
+    assert (
+        exception_fields(other.value)["error_fingerprint"]
+        != exception_fields(_failure())["error_fingerprint"]
+    )
