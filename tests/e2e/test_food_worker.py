@@ -191,7 +191,7 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
     assert 90 < done["nutrition"]["calories"] < 250  # 180 g apple + 120 g banana, USDA
     assert done["description"] == MEAL["description"]
     assert done["models"] == {"detector": None, "describer": "claude-sonnet-5",
-                              "nutrition_source": "usda_fdc"}
+                              "nutrition_source": "usda_offline"}
     assert done["confidence_score"] == pytest.approx(0.85)
     sent = fake.requests[-1].body
     assert sent["messages"][0]["content"][0]["type"] == "image"

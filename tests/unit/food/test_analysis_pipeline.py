@@ -184,7 +184,7 @@ async def test_job_completes_with_describer_foods_and_usda_nutrition(world):
     assert 300 < done.nutrition.calories < 800  # 182 g apple + two USDA banana portions
     assert done.description == "An apple and two bananas."
     assert done.models.detector is None and done.models.describer == "claude-test"
-    assert done.models.nutrition_source == "usda_fdc"
+    assert done.models.nutrition_source == "usda_offline"  # the shipped USDA extract
     assert done.confidence_score == pytest.approx(0.8)
     page = await world.analyses.history(HistoryQuery(user))
     assert page.total == 1 and page.items[0].id == done.id
