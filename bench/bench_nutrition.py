@@ -36,7 +36,10 @@ NAMES = ["apple", "banana", "broccoli", "pizza", "coffee", "donut", "orange", "c
          "tomato", "grilled chicken breast", "french fries"]
 
 
-async def timed_import(store, source: UsdaCsvSource | UsdaCatalogueSource, branded: bool) -> tuple[float, int]:
+Source = UsdaCsvSource | UsdaCatalogueSource
+
+
+async def timed_import(store, source: Source, branded: bool) -> tuple[float, int]:
     started = time.perf_counter()
     report = await ImportUsda(source, store)(include_branded=branded)
     return time.perf_counter() - started, report.imported
@@ -54,7 +57,7 @@ async def lookup_ms(store, rounds: int = 5) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
-async def sql_case(url: str, source: UsdaCsvSource | UsdaCatalogueSource, branded: bool) -> dict[str, float]:
+async def sql_case(url: str, source: Source, branded: bool) -> dict[str, float]:
     db = Database(url)
     try:
         async with db.engine.begin() as conn:
@@ -69,7 +72,7 @@ async def sql_case(url: str, source: UsdaCsvSource | UsdaCatalogueSource, brande
 
 
 async def main(branded_csv: Path | None, pg: str, pg_full: str) -> None:
-    cases: list[tuple[str, str, UsdaCsvSource | UsdaCatalogueSource, bool]] = []
+    cases: list[tuple[str, str, Source, bool]] = []
     generic = UsdaCatalogueSource()
     with tempfile.TemporaryDirectory() as tmp:
         cases.append(("SQLite (FTS5)", f"sqlite+aiosqlite:///{tmp}/g.db", generic, False))
