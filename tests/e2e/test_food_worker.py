@@ -207,6 +207,7 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
         sum(c * m["confidence"] for c, m in zip(confidences, matches, strict=True)) / 3,
         abs=1e-4)
     assert done["image_url"] == f"/api/v1/food/analysis/{done['id']}/image"
+    assert done["models"]["nutrition_source"] == "usda_offline"
     sent = fake.requests[-1].body
     assert sent["messages"][0]["content"][0]["type"] == "image"
 

@@ -25,6 +25,7 @@ from application.nutrition.fallback import FallbackFoodCatalog
 from application.nutrition.import_usda import ImportUsda, import_if_incomplete
 from application.nutrition.lookup import LookupNutrition, SearchFoods
 from application.ports.nutrition import FoodCache, FoodCatalog, NutritionStore, UsdaFoodSource
+from entrypoints.http.controllers.nutrition import SearchAnswers
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 
@@ -72,6 +73,10 @@ class NutritionProvider(Provider):
     @provide
     def search(self, catalog: FoodCatalog) -> SearchFoods:
         return SearchFoods(catalog)
+
+    @provide
+    def search_answers(self) -> SearchAnswers:
+        return SearchAnswers()
 
     @provide
     def importer(self, source: UsdaFoodSource, store: NutritionStore) -> ImportUsda:

@@ -188,7 +188,7 @@ async def test_job_completes_with_describer_foods_and_usda_nutrition(world):
     assert 300 < done.nutrition.calories < 800  # 182 g apple + two USDA banana portions
     assert done.description == "An apple and two bananas."
     assert done.models.detector is None and done.models.describer == "claude-test"
-    assert done.models.nutrition_source == "usda_fdc"
+    assert done.models.nutrition_source == "usda_offline"  # the shipped USDA extract
     # The documented formula: mean over the foods of recognition x USDA match confidence.
     assert apple.match is not None and banana.match is not None
     assert "Apple" in apple.match.name and "Banana" in banana.match.name

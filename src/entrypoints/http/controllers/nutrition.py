@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import get
+from litestar import MediaType, Response, get
 from litestar.params import Parameter
 
+from application.nutrition.answer_cache import AnswerCache
 from application.nutrition.lookup import SearchFoods
 from domain.identity.tokens import Principal
 from domain.nutrition.food import Food
@@ -81,6 +83,10 @@ class FoodOut(Output):
                    else PortionOut(name=default.name, grams=default.grams))
 
 
+class SearchAnswers(AnswerCache[bytes]):
+    """This process's recent search answers, encoded (see ``AnswerCache``)."""
+
+
 @get("/nutrition/foods", summary="Search USDA foods by name (nutrients per 100 g)",
      description=("Foods whose names contain the query's words, best match first: the "
                   "food a person means (\"rice\" is cooked white rice, \"banana\" a raw "
@@ -90,12 +96,20 @@ class FoodOut(Output):
                   "`default_portion` one typical unit or serving."),
      security=BEARER, responses=errors(401))
 async def search_foods(principal: Principal, q: QueryParam, use: FromDishka[SearchFoods],
-                       page: PageParam = 1, per_page: PerPageParam = 20
-                       ) -> ListEnvelope[FoodOut]:
-    found = await use(q, page=page, per_page=per_page)
-    return page_of([FoodOut.of(m, d) for m, d in zip(found.items, found.defaults, strict=True)],
-                   total=found.total, page=page,
-                   per_page=per_page, path="/api/v1/nutrition/foods", filters={"q": q})
+                       answers: FromDishka[SearchAnswers], page: PageParam = 1,
+                       per_page: PerPageParam = 20) -> Response[ListEnvelope[FoodOut]]:
+    # The answer depends on the query alone (its links echo `q` as sent), not on who asks.
+    key = (q, page, per_page)
+    body = answers.get(key)
+    if body is None:
+        found = await use(q, page=page, per_page=per_page)
+        body = msgspec.json.encode(page_of(
+            [FoodOut.of(m, d) for m, d in zip(found.items, found.defaults, strict=True)],
+            total=found.total, page=page, per_page=per_page, path="/api/v1/nutrition/foods",
+            filters={"q": q}))
+        answers.put(key, body, empty=not found.items)
+    return Response(content=body, media_type=MediaType.JSON)
+
 
 
 ROUTERS = [DishkaRouter(path="/", route_handlers=[search_foods],
