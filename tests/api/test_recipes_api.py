@@ -115,3 +115,11 @@ async def test_rating_upsert_average_and_delete(ready, api, client):
     missing = f"/api/v1/recipes/{uuid.uuid4()}/rating"
     assert (await client.put(missing, headers=alice, json={"rating": 3})).status_code == 404
     assert (await client.put(url, json={"rating": 3})).status_code == 401
+
+
+async def test_the_openapi_document_describes_the_second_wave_fields(client):
+    spec = (await client.get("/openapi.json")).json()
+    recipe = spec["components"]["schemas"]["RecipeOut"]
+    for field in ("servings", "nutrition_per_serving", "nutrition_coverage", "allergens",
+                  "diets", "unverified_lines"):
+        assert field in recipe["properties"], field
