@@ -58,6 +58,8 @@ NAMED_UNIT_WEIGHTS: dict[tuple[str, str], float] = {
 MAX_LINE_GRAMS = 10_000.0
 _ROUGH_ITEM_GRAMS = 100.0  # sizes an uncovered counted line for the coverage only
 _ROUGH_UNIT_GRAMS = 50.0
+# Recipes mean large eggs unless they say otherwise; other foods, a medium one.
+_USUAL_SIZE = {"egg": "large"}
 _SIZE_WORDS = ("extra large", "large", "medium", "small", "jumbo")
 _NUM = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?)"
 _PAREN_MASS_RE = re.compile(
@@ -73,6 +75,9 @@ _PORTION_VOLUME_WORDS = {
     "fl": 29.574, "ml": 1.0, "liter": 1000.0, "litre": 1000.0, "pint": 473.176,
     "quart": 946.353,
 }
+# Measures that are not "one of it" when a line counts items ("2 onions").
+_NOT_ONE_ITEM_RE = re.compile(r"\b(?:slices?|oz|lbs?|servings?|g|grams?|kg|pieces?|packages?|"
+                              r"containers?|cans?|bunch|pinch|dash)\b")
 _PORTION_NUMBER_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)")
 
 
@@ -221,12 +226,12 @@ def unit_grams(facts: FoodFacts | None, ingredient: Ingredient) -> float | None:
             if named:
                 return named[0].grams
         else:
-            for preferred in (size, "medium", None):
+            usual = _USUAL_SIZE.get(ingredient.name, "medium")
+            for preferred in ((size,) if size else ()) + (usual, None):
                 for portion in candidates:
                     name = fold(portion.name or "")
                     if preferred is None or re.search(rf"\b{preferred}\b", name):
-                        if preferred is None and re.search(r"\b(?:slice|oz|lb|serving)\b",
-                                                           name):
+                        if preferred is None and _NOT_ONE_ITEM_RE.search(name):
                             continue
                         return portion.grams
     if ingredient.unit is None:
