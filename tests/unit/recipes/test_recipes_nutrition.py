@@ -152,3 +152,9 @@ def test_usda_measure_names_as_the_catalogue_writes_them():
     # Only weight measures: a count cannot be converted, so the line is left uncovered.
     rice = FoodFacts("Rice", Nutrients(365, 7, 80, 1, 1, 0), (Portion(100, "100 g"),))
     assert line_weight(parse_ingredient("2 rice balls"), rice).grams is None
+
+
+def test_uncovered_lines_are_sized_for_the_coverage_only():
+    can = line_weight(parse_ingredient("1 can beef consommé"), None)
+    assert can.grams is None and can.rough_grams == 400
+    assert line_weight(parse_ingredient("Salt"), None).rough_grams == 0
