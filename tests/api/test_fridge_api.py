@@ -51,6 +51,26 @@ async def test_allergens_diets_and_dislikes_are_respected(ready, api, client):
         assert "sugar" not in recipe["ingredient_names"]
 
 
+async def test_unverified_recipes_are_offered_only_without_restrictions(ready, api, client):
+    """Fail closed: a recipe with a line nobody can check is never offered under a filter."""
+    _, headers, _ = await api.user()
+    # Spice rubs of unknown make-up unverify the barbecue recipes that use them.
+    fridge = {"ingredients": ["pork", "chicken", "beef", "brown sugar", "paprika", "garlic",
+                              "onion"], "limit": 50}
+    before = (await client.post(URL, headers=headers, json=fridge)).json()["data"]
+    unverified = set()
+    for item in before:
+        r = await client.get(f"/api/v1/recipes/{item['recipe']['id']}", headers=headers)
+        if r.json()["data"]["unverified_lines"]:
+            unverified.add(item["recipe"]["id"])
+    assert unverified, "the fridge should reach some unverified recipe"
+    r = await client.put("/api/v1/users/me/preferences", headers=headers,
+                         json={"allergens": ["lupin"]})
+    assert r.status_code == 200, r.text
+    after = (await client.post(URL, headers=headers, json=fridge)).json()["data"]
+    assert after and not unverified & {i["recipe"]["id"] for i in after}
+
+
 @pytest.mark.parametrize("body", [
     {"ingredients": []}, {"ingredients": ["egg"], "limit": 0}, {"ingredients": ["egg"],
                                                                 "limit": 51},

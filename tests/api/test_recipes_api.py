@@ -115,3 +115,23 @@ async def test_rating_upsert_average_and_delete(ready, api, client):
     missing = f"/api/v1/recipes/{uuid.uuid4()}/rating"
     assert (await client.put(missing, headers=alice, json={"rating": 3})).status_code == 404
     assert (await client.put(url, json={"rating": 3})).status_code == 401
+
+
+async def test_the_openapi_document_describes_the_second_wave_fields(client):
+    spec = (await client.get("/openapi.json")).json()
+    recipe = spec["components"]["schemas"]["RecipeOut"]
+    for field in ("servings", "nutrition_per_serving", "nutrition_coverage", "allergens",
+                  "diets", "unverified_lines"):
+        assert field in recipe["properties"], field
+
+
+@pytest.mark.parametrize("profile", ["embedded"])
+async def test_the_embedded_profile_prices_recipes_from_its_usda_data(ready, api, client):
+    """Blackberry Mush states every weight and 4 servings: 100 g blackberries (43 kcal per
+    100 g in USDA SR Legacy), 80 g sugar (387), 20 g cornstarch (381), water: 107 kcal."""
+    _, headers, _ = await api.user()
+    summary = await find(client, headers, "blackberry mush")
+    recipe = (await client.get(f"/api/v1/recipes/{summary['id']}",
+                               headers=headers)).json()["data"]
+    assert recipe["servings"] == 4 and recipe["nutrition_coverage"] == 1.0
+    assert recipe["nutrition_per_serving"]["calories"] == pytest.approx(107, rel=0.15)

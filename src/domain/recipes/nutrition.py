@@ -58,6 +58,17 @@ NAMED_UNIT_WEIGHTS: dict[tuple[str, str], float] = {
 MAX_LINE_GRAMS = 10_000.0
 _ROUGH_ITEM_GRAMS = 100.0  # sizes an uncovered counted line for the coverage only
 _ROUGH_UNIT_GRAMS = 50.0
+# Rough sizes of packaged and bunched units, to size an uncovered line for the coverage.
+_ROUGH_GRAMS_PER_UNIT = {
+    "can": 400.0, "jar": 350.0, "package": 250.0, "bottle": 500.0, "box": 400.0,
+    "bag": 400.0, "carton": 500.0, "bunch": 100.0, "head": 500.0, "loaf": 500.0,
+    "block": 250.0, "fillet": 150.0, "stick": 113.0, "slice": 30.0, "handful": 30.0,
+    "clove": 4.0, "sprig": 1.0, "leaf": 0.5, "stalk": 40.0, "cube": 10.0, "knob": 15.0,
+}
+# Seasonings named without an amount: a pinch, whatever the line says.
+_SEASONINGS = frozenset({"salt", "black pepper"})
+# Recipes mean large eggs unless they say otherwise; other foods, a medium one.
+_USUAL_SIZE = {"egg": "large"}
 _SIZE_WORDS = ("extra large", "large", "medium", "small", "jumbo")
 _NUM = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?)"
 _PAREN_MASS_RE = re.compile(
@@ -73,6 +84,9 @@ _PORTION_VOLUME_WORDS = {
     "fl": 29.574, "ml": 1.0, "liter": 1000.0, "litre": 1000.0, "pint": 473.176,
     "quart": 946.353,
 }
+# Measures that are not "one of it" when a line counts items ("2 onions").
+_NOT_ONE_ITEM_RE = re.compile(r"\b(?:slices?|oz|lbs?|servings?|g|grams?|kg|pieces?|packages?|"
+                              r"containers?|cans?|bunch|pinch|dash)\b")
 _PORTION_NUMBER_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)")
 
 
@@ -221,12 +235,12 @@ def unit_grams(facts: FoodFacts | None, ingredient: Ingredient) -> float | None:
             if named:
                 return named[0].grams
         else:
-            for preferred in (size, "medium", None):
+            usual = _USUAL_SIZE.get(ingredient.name, "medium")
+            for preferred in ((size,) if size else ()) + (usual, None):
                 for portion in candidates:
                     name = fold(portion.name or "")
                     if preferred is None or re.search(rf"\b{preferred}\b", name):
-                        if preferred is None and re.search(r"\b(?:slice|oz|lb|serving)\b",
-                                                           name):
+                        if preferred is None and _NOT_ONE_ITEM_RE.search(name):
                             continue
                         return portion.grams
     if ingredient.unit is None:
@@ -236,6 +250,8 @@ def unit_grams(facts: FoodFacts | None, ingredient: Ingredient) -> float | None:
 
 def is_negligible(ingredient: Ingredient) -> bool:
     if ingredient.unit in NEGLIGIBLE_UNITS:
+        return True
+    if ingredient.quantity is None and ingredient.name in _SEASONINGS:
         return True
     return ingredient.quantity is None and bool(_NEGLIGIBLE_WORDS_RE.search(
         fold(ingredient.text)))
@@ -264,7 +280,8 @@ def line_weight(ingredient: Ingredient, facts: FoodFacts | None) -> LineWeight:
     each = unit_grams(facts, ingredient)
     if each is not None:
         return LineWeight(amount * each, amount * each)
-    rough = _ROUGH_ITEM_GRAMS if ingredient.unit is None else _ROUGH_UNIT_GRAMS
+    rough = _ROUGH_ITEM_GRAMS if ingredient.unit is None else _ROUGH_GRAMS_PER_UNIT.get(
+        ingredient.unit, _ROUGH_UNIT_GRAMS)
     return LineWeight(None, amount * rough)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from domain.recipes.classification import allergens_of, diets_of
-from domain.recipes.ingredients import Ingredient
+from domain.recipes.ingredients import DESCRIPTORS, UNITS, Ingredient
 from domain.recipes.lexicon import Lexicon, default_lexicon
 from domain.recipes.text import fold, tokens
 from domain.recipes.vocabulary import Allergen, Diet, Trait
@@ -23,6 +23,15 @@ from domain.recipes.vocabulary import Allergen, Diet, Trait
 _OPEN_ENDED_RE = re.compile(
     r"\b(?:etc|or other|or similar|or any|any other|any kind|of (?:your )?choice|whatever|"
     r"assorted|various|your favou?rite)\b")
+_PARENS_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ALTERNATIVES_RE = re.compile(r"\s(?:or|and/or)\s|(?<=[a-z])\s*/\s*(?=[a-z])")
+_FILLER_WORDS = frozenset({
+    "one", "two", "three", "four", "half", "same", "amount", "equivalent", "use", "substitute",
+    "instead", "if", "available", "you", "prefer", "can", "also", "even", "such",
+    "similar", "mix", "combination", "both", "either", "style", "type", "kind", "brand",
+    "homemade", "white", "brown", "red", "green", "yellow", "black", "dark", "light",
+    "other", "any", "x", "oz", "ounce",
+})
 # "For the sauce:" and similar headings inside an ingredient list name no food of their own.
 _HEADING_RE = re.compile(r"^(?:for (?:the )?[a-z ]+|[a-z ]+):$")
 
@@ -50,12 +59,25 @@ class Safety:
 
 
 def line_is_recognised(ingredient: Ingredient, lexicon: Lexicon | None = None) -> bool:
-    """The line names a food the lexicon knows, and does not leave it open."""
+    """The line names a food the lexicon knows, does not leave it open, and every
+    alternative it offers names a known food too ("butter or smen" needs smen known)."""
     lexicon = lexicon or default_lexicon()
     folded = fold(ingredient.text)
     if _OPEN_ENDED_RE.search(folded):
         return False
-    return lexicon.is_canonical(ingredient.name)
+    if not lexicon.is_canonical(ingredient.name):
+        return False
+    head = _PARENS_RE.sub(" ", folded).split(",")[0].split(";")[0]
+    alternatives = _ALTERNATIVES_RE.split(head)[1:]
+    return all(_names_a_known_food(alternative, lexicon) for alternative in alternatives)
+
+
+def _names_a_known_food(text: str, lexicon: Lexicon) -> bool:
+    """The alternative names a food the lexicon knows, or no food at all ("or to taste")."""
+    words = tokens(text)
+    if any(lexicon.longest_at(words, i)[1] is not None for i in range(len(words))):
+        return True
+    return all(w in DESCRIPTORS or w in UNITS or w in _FILLER_WORDS for w in words)
 
 
 def is_heading(line: str) -> bool:

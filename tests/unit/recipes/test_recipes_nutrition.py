@@ -131,3 +131,30 @@ async def test_pricing_through_the_port_with_a_memory_catalogue():
     [priced] = await with_nutrition([recipe], MemoryIngredientNutrition(TABLE, "usda"))
     assert priced.nutrition is not None and priced.nutrition_coverage == 1.0
     assert priced.nutrition.calories == pytest.approx(957.9 / 2, abs=0.2)
+
+
+def test_usda_measure_names_as_the_catalogue_writes_them():
+    banana = FoodFacts("Bananas, raw", Nutrients(89, 1.1, 22.8, 0.3, 2.6, 12.2), (
+        Portion(225, "cup, mashed"), Portion(150, "cup, sliced"), Portion(100, "100 g"),
+        Portion(136, "1 large (8\" to 8-7/8\" long)"),
+        Portion(118, "1 medium (7\" to 7-7/8\" long)"),
+        Portion(101, "1 small (6\" to 6-7/8\" long)")))
+    assert line_weight(parse_ingredient("2 bananas"), banana).grams == 236
+    assert line_weight(parse_ingredient("1 large banana"), banana).grams == 136
+    assert line_weight(parse_ingredient("1 cup sliced bananas"), banana).grams == 150
+    assert line_weight(parse_ingredient("1 cup mashed banana"), banana).grams == 225
+    milk = FoodFacts("Milk, whole", Nutrients(61, 3.2, 4.8, 3.3, 0, 5),
+                     (Portion(244, "cup"), Portion(30.5, "fl oz"), Portion(15.2, "tbsp")))
+    assert line_weight(parse_ingredient("½ cup (120 ml) milk"), milk).grams == \
+        pytest.approx(122, rel=0.01)
+    assert line_weight(parse_ingredient("250 ml milk"), milk).grams == \
+        pytest.approx(250 * 244 / 236.588, rel=0.001)
+    # Only weight measures: a count cannot be converted, so the line is left uncovered.
+    rice = FoodFacts("Rice", Nutrients(365, 7, 80, 1, 1, 0), (Portion(100, "100 g"),))
+    assert line_weight(parse_ingredient("2 rice balls"), rice).grams is None
+
+
+def test_uncovered_lines_are_sized_for_the_coverage_only():
+    can = line_weight(parse_ingredient("1 can beef consommé"), None)
+    assert can.grams is None and can.rough_grams == 400
+    assert line_weight(parse_ingredient("Salt"), None).rough_grams == 0

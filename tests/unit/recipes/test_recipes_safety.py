@@ -118,3 +118,11 @@ def test_the_index_offers_unverified_recipes_only_without_restrictions():
     assert {m.recipe_id for m in index.match(fridge)} == {safe.id, unknown.id}
     for kwargs in ({"allergens": [Allergen.LUPIN]}, {"diets": [Diet.HALAL]}):
         assert {m.recipe_id for m in index.match(fridge, **kwargs)} == {safe.id}
+
+
+def test_every_alternative_a_line_offers_must_be_known():
+    assert recipe(["1 onion", "2 tbsp butter or ghee"]).verified
+    assert recipe(["1 onion", "1 cup white or brown sugar"]).verified
+    assert recipe(["1 onion", "½ tsp turmeric"]).verified  # a fraction is no alternative
+    unknown = recipe(["1 onion", "1 cup milk or zorbleberry juice"])
+    assert unknown.unverified_lines == ("1 cup milk or zorbleberry juice",)
