@@ -8,6 +8,7 @@ decoded image (`find`); this base does the rest.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import math
@@ -120,6 +121,21 @@ class OnnxDetector:
                 self._load_error = f"model does not load: {type(exc).__name__}"
                 raise WeightsError(self._load_error) from exc
             self._loaded = True
+
+    @property
+    def ready(self) -> bool:
+        """Whether the model is open (`preload` or a first photo opened it)."""
+        return self._loaded
+
+    def preload(self) -> None:
+        """Open the session in a background thread, so the first photo does not wait for
+        it (~0.3 s); a failure is remembered and reported by `detect`."""
+
+        def load() -> None:
+            with contextlib.suppress(WeightsError):
+                self._ensure_loaded()
+
+        threading.Thread(target=load, name="detector-preload", daemon=True).start()
 
     async def detect(self, image: SanitisedImage) -> DetectionReport:
         try:

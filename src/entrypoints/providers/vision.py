@@ -97,7 +97,11 @@ class VisionProvider(Provider):
 
     @provide
     def detector(self, s: Settings) -> FoodDetector:
-        return build_detector(s)
+        detector = build_detector(s)
+        preload = getattr(detector, "preload", None)
+        if preload is not None:  # an ONNX model: open it now, not on the first photo
+            preload()
+        return detector
 
     @provide
     async def describer(self, s: Settings) -> AsyncIterator[MealDescriber]:

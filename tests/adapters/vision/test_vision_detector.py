@@ -81,6 +81,7 @@ async def test_end2end_boxes_in_image_coordinates_and_coco_foods(
     # letterbox: gain 1.25, 20 px of padding on top
     assert report.detections[0].bbox == BoundingBox(80, 80, 240, 240)
     assert report.detections[1].bbox == BoundingBox(320, 304, 400, 384)
+    assert [(d.food, d.confidence) for d in report.context] == [("cup", pytest.approx(0.99))]
 
     lower = await detector(weights, tmp_path, confidence=0.05).detect(fruits)
     assert {d.food for d in lower.detections} == {"doughnut", "banana", "apple"}

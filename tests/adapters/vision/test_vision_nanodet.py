@@ -4,6 +4,7 @@ answer on a real photo, and what it finds on real food and non-food photos."""
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import numpy as np
@@ -215,6 +216,17 @@ async def test_a_large_jpeg_decodes_reduced_and_boxes_come_back_full_size(
     assert best_large.lies_within(large.width, large.height)
     scaled = [v * 4 for v in best_small.as_list()]
     assert best_large.as_list() == pytest.approx(scaled, abs=0.05 * large.width)
+
+
+def test_preload_opens_the_model_before_the_first_photo() -> None:
+    detector = OnnxNanoDetDetector()
+    assert not detector.ready
+    detector.preload()
+    deadline = time.monotonic() + 60
+    while not detector.ready:
+        assert time.monotonic() < deadline, "the model never opened"
+        time.sleep(0.05)
+    assert detector.names == dict(enumerate(COCO_NAMES))
 
 
 async def test_weights_that_are_not_nanodet_are_reported(tmp_path: Path) -> None:
