@@ -28,6 +28,8 @@ async def test_api1_every_id_route_hides_other_users_objects(api, client):
         ("GET", f"/api/v1/users/{alice['id']}", None),
         ("GET", f"/api/v1/food/history/{entry}", None),
         ("GET", f"/api/v1/food/analysis/{entry}", None),
+        ("GET", f"/api/v1/food/analysis/{entry}/image", None),
+        ("GET", f"/api/v1/food/history/{entry}/image?size=thumb", None),
         ("PATCH", f"/api/v1/food/history/{entry}",
          {"detected_foods": [{"food": "banana", "portion_grams": 10}]}),
         ("DELETE", f"/api/v1/food/history/{entry}", None),
