@@ -40,7 +40,7 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 class Inbox:
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.original_content or envelope.content,
                                           policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))

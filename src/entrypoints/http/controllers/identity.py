@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import Request, get, patch, post, put
+from litestar import Request, Response, get, patch, post, put
+from litestar.background_tasks import BackgroundTask
 
+from application.accounts.mail import Mailer
+from application.accounts.verification import RequestEmailVerification
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
 from application.identity.sessions import Login, Logout, Refresh
 from application.privacy.consents import GetConsents, UpdateConsents
@@ -28,14 +31,20 @@ from entrypoints.http.schemas.identity import (
 )
 
 
-@post("/auth/register", status_code=201, summary="Create an account", responses=errors(409))
+@post("/auth/register", status_code=201, summary="Create an account",
+      description="A verification email goes to the address once the account exists.",
+      responses=errors(409))
 async def register(data: RegisterIn, use: FromDishka[Register],
-                   consents: FromDishka[UpdateConsents]) -> Envelope[UserOut]:
+                   consents: FromDishka[UpdateConsents],
+                   verification: FromDishka[RequestEmailVerification],
+                   mailer: FromDishka[Mailer]) -> Response[Envelope[UserOut]]:
     user = await use(data.email, data.password, data.name)
     if data.consents is not None:
         await consents(user.id, biometrics=data.consents.biometrics,
                        food_photos=data.consents.food_photos)
-    return ok(UserOut.of(user))
+    mail = await verification.for_user(user)
+    return Response(ok(UserOut.of(user)), status_code=201,
+                    background=BackgroundTask(mailer.deliver, mail))
 
 
 @post("/auth/login", status_code=200, summary="Exchange email and password for tokens",

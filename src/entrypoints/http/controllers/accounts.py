@@ -1,0 +1,100 @@
+"""Password change and reset, email verification (contract, second wave)."""
+
+from __future__ import annotations
+
+from dishka.integrations.litestar import DishkaRouter, FromDishka
+from litestar import Request, Response, post
+from litestar.background_tasks import BackgroundTask
+
+from application.accounts.mail import Mailer
+from application.accounts.passwords import (
+    ChangePassword,
+    ConfirmPasswordReset,
+    RequestPasswordReset,
+)
+from application.accounts.verification import RequestEmailVerification, VerifyEmail
+from domain.accounts.email import OutgoingEmail
+from domain.identity.tokens import Principal
+from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
+from entrypoints.http.envelopes import Envelope, ok
+from entrypoints.http.openapi_docs import errors
+from entrypoints.http.schemas.accounts import (
+    AcceptedOut,
+    ChangePasswordIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    VerifyEmailIn,
+)
+from entrypoints.http.schemas.identity import UserOut
+
+
+def after_answer(mailer: Mailer, message: OutgoingEmail | None) -> BackgroundTask:
+    """Mail goes out once the answer is sent: never slower for an existing account."""
+    return BackgroundTask(mailer.deliver, message)
+
+
+def accepted(mailer: Mailer, message: OutgoingEmail | None) -> Response[Envelope[AcceptedOut]]:
+    return Response(ok(AcceptedOut()), status_code=202, background=after_answer(mailer, message))
+
+
+@post("/auth/password", status_code=204, security=BEARER,
+      summary="Change the password; every other session is revoked",
+      description=("Needs the current password. The caller's own session (this access token "
+                   "and its refresh token) goes on; every other login of the account is "
+                   "revoked at once, and outstanding reset links stop working. A wrong "
+                   "current password is 401 PSI-AUTH-1002 (5 tries per 15 minutes, then 429)."),
+      responses=errors(401, 404))
+async def change_password(principal: Principal, data: ChangePasswordIn,
+                          use: FromDishka[ChangePassword],
+                          mailer: FromDishka[Mailer]) -> Response[None]:
+    notice = await use(principal, data.current_password, data.new_password)
+    return Response(None, status_code=204, background=after_answer(mailer, notice))
+
+
+@post("/auth/password-reset", status_code=202,
+      summary="Email a single-use reset link (valid 1 hour) if the account exists",
+      description=("Always 202, whether or not an account has this address. A newer request "
+                   "replaces the earlier link. Limited per client address and per email "
+                   "address (429 PSI-RATE-4001)."),
+      responses=errors())
+async def request_password_reset(request: Request, data: PasswordResetIn,
+                                 use: FromDishka[RequestPasswordReset],
+                                 mailer: FromDishka[Mailer]
+                                 ) -> Response[Envelope[AcceptedOut]]:
+    client = request.scope.get("state", {}).get("client_ip", "unknown")
+    return accepted(mailer, await use(data.email, client))
+
+
+@post("/auth/password-reset/confirm", status_code=204,
+      summary="Set a new password with the emailed token; every session is revoked",
+      description=("A token that is unknown, used, superseded or expired is 400 with "
+                   "details.errors[0].field == 'token'. The email address counts as verified."),
+      responses=errors())
+async def confirm_password_reset(data: PasswordResetConfirmIn,
+                                 use: FromDishka[ConfirmPasswordReset]) -> None:
+    await use(data.token, data.new_password)
+
+
+@post("/auth/verify-email/request", status_code=202, security=BEARER,
+      summary="Email a verification link to the account's address",
+      description="Nothing is sent when the address is already verified (still 202).",
+      responses=errors(401, 404))
+async def request_verification(principal: Principal, use: FromDishka[RequestEmailVerification],
+                               mailer: FromDishka[Mailer]) -> Response[Envelope[AcceptedOut]]:
+    return accepted(mailer, await use(principal))
+
+
+@post("/auth/verify-email", status_code=200,
+      summary="Confirm the email address with the emailed token",
+      description="Answers the account with `email_verified: true`. Needs no session.",
+      responses=errors())
+async def verify_email(data: VerifyEmailIn, use: FromDishka[VerifyEmail]) -> Envelope[UserOut]:
+    return ok(UserOut.of(await use(data.token)))
+
+
+public_router = DishkaRouter(path="/", tags=["auth"],
+                             route_handlers=[request_password_reset, confirm_password_reset,
+                                             verify_email])
+account_router = DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["auth"],
+                              route_handlers=[change_password, request_verification])
+ROUTERS = [public_router, account_router]
