@@ -1,9 +1,9 @@
-"""Password change and reset, email verification (contract, second wave)."""
+"""Password change and reset, email verification, subscriptions (contract, second wave)."""
 
 from __future__ import annotations
 
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import Request, Response, post
+from litestar import Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 
 from application.accounts.mail import Mailer
@@ -12,18 +12,30 @@ from application.accounts.passwords import (
     ConfirmPasswordReset,
     RequestPasswordReset,
 )
+from application.accounts.subscriptions import (
+    ApplyPaymentEvent,
+    CancelSubscription,
+    GetSubscription,
+    StartCheckout,
+    SubscriptionView,
+)
 from application.accounts.verification import RequestEmailVerification, VerifyEmail
+from application.ports.accounts import PaymentGateway
 from domain.accounts.email import OutgoingEmail
 from domain.identity.tokens import Principal
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
-from entrypoints.http.envelopes import Envelope, ok
+from entrypoints.http.envelopes import Envelope, iso, ok
 from entrypoints.http.openapi_docs import errors
 from entrypoints.http.schemas.accounts import (
     AcceptedOut,
     ChangePasswordIn,
+    CheckoutIn,
+    CheckoutOut,
     PasswordResetConfirmIn,
     PasswordResetIn,
+    SubscriptionStateOut,
     VerifyEmailIn,
+    WebhookOut,
 )
 from entrypoints.http.schemas.identity import UserOut
 
@@ -92,9 +104,64 @@ async def verify_email(data: VerifyEmailIn, use: FromDishka[VerifyEmail]) -> Env
     return ok(UserOut.of(await use(data.token)))
 
 
+def _state(view: SubscriptionView) -> SubscriptionStateOut:
+    return SubscriptionStateOut(
+        tier=view.tier, status=view.status, plan=view.plan,
+        trial_ends_at=iso(view.trial_ends_at), current_period_end=iso(view.current_period_end),
+        cancel_at_period_end=view.cancel_at_period_end)
+
+
+@get("/users/me/subscription", summary="The caller's tier and paid subscription",
+     description=("`status` is `none` without a paid subscription. Premium lasts while "
+                  "trialing, active, or past_due within the grace period."),
+     security=BEARER, responses=errors(401, 404))
+async def get_subscription(principal: Principal, use: FromDishka[GetSubscription]
+                           ) -> Envelope[SubscriptionStateOut]:
+    return ok(_state(await use(principal)))
+
+
+@post("/users/me/subscription/checkout", status_code=201, security=BEARER,
+      summary="Start a Stripe Checkout for Premium (first subscription: with a free trial)",
+      description=("Open `checkout_url` in a browser. The tier changes when Stripe reports "
+                   "the payment (webhook), on the next request of every token. Without "
+                   "payment settings: 503 PSI-SYS-5003 with details.dependency 'payments'. "
+                   "A running subscription: 409 PSI-PAY-7001."),
+      responses=errors(401, 404, 409))
+async def start_checkout(principal: Principal, data: CheckoutIn,
+                         use: FromDishka[StartCheckout]) -> Envelope[CheckoutOut]:
+    return ok(CheckoutOut(checkout_url=await use(principal, data.plan)))
+
+
+@post("/users/me/subscription/cancel", status_code=200, security=BEARER,
+      summary="Cancel at the end of the paid period (Premium stays until then)",
+      description="No running subscription: 404.", responses=errors(401, 404))
+async def cancel_subscription(principal: Principal, use: FromDishka[CancelSubscription]
+                              ) -> Envelope[SubscriptionStateOut]:
+    return ok(_state(await use(principal)))
+
+
+@post("/webhooks/stripe", status_code=200, request_max_body_size=512 * 1024,
+      summary="Stripe events (signature verified, idempotent per event id)",
+      description=("Verified with the `Stripe-Signature` header (400 when it does not "
+                   "verify; 503 when no webhook secret is configured). Handles "
+                   "checkout.session.completed, customer.subscription.created/updated/"
+                   "deleted and invoice.payment_failed; an event already applied, or older "
+                   "than the last one applied to its subscription, is acknowledged and "
+                   "ignored (`applied: false`)."),
+      responses=errors(413))
+async def stripe_webhook(request: Request, gateway: FromDishka[PaymentGateway],
+                         use: FromDishka[ApplyPaymentEvent]) -> Envelope[WebhookOut]:
+    event = gateway.parse_event(await request.body(), request.headers.get("stripe-signature"))
+    return ok(WebhookOut(received=True, applied=await use(event)))
+
+
 public_router = DishkaRouter(path="/", tags=["auth"],
                              route_handlers=[request_password_reset, confirm_password_reset,
                                              verify_email])
+webhook_router = DishkaRouter(path="/", tags=["webhooks"], route_handlers=[stripe_webhook])
+subscription_router = DishkaRouter(
+    path="/", dependencies=AUTH_DEPENDENCIES, tags=["account"],
+    route_handlers=[get_subscription, start_checkout, cancel_subscription])
 account_router = DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["auth"],
                               route_handlers=[change_password, request_verification])
-ROUTERS = [public_router, account_router]
+ROUTERS = [public_router, account_router, subscription_router, webhook_router]

@@ -24,7 +24,6 @@ from entrypoints.http.schemas.identity import (
     PatchMeIn,
     RefreshIn,
     RegisterIn,
-    SubscriptionOut,
     TierIn,
     TokenOut,
     UserOut,
@@ -79,14 +78,6 @@ async def patch_me(principal: Principal, data: PatchMeIn,
     return ok(UserOut.of(await use(principal, name)))
 
 
-@get("/users/me/subscription", summary="The caller's tier and subscription record",
-     security=BEARER, responses=errors(401, 404))
-async def get_subscription(principal: Principal,
-                           use: FromDishka[GetUser]) -> Envelope[SubscriptionOut]:
-    _, sub = await use.subscription(principal)
-    return ok(SubscriptionOut.of(sub))
-
-
 @get("/users/me/consents", summary="Consent to process health data", security=BEARER,
      responses=errors(401))
 async def get_consents(principal: Principal,
@@ -120,6 +111,7 @@ async def set_tier(admin: Principal, user_id: str, data: TierIn,
 public_router = DishkaRouter(path="/", route_handlers=[register, login, refresh], tags=["auth"])
 account_router = DishkaRouter(
     path="/", dependencies=AUTH_DEPENDENCIES, tags=["account"],
-    route_handlers=[logout, get_me, patch_me, get_subscription, get_consents, put_consents,
+    # GET /users/me/subscription: controllers/accounts.py
+    route_handlers=[logout, get_me, patch_me, get_consents, put_consents,
                     get_user, set_tier])
 ROUTERS = [public_router, account_router]
