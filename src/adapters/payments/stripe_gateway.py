@@ -98,7 +98,7 @@ class StripeGateway:
                 subscription_id, params={"cancel_at_period_end": True})
         except stripe.StripeError as exc:
             raise DependencyUnavailable(DEPENDENCY) from exc
-        return self._subscription(sub.to_dict_recursive())
+        return self._subscription(json.loads(str(sub)))  # str(): the object as JSON
 
     async def delete_customer(self, customer_id: str) -> None:
         client = self._require()
