@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
 
 from application.accounts.mail import Mailer
 from application.accounts.passwords import (
@@ -25,6 +29,7 @@ from domain.accounts.email import OutgoingEmail
 from domain.identity.tokens import Principal
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.envelopes import Envelope, iso, ok
+from entrypoints.http.errors import ErrorEnvelope
 from entrypoints.http.openapi_docs import errors
 from entrypoints.http.schemas.accounts import (
     AcceptedOut,
@@ -45,22 +50,29 @@ def after_answer(mailer: Mailer, message: OutgoingEmail | None) -> BackgroundTas
     return BackgroundTask(mailer.deliver, message)
 
 
+async def send_stashed_mail(request: Request) -> None:
+    """`after_response` hook of 204 answers (which cannot carry a background task)."""
+    message = getattr(request.state, "outgoing_mail", None)
+    if message is not None:
+        mailer = await request.app.state.dishka_container.get(Mailer)
+        await mailer.deliver(message)
+
+
 def accepted(mailer: Mailer, message: OutgoingEmail | None) -> Response[Envelope[AcceptedOut]]:
     return Response(ok(AcceptedOut()), status_code=202, background=after_answer(mailer, message))
 
 
-@post("/auth/password", status_code=204, security=BEARER,
+@post("/auth/password", status_code=204, security=BEARER, after_response=send_stashed_mail,
       summary="Change the password; every other session is revoked",
       description=("Needs the current password. The caller's own session (this access token "
                    "and its refresh token) goes on; every other login of the account is "
                    "revoked at once, and outstanding reset links stop working. A wrong "
                    "current password is 401 PSI-AUTH-1002 (5 tries per 15 minutes, then 429)."),
       responses=errors(401, 404))
-async def change_password(principal: Principal, data: ChangePasswordIn,
-                          use: FromDishka[ChangePassword],
-                          mailer: FromDishka[Mailer]) -> Response[None]:
-    notice = await use(principal, data.current_password, data.new_password)
-    return Response(None, status_code=204, background=after_answer(mailer, notice))
+async def change_password(request: Request, principal: Principal, data: ChangePasswordIn,
+                          use: FromDishka[ChangePassword]) -> None:
+    request.state.outgoing_mail = await use(principal, data.current_password,
+                                            data.new_password)
 
 
 @post("/auth/password-reset", status_code=202,
@@ -126,7 +138,9 @@ async def get_subscription(principal: Principal, use: FromDishka[GetSubscription
                    "the payment (webhook), on the next request of every token. Without "
                    "payment settings: 503 PSI-SYS-5003 with details.dependency 'payments'. "
                    "A running subscription: 409 PSI-PAY-7001."),
-      responses=errors(401, 404, 409))
+      responses={**errors(401, 404), 409: ResponseSpec(
+          data_container=ErrorEnvelope, generate_examples=False,
+          description="A paid subscription is already running (PSI-PAY-7001)")})
 async def start_checkout(principal: Principal, data: CheckoutIn,
                          use: FromDishka[StartCheckout]) -> Envelope[CheckoutOut]:
     return ok(CheckoutOut(checkout_url=await use(principal, data.plan)))
@@ -150,8 +164,12 @@ async def cancel_subscription(principal: Principal, use: FromDishka[CancelSubscr
                    "ignored (`applied: false`)."),
       responses=errors(413))
 async def stripe_webhook(request: Request, gateway: FromDishka[PaymentGateway],
-                         use: FromDishka[ApplyPaymentEvent]) -> Envelope[WebhookOut]:
-    event = gateway.parse_event(await request.body(), request.headers.get("stripe-signature"))
+                         use: FromDishka[ApplyPaymentEvent],
+                         stripe_signature: Annotated[str | None, Parameter(
+                             header="Stripe-Signature", max_length=4096,
+                             description="t=<unix time>,v1=<HMAC-SHA256 of 't.body'>")] = None,
+                         ) -> Envelope[WebhookOut]:
+    event = gateway.parse_event(await request.body(), stripe_signature)
     return ok(WebhookOut(received=True, applied=await use(event)))
 
 
