@@ -3,6 +3,7 @@ paid subscriptions."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from dishka import Provider, Scope, provide
@@ -51,6 +52,10 @@ class AccountsProvider(Provider):
         if s.smtp_url:
             return SmtpEmailSender(s.smtp_url, s.email_from, s.email_link_base,
                                    s.email_timeout_s)
+        if s.is_production:
+            logging.getLogger("psi.mail").warning(
+                "PSI_SMTP_URL is not set: account mail is written to %s, not sent",
+                s.outbox_dir)
         return OutboxEmailSender(s.outbox_dir, s.email_from, s.email_link_base)
 
     @provide
