@@ -249,6 +249,8 @@ async def test_purge_deletes_the_stripe_customer_and_the_history(pay, paid_setti
 
     user, headers, _ = await register(pay)
     stripe_server.customers.add("cus_6")
+    stripe_server.subscriptions["sub_6"] = subscription("sub_6", "cus_6", "trialing",
+                                                        user_id=user["id"])
     await post_event(pay, event("checkout.session.completed",
                                 checkout_session(user["id"], "sub_6", "cus_6", "premium_monthly"),
                                 int(time.time())))
@@ -263,6 +265,8 @@ async def test_purge_deletes_the_stripe_customer_and_the_history(pay, paid_setti
     r = await pay.request("DELETE", "/api/v1/users/me", headers=headers,
                           json={"password": user["password"]})
     assert r.status_code == 202, r.text
+    # Deleted by its owner: charged no more from now on.
+    assert stripe_server.subscriptions["sub_6"]["status"] == "canceled"
     clock.advance(days=31)
     report = await run_purge(paid_settings, clock=clock)
     assert report.complete and report.accounts == 1

@@ -126,6 +126,13 @@ class FakeStripe:
                     if "cancel_at_period_end" in form:
                         sub["cancel_at_period_end"] = form["cancel_at_period_end"] == "true"
                     self._answer(200, sub)
+                elif method == "DELETE" and path.startswith("/v1/subscriptions/"):
+                    sub = fake.subscriptions.get(path.rsplit("/", 1)[1])
+                    if sub is None:
+                        self._missing("subscription")
+                        return
+                    sub["status"] = "canceled"
+                    self._answer(200, sub)
                 elif method == "DELETE" and path.startswith("/v1/customers/"):
                     cid = path.rsplit("/", 1)[1]
                     if cid not in fake.customers:

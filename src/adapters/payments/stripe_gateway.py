@@ -100,6 +100,17 @@ class StripeGateway:
             raise DependencyUnavailable(DEPENDENCY) from exc
         return self._subscription(json.loads(str(sub)))  # str(): the object as JSON
 
+    async def cancel_now(self, subscription_id: str) -> None:
+        client = self._require()
+        try:
+            await client.v1.subscriptions.cancel_async(subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return
+            raise DependencyUnavailable(DEPENDENCY) from exc
+        except stripe.StripeError as exc:
+            raise DependencyUnavailable(DEPENDENCY) from exc
+
     async def delete_customer(self, customer_id: str) -> None:
         client = self._require()
         try:

@@ -145,6 +145,34 @@ class CancelSubscription:
 
 
 @dataclass(slots=True)
+class EndSubscriptionOnDeletion:
+    """An account deleted by its owner is charged no more: its running subscription ends at
+    once (not at the purge, 30 days later). Never fails the deletion itself."""
+
+    history: SubscriptionHistory
+    gateway: PaymentGateway
+    clock: Clock
+
+    async def __call__(self, user_id: UUID) -> bool:
+        latest = await self.history.latest(user_id)
+        if latest is None or not latest.paying:
+            return False
+        if not self.gateway.configured:
+            log.warning("subscription_not_cancelled reason=unconfigured user_id=%s", user_id)
+            return False
+        try:
+            await self.gateway.cancel_now(latest.provider_subscription_id)
+        except DependencyUnavailable:
+            # The purge deletes the customer (and so the subscription) in any case.
+            log.warning("subscription_not_cancelled reason=unavailable user_id=%s", user_id)
+            return False
+        now = self.clock.now()
+        await self.history.save(replace(latest, status=SubscriptionStatus.CANCELED,
+                                        ended_at=now, updated_at=now))
+        return True
+
+
+@dataclass(slots=True)
 class ApplyPaymentEvent:
     """A verified provider event, applied at most once and never over a newer one."""
 

@@ -81,6 +81,10 @@ class PaymentGateway(Protocol):
 
     async def cancel_at_period_end(self, subscription_id: str) -> ProviderSubscription: ...
 
+    async def cancel_now(self, subscription_id: str) -> None:
+        """End a subscription at once (no further charge); an unknown one is not an error."""
+        ...
+
     async def delete_customer(self, customer_id: str) -> None:
         """Idempotent: a customer that is already gone is not an error."""
         ...

@@ -23,6 +23,7 @@ from application.accounts.passwords import (
 from application.accounts.subscriptions import (
     ApplyPaymentEvent,
     CancelSubscription,
+    EndSubscriptionOnDeletion,
     ExpireLapsedSubscriptions,
     GetSubscription,
     PaymentCustomerErasure,
@@ -101,7 +102,7 @@ class AccountsProvider(Provider):
                                          timedelta(days=s.subscription_grace_days))
 
     billing = provide(TierSync) + provide(GetSubscription) + provide(CancelSubscription) \
-        + provide(ApplyPaymentEvent)
+        + provide(ApplyPaymentEvent) + provide(EndSubscriptionOnDeletion)
 
     @provide
     def payment_erasure(self, history: SubscriptionHistory,
