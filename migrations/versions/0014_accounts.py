@@ -76,6 +76,7 @@ def upgrade() -> None:
     _when('updated_at'),
     _when('ended_at', nullable=True),
     sa.Column('last_event_created', sa.BigInteger(), nullable=False),
+    _when('past_due_since', nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_subscription_history_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subscription_history')),
     sa.UniqueConstraint('stripe_subscription_id', name=op.f('uq_subscription_history_stripe_subscription_id'))

@@ -243,6 +243,35 @@ async def test_the_expiry_job_ends_a_lapsed_subscription(pay, paid_settings, clo
     assert await run_expire_subscriptions(paid_settings, clock=clock) == 0  # idempotent
 
 
+async def test_a_failed_payment_keeps_premium_for_the_grace_period_only(pay, paid_settings,
+                                                                       clock):
+    from entrypoints.jobs.accounts import run_expire_subscriptions
+    from tests.support.app import Api
+
+    user, headers, _ = await register(pay)
+    now = int(clock.now().timestamp())
+    # Renewed (the period moved a month ahead), then the renewal payment failed.
+    await post_event(pay, event("customer.subscription.updated",
+                                subscription("sub_8", "cus_8", "active", user_id=user["id"],
+                                             period_end=now + 30 * 86400), now))
+    await post_event(pay, event("invoice.payment_failed", invoice_failed("sub_8", "cus_8"),
+                                now + 1))
+    assert (await state(pay, headers))["status"] == "past_due"
+    clock.advance(days=paid_settings.subscription_grace_days - 1)
+    assert await run_expire_subscriptions(paid_settings, clock=clock) == 0
+    clock.advance(days=1, seconds=1)
+    assert await run_expire_subscriptions(paid_settings, clock=clock) == 1
+    tokens = await Api(pay).login(user["email"])
+    s = await state(pay, {"Authorization": f"Bearer {tokens['access_token']}"})
+    assert (s["status"], s["tier"]) == ("expired", "free")
+    # Stripe collects after all: a newer event makes it active again.
+    await post_event(pay, event("customer.subscription.updated",
+                                subscription("sub_8", "cus_8", "active", user_id=user["id"],
+                                             period_end=now + 30 * 86400), now + 10))
+    s = await state(pay, {"Authorization": f"Bearer {tokens['access_token']}"})
+    assert (s["status"], s["tier"]) == ("active", "premium")
+
+
 async def test_purge_deletes_the_stripe_customer_and_the_history(pay, paid_settings, clock,
                                                                  stripe_server):
     from entrypoints.jobs.privacy import run_purge

@@ -84,7 +84,7 @@ def _to_subscription(row) -> BillingSubscription:
         trial_ends_at=row.trial_ends_at, current_period_end=row.current_period_end,
         cancel_at_period_end=row.cancel_at_period_end, created_at=row.created_at,
         updated_at=row.updated_at, last_event_created=row.last_event_created,
-        ended_at=row.ended_at)
+        ended_at=row.ended_at, past_due_since=row.past_due_since)
 
 
 class SqlSubscriptionHistory:
@@ -112,7 +112,7 @@ class SqlSubscriptionHistory:
             "trial_ends_at": s.trial_ends_at, "current_period_end": s.current_period_end,
             "cancel_at_period_end": s.cancel_at_period_end, "created_at": s.created_at,
             "updated_at": s.updated_at, "ended_at": s.ended_at,
-            "last_event_created": s.last_event_created}
+            "last_event_created": s.last_event_created, "past_due_since": s.past_due_since}
         insert_ = sqlite_insert if self._db.is_sqlite else pg_insert
         stmt = insert_(_subs).values(**values)
         stmt = stmt.on_conflict_do_update(
@@ -141,7 +141,8 @@ class SqlSubscriptionHistory:
         stmt = (select(_subs)
                 .where(_subs.c.status.in_([s.value for s in PAYING]),
                        or_(_subs.c.current_period_end <= cutoff,
-                           _subs.c.trial_ends_at <= cutoff))
+                           _subs.c.trial_ends_at <= cutoff,
+                           _subs.c.past_due_since <= cutoff))
                 .order_by(_subs.c.current_period_end).limit(limit))
         async with self._db.engine.connect() as conn:
             return [_to_subscription(r) for r in await conn.execute(stmt)]

@@ -61,6 +61,7 @@ class SubscriptionHistoryRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     ended_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
     last_event_created: Mapped[int] = mapped_column(BigInteger, default=0)
+    past_due_since: Mapped[datetime | None] = mapped_column(DateTimeUTC, nullable=True)
 
 
 class PaymentEventRow(Base):

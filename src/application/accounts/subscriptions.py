@@ -246,6 +246,10 @@ def _merge(known: BillingSubscription, reported: ProviderSubscription, event: Pa
             changes["ended_at"] = known.ended_at or now
     elif event.type == "invoice.payment_failed" and known.paying:
         changes["status"] = SubscriptionStatus.PAST_DUE
+    status = changes.get("status", known.status)
+    # The grace period of a failed payment runs from the first failure.
+    changes["past_due_since"] = (known.past_due_since or now) \
+        if status is SubscriptionStatus.PAST_DUE else None
     return replace(known, **changes)
 
 

@@ -69,6 +69,7 @@ class BillingSubscription:
     updated_at: datetime
     last_event_created: int  # the provider's `created` (epoch s) of the last event applied
     ended_at: datetime | None = None
+    past_due_since: datetime | None = None  # when a payment first failed (grace runs from it)
 
     @property
     def paying(self) -> bool:
@@ -79,10 +80,14 @@ class BillingSubscription:
         return max(ends) if ends else None
 
     def lapsed(self, now: datetime, grace: timedelta) -> bool:
-        """Still counted as paying, but its paid (or trial) time ended more than a grace
-        period ago with no word from the provider: a missed renewal or cancellation."""
+        """Still counted as paying, but a payment failed more than a grace period ago, or
+        its paid (or trial) time ended more than a grace period ago with no word from the
+        provider (a missed renewal or cancellation)."""
         if not self.paying:
             return False
+        if (self.status is SubscriptionStatus.PAST_DUE and self.past_due_since is not None
+                and self.past_due_since + grace <= now):
+            return True
         ends = self.ends_at()
         return ends is not None and ends + grace <= now
 

@@ -53,3 +53,14 @@ def test_lapsed_only_after_the_grace_period():
     assert not sub(SubscriptionStatus.ACTIVE).lapsed(NOW + 10 * GRACE, GRACE)  # nothing known
     expired = running.expired(NOW + GRACE)
     assert expired.status is SubscriptionStatus.EXPIRED and expired.ended_at == NOW + GRACE
+
+
+def test_a_failed_payment_keeps_premium_only_for_the_grace_period():
+    from dataclasses import replace
+
+    # Stripe moves the period forward at renewal, then the payment fails: the period end
+    # is far away, the grace runs from the failure.
+    failing = replace(sub(SubscriptionStatus.PAST_DUE, period_end=NOW + timedelta(days=30)),
+                      past_due_since=NOW)
+    assert not failing.lapsed(NOW + GRACE - timedelta(seconds=1), GRACE)
+    assert failing.lapsed(NOW + GRACE, GRACE)
