@@ -8,6 +8,7 @@ payloads are verified with `stripe.Webhook.construct_event` and then read as pla
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,9 @@ from domain.accounts.subscriptions import Plan
 from domain.errors import DependencyUnavailable, ValidationFailed
 
 DEPENDENCY = "payments"
+
+# The SDK logs request and response bodies (an email address, ids) at DEBUG: never those.
+logging.getLogger("stripe").setLevel(logging.INFO)
 
 
 def _when(epoch: Any) -> datetime | None:
