@@ -21,6 +21,11 @@ class AuditKind(StrEnum):
     DELETION_REQUESTED = "privacy.deletion_requested"
     PURGE_COMPLETED = "privacy.purge_completed"
     CONSENT_CHANGED = "privacy.consent_changed"
+    PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an event name)
+    PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"  # noqa: S105
+    PASSWORD_RESET = "auth.password_reset"  # noqa: S105 (an event name)
+    EMAIL_VERIFIED = "user.email_verified"
+    SUBSCRIPTION_CHANGED = "billing.subscription_changed"
 
 
 @dataclass(frozen=True, slots=True)

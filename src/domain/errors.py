@@ -84,6 +84,13 @@ class EmailAlreadyRegistered(PsiError):
     user_message = "An account with this email already exists."
 
 
+class AlreadySubscribed(PsiError):
+    code = "PSI-PAY-7001"
+    status = 409
+    default_message = "A paid subscription is already running"
+    user_message = "You already have Premium. Manage or cancel it from your subscription."
+
+
 class Forbidden(PsiError):
     code = "PSI-AUTH-1007"
     status = 403

@@ -97,6 +97,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Fill an empty nutrition store with the packaged USDA generic foods at start-up
     # (None: in the embedded profile only).
     nutrition_auto_import: bool | None = None
+    # Account mail: SMTP (smtp://user:pass@host:587?starttls=true, smtps://host:465), else
+    # each message is written as an .eml file under var/outbox/.
+    smtp_url: str | None = None
+    email_from: str = "Psi <no-reply@psi.localhost>"
+    email_link_base: str = "psi://account"  # links in mail: <base>/reset-password?token=
+    email_timeout_s: float = 10.0
+    password_resets_per_ip_per_hour: int = 20
+    password_resets_per_account_per_hour: int = 5
+    # Payments (Stripe). Checkout answers 503 until the secret key and both prices are set.
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_price_monthly: str | None = None
+    stripe_price_yearly: str | None = None
+    stripe_api_base: str | None = None  # tests: a local server speaking Stripe's wire format
+    stripe_timeout_s: float = 10.0
+    stripe_trial_days: int = 14
+    stripe_success_url: str = "psi://subscription/success?session_id={CHECKOUT_SESSION_ID}"
+    stripe_cancel_url: str = "psi://subscription/cancel"
+    subscription_grace_days: int = 7  # past_due (or unheard-of renewal) keeps premium this long
 
     @property
     def is_production(self) -> bool:
@@ -109,6 +128,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def images_dir(self) -> Path:
         return self.upload_dir or self.var_dir / "uploads"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
 
     @property
     def models_dir(self) -> Path:

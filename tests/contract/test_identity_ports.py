@@ -136,6 +136,26 @@ class TestSessionStore:
         assert await store.rotate(sid, "r2", "r3", exp, NOW) is RotationOutcome.UNKNOWN
         assert await store.is_revoked(principal_for(user.id, sid))
 
+    async def test_revoke_sessions_keeps_only_the_named_one(self, sessions_and_users):
+        store, users = sessions_and_users
+        user, sid = await self._session(store, users)
+        other, third = uuid.uuid4(), uuid.uuid4()
+        await store.start(other, user.id, "o1", NOW + timedelta(days=30), NOW)
+        stranger, stranger_sid = await self._session(store, users)
+        await store.revoke_sessions(user.id, NOW, keep=sid)
+        assert not await store.is_revoked(principal_for(user.id, sid))
+        assert await store.is_revoked(principal_for(user.id, other))
+        assert await store.rotate(other, "o1", "o2", NOW + timedelta(days=1), NOW) \
+            is RotationOutcome.UNKNOWN
+        assert await store.rotate(sid, "r1", "r2", NOW + timedelta(days=1), NOW) \
+            is RotationOutcome.ROTATED
+        assert not await store.is_revoked(principal_for(stranger.id, stranger_sid))
+        # Without `keep`, every login ends; a login started afterwards is unaffected.
+        await store.revoke_sessions(user.id, NOW)
+        assert await store.is_revoked(principal_for(user.id, sid))
+        await store.start(third, user.id, "t1", NOW + timedelta(days=30), NOW)
+        assert not await store.is_revoked(principal_for(user.id, third))
+
     async def test_unknown_session(self, sessions_and_users):
         store, _ = sessions_and_users
         outcome = await store.rotate(uuid.uuid4(), "r1", "r2", NOW + timedelta(days=1), NOW)

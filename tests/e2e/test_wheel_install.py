@@ -44,6 +44,7 @@ def test_the_wheel_carries_the_migrations_and_the_reference_data(wheel: Path) ->
     assert any(n.startswith("adapters/sql/schema_migrations/versions/0001") for n in names)
     assert any(n.startswith("adapters/nutrition/data/") for n in names)
     assert any(n.startswith("adapters/recipes/data/") for n in names)
+    assert "adapters/email/templates/password_reset.html" in names  # account mail
     assert not any(n.startswith(("var/", "tests/")) for n in names)
 
 

@@ -102,6 +102,12 @@ class MemorySessionStore:
             if entry[0] == user_id:
                 self.sessions[sid] = (*entry[:3], True)
 
+    async def revoke_sessions(self, user_id: UUID, now: datetime,
+                              keep: UUID | None = None) -> None:
+        for sid, entry in list(self.sessions.items()):
+            if entry[0] == user_id and sid != keep:
+                self.sessions[sid] = (*entry[:3], True)
+
     async def is_revoked(self, principal: Principal) -> bool:
         entry = self.sessions.get(principal.session_id)
         if entry is not None and entry[3]:

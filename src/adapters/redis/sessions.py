@@ -92,6 +92,18 @@ class RedisSessionStore:
     async def revoke_user(self, user_id: UUID, now: datetime) -> None:
         await self._r.set(self._cutoff(user_id), str(int(now.timestamp())), ex=self._marker_ttl)
 
+    async def revoke_sessions(self, user_id: UUID, now: datetime,
+                              keep: UUID | None = None) -> None:
+        members = await self._r.smembers(self._user_sessions(user_id))
+        sids = [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+        doomed = [sid for sid in sids if keep is None or sid != str(keep)]
+        if not doomed:
+            return
+        async with self._r.pipeline(transaction=False) as pipe:
+            for sid in doomed:
+                pipe.set(f"{self._p}sess-revoked:{sid}", "1", ex=self._marker_ttl)
+            await pipe.execute()
+
     async def is_revoked(self, principal: Principal) -> bool:
         revoked, cutoff = await self._r.mget(self._revoked(principal.session_id),
                                              self._cutoff(principal.user_id))

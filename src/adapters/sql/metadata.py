@@ -4,6 +4,7 @@ A feature that adds tables adds its models module here.
 """
 
 from adapters.sql import (
+    accounts_models,  # noqa: F401
     models,  # noqa: F401
     nutrition_models,  # noqa: F401
     preferences_models,  # noqa: F401

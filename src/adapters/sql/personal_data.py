@@ -31,9 +31,11 @@ SECTION_OF_TABLE = {
     "mood_check_ins": "mood_check_ins",
     "emotion_samples": "emotion_samples",
     "emotion_points": "emotion_samples",
+    "subscription_history": "subscriptions",
+    "email_log": "emails_sent",
 }
 # Security and bookkeeping state: purged, but not part of the export.
-NOT_EXPORTED = {"auth_sessions", "user_counters"}
+NOT_EXPORTED = {"auth_sessions", "user_counters", "account_tokens", "payment_events"}
 # Columns never exported: secrets, and renderings of the other columns (the history's
 # pre-rendered list answers).
 SECRET_COLUMNS = {"password_hash", "tokens_valid_after", "current_token_id"}

@@ -66,6 +66,14 @@ class SqlSessionStore:
                                       _sessions.c.revoked_at.is_(None))
                                .values(revoked_at=now))
 
+    async def revoke_sessions(self, user_id: UUID, now: datetime,
+                              keep: UUID | None = None) -> None:
+        where = [_sessions.c.user_id == user_id, _sessions.c.revoked_at.is_(None)]
+        if keep is not None:
+            where.append(_sessions.c.id != keep)
+        async with self._db.engine.begin() as conn:
+            await conn.execute(update(_sessions).where(*where).values(revoked_at=now))
+
     async def is_revoked(self, principal: Principal) -> bool:
         revoked_session = exists().where(_sessions.c.id == principal.session_id,
                                          _sessions.c.revoked_at.is_not(None))

@@ -10,7 +10,7 @@ from domain.errors import DailyQuotaExceeded
 from domain.food.quota import QuotaStatus, daily_limit, utc_day_window
 from domain.identity.model import Tier
 
-UPGRADE_URL = "/api/v1/users/me/subscription"
+UPGRADE_URL = "/api/v1/users/me/subscription/checkout"
 
 
 def _iso(dt: datetime) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from entrypoints.http.controllers import (
+    accounts,
     food,
     fridge,
     identity,
@@ -17,5 +18,5 @@ from entrypoints.http.controllers import (
 
 API_ROUTERS = [*identity.ROUTERS, *nutrition.ROUTERS, *preferences.ROUTERS, *recipes.ROUTERS,
                *fridge.ROUTERS, *recommendations.ROUTERS, *wellness.ROUTERS,
-               *privacy.ROUTERS, *food.ROUTERS]
+               *privacy.ROUTERS, *food.ROUTERS, *accounts.ROUTERS]
 ROOT_ROUTERS = [*system.ROUTERS]

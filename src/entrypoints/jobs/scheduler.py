@@ -52,10 +52,17 @@ async def _audit_retention(settings: Settings) -> object:
     return await run_audit_retention(settings)
 
 
+async def _expire_subscriptions(settings: Settings) -> object:
+    from entrypoints.jobs.accounts import run_expire_subscriptions
+
+    return await run_expire_subscriptions(settings)
+
+
 JOBS: list[Job] = [
     Job("wellness-retention", 3600, _wellness_retention),
     Job("purge-deleted-accounts", 3600, _purge_deleted),
     Job("audit-retention", 24 * 3600, _audit_retention),
+    Job("expire-subscriptions", 3600, _expire_subscriptions),
 ]
 
 

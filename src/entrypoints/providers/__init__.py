@@ -3,6 +3,7 @@ listed in `FEATURE_PROVIDERS`; a feature adds its provider class here."""
 
 from __future__ import annotations
 
+from entrypoints.providers.accounts import AccountsProvider
 from entrypoints.providers.food import FoodProvider
 from entrypoints.providers.identity import IdentityProvider
 from entrypoints.providers.nutrition import NutritionProvider
@@ -13,4 +14,4 @@ from entrypoints.providers.wellness import WellnessProvider
 
 FEATURE_PROVIDERS: list[type] = [IdentityProvider, NutritionProvider, RecipesProvider,
                                  VisionProvider, WellnessProvider, PrivacyProvider,
-                                 FoodProvider]
+                                 FoodProvider, AccountsProvider]

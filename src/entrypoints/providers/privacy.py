@@ -10,6 +10,7 @@ from adapters.redis.personal_data import RedisPersonalData
 from adapters.sql.audit import SqlAuditReader
 from adapters.sql.database import Database
 from adapters.sql.personal_data import SqlPersonalData
+from application.accounts.subscriptions import PaymentCustomerErasure
 from application.ports.clock import Clock
 from application.ports.identity import AuditLog, UserRepository
 from application.ports.privacy import AuditReader
@@ -35,8 +36,9 @@ class PrivacyProvider(Provider):
 
     @provide
     def personal_data(self, db: Database, stores: Stores, images: ImageStore,
-                      s: Settings) -> PersonalDataStores:
-        found: list = [ImagePersonalData(images)]
+                      s: Settings, payments: PaymentCustomerErasure) -> PersonalDataStores:
+        # The payment provider first: its customer ids are read from SQL rows purged last.
+        found: list = [payments, ImagePersonalData(images)]
         if stores.redis is not None:
             found.append(RedisPersonalData(stores.redis, s.redis_prefix))
         if stores.mongo is not None:

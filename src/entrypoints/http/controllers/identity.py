@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import Request, get, patch, post, put
+from litestar import Request, Response, get, patch, post, put
+from litestar.background_tasks import BackgroundTask
 
+from application.accounts.mail import Mailer
+from application.accounts.verification import RequestEmailVerification
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
 from application.identity.sessions import Login, Logout, Refresh
 from application.privacy.consents import GetConsents, UpdateConsents
@@ -21,21 +24,26 @@ from entrypoints.http.schemas.identity import (
     PatchMeIn,
     RefreshIn,
     RegisterIn,
-    SubscriptionOut,
     TierIn,
     TokenOut,
     UserOut,
 )
 
 
-@post("/auth/register", status_code=201, summary="Create an account", responses=errors(409))
+@post("/auth/register", status_code=201, summary="Create an account",
+      description="A verification email goes to the address once the account exists.",
+      responses=errors(409))
 async def register(data: RegisterIn, use: FromDishka[Register],
-                   consents: FromDishka[UpdateConsents]) -> Envelope[UserOut]:
+                   consents: FromDishka[UpdateConsents],
+                   verification: FromDishka[RequestEmailVerification],
+                   mailer: FromDishka[Mailer]) -> Response[Envelope[UserOut]]:
     user = await use(data.email, data.password, data.name)
     if data.consents is not None:
         await consents(user.id, biometrics=data.consents.biometrics,
                        food_photos=data.consents.food_photos)
-    return ok(UserOut.of(user))
+    mail = await verification.for_user(user)
+    return Response(ok(UserOut.of(user)), status_code=201,
+                    background=BackgroundTask(mailer.deliver, mail))
 
 
 @post("/auth/login", status_code=200, summary="Exchange email and password for tokens",
@@ -68,14 +76,6 @@ async def patch_me(principal: Principal, data: PatchMeIn,
                    use: FromDishka[UpdateProfile]) -> Envelope[UserOut]:
     name = None if data.name is msgspec.UNSET else data.name
     return ok(UserOut.of(await use(principal, name)))
-
-
-@get("/users/me/subscription", summary="The caller's tier and subscription record",
-     security=BEARER, responses=errors(401, 404))
-async def get_subscription(principal: Principal,
-                           use: FromDishka[GetUser]) -> Envelope[SubscriptionOut]:
-    _, sub = await use.subscription(principal)
-    return ok(SubscriptionOut.of(sub))
 
 
 @get("/users/me/consents", summary="Consent to process health data", security=BEARER,
@@ -111,6 +111,7 @@ async def set_tier(admin: Principal, user_id: str, data: TierIn,
 public_router = DishkaRouter(path="/", route_handlers=[register, login, refresh], tags=["auth"])
 account_router = DishkaRouter(
     path="/", dependencies=AUTH_DEPENDENCIES, tags=["account"],
-    route_handlers=[logout, get_me, patch_me, get_subscription, get_consents, put_consents,
+    # GET /users/me/subscription: controllers/accounts.py
+    route_handlers=[logout, get_me, patch_me, get_consents, put_consents,
                     get_user, set_tier])
 ROUTERS = [public_router, account_router]

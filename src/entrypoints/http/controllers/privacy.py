@@ -12,6 +12,7 @@ from litestar import delete, get
 from litestar.params import Body, Parameter
 from litestar.response import Stream
 
+from application.accounts.subscriptions import EndSubscriptionOnDeletion
 from application.ports.clock import Clock
 from application.ports.privacy import AuditReader
 from application.privacy.deletion import DeleteAccount
@@ -85,8 +86,10 @@ async def data_export(principal: Principal, export: FromDishka[ExportUserData],
                      "`purge_after` (30 days). A wrong password answers 401 PSI-AUTH-1002."))
 async def delete_me(principal: Principal,
                     data: Annotated[DeleteAccountIn, Body(title="Password confirmation")],
-                    use: FromDishka[DeleteAccount]) -> Envelope[DeletionOut]:
+                    use: FromDishka[DeleteAccount],
+                    billing: FromDishka[EndSubscriptionOnDeletion]) -> Envelope[DeletionOut]:
     when = await use(principal, data.password)
+    await billing(principal.user_id)  # no further charge for a deleted account
     return ok(DeletionOut(status="deletion_scheduled", purge_after=iso(when)))
 
 
