@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_accounts'
-down_revision = '0008_food_history_cards'
+down_revision = '0012_food_images'
 branch_labels = None
 depends_on = None
 
