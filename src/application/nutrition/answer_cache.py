@@ -48,3 +48,7 @@ class AnswerCache(Generic[T]):
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
+
+
+class SearchAnswers(AnswerCache[bytes]):
+    """This process's recent food-search answers, encoded (see ``AnswerCache``)."""

@@ -20,12 +20,12 @@ from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.redis_cache import RedisFoodCache
 from adapters.sql.database import Database
 from adapters.sql.nutrition_store import SqlNutritionStore
+from application.nutrition.answer_cache import SearchAnswers
 from application.nutrition.caching import CachingFoodCatalog
 from application.nutrition.fallback import FallbackFoodCatalog
 from application.nutrition.import_usda import ImportUsda, import_if_incomplete
 from application.nutrition.lookup import LookupNutrition, SearchFoods
 from application.ports.nutrition import FoodCache, FoodCatalog, NutritionStore, UsdaFoodSource
-from entrypoints.http.controllers.nutrition import SearchAnswers
 from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 

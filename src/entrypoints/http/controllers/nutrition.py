@@ -9,7 +9,7 @@ from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import MediaType, Response, get
 from litestar.params import Parameter
 
-from application.nutrition.answer_cache import AnswerCache
+from application.nutrition.answer_cache import SearchAnswers
 from application.nutrition.lookup import SearchFoods
 from domain.identity.tokens import Principal
 from domain.nutrition.food import Food
@@ -81,10 +81,6 @@ class FoodOut(Output):
                    portions=[PortionOut(name=p.name, grams=p.grams) for p in food.portions],
                    default_portion=None if default.source is PortionSource.DEFAULT
                    else PortionOut(name=default.name, grams=default.grams))
-
-
-class SearchAnswers(AnswerCache[bytes]):
-    """This process's recent search answers, encoded (see ``AnswerCache``)."""
 
 
 @get("/nutrition/foods", summary="Search USDA foods by name (nutrients per 100 g)",
