@@ -12,9 +12,9 @@ RESP itself and is not traced. No span carries bodies, SQL parameters or headers
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -119,8 +119,8 @@ def server_spans(app: ASGIApp) -> ASGIApp:
 
         async def send_named(message: Message) -> None:
             if message["type"] == "http.response.start" and span.is_recording():
-                route = scope.get("path_template") or "unmatched"  # type: ignore[typeddict-item]
-                span.update_name(f"{scope['method']} {route}")
+                route = scope.get("path_template") or "unmatched"
+                span.update_name(f"{cast('HTTPScope', scope)['method']} {route}")
                 span.set_attribute("http.route", route)
                 _redact_target(span, route)
             await send(message)
@@ -130,5 +130,6 @@ def server_spans(app: ASGIApp) -> ASGIApp:
     def details(scope: Scope) -> tuple[str, dict[str, str]]:
         return f"{scope.get('method', 'HTTP')}", {}
 
-    return OpenTelemetryMiddleware(named, default_span_details=details,
-                                   exclude_spans=["receive", "send"])
+    # The middleware types the ASGI interface loosely (MutableMapping scopes): same protocol.
+    return cast("ASGIApp", OpenTelemetryMiddleware(named, default_span_details=details,
+                                                   exclude_spans=["receive", "send"]))

@@ -87,7 +87,8 @@ class StripeGateway:
         else:
             params["customer_email"] = request.email
         try:
-            session = await client.v1.checkout.sessions.create_async(params=params)
+            session = await client.v1.checkout.sessions.create_async(
+                params=params)  # type: ignore[arg-type]  # a plain dict of the typed params
         except stripe.StripeError as exc:
             raise DependencyUnavailable(DEPENDENCY) from exc
         url = session.get("url")

@@ -102,7 +102,8 @@ def _pairs(scores: np.ndarray, conf: float,
            groups: Sequence[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
     """(cell, class) pairs kept: every pair >= conf, or each cell's best class of each group."""
     if groups is None:
-        return np.nonzero(scores >= conf)
+        cells_kept, classes_kept = np.nonzero(scores >= conf)
+        return cells_kept, classes_kept
     cells, classes = [], []
     for group in groups:
         if group.size == 0:

@@ -26,7 +26,7 @@ from application.ports.food import AnalysisQueue, AnalysisRepository
 from application.ports.vision import FoodDetector, ImageStore, MealDescriber
 from application.privacy.consents import RequireConsent
 from domain.errors import FoodPhotoConsentMissing, NotFound
-from domain.food.analysis import Analysis, AnalysisResult, ModelsUsed
+from domain.food.analysis import Analysis, AnalysisResult, ModelsUsed, Suggestion
 from domain.food.review import (
     ModelState,
     ReviewPolicy,
@@ -81,7 +81,7 @@ class ProcessAnalysis:
             describer_ran=description.description is not None)
         policy = ReviewPolicy()
         review = review_of(priced.foods, state, len(fused.uncertain), policy)
-        suggestions = ()
+        suggestions: tuple[Suggestion, ...] = ()
         if review.needed:
             uncertain = await price_foods(self.lookup, [
                 FoodToPrice(f.food, f.confidence, None, f.quantity, f.portion_grams)

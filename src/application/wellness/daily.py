@@ -73,9 +73,9 @@ class RecomputeDays:
         history: dict[date, DailyPhysiology] = {r.day: r.physiology() for r in known}
         for day in todo:
             baseline = build_baseline(list(history.values()), day)
-            first = min((h.start for h in by_day[day] if h.count), default=None)
+            first_reading = min((h.start for h in by_day[day] if h.count), default=None)
             result = daily_wellness(day, by_day[day], baseline,
-                                    expected_hours(day, now, first))
+                                    expected_hours(day, now, first_reading))
             if result is not None:
                 await self.scores.put(user_id, result, now)
                 history[day] = result.physiology()

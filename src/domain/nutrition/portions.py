@@ -132,6 +132,7 @@ def measure_features(food_name: str, category: str | None, portion: Portion, pos
     household = next((i for i, group in enumerate(order) if words & group), None)
     beverage = category == "Beverages" or bool(set(head_tokens(food_name)) & BEVERAGES)
     by_the_ounce = order[0] is OUNCE and not meat  # cheese, nuts, chips, chocolate
+    kind: float
     if words & SERVINGS:
         if portion.grams < MIN_UNIT_GRAMS:
             return None  # a 3 g sugar packet is a label's serving, not a person's
@@ -152,9 +153,9 @@ def measure_features(food_name: str, category: str | None, portion: Portion, pos
         if portion.grams > MAX_UNIT_GRAMS:
             return None  # a whole melon, a whole cucumber: shared or cut up
         # A bar of chocolate, six slices of cheese: after the ounce.
-        kind = 1.5 if by_the_ounce else 0
+        kind = 1.5 if by_the_ounce else 0.0
     else:
-        kind = 5
+        kind = 5.0
     usual = 3.0 if meat and words & OUNCE else 1.0
     return MeasureFeatures(kind, size, 0 if amount == usual else 1, position)
 

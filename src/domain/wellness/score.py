@@ -104,10 +104,10 @@ def expected_hours(day: date, now: datetime, first_reading: datetime | None = No
 
 def score_of(components: dict[str, float | None], coverage_factor: float) -> int:
     """The formula, on the values as shown."""
-    used = [(w, components[k]) for k, w in WEIGHTS.items() if components.get(k) is not None]
+    used = [(w, float(v)) for k, w in WEIGHTS.items() if (v := components.get(k)) is not None]
     if not used:
         return round(NEUTRAL)
-    raw = sum(w * v for w, v in used) / sum(w for w, _ in used)  # type: ignore[operator]
+    raw = sum(w * v for w, v in used) / sum(w for w, _ in used)
     return round(_clamp(NEUTRAL + coverage_factor * (raw - NEUTRAL)))
 
 
@@ -167,7 +167,7 @@ def explain_day(d: DailyWellness) -> tuple[str, ...]:
     factor = d.coverage_factor
     sentences = []
     if weights and factor is not None:
-        mean = sum(w * d.components[k] for k, w in weights.items()) / sum(  # type: ignore[operator]
+        mean = sum(w * float(d.components[k] or 0.0) for k, w in weights.items()) / sum(
             weights.values())
         parts = ", ".join(f"{_LABELS[k]} {d.components[k]:.1f} x {w:.2f}"
                           for k, w in weights.items())

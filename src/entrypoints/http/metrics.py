@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from entrypoints.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -28,8 +29,8 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("path_template") or UNMATCHED  # type: ignore[typeddict-item]
-            method = scope["method"]
+            route = scope.get("path_template") or UNMATCHED
+            method = cast("HTTPScope", scope)["method"]
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_LATENCY.labels(method, route).observe(time.perf_counter() - started)
 

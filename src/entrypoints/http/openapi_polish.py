@@ -100,7 +100,7 @@ def _operations(schema: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, An
 
 def _rename_generic_components(schema: dict[str, Any]) -> None:
     components = schema.get("components", {}).get("schemas", {})
-    renames = {}
+    renames: dict[str, str] = {}
     for name in list(components):
         match = _GENERIC.match(name)
         if match:

@@ -104,7 +104,8 @@ async def search_foods(principal: Principal, q: QueryParam, use: FromDishka[Sear
             total=found.total, page=page, per_page=per_page, path="/api/v1/nutrition/foods",
             filters={"q": q}))
         answers.put(key, body, empty=not found.items)
-    return Response(content=body, media_type=MediaType.JSON)
+    # The envelope, already encoded (cached per query): the schema above documents it.
+    return Response(content=body, media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 

@@ -51,7 +51,7 @@ async def ready(readiness: FromDishka[Readiness]) -> Response[ReadyOut]:
                                     + ", ".join(f"{n} {checks[n]}" for n in failed))
         exc.details["checks"] = checks
         exc.details["failed"] = failed
-        return error_response(exc)  # type: ignore[return-value]  # the documented 503
+        return error_response(exc)  # the documented 503
     warnings = await readiness.warnings()
     return Response(ReadyOut(status="ready", checks=checks, meta=meta(),
                              data=ReadyDataOut(status="ready", checks=checks,
