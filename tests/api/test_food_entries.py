@@ -5,6 +5,8 @@ it as an operator would)."""
 
 from __future__ import annotations
 
+import uuid
+
 import anyio
 import pytest
 
@@ -13,6 +15,8 @@ from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.import_usda import ImportUsda
+from domain.nutrition.food import DataType, Food, Portion, offline_food_id
+from domain.nutrition.nutrients import Nutrients
 
 pytestmark = pytest.mark.asyncio
 ENTRIES = "/api/v1/food/entries"
@@ -99,3 +103,34 @@ async def test_a_correction_to_an_unknown_food_is_422_and_changes_nothing(client
         {"food": "xqzzyv", "portion_grams": 100}]}), 422, "PSI-FOOD-2006")
     after = (await client.get(path, headers=headers)).json()["data"]
     assert after["corrected"] is False and after["nutrition"] == entry["nutrition"]
+
+
+async def test_a_food_imported_while_the_api_runs_is_found_and_priced(client, headers,
+                                                                       settings):
+    """Issue 15 item 6: asked for before the import, found after it, in the same process."""
+    name = f"Zqkumquats {uuid.uuid4().hex[:6]}, raw"
+    query = name.split(",")[0]
+    r = await client.post(ENTRIES, headers=headers, json={"food": query, "grams": 50})
+    assert_error(r, 422, "PSI-FOOD-2006")
+    search = await client.get("/api/v1/nutrition/foods", headers=headers,
+                              params={"q": query})
+    assert search.json()["data"] == []
+
+    db = Database(settings.sql_url)  # `psi data import-usda` in another process
+    try:
+        await SqlNutritionStore(db).upsert_many([Food(
+            id=offline_food_id(DataType.SR_LEGACY, name), name=name,
+            data_type=DataType.SR_LEGACY, per_100g=Nutrients(calories=71.0),
+            portion=Portion(19.0, "1 fruit"), portions=(Portion(19.0, "1 fruit"),))])
+    finally:
+        await db.dispose()
+    await anyio.sleep(1.2)  # a miss is remembered for one second at most
+
+    search = await client.get("/api/v1/nutrition/foods", headers=headers,
+                              params={"q": query})
+    assert [f["name"] for f in search.json()["data"]] == [name]
+    r = await client.post(ENTRIES, headers=headers,
+                          json={"food": query, "portion": "fruit", "quantity": 2})
+    assert r.status_code == 201, r.text
+    entry = r.json()["data"]
+    assert entry["nutrition"]["calories"] == pytest.approx(71.0 * 0.38, abs=0.1)

@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.nutrients import Nutrients
+from domain.nutrition.portions import typical_portion
 
 DATA_TYPES: Mapping[str, DataType] = {
     "Foundation": DataType.FOUNDATION,
@@ -139,6 +140,30 @@ def portion_from(record: Mapping[str, Any]) -> Portion | None:
     return None
 
 
+def portions_from(record: Mapping[str, Any]) -> tuple[Portion, ...]:
+    """Every named household measure of an FDC record, in FDC's order."""
+    measures = record.get("foodPortions") or record.get("foodMeasures") or []
+    ordered = sorted(
+        (m for m in measures if isinstance(m, Mapping)),
+        key=lambda m: (m.get("sequenceNumber") or m.get("rank") or 0))
+    out = []
+    for item in ordered:
+        grams = item.get("gramWeight")
+        name = _portion_name(item)
+        if isinstance(grams, int | float) and grams > 0 and name:
+            out.append(Portion(float(grams), name))
+    return tuple(out)
+
+
+def _ndb_number(record: Mapping[str, Any]) -> str | None:
+    ndb = record.get("ndbNumber")
+    if isinstance(ndb, int) and not isinstance(ndb, bool) and ndb > 0:
+        return f"{ndb:05d}"
+    if isinstance(ndb, str) and ndb.strip().isdigit():
+        return ndb.strip().zfill(5)
+    return None
+
+
 def _category(record: Mapping[str, Any]) -> str | None:
     category = record.get("foodCategory")
     if isinstance(category, Mapping):
@@ -166,6 +191,10 @@ def food_from(record: Mapping[str, Any]) -> Food | None:
     data_type = DATA_TYPES.get(str(record.get("dataType")))
     if data_type is None:
         return None
+    category = _category(record)
+    portions = portions_from(record)
     return Food(id=fdc_id, fdc_id=fdc_id, name=name.strip(), data_type=data_type,
-                per_100g=nutrients_from(record), category=_category(record),
-                portion=portion_from(record))
+                per_100g=nutrients_from(record), category=category,
+                portion=typical_portion(name.strip(), category, portions)
+                or portion_from(record),
+                portions=portions, ndb_number=_ndb_number(record))

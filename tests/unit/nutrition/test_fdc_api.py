@@ -42,7 +42,9 @@ async def test_search_maps_fdc_records_to_foods(catalog: FdcApiCatalog, fdc: Fak
     peeled = foods["Apples, raw, without skin"]
     assert peeled.per_100g.calories == 48.0  # kJ is never read as kcal
     assert peeled.per_100g.lipids == {"cholesterol_mg": 0.0}
-    assert (peeled.portion.grams, peeled.portion.name) == (110.0, "1 cup slices")
+    # One typical unit (its largest-listed whole apple here), not FDC's first measure.
+    assert (peeled.portion.grams, peeled.portion.name) == (216.0, '1 large (3-1/4" dia)')
+    assert (110.0, "1 cup slices") in {(p.grams, p.name) for p in peeled.portions}
     raw = foods["Apple, raw"]
     assert raw.data_type is DataType.SURVEY and raw.category == "Apples"
     assert raw.per_100g.vitamins["vitamin_k_ug"] == 2.2
@@ -66,7 +68,9 @@ async def test_ids_are_fetched_at_most_twenty_a_call(catalog: FdcApiCatalog,
     assert banana.per_100g.calories == 89.0 and banana.per_100g.protein_g == 1.09
     assert banana.per_100g.minerals["potassium_mg"] == 358.0
     assert banana.per_100g.lipids["saturated_fat_g"] == 0.112
-    assert (banana.portion.grams, banana.portion.name) == (225.0, "1 cup, mashed")
+    assert banana.portion.grams == 118.0 and banana.portion.name.startswith("1 medium")
+    assert (225.0, "1 cup, mashed") in {(p.grams, p.name) for p in banana.portions}
+    assert banana.ndb_number == "09040"
 
 
 @pytest.mark.parametrize("mode", ["429", "500", "garbage", "wrong-shape", "slow"])
@@ -109,7 +113,8 @@ async def test_lookup_over_the_api(catalog: FdcApiCatalog) -> None:
     found = await LookupNutrition(catalog)("apple")
     assert found is not None
     assert found.food_name == "Apple, raw" and found.fdc_id == 1102644
-    assert found.portion_grams == 125.0  # FNDDS's first measure, not a flat 100 g
+    # One medium apple, not FNDDS's first measure (a cup, chopped) nor a flat 100 g.
+    assert (found.portion_grams, found.portion_name) == (182.0, '1 medium (3" dia)')
 
 
 async def test_offline_store_first_then_the_api(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
