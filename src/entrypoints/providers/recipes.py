@@ -26,6 +26,7 @@ from adapters.sql.recipes import SqlRecipeCatalogue
 from adapters.sql.recipes_ratings import SqlRecipeRatings
 from application.nutrition.lookup import LookupNutrition
 from application.ports.food import AnalysisRepository
+from application.ports.nutrition import NutritionStore
 from application.ports.preferences import PreferencesCache, PreferencesStore
 from application.ports.recipes import (
     FridgeIndexBuilder,
@@ -84,8 +85,9 @@ class RecipesProvider(Provider):
         return catalogue
 
     @provide
-    def ingredient_nutrition(self, lookup: LookupNutrition) -> IngredientNutrition:
-        return UsdaIngredientNutrition(lookup)
+    def ingredient_nutrition(self, store: NutritionStore) -> IngredientNutrition:
+        # The local USDA store only: pricing a recipe on read must never wait on the FDC API.
+        return UsdaIngredientNutrition(LookupNutrition(store))
 
     @provide
     def ratings(self, db: Database, stores: Stores) -> RecipeRatings:
