@@ -18,6 +18,7 @@ from adapters.sql.migrate import upgrade_to_head
 from application.ports.clock import Clock
 from entrypoints.container import build_container
 from entrypoints.gc_tuning import freeze_startup_heap
+from entrypoints.http.edge import edge_middleware
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import request_context_middleware
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
     app.state.settings = settings
     setup_dishka(container, app)
     app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
+    app.asgi_handler = edge_middleware(app.asgi_handler)
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
     app.asgi_handler = request_context_middleware(app.asgi_handler)
     return app

@@ -9,6 +9,7 @@ import time
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.context import request_id_var
+from entrypoints.http.edge import canonical_path
 from entrypoints.logging import log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -35,7 +36,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         request_id = _incoming_request_id(scope) or os.urandom(16).hex()
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
-        path: str = scope["path"]
+        path = canonical_path(scope)
         csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else _API_CSP
         rid = request_id.encode()
         started = time.perf_counter()
