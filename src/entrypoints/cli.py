@@ -37,12 +37,11 @@ def _run(args: argparse.Namespace) -> int:
     # entrypoints/http/drain.py) and re-raises it afterwards with the handler it found
     # here: a stop asked for is a clean exit (0), before serving and after.
     signal.signal(signal.SIGTERM, _stopped)
+    from entrypoints.http.server import uvicorn_options
+
     uvicorn.run("entrypoints.http.app:app_factory", factory=True,
                 host=args.host or settings.host, port=args.port or settings.port,
-                workers=args.workers or settings.workers, log_level="warning",
-                access_log=False, proxy_headers=False,
-                timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
-                loop="uvloop", http="httptools")
+                workers=args.workers or settings.workers, **uvicorn_options(settings))
     return 0
 
 

@@ -55,6 +55,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_json: bool = True
     auto_migrate: bool | None = None
     workers: int = 1
+    # A connection must send a whole request head within this many seconds (slowloris).
+    header_timeout_s: float = 10.0
     # SIGTERM to an API process: /ready answers 503 at once while requests are still
     # served for this many seconds (so load balancers stop routing here), then the
     # listener closes and in-flight requests get up to `shutdown_timeout_s` to finish.

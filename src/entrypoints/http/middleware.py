@@ -14,12 +14,12 @@ from entrypoints.logging import log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
-_API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 _DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
              b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
              b"worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'")
 _DOCS_PREFIXES = ("/docs", "/redoc", "/static/docs", "/api/v1/docs", "/api/v1/redoc")
-_STATIC_HEADERS = [
+STATIC_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -37,7 +37,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         path = canonical_path(scope)
-        csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else _API_CSP
+        csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else API_CSP
         rid = request_id.encode()
         started = time.perf_counter()
         status = 500
@@ -48,7 +48,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 status = message["status"]
                 headers = [h for h in message.get("headers", [])
                            if h[0].lower() not in (b"x-request-id", b"content-security-policy")]
-                headers.extend(_STATIC_HEADERS)
+                headers.extend(STATIC_HEADERS)
                 headers.append((b"content-security-policy", csp))
                 headers.append((b"x-request-id", rid))
                 if path.startswith("/api/"):
