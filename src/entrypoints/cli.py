@@ -62,13 +62,25 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
     from domain.identity.model import Tier, normalize_email
 
     db = Database(settings.sql_url)
+    redis = None
     try:
         users = SqlUserRepository(db)
+        if settings.redis_url:
+            # Through the cache, which drops its copy: the tier applies to the next
+            # request of every token (requests read the tier from the cached account).
+            from redis.asyncio import Redis
+
+            from adapters.redis.user_cache import RedisCachedUserRepository
+
+            redis = Redis.from_url(settings.redis_url)
+            users = RedisCachedUserRepository(users, redis, settings.redis_prefix)
         user = await users.get_by_email(normalize_email(email))
         if user is None:
             raise SystemExit(f"no user with email {email}")
         await users.change_tier(user.id, Tier(tier), SystemClock().now())
     finally:
+        if redis is not None:
+            await redis.aclose()
         await db.dispose()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.context import request_id_var
 from application.ports.clock import Clock
@@ -69,7 +69,7 @@ class Login:
             self.hasher.burn(password[:PASSWORD_MAX])
             await self._failed(now, user, keys)
             raise InvalidCredentials()
-        if not self.hasher.verify(user.password_hash, password):
+        if user.password_hash is None or not self.hasher.verify(user.password_hash, password):
             await self._failed(now, user, keys)
             raise InvalidCredentials()
         new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) \
@@ -157,9 +157,16 @@ class RevocationCheck:
 
 @dataclass(slots=True)
 class Authenticate:
+    """The caller of a request: a verified, unrevoked token, with the account's tier as it
+    is now (a tier changed since the token was issued applies from the next request).
+
+    The account is the one the admission step prefetched with the revocation answer where
+    the store can (Redis: no extra round trip); otherwise one read of the account store."""
+
     tokens: TokenCodec
     sessions: SessionStore
     clock: Clock
+    users: UserRepository
 
     async def __call__(self, authorization: str | None,
                        checked: RevocationCheck | None = None) -> Principal:
@@ -180,4 +187,9 @@ class Authenticate:
             revoked = await self.sessions.is_revoked(principal)
         if revoked:
             raise TokenRevoked()
+        account = await self.users.get(principal.user_id)
+        if account is None or not account.is_active:
+            raise TokenRevoked()
+        if account.tier is not principal.tier:
+            principal = replace(principal, tier=account.tier)
         return principal

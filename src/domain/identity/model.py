@@ -31,7 +31,8 @@ class User:
     id: UUID
     email: str
     name: str
-    password_hash: str
+    # None: not loaded (a cached copy of the account never holds it).
+    password_hash: str | None
     tier: Tier
     email_verified: bool
     created_at: datetime
