@@ -47,8 +47,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit_enabled: bool = True
     rate_limit_user_per_min: int = 100
     rate_limit_ip_per_min: int = 20
+    # Sign-in attempts (domain.ratelimit.LoginThrottlePolicy): per account and address,
+    # and per address over all accounts, refused beyond; per account over all addresses,
+    # slowed (up to `login_max_delay_s` per attempt) past `login_failures_per_account`.
     login_failures_per_account_ip: int = 5
-    login_failures_per_account: int = 50
+    login_attempts_per_ip: int = 30
+    login_failures_per_account: int = 10
+    login_max_delay_s: float = 4.0
     login_failure_window_s: int = 900
     audit_retention_days: int = 400
     log_level: str = "INFO"
