@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from tests.support.app import Api, api_client, embedded_settings, production_settings
+from tests.support.concurrent import concurrent_client
 
 PASSWORD = "Sup3rSecret!"
 
@@ -29,9 +30,9 @@ def _login(client, email: str, password: str, address: str):
 
 
 async def test_concurrent_wrong_passwords_get_exactly_the_allowed_checks(throttled_settings):
-    async with api_client(throttled_settings) as client:
-        user = await Api(client).register()
-        answers = await asyncio.gather(*[_login(client, user["email"], "Wr0ngPassword",
+    async with concurrent_client(throttled_settings) as racing:
+        user = await Api(racing).register()
+        answers = await asyncio.gather(*[_login(racing, user["email"], "Wr0ngPassword",
                                                 "198.51.100.7") for _ in range(40)])
         statuses = sorted(r.status_code for r in answers)
         assert statuses.count(401) == throttled_settings.login_failures_per_account_ip

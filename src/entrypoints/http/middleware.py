@@ -28,6 +28,10 @@ STATIC_HEADERS = [
 ]
 
 
+_OWNED = frozenset({b"x-request-id", b"content-security-policy"})
+_API_OWNED = _OWNED | {b"cache-control"}
+
+
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -38,6 +42,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         scope.setdefault("state", {})["request_id"] = request_id
         path = canonical_path(scope)
         csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else API_CSP
+        api = path.startswith("/api/")
         rid = request_id.encode()
         started = time.perf_counter()
         status = 500
@@ -46,12 +51,13 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [h for h in message.get("headers", [])
-                           if h[0].lower() not in (b"x-request-id", b"content-security-policy")]
+                # Headers this layer owns are set here once, whatever a handler set.
+                owned = _API_OWNED if api else _OWNED
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in owned]
                 headers.extend(STATIC_HEADERS)
                 headers.append((b"content-security-policy", csp))
                 headers.append((b"x-request-id", rid))
-                if path.startswith("/api/"):
+                if api:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
