@@ -62,6 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     workers: int = 1
     # A connection must send a whole request head within this many seconds (slowloris).
     header_timeout_s: float = 10.0
+    # Image decodes at once per API process (uploads beyond wait for a slot).
+    image_decode_concurrency: int = 2
     # SIGTERM to an API process: /ready answers 503 at once while requests are still
     # served for this many seconds (so load balancers stop routing here), then the
     # listener closes and in-flight requests get up to `shutdown_timeout_s` to finish.
