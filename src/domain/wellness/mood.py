@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain.text import plain_text
 from domain.errors import FieldError, ValidationFailed
+from domain.text import plain_text
 from domain.wellness.samples import CLOCK_SKEW, RAW_RETENTION
 
 SCALE = (-2, 2)
