@@ -5,8 +5,10 @@ Nothing else in the code reads the environment.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -159,10 +161,35 @@ def _normalise_urls(s: Settings) -> Settings:
     return s
 
 
+SECRET_MIN_BYTES, SECRET_MIN_BITS, SECRET_MIN_DISTINCT = 32, 128, 12
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why `secret` is too weak to sign tokens with, or None.
+
+    Its entropy is estimated from itself: the Shannon entropy of its characters times its
+    length (an upper bound for a human-made string, about right for a random one). A
+    repeated unit (`changeme` x 4), few distinct characters or under 128 bits is refused;
+    `secrets.token_urlsafe(32)` or `openssl rand -base64 32` pass with room to spare."""
+    if len(secret.encode()) < SECRET_MIN_BYTES:
+        return f"must be at least {SECRET_MIN_BYTES} bytes"
+    if secret in (secret + secret)[1:-1]:
+        return "must not be a repeated pattern"
+    counts = Counter(secret)
+    if len(counts) < SECRET_MIN_DISTINCT:
+        return f"must use at least {SECRET_MIN_DISTINCT} distinct characters"
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < SECRET_MIN_BITS:
+        return f"has about {bits:.0f} bits of entropy, at least {SECRET_MIN_BITS} needed"
+    return None
+
+
 def _with_secret(s: Settings) -> Settings:
     if s.jwt_secret:
-        if s.is_production and len(s.jwt_secret.encode()) < 32:
-            raise SettingsError("PSI_JWT_SECRET must be at least 32 bytes in production")
+        weakness = secret_weakness(s.jwt_secret) if s.is_production else None
+        if weakness is not None:
+            raise SettingsError(f"PSI_JWT_SECRET {weakness} in production (generate one: "
+                                "python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return s
     if s.is_production:
         raise SettingsError("PSI_JWT_SECRET is required in production (at least 32 bytes)")
