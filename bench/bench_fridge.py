@@ -62,7 +62,8 @@ def import_times(url: str, var_dir: Path) -> tuple[float, float]:
     time: parsing included), first into an empty database, then again (idempotent)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
     env.update({"PSI_DATABASE_URL": url, "PSI_VAR_DIR": str(var_dir),
-                "PSI_JWT_SECRET": "bench-" + "x" * 40, "PSI_LOG_LEVEL": "WARNING",
+                "PSI_JWT_SECRET": "bQ7-xV2nZ9kR4wY1cN8mL3hJ6pD0fG_sE5uIoTqWzAy",
+                "PSI_LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(REPO / "src")})
     upgrade_to_head(url)
     times = []

@@ -40,8 +40,37 @@ def gcra(tat: float | None, now: float, quota: Quota, cost: int = 1) -> tuple[De
 
 @dataclass(frozen=True, slots=True)
 class LoginThrottlePolicy:
-    """OWASP-style brute-force slowing: failures are counted per account and address (tight)
-    and per account (loose, so an attacker elsewhere cannot lock the owner out for long)."""
+    """Sign-in throttling that slows attackers without locking the owner out.
+
+    - Every attempt is counted *before* the password is checked, atomically, per account
+      and address (`per_account_address`, tight) and per address over all accounts
+      (`per_address`): past either, 429 and no check. A successful sign-in clears its
+      (account, address) count.
+    - Per account, over every address, failures are never a refusal (that would let an
+      attacker with many addresses lock the owner out): past `account_free_failures` in
+      the window, every attempt on the account waits `delay_for(failures)` before it is
+      checked, growing with the failures and capped at `max_delay_s`.
+    """
 
     per_account_address: Quota
-    per_account: Quota
+    per_address: Quota
+    account_free_failures: int
+    window_s: int
+    max_delay_s: float
+
+    @property
+    def account_meter(self) -> Quota:
+        """Counts an account's recent failures (decaying over the window); never refuses
+        in practice."""
+        return Quota(100_000, self.window_s)
+
+    def failures(self, meter: Decision) -> int:
+        """Recent failures from a `peek` of the meter (which counts the attempt it
+        would make: one less)."""
+        return max(0, meter.limit - 1 - meter.remaining)
+
+    def delay_for(self, failures: int) -> float:
+        over = failures - self.account_free_failures
+        if over <= 0:
+            return 0.0
+        return min(self.max_delay_s, 0.25 * 2 ** (min(over, 200) / 5))

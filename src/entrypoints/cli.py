@@ -61,13 +61,10 @@ def _run(args: argparse.Namespace) -> int:
                                         f"{settings.metrics_port}/metrics")
     announce("serving", url=f"http://{_url_host(host)}:{port}/api/v1", version=_version(),
              profile=settings.env, processes=workers, database=redact_url(settings.sql_url))
-    # log_config=None: uvicorn's records go through the root logger (JSON), not its own
-    # plain-text handlers.
+    from entrypoints.http.server import uvicorn_options
+
     uvicorn.run("entrypoints.http.app:app_factory", factory=True,
-                host=host, port=port, workers=workers, log_level="warning", log_config=None,
-                access_log=False, proxy_headers=False,
-                timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
-                loop="uvloop", http="httptools")
+                host=host, port=port, workers=workers, **uvicorn_options(settings))
     return 0
 
 
@@ -104,13 +101,25 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
     from domain.identity.model import Tier, normalize_email
 
     db = Database(settings.sql_url)
+    redis = None
     try:
         users = SqlUserRepository(db)
+        if settings.redis_url:
+            # Through the cache, which drops its copy: the tier applies to the next
+            # request of every token (requests read the tier from the cached account).
+            from redis.asyncio import Redis
+
+            from adapters.redis.user_cache import RedisCachedUserRepository
+
+            redis = Redis.from_url(settings.redis_url)
+            users = RedisCachedUserRepository(users, redis, settings.redis_prefix)
         user = await users.get_by_email(normalize_email(email))
         if user is None:
             raise CommandFailed("no user with that email")  # the email stays out of logs
         await users.change_tier(user.id, Tier(tier), SystemClock().now())
     finally:
+        if redis is not None:
+            await redis.aclose()
         await db.dispose()
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -52,8 +54,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit_enabled: bool = True
     rate_limit_user_per_min: int = 100
     rate_limit_ip_per_min: int = 20
+    # Sign-in attempts (domain.ratelimit.LoginThrottlePolicy): per account and address,
+    # and per address over all accounts, refused beyond; per account over all addresses,
+    # slowed (up to `login_max_delay_s` per attempt) past `login_failures_per_account`.
     login_failures_per_account_ip: int = 5
-    login_failures_per_account: int = 50
+    login_attempts_per_ip: int = 30
+    login_failures_per_account: int = 10
+    login_max_delay_s: float = 4.0
     login_failure_window_s: int = 900
     audit_retention_days: int = 400
     # OpenTelemetry traces: on when the standard OTEL_* variables name an OTLP endpoint
@@ -66,6 +73,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_json: bool = True
     auto_migrate: bool | None = None
     workers: int = 1
+    # A connection must send a whole request head within this many seconds (slowloris).
+    header_timeout_s: float = 10.0
+    # Image decodes at once per API process (uploads beyond wait for a slot).
+    image_decode_concurrency: int = 2
     # SIGTERM to an API process: /ready answers 503 at once while requests are still
     # served for this many seconds (so load balancers stop routing here), then the
     # listener closes and in-flight requests get up to `shutdown_timeout_s` to finish.
@@ -255,10 +266,35 @@ def _normalise_urls(s: Settings) -> Settings:
     return s
 
 
+SECRET_MIN_BYTES, SECRET_MIN_BITS, SECRET_MIN_DISTINCT = 32, 128, 12
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why `secret` is too weak to sign tokens with, or None.
+
+    Its entropy is estimated from itself: the Shannon entropy of its characters times its
+    length (an upper bound for a human-made string, about right for a random one). A
+    repeated unit (`changeme` x 4), few distinct characters or under 128 bits is refused;
+    `secrets.token_urlsafe(32)` or `openssl rand -base64 32` pass with room to spare."""
+    if len(secret.encode()) < SECRET_MIN_BYTES:
+        return f"must be at least {SECRET_MIN_BYTES} bytes"
+    if secret in (secret + secret)[1:-1]:
+        return "must not be a repeated pattern"
+    counts = Counter(secret)
+    if len(counts) < SECRET_MIN_DISTINCT:
+        return f"must use at least {SECRET_MIN_DISTINCT} distinct characters"
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < SECRET_MIN_BITS:
+        return f"has about {bits:.0f} bits of entropy, at least {SECRET_MIN_BITS} needed"
+    return None
+
+
 def _with_secret(s: Settings) -> Settings:
     if s.jwt_secret:
-        if s.is_production and len(s.jwt_secret.encode()) < 32:
-            raise SettingsError("PSI_JWT_SECRET must be at least 32 bytes in production")
+        weakness = secret_weakness(s.jwt_secret) if s.is_production else None
+        if weakness is not None:
+            raise SettingsError(f"PSI_JWT_SECRET {weakness} in production (generate one: "
+                                "python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return s
     if s.is_production:
         raise SettingsError("PSI_JWT_SECRET is required in production (at least 32 bytes)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -65,11 +66,17 @@ def consents_and_users(request):
     return SqlConsentRepository(db), SqlUserRepository(db)
 
 
+def without_secret(user):
+    """`get` may leave the password hash out (None: not loaded); nothing else."""
+    return None if user is None else replace(user, password_hash=None)
+
+
 class TestUserRepository:
     async def test_add_then_get_by_id_and_email(self, users):
         user = make_user()
         await users.add(user)
-        assert await users.get(user.id) == user
+        assert without_secret(await users.get(user.id)) == without_secret(user)
+        assert await users.get(user.id, with_secret=True) == user
         assert await users.get_by_email(user.email) == user
         assert await users.get(uuid.uuid4()) is None
         assert await users.get_by_email("missing@example.com") is None
@@ -89,12 +96,20 @@ class TestUserRepository:
     async def test_save_persists_changes(self, users):
         user = make_user()
         await users.add(user)
-        assert await users.get(user.id) == user  # a cache in front now holds it
+        assert without_secret(await users.get(user.id)) == without_secret(user)  # cached now
         later = NOW + timedelta(minutes=5)
         await users.save(user.renamed("Renamed", later).logged_in(later, "$argon2id$new"))
-        got = await users.get(user.id)
+        got = await users.get(user.id, with_secret=True)
         assert (got.name, got.password_hash, got.last_login_at) == ("Renamed", "$argon2id$new",
                                                                     later)
+
+    async def test_saving_a_copy_without_the_hash_keeps_the_stored_hash(self, users):
+        user = make_user()
+        await users.add(user)
+        later = NOW + timedelta(minutes=5)
+        await users.save(replace(user.renamed("Renamed", later), password_hash=None))
+        got = await users.get(user.id, with_secret=True)
+        assert (got.name, got.password_hash) == ("Renamed", user.password_hash)
 
     async def test_change_tier_updates_user_and_subscription(self, users):
         user = make_user()

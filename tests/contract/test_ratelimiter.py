@@ -67,3 +67,28 @@ async def test_forget_user_drops_every_key_naming_the_user_and_nothing_else(limi
     for key in theirs:
         assert not (await limiter.peek(key, quota)).allowed
     assert await limiter.forget_user(user) == 0  # idempotent
+
+
+async def test_forget_makes_the_quota_whole_again_for_that_key_only(limiter):
+    quota = Quota(2, 60)
+    key, other = f"k-{uuid.uuid4().hex}", f"k-{uuid.uuid4().hex}"
+    for k in (key, other):
+        for _ in range(2):
+            assert (await limiter.hit(k, quota)).allowed
+    await limiter.forget(key)
+    await limiter.forget(f"never-{uuid.uuid4().hex}")  # idempotent, unknown keys too
+    assert (await limiter.hit(key, quota)).allowed
+    assert not (await limiter.hit(other, quota)).allowed
+
+
+async def test_an_attempt_meter_counts_what_peek_sees():
+    """The sign-in policy reads an account's recent failures from a peek of its meter."""
+    from adapters.memory.ratelimit import MemoryRateLimiter
+    from domain.ratelimit import LoginThrottlePolicy
+
+    policy = LoginThrottlePolicy(Quota(5, 900), Quota(30, 900), 10, 900, 4.0)
+    limiter = MemoryRateLimiter(lambda: 1_000_000.0)
+    assert policy.failures(await limiter.peek("m", policy.account_meter)) == 0
+    for _ in range(7):
+        await limiter.hit("m", policy.account_meter)
+    assert policy.failures(await limiter.peek("m", policy.account_meter)) == 7

@@ -44,6 +44,23 @@ class PillowImageSanitiser:
     def __init__(self, limits: ImageLimits | None = None) -> None:
         self.limits = limits or ImageLimits()
 
+    def check_header(self, data: bytes) -> None:
+        self._check_switch(data)
+        image = self._open(data)  # reads the header only: no pixel is decoded
+        try:
+            if _FORMATS.get(image.format or "") is None:
+                raise UnsupportedImage("not a JPEG or PNG image", reason="format")
+            self._check_dimensions(image.size)
+        finally:
+            image.close()
+
+    @staticmethod
+    def _check_switch(data: bytes) -> None:
+        if not data:
+            raise UnsupportedImage("empty upload", reason="empty")
+        if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone flipped Pillow's global switch
+            raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
+
     def sanitise(self, data: bytes) -> SanitisedImage:
         if not data:
             raise UnsupportedImage("empty upload", reason="empty")

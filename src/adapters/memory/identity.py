@@ -26,7 +26,7 @@ class MemoryUserRepository:
         self.subscriptions[user.id] = Subscription(user.id, user.tier, "active",
                                                    user.created_at, user.created_at)
 
-    async def get(self, user_id: UUID) -> User | None:
+    async def get(self, user_id: UUID, *, with_secret: bool = False) -> User | None:
         return self.users.get(user_id)
 
     async def get_by_email(self, email: str) -> User | None:
@@ -34,6 +34,8 @@ class MemoryUserRepository:
 
     async def save(self, user: User) -> None:
         if user.id in self.users:
+            if user.password_hash is None:  # not loaded: left as stored
+                user = replace(user, password_hash=self.users[user.id].password_hash)
             self.users[user.id] = user
 
     async def get_subscription(self, user_id: UUID) -> Subscription | None:

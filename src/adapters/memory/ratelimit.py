@@ -20,6 +20,9 @@ class MemoryRateLimiter:
     async def peek(self, key: str, quota: Quota) -> Decision:
         return gcra(self._tat.get(key), self._clock(), quota)[0]
 
+    async def forget(self, key: str) -> None:
+        self._tat.pop(key, None)
+
     async def forget_user(self, user_id: UUID) -> int:
         keys = [k for k in self._tat if str(user_id) in k]
         for key in keys:

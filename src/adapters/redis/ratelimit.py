@@ -61,6 +61,9 @@ class RedisRateLimiter:
     async def peek(self, key: str, quota: Quota) -> Decision:
         return await self._run(key, quota, 1, True)
 
+    async def forget(self, key: str) -> None:
+        await self._redis.delete(self._p + key)
+
     async def forget_user(self, user_id: UUID) -> int:
         """SCAN (never KEYS) for this limiter's keys that name the user, then UNLINK."""
         keys = [k async for k in self._redis.scan_iter(match=f"{self._p}*{user_id}*",

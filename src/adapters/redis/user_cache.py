@@ -30,10 +30,13 @@ from domain.identity.model import Subscription, Tier, User
 
 
 class _CachedUser(msgspec.Struct, array_like=True):
+    """What requests need of an account. Never the password hash: a copy of it in a
+    cache would be one more place to steal it from (`get(..., with_secret=True)` reads
+    the store)."""
+
     id: UUID
     email: str
     name: str
-    password_hash: str
     tier: str
     email_verified: bool
     created_at: datetime
@@ -48,7 +51,8 @@ _prefetched: ContextVar[tuple[UUID, bytes | None] | None] = ContextVar(
 
 
 def user_key(prefix: str, user_id: UUID) -> str:
-    return f"{prefix}user:{user_id}"
+    # v2: the record without the password hash (entries of the old layout are not read).
+    return f"{prefix}user:v2:{user_id}"
 
 
 def prefetch(user_id: UUID, raw: bytes | None) -> None:
@@ -61,14 +65,17 @@ _decoder = msgspec.msgpack.Decoder(_CachedUser)
 
 
 def _pack(u: User) -> bytes:
-    return _encoder.encode(_CachedUser(u.id, u.email, u.name, u.password_hash, u.tier.value,
+    return _encoder.encode(_CachedUser(u.id, u.email, u.name, u.tier.value,
                                        u.email_verified, u.created_at, u.updated_at,
                                        u.last_login_at, u.deleted_at))
 
 
-def _unpack(raw: bytes) -> User:
-    c = _decoder.decode(raw)
-    return User(id=c.id, email=c.email, name=c.name, password_hash=c.password_hash,
+def _unpack(raw: bytes) -> User | None:
+    try:
+        c = _decoder.decode(raw)
+    except msgspec.DecodeError:  # written by another version: a miss
+        return None
+    return User(id=c.id, email=c.email, name=c.name, password_hash=None,
                 tier=Tier(c.tier), email_verified=c.email_verified, created_at=c.created_at,
                 updated_at=c.updated_at, last_login_at=c.last_login_at, deleted_at=c.deleted_at)
 
@@ -100,22 +107,31 @@ class RedisCachedUserRepository:
         _prefetched.set(None)
         await self._inner.add(user)
 
-    async def get(self, user_id: UUID) -> User | None:
+    async def get(self, user_id: UUID, *, with_secret: bool = False) -> User | None:
+        if with_secret:
+            return await self._inner.get(user_id, with_secret=True)
         hint = _prefetched.get()
         if hint is not None and hint[0] == user_id:
-            _prefetched.set(None)  # once: a later read in the request asks again
+            # Every read of the request uses it (authentication, then the handler): a
+            # write through this repository drops it, so a read after a write still
+            # goes to the stores.
             raw = hint[1]
         else:
             try:
                 raw = await self._r.get(self._key(user_id))
             except RedisError:
                 raw = None
-        if raw is not None:
-            return _unpack(raw)
+        cached = _unpack(raw) if raw is not None else None
+        if cached is not None:
+            return cached
         user = await self._inner.get(user_id)
-        if user is not None:
-            await self._put(user)
-        return user
+        if user is None:
+            return None
+        await self._put(user)
+        packed = _pack(user)
+        if hint is not None and hint[0] == user_id:
+            prefetch(user_id, packed)  # the next read in this request needs no store
+        return _unpack(packed)
 
     async def get_by_email(self, email: str) -> User | None:
         return await self._inner.get_by_email(email)

@@ -61,6 +61,10 @@ class SqlRateLimiter:
             row = (await conn.execute(select(_rl.c.tat).where(_rl.c.key == key))).first()
         return gcra(row.tat if row else None, self._clock(), quota)[0]
 
+    async def forget(self, key: str) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(delete(_rl).where(_rl.c.key == key))
+
     async def forget_user(self, user_id: UUID) -> int:
         async with self._db.engine.begin() as conn:
             result = await conn.execute(delete(_rl).where(

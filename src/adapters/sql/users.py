@@ -49,7 +49,7 @@ class SqlUserRepository:
         except IntegrityError as exc:
             raise EmailAlreadyRegistered() from exc
 
-    async def get(self, user_id: UUID) -> User | None:
+    async def get(self, user_id: UUID, *, with_secret: bool = False) -> User | None:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(self._by_id, {"id": user_id})).first()
         return _to_user(row) if row else None
@@ -61,10 +61,12 @@ class SqlUserRepository:
 
     async def save(self, user: User) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(update(_users).where(_users.c.id == user.id).values(
-                name=user.name, password_hash=user.password_hash,
-                subscription_tier=user.tier.value, email_verified=user.email_verified,
-                updated_at=user.updated_at, last_login_at=user.last_login_at))
+            values = dict(name=user.name, subscription_tier=user.tier.value,
+                          email_verified=user.email_verified, updated_at=user.updated_at,
+                          last_login_at=user.last_login_at)
+            if user.password_hash is not None:  # None: not loaded, left as stored
+                values["password_hash"] = user.password_hash
+            await conn.execute(update(_users).where(_users.c.id == user.id).values(**values))
 
     async def get_subscription(self, user_id: UUID) -> Subscription | None:
         async with self._db.engine.connect() as conn:

@@ -26,6 +26,21 @@ async def charge_quota(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: dat
     window = utc_day_window(now)
     taken, used = await quota.consume(user_id, window, limit)
     if not taken:
-        raise DailyQuotaExceeded(retry_after_s=window.seconds_left(now), limit=limit,
-                                 reset_time=_iso(window.resets_at), upgrade_url=UPGRADE_URL)
+        raise quota_exceeded(limit, window, now)
     return QuotaStatus(limit, used, window)
+
+
+async def refuse_if_spent(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: datetime
+                          ) -> None:
+    """429 PSI-RATE-4002 when today's allowance is already used up (spends nothing)."""
+    limit = daily_limit(tier)
+    if limit is None:
+        return
+    window = utc_day_window(now)
+    if await quota.used(user_id, window) >= limit:
+        raise quota_exceeded(limit, window, now)
+
+
+def quota_exceeded(limit: int, window, now: datetime) -> DailyQuotaExceeded:
+    return DailyQuotaExceeded(retry_after_s=window.seconds_left(now), limit=limit,
+                              reset_time=_iso(window.resets_at), upgrade_url=UPGRADE_URL)

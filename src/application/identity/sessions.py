@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.context import request_id_var
 from application.ports.clock import Clock
@@ -60,18 +61,28 @@ class Login:
             email = normalize_email(email)
         except ValidationFailed:
             email = ""
-        keys = self._throttle_keys(email, client)
-        await self._refuse_if_throttled(keys)
+        # Hashed: addresses typed at the login form are not kept in the limiter's keys.
+        account = hashlib.sha256(email.encode()).hexdigest()[:24]
+        pair_key, meter_key = f"login:{account}:{client}", f"login:{account}"
+        # Counted before the password is checked, in one atomic step per key: concurrent
+        # attempts cannot all pass a check made before any of them was counted.
+        await self._spend(pair_key, self.throttle.per_account_address)
+        await self._spend(f"login-ip:{client}", self.throttle.per_address)
+        meter = await self.limiter.peek(meter_key, self.throttle.account_meter)
+        delay = self.throttle.delay_for(self.throttle.failures(meter))
+        if delay:
+            await asyncio.sleep(delay)  # an account under attack slows down; never locks
         user = await self.users.get_by_email(email) if email else None
         now = self.clock.now()
         if user is None or not user.is_active or len(password) > PASSWORD_MAX:
             # Same work as a real check, so timing does not tell whether the email exists.
             self.hasher.burn(password[:PASSWORD_MAX])
-            await self._failed(now, user, keys)
+            await self._failed(now, user, meter_key)
             raise InvalidCredentials()
-        if not self.hasher.verify(user.password_hash, password):
-            await self._failed(now, user, keys)
+        if user.password_hash is None or not self.hasher.verify(user.password_hash, password):
+            await self._failed(now, user, meter_key)
             raise InvalidCredentials()
+        await self.limiter.forget(pair_key)
         new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) \
             else None
         user = user.logged_in(now, new_hash)
@@ -81,22 +92,14 @@ class Login:
                                            subject_id=user.id, request_id=request_id_var.get()))
         return pair
 
-    def _throttle_keys(self, email: str, client: str) -> list[tuple[str, Quota]]:
-        # Hashed: addresses typed at the login form are not kept in the limiter's keys.
-        account = hashlib.sha256(email.encode()).hexdigest()[:24]
-        return [(f"login:{account}:{client}", self.throttle.per_account_address),
-                (f"login:{account}", self.throttle.per_account)]
+    async def _spend(self, key: str, quota: Quota) -> None:
+        decision = await self.limiter.hit(key, quota)
+        if not decision.allowed:
+            raise RateLimited(max(1, math.ceil(decision.retry_after_s)),
+                              message="Too many sign-in attempts")
 
-    async def _refuse_if_throttled(self, keys: list[tuple[str, Quota]]) -> None:
-        for key, quota in keys:
-            decision = await self.limiter.peek(key, quota)
-            if not decision.allowed:
-                raise RateLimited(math.ceil(decision.retry_after_s),
-                                  message="Too many failed sign-in attempts")
-
-    async def _failed(self, now, user: User | None, keys: list[tuple[str, Quota]]) -> None:
-        for key, quota in keys:
-            await self.limiter.hit(key, quota)
+    async def _failed(self, now, user: User | None, meter_key: str) -> None:
+        await self.limiter.hit(meter_key, self.throttle.account_meter)
         await self.audit.record(AuditEvent(
             AuditKind.LOGIN_FAILED, now, subject_id=user.id if user else None,
             request_id=request_id_var.get(),
@@ -157,9 +160,16 @@ class RevocationCheck:
 
 @dataclass(slots=True)
 class Authenticate:
+    """The caller of a request: a verified, unrevoked token, with the account's tier as it
+    is now (a tier changed since the token was issued applies from the next request).
+
+    The account is the one the admission step prefetched with the revocation answer where
+    the store can (Redis: no extra round trip); otherwise one read of the account store."""
+
     tokens: TokenCodec
     sessions: SessionStore
     clock: Clock
+    users: UserRepository
 
     async def __call__(self, authorization: str | None,
                        checked: RevocationCheck | None = None) -> Principal:
@@ -180,4 +190,9 @@ class Authenticate:
             revoked = await self.sessions.is_revoked(principal)
         if revoked:
             raise TokenRevoked()
+        account = await self.users.get(principal.user_id)
+        if account is None or not account.is_active:
+            raise TokenRevoked()
+        if account.tier is not principal.tier:
+            principal = replace(principal, tier=account.tier)
         return principal

@@ -17,6 +17,10 @@ class RateLimiter(Protocol):
         """What `hit` would decide, without spending anything."""
         ...
 
+    async def forget(self, key: str) -> None:
+        """Drop `key`'s state (its quota is whole again). Idempotent."""
+        ...
+
     async def forget_user(self, user_id: UUID) -> int:
         """Drop the state of every key that names `user_id` (the privacy purge); returns
         how many keys were dropped. Idempotent."""

@@ -14,6 +14,11 @@ class ImageSanitiser(Protocol):
     `domain.errors.UnusableImage` (decodes, but too small or too many pixels).
     """
 
+    def check_header(self, data: bytes) -> None:
+        """What the header tells without decoding a pixel (format, dimensions): raises
+        what `sanitise` would for them. Cheap: run before the quota and any decode."""
+        ...
+
     def sanitise(self, data: bytes) -> SanitisedImage: ...
 
 

@@ -29,10 +29,10 @@ class DeleteAccount:
     async def __call__(self, caller: Principal, password: str) -> datetime:
         """Re-authenticates with the password, so a stolen access token alone cannot
         delete an account. Returns when the purge will happen."""
-        user = await self.users.get(caller.user_id)
+        user = await self.users.get(caller.user_id, with_secret=True)
         if user is None or not user.is_active:
             raise NotFound()
-        if not self.hasher.verify(user.password_hash, password):
+        if user.password_hash is None or not self.hasher.verify(user.password_hash, password):
             raise InvalidCredentials("Password confirmation failed")
         now = self.clock.now()
         when = purge_after(now)

@@ -9,6 +9,7 @@ from application.ports.clock import Clock
 from application.ports.recipes import RecipeCatalogue, RecipeRatings
 from domain.errors import NotFound
 from domain.recipes.rating import Rating, check_rating
+from domain.text import plain_text
 
 
 @dataclass(slots=True)
@@ -21,7 +22,11 @@ class RateRecipe:
                        comment: str | None = None, tags: tuple[str, ...] = (),
                        preparation_time_actual: int | None = None,
                        difficulty_actual: int | None = None) -> Rating:
-        tags = tuple(dict.fromkeys(t.strip().lower() for t in tags))
+        # Plain text, as people see it shown back: markup stripped, control characters 400.
+        comment = plain_text("comment", comment, multiline=True) or None \
+            if comment is not None else None
+        tags = tuple(dict.fromkeys(plain_text(f"tags[{i}]", t).lower()
+                                   for i, t in enumerate(tags)))
         check_rating(rating, comment, tags, preparation_time_actual, difficulty_actual)
         if await self.catalogue.get(recipe_id) is None:
             raise NotFound()

@@ -12,6 +12,7 @@ from uuid import UUID
 from application.ports.clock import Clock
 from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
 from application.wellness.daily import baseline_for
+from domain.calendar import out_of_range
 from domain.errors import FieldError, NotFound, ValidationFailed
 from domain.wellness.activity import declared_active
 from domain.wellness.baseline import Baseline
@@ -52,6 +53,8 @@ class PageOf(Generic[T]):
 
 def resolve_range(start: datetime | None, end: datetime | None, now: datetime,
                   default: timedelta, maximum: timedelta) -> tuple[datetime, datetime]:
+    if errors := out_of_range(**{"from": start, "to": end}):
+        raise ValidationFailed(errors)
     end = end or now
     start = start or end - default
     errors = []
@@ -206,6 +209,8 @@ class ListWellnessScores:
 
     async def __call__(self, user_id: UUID, *, date_from: date | None, date_to: date | None,
                        page: int, per_page: int) -> PageOf[DailyWellness]:
+        if errors := out_of_range(date_from=date_from, date_to=date_to):
+            raise ValidationFailed(errors)
         last = date_to or self.clock.now().astimezone(UTC).date()
         first = date_from or last - timedelta(days=29)
         if first > last:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from domain.calendar import out_of_range
 from domain.errors import FieldError, ValidationFailed
 from domain.food.analysis import Analysis
 from domain.food.vision import normalise_food_name
@@ -30,7 +31,7 @@ class HistoryFilters:
     date_to: date | None = None
 
     def __post_init__(self) -> None:
-        errors: list[FieldError] = []
+        errors = out_of_range(date_from=self.date_from, date_to=self.date_to)
         if self.food is not None and not normalise_food_name(self.food):
             errors.append(FieldError("food", "must name a food"))
         for name in ("min_calories", "max_calories"):

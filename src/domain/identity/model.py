@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -10,6 +9,8 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.errors import FieldError, ValidationFailed
+from domain.identity.emails import fold, mixed_script_part
+from domain.text import plain_text
 
 
 class Tier(StrEnum):
@@ -31,7 +32,8 @@ class User:
     id: UUID
     email: str
     name: str
-    password_hash: str
+    # None: not loaded (a cached copy of the account never holds it).
+    password_hash: str | None
     tier: Tier
     email_verified: bool
     created_at: datetime
@@ -70,15 +72,17 @@ NAME_MIN, NAME_MAX = 1, 255
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is
 # proven by verification mail, not by a regular expression.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def normalize_email(raw: str) -> str:
-    email = raw.strip().lower()
+    """The one spelling of an address (domain.identity.emails): NFKC, invisible
+    characters removed, lower case; mixed-script look-alikes refused."""
+    email = fold(raw)
     if len(email) > EMAIL_MAX or not _EMAIL.match(email):
         raise ValidationFailed.single("email", "must be a valid email address")
+    if mixed_script_part(email) is not None:
+        raise ValidationFailed.single("email", "mixes letters of different scripts in one "
+                                               "part (look-alike characters)")
     return email
 
 
@@ -103,15 +107,9 @@ def check_password_policy(password: str) -> None:
 
 
 def clean_name(raw: str) -> str:
-    """Strip HTML tags (and the entities they hide behind) and collapse whitespace."""
-    text = raw
-    # Unescape then strip repeatedly so "&lt;b&gt;" cannot smuggle a tag through.
-    for _ in range(3):
-        stripped = _TAG.sub("", html.unescape(text))
-        if stripped == text:
-            break
-        text = stripped
-    text = _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+    """Plain text: HTML tags (and the entities they hide behind) stripped, whitespace
+    collapsed; control characters refused."""
+    text = plain_text("name", raw)
     if not NAME_MIN <= len(text) <= NAME_MAX:
         raise ValidationFailed.single("name", f"must be {NAME_MIN}-{NAME_MAX} characters "
                                               "of text once HTML is removed")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.errors import FieldError, ValidationFailed
+from domain.text import plain_text
 from domain.wellness.samples import CLOCK_SKEW, RAW_RETENTION
 
 SCALE = (-2, 2)
@@ -58,7 +59,7 @@ def new_check_in(
     clean_label = label.strip().lower() if label is not None else None
     if clean_label is not None and clean_label not in MOOD_LABELS:
         errors.append(FieldError("label", "must be one of " + ", ".join(sorted(MOOD_LABELS))))
-    clean_note = note.strip() if note is not None else None
+    clean_note = plain_text("note", note, multiline=True) if note is not None else None
     if clean_note is not None and len(clean_note) > MAX_NOTE_CHARS:
         errors.append(FieldError("note", f"at most {MAX_NOTE_CHARS} characters"))
     at = timestamp or now

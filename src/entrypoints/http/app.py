@@ -20,6 +20,7 @@ from adapters.sql.migrate import upgrade_to_head
 from application.ports.clock import Clock
 from entrypoints.container import build_container
 from entrypoints.gc_tuning import freeze_startup_heap
+from entrypoints.http.edge import edge_middleware
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import request_context_middleware
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
         app.asgi_handler = metrics_middleware(app.asgi_handler)
     if tracing:
         app.asgi_handler = server_spans(app.asgi_handler)
+    app.asgi_handler = edge_middleware(app.asgi_handler)
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
     app.asgi_handler = request_context_middleware(app.asgi_handler)
     return app

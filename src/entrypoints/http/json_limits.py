@@ -12,6 +12,7 @@ decoded; an ordinary body pays a fraction of its decoding time.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -69,12 +70,33 @@ def _outside_strings(body: bytes) -> bytes:
     return b"".join(kept)
 
 
+# A control character in a JSON string: escaped (`\u0000`, `\b`, `\f`; tab, newline and
+# carriage return are text) or a raw DEL or C1 control (raw C0 is invalid JSON already).
+_CONTROL_ESCAPE = re.compile(
+    rb"\\(?:u000[0-8bBcCeEfF]|u001[0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|[bf])"
+    rb"|\x7f|\xc2[\x80-\x9f]")
+
+
+def json_has_control_characters(body: bytes) -> bool:
+    """True when a string in `body` holds a control character other than tab, newline
+    and carriage return. Escaped backslashes go first, so `\\u0000` (a backslash, then
+    the text `u0000`) is not mistaken for an escape."""
+    if b"\\" not in body and b"\xc2" not in body and b"\x7f" not in body:
+        return False
+    return _CONTROL_ESCAPE.search(body.replace(b"\\\\", b"")) is not None
+
+
 class BoundedJsonRequest(Request):
-    """The app's request class: `json()` refuses bodies nested too deeply (400)."""
+    """The app's request class: `json()` refuses bodies nested too deeply and text with
+    control characters in any field (400), before decoding."""
 
     async def json(self) -> Any:
         if self._json is Empty and self._connection_state.json is Empty:
-            if json_too_deep(await self.body()):
+            body = await self.body()
+            if json_too_deep(body):
                 raise ValidationFailed.single(
                     "body", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+            if json_has_control_characters(body):
+                raise ValidationFailed.single(
+                    "body", "text must not contain NUL or other control characters")
         return await super().json()

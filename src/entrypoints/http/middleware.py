@@ -9,22 +9,27 @@ import time
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.context import request_id_var
+from entrypoints.http.edge import canonical_path
 from entrypoints.logging import log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
-_API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 _DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
              b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
              b"worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'")
 _DOCS_PREFIXES = ("/docs", "/redoc", "/static/docs", "/api/v1/docs", "/api/v1/redoc")
-_STATIC_HEADERS = [
+STATIC_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+
+
+_OWNED = frozenset({b"x-request-id", b"content-security-policy"})
+_API_OWNED = _OWNED | {b"cache-control"}
 
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
@@ -35,8 +40,9 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         request_id = _incoming_request_id(scope) or os.urandom(16).hex()
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
-        path: str = scope["path"]
-        csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else _API_CSP
+        path = canonical_path(scope)
+        csp = _DOCS_CSP if path.startswith(_DOCS_PREFIXES) else API_CSP
+        api = path.startswith("/api/")
         rid = request_id.encode()
         started = time.perf_counter()
         status = 500
@@ -45,12 +51,13 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [h for h in message.get("headers", [])
-                           if h[0].lower() not in (b"x-request-id", b"content-security-policy")]
-                headers.extend(_STATIC_HEADERS)
+                # Headers this layer owns are set here once, whatever a handler set.
+                owned = _API_OWNED if api else _OWNED
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in owned]
+                headers.extend(STATIC_HEADERS)
                 headers.append((b"content-security-policy", csp))
                 headers.append((b"x-request-id", rid))
-                if path.startswith("/api/"):
+                if api:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)

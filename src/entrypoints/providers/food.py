@@ -25,7 +25,7 @@ from application.food.history import (
 )
 from application.food.images import GetMealImage
 from application.food.processing import JobPolicy, ProcessAnalysis, RunAnalysisJob, SweepUnfinished
-from application.food.upload import UploadMeal
+from application.food.upload import DecodeSlots, UploadMeal
 from application.ports.clock import Clock
 from application.ports.food import AnalysisQueue, AnalysisQuota, AnalysisRepository, JobHandler
 from entrypoints.http.schemas.food import HistoryCards
@@ -77,6 +77,10 @@ class FoodProvider(Provider):
     def sweep(self, analyses: AnalysisRepository, queue: AnalysisQueue,
               clock: Clock) -> SweepUnfinished:
         return SweepUnfinished(analyses, queue, clock, pending_grace_s=PENDING_GRACE_S)
+
+    @provide
+    def decode_slots(self, s: Settings) -> DecodeSlots:
+        return DecodeSlots(s.image_decode_concurrency)
 
     use_cases = provide(UploadMeal) + provide(ProcessAnalysis) + provide(RunAnalysisJob) \
         + provide(GetAnalysis) + provide(WaitForAnalysis) + provide(ListHistory) \

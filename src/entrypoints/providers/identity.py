@@ -85,8 +85,11 @@ class IdentityProvider(Provider):
     @provide
     def login_throttle(self, s: Settings) -> LoginThrottlePolicy:
         window = s.login_failure_window_s
-        return LoginThrottlePolicy(Quota(s.login_failures_per_account_ip, window),
-                                   Quota(s.login_failures_per_account, window))
+        return LoginThrottlePolicy(
+            per_account_address=Quota(s.login_failures_per_account_ip, window),
+            per_address=Quota(s.login_attempts_per_ip, window),
+            account_free_failures=s.login_failures_per_account, window_s=window,
+            max_delay_s=s.login_max_delay_s)
 
     use_cases = provide(Register) + provide(GetUser) + provide(UpdateProfile) \
         + provide(ChangeTier) + provide(Login) + provide(Refresh) + provide(Logout) \

@@ -29,7 +29,7 @@ def deps():
         "hasher": Argon2PasswordHasher(Argon2Params(memory_kib=1024, time_cost=1)),
         "tokens": JwtTokenCodec(SECRET, "psi", "psi-mobile", 3600, 86400),
         "limiter": MemoryRateLimiter(lambda: clock.now().timestamp()),
-        "throttle": LoginThrottlePolicy(Quota(5, 900), Quota(50, 900)),
+        "throttle": LoginThrottlePolicy(Quota(5, 900), Quota(30, 900), 10, 900, 0.05),
     }
 
 

@@ -9,11 +9,12 @@ import signal
 from entrypoints.http.drain import drain_on_sigterm
 from entrypoints.readiness import Readiness
 from entrypoints.settings import load_settings
+from tests.support.app import TEST_SECRET
 
 
 def test_drain_grace_defaults_by_profile(tmp_path):
     assert load_settings({}, var_dir=tmp_path).drain_s == 0.0
-    production = {"env": "production", "jwt_secret": "x" * 32, "var_dir": tmp_path}
+    production = {"env": "production", "jwt_secret": TEST_SECRET, "var_dir": tmp_path}
     assert load_settings({}, **production).drain_s == 5.0
     assert load_settings({"PSI_SHUTDOWN_GRACE_S": "1.5"}, **production).drain_s == 1.5
 

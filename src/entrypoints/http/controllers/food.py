@@ -108,9 +108,9 @@ async def upload(request: Request, principal: Principal, use: FromDishka[UploadM
                  wait: FromDishka[WaitForAnalysis],
                  prefer: Annotated[str | None, HeaderParameter(name="Prefer", required=False)]
                  = None) -> Response[Envelope[UploadAcceptedOut]]:
-    await use.allowed(principal.user_id)
-    data = await read_upload(request)
     try:
+        await use.allowed(principal.user_id, principal.tier)
+        data = await read_upload(request)
         accepted = await use(principal.user_id, principal.tier, data)
     except DailyQuotaExceeded as exc:
         response = error_response(exc)

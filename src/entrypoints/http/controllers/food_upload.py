@@ -60,7 +60,10 @@ async def _file_part(chunks: AsyncIterator[bytes], boundary: str, limit: int) ->
                         data += event
                 if parser.closed:
                     break
-    except multipart.ParserError as exc:
+    except multipart.ParserLimitReached as exc:  # too many parts, a part header too long
+        raise ValidationFailed.single(FIELD, "multipart body exceeds the parser's limits "
+                                             "(16 parts, 4 KB of headers per part)") from exc
+    except multipart.MultipartError as exc:  # every other parser error (ParserError, ...)
         raise ValidationFailed.single(FIELD, "malformed multipart body") from exc
     if not found:
         raise ValidationFailed.single(FIELD, "a multipart field named 'file' is required")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,13 +14,14 @@ from litestar.params import Body, Parameter
 from litestar.response import Stream
 
 from application.accounts.subscriptions import EndSubscriptionOnDeletion
-from application.ports.clock import Clock
 from application.ports.privacy import AuditReader
+from application.ports.ratelimit import RateLimiter
 from application.privacy.deletion import DeleteAccount
 from application.privacy.export import ExportUserData
 from domain.audit import AuditKind
 from domain.errors import RateLimited, ValidationFailed
 from domain.identity.tokens import Principal
+from domain.ratelimit import Quota
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.envelopes import Envelope, ListEnvelope, iso, ok, page_of
 from entrypoints.http.openapi_docs import errors
@@ -27,6 +29,7 @@ from entrypoints.http.pagination import PageParam, PerPageParam
 from entrypoints.http.schemas.base import Input, Output
 
 EXPORTS_PER_HOUR = 3
+EXPORT_QUOTA = Quota(EXPORTS_PER_HOUR, 3600)
 
 
 class DeleteAccountIn(Input):
@@ -67,16 +70,15 @@ def _enc_hook(obj: Any) -> Any:
                   "references), wellness_scores, emotion_samples, mood_check_ins, preferences, "
                   f"recipe_ratings, consents, exported_at. At most {EXPORTS_PER_HOUR} per hour."))
 async def data_export(principal: Principal, export: FromDishka[ExportUserData],
-                      audit: FromDishka[AuditReader], clock: FromDishka[Clock]) -> Stream:
-    now = clock.now()
-    recent = await audit.count_since(principal.user_id, AuditKind.DATA_EXPORTED,
-                                     now - timedelta(hours=1))
-    if recent >= EXPORTS_PER_HOUR:
-        raise RateLimited(3600, message="Data export limit reached (3 per hour)")
+                      limiter: FromDishka[RateLimiter]) -> Stream:
+    # Spent atomically before any work: concurrent exports cannot all see "2 so far".
+    decision = await limiter.hit(f"export:{principal.user_id}", EXPORT_QUOTA)
+    if not decision.allowed:
+        raise RateLimited(max(1, math.ceil(decision.retry_after_s)),
+                          message=f"Data export limit reached ({EXPORTS_PER_HOUR} per hour)")
     chunks = await export(principal.user_id, _encode)
     return Stream(chunks, media_type="application/json", headers={
-        "Content-Disposition": f'attachment; filename="psi_data_{principal.user_id}.json"',
-        "Cache-Control": "no-store"})
+        "Content-Disposition": f'attachment; filename="psi_data_{principal.user_id}.json"'})
 
 
 @delete("/users/me", status_code=202, summary="Delete your account (password required)",
