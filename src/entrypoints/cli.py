@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
                                         f"{settings.metrics_port}/metrics")
     announce("serving", url=f"http://{_url_host(host)}:{port}/api/v1", version=_version(),
              profile=settings.env, processes=workers, database=redact_url(settings.sql_url))
-    from entrypoints.http.server import uvicorn_options
+    from entrypoints.serving import uvicorn_options
 
     uvicorn.run("entrypoints.http.app:app_factory", factory=True,
                 host=host, port=port, workers=workers, **uvicorn_options(settings))
@@ -98,12 +98,13 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
     from adapters.clock import SystemClock
     from adapters.sql.database import Database
     from adapters.sql.users import SqlUserRepository
+    from application.ports.identity import UserRepository
     from domain.identity.model import Tier, normalize_email
 
     db = Database(settings.sql_url)
     redis = None
     try:
-        users = SqlUserRepository(db)
+        users: UserRepository = SqlUserRepository(db)
         if settings.redis_url:
             # Through the cache, which drops its copy: the tier applies to the next
             # request of every token (requests read the tier from the cached account).

@@ -72,7 +72,8 @@ class ChangePassword:
         if not decision.allowed:
             raise RateLimited(math.ceil(decision.retry_after_s),
                               message="Too many wrong current passwords")
-        if len(current) > PASSWORD_MAX or not self.hasher.verify(user.password_hash, current):
+        if (len(current) > PASSWORD_MAX or user.password_hash is None
+                or not self.hasher.verify(user.password_hash, current)):
             await self.limiter.hit(key, CHANGE_FAILURES)
             raise InvalidCredentials("Current password is incorrect")
         check_new_password(new)

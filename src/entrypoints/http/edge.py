@@ -17,11 +17,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
 import anyio
 import msgspec
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage, Scope, Send
 from litestar.utils import normalize_path
 
 from domain.errors import (
@@ -66,7 +67,7 @@ def _control_characters(scope: Scope) -> str | None:
     return None
 
 
-def _declares_body(scope: Scope) -> bool:
+def _declares_body(scope: HTTPScope) -> bool:
     if scope["method"] not in _BODY_METHODS:
         return False
     for name, value in scope["headers"]:
@@ -92,10 +93,11 @@ def _envelope_for(status: int) -> PsiError:
 
 async def _send_psi_error(send: Send, exc: PsiError) -> None:
     body = msgspec.json.encode(envelope_of(exc))
-    await send({"type": "http.response.start", "status": exc.status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    start: Any = {"type": "http.response.start", "status": exc.status,
+                  "headers": [(b"content-type", b"application/json"),
+                              (b"content-length", str(len(body)).encode())]}
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def edge_middleware(app: ASGIApp) -> ASGIApp:
@@ -108,12 +110,12 @@ def edge_middleware(app: ASGIApp) -> ASGIApp:
             await _send_psi_error(send, ValidationFailed.single(
                 field, "must not contain control characters"))
             return
-        if not _declares_body(scope):
+        if not _declares_body(cast("HTTPScope", scope)):
             await app(scope, receive, _json_errors(send))
             return
         body_done = False
 
-        async def tracking_receive() -> Message:
+        async def tracking_receive() -> ReceiveMessage:
             nonlocal body_done
             message = await receive()
             if message["type"] != "http.request" or not message.get("more_body", False):
@@ -125,7 +127,7 @@ def edge_middleware(app: ASGIApp) -> ASGIApp:
             with anyio.move_on_after(LINGER_MAX_S):
                 while not body_done and discarded <= LINGER_MAX_BYTES:
                     message = await tracking_receive()
-                    discarded += len(message.get("body", b""))
+                    discarded += len(cast("bytes", message.get("body", b"")))
 
         inner_send = _json_errors(send)
 

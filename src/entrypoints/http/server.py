@@ -8,14 +8,14 @@
   answered in the contract's JSON envelope with the security headers, instead of
   uvicorn's plain-text "Invalid HTTP request received.".
 
-`uvicorn_options` is the one place the server is configured (no `server: uvicorn` header).
+`entrypoints.serving.uvicorn_options` is the one place the server is configured (no
+`server: uvicorn` header).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any
 
 import msgspec
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -23,7 +23,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from domain.errors import ValidationFailed
 from entrypoints.http.errors import envelope_of
 from entrypoints.http.middleware import API_CSP, STATIC_HEADERS
-from entrypoints.settings import Settings, load_settings
+from entrypoints.settings import load_settings
 
 
 @functools.cache
@@ -81,13 +81,3 @@ class PsiHttpProtocol(HttpToolsProtocol):
             head.append(name + b": " + value + b"\r\n")
         self.transport.write(b"".join(head) + b"\r\n" + body)
         self.transport.close()
-
-
-def uvicorn_options(settings: Settings) -> dict[str, Any]:
-    return {"http": "entrypoints.http.server:PsiHttpProtocol", "loop": "uvloop",
-            "server_header": False, "timeout_keep_alive": 5,
-            # log_config=None: uvicorn's records go through the root logger (one JSON
-            # pipeline), not its own plain-text handlers.
-            "log_level": "warning", "log_config": None, "access_log": False,
-            "proxy_headers": False,
-            "timeout_graceful_shutdown": int(settings.shutdown_timeout_s)}
