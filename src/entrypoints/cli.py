@@ -29,7 +29,7 @@ log = structlog.get_logger("psi.cli")
 COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_recipes",
                               "entrypoints.worker", "entrypoints.cli_models",
                               "entrypoints.jobs.wellness", "entrypoints.jobs.privacy",
-                              "entrypoints.jobs.scheduler"]
+                              "entrypoints.jobs.scheduler", "entrypoints.cli_openapi"]
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

@@ -6,7 +6,9 @@
 - every response documents the headers the server sends (`X-Request-ID` always,
   `X-RateLimit-*` under /api/v1, `Retry-After` on 429, `Location` where a handler sets it);
 - each error response's `code` is an enum of the contract codes of that status, taken from
-  the domain's error classes (so a new error class documents itself).
+  the domain's error classes (so a new error class documents itself);
+- every request body and success answer has an example, built from its schema
+  (deterministic: the committed openapi.json and the generated client stay stable).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def polish(schema: dict[str, Any]) -> dict[str, Any]:
     _unique_operation_ids(schema)
     _typed_error_responses(schema)
     _document_headers(schema)
+    _examples(schema)
     return schema
 
 
@@ -180,3 +183,100 @@ def _document_headers(schema: dict[str, Any]) -> None:
                 names.append("Location")
             for name in names:
                 headers.setdefault(name, copy.deepcopy(_HEADER_DOCS[name]))
+
+
+# -- examples ------------------------------------------------------------------------------
+
+_FORMAT_EXAMPLES = {"email": "ada@example.com", "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "date-time": "2026-11-10T14:30:00Z", "date": "2026-11-10",
+                    "uri": "/api/v1/food/analysis/3fa85f64-5717-4562-b3fc-2c963f66afa6"}
+_NAME_EXAMPLES: dict[str, str | int | float] = {
+                  "password": "Passw0rdX", "current_password": "Passw0rdX",
+                  "new_password": "N3wPassw0rd", "name": "Ada Lovelace", "food": "banana",
+                  "q": "banana", "token": "q1W2e3R4t5Y6u7I8o9P0", "comment": "Lovely and quick.",
+                  "note": "Slept well.", "label": "content", "source": "apple_watch",
+                  "email": "ada@example.com", "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                  "heart_rate": 62, "hrv_rmssd": 48.5, "hrv_sdnn": 61.2, "grams": 118,
+                  "portion_grams": 118, "calories": 105}
+
+
+def _resolve(node: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return components.get(ref.rsplit("/", 1)[1], {})
+    return node
+
+
+def _example(node: dict[str, Any], components: dict[str, Any], name: str = "",
+             depth: int = 0) -> Any:
+    node = _resolve(node, components)
+    if depth > 8:
+        return None
+    if "example" in node:
+        return node["example"]
+    if "examples" in node and isinstance(node["examples"], list) and node["examples"]:
+        return node["examples"][0]
+    if "default" in node:
+        return node["default"]
+    if node.get("enum"):
+        return node["enum"][0]
+    if "const" in node:
+        return node["const"]
+    for key in ("oneOf", "anyOf"):
+        if key in node:
+            options = [o for o in node[key] if _resolve(o, components).get("type") != "null"]
+            return _example((options or node[key])[0], components, name, depth + 1)
+    if "allOf" in node:
+        merged: dict[str, Any] = {}
+        for part in node["allOf"]:
+            value = _example(part, components, name, depth + 1)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged
+    kind = node.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in node:
+        properties = node.get("properties", {})
+        required = set(node.get("required", properties))
+        return {key: _example(value, components, key, depth + 1)
+                for key, value in properties.items() if key in required}
+    if kind == "array":
+        item = _example(node.get("items", {}), components, name, depth + 1)
+        return [] if item is None else [item] * max(1, int(node.get("minItems", 1)))
+    if name in _NAME_EXAMPLES and kind in ("integer", "number"):
+        return _NAME_EXAMPLES[name]
+    if kind == "string":
+        if node.get("format") in _FORMAT_EXAMPLES:
+            return _FORMAT_EXAMPLES[node["format"]]
+        named = _NAME_EXAMPLES.get(name, "string")
+        text = named if isinstance(named, str) else "string"
+        low, high = int(node.get("minLength", 0)), int(node.get("maxLength", 10_000))
+        text = (text * (low // max(1, len(text)) + 1))[:max(low, min(len(text), high))]
+        return text
+    if kind == "integer":
+        return int(node.get("minimum", node.get("exclusiveMinimum", 0) + 1
+                            if "exclusiveMinimum" in node else 1))
+    if kind == "number":
+        if "minimum" in node and "maximum" in node:
+            return float(node["minimum"] + node["maximum"]) / 2
+        return float(node.get("minimum", 1.0))
+    if kind == "boolean":
+        return True
+    return None
+
+
+def _examples(schema: dict[str, Any]) -> None:
+    components = schema.get("components", {}).get("schemas", {})
+    for _, _, op in _operations(schema):
+        body = op.get("requestBody", {}).get("content", {})
+        for media in body.values():
+            if "schema" in media and "example" not in media and "examples" not in media:
+                media["example"] = _example(media["schema"], components)
+        for status, response in op.get("responses", {}).items():
+            if not str(status).startswith("2"):
+                continue
+            for kind, media in response.get("content", {}).items():
+                if (kind == "application/json" and "schema" in media
+                        and "example" not in media and "examples" not in media):
+                    media["example"] = _example(media["schema"], components)
