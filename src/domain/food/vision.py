@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.nutrition.text import singular
+
 # --------------------------------------------------------------------------- images
 
 
@@ -222,15 +224,9 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _singular(word: str) -> str:
-    if len(word) <= 3 or word.endswith(_KEEP_S):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("oes", "ches", "shes", "xes", "sses")):
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
+    # One singular for food names across Psi: the USDA matcher's ("cookies" -> "cookie",
+    # "molasses" and "hummus" kept).
+    return singular(word)
 
 
 def normalise_food_name(name: str) -> str:

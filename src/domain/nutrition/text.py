@@ -164,4 +164,6 @@ def food_query(text: str) -> str:
     elif j > i and i == 0:
         j = i  # "cup cake", "large egg"? without a number, only "X of" is a measure
     rest = words[j:] if j < len(words) else words[i:]
-    return " ".join(rest) if rest else text
+    if not rest or rest[0] in {"and", "or", "&"}:
+        return text  # "half and half" is a food, not half of one
+    return " ".join(rest)

@@ -2,7 +2,7 @@
 use cases.
 
 In the embedded profile an empty store is filled with the packaged USDA generic foods
-(about 7,300, a few seconds) the first time the process needs it, so a fresh install
+(about 12,400, a few seconds) the first time the process needs it, so a fresh install
 answers nutrition queries without a manual ``psi data import-usda``, and processes that
 never touch nutrition (most API tests) do not pay for it. ``auto_import_usda`` does the
 same eagerly, as a start-up hook, for whoever prefers that."""

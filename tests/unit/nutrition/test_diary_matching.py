@@ -31,6 +31,7 @@ async def test_diary_query_finds_the_food_a_person_means(usda_store, query, must
     ("2 eggs", "eggs"), ("a bowl of oatmeal", "oatmeal"), ("3 slices of bread", "bread"),
     ("a glass of milk", "milk"), ("200g chicken breast", "chicken breast"),
     ("1/2 cup rice", "rice"), ("large egg", "large egg"), ("2% milk", "2% milk"),
+    ("half and half", "half and half"),
 ])
 def test_quantity_words_are_not_the_food(query, food) -> None:
     assert food_query(query) == food
