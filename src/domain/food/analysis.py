@@ -71,6 +71,12 @@ class Suggestion:
     fdc_id: int | None
     source: SuggestionSource
 
+    def __post_init__(self) -> None:
+        if not self.food.strip():
+            raise ValueError("a suggestion needs a food name")
+        if self.portion_grams is not None and self.portion_grams < 0:
+            raise ValueError("portion_grams must not be negative")
+
 
 @dataclass(frozen=True, slots=True)
 class Review:
