@@ -30,6 +30,7 @@ from tests.fixtures.images.samples import (
     fruits,
     gif_named_jpg,
     jpeg_with_gps,
+    no_food,
     png_bomb,
     scene,
     tiny_png,
@@ -142,7 +143,7 @@ async def completed(client, headers, analysis_id: str, timeout_s: float = 30) ->
         await asyncio.sleep(0.05)
 
 
-async def test_upload_is_accepted_and_completes(api, client):
+async def test_upload_is_accepted_and_completes(api, client, usda):
     _, headers, _ = await api.user(**CONSENT)
     r = await upload(client, headers, fruits())
     assert r.status_code == 202, r.text
@@ -485,13 +486,14 @@ async def test_embedded_start_picks_up_analyses_left_pending(tmp_path, clock):
 
 
 async def test_nothing_recognised_is_never_an_empty_answer(api, client, clock, usda):
-    """No detector weights and no Claude key: the analysis completes with no foods, says
-    why in plain words, and offers the person's own frequent foods."""
+    """A photo with no food in it, the shipped detector and no Claude key: the analysis
+    completes with no foods, says why in plain words, and offers the person's own frequent
+    foods."""
     _, headers, _ = await api.user(**CONSENT)
     for food, grams in (("banana", 118), ("apple", 150), ("banana", 120)):
         await add(client, headers, food, grams)
         clock.advance(minutes=1)
-    r = await upload(client, headers, fruits(), Prefer="wait=25")
+    r = await upload(client, headers, no_food(), Prefer="wait=25")
     assert r.status_code == 201, r.text
     done = r.json()["data"]
     assert done["status"] == "completed" and done["detected_foods"] == []
@@ -503,7 +505,7 @@ async def test_nothing_recognised_is_never_an_empty_answer(api, client, clock, u
     assert [(s["food"], s["source"]) for s in done["suggestions"]] == [
         ("banana", "history"), ("apple", "history")]
     assert done["suggestions"][0]["portion_grams"] == 120  # the latest banana
-    assert done["models"]["fusion"].startswith("no model answered")
+    assert done["models"]["detector"] == "nanodet-g-416" and done["models"]["fusion"]
     # The history entry and its list card carry the same review and suggestions.
     entry = (await client.get(f"/api/v1/food/history/{done['id']}", headers=headers)).json()
     listed = (await client.get("/api/v1/food/history", headers=headers)).json()["data"]
@@ -585,7 +587,7 @@ async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client
                  404, "PSI-RES-3004")
 
 
-async def test_a_png_comes_back_as_jpeg_and_a_typed_in_meal_has_no_photo(api, client):
+async def test_a_png_comes_back_as_jpeg_and_a_typed_in_meal_has_no_photo(api, client, usda):
     _, headers, _ = await api.user(**CONSENT)
     png = encode(scene(200, 300, "RGBA"), "PNG")
     r = await client.post(UPLOAD, files=photo(png, "meal.png", "image/png"),

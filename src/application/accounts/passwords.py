@@ -64,7 +64,7 @@ class ChangePassword:
     async def __call__(self, caller: Principal, current: str, new: str) -> OutgoingEmail:
         """Sets the new password and revokes every other session of the account; the
         caller's own session (this access token and its refresh family) goes on."""
-        user = await self.users.get(caller.user_id)
+        user = await self.users.get(caller.user_id, with_secret=True)
         if user is None or not user.is_active:
             raise NotFound()
         key = f"password-change:{user.id}"

@@ -32,6 +32,15 @@ _OWNED = frozenset({b"x-request-id", b"content-security-policy"})
 _API_OWNED = _OWNED | {b"cache-control"}
 
 
+def _api_cache_control(given) -> bytes:
+    """API answers are never stored by any cache, except what a handler marks as the
+    owner's own (`private`, e.g. a meal photo with its ETag): one value either way."""
+    for name, value in given:
+        if name.lower() == b"cache-control" and value.lower().startswith(b"private"):
+            return value
+    return b"no-store"
+
+
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,12 +62,13 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 status = message["status"]
                 # Headers this layer owns are set here once, whatever a handler set.
                 owned = _API_OWNED if api else _OWNED
-                headers = [h for h in message.get("headers", []) if h[0].lower() not in owned]
+                given = message.get("headers", [])
+                headers = [h for h in given if h[0].lower() not in owned]
                 headers.extend(STATIC_HEADERS)
                 headers.append((b"content-security-policy", csp))
                 headers.append((b"x-request-id", rid))
                 if api:
-                    headers.append((b"cache-control", b"no-store"))
+                    headers.append((b"cache-control", _api_cache_control(given)))
                 message["headers"] = headers
             await send(message)
 
