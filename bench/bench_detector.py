@@ -45,13 +45,16 @@ os.environ.setdefault("YOLO_VERBOSE", "False")
 
 def summarise(samples: list[float]) -> dict[str, float]:
     samples = sorted(samples)
-    return {"p50_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1),
-            "min_ms": round(samples[0], 1)}
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1),
+        "min_ms": round(samples[0], 1),
+    }
 
 
-def interleaved(backends: dict[str, Callable[[], object]], runs: int,
-                warmup: int) -> dict[str, dict[str, float]]:
+def interleaved(
+    backends: dict[str, Callable[[], object]], runs: int, warmup: int
+) -> dict[str, dict[str, float]]:
     """Time every backend once per round, in rotating order, so that load from other
     processes (this VM's 2 cores are shared) falls on all of them alike."""
     names = list(backends)
@@ -60,7 +63,7 @@ def interleaved(backends: dict[str, Callable[[], object]], runs: int,
             backends[name]()
     samples: dict[str, list[float]] = {name: [] for name in names}
     for i in range(runs):
-        for name in names[i % len(names):] + names[:i % len(names)]:
+        for name in names[i % len(names) :] + names[: i % len(names)]:
             t = time.perf_counter()
             backends[name]()
             samples[name].append((time.perf_counter() - t) * 1000)
@@ -91,13 +94,17 @@ def bench_model(pt: Path, image, runs: int, warmup: int, workdir: Path) -> dict[
         with torch.inference_mode():
             return model(t_tensor)
 
-    return interleaved({
-        "ort forward": lambda: session.run(None, {info.input_name: tensor}),
-        "ort adapter": lambda: detector.detect_sync(image),
-        "ort ultralytics": lambda: ort_yolo.predict(frame, imgsz=640, verbose=False),
-        "torch forward": torch_forward,
-        "torch ultralytics": lambda: torch_yolo.predict(frame, imgsz=640, verbose=False),
-    }, runs, warmup)
+    return interleaved(
+        {
+            "ort forward": lambda: session.run(None, {info.input_name: tensor}),
+            "ort adapter": lambda: detector.detect_sync(image),
+            "ort ultralytics": lambda: ort_yolo.predict(frame, imgsz=640, verbose=False),
+            "torch forward": torch_forward,
+            "torch ultralytics": lambda: torch_yolo.predict(frame, imgsz=640, verbose=False),
+        },
+        runs,
+        warmup,
+    )
 
 
 def bench_nanodet(runs: int, warmup: int, image: Path) -> dict[str, object]:
@@ -128,15 +135,20 @@ def bench_nanodet(runs: int, warmup: int, image: Path) -> dict[str, object]:
         with Image.open(io.BytesIO(small)) as img:
             return img.convert("RGB")
 
-    rows = interleaved({
-        "pipeline 512x480": lambda: detector.find_in_bytes(small),
-        "pipeline 4032x3024": lambda: detector.find_in_bytes(large),
-        "  jpeg decode": decode_jpeg,
-        "  prepare": lambda: nd.prepare(rgb),
-        "  inference": lambda: detector.run(tensor),
-        "  decode + nms": lambda: nd.decode(outputs, lb, cfg.confidence, cfg.iou,
-                                            groups=groups),
-    }, runs, warmup)
+    rows = interleaved(
+        {
+            "pipeline 512x480": lambda: detector.find_in_bytes(small),
+            "pipeline 4032x3024": lambda: detector.find_in_bytes(large),
+            "  jpeg decode": decode_jpeg,
+            "  prepare": lambda: nd.prepare(rgb),
+            "  inference": lambda: detector.run(tensor),
+            "  decode + nms": lambda: nd.decode(
+                outputs, lb, cfg.confidence, cfg.iou, groups=groups
+            ),
+        },
+        runs,
+        warmup,
+    )
     # CPU time of one call on one thread: what the pipeline costs a core, whatever the
     # other processes on this shared VM are doing (wall time under load is not).
     single = OnnxNanoDetDetector(NanoDetConfig(threads=1))
@@ -149,8 +161,12 @@ def bench_nanodet(runs: int, warmup: int, image: Path) -> dict[str, object]:
             single.find_in_bytes(data)
             spent.append((time.process_time() - started) * 1000)
         cpu[name] = summarise(spent)
-    return {"model": detector.name, "jpeg_bytes": {"small": len(small), "large": len(large)},
-            "rows": rows, "cpu_one_thread": cpu}
+    return {
+        "model": detector.name,
+        "jpeg_bytes": {"small": len(small), "large": len(large)},
+        "rows": rows,
+        "cpu_one_thread": cpu,
+    }
 
 
 def build_from_yaml(cfg: str, folder: Path) -> Path:
@@ -167,29 +183,40 @@ def build_from_yaml(cfg: str, folder: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weights", type=Path, action="append",
-                        help=".pt checkpoint (repeatable); default: yolo26n and yolo11n YAML")
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        action="append",
+        help=".pt checkpoint (repeatable); default: yolo26n and yolo11n YAML",
+    )
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--image", type=Path, default=ROOT / "tests/fixtures/images/fruits.jpg")
     parser.add_argument("--json", action="store_true", help="print JSON only")
-    parser.add_argument("--nanodet", action="store_true",
-                        help="the shipped NanoDet pipeline, stage by stage")
+    parser.add_argument(
+        "--nanodet", action="store_true", help="the shipped NanoDet pipeline, stage by stage"
+    )
     args = parser.parse_args()
     if args.nanodet:
         import onnxruntime
 
         load_before = os.getloadavg()[0]
         result = bench_nanodet(args.runs, args.warmup, args.image)
-        result.update(machine=f"{os.cpu_count()} cpus", onnxruntime=onnxruntime.__version__,
-                      runs=args.runs, load_before=load_before,
-                      load_after=os.getloadavg()[0])
+        result.update(
+            machine=f"{os.cpu_count()} cpus",
+            onnxruntime=onnxruntime.__version__,
+            runs=args.runs,
+            load_before=load_before,
+            load_after=os.getloadavg()[0],
+        )
         if args.json:
             print(json.dumps(result, indent=2))
             return 0
-        print(f"{result['machine']}, onnxruntime {result['onnxruntime']}, {result['model']}, "
-              f"{args.runs} runs, load average {load_before:.1f} -> "
-              f"{result['load_after']:.1f}")
+        print(
+            f"{result['machine']}, onnxruntime {result['onnxruntime']}, {result['model']}, "
+            f"{args.runs} runs, load average {load_before:.1f} -> "
+            f"{result['load_after']:.1f}"
+        )
         print(f"{'stage':<22} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8}")
         for stage, r in result["rows"].items():  # type: ignore[union-attr]
             print(f"{stage:<22} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['min_ms']:>8}")
@@ -206,16 +233,20 @@ def main() -> int:
         photo = img.convert("RGB")
     photo = photo.resize((640, round(photo.height * 640 / photo.width)))
     report: dict[str, object] = {
-        "machine": f"{os.cpu_count()} cpus", "torch_threads": torch.get_num_threads(),
-        "onnxruntime": onnxruntime.__version__, "torch": torch.__version__,
-        "image": f"{args.image.name} {photo.width}x{photo.height}", "runs": args.runs,
+        "machine": f"{os.cpu_count()} cpus",
+        "torch_threads": torch.get_num_threads(),
+        "onnxruntime": onnxruntime.__version__,
+        "torch": torch.__version__,
+        "image": f"{args.image.name} {photo.width}x{photo.height}",
+        "runs": args.runs,
         "load_before": os.getloadavg()[0],
         "models": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        weights = args.weights or [build_from_yaml(c, work)
-                                   for c in ("yolo26n.yaml", "yolo11n.yaml")]
+        weights = args.weights or [
+            build_from_yaml(c, work) for c in ("yolo26n.yaml", "yolo11n.yaml")
+        ]
         for pt in weights:
             report["models"][pt.stem] = bench_model(pt, photo, args.runs, args.warmup, work)
 
@@ -223,9 +254,11 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"{report['machine']}, torch {report['torch']} ({report['torch_threads']} threads), "
-          f"onnxruntime {report['onnxruntime']}, {report['image']}, {args.runs} runs, "
-          f"load average {report['load_before']:.1f} -> {report['load_after']:.1f}")
+    print(
+        f"{report['machine']}, torch {report['torch']} ({report['torch_threads']} threads), "
+        f"onnxruntime {report['onnxruntime']}, {report['image']}, {args.runs} runs, "
+        f"load average {report['load_before']:.1f} -> {report['load_after']:.1f}"
+    )
     print(f"{'model':<10} {'backend':<18} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8}")
     for model, rows in report["models"].items():
         for backend, r in rows.items():

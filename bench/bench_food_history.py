@@ -53,25 +53,49 @@ async def seed(db_url: str, email: str, entries: int) -> None:
     rows = []
     for i in range(entries):
         created = t0 + timedelta(minutes=53 * i)
-        a = Analysis.from_photo(uuid.uuid4(), user_id, f"{user_id}/{uuid.uuid4().hex}.jpg",
-                                created).claimed(created, timedelta(seconds=60))
-        items = tuple(FoodItem(foods[(i + k) % len(foods)], 0.6 + 0.1 * k,
-                               BoundingBox(10 * k, 20, 100 + 10 * k, 180), 1, 80.0 + 40 * k,
-                               170_000 + k) for k in range(3))
-        nutrition = Nutrients(calories=200.0 + i % 700, protein_g=12.5, carbs_g=40.1,
-                              fat_g=8.2, fiber_g=4.0, sugar_g=9.3,
-                              vitamins={"vitamin_c_mg": 12.0, "vitamin_a_rae_ug": 40.0},
-                              minerals={"iron_mg": 1.2, "potassium_mg": 420.0})
-        done = a.completed(AnalysisResult(items, "A plate of food.", nutrition,
-                                          0.5 + (i % 50) / 100, ModelsUsed("yolo11n", None,
-                                                                          "usda_fdc")),
-                           created + timedelta(seconds=2))
+        a = Analysis.from_photo(
+            uuid.uuid4(), user_id, f"{user_id}/{uuid.uuid4().hex}.jpg", created
+        ).claimed(created, timedelta(seconds=60))
+        items = tuple(
+            FoodItem(
+                foods[(i + k) % len(foods)],
+                0.6 + 0.1 * k,
+                BoundingBox(10 * k, 20, 100 + 10 * k, 180),
+                1,
+                80.0 + 40 * k,
+                170_000 + k,
+            )
+            for k in range(3)
+        )
+        nutrition = Nutrients(
+            calories=200.0 + i % 700,
+            protein_g=12.5,
+            carbs_g=40.1,
+            fat_g=8.2,
+            fiber_g=4.0,
+            sugar_g=9.3,
+            vitamins={"vitamin_c_mg": 12.0, "vitamin_a_rae_ug": 40.0},
+            minerals={"iron_mg": 1.2, "potassium_mg": 420.0},
+        )
+        done = a.completed(
+            AnalysisResult(
+                items,
+                "A plate of food.",
+                nutrition,
+                0.5 + (i % 50) / 100,
+                ModelsUsed("yolo11n", None, "usda_fdc"),
+            ),
+            created + timedelta(seconds=2),
+        )
         rows.append({**to_row(done), **store.card_columns(done)})
     async with db.engine.begin() as conn:
         for start in range(0, len(rows), 1000):
-            await conn.execute(FoodHistoryRow.__table__.insert(), rows[start:start + 1000])
-        await conn.execute(UserCounterRow.__table__.insert().values(
-            user_id=user_id, name="food_history", value=entries))
+            await conn.execute(FoodHistoryRow.__table__.insert(), rows[start : start + 1000])
+        await conn.execute(
+            UserCounterRow.__table__.insert().values(
+                user_id=user_id, name="food_history", value=entries
+            )
+        )
     async with db.engine.begin() as conn:  # committed: statistics a live table would have
         await conn.exec_driver_sql("ANALYZE food_history")
         await conn.exec_driver_sql("ANALYZE user_counters")
@@ -99,16 +123,20 @@ def main() -> None:
         drop_postgres_db(db)
     ok = result["rps"] >= 2000 and result["p99_ms"] < 50
     print("## Food history (issue 3)\n")
-    print(f"Machine: {machine()}. Production profile: Postgres + Redis on loopback, "
-          f"{args.workers} uvicorn process(es) (uvloop, httptools); wrk in a second process "
-          "on the same cores.\n")
+    print(
+        f"Machine: {machine()}. Production profile: Postgres + Redis on loopback, "
+        f"{args.workers} uvicorn process(es) (uvloop, httptools); wrk in a second process "
+        "on the same cores.\n"
+    )
     print("| what | figure | target |")
     print("|---|---|---|")
-    print(f"| `GET /api/v1/food/history?per_page=20`, user with {args.entries:,} entries, "
-          f"{args.connections} connections, {args.seconds} s | {result['rps']:.0f} req/s, "
-          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-          f"non-2xx {result['non_2xx']}, socket errors {result['socket_errors']} | "
-          f">= 2,000 req/s, p99 < 50 ms ({'met' if ok else 'NOT met'}) |")
+    print(
+        f"| `GET /api/v1/food/history?per_page=20`, user with {args.entries:,} entries, "
+        f"{args.connections} connections, {args.seconds} s | {result['rps']:.0f} req/s, "
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+        f"non-2xx {result['non_2xx']}, socket errors {result['socket_errors']} | "
+        f">= 2,000 req/s, p99 < 50 ms ({'met' if ok else 'NOT met'}) |"
+    )
     print(f"\nCommand: `{result['command']}`")
 
 

@@ -37,14 +37,23 @@ def owner_with_a_photo(base: str) -> tuple[dict[str, str], str]:
     import uuid
 
     email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-    body = {"email": email, "password": "Bench1234x", "name": "Bench",
-            "consents": {"biometrics": False, "food_photos": True}}
+    body = {
+        "email": email,
+        "password": "Bench1234x",
+        "name": "Bench",
+        "consents": {"biometrics": False, "food_photos": True},
+    }
     httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
-    r = httpx.post(f"{base}/api/v1/auth/login",
-                   json={"email": email, "password": "Bench1234x"}, timeout=30)
+    r = httpx.post(
+        f"{base}/api/v1/auth/login", json={"email": email, "password": "Bench1234x"}, timeout=30
+    )
     headers = {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
-    r = httpx.post(f"{base}/api/v1/food/upload", headers=headers, timeout=30,
-                   files={"file": ("meal.jpg", PHOTO.read_bytes(), "image/jpeg")})
+    r = httpx.post(
+        f"{base}/api/v1/food/upload",
+        headers=headers,
+        timeout=30,
+        files={"file": ("meal.jpg", PHOTO.read_bytes(), "image/jpeg")},
+    )
     r.raise_for_status()
     return headers, r.json()["data"]["id"]
 
@@ -66,16 +75,19 @@ def main() -> None:
             assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
             etag = first.headers["etag"]
             assert httpx.get(url, headers={**headers, "If-None-Match": etag}).status_code == 304
-            targets = {"thumb": (url, headers),
-                       "revalidate": (url, {**headers, "If-None-Match": etag}),
-                       # for scale on a shared machine: the lightest authenticated read
-                       "me": (f"{base}/api/v1/users/me", headers)}
+            targets = {
+                "thumb": (url, headers),
+                "revalidate": (url, {**headers, "If-None-Match": etag}),
+                # for scale on a shared machine: the lightest authenticated read
+                "me": (f"{base}/api/v1/users/me", headers),
+            }
             wrk(url, headers, connections=args.connections, seconds=3)  # warm-up
             # Interleaved rounds, so load from elsewhere on the machine hits each alike.
             for _ in range(args.rounds):
                 for name, (target, h) in targets.items():
-                    runs[name].append(wrk(target, h, connections=args.connections,
-                                          seconds=args.seconds))
+                    runs[name].append(
+                        wrk(target, h, connections=args.connections, seconds=args.seconds)
+                    )
     finally:
         drop_postgres_db(db)
 
@@ -87,30 +99,41 @@ def main() -> None:
 
     fetch = best("thumb")
     ok = fetch["rps"] >= TARGET_RPS and all(r["non_2xx"] == 0 for r in runs["thumb"])
-    ratio = statistics.median(t["rps"] / m["rps"] for t, m in zip(runs["thumb"], runs["me"],
-                                                                   strict=True))
+    ratio = statistics.median(
+        t["rps"] / m["rps"] for t, m in zip(runs["thumb"], runs["me"], strict=True)
+    )
     print("## Food photo thumbnails (issue 14)\n")
-    print(f"Machine: {machine()}, load average before the run {os.getloadavg()[0]:.1f} "
-          "(shared). Production profile: Postgres + Redis on loopback, one uvicorn process "
-          "(uvloop, httptools); wrk in a second process on the same cores. Thumbnail of a "
-          f"real 512x480 JPEG: {len(first.content):,} bytes. {args.rounds} interleaved "
-          f"rounds of {args.seconds} s per target; best round shown, median in brackets.\n")
+    print(
+        f"Machine: {machine()}, load average before the run {os.getloadavg()[0]:.1f} "
+        "(shared). Production profile: Postgres + Redis on loopback, one uvicorn process "
+        "(uvloop, httptools); wrk in a second process on the same cores. Thumbnail of a "
+        f"real 512x480 JPEG: {len(first.content):,} bytes. {args.rounds} interleaved "
+        f"rounds of {args.seconds} s per target; best round shown, median in brackets.\n"
+    )
     print("| what | figure | target |")
     print("|---|---|---|")
-    print(f"| `GET /food/analysis/{{id}}/image?size=thumb`, {args.connections} connections "
-          f"| {fetch['rps']:.0f} req/s ({med('thumb'):.0f}), p50 {fetch['p50_ms']:.1f} ms, "
-          f"p99 {fetch['p99_ms']:.1f} ms, non-2xx {fetch['non_2xx']}, socket errors "
-          f"{fetch['socket_errors']} | >= {TARGET_RPS:,} req/s ({'met' if ok else 'NOT met'}) |")
+    print(
+        f"| `GET /food/analysis/{{id}}/image?size=thumb`, {args.connections} connections "
+        f"| {fetch['rps']:.0f} req/s ({med('thumb'):.0f}), p50 {fetch['p50_ms']:.1f} ms, "
+        f"p99 {fetch['p99_ms']:.1f} ms, non-2xx {fetch['non_2xx']}, socket errors "
+        f"{fetch['socket_errors']} | >= {TARGET_RPS:,} req/s ({'met' if ok else 'NOT met'}) |"
+    )
     r = best("revalidate")
-    print(f"| same with `If-None-Match: <ETag>` (304) | {r['rps']:.0f} req/s "
-          f"({med('revalidate'):.0f}), p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms | - |")
+    print(
+        f"| same with `If-None-Match: <ETag>` (304) | {r['rps']:.0f} req/s "
+        f"({med('revalidate'):.0f}), p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms | - |"
+    )
     m = best("me")
-    print(f"| for scale: `GET /users/me`, same server, same rounds | {m['rps']:.0f} req/s "
-          f"({med('me'):.0f}), p50 {m['p50_ms']:.1f} ms | - |")
+    print(
+        f"| for scale: `GET /users/me`, same server, same rounds | {m['rps']:.0f} req/s "
+        f"({med('me'):.0f}), p50 {m['p50_ms']:.1f} ms | - |"
+    )
     print(f"\nThumbnail / `users/me` throughput, median of the rounds: {ratio:.2f}.")
-    print(f"\nCommand: `.venv/bin/python bench/bench_food_images.py --rounds {args.rounds} "
-          f"--seconds {args.seconds} --connections {args.connections}` "
-          f"(each run: `{fetch['command']}`)")
+    print(
+        f"\nCommand: `.venv/bin/python bench/bench_food_images.py --rounds {args.rounds} "
+        f"--seconds {args.seconds} --connections {args.connections}` "
+        f"(each run: `{fetch['command']}`)"
+    )
 
 
 if __name__ == "__main__":

@@ -35,14 +35,24 @@ PHOTO = REPO / "tests" / "fixtures" / "images" / "fruits.jpg"  # a real 512 x 48
 
 def premium_user(base: str, env: dict[str, str]) -> dict[str, str]:
     email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-    body = {"email": email, "password": "Bench1234x", "name": "Bench",
-            "consents": {"biometrics": False, "food_photos": True}}
+    body = {
+        "email": email,
+        "password": "Bench1234x",
+        "name": "Bench",
+        "consents": {"biometrics": False, "food_photos": True},
+    }
     httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=30).raise_for_status()
     # Premium: the free tier's 3 analyses a day would end the run at the fourth upload.
-    subprocess.run([PY, "-m", "entrypoints.cli", "users", "set-tier", email, "premium"],
-                   env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-    r = httpx.post(f"{base}/api/v1/auth/login", json={"email": email,
-                                                      "password": "Bench1234x"}, timeout=30)
+    subprocess.run(
+        [PY, "-m", "entrypoints.cli", "users", "set-tier", email, "premium"],
+        env=env,
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    r = httpx.post(
+        f"{base}/api/v1/auth/login", json={"email": email, "password": "Bench1234x"}, timeout=30
+    )
     return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
 
 
@@ -58,16 +68,25 @@ def main() -> None:
     args = parser.parse_args()
     photo = PHOTO.read_bytes()
     db = fresh_postgres_db("psi_bench_upload")
-    env = production_env(db, PSI_RATE_LIMIT_ENABLED="false", PSI_DETECTOR=args.detector,
-                         PSI_NUTRITION_AUTO_IMPORT="false")
+    env = production_env(
+        db,
+        PSI_RATE_LIMIT_ENABLED="false",
+        PSI_DETECTOR=args.detector,
+        PSI_NUTRITION_AUTO_IMPORT="false",
+    )
     worker = None
     try:
         with api_server(env) as base:
             log = Path(env["PSI_VAR_DIR"]) / "bench-worker.log"
             log.parent.mkdir(parents=True, exist_ok=True)
             with log.open("wb") as out:
-                worker = subprocess.Popen([PY, "-m", "entrypoints.cli", "worker"], env=env,
-                                          cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+                worker = subprocess.Popen(
+                    [PY, "-m", "entrypoints.cli", "worker"],
+                    env=env,
+                    cwd=REPO,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
             while "psi worker ready" not in log.read_text():
                 assert worker.poll() is None, log.read_text()
                 time.sleep(0.1)
@@ -77,13 +96,16 @@ def main() -> None:
             with httpx.Client(base_url=base, timeout=60) as client:
                 for i in range(args.uploads + 5):
                     t = time.perf_counter()
-                    r = client.post("/api/v1/food/upload", headers={**headers,
-                                                                     "Prefer": "wait=10"},
-                                    files={"file": ("meal.jpg", photo, "image/jpeg")})
+                    r = client.post(
+                        "/api/v1/food/upload",
+                        headers={**headers, "Prefer": "wait=10"},
+                        files={"file": ("meal.jpg", photo, "image/jpeg")},
+                    )
                     elapsed = (time.perf_counter() - t) * 1000
                     statuses.add(r.status_code)
-                    assert r.status_code == 201 and r.json()["data"]["status"] == "completed", \
+                    assert r.status_code == 201 and r.json()["data"]["status"] == "completed", (
                         r.text
+                    )
                     if i >= 5:  # warm-up: first connections, first statements prepared
                         times.append(elapsed)
     finally:
@@ -97,16 +119,22 @@ def main() -> None:
         drop_postgres_db(db)
     p50, p95 = statistics.median(times), percentile(times, 0.95)
     print("## Food upload -> completed (issue 3)\n")
-    print(f"Machine: {machine()}. Production profile: Postgres + Redis stream broker on "
-          "loopback, one uvicorn process, one `psi worker` process; no Claude, detector "
-          f"{args.detector}; a real 512x480 JPEG ({len(photo) // 1024} KB).\n")
+    print(
+        f"Machine: {machine()}. Production profile: Postgres + Redis stream broker on "
+        "loopback, one uvicorn process, one `psi worker` process; no Claude, detector "
+        f"{args.detector}; a real 512x480 JPEG ({len(photo) // 1024} KB).\n"
+    )
     print("| what | figure | target |")
     print("|---|---|---|")
-    print(f"| upload -> completed (`Prefer: wait=10`, 201), {len(times)} sequential uploads "
-          f"| p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms | p95 <= 400 ms "
-          f"({'met' if p95 <= 400 else 'NOT met'}) |")
-    print(f"\nCommand: `.venv/bin/python bench/bench_food_upload.py --uploads {args.uploads} "
-          f"--detector {args.detector}`")
+    print(
+        f"| upload -> completed (`Prefer: wait=10`, 201), {len(times)} sequential uploads "
+        f"| p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms | p95 <= 400 ms "
+        f"({'met' if p95 <= 400 else 'NOT met'}) |"
+    )
+    print(
+        f"\nCommand: `.venv/bin/python bench/bench_food_upload.py --uploads {args.uploads} "
+        f"--detector {args.detector}`"
+    )
 
 
 if __name__ == "__main__":

@@ -61,17 +61,27 @@ def import_times(url: str, var_dir: Path) -> tuple[float, float]:
     """Wall time of `psi data import-recipes` as an operator runs it (a fresh process each
     time: parsing included), first into an empty database, then again (idempotent)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
-    env.update({"PSI_DATABASE_URL": url, "PSI_VAR_DIR": str(var_dir),
-                "PSI_JWT_SECRET": "bQ7-xV2nZ9kR4wY1cN8mL3hJ6pD0fG_sE5uIoTqWzAy",
-                "PSI_LOG_LEVEL": "WARNING",
-                "PYTHONPATH": str(REPO / "src")})
+    env.update(
+        {
+            "PSI_DATABASE_URL": url,
+            "PSI_VAR_DIR": str(var_dir),
+            "PSI_JWT_SECRET": "bQ7-xV2nZ9kR4wY1cN8mL3hJ6pD0fG_sE5uIoTqWzAy",
+            "PSI_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(REPO / "src"),
+        }
+    )
     upgrade_to_head(url)
     times = []
     for _ in range(2):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "entrypoints.cli", "data", "import-recipes",
-                        "--no-nutrition"], env=env, cwd=REPO, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "entrypoints.cli", "data", "import-recipes", "--no-nutrition"],
+            env=env,
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         times.append(time.perf_counter() - started)
     return times[0], times[1]
 
@@ -92,8 +102,9 @@ def import_in_process_s(url: str, var_dir: Path) -> float:
         try:
             started = time.perf_counter()
             licence, sources = read_recipes()
-            await ImportRecipes(SqlRecipeCatalogue(db),
-                                ServedFridgeIndex(var_dir / "index.npz"))(licence, sources)
+            await ImportRecipes(SqlRecipeCatalogue(db), ServedFridgeIndex(var_dir / "index.npz"))(
+                licence, sources
+            )
             return time.perf_counter() - started
         finally:
             await db.dispose()
@@ -108,11 +119,15 @@ def matcher_ms(rounds: int = 200) -> tuple[float, float]:
     vocabulary = sorted(index.vocabulary)
     times = []
     for i in range(rounds):
-        fridge = (normalise_fridge(FRIDGES[i % len(FRIDGES)]) if i % 2 else
-                  frozenset(rng.sample(vocabulary, 12)))
+        fridge = (
+            normalise_fridge(FRIDGES[i % len(FRIDGES)])
+            if i % 2
+            else frozenset(rng.sample(vocabulary, 12))
+        )
         started = time.perf_counter()
-        index.match(fridge, allergens=[Allergen.PEANUTS, Allergen.SESAME],
-                    diets=[Diet.VEGETARIAN], limit=10)
+        index.match(
+            fridge, allergens=[Allergen.PEANUTS, Allergen.SESAME], diets=[Diet.VEGETARIAN], limit=10
+        )
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
@@ -136,12 +151,22 @@ def wrk_fridge(base: str, headers: dict[str, str], connections: int, seconds: in
     lua_bodies = "{" + ", ".join(json.dumps(b) for b in bodies) + "}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % lua_bodies)
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
-           "-H", "Content-Type: application/json"]
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        script.name,
+        "-H",
+        "Content-Type: application/json",
+    ]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
-    out = subprocess.run([*cmd, f"{base}/api/v1/fridge/matches"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [*cmd, f"{base}/api/v1/fridge/matches"], capture_output=True, text=True, check=True
+    ).stdout
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -154,8 +179,12 @@ def wrk_fridge(base: str, headers: dict[str, str], connections: int, seconds: in
 
 
 def put_json(url: str, body: dict, headers: dict[str, str]) -> None:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",  # noqa: S310
-                                 headers={"content-type": "application/json", **headers})
+    req = urllib.request.Request(  # noqa: S310 (loopback bench URL)
+        url,
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={"content-type": "application/json", **headers},
+    )
     urllib.request.urlopen(req, timeout=30).read()  # noqa: S310
 
 
@@ -163,8 +192,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2,
-                        help="API processes (production runs several: just serve-prod)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="API processes (production runs several: just serve-prod)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
 
@@ -178,24 +211,29 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             first, again = import_times(pg_url, Path(tmp))
-            print(f"psi data import-recipes, Postgres: first {first:.1f} s, "
-                  f"re-import {again:.1f} s")
+            print(
+                f"psi data import-recipes, Postgres: first {first:.1f} s, re-import {again:.1f} s"
+            )
         p50, p95 = matcher_ms()
         print(f"matcher alone (in-process, 3,129 recipes): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
         env = production_env(pg_url)
         with api_server(env, workers=args.workers) as base:
             _, headers = register_and_login(base)
-            put_json(f"{base}/api/v1/users/me/preferences",
-                     {"allergens": ["peanuts", "sesame"], "dietary_restrictions": ["vegetarian"]},
-                     headers)
+            put_json(
+                f"{base}/api/v1/users/me/preferences",
+                {"allergens": ["peanuts", "sesame"], "dietary_restrictions": ["vegetarian"]},
+                headers,
+            )
             wrk_fridge(base, headers, args.connections, 3)  # warm-up (loads the index)
             result = wrk_fridge(base, headers, args.connections, args.seconds)
-        print(f"POST /api/v1/fridge/matches, production profile, {args.workers} API "
-              f"process(es), "
-              f"{args.connections} connections: {result['rps']:.0f} req/s, "
-              f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
-              f"p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
-              f"({result['command']})")
+        print(
+            f"POST /api/v1/fridge/matches, production profile, {args.workers} API "
+            f"process(es), "
+            f"{args.connections} connections: {result['rps']:.0f} req/s, "
+            f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
+            f"p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
+            f"({result['command']})"
+        )
     finally:
         drop_postgres_db(pg_url)
 

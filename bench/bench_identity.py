@@ -51,19 +51,27 @@ def main() -> None:
     hash_ms, verify_ms = argon2_cost_ms()
     ok = result["rps"] >= 2000 and result["p99_ms"] < 50
     print("## Identity (issue 2)\n")
-    print(f"Machine: {machine()}. Production profile: Postgres 15 + Redis on loopback, one "
-          "uvicorn process (uvloop, httptools), rate limiter on with raised quotas (one "
-          "Redis script per request covers the limit and the revocation check).\n")
+    print(
+        f"Machine: {machine()}. Production profile: Postgres 15 + Redis on loopback, one "
+        "uvicorn process (uvloop, httptools), rate limiter on with raised quotas (one "
+        "Redis script per request covers the limit and the revocation check).\n"
+    )
     print("| what | figure | target |")
     print("|---|---|---|")
-    print(f"| `GET /api/v1/users/me`, 64 connections, 15 s | {result['rps']:.0f} req/s, "
-          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-          f"non-2xx {result['non_2xx']}, socket errors {result['socket_errors']} | "
-          f">= 2,000 req/s, p99 < 50 ms ({'met' if ok else 'NOT met'}) |")
-    print(f"| argon2id hash (m=19 MiB, t=2, p=1) | {hash_ms:.1f} ms per hash, "
-          f"{verify_ms:.1f} ms per verify (median of 20) | OWASP minimum parameters |")
-    print(f"\nCommand: `{result['command']}` against `/api/v1/users/me` with a bearer token; "
-          "script `bench/bench_identity.py`.\n")
+    print(
+        f"| `GET /api/v1/users/me`, 64 connections, 15 s | {result['rps']:.0f} req/s, "
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+        f"non-2xx {result['non_2xx']}, socket errors {result['socket_errors']} | "
+        f">= 2,000 req/s, p99 < 50 ms ({'met' if ok else 'NOT met'}) |"
+    )
+    print(
+        f"| argon2id hash (m=19 MiB, t=2, p=1) | {hash_ms:.1f} ms per hash, "
+        f"{verify_ms:.1f} ms per verify (median of 20) | OWASP minimum parameters |"
+    )
+    print(
+        f"\nCommand: `{result['command']}` against `/api/v1/users/me` with a bearer token; "
+        "script `bench/bench_identity.py`.\n"
+    )
 
 
 if __name__ == "__main__":

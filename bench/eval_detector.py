@@ -43,17 +43,18 @@ class Truth:
 # Looked at one by one. COCO's "orange" is any citrus fruit.
 FOOD_PHOTOS: dict[str, Truth] = {
     "opencv-doc/data/fruits.jpg": Truth(
-        "a halved orange, a halved lemon, a lime, a kiwi, melon, red cabbage",
-        frozenset({"orange"})),
+        "a halved orange, a halved lemon, a lime, a kiwi, melon, red cabbage", frozenset({"orange"})
+    ),
     "opencv-doc/data/orange.jpg": Truth("one orange", frozenset({"orange"})),
     "opencv-doc/data/apple.jpg": Truth("one red apple", frozenset({"apple"})),
-    "opencv-doc/data/smarties.png": Truth(
-        "sugar-coated chocolates (no COCO class)", frozenset()),
+    "opencv-doc/data/smarties.png": Truth("sugar-coated chocolates (no COCO class)", frozenset()),
     "opencv-doc/data/box.png": Truth("a box of pasta (no COCO class)", frozenset()),
     "opencv-doc/data/box_in_scene.png": Truth(
-        "a box of pasta among other things (no COCO class)", frozenset()),
+        "a box of pasta among other things (no COCO class)", frozenset()
+    ),
     "skimage/coffee.png": Truth(
-        "a cup of coffee on a saucer (a drink: no COCO food class)", frozenset()),
+        "a cup of coffee on a saucer (a drink: no COCO food class)", frozenset()
+    ),
 }
 
 
@@ -85,8 +86,21 @@ def skimage_data() -> Path:
     data = target / "skimage" / "data"
     if not data.is_dir():
         target.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary",
-                        ":all:", "scikit-image==0.26.0", "-d", str(target)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "scikit-image==0.26.0",
+                "-d",
+                str(target),
+            ],
+            check=True,
+        )
         wheel = next(target.glob("scikit_image-*.whl"))
         with zipfile.ZipFile(wheel) as z:
             for name in z.namelist():
@@ -137,10 +151,14 @@ async def evaluate(paths: dict[str, Path], floor: float) -> list[Result]:
         report = await detector.detect(image)
         if report.failure:
             raise SystemExit(f"{key}: {report.failure}")
-        results.append(Result(
-            key, f"{image.width}x{image.height}",
-            [(d.food, d.confidence) for d in report.detections],
-            [(d.food, d.confidence) for d in report.context]))
+        results.append(
+            Result(
+                key,
+                f"{image.width}x{image.height}",
+                [(d.food, d.confidence) for d in report.detections],
+                [(d.food, d.confidence) for d in report.context],
+            )
+        )
     return results
 
 
@@ -154,8 +172,10 @@ def names(items: list[tuple[str, float]]) -> str:
     counted: dict[str, list[float]] = {}
     for n, c in items:
         counted.setdefault(n, []).append(c)
-    return ", ".join(f"{n} x{len(cs)} ({max(cs):.2f})" if len(cs) > 1 else f"{n} ({cs[0]:.2f})"
-                     for n, cs in counted.items())
+    return ", ".join(
+        f"{n} x{len(cs)} ({max(cs):.2f})" if len(cs) > 1 else f"{n} ({cs[0]:.2f})"
+        for n, cs in counted.items()
+    )
 
 
 def summary(results: list[Result]) -> list[str]:
@@ -169,26 +189,34 @@ def summary(results: list[Result]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for t in THRESHOLDS:
-        hit = sum(1 for r in nameable
-                  if FOOD_PHOTOS[r.key].coco & {n for n, _ in above(r.foods, t)})
-        wrong = sum(1 for r in food for n, _ in above(r.foods, t)
-                    if n not in FOOD_PHOTOS[r.key].coco)
+        hit = sum(
+            1 for r in nameable if FOOD_PHOTOS[r.key].coco & {n for n, _ in above(r.foods, t)}
+        )
+        wrong = sum(
+            1 for r in food for n, _ in above(r.foods, t) if n not in FOOD_PHOTOS[r.key].coco
+        )
         false_photos = sum(1 for r in other if above(r.foods, t))
         false_boxes = sum(len(above(r.foods, t)) for r in other)
-        lines.append(f"| {t:.2f} | {hit} of {len(nameable)} | {len(nameable) - hit} | "
-                     f"{wrong} | {false_photos} of {len(other)} | {false_boxes} |")
+        lines.append(
+            f"| {t:.2f} | {hit} of {len(nameable)} | {len(nameable) - hit} | "
+            f"{wrong} | {false_photos} of {len(other)} | {false_boxes} |"
+        )
     return lines
 
 
 def tables(results: list[Result], threshold: float) -> str:
     keys = {r.key for r in results}
-    out = [f"Photos: {len(results)} ({sum(1 for r in results if r.skipped)} refused by the "
-           f"upload sanitiser); food photos: {sum(1 for k in FOOD_PHOTOS if k in keys)}.",
-           "", *summary(results), "",
-           f"Food photos at the shipped threshold {threshold:.2f} "
-           "(score in brackets; x2: two boxes):", "",
-           "| photo | what is in it | found | missed | mislabelled | context |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        f"Photos: {len(results)} ({sum(1 for r in results if r.skipped)} refused by the "
+        f"upload sanitiser); food photos: {sum(1 for k in FOOD_PHOTOS if k in keys)}.",
+        "",
+        *summary(results),
+        "",
+        f"Food photos at the shipped threshold {threshold:.2f} (score in brackets; x2: two boxes):",
+        "",
+        "| photo | what is in it | found | missed | mislabelled | context |",
+        "|---|---|---|---|---|---|",
+    ]
     by_key = {r.key: r for r in results}
     for key, truth in FOOD_PHOTOS.items():
         r = by_key.get(key)
@@ -198,10 +226,17 @@ def tables(results: list[Result], threshold: float) -> str:
         found = [(n, c) for n, c in foods if n in truth.coco]
         wrong = [(n, c) for n, c in foods if n not in truth.coco]
         missed = sorted(truth.coco - {n for n, _ in foods})
-        out.append(f"| {key} | {truth.content} | {names(found)} | {', '.join(missed) or '-'} | "
-                   f"{names(wrong)} | {names(above(r.context, threshold))} |")
-    out += ["", f"Photos without food given a food or context at {threshold:.2f}:", "",
-            "| photo | size | foods (false) | context |", "|---|---|---|---|"]
+        out.append(
+            f"| {key} | {truth.content} | {names(found)} | {', '.join(missed) or '-'} | "
+            f"{names(wrong)} | {names(above(r.context, threshold))} |"
+        )
+    out += [
+        "",
+        f"Photos without food given a food or context at {threshold:.2f}:",
+        "",
+        "| photo | size | foods (false) | context |",
+        "|---|---|---|---|",
+    ]
     quiet = 0
     for r in results:
         if r.key in FOOD_PHOTOS or r.skipped:
@@ -223,8 +258,9 @@ START, END = "<!-- eval_detector:start -->", "<!-- eval_detector:end -->"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", type=Path,
-                        help=f"replace the block between {START} and {END} in this file")
+    parser.add_argument(
+        "--write", type=Path, help=f"replace the block between {START} and {END} in this file"
+    )
     args = parser.parse_args()
     from adapters.vision.nanodet_onnx import NanoDetConfig
 

@@ -60,16 +60,29 @@ async def through_api(chunks: list[np.ndarray]) -> list[dict]:
         async with api_client(embedded_settings(Path(tmp)), clock) as client:
             api = Api(client)
             _, headers, _ = await api.user(consents={"biometrics": True, "food_photos": False})
-            samples = [{"timestamp": z(START + timedelta(minutes=i)),
-                        "heart_rate": round(60000.0 / float(c.mean()), 1),
-                        "rr_intervals_ms": c.tolist(), "source": "polar"}
-                       for i, c in enumerate(chunks)]
-            r = await client.post("/api/v1/biometrics/samples", json={"samples": samples},
-                                  headers=headers)
+            samples = [
+                {
+                    "timestamp": z(START + timedelta(minutes=i)),
+                    "heart_rate": round(60000.0 / float(c.mean()), 1),
+                    "rr_intervals_ms": c.tolist(),
+                    "source": "polar",
+                }
+                for i, c in enumerate(chunks)
+            ]
+            r = await client.post(
+                "/api/v1/biometrics/samples", json={"samples": samples}, headers=headers
+            )
             assert r.status_code == 201, r.text
-            got = await client.get("/api/v1/emotions", headers=headers, params={
-                "from": z(START), "to": z(START + timedelta(hours=1)), "resolution": "raw",
-                "per_page": 100})
+            got = await client.get(
+                "/api/v1/emotions",
+                headers=headers,
+                params={
+                    "from": z(START),
+                    "to": z(START + timedelta(hours=1)),
+                    "resolution": "raw",
+                    "per_page": 100,
+                },
+            )
             assert got.status_code == 200, got.text
             return got.json()["data"]
 
@@ -78,9 +91,11 @@ def line(name: str, errors: np.ndarray) -> str:
     median = float(np.median(errors))
     within = float(np.mean(np.abs(errors) <= 0.05))
     ok = abs(median) <= 0.02 and within >= 0.9
-    return (f"| {name} | {median * 100:+.2f} % | {np.mean(np.abs(errors)) * 100:.2f} % | "
-            f"{np.max(np.abs(errors)) * 100:.1f} % | {within * 100:.0f} % "
-            f"({'met' if ok else 'NOT met'}) |")
+    return (
+        f"| {name} | {median * 100:+.2f} % | {np.mean(np.abs(errors)) * 100:.2f} % | "
+        f"{np.max(np.abs(errors)) * 100:.1f} % | {within * 100:.0f} % "
+        f"({'met' if ok else 'NOT met'}) |"
+    )
 
 
 def main() -> None:
@@ -97,22 +112,28 @@ def main() -> None:
     hour = clean_beats(rr)
     td = analyzer.time_domain(hour)
     print("## HRV through the API against pyhrv (issue 16)\n")
-    print(f"Command: `PYTHONPATH=src .venv/bin/python bench/eval_hrv.py`. pyhrv's real "
-          f"60-minute series, uncleaned, as 60 one-minute samples ({len(rr):,} beats, "
-          f"{min(len(c) for c in chunks)}-{max(len(c) for c in chunks)} a minute) in one "
-          "POST, embedded profile; each minute's stored value against RMSSD / SDNN of the "
-          "same beats computed as pyhrv does.\n")
+    print(
+        f"Command: `PYTHONPATH=src .venv/bin/python bench/eval_hrv.py`. pyhrv's real "
+        f"60-minute series, uncleaned, as 60 one-minute samples ({len(rr):,} beats, "
+        f"{min(len(c) for c in chunks)}-{max(len(c) for c in chunks)} a minute) in one "
+        "POST, embedded profile; each minute's stored value against RMSSD / SDNN of the "
+        "same beats computed as pyhrv does.\n"
+    )
     print("| measure | median error | mean abs error | worst minute | minutes within 5 % |")
     print("|---|---|---|---|---|")
     print(line("RMSSD per minute", got_rmssd / want_rmssd - 1))
     print(line("SDNN per minute", got_sdnn / want_sdnn - 1))
-    print(f"\nArtefact share per minute (beats dropped or corrected): median "
-          f"{np.median(shares) * 100:.1f} %, max {shares.max() * 100:.1f} %; minutes with none: "
-          f"{int(np.sum(shares == 0))} of 60.\n")
-    print("Whole hour through the same correction vs pyhrv's report: "
-          f"RMSSD {td.rmssd:.2f} ms (pyhrv {PYHRV['rmssd']}, {td.rmssd / PYHRV['rmssd'] - 1:+.2%}),"
-          f" SDNN {td.sdnn:.2f} ms (pyhrv {PYHRV['sdnn']}, {td.sdnn / PYHRV['sdnn'] - 1:+.2%}); "
-          f"{hour.removed} beats dropped, {hour.corrected} corrected of {hour.total:,}.")
+    print(
+        f"\nArtefact share per minute (beats dropped or corrected): median "
+        f"{np.median(shares) * 100:.1f} %, max {shares.max() * 100:.1f} %; minutes with none: "
+        f"{int(np.sum(shares == 0))} of 60.\n"
+    )
+    print(
+        "Whole hour through the same correction vs pyhrv's report: "
+        f"RMSSD {td.rmssd:.2f} ms (pyhrv {PYHRV['rmssd']}, {td.rmssd / PYHRV['rmssd'] - 1:+.2%}),"
+        f" SDNN {td.sdnn:.2f} ms (pyhrv {PYHRV['sdnn']}, {td.sdnn / PYHRV['sdnn'] - 1:+.2%}); "
+        f"{hour.removed} beats dropped, {hour.corrected} corrected of {hour.total:,}."
+    )
 
 
 if __name__ == "__main__":

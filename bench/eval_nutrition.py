@@ -61,35 +61,35 @@ REFERENCE: list[tuple[str, str, str, float, str, float]] = [
     ("cantaloupe", "09181", "Melons, cantaloupe, raw", 34, "1 cup, cubes", 160),
     ("carrots", "11124", "Carrots, raw", 41, "1 medium", 61),
     ("broccoli", "11090", "Broccoli, raw", 34, "1 cup chopped", 91),
-    ("tomato", "11529", "Tomatoes, red, ripe, raw, year round average", 18, "1 medium",
-     123),
+    ("tomato", "11529", "Tomatoes, red, ripe, raw, year round average", 18, "1 medium", 123),
     ("cucumber", "11205", "Cucumber, with peel, raw", 15, "1 cup, sliced", 104),
     ("spinach", "11457", "Spinach, raw", 23, "1 cup", 30),
-    ("baked potato", "11674", "Potatoes, baked, flesh and skin, without salt", 93,
-     "1 medium", 173),
-    ("sweet potato", "11508", "Sweet potato, cooked, baked in skin, flesh, without salt",
-     90, "1 medium", 114),
+    ("baked potato", "11674", "Potatoes, baked, flesh and skin, without salt", 93, "1 medium", 173),
+    (
+        "sweet potato",
+        "11508",
+        "Sweet potato, cooked, baked in skin, flesh, without salt",
+        90,
+        "1 medium",
+        114,
+    ),
     ("onion", "11282", "Onions, raw", 40, "1 medium", 110),
     ("lettuce", "11252", "Lettuce, iceberg, raw", 14, "1 cup shredded", 72),
-    ("green beans", "11053", "Beans, snap, green, cooked, boiled, drained", 35, "1 cup",
-     125),
+    ("green beans", "11053", "Beans, snap, green, cooked, boiled, drained", 35, "1 cup", 125),
     ("celery", "11143", "Celery, raw", 14, "1 medium stalk", 40),
     ("green pepper", "11333", "Peppers, sweet, green, raw", 20, "1 medium", 119),
     ("mushrooms", "11260", "Mushrooms, white, raw", 22, "1 cup pieces", 70),
     ("cauliflower", "11135", "Cauliflower, raw", 25, "1 cup chopped", 107),
     ("cabbage", "11109", "Cabbage, raw", 25, "1 cup chopped", 89),
-    ("zucchini", "11477", "Squash, summer, zucchini, includes skin, raw", 17, "1 medium",
-     196),
+    ("zucchini", "11477", "Squash, summer, zucchini, includes skin, raw", 17, "1 medium", 196),
     ("rice", "20045", "Rice, white, long-grain, regular, cooked", 130, "1 cup", 158),
     ("brown rice", "20037", "Rice, brown, long-grain, cooked", 123, "1 cup", 195),
     ("pasta", "20121", "Pasta, cooked, enriched, without added salt", 158, "1 cup", 140),
     ("spaghetti", "20121", "Pasta (spaghetti), cooked, enriched", 158, "1 cup", 140),
-    ("oatmeal", "08121", "Cereals, oats, regular and quick, cooked with water", 71,
-     "1 cup", 234),
+    ("oatmeal", "08121", "Cereals, oats, regular and quick, cooked with water", 71, "1 cup", 234),
     ("quinoa", "20137", "Quinoa, cooked", 120, "1 cup", 185),
     ("bread", "18069", "Bread, white, commercially prepared", 266, "1 slice", 25),
-    ("whole wheat bread", "18075", "Bread, whole-wheat, commercially prepared", 252,
-     "1 slice", 32),
+    ("whole wheat bread", "18075", "Bread, whole-wheat, commercially prepared", 252, "1 slice", 32),
     ("bagel", "18001", "Bagels, plain, enriched", 257, "1 medium", 105),
     ("egg", "01123", "Egg, whole, raw, fresh", 143, "1 large", 50),
     ("boiled egg", "01129", "Egg, whole, cooked, hard-boiled", 155, "1 large", 50),
@@ -100,38 +100,40 @@ REFERENCE: list[tuple[str, str, str, float, str, float]] = [
     ("yogurt", "01116", "Yogurt, plain, whole milk", 61, "1 cup", 245),
     ("cheddar cheese", "01009", "Cheese, cheddar", 403, "1 oz", 28),
     ("mozzarella", "01026", "Cheese, mozzarella, whole milk", 300, "1 oz", 28),
-    ("cottage cheese", "01012", "Cheese, cottage, creamed, large or small curd", 98,
-     "1 cup", 210),
+    ("cottage cheese", "01012", "Cheese, cottage, creamed, large or small curd", 98, "1 cup", 210),
     ("butter", "01001", "Butter, salted", 717, "1 tbsp", 14.2),
     ("olive oil", "04053", "Oil, olive, salad or cooking", 884, "1 tbsp", 13.5),
     ("peanut butter", "16098", "Peanut butter, smooth style, with salt", 588, "2 tbsp", 32),
     ("almonds", "12061", "Nuts, almonds", 579, "1 oz", 28.35),
     ("walnuts", "12155", "Nuts, walnuts, english", 654, "1 oz", 28.35),
-    ("peanuts", "16090", "Peanuts, all types, dry-roasted, without salt", 585, "1 oz",
-     28.35),
-    ("cashews", "12087", "Nuts, cashew nuts, dry roasted, without salt", 574, "1 oz",
-     28.35),
-    ("chicken breast", "05064",
-     "Chicken, broilers or fryers, breast, meat only, cooked, roasted", 165,
-     "1/2 breast, bone and skin removed", 86),
-    ("salmon", "15237", "Fish, salmon, Atlantic, farmed, cooked, dry heat", 206,
-     "1/2 fillet", 178),
-    ("tuna", "15121", "Fish, tuna, light, canned in water, drained solids", 116, "3 oz",
-     85),
-    ("shrimp", "15150", "Crustaceans, shrimp, mixed species, cooked, moist heat", 99,
-     "3 oz", 85),
+    ("peanuts", "16090", "Peanuts, all types, dry-roasted, without salt", 585, "1 oz", 28.35),
+    ("cashews", "12087", "Nuts, cashew nuts, dry roasted, without salt", 574, "1 oz", 28.35),
+    (
+        "chicken breast",
+        "05064",
+        "Chicken, broilers or fryers, breast, meat only, cooked, roasted",
+        165,
+        "1/2 breast, bone and skin removed",
+        86,
+    ),
+    ("salmon", "15237", "Fish, salmon, Atlantic, farmed, cooked, dry heat", 206, "1/2 fillet", 178),
+    ("tuna", "15121", "Fish, tuna, light, canned in water, drained solids", 116, "3 oz", 85),
+    ("shrimp", "15150", "Crustaceans, shrimp, mixed species, cooked, moist heat", 99, "3 oz", 85),
     ("cod", "15016", "Fish, cod, Atlantic, cooked, dry heat", 105, "1 fillet", 180),
     ("tilapia", "15262", "Fish, tilapia, cooked, dry heat", 128, "1 fillet", 87),
-    ("ground beef", "23572", "Beef, ground, 85% lean meat / 15% fat, patty, cooked, broiled",
-     250, "3 oz", 85),
+    (
+        "ground beef",
+        "23572",
+        "Beef, ground, 85% lean meat / 15% fat, patty, cooked, broiled",
+        250,
+        "3 oz",
+        85,
+    ),
     ("bacon", "10862", "Pork, cured, bacon, cooked, pan-fried", 541, "1 slice", 8),
-    ("coffee", "14209", "Beverages, coffee, brewed, prepared with tap water", 1, "1 cup",
-     237),
-    ("tea", "14355", "Beverages, tea, black, brewed, prepared with tap water", 1, "1 cup",
-     237),
+    ("coffee", "14209", "Beverages, coffee, brewed, prepared with tap water", 1, "1 cup", 237),
+    ("tea", "14355", "Beverages, tea, black, brewed, prepared with tap water", 1, "1 cup", 237),
     ("orange juice", "09206", "Orange juice, raw", 45, "1 cup", 248),
-    ("apple juice", "09016", "Apple juice, canned or bottled, unsweetened", 46, "1 cup",
-     248),
+    ("apple juice", "09016", "Apple juice, canned or bottled, unsweetened", 46, "1 cup", 248),
     ("beer", "14003", "Alcoholic beverage, beer, regular, all", 43, "12 fl oz", 356),
     ("red wine", "14096", "Alcoholic beverage, wine, table, red", 85, "5 fl oz", 147),
     ("honey", "19296", "Honey", 304, "1 tbsp", 21),
@@ -139,20 +141,48 @@ REFERENCE: list[tuple[str, str, str, float, str, float]] = [
     ("ketchup", "11935", "Catsup", 101, "1 tbsp", 15),
     ("mayonnaise", "04025", "Salad dressing, mayonnaise, regular", 680, "1 tbsp", 13.8),
     ("hummus", "16158", "Hummus, commercial", 166, "1 tbsp", 15),
-    ("tofu", "16427", "Tofu, raw, regular, prepared with calcium sulfate", 76, "1/2 cup",
-     124),
-    ("lentils", "16070", "Lentils, mature seeds, cooked, boiled, without salt", 116,
-     "1 cup", 198),
-    ("black beans", "16015", "Beans, black, mature seeds, cooked, boiled, without salt",
-     132, "1 cup", 172),
-    ("chickpeas", "16057", "Chickpeas, mature seeds, cooked, boiled, without salt", 164,
-     "1 cup", 164),
-    ("kidney beans", "16033", "Beans, kidney, all types, mature seeds, cooked, boiled", 127,
-     "1 cup", 177),
-    ("pizza", "21299", "Fast foods, pizza chain, 14\" pizza, cheese topping, regular crust",
-     266, "1 slice", 107),
-    ("french fries", "21138", "Fast foods, potato, french fried in vegetable oil", 312,
-     "1 medium serving", 117),
+    ("tofu", "16427", "Tofu, raw, regular, prepared with calcium sulfate", 76, "1/2 cup", 124),
+    ("lentils", "16070", "Lentils, mature seeds, cooked, boiled, without salt", 116, "1 cup", 198),
+    (
+        "black beans",
+        "16015",
+        "Beans, black, mature seeds, cooked, boiled, without salt",
+        132,
+        "1 cup",
+        172,
+    ),
+    (
+        "chickpeas",
+        "16057",
+        "Chickpeas, mature seeds, cooked, boiled, without salt",
+        164,
+        "1 cup",
+        164,
+    ),
+    (
+        "kidney beans",
+        "16033",
+        "Beans, kidney, all types, mature seeds, cooked, boiled",
+        127,
+        "1 cup",
+        177,
+    ),
+    (
+        "pizza",
+        "21299",
+        'Fast foods, pizza chain, 14" pizza, cheese topping, regular crust',
+        266,
+        "1 slice",
+        107,
+    ),
+    (
+        "french fries",
+        "21138",
+        "Fast foods, potato, french fried in vegetable oil",
+        312,
+        "1 medium serving",
+        117,
+    ),
     ("donut", "18248", "Doughnuts, cake-type, plain", 421, "1 medium", 47),
     ("potato chips", "19411", "Snacks, potato chips, plain, salted", 536, "1 oz", 28.35),
     ("dark chocolate", "19904", "Chocolate, dark, 70-85% cacao solids", 598, "1 oz", 28.35),
@@ -180,8 +210,7 @@ class Row:
     def kcal_ok(self) -> bool:
         if self.kcal is None:
             return False
-        return abs(self.kcal - self.ref_kcal) <= max(KCAL_TOLERANCE * self.ref_kcal,
-                                                     KCAL_ABSOLUTE)
+        return abs(self.kcal - self.ref_kcal) <= max(KCAL_TOLERANCE * self.ref_kcal, KCAL_ABSOLUTE)
 
     @property
     def portion_ok(self) -> bool:
@@ -197,15 +226,23 @@ async def evaluate() -> list[Row]:
     rows = []
     for query, ndb, reference, kcal, unit, grams in REFERENCE:
         found = await look(query)
-        rows.append(Row(
-            query, ndb, reference, kcal, unit, grams,
-            found.food_name if found else None,
-            found.data_type.value if found else None,
-            found.match_confidence if found else None,
-            found.per_100g.calories if found else None,
-            found.portion_name if found else None,
-            found.portion_grams if found else None,
-            found.portion_source.value if found else None))
+        rows.append(
+            Row(
+                query,
+                ndb,
+                reference,
+                kcal,
+                unit,
+                grams,
+                found.food_name if found else None,
+                found.data_type.value if found else None,
+                found.match_confidence if found else None,
+                found.per_100g.calories if found else None,
+                found.portion_name if found else None,
+                found.portion_grams if found else None,
+                found.portion_source.value if found else None,
+            )
+        )
     return rows
 
 
@@ -214,16 +251,19 @@ def _fmt(value: float | None, digits: int = 0) -> str:
 
 
 def markdown(rows: list[Row]) -> str:
-    lines = ["| query | USDA reference (NDB) | ref kcal | first match | kcal | ok | "
-             "ref unit (g) | default portion (g) | ok |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| query | USDA reference (NDB) | ref kcal | first match | kcal | ok | "
+        "ref unit (g) | default portion (g) | ok |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         lines.append(
             f"| {r.query} | {r.reference} ({r.ndb}) | {r.ref_kcal:g} | {r.matched} "
             f"[{r.data_type}, {_fmt(r.confidence, 2)}] | {_fmt(r.kcal)} | "
             f"{'yes' if r.kcal_ok else '**no**'} | {r.ref_unit} ({r.ref_grams:g}) | "
             f"{r.portion} ({_fmt(r.grams)}, {r.portion_source}) | "
-            f"{'yes' if r.portion_ok else '**no**'} |")
+            f"{'yes' if r.portion_ok else '**no**'} |"
+        )
     return "\n".join(lines)
 
 
@@ -237,14 +277,18 @@ def main() -> int:
     if args.markdown:
         print(markdown(rows))
         print()
-    print(f"{len(rows)} foods: first match within +-15 % kcal: {kcal:.1%} (target >= 90 %); "
-          f"default portion within +-25 % of the reference unit: {portion:.1%} "
-          f"(target >= 85 %)")
+    print(
+        f"{len(rows)} foods: first match within +-15 % kcal: {kcal:.1%} (target >= 90 %); "
+        f"default portion within +-25 % of the reference unit: {portion:.1%} "
+        f"(target >= 85 %)"
+    )
     for r in rows:
         if not (r.kcal_ok and r.portion_ok):
-            print(f"  miss {r.query!r}: {r.matched} kcal {_fmt(r.kcal)} (ref {r.ref_kcal:g})"
-                  f", portion {r.portion} {_fmt(r.grams)} g (ref {r.ref_unit} "
-                  f"{r.ref_grams:g} g)")
+            print(
+                f"  miss {r.query!r}: {r.matched} kcal {_fmt(r.kcal)} (ref {r.ref_kcal:g})"
+                f", portion {r.portion} {_fmt(r.grams)} g (ref {r.ref_unit} "
+                f"{r.ref_grams:g} g)"
+            )
     return 0
 
 

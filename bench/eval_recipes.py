@@ -34,17 +34,35 @@ from domain.recipes.vocabulary import Allergen, Diet
 
 # title -> (servings, [(grams, kcal per 100 g from USDA SR Legacy, what)]): the hand sums.
 HAND_CHECKS: dict[str, tuple[int, list[tuple[float, float, str]]]] = {
-    "Blackberry Mush": (4, [(100, 43, "blackberries, raw"), (80, 387, "sugars, granulated"),
-                            (20, 381, "cornstarch")]),
-    "Carrot and Raisin Salad": (2, [(250, 41, "carrots, raw"), (40, 299, "raisins, seedless"),
-                                    (58, 29, "lemon, raw, 1 medium"),
-                                    (131, 47, "orange, raw, 1 medium")]),
-    "Flaky Pie Crust": (2, [(310, 364, "wheat flour, all-purpose"), (4, 387, "sugar"),
-                            (225, 717, "butter, salted")]),
-    "Ciabatta": (4, [(350, 364, "wheat flour, all-purpose"), (38, 884, "oil, olive"),
-                     (4, 325, "yeast, active dry, 1 tsp")]),
-    "Alfredo Sauce": (4, [(230, 717, "butter"), (230, 392, "parmesan, hard"),
-                          (450, 384, "noodles, egg, dry")]),
+    "Blackberry Mush": (
+        4,
+        [(100, 43, "blackberries, raw"), (80, 387, "sugars, granulated"), (20, 381, "cornstarch")],
+    ),
+    "Carrot and Raisin Salad": (
+        2,
+        [
+            (250, 41, "carrots, raw"),
+            (40, 299, "raisins, seedless"),
+            (58, 29, "lemon, raw, 1 medium"),
+            (131, 47, "orange, raw, 1 medium"),
+        ],
+    ),
+    "Flaky Pie Crust": (
+        2,
+        [(310, 364, "wheat flour, all-purpose"), (4, 387, "sugar"), (225, 717, "butter, salted")],
+    ),
+    "Ciabatta": (
+        4,
+        [
+            (350, 364, "wheat flour, all-purpose"),
+            (38, 884, "oil, olive"),
+            (4, 325, "yeast, active dry, 1 tsp"),
+        ],
+    ),
+    "Alfredo Sauce": (
+        4,
+        [(230, 717, "butter"), (230, 392, "parmesan, hard"), (450, 384, "noodles, egg, dry")],
+    ),
 }
 
 
@@ -56,31 +74,46 @@ async def main() -> int:
         catalogue = MemoryRecipeCatalogue()
         started = time.perf_counter()
         report = await ImportRecipes(
-            catalogue, ServedFridgeIndex(Path(tmp) / "index.npz"),
-            UsdaIngredientNutrition(LookupNutrition(store)))(licence, sources)
+            catalogue,
+            ServedFridgeIndex(Path(tmp) / "index.npz"),
+            UsdaIngredientNutrition(LookupNutrition(store)),
+        )(licence, sources)
         seconds = time.perf_counter() - started
     recipes = await catalogue.all()
     verified = sum(r.verified for r in recipes)
-    print(f"recipes {len(recipes)}: verified {verified}, unverified {len(recipes) - verified}"
-          f" ({sum(len(r.unverified_lines) for r in recipes)} unrecognised lines);"
-          f" import with nutrition {seconds:.1f} s")
-    print("with allergen: " + ", ".join(
-        f"{a.value} {sum(a in r.allergens for r in recipes)}" for a in Allergen))
-    print("offered to someone allergic (verified, free of it): " + ", ".join(
-        f"{a.value} {sum(r.verified and a not in r.allergens for r in recipes)}"
-        for a in Allergen))
-    print("fits diet (verified only): " + ", ".join(
-        f"{d.value} {sum(d in r.diets for r in recipes)}" for d in Diet))
+    print(
+        f"recipes {len(recipes)}: verified {verified}, unverified {len(recipes) - verified}"
+        f" ({sum(len(r.unverified_lines) for r in recipes)} unrecognised lines);"
+        f" import with nutrition {seconds:.1f} s"
+    )
+    print(
+        "with allergen: "
+        + ", ".join(f"{a.value} {sum(a in r.allergens for r in recipes)}" for a in Allergen)
+    )
+    print(
+        "offered to someone allergic (verified, free of it): "
+        + ", ".join(
+            f"{a.value} {sum(r.verified and a not in r.allergens for r in recipes)}"
+            for a in Allergen
+        )
+    )
+    print(
+        "fits diet (verified only): "
+        + ", ".join(f"{d.value} {sum(d in r.diets for r in recipes)}" for d in Diet)
+    )
     buckets = collections.Counter()
     for r in recipes:
         c = r.nutrition_coverage
         buckets["none" if c is None else f"{min(int(c * 10), 9) / 10:.1f}"] += 1
-    print("coverage (lower edge of tenth): " + ", ".join(
-        f"{k} {buckets[k]}" for k in sorted(buckets)))
+    print(
+        "coverage (lower edge of tenth): " + ", ".join(f"{k} {buckets[k]}" for k in sorted(buckets))
+    )
     with_servings = sum(r.servings is not None for r in recipes)
     covered = sum((r.nutrition_coverage or 0) >= MIN_COVERAGE for r in recipes)
-    print(f"servings stated {with_servings}; coverage >= {MIN_COVERAGE} {covered}; "
-          f"nutrition per serving {report.with_nutrition}")
+    print(
+        f"servings stated {with_servings}; coverage >= {MIN_COVERAGE} {covered}; "
+        f"nutrition per serving {report.with_nutrition}"
+    )
     failures = 0
     by_title = {r.title: r for r in recipes}
     for title, (servings, lines) in HAND_CHECKS.items():
@@ -89,8 +122,10 @@ async def main() -> int:
         got = recipe.nutrition.calories if recipe.nutrition else None
         ok = got is not None and abs(got - hand) <= 0.15 * hand
         failures += not ok
-        print(f"  {title}: hand {hand:.0f} kcal/serving, computed {got} "
-              f"(coverage {recipe.nutrition_coverage}) {'ok' if ok else 'OFF'}")
+        print(
+            f"  {title}: hand {hand:.0f} kcal/serving, computed {got} "
+            f"(coverage {recipe.nutrition_coverage}) {'ok' if ok else 'OFF'}"
+        )
     return 1 if failures else 0
 
 

@@ -37,13 +37,26 @@ def _names(values: list[str]) -> set[str]:
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="just bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("only", nargs="*", help="run only these scripts (e.g. bench_identity)")
-    parser.add_argument("--skip", action="append", default=[], metavar="NAME[,NAME]",
-                        help="leave these scripts out (also PSI_BENCH_SKIP)")
-    parser.add_argument("--args", action="append", default=[], metavar="NAME=ARGS",
-                        help="arguments for one script, e.g. 'bench_soak=--duration 60'")
-    parser.add_argument("--timeout", type=int,
-                        default=int(os.environ.get("PSI_BENCH_TIMEOUT_S", "1800")),
-                        help="seconds per script (default 1800, or PSI_BENCH_TIMEOUT_S)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="NAME[,NAME]",
+        help="leave these scripts out (also PSI_BENCH_SKIP)",
+    )
+    parser.add_argument(
+        "--args",
+        action="append",
+        default=[],
+        metavar="NAME=ARGS",
+        help="arguments for one script, e.g. 'bench_soak=--duration 60'",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=int(os.environ.get("PSI_BENCH_TIMEOUT_S", "1800")),
+        help="seconds per script (default 1800, or PSI_BENCH_TIMEOUT_S)",
+    )
     args = parser.parse_args(argv)
     known = {s.stem for s in SCRIPTS}
     args.only = _names(args.only)
@@ -57,8 +70,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.extra = extra
     unknown = (args.only | args.skip | set(extra)) - known
     if unknown:
-        parser.error(f"unknown script(s): {', '.join(sorted(unknown))}; "
-                     f"known: {', '.join(sorted(known))}")
+        parser.error(
+            f"unknown script(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+        )
     return args
 
 
@@ -72,10 +86,15 @@ def old_sections() -> list[tuple[set[str], str]]:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=REPO).stdout.strip() or "unknown"
-    chosen = [s for s in SCRIPTS
-              if (not args.only or s.stem in args.only) and s.stem not in args.skip]
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+        ).stdout.strip()
+        or "unknown"
+    )
+    chosen = [
+        s for s in SCRIPTS if (not args.only or s.stem in args.only) and s.stem not in args.skip
+    ]
     ran = {s.stem for s in chosen}
     previous = old_sections()
     kept: set[int] = set()
@@ -94,8 +113,13 @@ def main(argv: list[str]) -> int:
         extra = args.extra.get(script.stem, [])
         print(f"running {script.name} {' '.join(extra)}...", flush=True)
         try:
-            done = subprocess.run([sys.executable, str(script), *extra], capture_output=True,
-                                  text=True, cwd=REPO, timeout=args.timeout)
+            done = subprocess.run(
+                [sys.executable, str(script), *extra],
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                timeout=args.timeout,
+            )
             out, code = done.stdout.strip() or done.stderr.strip()[-2000:], done.returncode
         except subprocess.TimeoutExpired:
             out, code = f"timed out after {args.timeout} s", "timeout"
@@ -106,8 +130,10 @@ def main(argv: list[str]) -> int:
         command = " ".join([f".venv/bin/python bench/{script.name}", *map(shlex.quote, extra)])
         sections.append(f"{out}\n\nCommand: `{command}` (exit {code}).")
     skipped = sorted({s.stem for s in SCRIPTS} - ran)
-    header = (f"# Benchmarks\n\nWritten by `just bench` on {dt.date.today()} at commit "
-              f"`{commit}`. Machine: {machine()}.\n")
+    header = (
+        f"# Benchmarks\n\nWritten by `just bench` on {dt.date.today()} at commit "
+        f"`{commit}`. Machine: {machine()}.\n"
+    )
     if skipped:
         header += f"Not rerun this time: {', '.join(skipped)}.\n"
     PAGE.write_text(header + "\n" + "\n\n".join(sections) + "\n")

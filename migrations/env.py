@@ -19,8 +19,11 @@ target_metadata = metadata
 
 
 def _url() -> str:
-    return (config.attributes.get("url") or os.environ.get("PSI_DATABASE_URL")
-            or "sqlite+aiosqlite:///var/psi.db")
+    return (
+        config.attributes.get("url")
+        or os.environ.get("PSI_DATABASE_URL")
+        or "sqlite+aiosqlite:///var/psi.db"
+    )
 
 
 def _include_name(name, type_, parent_names) -> bool:
@@ -29,9 +32,13 @@ def _include_name(name, type_, parent_names) -> bool:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite",
-                      compare_type=True, include_name=_include_name)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        include_name=_include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

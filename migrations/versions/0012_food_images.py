@@ -21,8 +21,11 @@ depends_on = None
 def upgrade() -> None:
     # NULL for entries written before: they are answered with `review: null`.
     with op.batch_alter_table("food_history", schema=None) as batch_op:
-        batch_op.add_column(sa.Column(
-            "review", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "review", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
+            )
+        )
 
 
 def downgrade() -> None:

@@ -20,6 +20,7 @@ def out_of_range(**values: date | datetime | None) -> list[FieldError]:
             continue
         day = value.date() if isinstance(value, datetime) else value
         if not EARLIEST <= day <= LATEST:
-            errors.append(FieldError(name, f"must be between {EARLIEST.isoformat()} and "
-                                           f"{LATEST.isoformat()}"))
+            errors.append(
+                FieldError(name, f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+            )
     return errors

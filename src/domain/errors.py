@@ -39,8 +39,9 @@ class ValidationFailed(PsiError):
     default_message = "Request validation failed"
     user_message = "Some of the information sent is not valid."
 
-    def __init__(self, errors: list[FieldError] | None = None, message: str | None = None,
-                 **details: Any) -> None:
+    def __init__(
+        self, errors: list[FieldError] | None = None, message: str | None = None, **details: Any
+    ) -> None:
         self.errors = errors or []
         super().__init__(message, errors=[e.as_dict() for e in self.errors], **details)
 
@@ -182,11 +183,18 @@ class DailyQuotaExceeded(PsiError):
     default_message = "Free tier daily analysis limit exceeded"
     user_message = "You've used today's free analyses. Upgrade to Premium for unlimited analyses."
 
-    def __init__(self, retry_after_s: int, limit: int, reset_time: str, upgrade_url: str,
-                 message: str | None = None) -> None:
+    def __init__(
+        self,
+        retry_after_s: int,
+        limit: int,
+        reset_time: str,
+        upgrade_url: str,
+        message: str | None = None,
+    ) -> None:
         self.retry_after_s = max(1, int(retry_after_s))
-        super().__init__(message, limit=limit, reset_time=reset_time, upgrade_url=upgrade_url,
-                         retryable=True)
+        super().__init__(
+            message, limit=limit, reset_time=reset_time, upgrade_url=upgrade_url, retryable=True
+        )
 
 
 class DependencyUnavailable(PsiError):
@@ -196,5 +204,6 @@ class DependencyUnavailable(PsiError):
     user_message = "Psi is temporarily unavailable. Please try again shortly."
 
     def __init__(self, dependency: str, message: str | None = None) -> None:
-        super().__init__(message or f"{dependency} unavailable", dependency=dependency,
-                         retryable=True)
+        super().__init__(
+            message or f"{dependency} unavailable", dependency=dependency, retryable=True
+        )

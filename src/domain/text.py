@@ -18,8 +18,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 def refuse_control_characters(field: str, text: str) -> None:
     """NUL and other control characters (tab, line feed and carriage return are text)."""
     if _CONTROL.search(text):
-        raise ValidationFailed.single(field, "must not contain NUL or other control "
-                                             "characters")
+        raise ValidationFailed.single(field, "must not contain NUL or other control characters")
 
 
 def strip_markup(text: str) -> str:

@@ -26,10 +26,16 @@ from entrypoints.settings import Settings, SettingsError, load_settings, redact_
 
 log = structlog.get_logger("psi.cli")
 
-COMMAND_MODULES: list[str] = ["entrypoints.cli_nutrition", "entrypoints.cli_recipes",
-                              "entrypoints.worker", "entrypoints.cli_models",
-                              "entrypoints.jobs.wellness", "entrypoints.jobs.privacy",
-                              "entrypoints.jobs.scheduler", "entrypoints.cli_openapi"]
+COMMAND_MODULES: list[str] = [
+    "entrypoints.cli_nutrition",
+    "entrypoints.cli_recipes",
+    "entrypoints.worker",
+    "entrypoints.cli_models",
+    "entrypoints.jobs.wellness",
+    "entrypoints.jobs.privacy",
+    "entrypoints.jobs.scheduler",
+    "entrypoints.cli_openapi",
+]
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:
@@ -57,14 +63,28 @@ def _run(args: argparse.Namespace) -> int:
         from entrypoints.metrics import serve
 
         serve(settings.metrics_port, settings.metrics_host)
-        announce("metrics_serving", url=f"http://{_url_host(settings.metrics_host)}:"
-                                        f"{settings.metrics_port}/metrics")
-    announce("serving", url=f"http://{_url_host(host)}:{port}/api/v1", version=_version(),
-             profile=settings.env, processes=workers, database=redact_url(settings.sql_url))
+        announce(
+            "metrics_serving",
+            url=f"http://{_url_host(settings.metrics_host)}:{settings.metrics_port}/metrics",
+        )
+    announce(
+        "serving",
+        url=f"http://{_url_host(host)}:{port}/api/v1",
+        version=_version(),
+        profile=settings.env,
+        processes=workers,
+        database=redact_url(settings.sql_url),
+    )
     from entrypoints.serving import uvicorn_options
 
-    uvicorn.run("entrypoints.http.app:app_factory", factory=True,
-                host=host, port=port, workers=workers, **uvicorn_options(settings))
+    uvicorn.run(
+        "entrypoints.http.app:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        **uvicorn_options(settings),
+    )
     return 0
 
 
@@ -176,8 +196,13 @@ def _configure_logging() -> None:
     configure_logging(settings.log_level, settings.log_json)
 
 
-_CONNECTION_ERRORS = ("ConnectionError", "DependencyUnavailable", "ServerSelectionTimeoutError",
-                      "CannotConnectNowError", "TooManyConnectionsError")
+_CONNECTION_ERRORS = (
+    "ConnectionError",
+    "DependencyUnavailable",
+    "ServerSelectionTimeoutError",
+    "CannotConnectNowError",
+    "TooManyConnectionsError",
+)
 
 
 def _is_unreachable(exc: BaseException) -> bool:

@@ -37,8 +37,9 @@ def register(subparsers: Any, groups: dict[str, Any]) -> None:
     validate = sub.add_parser("validate", help="load the weights and run them on one image")
     validate.add_argument("weights", nargs="?", type=Path, help="default: PSI_YOLO_WEIGHTS")
     validate.add_argument("--image", type=Path, help="a JPEG/PNG photo (default: a blank one)")
-    validate.add_argument("--export", action="store_true",
-                          help="export .pt weights first if they are not cached yet")
+    validate.add_argument(
+        "--export", action="store_true", help="export .pt weights first if they are not cached yet"
+    )
     validate.set_defaults(func=_validate)
 
     classes = sub.add_parser("classes", help="list the model's classes and their food names")
@@ -78,8 +79,11 @@ def _guard(run: Any) -> Any:
             print(f"psi models: {exc}", file=sys.stderr)
             return 1
         except ImportError as exc:
-            print(f"psi models: {exc.name or exc} is missing: install the `vision` extra "
-                  "(pip install 'psi[vision]')", file=sys.stderr)
+            print(
+                f"psi models: {exc.name or exc} is missing: install the `vision` extra "
+                "(pip install 'psi[vision]')",
+                file=sys.stderr,
+            )
             return 1
 
     return wrapped
@@ -95,8 +99,10 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     if args.out is not None:
         target = export_to_onnx(weights, args.out, args.imgsz)
     else:
-        cached = weights.is_file() and cached_onnx_path(weights, settings.models_dir,
-                                                        args.imgsz).is_file()
+        cached = (
+            weights.is_file()
+            and cached_onnx_path(weights, settings.models_dir, args.imgsz).is_file()
+        )
         target = resolve_onnx(weights, settings.models_dir, args.imgsz)
         if cached:
             print(f"already exported: {target}")
@@ -112,12 +118,23 @@ def _detector(weights: Path, settings: Settings, export: bool) -> Any:
 
     onnx_path = resolve_onnx(weights, settings.models_dir, export_missing=export)
     if is_nanodet(onnx_path):
-        return onnx_path, OnnxNanoDetDetector(NanoDetConfig(
-            weights=onnx_path, confidence=settings.nanodet_confidence,
-            iou=settings.nanodet_iou, threads=settings.yolo_threads))
-    return onnx_path, OnnxYoloDetector(DetectorConfig(
-        weights=onnx_path, cache_dir=settings.models_dir, confidence=settings.yolo_confidence,
-        iou=settings.yolo_iou, threads=settings.yolo_threads))
+        return onnx_path, OnnxNanoDetDetector(
+            NanoDetConfig(
+                weights=onnx_path,
+                confidence=settings.nanodet_confidence,
+                iou=settings.nanodet_iou,
+                threads=settings.yolo_threads,
+            )
+        )
+    return onnx_path, OnnxYoloDetector(
+        DetectorConfig(
+            weights=onnx_path,
+            cache_dir=settings.models_dir,
+            confidence=settings.yolo_confidence,
+            iou=settings.yolo_iou,
+            threads=settings.yolo_threads,
+        )
+    )
 
 
 @_guard
@@ -144,16 +161,25 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     if report.failure:
         raise _Fail(f"inference failed: {report.failure}")
     foods = sum(1 for n in food_labels(info.names).values() if n)
-    head = "NanoDet (bin decoding and NMS in numpy)" if info.family == "nanodet" \
-        else "end-to-end (no NMS)" if info.end2end else "raw (NMS in numpy)"
+    head = (
+        "NanoDet (bin decoding and NMS in numpy)"
+        if info.family == "nanodet"
+        else "end-to-end (no NMS)"
+        if info.end2end
+        else "raw (NMS in numpy)"
+    )
     threshold = detector.config.confidence
     print(f"model:      {onnx_path}")
     print(f"input:      {info.input_name} {info.input_size[1]}x{info.input_size[0]}")
     print(f"head:       {head}")
-    print(f"classes:    {len(info.names)} ({'COCO' if is_coco(info.names) else 'custom'}, "
-          f"{foods} reported as food)")
-    print(f"image:      {image.width}x{image.height}, {len(report.detections)} detections "
-          f"at confidence >= {threshold} in {elapsed_ms:.0f} ms")
+    print(
+        f"classes:    {len(info.names)} ({'COCO' if is_coco(info.names) else 'custom'}, "
+        f"{foods} reported as food)"
+    )
+    print(
+        f"image:      {image.width}x{image.height}, {len(report.detections)} detections "
+        f"at confidence >= {threshold} in {elapsed_ms:.0f} ms"
+    )
     for d in report.detections[:20]:
         print(f"  {d.food:<24} {d.confidence:.2f}  {[round(v) for v in d.bbox.as_list()]}")
     for d in report.context[:20]:
@@ -171,7 +197,8 @@ def _classes(args: argparse.Namespace, settings: Settings) -> int:
     labels, context = food_labels(names), context_labels(names)
     for i in sorted(names):
         food = labels.get(i)
-        meaning = food or ("(context: tableware, never a food)" if context.get(i)
-                           else "(ignored: not a food)")
+        meaning = food or (
+            "(context: tableware, never a food)" if context.get(i) else "(ignored: not a food)"
+        )
         print(f"{i:>4}  {names[i]:<24} -> {meaning}")
     return 0

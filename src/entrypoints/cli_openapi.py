@@ -20,8 +20,9 @@ def current_document() -> dict[str, Any]:
     from entrypoints.settings import load_settings
 
     with tempfile.TemporaryDirectory() as var_dir:
-        settings = load_settings({}, var_dir=Path(var_dir), log_level="WARNING",
-                                 nutrition_auto_import=False)
+        settings = load_settings(
+            {}, var_dir=Path(var_dir), log_level="WARNING", nutrition_auto_import=False
+        )
         app = create_app(settings)
         return app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
 

@@ -32,8 +32,9 @@ def _progress(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
     return bar.update, bar.close
 
 
-async def import_recipes_command(settings: Settings, source: Path | None,
-                                 with_nutrition: bool) -> int:
+async def import_recipes_command(
+    settings: Settings, source: Path | None, with_nutrition: bool
+) -> int:
     from adapters.recipes.serving import ServedFridgeIndex
     from adapters.recipes.wikibooks import read_recipes
     from adapters.sql.database import Database
@@ -54,22 +55,28 @@ async def import_recipes_command(settings: Settings, source: Path | None,
             if await store.count(generic_only=True) > 0:
                 nutrition = UsdaIngredientNutrition(LookupNutrition(store))
             else:
-                print("no USDA foods in the nutrition store: importing without nutrition "
-                      "(run `psi data import-usda` first to estimate it)", file=sys.stderr)
+                print(
+                    "no USDA foods in the nutrition store: importing without nutrition "
+                    "(run `psi data import-usda` first to estimate it)",
+                    file=sys.stderr,
+                )
         step, close = _progress(len(sources))
         index = ServedFridgeIndex(fridge_index_path(settings))
         try:
             report = await ImportRecipes(SqlRecipeCatalogue(db), index, nutrition)(
-                licence, sources, step)
+                licence, sources, step
+            )
         finally:
             close()
     finally:
         await db.dispose()
     seconds = time.perf_counter() - started
     state = "unchanged" if report.unchanged else "updated"
-    print(f"imported {report.recipes} recipes ({report.with_nutrition} with nutrition) in "
-          f"{seconds:.1f} s; catalogue {report.version} {state}; licence {licence.license} "
-          f"({licence.source})")
+    print(
+        f"imported {report.recipes} recipes ({report.with_nutrition} with nutrition) in "
+        f"{seconds:.1f} s; catalogue {report.version} {state}; licence {licence.license} "
+        f"({licence.source})"
+    )
     return 0
 
 
@@ -84,10 +91,16 @@ def _import_recipes(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, groups: dict) -> None:
     command = groups["data"].add_parser(
-        "import-recipes", help="import the Wikibooks recipe catalogue (CC BY-SA 4.0)")
-    command.add_argument("--source", type=Path, default=None,
-                         help="an upstream recipes_en-us.json, its wheel, or a .json.gz "
-                              "(default: the packaged copy)")
-    command.add_argument("--no-nutrition", action="store_true",
-                         help="skip the per-serving nutrition estimate")
+        "import-recipes", help="import the Wikibooks recipe catalogue (CC BY-SA 4.0)"
+    )
+    command.add_argument(
+        "--source",
+        type=Path,
+        default=None,
+        help="an upstream recipes_en-us.json, its wheel, or a .json.gz "
+        "(default: the packaged copy)",
+    )
+    command.add_argument(
+        "--no-nutrition", action="store_true", help="skip the per-serving nutrition estimate"
+    )
     command.set_defaults(func=_import_recipes)

@@ -11,8 +11,13 @@ from entrypoints.providers.infrastructure import InfrastructureProvider
 from entrypoints.settings import Settings
 
 
-def build_container(settings: Settings, *, clock: Clock | None = None,
-                    extra: tuple[Provider, ...] = (), http: bool = False) -> AsyncContainer:
+def build_container(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    extra: tuple[Provider, ...] = (),
+    http: bool = False,
+) -> AsyncContainer:
     providers: list[Provider] = [InfrastructureProvider(settings, clock)]
     providers += [cls() for cls in FEATURE_PROVIDERS]
     if settings.metrics_port is not None:

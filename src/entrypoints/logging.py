@@ -48,16 +48,26 @@ class _AccessLog:
         self.out: TextIO | None = None  # None: through structlog
         self._structlog = structlog.get_logger("psi.access")
 
-    def __call__(self, method: str, path: str, status: int, duration_ms: float,
-                 request_id: str) -> None:
+    def __call__(
+        self, method: str, path: str, status: int, duration_ms: float, request_id: str
+    ) -> None:
         if not self.enabled:
             return
         if self.out is None:
-            self._structlog.info("request", method=method, path=path, status=status,
-                                 duration_ms=duration_ms, request_id=request_id)
+            self._structlog.info(
+                "request",
+                method=method,
+                path=path,
+                status=status,
+                duration_ms=duration_ms,
+                request_id=request_id,
+            )
             return
-        line = _ENCODER.encode(_AccessLine(method, path, status, duration_ms, request_id,
-                                        "request", "info", datetime.now(UTC)))
+        line = _ENCODER.encode(
+            _AccessLine(
+                method, path, status, duration_ms, request_id, "request", "info", datetime.now(UTC)
+            )
+        )
         self.out.write(line.decode() + "\n")
         self.out.flush()
 
@@ -70,8 +80,10 @@ def exception_fields(exc: BaseException) -> dict[str, object]:
     behind it, its code path (module:function:line, no locals, no source text) and a
     fingerprint of type and path that stays the same across line shifts. Never the
     message: a driver's message quotes SQL parameters, a decoder's quotes the input."""
-    frames = [f"{frame.f_globals.get('__name__', '?')}:{frame.f_code.co_name}:{line}"
-              for frame, line in traceback.walk_tb(exc.__traceback__)][-MAX_FRAMES:]
+    frames = [
+        f"{frame.f_globals.get('__name__', '?')}:{frame.f_code.co_name}:{line}"
+        for frame, line in traceback.walk_tb(exc.__traceback__)
+    ][-MAX_FRAMES:]
     causes: list[str] = []
     seen: set[int] = {id(exc)}
     inner = exc.__cause__ or exc.__context__
@@ -81,9 +93,10 @@ def exception_fields(exc: BaseException) -> dict[str, object]:
         inner = inner.__cause__ or inner.__context__
     path = "|".join(frame.rpartition(":")[0] for frame in frames)
     fields: dict[str, object] = {
-        "error_type": _type_name(exc), "error_frames": frames,
-        "error_fingerprint": hashlib.sha256(
-            f"{_type_name(exc)}|{path}".encode()).hexdigest()[:16]}
+        "error_type": _type_name(exc),
+        "error_frames": frames,
+        "error_fingerprint": hashlib.sha256(f"{_type_name(exc)}|{path}".encode()).hexdigest()[:16],
+    }
     if causes:
         fields["error_causes"] = causes
     return fields
@@ -94,8 +107,9 @@ MAX_FRAMES = 30
 
 def _type_name(exc: BaseException) -> str:
     cls = type(exc)
-    return cls.__qualname__ if cls.__module__ == "builtins" else \
-        f"{cls.__module__}.{cls.__qualname__}"
+    return (
+        cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    )
 
 
 def _safe_exception(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
@@ -141,14 +155,21 @@ class _PsiHandler(logging.StreamHandler):
 
 
 # Libraries whose own handlers or levels would bypass the pipeline or flood it.
-_LIBRARY_LEVELS = {"uvicorn": None, "uvicorn.error": None, "uvicorn.access": None,
-                   "taskiq": None, "alembic": None, "litestar": None,
-                   "asyncio": None, "sqlalchemy.engine": logging.WARNING,
-                   "httpx": logging.WARNING, "httpcore": logging.WARNING}
+_LIBRARY_LEVELS = {
+    "uvicorn": None,
+    "uvicorn.error": None,
+    "uvicorn.access": None,
+    "taskiq": None,
+    "alembic": None,
+    "litestar": None,
+    "asyncio": None,
+    "sqlalchemy.engine": logging.WARNING,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+}
 
 
-def configure_logging(level: str = "INFO", json: bool = True,
-                      stream: TextIO | None = None) -> None:
+def configure_logging(level: str = "INFO", json: bool = True, stream: TextIO | None = None) -> None:
     """One pipeline for every process (API, worker, jobs, CLI): structlog events and
     standard-library records (uvicorn, taskiq, alembic, asyncio, our modules' `logging`
     loggers) leave as one JSON object a line, with level, timestamp, the request id in
@@ -157,8 +178,11 @@ def configure_logging(level: str = "INFO", json: bool = True,
     threshold = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     log_access.enabled = threshold <= logging.INFO
     log_access.out = out if json else None
-    renderer: Processor = (structlog.processors.JSONRenderer(serializer=_dumps) if json
-                else structlog.dev.ConsoleRenderer())
+    renderer: Processor = (
+        structlog.processors.JSONRenderer(serializer=_dumps)
+        if json
+        else structlog.dev.ConsoleRenderer()
+    )
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         _request_id,
@@ -173,9 +197,12 @@ def configure_logging(level: str = "INFO", json: bool = True,
         cache_logger_on_first_use=True,
     )
     handler = _PsiHandler(out)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[_library_fields, *shared],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[_library_fields, *shared],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -192,8 +219,12 @@ def configure_logging(level: str = "INFO", json: bool = True,
 def announce(event: str, **fields: object) -> None:
     """A lifecycle line a supervisor waits for (`psi worker ready`), written whatever the
     level, in the same shape as every other line."""
-    line = {**fields, "event": event, "level": "info",
-            "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z")}
+    line = {
+        **fields,
+        "event": event,
+        "level": "info",
+        "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    }
     out = log_access.out or sys.stdout
     out.write(_dumps(line) + "\n")
     out.flush()

@@ -29,32 +29,50 @@ from entrypoints.metrics_dir import MULTIPROC_ENV
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _MODEL_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
-HTTP_REQUESTS = Counter("psi_http_requests", "HTTP requests answered, by route template",
-                        ["method", "route", "status"])
-HTTP_LATENCY = Histogram("psi_http_request_duration_seconds",
-                         "Time from request to the end of the response, by route template",
-                         ["method", "route"], buckets=_LATENCY_BUCKETS)
-HTTP_ERRORS = Counter("psi_http_errors", "Error envelopes answered, by contract code (rate "
-                      "limit refusals are PSI-RATE-4001/4002)", ["code"])
-DEPENDENCY_ERRORS = Counter("psi_dependency_errors",
-                            "Requests answered 503 because a store was unavailable",
-                            ["dependency"])
-QUEUE_DEPTH = Gauge("psi_queue_depth", "Analysis jobs waiting or running (stream length)",
-                    multiprocess_mode="livemax")
-QUEUE_OLDEST_AGE = Gauge("psi_queue_oldest_job_age_seconds",
-                         "Age of the oldest job still in the analysis queue",
-                         multiprocess_mode="livemax")
-ANALYSES = Counter("psi_analyses", "Food analyses finished by a worker, by outcome",
-                   ["outcome"])
-ANALYSIS_DURATION = Histogram("psi_analysis_duration_seconds", "Time to run one analysis job",
-                              buckets=_MODEL_BUCKETS)
-MODEL_LATENCY = Histogram("psi_model_latency_seconds", "Detector and describer call latency",
-                          ["model"], buckets=_MODEL_BUCKETS)
-SAMPLES_INGESTED = Counter("psi_biometric_samples", "Biometric samples received, by outcome",
-                           ["outcome"])
+HTTP_REQUESTS = Counter(
+    "psi_http_requests", "HTTP requests answered, by route template", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "psi_http_request_duration_seconds",
+    "Time from request to the end of the response, by route template",
+    ["method", "route"],
+    buckets=_LATENCY_BUCKETS,
+)
+HTTP_ERRORS = Counter(
+    "psi_http_errors",
+    "Error envelopes answered, by contract code (rate limit refusals are PSI-RATE-4001/4002)",
+    ["code"],
+)
+DEPENDENCY_ERRORS = Counter(
+    "psi_dependency_errors", "Requests answered 503 because a store was unavailable", ["dependency"]
+)
+QUEUE_DEPTH = Gauge(
+    "psi_queue_depth",
+    "Analysis jobs waiting or running (stream length)",
+    multiprocess_mode="livemax",
+)
+QUEUE_OLDEST_AGE = Gauge(
+    "psi_queue_oldest_job_age_seconds",
+    "Age of the oldest job still in the analysis queue",
+    multiprocess_mode="livemax",
+)
+ANALYSES = Counter("psi_analyses", "Food analyses finished by a worker, by outcome", ["outcome"])
+ANALYSIS_DURATION = Histogram(
+    "psi_analysis_duration_seconds", "Time to run one analysis job", buckets=_MODEL_BUCKETS
+)
+MODEL_LATENCY = Histogram(
+    "psi_model_latency_seconds",
+    "Detector and describer call latency",
+    ["model"],
+    buckets=_MODEL_BUCKETS,
+)
+SAMPLES_INGESTED = Counter(
+    "psi_biometric_samples", "Biometric samples received, by outcome", ["outcome"]
+)
 JOB_RUNS = Counter("psi_job_runs", "Scheduled job runs, by job and outcome", ["job", "outcome"])
-JOB_DURATION = Histogram("psi_job_duration_seconds", "Scheduled job run time", ["job"],
-                         buckets=_MODEL_BUCKETS)
+JOB_DURATION = Histogram(
+    "psi_job_duration_seconds", "Scheduled job run time", ["job"], buckets=_MODEL_BUCKETS
+)
 
 
 def note_error(code: str, dependency: str | None) -> None:

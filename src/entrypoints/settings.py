@@ -186,8 +186,12 @@ def unknown_variables(environ: Mapping[str, str]) -> list[tuple[str, str | None]
     known = [setting_variable(f) for f in Settings.__struct_fields__]
     unknown = []
     for key in sorted(environ):
-        if (not key.startswith("PSI_") or key.startswith(_TOOLING_PREFIXES)
-                or key in _TOOLING_NAMES or key in known):
+        if (
+            not key.startswith("PSI_")
+            or key.startswith(_TOOLING_PREFIXES)
+            or key in _TOOLING_NAMES
+            or key in known
+        ):
             continue
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         unknown.append((key, close[0] if close else None))
@@ -201,7 +205,8 @@ def _check_unknown(environ: Mapping[str, str], env: str) -> None:
     if not unknown:
         return
     described = "; ".join(
-        f"{key} (did you mean {close}?)" if close else key for key, close in unknown)
+        f"{key} (did you mean {close}?)" if close else key for key, close in unknown
+    )
     if env == "production":
         raise SettingsError(f"unknown PSI_* variable: {described}")
     _log.warning("unknown PSI_* variable ignored: %s", described)
@@ -238,8 +243,10 @@ def _otlp_configured(environ: Mapping[str, str]) -> bool:
         return False
     if environ.get("OTEL_TRACES_EXPORTER", "otlp").lower() == "none":
         return False
-    return bool(environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-                or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+    return bool(
+        environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
 
 
 def redact_url(url: str) -> str:
@@ -293,8 +300,10 @@ def _with_secret(s: Settings) -> Settings:
     if s.jwt_secret:
         weakness = secret_weakness(s.jwt_secret) if s.is_production else None
         if weakness is not None:
-            raise SettingsError(f"PSI_JWT_SECRET {weakness} in production (generate one: "
-                                "python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+            raise SettingsError(
+                f"PSI_JWT_SECRET {weakness} in production (generate one: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
         return s
     if s.is_production:
         raise SettingsError("PSI_JWT_SECRET is required in production (at least 32 bytes)")

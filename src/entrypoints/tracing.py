@@ -27,8 +27,9 @@ log = logging.getLogger("psi.tracing")
 _installed: list[Any] = []
 
 
-def configure_tracing(settings: Settings, *, role: str,
-                      exporter: SpanExporter | None = None) -> bool:
+def configure_tracing(
+    settings: Settings, *, role: str, exporter: SpanExporter | None = None
+) -> bool:
     """Install the tracer provider and the library instrumentations, once per process.
 
     `exporter` is for tests (the SDK's in-memory exporter); otherwise OTLP over HTTP with
@@ -58,8 +59,12 @@ def _instrument(provider: TracerProvider) -> list[Any]:
     from opentelemetry.instrumentation.redis import RedisInstrumentor
 
     done = []
-    for instrumentor in (AsyncPGInstrumentor(), RedisInstrumentor(), PymongoInstrumentor(),
-                         HTTPXClientInstrumentor()):
+    for instrumentor in (
+        AsyncPGInstrumentor(),
+        RedisInstrumentor(),
+        PymongoInstrumentor(),
+        HTTPXClientInstrumentor(),
+    ):
         instrumentor.instrument(tracer_provider=provider)
         done.append(instrumentor)
     return done
@@ -71,8 +76,7 @@ def trace_sqlite_engine(engine: Any) -> None:
         return
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-    SQLAlchemyInstrumentor().instrument(engine=engine,
-                                        tracer_provider=trace.get_tracer_provider())
+    SQLAlchemyInstrumentor().instrument(engine=engine, tracer_provider=trace.get_tracer_provider())
 
 
 def stop_tracing() -> None:
@@ -131,5 +135,9 @@ def server_spans(app: ASGIApp) -> ASGIApp:
         return f"{scope.get('method', 'HTTP')}", {}
 
     # The middleware types the ASGI interface loosely (MutableMapping scopes): same protocol.
-    return cast("ASGIApp", OpenTelemetryMiddleware(named, default_span_details=details,
-                                                   exclude_spans=["receive", "send"]))
+    return cast(
+        "ASGIApp",
+        OpenTelemetryMiddleware(
+            named, default_span_details=details, exclude_spans=["receive", "send"]
+        ),
+    )

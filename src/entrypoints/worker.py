@@ -100,8 +100,9 @@ class _Running:
             log.info("finishing %d running jobs", len(self.tasks))
             all_done = asyncio.ensure_future(asyncio.wait(set(self.tasks)))
             aborted = asyncio.ensure_future(abort.wait())
-            await asyncio.wait({all_done, aborted}, timeout=timeout_s,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {all_done, aborted}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
             for waiter in (all_done, aborted):
                 waiter.cancel()
         left = set(self.tasks)
@@ -112,15 +113,19 @@ class _Running:
             await asyncio.wait(left, timeout=SHUTDOWN_GRACE_S)
 
 
-async def run_worker(settings: Settings, options: WorkerOptions,
-                     stop: asyncio.Event | None = None,
-                     abort: asyncio.Event | None = None) -> None:
+async def run_worker(
+    settings: Settings,
+    options: WorkerOptions,
+    stop: asyncio.Event | None = None,
+    abort: asyncio.Event | None = None,
+) -> None:
     """Run until `stop` is set, then drain (see the module docstring); `abort` (a second
     signal) cuts the drain short."""
     stop = stop or asyncio.Event()
     abort = abort or asyncio.Event()
-    policy = JobPolicy(lease_s=options.lease_s, max_attempts=options.max_attempts,
-                       backoff_s=options.backoff_s)
+    policy = JobPolicy(
+        lease_s=options.lease_s, max_attempts=options.max_attempts, backoff_s=options.backoff_s
+    )
     container = build_container(settings, extra=(_PolicyProvider(policy),))
     try:
         queue = await container.get(TaskiqAnalysisQueue)
@@ -133,7 +138,8 @@ async def run_worker(settings: Settings, options: WorkerOptions,
         # lease ran out as well): the consumer takes it over and runs the job again.
         consumer = asyncio.create_task(
             queue.consume(options.concurrency, reclaim_idle_s=RECLAIM_LEASES * options.lease_s),
-            name="psi-consumer")
+            name="psi-consumer",
+        )
         sweeper.start()
         watch = asyncio.create_task(_watch_backlog(queue), name="psi-backlog")
         announce(READY_LINE)
@@ -173,10 +179,14 @@ def _main(args: argparse.Namespace) -> int:
     if args.metrics_port is not None:
         settings = msgspec.structs.replace(settings, metrics_port=args.metrics_port)
         serve_metrics(args.metrics_port, settings.metrics_host)
-    options = WorkerOptions(concurrency=args.concurrency, lease_s=args.lease_seconds,
-                            sweep_interval_s=args.sweep_interval,
-                            max_attempts=args.max_attempts, backoff_s=args.backoff,
-                            drain_s=args.drain_seconds)
+    options = WorkerOptions(
+        concurrency=args.concurrency,
+        lease_s=args.lease_seconds,
+        sweep_interval_s=args.sweep_interval,
+        max_attempts=args.max_attempts,
+        backoff_s=args.backoff,
+        drain_s=args.drain_seconds,
+    )
 
     async def main() -> None:
         stop, abort = asyncio.Event(), asyncio.Event()
@@ -196,19 +206,40 @@ def _main(args: argparse.Namespace) -> int:
 def register(subparsers, groups) -> None:
     defaults = WorkerOptions()
     p = subparsers.add_parser("worker", help="run the food analysis worker (production queue)")
-    p.add_argument("--concurrency", type=int, default=defaults.concurrency,
-                   help="jobs run at once (default 4)")
-    p.add_argument("--lease-seconds", type=float, default=defaults.lease_s,
-                   help="how long a job's claim lasts without a heartbeat (default 60)")
-    p.add_argument("--sweep-interval", type=float, default=defaults.sweep_interval_s,
-                   help="seconds between sweeps for stuck analyses (default 15)")
+    p.add_argument(
+        "--concurrency", type=int, default=defaults.concurrency, help="jobs run at once (default 4)"
+    )
+    p.add_argument(
+        "--lease-seconds",
+        type=float,
+        default=defaults.lease_s,
+        help="how long a job's claim lasts without a heartbeat (default 60)",
+    )
+    p.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=defaults.sweep_interval_s,
+        help="seconds between sweeps for stuck analyses (default 15)",
+    )
     p.add_argument("--max-attempts", type=int, default=defaults.max_attempts)
-    p.add_argument("--backoff", type=float, default=defaults.backoff_s,
-                   help="first retry delay in seconds, doubled per attempt (default 1)")
-    p.add_argument("--drain-seconds", type=float, default=defaults.drain_s,
-                   help="on SIGTERM, how long running jobs may take to finish (default 25)")
-    p.add_argument("--metrics-port", type=int, default=None,
-                   help="serve Prometheus metrics of this process on this port")
+    p.add_argument(
+        "--backoff",
+        type=float,
+        default=defaults.backoff_s,
+        help="first retry delay in seconds, doubled per attempt (default 1)",
+    )
+    p.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=defaults.drain_s,
+        help="on SIGTERM, how long running jobs may take to finish (default 25)",
+    )
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve Prometheus metrics of this process on this port",
+    )
     p.set_defaults(func=_main)
 
 

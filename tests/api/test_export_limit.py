@@ -13,8 +13,9 @@ from tests.support.concurrent import concurrent_client
 async def test_concurrent_exports_never_exceed_the_limit(settings):
     async with concurrent_client(settings) as racing:
         _, headers, _ = await Api(racing).user()
-        answers = await asyncio.gather(*[racing.get("/api/v1/users/me/data-export",
-                                                    headers=headers) for _ in range(20)])
+        answers = await asyncio.gather(
+            *[racing.get("/api/v1/users/me/data-export", headers=headers) for _ in range(20)]
+        )
     statuses = [r.status_code for r in answers]
     assert statuses.count(200) == 3, statuses
     assert statuses.count(429) == 17

@@ -53,11 +53,13 @@ def usda() -> None:
 @pytest.fixture
 def settings(profile: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     if profile == "embedded":
-        return embedded_settings(tmp_path,
-                                 nutrition_auto_import="usda" in request.fixturenames)
-    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
-                               request.getfixturevalue("redis_url"),
-                               nutrition_auto_import=True)
+        return embedded_settings(tmp_path, nutrition_auto_import="usda" in request.fixturenames)
+    return production_settings(
+        tmp_path,
+        request.getfixturevalue("postgres_url"),
+        request.getfixturevalue("redis_url"),
+        nutrition_auto_import=True,
+    )
 
 
 class ThreadWorker:
@@ -76,9 +78,13 @@ class ThreadWorker:
         asyncio.set_event_loop(self.loop)
         self.stop_event = asyncio.Event()
         try:
-            self.loop.run_until_complete(run_worker(
-                self.settings, WorkerOptions(concurrency=4, lease_s=30, sweep_interval_s=5),
-                self.stop_event))
+            self.loop.run_until_complete(
+                run_worker(
+                    self.settings,
+                    WorkerOptions(concurrency=4, lease_s=30, sweep_interval_s=5),
+                    self.stop_event,
+                )
+            )
         except BaseException as exc:
             self.error = exc
         finally:
@@ -127,8 +133,9 @@ def photo(data: bytes, name: str = "meal.jpg", kind: str = "image/jpeg") -> dict
 
 
 async def upload(client, headers, data: bytes | None = None, **extra_headers):
-    return await client.post(UPLOAD, files=photo(data or jpeg_with_gps()),
-                             headers={**headers, **extra_headers})
+    return await client.post(
+        UPLOAD, files=photo(data or jpeg_with_gps()), headers={**headers, **extra_headers}
+    )
 
 
 async def completed(client, headers, analysis_id: str, timeout_s: float = 30) -> dict:
@@ -156,9 +163,19 @@ async def test_upload_is_accepted_and_completes(api, client, usda):
     assert int(r.headers["x-ratelimit-reset"]) % 86_400 == 0  # next UTC midnight
     done = await completed(client, headers, body["id"])
     assert done["status"] == "completed", done
-    assert set(done) >= {"id", "status", "created_at", "completed_at", "detected_foods",
-                         "description", "nutrition", "confidence_score",
-                         "analysis_duration_ms", "models", "error"}
+    assert set(done) >= {
+        "id",
+        "status",
+        "created_at",
+        "completed_at",
+        "detected_foods",
+        "description",
+        "nutrition",
+        "confidence_score",
+        "analysis_duration_ms",
+        "models",
+        "error",
+    }
     # The shipped detector runs by default; no Claude key in the suite's settings.
     assert done["models"]["detector"] == "nanodet-g-416"
     assert done["models"]["describer"] is None
@@ -184,23 +201,32 @@ async def test_upload_needs_auth_and_food_photo_consent(api, client):
     assert_error(r, 401, "PSI-AUTH-1001")
     _, headers, _ = await api.user()
     assert_error(await upload(client, headers), 403, "PSI-PRIV-6002")
-    r = await client.put("/api/v1/users/me/consents", headers=headers,
-                         json={"biometrics": False, "food_photos": True})
+    r = await client.put(
+        "/api/v1/users/me/consents",
+        headers=headers,
+        json={"biometrics": False, "food_photos": True},
+    )
     assert r.status_code == 200
     assert (await upload(client, headers)).status_code == 202
-    await client.put("/api/v1/users/me/consents", headers=headers,
-                     json={"biometrics": False, "food_photos": False})
+    await client.put(
+        "/api/v1/users/me/consents",
+        headers=headers,
+        json={"biometrics": False, "food_photos": False},
+    )
     assert_error(await upload(client, headers), 403, "PSI-PRIV-6002")
 
 
-@pytest.mark.parametrize("data, name, status, code", [
-    (b"", "empty.jpg", 415, "PSI-FOOD-2001"),
-    (truncated_jpeg(), "half.jpg", 415, "PSI-FOOD-2001"),
-    (gif_named_jpg(), "animation.jpg", 415, "PSI-FOOD-2001"),
-    (b"%PDF-1.7 not an image", "doc.jpg", 415, "PSI-FOOD-2001"),
-    (png_bomb(), "bomb.png", 422, "PSI-FOOD-2005"),
-    (tiny_png(), "tiny.png", 422, "PSI-FOOD-2005"),
-])
+@pytest.mark.parametrize(
+    "data, name, status, code",
+    [
+        (b"", "empty.jpg", 415, "PSI-FOOD-2001"),
+        (truncated_jpeg(), "half.jpg", 415, "PSI-FOOD-2001"),
+        (gif_named_jpg(), "animation.jpg", 415, "PSI-FOOD-2001"),
+        (b"%PDF-1.7 not an image", "doc.jpg", 415, "PSI-FOOD-2001"),
+        (png_bomb(), "bomb.png", 422, "PSI-FOOD-2005"),
+        (tiny_png(), "tiny.png", 422, "PSI-FOOD-2005"),
+    ],
+)
 async def test_bad_images_are_refused_and_use_no_quota(api, client, data, name, status, code):
     _, headers, _ = await api.user(**CONSENT)
     r = await client.post(UPLOAD, files=photo(data, name), headers=headers)
@@ -220,8 +246,9 @@ async def test_twelve_megabytes_is_413_before_decoding(api, client):
 
 async def test_upload_without_a_file_field_is_400(api, client):
     _, headers, _ = await api.user(**CONSENT)
-    r = await client.post(UPLOAD, files={"photo": ("a.jpg", jpeg_with_gps(), "image/jpeg")},
-                          headers=headers)
+    r = await client.post(
+        UPLOAD, files={"photo": ("a.jpg", jpeg_with_gps(), "image/jpeg")}, headers=headers
+    )
     assert_error(r, 400, "PSI-VAL-1001")
     r = await client.post(UPLOAD, json={"file": "x"}, headers=headers)
     assert_error(r, 400, "PSI-VAL-1001")
@@ -277,28 +304,39 @@ async def test_another_users_analysis_is_404_everywhere(api, client, usda):
     _, bob, _ = await api.user(**CONSENT)
     r = await upload(client, alice, Prefer="wait=20")
     analysis_id = r.json()["data"]["id"]
-    entry = await client.post("/api/v1/food/entries", headers=alice,
-                              json={"food": "banana", "grams": 120})
+    entry = await client.post(
+        "/api/v1/food/entries", headers=alice, json={"food": "banana", "grams": 120}
+    )
     entry_id = entry.json()["data"]["id"]
     for path in (f"/api/v1/food/analysis/{analysis_id}", f"/api/v1/food/history/{entry_id}"):
         assert_error(await client.get(path, headers=bob), 404, "PSI-RES-3004")
-    assert_error(await client.patch(f"/api/v1/food/history/{entry_id}", headers=bob,
-                                    json={"detected_foods": [{"food": "apple",
-                                                              "portion_grams": 10}]}),
-                 404, "PSI-RES-3004")
-    assert_error(await client.delete(f"/api/v1/food/history/{entry_id}", headers=bob),
-                 404, "PSI-RES-3004")
-    assert_error(await client.get(f"/api/v1/food/analysis/{uuid.uuid4()}", headers=alice),
-                 404, "PSI-RES-3004")
-    assert_error(await client.get("/api/v1/food/analysis/not-a-uuid", headers=alice),
-                 400, "PSI-VAL-1001")
-    assert (await client.get(f"/api/v1/food/history/{entry_id}",
-                             headers=alice)).status_code == 200
+    assert_error(
+        await client.patch(
+            f"/api/v1/food/history/{entry_id}",
+            headers=bob,
+            json={"detected_foods": [{"food": "apple", "portion_grams": 10}]},
+        ),
+        404,
+        "PSI-RES-3004",
+    )
+    assert_error(
+        await client.delete(f"/api/v1/food/history/{entry_id}", headers=bob), 404, "PSI-RES-3004"
+    )
+    assert_error(
+        await client.get(f"/api/v1/food/analysis/{uuid.uuid4()}", headers=alice),
+        404,
+        "PSI-RES-3004",
+    )
+    assert_error(
+        await client.get("/api/v1/food/analysis/not-a-uuid", headers=alice), 400, "PSI-VAL-1001"
+    )
+    assert (await client.get(f"/api/v1/food/history/{entry_id}", headers=alice)).status_code == 200
 
 
 async def add(client, headers, food: str, grams: float) -> dict:
-    r = await client.post("/api/v1/food/entries", headers=headers,
-                          json={"food": food, "grams": grams})
+    r = await client.post(
+        "/api/v1/food/entries", headers=headers, json={"food": food, "grams": grams}
+    )
     assert r.status_code == 201, r.text
     return r.json()["data"]
 
@@ -315,8 +353,16 @@ async def test_manual_entry_correction_and_delete(api, client, settings, usda):
     assert entry["corrected"] is False
 
     path = f"/api/v1/food/history/{entry['id']}"
-    r = await client.patch(path, headers=headers, json={"detected_foods": [
-        {"food": "apple", "portion_grams": 200}, {"food": "banana", "portion_grams": 60}]})
+    r = await client.patch(
+        path,
+        headers=headers,
+        json={
+            "detected_foods": [
+                {"food": "apple", "portion_grams": 200},
+                {"food": "banana", "portion_grams": 60},
+            ]
+        },
+    )
     assert r.status_code == 200, r.text
     fixed = r.json()["data"]
     assert fixed["corrected"] is True
@@ -324,18 +370,27 @@ async def test_manual_entry_correction_and_delete(api, client, settings, usda):
     assert fixed["nutrition"]["calories"] > entry["nutrition"]["calories"]
     assert (await client.get(path, headers=headers)).json()["data"]["corrected"] is True
 
-    for bad in ({"detected_foods": []}, {"detected_foods": [{"food": "x"}]},
-                {"detected_foods": [{"food": "apple", "portion_grams": -5}]},
-                {"detected_foods": [{"food": "apple", "portion_grams": 5}], "extra": 1}):
+    for bad in (
+        {"detected_foods": []},
+        {"detected_foods": [{"food": "x"}]},
+        {"detected_foods": [{"food": "apple", "portion_grams": -5}]},
+        {"detected_foods": [{"food": "apple", "portion_grams": 5}], "extra": 1},
+    ):
         assert_error(await client.patch(path, headers=headers, json=bad), 400, "PSI-VAL-1001")
-    assert_error(await client.post("/api/v1/food/entries", headers=headers,
-                                   json={"food": "apple", "grams": 0}), 400, "PSI-VAL-1001")
+    assert_error(
+        await client.post(
+            "/api/v1/food/entries", headers=headers, json={"food": "apple", "grams": 0}
+        ),
+        400,
+        "PSI-VAL-1001",
+    )
 
     r = await upload(client, headers, Prefer="wait=20")
     photo_id = r.json()["data"]["id"]
     assert len(stored_photos(settings)) == 1
-    assert (await client.delete(f"/api/v1/food/history/{photo_id}",
-                                headers=headers)).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/food/history/{photo_id}", headers=headers)
+    ).status_code == 204
     assert not stored_photos(settings)  # the photo went with it
     assert (await client.delete(path, headers=headers)).status_code == 204
     assert_error(await client.get(path, headers=headers), 404, "PSI-RES-3004")
@@ -345,8 +400,7 @@ async def test_manual_entry_correction_and_delete(api, client, settings, usda):
 
 async def test_history_pages_sorts_and_filters(api, client, clock, usda):
     user, headers, _ = await api.user(**CONSENT)
-    meals = [("apple", 100), ("banana", 200), ("apple", 300), ("white rice", 150),
-             ("banana", 50)]
+    meals = [("apple", 100), ("banana", 200), ("apple", 300), ("white rice", 150), ("banana", 50)]
     made = []
     for food, grams in meals:
         made.append(await add(client, headers, food, grams))
@@ -391,17 +445,26 @@ async def test_history_pages_sorts_and_filters(api, client, clock, usda):
 
     first_day = made[1]["created_at"][:10]
     last_day = made[3]["created_at"][:10]
-    r = (await client.get(base, headers=headers,
-                          params={"date_from": first_day, "date_to": last_day})).json()
+    r = (
+        await client.get(
+            base, headers=headers, params={"date_from": first_day, "date_to": last_day}
+        )
+    ).json()
     assert {d["id"] for d in r["data"]} == {m["id"] for m in made[1:4]}
     assert "date_from=" + first_day in r["links"]["first"]
 
     r = (await client.get(base, headers=headers, params={"sort": "-confidence_score"})).json()
     assert len(r["data"]) == 5
 
-    for bad in ({"sort": "password"}, {"sort": "-user_id"}, {"per_page": 101}, {"page": 0},
-                {"min_calories": 10, "max_calories": 5}, {"date_from": "yesterday"},
-                {"date_from": "2026-02-01", "date_to": "2026-01-01"}):
+    for bad in (
+        {"sort": "password"},
+        {"sort": "-user_id"},
+        {"per_page": 101},
+        {"page": 0},
+        {"min_calories": 10, "max_calories": 5},
+        {"date_from": "yesterday"},
+        {"date_from": "2026-02-01", "date_to": "2026-01-01"},
+    ):
         assert_error(await client.get(base, headers=headers, params=bad), 400, "PSI-VAL-1001")
 
     _, other, _ = await api.user(**CONSENT)
@@ -409,25 +472,37 @@ async def test_history_pages_sorts_and_filters(api, client, clock, usda):
     assert r["data"] == [] and r["meta"]["total"] == 0
 
 
-@pytest.mark.parametrize("reply, describer", [
-    ("ok", "claude-sonnet-5"),
-    ("server_error", "describer unavailable: "),
-    ("garbage", "describer unavailable: "),
-    ("prose", "describer unavailable: "),
-])
-async def test_describer_answers_and_failures_never_fail_the_analysis(tmp_path, clock, reply,
-                                                                      describer):
+@pytest.mark.parametrize(
+    "reply, describer",
+    [
+        ("ok", "claude-sonnet-5"),
+        ("server_error", "describer unavailable: "),
+        ("garbage", "describer unavailable: "),
+        ("prose", "describer unavailable: "),
+    ],
+)
+async def test_describer_answers_and_failures_never_fail_the_analysis(
+    tmp_path, clock, reply, describer
+):
     """Embedded profile, the real Claude adapter pointed at the local Messages API server."""
     from tests.support import fake_anthropic as fa
 
-    responders = {"ok": fa.tool_reply({"foods": [{"name": "banana", "grams": 118}],
-                                       "description": "One banana."}),
-                  "server_error": fa.server_error(), "garbage": fa.garbage(),
-                  "prose": fa.text_reply("I see a banana.")}
+    responders = {
+        "ok": fa.tool_reply(
+            {"foods": [{"name": "banana", "grams": 118}], "description": "One banana."}
+        ),
+        "server_error": fa.server_error(),
+        "garbage": fa.garbage(),
+        "prose": fa.text_reply("I see a banana."),
+    }
     with fa.FakeAnthropic(api_key="k", default=responders[reply]) as fake:
-        settings = embedded_settings(tmp_path, nutrition_auto_import=True,
-                                     anthropic_api_key="k", anthropic_base_url=fake.base_url,
-                                     anthropic_max_retries=0)
+        settings = embedded_settings(
+            tmp_path,
+            nutrition_auto_import=True,
+            anthropic_api_key="k",
+            anthropic_base_url=fake.base_url,
+            anthropic_max_retries=0,
+        )
         async with api_client(settings, clock) as client:
             from tests.support.app import Api
 
@@ -468,8 +543,12 @@ async def test_embedded_start_picks_up_analyses_left_pending(tmp_path, clock):
         user, _, _ = await Api(client).user(**CONSENT)
     store = FilesystemImageStore(settings.images_dir)
     key = await store.put(PillowImageSanitiser().sanitise(jpeg_with_gps()), user["id"])
-    left = Analysis.from_photo(uuid.uuid4(), uuid.UUID(user["id"]), key,
-                               clock.now().replace(microsecond=0) - timedelta(minutes=5))
+    left = Analysis.from_photo(
+        uuid.uuid4(),
+        uuid.UUID(user["id"]),
+        key,
+        clock.now().replace(microsecond=0) - timedelta(minutes=5),
+    )
     db = Database(settings.sql_url)
     try:
         await SqlAnalysisRepository(db).add(left)
@@ -503,7 +582,9 @@ async def test_nothing_recognised_is_never_an_empty_answer(api, client, clock, u
     assert "We couldn't recognise any food in this photo." in reasons
     assert "No meal-description model is configured." in reasons
     assert [(s["food"], s["source"]) for s in done["suggestions"]] == [
-        ("banana", "history"), ("apple", "history")]
+        ("banana", "history"),
+        ("apple", "history"),
+    ]
     assert done["suggestions"][0]["portion_grams"] == 120  # the latest banana
     assert done["models"]["detector"] == "nanodet-g-416" and done["models"]["fusion"]
     # The history entry and its list card carry the same review and suggestions.
@@ -540,8 +621,7 @@ async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client
     assert full.status_code == 200 and full.headers["content-type"] == "image/jpeg"
     assert _jpeg_size(full.content) == (1200, 800)
     assert full.headers["cache-control"].startswith("private")
-    assert (await client.get(url, headers=headers, params={"size": "full"})).content \
-        == full.content
+    assert (await client.get(url, headers=headers, params={"size": "full"})).content == full.content
 
     thumb = await client.get(url, headers=headers, params={"size": "thumb"})
     assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
@@ -551,12 +631,14 @@ async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client
     assert len(stored_files(settings, "*.thumb*.jpg")) == 1  # made once, kept
     again = await client.get(url, headers=headers, params={"size": "thumb"})
     assert again.content == thumb.content and again.headers["etag"] == etag
-    not_modified = await client.get(url, params={"size": "thumb"},
-                                    headers={**headers, "If-None-Match": f'W/"x", {etag}'})
+    not_modified = await client.get(
+        url, params={"size": "thumb"}, headers={**headers, "If-None-Match": f'W/"x", {etag}'}
+    )
     assert not_modified.status_code == 304 and not_modified.content == b""
     assert not_modified.headers["etag"] == etag
-    changed = await client.get(url, params={"size": "thumb"},
-                               headers={**headers, "If-None-Match": '"stale"'})
+    changed = await client.get(
+        url, params={"size": "thumb"}, headers={**headers, "If-None-Match": '"stale"'}
+    )
     assert changed.status_code == 200
 
     history_url = f"/api/v1/food/history/{done['id']}/image"
@@ -564,44 +646,57 @@ async def test_the_owner_gets_the_photo_back_full_and_as_a_thumbnail(api, client
     assert entry_thumb.status_code == 200 and entry_thumb.content == thumb.content
 
     for bad in ("large", "THUMB", ""):
-        assert_error(await client.get(url, headers=headers, params={"size": bad}),
-                     400, "PSI-VAL-1001")
-    assert_error(await client.get("/api/v1/food/analysis/nope/image", headers=headers),
-                 400, "PSI-VAL-1001")
+        assert_error(
+            await client.get(url, headers=headers, params={"size": bad}), 400, "PSI-VAL-1001"
+        )
+    assert_error(
+        await client.get("/api/v1/food/analysis/nope/image", headers=headers), 400, "PSI-VAL-1001"
+    )
     assert_error(await client.get(url), 401, "PSI-AUTH-1001")
 
     _, bob, _ = await api.user(**CONSENT)
     for path in (url, history_url):
         for size in ("thumb", "full"):
-            assert_error(await client.get(path, headers=bob, params={"size": size}),
-                         404, "PSI-RES-3004")
-        assert_error(await client.get(path, params={"size": "thumb"},
-                                      headers={**bob, "If-None-Match": etag}),
-                     404, "PSI-RES-3004")
+            assert_error(
+                await client.get(path, headers=bob, params={"size": size}), 404, "PSI-RES-3004"
+            )
+        assert_error(
+            await client.get(
+                path, params={"size": "thumb"}, headers={**bob, "If-None-Match": etag}
+            ),
+            404,
+            "PSI-RES-3004",
+        )
 
     # Deleting the entry deletes every size of its photo.
-    assert (await client.delete(f"/api/v1/food/history/{done['id']}",
-                                headers=headers)).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/food/history/{done['id']}", headers=headers)
+    ).status_code == 204
     assert not stored_files(settings, "*.jpg")
-    assert_error(await client.get(url, headers=headers, params={"size": "thumb"}),
-                 404, "PSI-RES-3004")
+    assert_error(
+        await client.get(url, headers=headers, params={"size": "thumb"}), 404, "PSI-RES-3004"
+    )
 
 
 async def test_a_png_comes_back_as_jpeg_and_a_typed_in_meal_has_no_photo(api, client, usda):
     _, headers, _ = await api.user(**CONSENT)
     png = encode(scene(200, 300, "RGBA"), "PNG")
-    r = await client.post(UPLOAD, files=photo(png, "meal.png", "image/png"),
-                          headers={**headers, "Prefer": "wait=25"})
+    r = await client.post(
+        UPLOAD, files=photo(png, "meal.png", "image/png"), headers={**headers, "Prefer": "wait=25"}
+    )
     assert r.status_code == 201, r.text
     url = r.json()["data"]["image_url"]
     full = await client.get(url, headers=headers)
     assert full.status_code == 200 and _jpeg_size(full.content) == (200, 300)
     thumb = await client.get(url, headers=headers, params={"size": "thumb"})
     assert _jpeg_size(thumb.content) == (171, 256)
-    entry = await client.post("/api/v1/food/entries", headers=headers,
-                              json={"food": "banana", "grams": 120})
+    entry = await client.post(
+        "/api/v1/food/entries", headers=headers, json={"food": "banana", "grams": 120}
+    )
     entry_id = entry.json()["data"]["id"]
     assert entry.json()["data"]["image_url"] is None
-    for path in (f"/api/v1/food/analysis/{entry_id}/image",
-                 f"/api/v1/food/history/{entry_id}/image"):
+    for path in (
+        f"/api/v1/food/analysis/{entry_id}/image",
+        f"/api/v1/food/history/{entry_id}/image",
+    ):
         assert_error(await client.get(path, headers=headers), 404, "PSI-RES-3004")

@@ -18,15 +18,16 @@ async def test_a_demoted_admin_loses_admin_rights_on_the_next_request(api: Api, 
     tokens = await api.login(admin["email"])  # a token that says "admin"
     admin_h = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert (await client.get("/api/v1/admin/audit-events", headers=admin_h)).status_code == 200
-    assert (await client.get(f"/api/v1/users/{other['id']}", headers=admin_h)
-            ).status_code == 200
+    assert (await client.get(f"/api/v1/users/{other['id']}", headers=admin_h)).status_code == 200
 
     await set_tier_command(client.app.state.settings, admin["email"], "free")
 
-    assert_error(await client.get("/api/v1/admin/audit-events", headers=admin_h),
-                 403, "PSI-AUTH-1007")
-    assert_error(await client.get(f"/api/v1/users/{other['id']}", headers=admin_h),
-                 404, "PSI-RES-3004")
+    assert_error(
+        await client.get("/api/v1/admin/audit-events", headers=admin_h), 403, "PSI-AUTH-1007"
+    )
+    assert_error(
+        await client.get(f"/api/v1/users/{other['id']}", headers=admin_h), 404, "PSI-RES-3004"
+    )
     me = await client.get("/api/v1/users/me", headers=admin_h)
     assert me.json()["data"]["subscription_tier"] == "free"
 
@@ -36,18 +37,22 @@ async def test_a_tier_set_by_an_admin_applies_to_the_users_existing_token(api: A
     user, user_h, _ = await api.user()
     await set_tier_command(client.app.state.settings, admin["email"], "admin")
     admin_h = {"Authorization": f"Bearer {(await api.login(admin['email']))['access_token']}"}
-    assert_error(await client.get("/api/v1/admin/audit-events", headers=user_h),
-                 403, "PSI-AUTH-1007")
-    r = await client.put(f"/api/v1/admin/users/{user['id']}/tier", headers=admin_h,
-                         json={"tier": "admin"})
+    assert_error(
+        await client.get("/api/v1/admin/audit-events", headers=user_h), 403, "PSI-AUTH-1007"
+    )
+    r = await client.put(
+        f"/api/v1/admin/users/{user['id']}/tier", headers=admin_h, json={"tier": "admin"}
+    )
     assert r.status_code == 200, r.text
     # The user's token was issued as "free"; the account is now admin.
     assert (await client.get("/api/v1/admin/audit-events", headers=user_h)).status_code == 200
-    r = await client.put(f"/api/v1/admin/users/{user['id']}/tier", headers=admin_h,
-                         json={"tier": "free"})
+    r = await client.put(
+        f"/api/v1/admin/users/{user['id']}/tier", headers=admin_h, json={"tier": "free"}
+    )
     assert r.status_code == 200, r.text
-    assert_error(await client.get("/api/v1/admin/audit-events", headers=user_h),
-                 403, "PSI-AUTH-1007")
+    assert_error(
+        await client.get("/api/v1/admin/audit-events", headers=user_h), 403, "PSI-AUTH-1007"
+    )
 
 
 @pytest.mark.parametrize("profile", ["production"])  # the embedded profile has no cache

@@ -16,8 +16,9 @@ async def ready(settings):
 
 async def test_ranked_matches_with_matched_and_missing(ready, api, client):
     _, headers, _ = await api.user()
-    r = await client.post(URL, headers=headers,
-                          json={"ingredients": ["3 eggs", "Milk", "plain flour"], "limit": 15})
+    r = await client.post(
+        URL, headers=headers, json={"ingredients": ["3 eggs", "Milk", "plain flour"], "limit": 15}
+    )
     assert r.status_code == 200, r.text
     items = r.json()["data"]
     assert 0 < len(items) <= 15
@@ -34,13 +35,21 @@ async def test_ranked_matches_with_matched_and_missing(ready, api, client):
 
 async def test_allergens_diets_and_dislikes_are_respected(ready, api, client):
     _, headers, _ = await api.user()
-    fridge = {"ingredients": ["eggs", "milk", "flour", "butter", "bacon", "shrimp", "sugar"],
-              "limit": 50}
+    fridge = {
+        "ingredients": ["eggs", "milk", "flour", "butter", "bacon", "shrimp", "sugar"],
+        "limit": 50,
+    }
     before = (await client.post(URL, headers=headers, json=fridge)).json()["data"]
     assert any("eggs" in i["recipe"]["allergens"] for i in before)
-    r = await client.put("/api/v1/users/me/preferences", headers=headers, json={
-        "allergens": ["eggs", "crustaceans"], "dietary_restrictions": ["vegetarian"],
-        "disliked_foods": ["sugar"]})
+    r = await client.put(
+        "/api/v1/users/me/preferences",
+        headers=headers,
+        json={
+            "allergens": ["eggs", "crustaceans"],
+            "dietary_restrictions": ["vegetarian"],
+            "disliked_foods": ["sugar"],
+        },
+    )
     assert r.status_code == 200, r.text
     after = (await client.post(URL, headers=headers, json=fridge)).json()["data"]
     assert after
@@ -55,8 +64,10 @@ async def test_unverified_recipes_are_offered_only_without_restrictions(ready, a
     """Fail closed: a recipe with a line nobody can check is never offered under a filter."""
     _, headers, _ = await api.user()
     # Spice rubs of unknown make-up unverify the barbecue recipes that use them.
-    fridge = {"ingredients": ["pork", "chicken", "beef", "brown sugar", "paprika", "garlic",
-                              "onion"], "limit": 50}
+    fridge = {
+        "ingredients": ["pork", "chicken", "beef", "brown sugar", "paprika", "garlic", "onion"],
+        "limit": 50,
+    }
     before = (await client.post(URL, headers=headers, json=fridge)).json()["data"]
     unverified = set()
     for item in before:
@@ -64,19 +75,26 @@ async def test_unverified_recipes_are_offered_only_without_restrictions(ready, a
         if r.json()["data"]["unverified_lines"]:
             unverified.add(item["recipe"]["id"])
     assert unverified, "the fridge should reach some unverified recipe"
-    r = await client.put("/api/v1/users/me/preferences", headers=headers,
-                         json={"allergens": ["lupin"]})
+    r = await client.put(
+        "/api/v1/users/me/preferences", headers=headers, json={"allergens": ["lupin"]}
+    )
     assert r.status_code == 200, r.text
     after = (await client.post(URL, headers=headers, json=fridge)).json()["data"]
     assert after and not unverified & {i["recipe"]["id"] for i in after}
 
 
-@pytest.mark.parametrize("body", [
-    {"ingredients": []}, {"ingredients": ["egg"], "limit": 0}, {"ingredients": ["egg"],
-                                                                "limit": 51},
-    {"ingredients": ["x" * 101]}, {"ingredients": ["egg"], "extra": True}, {},
-    {"ingredients": ["egg"] * 101},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"ingredients": []},
+        {"ingredients": ["egg"], "limit": 0},
+        {"ingredients": ["egg"], "limit": 51},
+        {"ingredients": ["x" * 101]},
+        {"ingredients": ["egg"], "extra": True},
+        {},
+        {"ingredients": ["egg"] * 101},
+    ],
+)
 async def test_bad_bodies_are_400(ready, api, client, body):
     _, headers, _ = await api.user()
     r = await client.post(URL, headers=headers, json=body)

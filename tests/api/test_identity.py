@@ -25,45 +25,66 @@ def assert_error(r, status: int, code: str) -> dict:
 
 
 async def test_register_returns_user_and_normalises(api, client):
-    r = await client.post("/api/v1/auth/register", json={
-        "email": "  Mixed.Case@Example.COM ", "password": "Abcdefg1",
-        "name": "<b>Ada</b> Lovelace"})
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": "  Mixed.Case@Example.COM ",
+            "password": "Abcdefg1",
+            "name": "<b>Ada</b> Lovelace",
+        },
+    )
     assert r.status_code == 201, r.text
     user = r.json()["data"]
     assert user["email"] == "mixed.case@example.com"
     assert user["name"] == "Ada Lovelace"
     assert user["subscription_tier"] == "free"
     assert user["email_verified"] is False
-    assert set(user) == {"id", "email", "name", "subscription_tier", "email_verified",
-                         "created_at", "updated_at", "last_login_at"}
+    assert set(user) == {
+        "id",
+        "email",
+        "name",
+        "subscription_tier",
+        "email_verified",
+        "created_at",
+        "updated_at",
+        "last_login_at",
+    }
     assert user["created_at"].endswith("Z")
     assert "password" not in r.text and "argon2" not in r.text
 
 
 async def test_duplicate_email_is_409(api, client):
     user = await api.register()
-    r = await client.post("/api/v1/auth/register", json={
-        "email": user["email"].upper(), "password": "Abcdefg1", "name": "Again"})
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={"email": user["email"].upper(), "password": "Abcdefg1", "name": "Again"},
+    )
     assert_error(r, 409, "PSI-AUTH-1005")
 
 
-@pytest.mark.parametrize("password", ["short1A", "alllowercase1", "ALLUPPER1", "NoDigitsHere",
-                                      "A1" + "a" * 127])
+@pytest.mark.parametrize(
+    "password", ["short1A", "alllowercase1", "ALLUPPER1", "NoDigitsHere", "A1" + "a" * 127]
+)
 async def test_weak_password_is_400(client, password):
-    r = await client.post("/api/v1/auth/register", json={
-        "email": f"{uuid.uuid4().hex}@example.com", "password": password, "name": "Weak"})
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={"email": f"{uuid.uuid4().hex}@example.com", "password": password, "name": "Weak"},
+    )
     err = assert_error(r, 400, "PSI-VAL-1001")
     assert err["details"]["errors"][0]["field"] == "password"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": "not-an-email", "password": "Abcdefg1", "name": "X"}, "email"),
-    ({"email": "a@b.co", "password": "Abcdefg1", "name": "<p></p>"}, "name"),
-    ({"email": "a@b.co", "password": "Abcdefg1", "name": "x" * 256}, "name"),
-    ({"email": "a@b.co", "password": "Abcdefg1"}, "name"),
-    ({"email": "a@b.co", "password": "Abcdefg1", "name": "X", "tier": "admin"}, "tier"),
-    ({"email": "a@b.co", "password": 12345678, "name": "X"}, "password"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": "not-an-email", "password": "Abcdefg1", "name": "X"}, "email"),
+        ({"email": "a@b.co", "password": "Abcdefg1", "name": "<p></p>"}, "name"),
+        ({"email": "a@b.co", "password": "Abcdefg1", "name": "x" * 256}, "name"),
+        ({"email": "a@b.co", "password": "Abcdefg1"}, "name"),
+        ({"email": "a@b.co", "password": "Abcdefg1", "name": "X", "tier": "admin"}, "tier"),
+        ({"email": "a@b.co", "password": 12345678, "name": "X"}, "password"),
+    ],
+)
 async def test_register_validation(client, body, field):
     r = await client.post("/api/v1/auth/register", json=body)
     err = assert_error(r, 400, "PSI-VAL-1001")
@@ -71,8 +92,9 @@ async def test_register_validation(client, body, field):
 
 
 async def test_malformed_json_is_400(client):
-    r = await client.post("/api/v1/auth/login", content=b"{not json",
-                          headers={"content-type": "application/json"})
+    r = await client.post(
+        "/api/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert_error(r, 400, "PSI-VAL-1001")
 
 
@@ -94,10 +116,12 @@ async def test_login_returns_token_pair_with_contract_claims(api, client):
 
 async def test_wrong_password_and_unknown_email_answer_the_same(api, client):
     user = await api.register()
-    wrong = await client.post("/api/v1/auth/login",
-                              json={"email": user["email"], "password": "Wrong1234"})
-    unknown = await client.post("/api/v1/auth/login",
-                                json={"email": "nobody@example.com", "password": "Wrong1234"})
+    wrong = await client.post(
+        "/api/v1/auth/login", json={"email": user["email"], "password": "Wrong1234"}
+    )
+    unknown = await client.post(
+        "/api/v1/auth/login", json={"email": "nobody@example.com", "password": "Wrong1234"}
+    )
     e1 = assert_error(wrong, 401, "PSI-AUTH-1002")
     e2 = assert_error(unknown, 401, "PSI-AUTH-1002")
     assert (e1["message"], e1["user_message"]) == (e2["message"], e2["user_message"])
@@ -116,8 +140,9 @@ async def test_me_get_and_patch(api, client):
     assert r.json()["data"]["name"] == "New Name"
 
 
-@pytest.mark.parametrize("field, value", [("email", "x@example.com"),
-                                          ("subscription_tier", "admin"), ("id", "abc")])
+@pytest.mark.parametrize(
+    "field, value", [("email", "x@example.com"), ("subscription_tier", "admin"), ("id", "abc")]
+)
 async def test_patch_me_rejects_read_only_fields(api, client, field, value):
     _, headers, _ = await api.user()
     r = await client.patch("/api/v1/users/me", headers=headers, json={field: value})
@@ -157,9 +182,8 @@ async def test_rejected_tokens(api, client, profile):
         "wrong audience": _forge({**good, "aud": "someone-else"}),
         "wrong issuer": _forge({**good, "iss": "evil"}),
         "refresh as access": _forge({**good, "type": "refresh"}),
-        "bad signature": tokens["access_token"][:-4] + ("AAAA" if not
-                                                         tokens["access_token"].endswith("AAAA")
-                                                         else "BBBB"),
+        "bad signature": tokens["access_token"][:-4]
+        + ("AAAA" if not tokens["access_token"].endswith("AAAA") else "BBBB"),
         "garbage": "not.a.jwt",
     }
     if profile == "production":  # the embedded secret is generated per install
@@ -168,8 +192,9 @@ async def test_rejected_tokens(api, client, profile):
             assert_error(r, 401, "PSI-AUTH-1001"), name
     else:
         for name in ("alg none", "garbage", "bad signature"):
-            r = await client.get("/api/v1/users/me",
-                                 headers={"Authorization": f"Bearer {bad_tokens[name]}"})
+            r = await client.get(
+                "/api/v1/users/me", headers={"Authorization": f"Bearer {bad_tokens[name]}"}
+            )
             assert_error(r, 401, "PSI-AUTH-1001"), name
     for header in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer "}):
         r = await client.get("/api/v1/users/me", headers=header)
@@ -189,18 +214,22 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(api, client):
     assert r1.status_code == 200, r1.text
     pair1 = r1.json()["data"]
     assert pair1["refresh_token"] != tokens["refresh_token"]
-    me = await client.get("/api/v1/users/me",
-                          headers={"Authorization": f"Bearer {pair1['access_token']}"})
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {pair1['access_token']}"}
+    )
     assert me.status_code == 200
     # The spent token comes back: reuse. The whole family dies, including the newest pair.
-    reuse = await client.post("/api/v1/auth/refresh",
-                              json={"refresh_token": tokens["refresh_token"]})
+    reuse = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
     assert_error(reuse, 401, "PSI-AUTH-1004")
-    newest = await client.post("/api/v1/auth/refresh",
-                               json={"refresh_token": pair1["refresh_token"]})
+    newest = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": pair1["refresh_token"]}
+    )
     assert_error(newest, 401, "PSI-AUTH-1004")
-    me = await client.get("/api/v1/users/me",
-                          headers={"Authorization": f"Bearer {pair1['access_token']}"})
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {pair1['access_token']}"}
+    )
     assert_error(me, 401, "PSI-AUTH-1004")
 
 
@@ -209,8 +238,9 @@ async def test_other_logins_survive_a_reuse_in_one_family(api, client):
     second = await api.login(user["email"])
     await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
-    r = await client.get("/api/v1/users/me",
-                         headers={"Authorization": f"Bearer {second['access_token']}"})
+    r = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {second['access_token']}"}
+    )
     assert r.status_code == 200
 
 
@@ -233,8 +263,9 @@ async def test_admin_endpoint_and_rbac(api, client, request, profile, tmp_path):
     admin_user, _, _ = await api.user()
     target, target_h, _ = await api.user()
     # A non-admin is refused.
-    r = await client.put(f"/api/v1/admin/users/{admin_user['id']}/tier", headers=target_h,
-                         json={"tier": "admin"})
+    r = await client.put(
+        f"/api/v1/admin/users/{admin_user['id']}/tier", headers=target_h, json={"tier": "admin"}
+    )
     assert_error(r, 403, "PSI-AUTH-1007")
     # Promote the first user the way an operator would (CLI), then act as admin.
     from entrypoints.cli import set_tier_command
@@ -242,19 +273,22 @@ async def test_admin_endpoint_and_rbac(api, client, request, profile, tmp_path):
     await set_tier_command(client.app.state.settings, admin_user["email"], "admin")
     admin_tokens = await api.login(admin_user["email"])
     admin_h = {"Authorization": f"Bearer {admin_tokens['access_token']}"}
-    r = await client.put(f"/api/v1/admin/users/{target['id']}/tier", headers=admin_h,
-                         json={"tier": "premium"})
+    r = await client.put(
+        f"/api/v1/admin/users/{target['id']}/tier", headers=admin_h, json={"tier": "premium"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["data"]["subscription_tier"] == "premium"
     sub = await client.get("/api/v1/users/me/subscription", headers=target_h)
     assert sub.json()["data"]["tier"] == "premium"
     r = await client.get(f"/api/v1/users/{target['id']}", headers=admin_h)
     assert r.status_code == 200
-    r = await client.put(f"/api/v1/admin/users/{target['id']}/tier", headers=admin_h,
-                         json={"tier": "emperor"})
+    r = await client.put(
+        f"/api/v1/admin/users/{target['id']}/tier", headers=admin_h, json={"tier": "emperor"}
+    )
     assert_error(r, 400, "PSI-VAL-1001")
-    r = await client.put(f"/api/v1/admin/users/{uuid.uuid4()}/tier", headers=admin_h,
-                         json={"tier": "premium"})
+    r = await client.put(
+        f"/api/v1/admin/users/{uuid.uuid4()}/tier", headers=admin_h, json={"tier": "premium"}
+    )
     assert_error(r, 404, "PSI-RES-3004")
 
 
@@ -262,8 +296,11 @@ async def test_consents_default_false_and_update(api, client):
     _, headers, _ = await api.user()
     r = await client.get("/api/v1/users/me/consents", headers=headers)
     assert r.json()["data"] == {"biometrics": False, "food_photos": False, "updated_at": None}
-    r = await client.put("/api/v1/users/me/consents", headers=headers,
-                         json={"biometrics": True, "food_photos": False})
+    r = await client.put(
+        "/api/v1/users/me/consents",
+        headers=headers,
+        json={"biometrics": True, "food_photos": False},
+    )
     assert r.status_code == 200
     assert r.json()["data"]["biometrics"] is True
     r = await client.put("/api/v1/users/me/consents", headers=headers, json={"biometrics": True})

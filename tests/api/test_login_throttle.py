@@ -20,20 +20,28 @@ def throttled_settings(profile, tmp_path, request):
     extra = {"trusted_proxies": ("testclient",), "login_max_delay_s": 0.2}
     if profile == "embedded":
         return embedded_settings(tmp_path, **extra)
-    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
-                               request.getfixturevalue("redis_url"), **extra)
+    return production_settings(
+        tmp_path,
+        request.getfixturevalue("postgres_url"),
+        request.getfixturevalue("redis_url"),
+        **extra,
+    )
 
 
 def _login(client, email: str, password: str, address: str):
-    return client.post("/api/v1/auth/login", json={"email": email, "password": password},
-                       headers={"X-Forwarded-For": address})
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
 
 
 async def test_concurrent_wrong_passwords_get_exactly_the_allowed_checks(throttled_settings):
     async with concurrent_client(throttled_settings) as racing:
         user = await Api(racing).register()
-        answers = await asyncio.gather(*[_login(racing, user["email"], "Wr0ngPassword",
-                                                "198.51.100.7") for _ in range(40)])
+        answers = await asyncio.gather(
+            *[_login(racing, user["email"], "Wr0ngPassword", "198.51.100.7") for _ in range(40)]
+        )
         statuses = sorted(r.status_code for r in answers)
         assert statuses.count(401) == throttled_settings.login_failures_per_account_ip
         assert statuses.count(429) == 40 - throttled_settings.login_failures_per_account_ip
@@ -59,9 +67,12 @@ async def test_a_spread_out_attack_does_not_lock_the_owner_out(throttled_setting
 
 async def test_one_address_trying_many_accounts_is_refused(throttled_settings):
     async with api_client(throttled_settings) as client:
-        statuses = [(await _login(client, f"victim{i}@example.com", "Wr0ngPassword",
-                                  "198.51.100.99")).status_code
-                    for i in range(throttled_settings.login_attempts_per_ip + 1)]
+        statuses = [
+            (
+                await _login(client, f"victim{i}@example.com", "Wr0ngPassword", "198.51.100.99")
+            ).status_code
+            for i in range(throttled_settings.login_attempts_per_ip + 1)
+        ]
         assert statuses[:-1] == [401] * throttled_settings.login_attempts_per_ip
         assert statuses[-1] == 429
 
@@ -71,7 +82,7 @@ async def test_a_successful_sign_in_clears_the_address_count(throttled_settings)
         user = await Api(client).register()
         for _ in range(3):
             for _ in range(4):
-                assert (await _login(client, user["email"], "Wr0ngPassword", "192.0.2.9")
-                        ).status_code == 401
-            assert (await _login(client, user["email"], PASSWORD, "192.0.2.9")
-                    ).status_code == 200
+                assert (
+                    await _login(client, user["email"], "Wr0ngPassword", "192.0.2.9")
+                ).status_code == 401
+            assert (await _login(client, user["email"], PASSWORD, "192.0.2.9")).status_code == 200

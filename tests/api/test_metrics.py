@@ -35,8 +35,12 @@ def metrics_settings(profile: str, tmp_path: Path, request: pytest.FixtureReques
     port = free_port()
     if profile == "embedded":
         return embedded_settings(tmp_path, metrics_port=port)
-    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
-                               request.getfixturevalue("redis_url"), metrics_port=port)
+    return production_settings(
+        tmp_path,
+        request.getfixturevalue("postgres_url"),
+        request.getfixturevalue("redis_url"),
+        metrics_port=port,
+    )
 
 
 async def test_requests_are_counted_by_route_template(metrics_settings: Settings, clock) -> None:
@@ -46,28 +50,30 @@ async def test_requests_are_counted_by_route_template(metrics_settings: Settings
         route = "/api/v1/users/{user_id}"
         before = _value("psi_http_requests_total", method="GET", route=route, status="200")
         before_404 = _value("psi_http_requests_total", method="GET", route=route, status="404")
-        before_count = _value("psi_http_request_duration_seconds_count", method="GET",
-                              route=route)
+        before_count = _value("psi_http_request_duration_seconds_count", method="GET", route=route)
         for _ in range(3):
-            assert (await client.get(f"/api/v1/users/{user['id']}", headers=headers)
-                    ).status_code == 200
+            assert (
+                await client.get(f"/api/v1/users/{user['id']}", headers=headers)
+            ).status_code == 200
         other = "00000000-0000-4000-8000-000000000000"
         assert (await client.get(f"/api/v1/users/{other}", headers=headers)).status_code == 404
-        unmatched = _value("psi_http_requests_total", method="GET", route="unmatched",
-                           status="404")
+        unmatched = _value("psi_http_requests_total", method="GET", route="unmatched", status="404")
         assert (await client.get("/api/v1/no/such/thing/ada@example.com")).status_code == 404
 
-    assert _value("psi_http_requests_total", method="GET", route=route, status="200") \
-        == before + 3
-    assert _value("psi_http_requests_total", method="GET", route=route, status="404") \
-        == before_404 + 1
-    assert _value("psi_http_request_duration_seconds_count", method="GET", route=route) \
+    assert _value("psi_http_requests_total", method="GET", route=route, status="200") == before + 3
+    assert (
+        _value("psi_http_requests_total", method="GET", route=route, status="404") == before_404 + 1
+    )
+    assert (
+        _value("psi_http_request_duration_seconds_count", method="GET", route=route)
         == before_count + 4
-    assert _value("psi_http_requests_total", method="GET", route="unmatched", status="404") \
+    )
+    assert (
+        _value("psi_http_requests_total", method="GET", route="unmatched", status="404")
         == unmatched + 1
+    )
     # Raw paths (ids, personal strings) never become label values.
-    labels = {v for metric in REGISTRY.collect() for s in metric.samples
-              for v in s.labels.values()}
+    labels = {v for metric in REGISTRY.collect() for s in metric.samples for v in s.labels.values()}
     assert not any(user["id"] in v or "@" in v for v in labels)
 
 
@@ -91,10 +97,11 @@ async def test_scheduled_job_runs_are_counted(tmp_path) -> None:
 
     stop = asyncio.Event()
     jobs = [Job("metrics-test-ok", 3600, ok), Job("metrics-test-broken", 3600, broken)]
-    before = (_value("psi_job_runs_total", job="metrics-test-ok", outcome="ok"),
-              _value("psi_job_runs_total", job="metrics-test-broken", outcome="failed"))
-    task = asyncio.create_task(run_scheduler(embedded_settings(tmp_path), stop, jobs,
-                                             tick_s=0.01))
+    before = (
+        _value("psi_job_runs_total", job="metrics-test-ok", outcome="ok"),
+        _value("psi_job_runs_total", job="metrics-test-broken", outcome="failed"),
+    )
+    task = asyncio.create_task(run_scheduler(embedded_settings(tmp_path), stop, jobs, tick_s=0.01))
     for _ in range(500):  # bounded: the first tick runs both jobs at once
         if calls:
             break
@@ -103,8 +110,9 @@ async def test_scheduled_job_runs_are_counted(tmp_path) -> None:
     stop.set()
     await task
     assert _value("psi_job_runs_total", job="metrics-test-ok", outcome="ok") == before[0] + 1
-    assert _value("psi_job_runs_total", job="metrics-test-broken", outcome="failed") \
-        == before[1] + 1
+    assert (
+        _value("psi_job_runs_total", job="metrics-test-broken", outcome="failed") == before[1] + 1
+    )
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -119,12 +127,22 @@ def _get(url: str) -> tuple[int, str]:
 def test_psi_run_with_two_processes_sums_them_on_the_metrics_port(tmp_path) -> None:
     port, metrics_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
-    env.update({"PSI_VAR_DIR": str(tmp_path), "PSI_METRICS_PORT": str(metrics_port),
-                "PSI_LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO / "src")})
+    env.update(
+        {
+            "PSI_VAR_DIR": str(tmp_path),
+            "PSI_METRICS_PORT": str(metrics_port),
+            "PSI_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(REPO / "src"),
+        }
+    )
     log = open(tmp_path / "run.log", "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "run", "--port", str(port),
-                             "--workers", "2"], cwd=tmp_path, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "entrypoints.cli", "run", "--port", str(port), "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -142,9 +160,14 @@ def test_psi_run_with_two_processes_sums_them_on_the_metrics_port(tmp_path) -> N
             assert _get(f"http://127.0.0.1:{port}/health")[0] == 200
         status, text = _get(f"http://127.0.0.1:{metrics_port}/metrics")
         assert status == 200
-        counts = [float(m) for m in re.findall(
-            r'^psi_http_requests_total\{method="GET",route="/health",status="200"\} (\S+)$',
-            text, re.M)]
+        counts = [
+            float(m)
+            for m in re.findall(
+                r'^psi_http_requests_total\{method="GET",route="/health",status="200"\} (\S+)$',
+                text,
+                re.M,
+            )
+        ]
         assert counts, text[:2000]
         # 40, and the start-up probe that got the first 200.
         assert sum(counts) == 41

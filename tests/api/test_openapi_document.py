@@ -77,8 +77,7 @@ async def test_every_response_documents_its_headers(client) -> None:
 def _codes(doc: dict[str, Any], response: dict[str, Any]) -> list[str]:
     ref = response["content"]["application/json"]["schema"]["$ref"]
     envelope = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    body = doc["components"]["schemas"][envelope["properties"]["error"]["$ref"]
-                                        .rsplit("/", 1)[1]]
+    body = doc["components"]["schemas"][envelope["properties"]["error"]["$ref"].rsplit("/", 1)[1]]
     return body["properties"]["code"]["enum"]
 
 
@@ -97,8 +96,9 @@ async def test_error_codes_are_an_enum_of_that_statuss_contract_codes(client) ->
 
 async def test_a_real_error_answer_uses_a_documented_code(client) -> None:
     doc = await _document(client)
-    r = await client.post("/api/v1/auth/login",
-                          json={"email": "nobody@example.com", "password": "Wrong1234x"})
+    r = await client.post(
+        "/api/v1/auth/login", json={"email": "nobody@example.com", "password": "Wrong1234x"}
+    )
     assert r.status_code == 401
     documented = _codes(doc, doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["401"])
     assert r.json()["error"]["code"] in documented

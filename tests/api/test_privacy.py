@@ -11,8 +11,9 @@ from tests.api.test_identity import assert_error
 
 async def test_delete_requires_the_password(api, client):
     _, headers, _ = await api.user()
-    r = await client.request("DELETE", "/api/v1/users/me", headers=headers,
-                             json={"password": "NotMine123"})
+    r = await client.request(
+        "DELETE", "/api/v1/users/me", headers=headers, json={"password": "NotMine123"}
+    )
     assert_error(r, 401, "PSI-AUTH-1002")
     r = await client.request("DELETE", "/api/v1/users/me", headers=headers, json={})
     assert_error(r, 400, "PSI-VAL-1001")
@@ -22,8 +23,9 @@ async def test_delete_requires_the_password(api, client):
 async def test_delete_takes_effect_at_once(api, client):
     user, headers, tokens = await api.user()
     other_login = await api.login(user["email"])
-    r = await client.request("DELETE", "/api/v1/users/me", headers=headers,
-                             json={"password": user["password"]})
+    r = await client.request(
+        "DELETE", "/api/v1/users/me", headers=headers, json={"password": user["password"]}
+    )
     assert r.status_code == 202, r.text
     body = r.json()["data"]
     assert body["status"] == "deletion_scheduled" and body["purge_after"].endswith("Z")
@@ -32,8 +34,9 @@ async def test_delete_takes_effect_at_once(api, client):
         assert_error(r, 401, "PSI-AUTH-1004")
     r = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert r.status_code == 401
-    r = await client.post("/api/v1/auth/login",
-                          json={"email": user["email"], "password": user["password"]})
+    r = await client.post(
+        "/api/v1/auth/login", json={"email": user["email"], "password": user["password"]}
+    )
     assert_error(r, 401, "PSI-AUTH-1002")
     # The address is free again: the old account keeps nothing that identifies the person.
     await api.register(email=user["email"])
@@ -43,11 +46,20 @@ async def test_export_is_a_complete_attachment(api, client):
     user, headers, _ = await api.user(consents={"biometrics": True, "food_photos": False})
     r = await client.get("/api/v1/users/me/data-export", headers=headers)
     assert r.status_code == 200, r.text
-    assert r.headers["content-disposition"] == \
-        f'attachment; filename="psi_data_{user["id"]}.json"'
+    assert r.headers["content-disposition"] == f'attachment; filename="psi_data_{user["id"]}.json"'
     doc = json.loads(r.content)
-    for key in ("user", "subscriptions", "food_history", "wellness_scores", "emotion_samples",
-                "mood_check_ins", "preferences", "recipe_ratings", "consents", "exported_at"):
+    for key in (
+        "user",
+        "subscriptions",
+        "food_history",
+        "wellness_scores",
+        "emotion_samples",
+        "mood_check_ins",
+        "preferences",
+        "recipe_ratings",
+        "consents",
+        "exported_at",
+    ):
         assert key in doc, key
     assert doc["user"]["email"] == user["email"]
     assert "password_hash" not in doc["user"] and "argon2" not in r.text
@@ -57,8 +69,9 @@ async def test_export_is_a_complete_attachment(api, client):
 
 async def test_export_holds_history_entries_not_their_rendered_answers(api, client):
     _, headers, _ = await api.user()
-    r = await client.post("/api/v1/food/entries", headers=headers,
-                          json={"food": "banana", "grams": 120})
+    r = await client.post(
+        "/api/v1/food/entries", headers=headers, json={"food": "banana", "grams": 120}
+    )
     assert r.status_code == 201, r.text
     doc = json.loads((await client.get("/api/v1/users/me/data-export", headers=headers)).content)
     [entry] = doc["food_history"]
@@ -69,8 +82,9 @@ async def test_export_holds_history_entries_not_their_rendered_answers(api, clie
 async def test_export_is_rate_limited(api, client):
     _, headers, _ = await api.user()
     for _ in range(3):
-        assert (await client.get("/api/v1/users/me/data-export", headers=headers)).status_code \
-            == 200
+        assert (
+            await client.get("/api/v1/users/me/data-export", headers=headers)
+        ).status_code == 200
     r = await client.get("/api/v1/users/me/data-export", headers=headers)
     assert_error(r, 429, "PSI-RATE-4001")
     assert int(r.headers["retry-after"]) > 0
@@ -88,10 +102,12 @@ async def test_audit_log_is_admin_only_and_read_only(api, client, settings):
     await set_tier_command(settings, admin["email"], "admin")
     admin_h = {"Authorization": f"Bearer {(await api.login(admin['email']))['access_token']}"}
     _, user_h, _ = await api.user()
-    assert_error(await client.get("/api/v1/admin/audit-events", headers=user_h), 403,
-                 "PSI-AUTH-1007")
-    r = await client.get("/api/v1/admin/audit-events?per_page=5&kind=auth.login_succeeded",
-                         headers=admin_h)
+    assert_error(
+        await client.get("/api/v1/admin/audit-events", headers=user_h), 403, "PSI-AUTH-1007"
+    )
+    r = await client.get(
+        "/api/v1/admin/audit-events?per_page=5&kind=auth.login_succeeded", headers=admin_h
+    )
     assert r.status_code == 200, r.text
     page = r.json()
     assert page["meta"]["per_page"] == 5 and page["meta"]["total"] >= 2
@@ -108,8 +124,9 @@ async def test_audit_log_is_admin_only_and_read_only(api, client, settings):
 async def test_purge_after_grace_period_leaves_nothing(api, client, settings, clock):
     user, headers, _ = await api.user(consents={"biometrics": True, "food_photos": True})
     keep, _, _ = await api.user()
-    r = await client.request("DELETE", "/api/v1/users/me", headers=headers,
-                             json={"password": user["password"]})
+    r = await client.request(
+        "DELETE", "/api/v1/users/me", headers=headers, json={"password": user["password"]}
+    )
     assert r.status_code == 202
     await run_purge(settings, clock=clock)
     from tests.support.scan import scan_for_user
@@ -124,8 +141,9 @@ async def test_purge_after_grace_period_leaves_nothing(api, client, settings, cl
     assert await scan_for_user(settings, user["id"]) == []
     assert await scan_for_user(settings, keep["id"]) != []
     fresh = await api.login(keep["email"])
-    me = await client.get("/api/v1/users/me",
-                          headers={"Authorization": f"Bearer {fresh['access_token']}"})
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {fresh['access_token']}"}
+    )
     assert me.status_code == 200
 
 

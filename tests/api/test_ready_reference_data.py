@@ -17,5 +17,6 @@ async def test_ready_names_missing_reference_data(tmp_path, clock, auto_import) 
     if auto_import:
         assert not any(w.startswith("usda_foods") for w in warnings), warnings
     else:
-        assert any(w.startswith("usda_foods") and "psi data import-usda" in w
-                   for w in warnings), warnings
+        assert any(w.startswith("usda_foods") and "psi data import-usda" in w for w in warnings), (
+            warnings
+        )

@@ -28,9 +28,11 @@ async def test_browse_search_and_filters(ready, api, client):
     assert body["meta"]["total"] == 3129 and len(body["data"]) == 20
     assert body["links"]["next"] == "/api/v1/recipes?page=2&per_page=20"
 
-    r = await client.get("/api/v1/recipes", headers=headers,
-                         params={"q": "curry", "diet": "vegan", "max_minutes": 60,
-                                 "per_page": 5})
+    r = await client.get(
+        "/api/v1/recipes",
+        headers=headers,
+        params={"q": "curry", "diet": "vegan", "max_minutes": 60, "per_page": 5},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["meta"]["total"] > 0
@@ -42,8 +44,12 @@ async def test_browse_search_and_filters(ready, api, client):
     r = await client.get("/api/v1/recipes", headers=headers, params={"cuisine": "nigerian"})
     assert all(i["cuisine"] == "nigerian" for i in r.json()["data"])
 
-    for bad in ({"diet": "carnivore"}, {"cuisine": "martian"}, {"per_page": 500},
-                {"max_minutes": 0}):
+    for bad in (
+        {"diet": "carnivore"},
+        {"cuisine": "martian"},
+        {"per_page": 500},
+        {"max_minutes": 0},
+    ):
         r = await client.get("/api/v1/recipes", headers=headers, params=bad)
         assert r.status_code == 400, (bad, r.text)
         assert r.json()["error"]["code"] == "PSI-VAL-1001"
@@ -76,8 +82,7 @@ async def test_one_recipe_has_everything_and_its_attribution(ready, api, client)
     assert recipe["unverified_lines"] == []
     assert "vegan" not in recipe["diets"] and "dairy_free" not in recipe["diets"]
 
-    assert (await client.get(f"/api/v1/recipes/{uuid.uuid4()}",
-                             headers=headers)).status_code == 404
+    assert (await client.get(f"/api/v1/recipes/{uuid.uuid4()}", headers=headers)).status_code == 404
     r = await client.get("/api/v1/recipes/not-a-uuid", headers=headers)
     assert r.status_code == 400
 
@@ -91,9 +96,17 @@ async def test_rating_upsert_average_and_delete(ready, api, client):
     r = await client.put(url, headers=alice, json={"rating": 2})
     assert r.status_code == 200, r.text
     first = r.json()["data"]
-    r = await client.put(url, headers=alice, json={
-        "rating": 4, "comment": "Better with lemon", "tags": ["quick", "Kids"],
-        "preparation_time_actual": 25, "difficulty_actual": 2})
+    r = await client.put(
+        url,
+        headers=alice,
+        json={
+            "rating": 4,
+            "comment": "Better with lemon",
+            "tags": ["quick", "Kids"],
+            "preparation_time_actual": 25,
+            "difficulty_actual": 2,
+        },
+    )
     assert r.status_code == 200, r.text
     second = r.json()["data"]
     assert second["rating"] == 4 and second["created_at"] == first["created_at"]
@@ -108,8 +121,14 @@ async def test_rating_upsert_average_and_delete(ready, api, client):
     detail = (await client.get(f"/api/v1/recipes/{recipe['id']}", headers=bob)).json()["data"]
     assert (detail["average_rating"], detail["rating_count"]) == (5.0, 1)
 
-    for bad in ({"rating": 0}, {"rating": 6}, {"rating": 2.5}, {}, {"rating": 3, "stars": 3},
-                {"rating": 3, "difficulty_actual": 9}):
+    for bad in (
+        {"rating": 0},
+        {"rating": 6},
+        {"rating": 2.5},
+        {},
+        {"rating": 3, "stars": 3},
+        {"rating": 3, "difficulty_actual": 9},
+    ):
         r = await client.put(url, headers=alice, json=bad)
         assert r.status_code == 400, (bad, r.text)
     missing = f"/api/v1/recipes/{uuid.uuid4()}/rating"
@@ -120,8 +139,14 @@ async def test_rating_upsert_average_and_delete(ready, api, client):
 async def test_the_openapi_document_describes_the_second_wave_fields(client):
     spec = (await client.get("/openapi.json")).json()
     recipe = spec["components"]["schemas"]["RecipeOut"]
-    for field in ("servings", "nutrition_per_serving", "nutrition_coverage", "allergens",
-                  "diets", "unverified_lines"):
+    for field in (
+        "servings",
+        "nutrition_per_serving",
+        "nutrition_coverage",
+        "allergens",
+        "diets",
+        "unverified_lines",
+    ):
         assert field in recipe["properties"], field
 
 
@@ -131,7 +156,6 @@ async def test_the_embedded_profile_prices_recipes_from_its_usda_data(ready, api
     100 g in USDA SR Legacy), 80 g sugar (387), 20 g cornstarch (381), water: 107 kcal."""
     _, headers, _ = await api.user()
     summary = await find(client, headers, "blackberry mush")
-    recipe = (await client.get(f"/api/v1/recipes/{summary['id']}",
-                               headers=headers)).json()["data"]
+    recipe = (await client.get(f"/api/v1/recipes/{summary['id']}", headers=headers)).json()["data"]
     assert recipe["servings"] == 4 and recipe["nutrition_coverage"] == 1.0
     assert recipe["nutrition_per_serving"]["calories"] == pytest.approx(107, rel=0.15)

@@ -18,8 +18,11 @@ async def ready(settings):
 
 async def test_every_item_has_a_reason_and_the_wellness_label(ready, api, client):
     _, headers, _ = await api.user()
-    await client.put("/api/v1/users/me/preferences", headers=headers, json={
-        "wellness_goals": ["gut_health", "more_energy"], "allergens": ["gluten"]})
+    await client.put(
+        "/api/v1/users/me/preferences",
+        headers=headers,
+        json={"wellness_goals": ["gut_health", "more_energy"], "allergens": ["gluten"]},
+    )
     r = await client.get(URL, headers=headers)
     assert r.status_code == 200, r.text
     items = r.json()["data"]
@@ -41,10 +44,11 @@ def z(dt) -> str:
 
 
 async def post_minutes(client, headers, end, **values):
-    samples = [{"timestamp": z(end - timedelta(minutes=m)), "source": "garmin", **values}
-                for m in range(10, 0, -1)]
-    r = await client.post("/api/v1/biometrics/samples", json={"samples": samples},
-                          headers=headers)
+    samples = [
+        {"timestamp": z(end - timedelta(minutes=m)), "source": "garmin", **values}
+        for m in range(10, 0, -1)
+    ]
+    r = await client.post("/api/v1/biometrics/samples", json={"samples": samples}, headers=headers)
     assert r.status_code == 201, r.text
 
 
@@ -57,9 +61,10 @@ async def test_reasons_follow_the_current_emotional_state(ready, api, client, cl
     assert before[0]["based_on_emotion"] == "unknown"
 
     reasons = {}
-    for label, values in (("stressed", {"heart_rate": 92, "hrv_rmssd": 14.0}),
-                          ("active", {"heart_rate": 118, "hrv_rmssd": 10.0,
-                                      "activity": "run", "steps": 160})):
+    for label, values in (
+        ("stressed", {"heart_rate": 92, "hrv_rmssd": 14.0}),
+        ("active", {"heart_rate": 118, "hrv_rmssd": 10.0, "activity": "run", "steps": 160}),
+    ):
         clock.advance(minutes=11)
         await post_minutes(client, headers, clock.now(), **values)
         current = (await client.get("/api/v1/emotions/current", headers=headers)).json()["data"]
@@ -71,8 +76,10 @@ async def test_reasons_follow_the_current_emotional_state(ready, api, client, cl
         assert on_state and {i["confidence"] for i in on_state} == {current["confidence"]}
         reasons[label] = [i["reason"] for i in on_state]
     # a cold start: the stress reading is unsure and says so
-    assert all(r.startswith("Your readings hint that you might be stressed") and
-               "uncertain" in r for r in reasons["stressed"])
+    assert all(
+        r.startswith("Your readings hint that you might be stressed") and "uncertain" in r
+        for r in reasons["stressed"]
+    )
     assert not any("You seem" in r for r in reasons["stressed"])
     # the device said "run": movement, said plainly
     assert all(r.startswith("You seem to be moving") for r in reasons["active"])

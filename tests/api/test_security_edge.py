@@ -11,8 +11,13 @@ from tests.support.app import Api, api_client, embedded_settings, production_set
 
 BASE = "http://testserver.local"
 # Spellings Litestar routes to /api/v1/users/me (it merges slashes, drops a trailing one).
-SPELLINGS = ["//api/v1/users/me", "/api/v1//users/me", "/api//v1/users/me",
-             "/api/v1/users/me/", "///api/v1/users//me//"]
+SPELLINGS = [
+    "//api/v1/users/me",
+    "/api/v1//users/me",
+    "/api//v1/users/me",
+    "/api/v1/users/me/",
+    "///api/v1/users//me//",
+]
 
 
 @pytest.fixture
@@ -20,8 +25,12 @@ def limited_settings(profile, tmp_path, request):
     limits = {"rate_limit_ip_per_min": 20, "rate_limit_user_per_min": 100}
     if profile == "embedded":
         return embedded_settings(tmp_path, **limits)
-    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
-                               request.getfixturevalue("redis_url"), **limits)
+    return production_settings(
+        tmp_path,
+        request.getfixturevalue("postgres_url"),
+        request.getfixturevalue("redis_url"),
+        **limits,
+    )
 
 
 async def test_every_spelling_of_a_path_is_limited_per_ip(limited_settings):
@@ -36,9 +45,10 @@ async def test_every_spelling_of_a_path_is_limited_per_ip(limited_settings):
         assert statuses[:20] == [401] * 20
         assert_error(r, 429, "PSI-RATE-4001")
         # Registration from one address, spelled oddly, shares the same budget.
-        r = await client.post(BASE + "//api/v1/auth/register",
-                              json={"email": "a@example.com", "password": "Sup3rSecret!",
-                                    "name": "A"})
+        r = await client.post(
+            BASE + "//api/v1/auth/register",
+            json={"email": "a@example.com", "password": "Sup3rSecret!", "name": "A"},
+        )
         assert_error(r, 429, "PSI-RATE-4001")
 
 
@@ -58,8 +68,9 @@ async def test_every_spelling_is_authenticated_and_limited_per_user(limited_sett
         assert len(seen) == len(SPELLINGS)  # each spent one unit of the same budget
 
 
-@pytest.mark.parametrize("path", ["/nope", "/favicon.ico", "/static/docs/nope", "/docs/x",
-                                  "/api/v1/nope", "//nope//"])
+@pytest.mark.parametrize(
+    "path", ["/nope", "/favicon.ico", "/static/docs/nope", "/docs/x", "/api/v1/nope", "//nope//"]
+)
 async def test_unknown_paths_answer_the_envelope(client, path):
     r = await client.get(BASE + path)
     assert_error(r, 404, "PSI-RES-3004")
@@ -67,10 +78,16 @@ async def test_unknown_paths_answer_the_envelope(client, path):
     assert r.headers["x-frame-options"] == "DENY"
 
 
-@pytest.mark.parametrize("url", ["/api/v1/recipes?q=a%00b", "/api/v1/recipes?q=%1b%5b31m",
-                                 "/api/v1/food/history?food=apple%00",
-                                 "/api/v1/nutrition/foods?q=%C2%85rice",
-                                 "/api/v1/admin/audit-events?kind=%00"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/recipes?q=a%00b",
+        "/api/v1/recipes?q=%1b%5b31m",
+        "/api/v1/food/history?food=apple%00",
+        "/api/v1/nutrition/foods?q=%C2%85rice",
+        "/api/v1/admin/audit-events?kind=%00",
+    ],
+)
 async def test_control_characters_in_path_or_query_are_400(client, url):
     api = Api(client)
     _, headers, _ = await api.user()

@@ -25,14 +25,34 @@ def served(tmp_path_factory) -> Iterator[tuple[str, int]]:
     var_dir = tmp_path_factory.mktemp("served")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
-    env.update({"PSI_VAR_DIR": str(var_dir), "PSI_LOG_LEVEL": "WARNING",
-                "PSI_ARGON2_MEMORY_KIB": "1024", "PSI_ARGON2_TIME_COST": "1",
-                "PSI_RATE_LIMIT_IP_PER_MIN": "1000000", "PSI_HEADER_TIMEOUT_S": "1",
-                "PYTHONPATH": str(REPO / "src")})
+    env.update(
+        {
+            "PSI_VAR_DIR": str(var_dir),
+            "PSI_LOG_LEVEL": "WARNING",
+            "PSI_ARGON2_MEMORY_KIB": "1024",
+            "PSI_ARGON2_TIME_COST": "1",
+            "PSI_RATE_LIMIT_IP_PER_MIN": "1000000",
+            "PSI_HEADER_TIMEOUT_S": "1",
+            "PYTHONPATH": str(REPO / "src"),
+        }
+    )
     log = open(var_dir / "api.log", "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "run", "--host",
-                             "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "entrypoints.cli",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -83,9 +103,11 @@ def test_413_reaches_a_client_that_sends_the_whole_body_first(served):
     with socket.create_connection(served, timeout=30) as sock:
         # `Connection: close` as urllib sends it: the server closes after answering, and
         # a close with unread bytes pending is a reset that destroys the answer.
-        sock.sendall(b"POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\n"
-                     b"Connection: close\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        sock.sendall(
+            b"POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\n"
+            b"Connection: close\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
         sock.sendall(body)  # all of it, before reading a byte (urllib, mobile stacks)
         status, headers, payload = _read_response(sock)
     assert status == 413
@@ -117,15 +139,18 @@ def test_the_parser_400_is_the_envelope(served):
     assert json.loads(payload)["error"]["code"] == "PSI-VAL-1001"
 
 
-def _request(served, method: str, path: str, body: dict | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, dict]:
+def _request(
+    served, method: str, path: str, body: dict | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict]:
     import urllib.error
     import urllib.request
 
-    req = urllib.request.Request(f"http://{served[0]}:{served[1]}{path}", method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"content-type": "application/json",
-                                          **(headers or {})})
+    req = urllib.request.Request(
+        f"http://{served[0]}:{served[1]}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"content-type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read() or b"{}")
@@ -135,28 +160,51 @@ def _request(served, method: str, path: str, body: dict | None = None,
 
 def test_an_oversized_upload_gets_its_413_after_the_whole_body(served):
     email = f"up-{os.urandom(4).hex()}@example.com"
-    assert _request(served, "POST", "/api/v1/auth/register",
-                    {"email": email, "password": "Sup3rSecret!", "name": "U"})[0] == 201
-    tokens = _request(served, "POST", "/api/v1/auth/login",
-                      {"email": email, "password": "Sup3rSecret!"})[1]["data"]
+    assert (
+        _request(
+            served,
+            "POST",
+            "/api/v1/auth/register",
+            {"email": email, "password": "Sup3rSecret!", "name": "U"},
+        )[0]
+        == 201
+    )
+    tokens = _request(
+        served, "POST", "/api/v1/auth/login", {"email": email, "password": "Sup3rSecret!"}
+    )[1]["data"]
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    assert _request(served, "PUT", "/api/v1/users/me/consents",
-                    {"biometrics": False, "food_photos": True}, auth)[0] == 200
+    assert (
+        _request(
+            served,
+            "PUT",
+            "/api/v1/users/me/consents",
+            {"biometrics": False, "food_photos": True},
+            auth,
+        )[0]
+        == 200
+    )
     boundary = "b0undary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").encode() \
-        + b"\xff" * (12 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
+        + b"\xff" * (12 * 1024 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     for declared in (True, False):  # with a Content-Length, and chunked
         with socket.create_connection(served, timeout=30) as sock:
-            head = (f"POST /api/v1/food/upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                    f"Authorization: {auth['Authorization']}\r\n"
-                    f"Content-Type: multipart/form-data; boundary={boundary}\r\n")
+            head = (
+                f"POST /api/v1/food/upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                f"Authorization: {auth['Authorization']}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            )
             if declared:
                 sock.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
             else:
                 sock.sendall(f"{head}Transfer-Encoding: chunked\r\n\r\n".encode())
                 for i in range(0, len(body), 1 << 20):
-                    part = body[i:i + (1 << 20)]
+                    part = body[i : i + (1 << 20)]
                     sock.sendall(f"{len(part):x}\r\n".encode() + part + b"\r\n")
                 sock.sendall(b"0\r\n\r\n")
             status, _, payload = _read_response(sock)

@@ -42,9 +42,13 @@ def stripe_server():
 @pytest.fixture
 def paid_settings(settings, stripe_server):
     return msgspec.structs.replace(
-        settings, stripe_secret_key=KEY, stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_price_monthly="price_monthly", stripe_price_yearly="price_yearly",
-        stripe_api_base=stripe_server.base_url)
+        settings,
+        stripe_secret_key=KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_price_monthly="price_monthly",
+        stripe_price_yearly="price_yearly",
+        stripe_api_base=stripe_server.base_url,
+    )
 
 
 @pytest.fixture
@@ -54,9 +58,14 @@ async def pay(paid_settings, clock):
 
 
 async def post_event(client, payload: bytes, signature: str | None = None):
-    return await client.post(HOOK, content=payload, headers={
-        "content-type": "application/json",
-        "stripe-signature": signature if signature is not None else sign(payload)})
+    return await client.post(
+        HOOK,
+        content=payload,
+        headers={
+            "content-type": "application/json",
+            "stripe-signature": signature if signature is not None else sign(payload),
+        },
+    )
 
 
 async def state(client, headers) -> dict:
@@ -74,14 +83,20 @@ async def register(client):
 async def test_without_payment_settings_checkout_is_503_payments(api, client):
     _, headers, _ = await api.user()
     assert await state(client, headers) == {
-        "tier": "free", "status": "none", "plan": None, "trial_ends_at": None,
-        "current_period_end": None, "cancel_at_period_end": False}
+        "tier": "free",
+        "status": "none",
+        "plan": None,
+        "trial_ends_at": None,
+        "current_period_end": None,
+        "cancel_at_period_end": False,
+    }
     r = await client.post(f"{SUB}/checkout", headers=headers, json={"plan": "premium_monthly"})
     error = assert_error(r, 503, "PSI-SYS-5003")
     assert error["details"]["dependency"] == "payments" and error["details"]["retryable"]
     assert_error(await client.post(f"{SUB}/cancel", headers=headers), 503, "PSI-SYS-5003")
-    payload = event("customer.subscription.updated", subscription("sub_x", "cus_x", "active"),
-                    int(time.time()))
+    payload = event(
+        "customer.subscription.updated", subscription("sub_x", "cus_x", "active"), int(time.time())
+    )
     assert_error(await post_event(client, payload), 503, "PSI-SYS-5003")
 
 
@@ -102,8 +117,9 @@ async def test_checkout_creates_a_stripe_session_with_a_trial(pay, stripe_server
     for body in ({"plan": "gold"}, {"plan": "premium_monthly", "coupon": "x"}, {}):
         r = await pay.post(f"{SUB}/checkout", headers=headers, json=body)
         assert_error(r, 400, "PSI-VAL-1001")
-    assert_error(await pay.post(f"{SUB}/checkout", json={"plan": "premium_monthly"}), 401,
-                 "PSI-AUTH-1001")
+    assert_error(
+        await pay.post(f"{SUB}/checkout", json={"plan": "premium_monthly"}), 401, "PSI-AUTH-1001"
+    )
 
 
 async def test_stripe_down_is_a_503_not_a_500(pay, stripe_server):
@@ -117,9 +133,12 @@ async def test_the_subscription_lifecycle_moves_status_and_tier(pay, stripe_serv
     user, headers, _ = await register(pay)
     uid, now = user["id"], int(time.time())
     trial_end, period_end = now + 14 * 86400, now + 14 * 86400
-    completed = event("checkout.session.completed",
-                      checkout_session(uid, "sub_1", "cus_1", "premium_monthly"), now,
-                      event_id="evt_checkout")
+    completed = event(
+        "checkout.session.completed",
+        checkout_session(uid, "sub_1", "cus_1", "premium_monthly"),
+        now,
+        event_id="evt_checkout",
+    )
     r = await post_event(pay, completed)
     assert r.status_code == 200 and r.json()["data"] == {"received": True, "applied": True}
     s = await state(pay, headers)
@@ -131,16 +150,18 @@ async def test_the_subscription_lifecycle_moves_status_and_tier(pay, stripe_serv
     r = await post_event(pay, completed)
     assert r.status_code == 200 and r.json()["data"]["applied"] is False
 
-    updated = subscription("sub_1", "cus_1", "trialing", user_id=uid, trial_end=trial_end,
-                           period_end=period_end)
+    updated = subscription(
+        "sub_1", "cus_1", "trialing", user_id=uid, trial_end=trial_end, period_end=period_end
+    )
     r = await post_event(pay, event("customer.subscription.updated", updated, now + 1))
     assert r.json()["data"]["applied"] is True
     s = await state(pay, headers)
     assert s["trial_ends_at"] is not None and s["current_period_end"] is not None
     assert s["trial_ends_at"].endswith("Z")
 
-    active = subscription("sub_1", "cus_1", "active", user_id=uid, period_end=now + 30 * 86400,
-                          period_on_items=False)
+    active = subscription(
+        "sub_1", "cus_1", "active", user_id=uid, period_end=now + 30 * 86400, period_on_items=False
+    )
     await post_event(pay, event("customer.subscription.updated", active, now + 100))
     # An event Stripe created earlier, delivered late, does not undo a newer one.
     stale = subscription("sub_1", "cus_1", "canceled", user_id=uid)
@@ -148,13 +169,15 @@ async def test_the_subscription_lifecycle_moves_status_and_tier(pay, stripe_serv
     assert r.status_code == 200 and r.json()["data"]["applied"] is False
     assert (await state(pay, headers))["status"] == "active"
 
-    r = await post_event(pay, event("invoice.payment_failed", invoice_failed("sub_1", "cus_1"),
-                                    now + 200))
+    r = await post_event(
+        pay, event("invoice.payment_failed", invoice_failed("sub_1", "cus_1"), now + 200)
+    )
     s = await state(pay, headers)
     assert (s["status"], s["tier"]) == ("past_due", "premium")  # within grace
 
     stripe_server.subscriptions["sub_1"] = subscription(
-        "sub_1", "cus_1", "active", user_id=uid, period_end=now + 30 * 86400)
+        "sub_1", "cus_1", "active", user_id=uid, period_end=now + 30 * 86400
+    )
     r = await pay.post(f"{SUB}/cancel", headers=headers)
     assert r.status_code == 200, r.text
     assert r.json()["data"]["cancel_at_period_end"] is True
@@ -178,20 +201,31 @@ async def test_the_subscription_lifecycle_moves_status_and_tier(pay, stripe_serv
 
 async def test_a_running_subscription_cannot_be_bought_twice(pay):
     user, headers, _ = await register(pay)
-    await post_event(pay, event("checkout.session.completed",
-                                checkout_session(user["id"], "sub_2", "cus_2", "premium_monthly"),
-                                int(time.time())))
+    await post_event(
+        pay,
+        event(
+            "checkout.session.completed",
+            checkout_session(user["id"], "sub_2", "cus_2", "premium_monthly"),
+            int(time.time()),
+        ),
+    )
     r = await pay.post(f"{SUB}/checkout", headers=headers, json={"plan": "premium_yearly"})
     assert_error(r, 409, "PSI-PAY-7001")
 
 
 async def test_unsigned_or_tampered_webhooks_change_nothing(pay):
     user, headers, _ = await register(pay)
-    payload = event("checkout.session.completed",
-                    checkout_session(user["id"], "sub_3", "cus_3", "premium_monthly"),
-                    int(time.time()))
-    for signature in ("", "t=1,v1=00", sign(payload, secret="whsec_other"),
-                      sign(payload, timestamp=int(time.time()) - 3600)):
+    payload = event(
+        "checkout.session.completed",
+        checkout_session(user["id"], "sub_3", "cus_3", "premium_monthly"),
+        int(time.time()),
+    )
+    for signature in (
+        "",
+        "t=1,v1=00",
+        sign(payload, secret="whsec_other"),
+        sign(payload, timestamp=int(time.time()) - 3600),
+    ):
         r = await post_event(pay, payload, signature)
         assert_error(r, 400, "PSI-VAL-1001")
     tampered = payload.replace(b"premium_monthly", b"premium_yearly")
@@ -209,12 +243,22 @@ async def test_an_admin_keeps_the_role_whatever_the_subscription_does(pay, paid_
     await set_tier_command(paid_settings, user["email"], "admin")
     headers = {"Authorization": f"Bearer {(await api.login(user['email']))['access_token']}"}
     now = int(time.time())
-    await post_event(pay, event("checkout.session.completed",
-                                checkout_session(user["id"], "sub_4", "cus_4", "premium_monthly"),
-                                now))
-    await post_event(pay, event("customer.subscription.deleted",
-                                subscription("sub_4", "cus_4", "canceled", user_id=user["id"]),
-                                now + 10))
+    await post_event(
+        pay,
+        event(
+            "checkout.session.completed",
+            checkout_session(user["id"], "sub_4", "cus_4", "premium_monthly"),
+            now,
+        ),
+    )
+    await post_event(
+        pay,
+        event(
+            "customer.subscription.deleted",
+            subscription("sub_4", "cus_4", "canceled", user_id=user["id"]),
+            now + 10,
+        ),
+    )
     s = await state(pay, headers)
     assert (s["tier"], s["status"]) == ("admin", "canceled")
 
@@ -226,9 +270,14 @@ async def test_the_expiry_job_ends_a_lapsed_subscription(pay, paid_settings, clo
     assert "expire-subscriptions" in {job.name for job in JOBS}
     user, headers, _ = await register(pay)
     now = int(clock.now().timestamp())
-    await post_event(pay, event("customer.subscription.updated",
-                                subscription("sub_5", "cus_5", "active", user_id=user["id"],
-                                             period_end=now + 86400), now))
+    await post_event(
+        pay,
+        event(
+            "customer.subscription.updated",
+            subscription("sub_5", "cus_5", "active", user_id=user["id"], period_end=now + 86400),
+            now,
+        ),
+    )
     assert (await state(pay, headers))["tier"] == "premium"
     clock.advance(days=1 + paid_settings.subscription_grace_days - 1)
     assert await run_expire_subscriptions(paid_settings, clock=clock) == 0  # within grace
@@ -243,19 +292,26 @@ async def test_the_expiry_job_ends_a_lapsed_subscription(pay, paid_settings, clo
     assert await run_expire_subscriptions(paid_settings, clock=clock) == 0  # idempotent
 
 
-async def test_a_failed_payment_keeps_premium_for_the_grace_period_only(pay, paid_settings,
-                                                                       clock):
+async def test_a_failed_payment_keeps_premium_for_the_grace_period_only(pay, paid_settings, clock):
     from entrypoints.jobs.accounts import run_expire_subscriptions
     from tests.support.app import Api
 
     user, headers, _ = await register(pay)
     now = int(clock.now().timestamp())
     # Renewed (the period moved a month ahead), then the renewal payment failed.
-    await post_event(pay, event("customer.subscription.updated",
-                                subscription("sub_8", "cus_8", "active", user_id=user["id"],
-                                             period_end=now + 30 * 86400), now))
-    await post_event(pay, event("invoice.payment_failed", invoice_failed("sub_8", "cus_8"),
-                                now + 1))
+    await post_event(
+        pay,
+        event(
+            "customer.subscription.updated",
+            subscription(
+                "sub_8", "cus_8", "active", user_id=user["id"], period_end=now + 30 * 86400
+            ),
+            now,
+        ),
+    )
+    await post_event(
+        pay, event("invoice.payment_failed", invoice_failed("sub_8", "cus_8"), now + 1)
+    )
     assert (await state(pay, headers))["status"] == "past_due"
     clock.advance(days=paid_settings.subscription_grace_days - 1)
     assert await run_expire_subscriptions(paid_settings, clock=clock) == 0
@@ -265,34 +321,50 @@ async def test_a_failed_payment_keeps_premium_for_the_grace_period_only(pay, pai
     s = await state(pay, {"Authorization": f"Bearer {tokens['access_token']}"})
     assert (s["status"], s["tier"]) == ("expired", "free")
     # Stripe collects after all: a newer event makes it active again.
-    await post_event(pay, event("customer.subscription.updated",
-                                subscription("sub_8", "cus_8", "active", user_id=user["id"],
-                                             period_end=now + 30 * 86400), now + 10))
+    await post_event(
+        pay,
+        event(
+            "customer.subscription.updated",
+            subscription(
+                "sub_8", "cus_8", "active", user_id=user["id"], period_end=now + 30 * 86400
+            ),
+            now + 10,
+        ),
+    )
     s = await state(pay, {"Authorization": f"Bearer {tokens['access_token']}"})
     assert (s["status"], s["tier"]) == ("active", "premium")
 
 
-async def test_purge_deletes_the_stripe_customer_and_the_history(pay, paid_settings, clock,
-                                                                 stripe_server):
+async def test_purge_deletes_the_stripe_customer_and_the_history(
+    pay, paid_settings, clock, stripe_server
+):
     from entrypoints.jobs.privacy import run_purge
 
     user, headers, _ = await register(pay)
     stripe_server.customers.add("cus_6")
-    stripe_server.subscriptions["sub_6"] = subscription("sub_6", "cus_6", "trialing",
-                                                        user_id=user["id"])
-    await post_event(pay, event("checkout.session.completed",
-                                checkout_session(user["id"], "sub_6", "cus_6", "premium_monthly"),
-                                int(time.time())))
+    stripe_server.subscriptions["sub_6"] = subscription(
+        "sub_6", "cus_6", "trialing", user_id=user["id"]
+    )
+    await post_event(
+        pay,
+        event(
+            "checkout.session.completed",
+            checkout_session(user["id"], "sub_6", "cus_6", "premium_monthly"),
+            int(time.time()),
+        ),
+    )
     doc = (await pay.get("/api/v1/users/me/data-export", headers=headers)).json()
     history = [s for s in doc["subscriptions"] if "stripe_subscription_id" in s]
-    assert history and history[0]["status"] == "trialing" and history[0]["plan"] == \
-        "premium_monthly"
+    assert (
+        history and history[0]["status"] == "trialing" and history[0]["plan"] == "premium_monthly"
+    )
     assert {"kind", "sent_at"} <= set(doc["emails_sent"][0])
     assert doc["emails_sent"][0]["kind"] == "email_verification"
     held = await rows_of(paid_settings, user["id"])
     assert held["subscription_history"] == held["email_log"] == held["payment_events"] == 1
-    r = await pay.request("DELETE", "/api/v1/users/me", headers=headers,
-                          json={"password": user["password"]})
+    r = await pay.request(
+        "DELETE", "/api/v1/users/me", headers=headers, json={"password": user["password"]}
+    )
     assert r.status_code == 202, r.text
     # Deleted by its owner: charged no more from now on.
     assert stripe_server.subscriptions["sub_6"]["status"] == "canceled"
@@ -302,7 +374,11 @@ async def test_purge_deletes_the_stripe_customer_and_the_history(pay, paid_setti
     assert stripe_server.calls("DELETE", "/v1/customers/cus_6") == [{}]
     assert "cus_6" not in stripe_server.customers
     assert await rows_of(paid_settings, user["id"]) == {
-        "subscription_history": 0, "email_log": 0, "payment_events": 0, "account_tokens": 0}
+        "subscription_history": 0,
+        "email_log": 0,
+        "payment_events": 0,
+        "account_tokens": 0,
+    }
 
 
 async def rows_of(settings, user_id: str) -> dict[str, int]:
@@ -310,11 +386,15 @@ async def rows_of(settings, user_id: str) -> dict[str, int]:
     counts = {}
     try:
         async with db.engine.connect() as conn:
-            for name in ("subscription_history", "email_log", "payment_events",
-                         "account_tokens"):
+            for name in ("subscription_history", "email_log", "payment_events", "account_tokens"):
                 table = Base.metadata.tables[name]
-                counts[name] = (await conn.execute(select(func.count()).select_from(table).where(
-                    table.c.user_id == uuid.UUID(user_id)))).scalar()
+                counts[name] = (
+                    await conn.execute(
+                        select(func.count())
+                        .select_from(table)
+                        .where(table.c.user_id == uuid.UUID(user_id))
+                    )
+                ).scalar()
     finally:
         await db.dispose()
     return counts
@@ -326,4 +406,3 @@ def test_the_free_tier_upsell_points_at_checkout():
     assert UPGRADE_URL == "/api/v1/users/me/subscription/checkout"
     exc = DailyQuotaExceeded(60, 3, "2026-01-01T00:00:00Z", UPGRADE_URL)
     assert exc.details["upgrade_url"] == UPGRADE_URL
-

@@ -23,8 +23,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 @pytest.fixture(scope="module")
 def spans() -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
-    assert configure_tracing(load_settings({}, jwt_secret="s" * 40), role="api",
-                             exporter=exporter)
+    assert configure_tracing(load_settings({}, jwt_secret="s" * 40), role="api", exporter=exporter)
     yield exporter
     stop_tracing()
     exporter.shutdown()  # later spans of this process are dropped, not kept
@@ -34,18 +33,19 @@ def test_tracing_is_off_without_an_otlp_endpoint() -> None:
     assert load_settings({}, jwt_secret="s" * 40).tracing is False
     on = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}
     assert load_settings(on, jwt_secret="s" * 40).tracing is True
-    assert load_settings({**on, "OTEL_SDK_DISABLED": "true"}, jwt_secret="s" * 40).tracing \
-        is False
+    assert load_settings({**on, "OTEL_SDK_DISABLED": "true"}, jwt_secret="s" * 40).tracing is False
 
 
 @pytest.fixture
 def traced_settings(spans, tmp_path, request):
-    return production_settings(tmp_path, request.getfixturevalue("postgres_url"),
-                               request.getfixturevalue("redis_url"))
+    return production_settings(
+        tmp_path, request.getfixturevalue("postgres_url"), request.getfixturevalue("redis_url")
+    )
 
 
 async def test_requests_have_server_sql_and_redis_spans_without_personal_data(
-        spans: InMemorySpanExporter, traced_settings, clock) -> None:
+    spans: InMemorySpanExporter, traced_settings, clock
+) -> None:
     email = f"trace-{uuid.uuid4().hex[:8]}@example.com"
     async with api_client(traced_settings, clock) as client:
         api = Api(client)
@@ -70,8 +70,9 @@ async def test_requests_have_server_sql_and_redis_spans_without_personal_data(
         assert personal not in text
 
 
-async def test_the_food_job_continues_the_uploads_trace(spans: InMemorySpanExporter,
-                                                         redis_url: str) -> None:
+async def test_the_food_job_continues_the_uploads_trace(
+    spans: InMemorySpanExporter, redis_url: str
+) -> None:
     queue = RedisStreamQueue(redis_url, f"psi-trace-{uuid.uuid4().hex[:8]}:", block_ms=100)
     seen: list[trace.SpanContext] = []
     done = asyncio.Event()
@@ -83,8 +84,9 @@ async def test_the_food_job_continues_the_uploads_trace(spans: InMemorySpanExpor
     queue.bind(handler)
     await queue.start()
     tracer = trace.get_tracer("test")
-    with tracer.start_as_current_span("POST /api/v1/food/upload",
-                                      kind=trace.SpanKind.SERVER) as upload:
+    with tracer.start_as_current_span(
+        "POST /api/v1/food/upload", kind=trace.SpanKind.SERVER
+    ) as upload:
         assert await queue.enqueue(uuid.uuid4())
     consumer = asyncio.create_task(queue.consume(1))
     try:
@@ -96,7 +98,10 @@ async def test_the_food_job_continues_the_uploads_trace(spans: InMemorySpanExpor
         await queue.stop()
     (job,) = seen
     assert job.trace_id == upload.get_span_context().trace_id
-    job_span = next(s for s in spans.get_finished_spans() if s.name == "food.analysis.job"
-                    and s.context.span_id == job.span_id)
+    job_span = next(
+        s
+        for s in spans.get_finished_spans()
+        if s.name == "food.analysis.job" and s.context.span_id == job.span_id
+    )
     assert job_span.parent.span_id == upload.get_span_context().span_id
     assert job_span.kind == trace.SpanKind.CONSUMER

@@ -24,15 +24,24 @@ async def exercise(client, settings, clock) -> None:
     api = Api(client)
     clock.set(DAY + timedelta(hours=4))
     user, headers, _ = await api.user(consents={"biometrics": True, "food_photos": False})
-    samples = [{"timestamp": z(DAY + timedelta(minutes=i)), "heart_rate": 60 + i % 9,
-                "hrv_rmssd": 40.0 + i % 5, "source": "fitbit"} for i in range(150)]
-    r = await client.post("/api/v1/biometrics/samples", json={"samples": samples},
-                          headers=headers)
+    samples = [
+        {
+            "timestamp": z(DAY + timedelta(minutes=i)),
+            "heart_rate": 60 + i % 9,
+            "hrv_rmssd": 40.0 + i % 5,
+            "source": "fitbit",
+        }
+        for i in range(150)
+    ]
+    r = await client.post("/api/v1/biometrics/samples", json={"samples": samples}, headers=headers)
     assert r.status_code == 201, r.text
 
     async def hours(headers):
-        r = await client.get("/api/v1/emotions", headers=headers, params={
-            "from": z(DAY), "to": z(DAY + timedelta(days=1)), "resolution": "hour"})
+        r = await client.get(
+            "/api/v1/emotions",
+            headers=headers,
+            params={"from": z(DAY), "to": z(DAY + timedelta(days=1)), "resolution": "hour"},
+        )
         assert r.status_code == 200, r.text
         return r.json()["data"]
 
@@ -54,8 +63,11 @@ async def exercise(client, settings, clock) -> None:
 
     tokens = await api.login(user["email"], user["password"])
     fresh = {"Authorization": f"Bearer {tokens['access_token']}"}
-    raw = await client.get("/api/v1/emotions", headers=fresh, params={
-        "from": z(DAY), "to": z(DAY + timedelta(days=1)), "resolution": "raw"})
+    raw = await client.get(
+        "/api/v1/emotions",
+        headers=fresh,
+        params={"from": z(DAY), "to": z(DAY + timedelta(days=1)), "resolution": "raw"},
+    )
     assert raw.json()["meta"]["total"] == 0
     assert await hours(fresh) == before  # the hourly history outlives the raw samples
 
@@ -65,8 +77,9 @@ async def test_retention_job_in_each_profile(client, settings, clock):
 
 
 @pytest.mark.mongo
-async def test_retention_job_with_the_series_on_mongodb(tmp_path, postgres_url, redis_url,
-                                                        mongo_uri, clock):
+async def test_retention_job_with_the_series_on_mongodb(
+    tmp_path, postgres_url, redis_url, mongo_uri, clock
+):
     settings = production_settings(tmp_path, postgres_url, redis_url, mongodb_uri=mongo_uri)
     async with api_client(settings, clock) as client:
         await exercise(client, settings, clock)

@@ -56,18 +56,29 @@ class TestAccountTokenStore:
     async def test_racing_spends_have_one_winner(self, db):
         store, user = SqlAccountTokenStore(db), await a_user(db)
         await store.issue(user.id, RESET, token_digest("race"), NOW, NOW + HOUR)
-        results = await asyncio.gather(*[store.consume(RESET, token_digest("race"), NOW)
-                                         for _ in range(5)])
+        results = await asyncio.gather(
+            *[store.consume(RESET, token_digest("race"), NOW) for _ in range(5)]
+        )
         assert [r for r in results if r is not None] == [user.id]
 
 
-def record(user_id, sub_id: str, status=SubscriptionStatus.ACTIVE, created=NOW, **kw
-           ) -> BillingSubscription:
-    values = dict(id=uuid.uuid4(), user_id=user_id, provider_subscription_id=sub_id,
-                  provider_customer_id="cus_" + sub_id, plan=Plan.PREMIUM_MONTHLY,
-                  status=status, trial_ends_at=None, current_period_end=NOW + timedelta(days=30),
-                  cancel_at_period_end=False, created_at=created, updated_at=created,
-                  last_event_created=100)
+def record(
+    user_id, sub_id: str, status=SubscriptionStatus.ACTIVE, created=NOW, **kw
+) -> BillingSubscription:
+    values = dict(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        provider_subscription_id=sub_id,
+        provider_customer_id="cus_" + sub_id,
+        plan=Plan.PREMIUM_MONTHLY,
+        status=status,
+        trial_ends_at=None,
+        current_period_end=NOW + timedelta(days=30),
+        cancel_at_period_end=False,
+        created_at=created,
+        updated_at=created,
+        last_event_created=100,
+    )
     values.update(kw)
     return BillingSubscription(**values)
 
@@ -77,30 +88,42 @@ class TestSubscriptionHistory:
         history, user = SqlSubscriptionHistory(db), await a_user(db)
         first = record(user.id, f"sub_{uuid.uuid4().hex[:8]}")
         await history.save(first)
-        second = record(user.id, f"sub_{uuid.uuid4().hex[:8]}", created=NOW + HOUR,
-                        status=SubscriptionStatus.TRIALING)
+        second = record(
+            user.id,
+            f"sub_{uuid.uuid4().hex[:8]}",
+            created=NOW + HOUR,
+            status=SubscriptionStatus.TRIALING,
+        )
         await history.save(second)
         assert await history.latest(user.id) == second
-        changed = BillingSubscription(**{**{f: getattr(first, f) for f in
-                                            first.__dataclass_fields__},
-                                         "status": SubscriptionStatus.CANCELED,
-                                         "cancel_at_period_end": True,
-                                         "last_event_created": 200})
+        changed = BillingSubscription(
+            **{
+                **{f: getattr(first, f) for f in first.__dataclass_fields__},
+                "status": SubscriptionStatus.CANCELED,
+                "cancel_at_period_end": True,
+                "last_event_created": 200,
+            }
+        )
         await history.save(changed)
         assert await history.by_provider_id(first.provider_subscription_id) == changed
         assert await history.customer_ids(user.id) == sorted(
-            {first.provider_customer_id, second.provider_customer_id})
+            {first.provider_customer_id, second.provider_customer_id}
+        )
         assert await history.forget_customers(user.id) == 2
         assert await history.customer_ids(user.id) == []
 
     async def test_paying_ended_before(self, db):
         history, user = SqlSubscriptionHistory(db), await a_user(db)
-        ended = record(user.id, f"sub_{uuid.uuid4().hex[:8]}",
-                       current_period_end=NOW - timedelta(days=400))
+        ended = record(
+            user.id, f"sub_{uuid.uuid4().hex[:8]}", current_period_end=NOW - timedelta(days=400)
+        )
         running = record(user.id, f"sub_{uuid.uuid4().hex[:8]}")
-        canceled = record(user.id, f"sub_{uuid.uuid4().hex[:8]}",
-                          status=SubscriptionStatus.CANCELED,
-                          current_period_end=NOW - timedelta(days=400))
+        canceled = record(
+            user.id,
+            f"sub_{uuid.uuid4().hex[:8]}",
+            status=SubscriptionStatus.CANCELED,
+            current_period_end=NOW - timedelta(days=400),
+        )
         for r in (ended, running, canceled):
             await history.save(r)
         found = await history.paying_ended_before(NOW - timedelta(days=300), 100)

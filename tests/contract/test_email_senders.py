@@ -46,8 +46,12 @@ def sender_and_inbox(request, tmp_path) -> Iterator[tuple[object, Received]]:
 
 
 def reset_mail(to: str = "ada@example.com") -> OutgoingEmail:
-    return OutgoingEmail(to=to, kind=EmailKind.PASSWORD_RESET, user_id=uuid.uuid4(),
-                         values={"name": "Ada <b>Lovelace</b>", "token": "tok-123_abc"})
+    return OutgoingEmail(
+        to=to,
+        kind=EmailKind.PASSWORD_RESET,
+        user_id=uuid.uuid4(),
+        values={"name": "Ada <b>Lovelace</b>", "token": "tok-123_abc"},
+    )
 
 
 async def test_a_message_arrives_with_text_and_html(sender_and_inbox):
@@ -69,8 +73,9 @@ async def test_a_message_arrives_with_text_and_html(sender_and_inbox):
 async def test_every_kind_renders(sender_and_inbox):
     sender, received = sender_and_inbox
     for kind in EmailKind:
-        await sender.send(OutgoingEmail("bob@example.com", kind, None,
-                                        {"name": "Bob", "token": "t0k"}))
+        await sender.send(
+            OutgoingEmail("bob@example.com", kind, None, {"name": "Bob", "token": "t0k"})
+        )
     subjects = [m["Subject"] for _, m in received.read()]
     assert len(subjects) == len(EmailKind) and all(subjects)
     assert "$" not in "".join(m.get_body(("plain",)).get_content() for _, m in received.read())
@@ -78,8 +83,14 @@ async def test_every_kind_renders(sender_and_inbox):
 
 def test_smtp_urls_parse():
     t = SmtpTarget.parse("smtp://user:p%40ss@mail.example.com:587?starttls=true")
-    assert (t.host, t.port, t.starttls, t.implicit_tls, t.username, t.password) == \
-        ("mail.example.com", 587, True, False, "user", "p@ss")
+    assert (t.host, t.port, t.starttls, t.implicit_tls, t.username, t.password) == (
+        "mail.example.com",
+        587,
+        True,
+        False,
+        "user",
+        "p@ss",
+    )
     t = SmtpTarget.parse("smtps://mail.example.com")
     assert (t.port, t.implicit_tls, t.starttls, t.username) == (465, True, False, None)
     with pytest.raises(ValueError, match="PSI_SMTP_URL"):

@@ -58,10 +58,18 @@ class Users:
         uid = uuid4()
         if self.db is not None:
             async with self.db.engine.begin() as conn:
-                await conn.execute(UserRow.__table__.insert().values(
-                    id=uid, email=f"{uid.hex}@example.com", name="Test", password_hash="x",
-                    subscription_tier="free", email_verified=False, created_at=T0,
-                    updated_at=T0))
+                await conn.execute(
+                    UserRow.__table__.insert().values(
+                        id=uid,
+                        email=f"{uid.hex}@example.com",
+                        name="Test",
+                        password_hash="x",
+                        subscription_tier="free",
+                        email_verified=False,
+                        created_at=T0,
+                        updated_at=T0,
+                    )
+                )
         return uid
 
 
@@ -73,11 +81,13 @@ def repo(request: pytest.FixtureRequest) -> tuple[AnalysisRepository, Users]:
     return SqlAnalysisRepository(db, HistoryCards()), Users(db)  # as the services wire it
 
 
-def manual(user: UUID, food: str, calories: float | None, at: datetime,
-           confidence: float = 1.0) -> Analysis:
+def manual(
+    user: UUID, food: str, calories: float | None, at: datetime, confidence: float = 1.0
+) -> Analysis:
     item = FoodItem(food, confidence, portion_grams=100.0, fdc_id=None)
-    entry = Analysis.manual(uuid4(), user, item, Nutrients(calories=calories, protein_g=1.0),
-                            at, None, "usda_fdc")
+    entry = Analysis.manual(
+        uuid4(), user, item, Nutrients(calories=calories, protein_g=1.0), at, None, "usda_fdc"
+    )
     return entry
 
 
@@ -145,8 +155,13 @@ async def test_correct_and_delete_keep_the_total(repo):
     await store.add(e)
     await store.add(manual(user, "apple", 52.0, T0 + timedelta(hours=1)))
     assert (await store.history(HistoryQuery(user))).total == 2
-    fixed = await store.correct(user, e.id, (FoodItem("rice", 1.0, portion_grams=200),),
-                                Nutrients(calories=260.0), "usda_fdc")
+    fixed = await store.correct(
+        user,
+        e.id,
+        (FoodItem("rice", 1.0, portion_grams=200),),
+        Nutrients(calories=260.0),
+        "usda_fdc",
+    )
     assert fixed.corrected and (await store.get(e.id)).food_names == ["rice"]
     assert await store.correct(other, e.id, (), Nutrients(), None) is None
     assert await store.delete(other, e.id) is None
@@ -159,8 +174,14 @@ async def test_correct_and_delete_keep_the_total(repo):
 async def test_history_filters_sorts_and_pages_alike(repo):
     store, users = repo
     user, other = await users.new(), await users.new()
-    rows = [("apple", 52.0, 0.9), ("banana", 107.0, 0.5), ("apple pie", 300.0, 0.7),
-            ("rice", None, 0.6), ("Apples", 80.0, 0.8), ("banana", 107.0, 0.4)]
+    rows = [
+        ("apple", 52.0, 0.9),
+        ("banana", 107.0, 0.5),
+        ("apple pie", 300.0, 0.7),
+        ("rice", None, 0.6),
+        ("Apples", 80.0, 0.8),
+        ("banana", 107.0, 0.4),
+    ]
     made = []
     for i, (food, cal, conf) in enumerate(rows):
         entry = manual(user, food, cal, T0 + timedelta(days=i), conf)
@@ -173,8 +194,7 @@ async def test_history_filters_sorts_and_pages_alike(repo):
     async def ids(**kw) -> tuple[list[int], int]:
         filters = kw.pop("filters", HistoryFilters())
         page = await store.history(HistoryQuery(user, filters=filters, **kw))
-        return [made.index(next(m for m in made if m.id == a.id)) for a in page.items], \
-            page.total
+        return [made.index(next(m for m in made if m.id == a.id)) for a in page.items], page.total
 
     assert await ids() == ([5, 4, 3, 2, 1, 0], 6)
     assert await ids(per_page=2, page=2) == ([3, 2], 6)
@@ -187,14 +207,16 @@ async def test_history_filters_sorts_and_pages_alike(repo):
     assert await ids(filters=HistoryFilters(food="apple")) == ([4, 0], 2)  # not "apple pie"
     assert await ids(filters=HistoryFilters(food="Apple  PIE")) == ([2], 1)
     assert await ids(filters=HistoryFilters(food="pizza")) == ([], 0)
-    assert await ids(filters=HistoryFilters(min_calories=80, max_calories=107)) == \
-        ([5, 4, 1], 3)
+    assert await ids(filters=HistoryFilters(min_calories=80, max_calories=107)) == ([5, 4, 1], 3)
     day = (T0 + timedelta(days=2)).date()
     assert await ids(filters=HistoryFilters(date_from=day, date_to=day)) == ([2], 1)
     assert await ids(filters=HistoryFilters(date_from=day)) == ([5, 4, 3, 2], 4)
     assert await ids(filters=HistoryFilters(date_to=date(2026, 3, 2))) == ([1, 0], 2)
-    assert await ids(filters=HistoryFilters(food="banana", min_calories=100),
-                     sort=HistorySort.CREATED_AT, per_page=1) == ([5], 2)
+    assert await ids(
+        filters=HistoryFilters(food="banana", min_calories=100),
+        sort=HistorySort.CREATED_AT,
+        per_page=1,
+    ) == ([5], 2)
 
 
 async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
@@ -206,41 +228,92 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
     user = await users.new()
     odd = T0 + timedelta(hours=3, microseconds=654_321)
     photo = Analysis.from_photo(uuid4(), user, f"{user}/{'e' * 32}.jpg", odd).claimed(odd, LEASE)
-    items = (FoodItem("Hot Dogs", 0.876_543_21, BoundingBox(10, 20, 110, 180), 2, 150.0, 1234,
-                      UsdaMatch("Frankfurter, beef", 1234, "sr_legacy", 0.612_345_67)),
-             FoodItem("apple", 1, BoundingBox(1.25, 2.35, 30.55, 40.149), 1, 95, None,
-                      UsdaMatch("Apples, raw", None, "foundation", 1)),
-             FoodItem("rice", 0.5, None, 1, None, 169_756))
+    items = (
+        FoodItem(
+            "Hot Dogs",
+            0.876_543_21,
+            BoundingBox(10, 20, 110, 180),
+            2,
+            150.0,
+            1234,
+            UsdaMatch("Frankfurter, beef", 1234, "sr_legacy", 0.612_345_67),
+        ),
+        FoodItem(
+            "apple",
+            1,
+            BoundingBox(1.25, 2.35, 30.55, 40.149),
+            1,
+            95,
+            None,
+            UsdaMatch("Apples, raw", None, "foundation", 1),
+        ),
+        FoodItem("rice", 0.5, None, 1, None, 169_756),
+    )
     review = Review(True, ("We found no nutrition data for rice: please pick the food.",))
-    suggestions = (Suggestion("white rice", 158, 169_756, SuggestionSource.HISTORY),
-                   Suggestion("carrot", 61.0, None, SuggestionSource.DETECTOR))
-    nutrition = Nutrients(calories=420, protein_g=12.5, carbs_g=None, fat_g=0.0,
-                          vitamins={"vitamin_c_mg": 12, "vitamin_a_rae_ug": 40.5},
-                          minerals={"iron_mg": 1.2}, lipids={"saturated_fat_g": 1.0})
-    done = photo.completed(AnalysisResult(items, "Three things.", nutrition, 0.812_345_6,
-                                          ModelsUsed("yolo11n", "claude", "usda_fdc",
-                                                     "describer names and grams"),
-                                          review, suggestions),
-                           odd + timedelta(seconds=2, microseconds=1))
+    suggestions = (
+        Suggestion("white rice", 158, 169_756, SuggestionSource.HISTORY),
+        Suggestion("carrot", 61.0, None, SuggestionSource.DETECTOR),
+    )
+    nutrition = Nutrients(
+        calories=420,
+        protein_g=12.5,
+        carbs_g=None,
+        fat_g=0.0,
+        vitamins={"vitamin_c_mg": 12, "vitamin_a_rae_ug": 40.5},
+        minerals={"iron_mg": 1.2},
+        lipids={"saturated_fat_g": 1.0},
+    )
+    done = photo.completed(
+        AnalysisResult(
+            items,
+            "Three things.",
+            nutrition,
+            0.812_345_6,
+            ModelsUsed("yolo11n", "claude", "usda_fdc", "describer names and grams"),
+            review,
+            suggestions,
+        ),
+        odd + timedelta(seconds=2, microseconds=1),
+    )
     await store.add(photo)
     assert await store.complete(done, 1)
     await store.add(manual(user, "banana", 107.0, T0 + timedelta(hours=1), confidence=0.9))
     east = timezone(timedelta(hours=2))
-    bare = Analysis(id=uuid4(), user_id=user, source=EntrySource.MANUAL,
-                    status=AnalysisStatus.COMPLETED, created_at=T0.astimezone(east))
+    bare = Analysis(
+        id=uuid4(),
+        user_id=user,
+        source=EntrySource.MANUAL,
+        status=AnalysisStatus.COMPLETED,
+        created_at=T0.astimezone(east),
+    )
     await store.add(bare)  # no foods, nutrition, models or timestamps besides created_at
-    corrected = await store.correct(user, bare.id, (FoodItem("pear", 1.0, portion_grams=80),),
-                                    Nutrients(calories=46.4), "usda_fdc")
+    corrected = await store.correct(
+        user,
+        bare.id,
+        (FoodItem("pear", 1.0, portion_grams=80),),
+        Nutrients(calories=46.4),
+        "usda_fdc",
+    )
     assert corrected is not None
-    await store.add(replace(manual(user, "kiwi", None, T0 - timedelta(days=1)),
-                            nutrition=None, models=None, eaten_at=None))
+    await store.add(
+        replace(
+            manual(user, "kiwi", None, T0 - timedelta(days=1)),
+            nutrition=None,
+            models=None,
+            eaten_at=None,
+        )
+    )
 
-    queries = [HistoryQuery(user), HistoryQuery(user, per_page=2, page=2),
-               HistoryQuery(user, per_page=3, page=9), HistoryQuery(user, descending=False),
-               HistoryQuery(user, sort=HistorySort.CALORIES),
-               HistoryQuery(user, sort=HistorySort.CONFIDENCE_SCORE, descending=False),
-               HistoryQuery(user, filters=HistoryFilters(food="hot dog")),
-               HistoryQuery(await users.new())]
+    queries = [
+        HistoryQuery(user),
+        HistoryQuery(user, per_page=2, page=2),
+        HistoryQuery(user, per_page=3, page=9),
+        HistoryQuery(user, descending=False),
+        HistoryQuery(user, sort=HistorySort.CALORIES),
+        HistoryQuery(user, sort=HistorySort.CONFIDENCE_SCORE, descending=False),
+        HistoryQuery(user, filters=HistoryFilters(food="hot dog")),
+        HistoryQuery(await users.new()),
+    ]
     # SQL stores keep each entry's answer as a card; the same rows are also read by a
     # store that ignores cards, and by one whose cards are of another rendering.
     readers = [store]
@@ -260,27 +333,41 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
     if users.db is not None:  # every entry was written with a card, and is served from it
         assert all(card is not None for card in cards) and len(cards) == 4
         for reader in readers[1:]:
-            assert all(r.card is None for r in (await reader.history_records(
-                HistoryQuery(user))).items)
-    first = msgspec.json.decode(msgspec.json.encode(AnalysisOut.of_record(
-        (await store.history_records(HistoryQuery(user))).items[0])))
+            assert all(
+                r.card is None for r in (await reader.history_records(HistoryQuery(user))).items
+            )
+    first = msgspec.json.decode(
+        msgspec.json.encode(
+            AnalysisOut.of_record((await store.history_records(HistoryQuery(user))).items[0])
+        )
+    )
     assert first["created_at"] == "2026-03-01T15:00:00Z"
     assert first["detected_foods"][0]["confidence"] == 0.8765
     assert first["detected_foods"][1]["bbox"] == [1.2, 2.4, 30.6, 40.1]  # via 2 decimals
     assert first["detected_foods"][0]["match"] == {
-        "name": "Frankfurter, beef", "fdc_id": 1234, "data_type": "sr_legacy",
-        "confidence": 0.6123}
+        "name": "Frankfurter, beef",
+        "fdc_id": 1234,
+        "data_type": "sr_legacy",
+        "confidence": 0.6123,
+    }
     assert first["detected_foods"][2]["match"] is None
     assert first["review"] == {"needed": True, "reasons": list(review.reasons)}
     assert first["suggestions"] == [
         {"food": "white rice", "portion_grams": 158, "fdc_id": 169_756, "source": "history"},
-        {"food": "carrot", "portion_grams": 61.0, "fdc_id": None, "source": "detector"}]
+        {"food": "carrot", "portion_grams": 61.0, "fdc_id": None, "source": "detector"},
+    ]
     assert first["image_url"] == f"/api/v1/food/analysis/{photo.id}/image"
     assert first["models"]["fusion"] == "describer names and grams"
-    assert first["nutrition"] == {"calories": 420, "protein_g": 12.5, "carbs_g": None,
-                                  "fat_g": 0.0, "fiber_g": None, "sugar_g": None,
-                                  "vitamins": first["nutrition"]["vitamins"],
-                                  "minerals": {"iron_mg": 1.2}}
+    assert first["nutrition"] == {
+        "calories": 420,
+        "protein_g": 12.5,
+        "carbs_g": None,
+        "fat_g": 0.0,
+        "fiber_g": None,
+        "sugar_g": None,
+        "vitamins": first["nutrition"]["vitamins"],
+        "minerals": {"iron_mg": 1.2},
+    }
 
 
 class _Other(HistoryCards):
@@ -297,8 +384,11 @@ async def test_cards_never_outlive_what_they_show(sql_db):
     it, a write by a store without a renderer clears it, and an entry written before
     cards (none stored) answers from its columns; a page mixing both is in order."""
     db = sql_db
-    carded, plain, users = SqlAnalysisRepository(db, HistoryCards()), SqlAnalysisRepository(db), \
-        Users(db)
+    carded, plain, users = (
+        SqlAnalysisRepository(db, HistoryCards()),
+        SqlAnalysisRepository(db),
+        Users(db),
+    )
     user = await users.new()
     old = manual(user, "apple", 52.0, T0)
     await plain.add(old)  # before cards
@@ -307,28 +397,41 @@ async def test_cards_never_outlive_what_they_show(sql_db):
 
     async def answers() -> list[tuple[bool, dict]]:
         records = (await carded.history_records(HistoryQuery(user))).items
-        return [(r.card is not None, msgspec.json.decode(msgspec.json.encode(
-            AnalysisOut.of_record(r)))) for r in records]
+        return [
+            (r.card is not None, msgspec.json.decode(msgspec.json.encode(AnalysisOut.of_record(r))))
+            for r in records
+        ]
 
     (new_carded, new_answer), (old_carded, old_answer) = await answers()
     assert (new_carded, old_carded) == (True, False)
     assert new_answer["id"] == str(new.id) and old_answer["id"] == str(old.id)
     assert new_answer["nutrition"]["calories"] == 107.0
 
-    await carded.correct(user, new.id, (FoodItem("pear", 1.0, portion_grams=80),),
-                         Nutrients(calories=46.4), "usda_fdc")
+    await carded.correct(
+        user,
+        new.id,
+        (FoodItem("pear", 1.0, portion_grams=80),),
+        Nutrients(calories=46.4),
+        "usda_fdc",
+    )
     (still_carded, answer), _ = await answers()
     assert still_carded and answer["corrected"] is True
     assert answer["detected_foods"][0]["food"] == "pear"
     assert answer["nutrition"]["calories"] == 46.4
 
-    await plain.correct(user, new.id, (FoodItem("kiwi", 1.0, portion_grams=70),),
-                        Nutrients(calories=42.7), "usda_fdc")
+    await plain.correct(
+        user,
+        new.id,
+        (FoodItem("kiwi", 1.0, portion_grams=70),),
+        Nutrients(calories=42.7),
+        "usda_fdc",
+    )
     (carded_after, answer), _ = await answers()
     assert not carded_after and answer["detected_foods"][0]["food"] == "kiwi"
     assert answer["nutrition"]["calories"] == 42.7
-    assert answer == msgspec.json.decode(msgspec.json.encode(AnalysisOut.of(
-        await carded.get(new.id, user))))
+    assert answer == msgspec.json.decode(
+        msgspec.json.encode(AnalysisOut.of(await carded.get(new.id, user)))
+    )
 
 
 async def test_postgres_page_reads_give_their_connections_back(postgres_url, caplog):
@@ -341,8 +444,9 @@ async def test_postgres_page_reads_give_their_connections_back(postgres_url, cap
         user = await users.new()
         await store.add(manual(user, "apple", 52.0, T0))
         pool = db.engine.pool
-        pages = await asyncio.gather(*(store.history_records(HistoryQuery(user))
-                                       for _ in range(12)))
+        pages = await asyncio.gather(
+            *(store.history_records(HistoryQuery(user)) for _ in range(12))
+        )
         assert {p.total for p in pages} == {1} and pool.checkedout() == 0
         for _ in range(5):
             with contextlib.suppress(TimeoutError):
@@ -383,8 +487,12 @@ async def test_quota_takes_up_to_the_limit_per_day_and_refunds(quota):
     store, users = quota
     user, other = await users.new(), await users.new()
     today = utc_day_window(T0)
-    assert [await store.consume(user, today, 3) for _ in range(4)] == \
-        [(True, 1), (True, 2), (True, 3), (False, 3)]
+    assert [await store.consume(user, today, 3) for _ in range(4)] == [
+        (True, 1),
+        (True, 2),
+        (True, 3),
+        (False, 3),
+    ]
     assert await store.used(user, today) == 3
     await store.refund(user, today)
     assert await store.consume(user, today, 3) == (True, 3)
@@ -455,8 +563,9 @@ async def test_recent_foods_and_image_refs_are_the_owners_alone(repo):
     assert await store.image_ref(photo.id, other, completed_only=False) is None
     assert await store.image_ref(uuid4(), user, completed_only=False) is None
     claimed = await store.claim(photo.id, T0 + timedelta(hours=5), T0 + timedelta(hours=6))
-    assert await store.complete(claimed.completed(result("kiwi"), T0 + timedelta(hours=5)),
-                                claimed.attempts)
+    assert await store.complete(
+        claimed.completed(result("kiwi"), T0 + timedelta(hours=5)), claimed.attempts
+    )
     assert await store.image_ref(photo.id, user, completed_only=True) == key
     assert [f.food for f in (await store.recent_foods(user, 1))[0]] == ["kiwi"]
     manual_entry = (await store.history(HistoryQuery(user, per_page=50))).items[-1]

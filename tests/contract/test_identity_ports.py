@@ -28,9 +28,17 @@ NOW = datetime(2026, 11, 10, 14, 30, tzinfo=UTC)
 
 def make_user(**kw) -> User:
     uid = kw.pop("id", uuid.uuid4())
-    return User(id=uid, email=kw.pop("email", f"{uid.hex[:10]}@example.com"), name="Test",
-                password_hash="$argon2id$fake", tier=Tier.FREE, email_verified=False,
-                created_at=NOW, updated_at=NOW, **kw)
+    return User(
+        id=uid,
+        email=kw.pop("email", f"{uid.hex[:10]}@example.com"),
+        name="Test",
+        password_hash="$argon2id$fake",
+        tier=Tier.FREE,
+        email_verified=False,
+        created_at=NOW,
+        updated_at=NOW,
+        **kw,
+    )
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres", "redis-cached postgres"])
@@ -38,9 +46,11 @@ def users(request):
     if request.param == "memory":
         return MemoryUserRepository()
     if request.param == "redis-cached postgres":
-        return RedisCachedUserRepository(SqlUserRepository(request.getfixturevalue("postgres_db")),
-                                         request.getfixturevalue("redis_client"),
-                                         f"psi-test-{uuid.uuid4().hex[:8]}:")
+        return RedisCachedUserRepository(
+            SqlUserRepository(request.getfixturevalue("postgres_db")),
+            request.getfixturevalue("redis_client"),
+            f"psi-test-{uuid.uuid4().hex[:8]}:",
+        )
     return SqlUserRepository(request.getfixturevalue(f"{request.param}_db"))
 
 
@@ -52,8 +62,10 @@ def sessions_and_users(request):
         return MemorySessionStore(), MemoryUserRepository()
     if request.param == "redis":
         client = request.getfixturevalue("redis_client")
-        return (RedisSessionStore(client, f"psi-test-{uuid.uuid4().hex[:8]}:", 3600 * 24, 3600),
-                MemoryUserRepository())
+        return (
+            RedisSessionStore(client, f"psi-test-{uuid.uuid4().hex[:8]}:", 3600 * 24, 3600),
+            MemoryUserRepository(),
+        )
     db = request.getfixturevalue(f"{request.param}_db")
     return SqlSessionStore(db), SqlUserRepository(db)
 
@@ -100,8 +112,11 @@ class TestUserRepository:
         later = NOW + timedelta(minutes=5)
         await users.save(user.renamed("Renamed", later).logged_in(later, "$argon2id$new"))
         got = await users.get(user.id, with_secret=True)
-        assert (got.name, got.password_hash, got.last_login_at) == ("Renamed", "$argon2id$new",
-                                                                    later)
+        assert (got.name, got.password_hash, got.last_login_at) == (
+            "Renamed",
+            "$argon2id$new",
+            later,
+        )
 
     async def test_saving_a_copy_without_the_hash_keeps_the_stored_hash(self, users):
         user = make_user()
@@ -121,9 +136,15 @@ class TestUserRepository:
 
 
 def principal_for(user_id, session_id, issued_at=NOW) -> Principal:
-    return Principal(user_id=user_id, email="x@example.com", tier=Tier.FREE, token_id="a1",
-                     session_id=session_id, issued_at=issued_at,
-                     expires_at=issued_at + timedelta(hours=1))
+    return Principal(
+        user_id=user_id,
+        email="x@example.com",
+        tier=Tier.FREE,
+        token_id="a1",
+        session_id=session_id,
+        issued_at=issued_at,
+        expires_at=issued_at + timedelta(hours=1),
+    )
 
 
 class TestSessionStore:
@@ -160,10 +181,14 @@ class TestSessionStore:
         await store.revoke_sessions(user.id, NOW, keep=sid)
         assert not await store.is_revoked(principal_for(user.id, sid))
         assert await store.is_revoked(principal_for(user.id, other))
-        assert await store.rotate(other, "o1", "o2", NOW + timedelta(days=1), NOW) \
+        assert (
+            await store.rotate(other, "o1", "o2", NOW + timedelta(days=1), NOW)
             is RotationOutcome.UNKNOWN
-        assert await store.rotate(sid, "r1", "r2", NOW + timedelta(days=1), NOW) \
+        )
+        assert (
+            await store.rotate(sid, "r1", "r2", NOW + timedelta(days=1), NOW)
             is RotationOutcome.ROTATED
+        )
         assert not await store.is_revoked(principal_for(stranger.id, stranger_sid))
         # Without `keep`, every login ends; a login started afterwards is unaffected.
         await store.revoke_sessions(user.id, NOW)
@@ -184,8 +209,10 @@ class TestSessionStore:
         await store.revoke_session(sid, NOW)
         assert await store.is_revoked(principal_for(user.id, sid))
         assert not await store.is_revoked(principal_for(user.id, other))
-        assert await store.rotate(sid, "r1", "r2", NOW + timedelta(days=1), NOW) \
+        assert (
+            await store.rotate(sid, "r1", "r2", NOW + timedelta(days=1), NOW)
             is RotationOutcome.UNKNOWN
+        )
 
     async def test_revoke_user_cuts_off_earlier_tokens(self, sessions_and_users):
         store, users = sessions_and_users
@@ -199,8 +226,9 @@ class TestSessionStore:
         store, users = sessions_and_users
         _, sid = await self._session(store, users)
         exp = NOW + timedelta(days=30)
-        results = await asyncio.gather(store.rotate(sid, "r1", "a", exp, NOW),
-                                       store.rotate(sid, "r1", "b", exp, NOW))
+        results = await asyncio.gather(
+            store.rotate(sid, "r1", "a", exp, NOW), store.rotate(sid, "r1", "b", exp, NOW)
+        )
         assert sorted(r.value for r in results) == ["reused", "rotated"]
 
 

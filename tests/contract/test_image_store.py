@@ -39,8 +39,9 @@ def png() -> SanitisedImage:
     return PillowImageSanitiser().sanitise(samples.png_with_metadata())
 
 
-async def test_put_then_get_returns_the_same_image(store: ImageStore, jpeg: SanitisedImage,
-                                                   png: SanitisedImage) -> None:
+async def test_put_then_get_returns_the_same_image(
+    store: ImageStore, jpeg: SanitisedImage, png: SanitisedImage
+) -> None:
     k1 = await store.put(jpeg, OWNER)
     k2 = await store.put(png, OWNER)
     assert k1.endswith(".jpg") and k2.endswith(".png")
@@ -62,8 +63,9 @@ async def test_delete_removes_and_is_idempotent(store: ImageStore, jpeg: Sanitis
         await store.get(key)
 
 
-async def test_delete_owner_removes_only_that_owner(store: ImageStore,
-                                                    jpeg: SanitisedImage) -> None:
+async def test_delete_owner_removes_only_that_owner(
+    store: ImageStore, jpeg: SanitisedImage
+) -> None:
     mine = [await store.put(jpeg, OWNER) for _ in range(3)]
     theirs = await store.put(jpeg, OTHER)
     assert await store.delete_owner(OWNER) == 3
@@ -74,16 +76,19 @@ async def test_delete_owner_removes_only_that_owner(store: ImageStore,
     assert await store.delete_owner(OWNER) == 0
 
 
-@pytest.mark.parametrize("key", [
-    "../../etc/passwd",
-    f"{OWNER}/../../../etc/passwd",
-    "/etc/passwd",
-    f"{OWNER}/" + "a" * 32 + ".gif",
-    f"{OWNER}/" + "A" * 32 + ".jpg",
-    f"../{OWNER}/" + "a" * 32 + ".jpg",
-    f"{OWNER}/" + "a" * 32 + ".jpg\x00.png",
-    "",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../../etc/passwd",
+        f"{OWNER}/../../../etc/passwd",
+        "/etc/passwd",
+        f"{OWNER}/" + "a" * 32 + ".gif",
+        f"{OWNER}/" + "A" * 32 + ".jpg",
+        f"../{OWNER}/" + "a" * 32 + ".jpg",
+        f"{OWNER}/" + "a" * 32 + ".jpg\x00.png",
+        "",
+    ],
+)
 async def test_malformed_or_escaping_keys_are_not_found(store: ImageStore, key: str) -> None:
     with pytest.raises(NotFound):
         await store.get(key)
@@ -91,14 +96,16 @@ async def test_malformed_or_escaping_keys_are_not_found(store: ImageStore, key: 
 
 
 @pytest.mark.parametrize("owner", ["../x", "a/b", "", ".hidden", "x" * 65, "a b"])
-async def test_unusable_owner_ids_are_refused(store: ImageStore, jpeg: SanitisedImage,
-                                              owner: str) -> None:
+async def test_unusable_owner_ids_are_refused(
+    store: ImageStore, jpeg: SanitisedImage, owner: str
+) -> None:
     with pytest.raises(ValueError, match="owner id"):
         await store.put(jpeg, owner)
 
 
-async def test_filesystem_files_stay_inside_the_root_and_private(tmp_path: Path,
-                                                                 jpeg: SanitisedImage) -> None:
+async def test_filesystem_files_stay_inside_the_root_and_private(
+    tmp_path: Path, jpeg: SanitisedImage
+) -> None:
     root = tmp_path / "images"
     store = FilesystemImageStore(root)
     key = await store.put(jpeg, OWNER)
@@ -116,8 +123,9 @@ async def test_filesystem_files_stay_inside_the_root_and_private(tmp_path: Path,
         await store.get(f"{OWNER}/{'b' * 32}.jpg")
 
 
-async def test_variants_live_beside_the_original_and_go_with_it(store: ImageStore,
-                                                                jpeg: SanitisedImage) -> None:
+async def test_variants_live_beside_the_original_and_go_with_it(
+    store: ImageStore, jpeg: SanitisedImage
+) -> None:
     key = await store.put(jpeg, OWNER)
     assert await store.get_variant(key, "thumb256") is None  # not made yet
     await store.put_variant(key, "thumb256", b"small jpeg")
@@ -135,8 +143,9 @@ async def test_variants_live_beside_the_original_and_go_with_it(store: ImageStor
     assert await store.get_variant(other, "thumb256") is None
 
 
-async def test_a_variant_needs_its_original_and_a_plain_name(store: ImageStore,
-                                                             jpeg: SanitisedImage) -> None:
+async def test_a_variant_needs_its_original_and_a_plain_name(
+    store: ImageStore, jpeg: SanitisedImage
+) -> None:
     missing = f"{OWNER}/" + "c" * 32 + ".jpg"
     with pytest.raises(NotFound):
         await store.put_variant(missing, "thumb", b"x")
@@ -150,8 +159,9 @@ async def test_a_variant_needs_its_original_and_a_plain_name(store: ImageStore,
             await store.put_variant(bad_key, "thumb", b"x")
 
 
-async def test_keys_of_lists_an_owners_originals_and_variants(store: ImageStore,
-                                                              jpeg: SanitisedImage) -> None:
+async def test_keys_of_lists_an_owners_originals_and_variants(
+    store: ImageStore, jpeg: SanitisedImage
+) -> None:
     assert await store.keys_of(OWNER) == []
     key = await store.put(jpeg, OWNER)
     await store.put_variant(key, "thumb256", b"t")
@@ -163,8 +173,9 @@ async def test_keys_of_lists_an_owners_originals_and_variants(store: ImageStore,
     assert await store.keys_of(OWNER) == []
 
 
-async def test_filesystem_variants_refuse_planted_symlinks(tmp_path: Path,
-                                                           jpeg: SanitisedImage) -> None:
+async def test_filesystem_variants_refuse_planted_symlinks(
+    tmp_path: Path, jpeg: SanitisedImage
+) -> None:
     root = tmp_path / "images"
     store = FilesystemImageStore(root)
     key = await store.put(jpeg, OWNER)

@@ -12,12 +12,25 @@ from application.nutrition.caching import SEVEN_DAYS_S, CachingFoodCatalog
 from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.nutrients import Nutrients
 
-BANANA = Food(id=173944, fdc_id=173944, name="Bananas, raw", data_type=DataType.SR_LEGACY,
-              category="Fruits and Fruit Juices", portion=Portion(225.0, "1 cup, mashed"),
-              per_100g=Nutrients(calories=89.0, protein_g=1.09, carbs_g=22.84, fat_g=0.33,
-                                 fiber_g=2.6, sugar_g=None, vitamins={"vitamin_c_mg": 8.7},
-                                 minerals={"potassium_mg": 358.0},
-                                 lipids={"saturated_fat_g": 0.112}))
+BANANA = Food(
+    id=173944,
+    fdc_id=173944,
+    name="Bananas, raw",
+    data_type=DataType.SR_LEGACY,
+    category="Fruits and Fruit Juices",
+    portion=Portion(225.0, "1 cup, mashed"),
+    per_100g=Nutrients(
+        calories=89.0,
+        protein_g=1.09,
+        carbs_g=22.84,
+        fat_g=0.33,
+        fiber_g=2.6,
+        sugar_g=None,
+        vitamins={"vitamin_c_mg": 8.7},
+        minerals={"potassium_mg": 358.0},
+        lipids={"saturated_fat_g": 0.112},
+    ),
+)
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -16,13 +16,20 @@ from adapters.sql.preferences import SqlPreferencesStore
 from domain.preferences.preferences import preferences_from_document
 
 T0 = datetime(2026, 11, 10, 14, 30, tzinfo=UTC)
-DOC = {"dietary_restrictions": ["vegan"], "allergens": ["peanuts", "sesame"],
-       "disliked_foods": ["olives"], "preferred_cuisines": ["thai"],
-       "wellness_goals": ["better_sleep", "hydration"],
-       "notification_preferences": {"weekly_summary": False, "channels": ["email"],
-                                    "quiet_hours_start": "22:30", "quiet_hours_end": "06:45"},
-       "ui_preferences": {"theme": "dark", "timezone": "America/New_York",
-                          "week_starts_on": "sunday"}}
+DOC = {
+    "dietary_restrictions": ["vegan"],
+    "allergens": ["peanuts", "sesame"],
+    "disliked_foods": ["olives"],
+    "preferred_cuisines": ["thai"],
+    "wellness_goals": ["better_sleep", "hydration"],
+    "notification_preferences": {
+        "weekly_summary": False,
+        "channels": ["email"],
+        "quiet_hours_start": "22:30",
+        "quiet_hours_end": "06:45",
+    },
+    "ui_preferences": {"theme": "dark", "timezone": "America/New_York", "week_starts_on": "sunday"},
+}
 
 
 @pytest.fixture
@@ -80,8 +87,7 @@ def cache(request):
         return MemoryPreferencesCache()
     client = request.getfixturevalue("redis_client")
     lane = RedisLane.of(client) if request.param == "redis (lane)" else None
-    return RedisPreferencesCache(client, f"psi-test-{uuid.uuid4().hex[:8]}:", ttl_s=60,
-                                 lane=lane)
+    return RedisPreferencesCache(client, f"psi-test-{uuid.uuid4().hex[:8]}:", ttl_s=60, lane=lane)
 
 
 async def test_cache_holds_and_invalidates(cache):

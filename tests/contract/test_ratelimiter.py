@@ -18,8 +18,9 @@ def limiter(request):
     if request.param == "memory":
         return MemoryRateLimiter()
     if request.param == "redis":
-        return RedisRateLimiter(request.getfixturevalue("redis_client"),
-                                f"psi-test-{uuid.uuid4().hex[:8]}:")
+        return RedisRateLimiter(
+            request.getfixturevalue("redis_client"), f"psi-test-{uuid.uuid4().hex[:8]}:"
+        )
     return SqlRateLimiter(request.getfixturevalue(f"{request.param}_db"))
 
 

@@ -18,9 +18,17 @@ T0 = datetime(2026, 11, 10, 14, 30, tzinfo=UTC)
 
 
 def rating(user, recipe, stars, at=T0, **kw) -> Rating:
-    return Rating(user_id=user, recipe_id=recipe, rating=stars, comment=kw.get("comment"),
-                  tags=kw.get("tags", ()), preparation_time_actual=kw.get("minutes"),
-                  difficulty_actual=kw.get("difficulty"), created_at=at, updated_at=at)
+    return Rating(
+        user_id=user,
+        recipe_id=recipe,
+        rating=stars,
+        comment=kw.get("comment"),
+        tags=kw.get("tags", ()),
+        preparation_time_actual=kw.get("minutes"),
+        difficulty_actual=kw.get("difficulty"),
+        created_at=at,
+        updated_at=at,
+    )
 
 
 @pytest.fixture
@@ -36,10 +44,12 @@ async def ratings(document_store):
 
 async def test_upsert_keeps_one_rating_and_its_creation_time(ratings):
     user, recipe = uuid.uuid4(), uuid.uuid4()
-    first = await ratings.upsert(rating(user, recipe, 2, comment="meh", tags=("quick",),
-                                        minutes=25, difficulty=2))
-    assert first == rating(user, recipe, 2, comment="meh", tags=("quick",), minutes=25,
-                           difficulty=2)
+    first = await ratings.upsert(
+        rating(user, recipe, 2, comment="meh", tags=("quick",), minutes=25, difficulty=2)
+    )
+    assert first == rating(
+        user, recipe, 2, comment="meh", tags=("quick",), minutes=25, difficulty=2
+    )
     later = T0 + timedelta(days=1)
     second = await ratings.upsert(rating(user, recipe, 5, at=later))
     assert second == replace(rating(user, recipe, 5, at=later), created_at=T0)
@@ -80,5 +90,6 @@ async def test_mongo_keeps_user_and_recipe_unique(mongo_db):
     user, recipe = uuid.uuid4(), uuid.uuid4()
     await ratings.upsert(rating(user, recipe, 3))
     with pytest.raises(DuplicateKeyError):
-        await mongo_db["recipe_ratings"].insert_one({"user_id": str(user),
-                                                     "recipe_id": str(recipe), "rating": 1})
+        await mongo_db["recipe_ratings"].insert_one(
+            {"user_id": str(user), "recipe_id": str(recipe), "rating": 1}
+        )

@@ -57,12 +57,18 @@ def expected(query: RecipeQuery) -> list:
     return sorted(hits, key=lambda r: (fold(r.title)[:300], str(r.id)))
 
 
-@pytest.mark.parametrize("query", [
-    RecipeQuery(q="chicken"), RecipeQuery(q="Chicken RICE"), RecipeQuery(diet=Diet.VEGAN),
-    RecipeQuery(cuisine=Cuisine.NIGERIAN), RecipeQuery(max_minutes=30),
-    RecipeQuery(q="cake", diet=Diet.VEGETARIAN, per_page=5, page=2),
-    RecipeQuery(q="100%_"),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        RecipeQuery(q="chicken"),
+        RecipeQuery(q="Chicken RICE"),
+        RecipeQuery(diet=Diet.VEGAN),
+        RecipeQuery(cuisine=Cuisine.NIGERIAN),
+        RecipeQuery(max_minutes=30),
+        RecipeQuery(q="cake", diet=Diet.VEGETARIAN, per_page=5, page=2),
+        RecipeQuery(q="100%_"),
+    ],
+)
 async def test_search_filters_and_pages_like_the_reference(catalogue, query):
     page = await catalogue.search(query)
     reference = [r for r in expected(query)]
@@ -73,8 +79,9 @@ async def test_search_filters_and_pages_like_the_reference(catalogue, query):
     assert page.total >= len(reference)
     start = (query.page - 1) * query.per_page
     if page.total == len(reference):
-        assert [r.id for r in page.items] == [r.id for r in
-                                               reference[start:start + query.per_page]]
+        assert [r.id for r in page.items] == [
+            r.id for r in reference[start : start + query.per_page]
+        ]
     for r in page.items:
         if query.diet:
             assert query.diet in r.diets

@@ -31,7 +31,8 @@ async def lane(redis_client: Redis) -> AsyncIterator[RedisLane]:
 
 def test_commands_are_packed_as_resp_arrays():
     assert pack(("SET", "k", 12, b"\x00\xff")) == (
-        b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n12\r\n$2\r\n\x00\xff\r\n")
+        b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n12\r\n$2\r\n\x00\xff\r\n"
+    )
     assert pack(("GET", "é")) == "*2\r\n$3\r\nGET\r\n$2\r\né\r\n".encode()
 
 
@@ -48,8 +49,9 @@ async def test_concurrent_callers_each_get_their_own_reply(lane, redis_client):
 
 
 async def test_an_error_reply_fails_its_command_only(lane):
-    bad, good = await asyncio.gather(lane.execute("EVALSHA", "0" * 40, 0),
-                                     lane.execute("PING"), return_exceptions=True)
+    bad, good = await asyncio.gather(
+        lane.execute("EVALSHA", "0" * 40, 0), lane.execute("PING"), return_exceptions=True
+    )
     assert isinstance(bad, hiredis.ReplyError) and str(bad).startswith("NOSCRIPT")
     assert good == b"PONG"
 
@@ -57,8 +59,7 @@ async def test_an_error_reply_fails_its_command_only(lane):
 async def test_a_killed_connection_is_replaced(lane, redis_client):
     name = f"lane-{uuid.uuid4().hex[:8]}"
     await lane.execute("CLIENT", "SETNAME", name)
-    killed = await redis_client.execute_command("CLIENT", "KILL", "SKIPME", "yes", "TYPE",
-                                                "normal")
+    killed = await redis_client.execute_command("CLIENT", "KILL", "SKIPME", "yes", "TYPE", "normal")
     assert killed >= 1
     assert await lane.execute("PING") == b"PONG"  # a new connection, without the name
     assert await lane.execute("CLIENT", "GETNAME") is None
@@ -148,14 +149,14 @@ async def test_credentials_and_database_are_sent_first(peer, lane_to):
     assert peer.commands == [[b"AUTH", b"psi", b"s3cret"], [b"SELECT", b"2"], [b"PING"]]
 
 
-async def test_a_server_that_stops_answering_times_out_and_the_next_call_reconnects(
-        peer, lane_to):
+async def test_a_server_that_stops_answering_times_out_and_the_next_call_reconnects(peer, lane_to):
     lane = lane_to(timeout=0.4, connect_timeout=1)
     assert await lane.execute("PING") == b"PONG"
     peer.silent = True
     started = time.monotonic()
-    results = await asyncio.gather(*(lane.execute("PING") for _ in range(5)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(lane.execute("PING") for _ in range(5)), return_exceptions=True
+    )
     waited = time.monotonic() - started
     assert all(isinstance(r, TimeoutError) for r in results), results
     assert 0.4 <= waited < 2.0

@@ -51,8 +51,7 @@ class Queues:
     async def worker(self, handler: Recorder, concurrency: int = 4) -> RedisStreamQueue:
         queue = await self.new()
         queue.bind(handler)
-        self.tasks.append(asyncio.create_task(
-            queue.consume(concurrency, reclaim_idle_s=IDLE_S)))
+        self.tasks.append(asyncio.create_task(queue.consume(concurrency, reclaim_idle_s=IDLE_S)))
         return queue
 
     async def stop_consumers(self) -> None:
@@ -85,8 +84,10 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10
 
 async def settled(queue: RedisStreamQueue, handler: Recorder, jobs: int) -> None:
     """`jobs` jobs returned and every delivery acknowledged (the PEL is empty)."""
+
     async def check() -> bool:
         return len(handler.done) >= jobs and await queue.pending() == 0
+
     await eventually(check)
 
 
@@ -146,8 +147,9 @@ async def test_a_dead_workers_delivery_is_reclaimed_run_once_and_acked(queues, r
     analysis = uuid.uuid4()
     await queue.enqueue(analysis)
     # A worker takes the message and is killed before acknowledging it.
-    taken = await redis_client.xreadgroup(queue.group, "killed-worker", {queue.stream: ">"},
-                                          count=10)
+    taken = await redis_client.xreadgroup(
+        queue.group, "killed-worker", {queue.stream: ">"}, count=10
+    )
     assert len(taken[0][1]) == 1 and await queue.pending() == 1
     assert not await queue.enqueue(analysis)  # the sweeper's re-queue adds nothing
 

@@ -26,14 +26,16 @@ def gate(request):
     """(admission, session store, user repository) sharing one backing store."""
     if request.param == "memory":
         sessions = MemorySessionStore()
-        return SequentialAdmission(MemoryRateLimiter(), sessions), sessions, \
-            MemoryUserRepository()
+        return SequentialAdmission(MemoryRateLimiter(), sessions), sessions, MemoryUserRepository()
     if request.param.startswith("redis"):  # on its own pipelined lane, or via redis-py
         client = request.getfixturevalue("redis_client")
         prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
         lane = RedisLane.of(client) if request.param == "redis" else None
-        return (RedisAdmission(client, prefix, lane),
-                RedisSessionStore(client, prefix, 3600 * 24, 3600), MemoryUserRepository())
+        return (
+            RedisAdmission(client, prefix, lane),
+            RedisSessionStore(client, prefix, 3600 * 24, 3600),
+            MemoryUserRepository(),
+        )
     db = request.getfixturevalue(f"{request.param}_db")
     sessions = SqlSessionStore(db)
     return SequentialAdmission(SqlRateLimiter(db), sessions), sessions, SqlUserRepository(db)
@@ -79,7 +81,8 @@ async def test_account_cutoff_revokes_earlier_tokens_only(gate):
     quota = Quota(5, 60)
     assert (await admission.admit("user:a", quota, principal)).revoked is True
     new_session = uuid.uuid4()  # a login after the cutoff
-    await sessions.start(new_session, principal.user_id, "n1", NOW + timedelta(days=30),
-                         NOW + timedelta(minutes=2))
+    await sessions.start(
+        new_session, principal.user_id, "n1", NOW + timedelta(days=30), NOW + timedelta(minutes=2)
+    )
     later = principal_for(principal.user_id, new_session, issued_at=NOW + timedelta(minutes=2))
     assert (await admission.admit("user:b", quota, later)).revoked is False

@@ -57,8 +57,10 @@ def stack(redis_client):
     store = MemoryUserRepository()
 
     def process():
-        return (RedisAdmission(redis_client, prefix),
-                RedisCachedUserRepository(store, redis_client, prefix))
+        return (
+            RedisAdmission(redis_client, prefix),
+            RedisCachedUserRepository(store, redis_client, prefix),
+        )
 
     return process, store
 
@@ -70,6 +72,7 @@ async def _gets(_redis_client) -> int:
 async def _request(admission, users, user_id, *, read_twice: bool = False):
     """One request as the API runs it: admission, then the handler's read(s), in a task
     with a context of its own."""
+
     async def run():
         await admission.admit(f"user:{user_id}", QUOTA, principal_for(user_id, uuid.uuid4()))
         first = await users.get(user_id)
@@ -132,13 +135,15 @@ async def test_the_prefetch_is_for_its_user_and_its_request_only(stack, redis_cl
         await admission.admit(f"user:{alice.id}", QUOTA, principal_for(alice.id, uuid.uuid4()))
         return await users.get(bob.id)
 
-    assert await asyncio.create_task(admitted_as_alice_reads_bob(),
-                                     context=contextvars.Context()) == seen(bob)
+    assert await asyncio.create_task(
+        admitted_as_alice_reads_bob(), context=contextvars.Context()
+    ) == seen(bob)
     # A request that was not admitted (another task, another context) sees no prefetch.
     await admission.admit(f"user:{alice.id}", QUOTA, principal_for(alice.id, uuid.uuid4()))
     before = await _gets(redis_client)
-    assert await asyncio.create_task(users.get(alice.id),
-                                     context=contextvars.Context()) == seen(alice)
+    assert await asyncio.create_task(users.get(alice.id), context=contextvars.Context()) == seen(
+        alice
+    )
     assert await _gets(redis_client) == before + 1
 
 

@@ -80,7 +80,7 @@ def test_lf_hf_agrees_with_pyhrv_welch_estimate(analyzer, long_series):
 def test_short_series_agrees_with_the_textbook_definitions(analyzer, short_series):
     td = analyzer.time_domain(raw_beats(short_series))
     diffs = np.diff(short_series)
-    assert td.rmssd == pytest.approx(float(np.sqrt(np.mean(diffs ** 2))), rel=1e-9)
+    assert td.rmssd == pytest.approx(float(np.sqrt(np.mean(diffs**2))), rel=1e-9)
     assert td.sdnn == pytest.approx(float(np.std(short_series, ddof=1)), rel=1e-9)
 
 
@@ -130,8 +130,7 @@ def _nk_corrected(series: np.ndarray):
     peaks = np.concatenate(([0], np.cumsum(series))).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _, fixed = nk.signal_fixpeaks(peaks, sampling_rate=1000, method="kubios",
-                                      iterative=True)
+        _, fixed = nk.signal_fixpeaks(peaks, sampling_rate=1000, method="kubios", iterative=True)
         row = nk.hrv_time(fixed, sampling_rate=1000).iloc[0]
     return float(row["HRV_RMSSD"]), float(row["HRV_SDNN"])
 
@@ -143,9 +142,9 @@ def _inject(kind: str, series: np.ndarray, seed: int) -> np.ndarray:
         if kind == "ectopic":  # premature beat and compensatory pause
             d[p], d[p + 1] = d[p] * 0.65, d[p + 1] * 1.35
         elif kind == "gap":  # a missed beat: two intervals as one
-            d[p:p + 2] = [d[p] + d[p + 1]]
+            d[p : p + 2] = [d[p] + d[p + 1]]
         elif kind == "extra":  # a spurious detection splits an interval
-            d[p:p + 1] = [d[p] * 0.45, d[p] * 0.55]
+            d[p : p + 1] = [d[p] * 0.45, d[p] * 0.55]
         else:  # spikes: sensor glitches no heart makes
             d[p] = 150.0 if p % 2 else 2600.0
     return np.array(d)
@@ -179,13 +178,18 @@ def test_artefact_detection_is_neurokit2s(long_series):
 
     from domain.wellness.artefacts import find_artefacts
 
-    for series in (long_series, _inject("ectopic", long_series, 3),
-                   _inject("gap", long_series, 4), _inject("extra", long_series, 5)):
+    for series in (
+        long_series,
+        _inject("ectopic", long_series, 3),
+        _inject("gap", long_series, 4),
+        _inject("extra", long_series, 5),
+    ):
         peaks = np.concatenate(([0], np.cumsum(series))).astype(int)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            info, _ = nk.signal_fixpeaks(peaks, sampling_rate=1000, method="kubios",
-                                         iterative=False)
+            info, _ = nk.signal_fixpeaks(
+                peaks, sampling_rate=1000, method="kubios", iterative=False
+            )
         ours = find_artefacts(peaks.astype(float))
         for kind in ("ectopic", "missed", "extra", "longshort"):
             assert ours[kind] == [int(i) for i in info[kind]], kind
@@ -204,8 +208,12 @@ def test_artefact_filtering_keeps_rmssd_near_the_clean_value(analyzer, long_seri
 
 def test_lf_hf_is_not_computed_at_ingestion(analyzer, short_series):
     """Nothing stores or shows LF/HF, so ingestion does not spend neurokit2 on it."""
-    sample = BiometricSample(timestamp=NOW, heart_rate=71.0, source=Source.POLAR,
-                             rr_intervals_ms=tuple(float(x) for x in short_series))
+    sample = BiometricSample(
+        timestamp=NOW,
+        heart_rate=71.0,
+        source=Source.POLAR,
+        rr_intervals_ms=tuple(float(x) for x in short_series),
+    )
     features = extract_features(sample, analyzer)
     assert features.origin is FeatureOrigin.RR_INTERVALS
     assert features.lf_hf is None

@@ -42,10 +42,18 @@ class Users:
         uid = uuid.uuid4()
         if self.db is not None:
             async with self.db.engine.begin() as conn:
-                await conn.execute(insert(UserRow.__table__).values(
-                    id=uid, email=f"{uid.hex}@example.com", name="T", password_hash="x",
-                    subscription_tier="free", email_verified=False, created_at=T0,
-                    updated_at=T0))
+                await conn.execute(
+                    insert(UserRow.__table__).values(
+                        id=uid,
+                        email=f"{uid.hex}@example.com",
+                        name="T",
+                        password_hash="x",
+                        subscription_tier="free",
+                        email_verified=False,
+                        created_at=T0,
+                        updated_at=T0,
+                    )
+                )
         return uid
 
 
@@ -78,12 +86,30 @@ def records_and_users(request):
     return SqlMoodCheckIns(db), SqlWellnessScores(db), Users(db)
 
 
-def pt(user, minute: int, *, source=Source.GARMIN, hr=60.0, rmssd: float | None = 40.0,
-       emotion=Emotion.CALM, confidence=0.5, stress=20, base=T0) -> EmotionPoint:
-    return EmotionPoint(user_id=user, timestamp=base + timedelta(minutes=minute), source=source,
-                        heart_rate=hr, hrv_rmssd=rmssd, hrv_sdnn=None if rmssd is None else 50.0,
-                        pnn50=None, stress_score=stress, emotion=emotion,
-                        confidence=confidence)
+def pt(
+    user,
+    minute: int,
+    *,
+    source=Source.GARMIN,
+    hr=60.0,
+    rmssd: float | None = 40.0,
+    emotion=Emotion.CALM,
+    confidence=0.5,
+    stress=20,
+    base=T0,
+) -> EmotionPoint:
+    return EmotionPoint(
+        user_id=user,
+        timestamp=base + timedelta(minutes=minute),
+        source=source,
+        heart_rate=hr,
+        hrv_rmssd=rmssd,
+        hrv_sdnn=None if rmssd is None else 50.0,
+        pnn50=None,
+        stress_score=stress,
+        emotion=emotion,
+        confidence=confidence,
+    )
 
 
 class TestEmotionSeries:
@@ -119,8 +145,10 @@ class TestEmotionSeries:
         series, users = series_and_users
         user = await users.new()
         first = [pt(user, m, hr=50 + m, emotion=Emotion.CALM) for m in range(0, 30)]
-        second = [pt(user, m, hr=100, rmssd=None, emotion=Emotion.STRESSED, confidence=0.9)
-                  for m in range(25, 70)]
+        second = [
+            pt(user, m, hr=100, rmssd=None, emotion=Emotion.STRESSED, confidence=0.9)
+            for m in range(25, 70)
+        ]
         await series.add(first)
         await series.add(second)  # minutes 25-29 are duplicates and must not count
         await series.add(second)
@@ -159,8 +187,9 @@ class TestEmotionSeries:
         pending = await series.unsealed_hours(cutoff, limit=10)
         assert pending == [(user, base), (user, base + timedelta(hours=1))]
         assert await series.unsealed_hours(cutoff, limit=1) == [(user, base)]
-        exact = aggregate_points(await series.raw(user, base, base + timedelta(hours=1)),
-                                 Resolution.HOUR)[0]
+        exact = aggregate_points(
+            await series.raw(user, base, base + timedelta(hours=1)), Resolution.HOUR
+        )[0]
         await series.seal_hour(exact)
         assert await series.unsealed_hours(cutoff, 10) == [(user, base + timedelta(hours=1))]
         (sealed,) = await series.hours(user, base, base + timedelta(hours=1))
@@ -174,8 +203,10 @@ class TestEmotionSeries:
         series, users = series_and_users
         user, other = await users.new(), await users.new()
         base = T0 - timedelta(days=60)
-        await series.add([pt(user, m, base=base) for m in range(10)]
-                         + [pt(other, m, base=base) for m in range(3)])
+        await series.add(
+            [pt(user, m, base=base) for m in range(10)]
+            + [pt(other, m, base=base) for m in range(3)]
+        )
         cutoff = base + timedelta(minutes=5)
         assert await series.delete_raw_before(cutoff, limit=4) == 4
         assert await series.delete_raw_before(cutoff, limit=4) == 4
@@ -218,12 +249,23 @@ async def test_mongo_collections_indexes_and_ttl(series_and_users):
 
 def day(d: date, score: int = 70, ln: float | None = 3.7) -> DailyWellness:
     return DailyWellness(
-        day=d, wellness_score=score, hrv_avg=41.2, ln_rmssd_mean=ln, heart_rate_avg=66.5,
-        resting_hr=55.0, dominant_emotion=Emotion.RELAXED, emotion_confidence=0.61,
+        day=d,
+        wellness_score=score,
+        hrv_avg=41.2,
+        ln_rmssd_mean=ln,
+        heart_rate_avg=66.5,
+        resting_hr=55.0,
+        dominant_emotion=Emotion.RELAXED,
+        emotion_confidence=0.61,
         data_points=300,
-        components={"hrv_balance": 66.0, "resting_hr": 70.5, "stress_load": 72.0,
-                    "data_coverage": 93.8},
-        baseline_days=12)
+        components={
+            "hrv_balance": 66.0,
+            "resting_hr": 70.5,
+            "stress_load": 72.0,
+            "data_coverage": 93.8,
+        },
+        baseline_days=12,
+    )
 
 
 class TestWellnessScores:
@@ -252,10 +294,21 @@ class TestWellnessScores:
         _, scores, users = records_and_users
         user = await users.new()
         d = date(2026, 11, 9)
-        explained = replace(day(d), resting_hr=None, coverage_factor=0.625, hours_observed=5,
-                            hours_expected=6.5, active_points=42, ln_rmssd_minute_var=0.09,
-                            components={"hrv_balance": 66.0, "resting_hr": None,
-                                        "stress_load": 72.0, "data_coverage": 76.9})
+        explained = replace(
+            day(d),
+            resting_hr=None,
+            coverage_factor=0.625,
+            hours_observed=5,
+            hours_expected=6.5,
+            active_points=42,
+            ln_rmssd_minute_var=0.09,
+            components={
+                "hrv_balance": 66.0,
+                "resting_hr": None,
+                "stress_load": 72.0,
+                "data_coverage": 76.9,
+            },
+        )
         await scores.put(user, explained, T0)
         got = await scores.get(user, d)
         assert got == explained
@@ -268,10 +321,19 @@ class TestMoodCheckIns:
         moods, _, users = records_and_users
         user, other = await users.new(), await users.new()
         now = T0 + timedelta(hours=5)
-        made = [new_check_in(id=uuid.uuid4(), user_id=user, now=now, valence=v,
-                             timestamp=T0 + timedelta(hours=h), label="calm", arousal=-1,
-                             note="ok")
-                for v, h in ((1, 3), (-2, 1), (0, 2))]
+        made = [
+            new_check_in(
+                id=uuid.uuid4(),
+                user_id=user,
+                now=now,
+                valence=v,
+                timestamp=T0 + timedelta(hours=h),
+                label="calm",
+                arousal=-1,
+                note="ok",
+            )
+            for v, h in ((1, 3), (-2, 1), (0, 2))
+        ]
         for c in made:
             await moods.add(c)
         await moods.add(new_check_in(id=uuid.uuid4(), user_id=other, now=now, valence=2))

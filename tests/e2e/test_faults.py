@@ -58,8 +58,7 @@ from tests.support.tcp_proxy import TcpProxy
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 BOUND_S = 10.0  # "never a hang": a request that needs a missing store answers within this
-MEAL = {"foods": [{"name": "apple", "grams": 180, "confidence": 0.9}],
-        "description": "An apple."}
+MEAL = {"foods": [{"name": "apple", "grams": 180, "confidence": 0.9}], "description": "An apple."}
 CONSENT = {"biometrics": True, "food_photos": True}
 PASSWORD = "Sup3rSecret!"
 
@@ -90,22 +89,36 @@ class FaultStack:
 
     def env(self) -> dict[str, str]:
         return {
-            **os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
-            "PSI_ENV": "production", "PSI_DATABASE_URL": self.proxied_url,
-            "PSI_REDIS_URL": self.redis.url, "PSI_REDIS_PREFIX": self.prefix,
-            "PSI_MONGODB_URI": self.mongo.uri, "PSI_MONGODB_DATABASE": self.mongo_db,
-            "PSI_JWT_SECRET": TEST_SECRET, "PSI_VAR_DIR": str(self.tmp / "var"),
-            "PSI_ARGON2_MEMORY_KIB": "1024", "PSI_ARGON2_TIME_COST": "1",
-            "PSI_RATE_LIMIT_IP_PER_MIN": "100000", "PSI_RATE_LIMIT_USER_PER_MIN": "100000",
-            "PSI_LOG_LEVEL": "WARNING", "PSI_SHUTDOWN_GRACE_S": "2",
-            "PSI_ANTHROPIC_API_KEY": "test-key", "PSI_ANTHROPIC_BASE_URL": self.anthropic_url,
+            **os.environ,
+            "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+            "PSI_ENV": "production",
+            "PSI_DATABASE_URL": self.proxied_url,
+            "PSI_REDIS_URL": self.redis.url,
+            "PSI_REDIS_PREFIX": self.prefix,
+            "PSI_MONGODB_URI": self.mongo.uri,
+            "PSI_MONGODB_DATABASE": self.mongo_db,
+            "PSI_JWT_SECRET": TEST_SECRET,
+            "PSI_VAR_DIR": str(self.tmp / "var"),
+            "PSI_ARGON2_MEMORY_KIB": "1024",
+            "PSI_ARGON2_TIME_COST": "1",
+            "PSI_RATE_LIMIT_IP_PER_MIN": "100000",
+            "PSI_RATE_LIMIT_USER_PER_MIN": "100000",
+            "PSI_LOG_LEVEL": "WARNING",
+            "PSI_SHUTDOWN_GRACE_S": "2",
+            "PSI_ANTHROPIC_API_KEY": "test-key",
+            "PSI_ANTHROPIC_BASE_URL": self.anthropic_url,
             "PSI_ANTHROPIC_MAX_RETRIES": "0",
         }
 
     def _spawn(self, args: list[str], log: str) -> subprocess.Popen:
         out = (self.tmp / log).open("wb")
-        return subprocess.Popen([sys.executable, "-m", "entrypoints.cli", *args], cwd=ROOT,
-                                env=self.env(), stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", *args],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
     def log(self, name: str) -> str:
         path = self.tmp / name
@@ -117,9 +130,20 @@ class FaultStack:
         self.mongo.start()
         # Both processes start at once: start-up is mostly imports.
         self.api = self._spawn(["run", "--port", str(self.port)], "api.log")
-        self.worker = self._spawn(["worker", "--lease-seconds", "3", "--sweep-interval", "1",
-                                   "--concurrency", "2", "--drain-seconds", "20"],
-                                  "worker.log")
+        self.worker = self._spawn(
+            [
+                "worker",
+                "--lease-seconds",
+                "3",
+                "--sweep-interval",
+                "1",
+                "--concurrency",
+                "2",
+                "--drain-seconds",
+                "20",
+            ],
+            "worker.log",
+        )
         deadline = time.monotonic() + 90
         api_up = False
         while not (api_up and READY_LINE in self.log("worker.log")):
@@ -184,8 +208,10 @@ async def client(stack) -> httpx.AsyncClient:
 
 async def register(client: httpx.AsyncClient) -> tuple[str, str]:
     email = f"faults-{uuid.uuid4().hex[:10]}@example.com"
-    r = await client.post("/api/v1/auth/register", json={
-        "email": email, "password": PASSWORD, "name": "Before", "consents": CONSENT})
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "name": "Before", "consents": CONSENT},
+    )
     assert r.status_code == 201, r.text
     return email, r.json()["data"]["id"]
 
@@ -196,8 +222,7 @@ async def login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
 
 
-async def timed(client: httpx.AsyncClient, method: str, path: str, **kwargs
-                ) -> httpx.Response:
+async def timed(client: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:
     started = time.monotonic()
     r = await client.request(method, path, **kwargs)
     elapsed = time.monotonic() - started
@@ -227,8 +252,7 @@ async def assert_not_ready(client: httpx.AsyncClient, store: str) -> None:
     assert error["details"]["checks"][store] != "ok"
 
 
-async def until_ready(client: httpx.AsyncClient, stack: FaultStack,
-                      timeout_s: float = 20) -> None:
+async def until_ready(client: httpx.AsyncClient, stack: FaultStack, timeout_s: float = 20) -> None:
     """The same API process reports ready again by itself."""
     pid = stack.api.pid
     deadline = time.monotonic() + timeout_s
@@ -267,17 +291,25 @@ async def test_postgres_outage_is_503_and_heals_without_a_restart(stack, client)
 
     stack.pg.cut()  # the server "goes away": every connection closed, new ones refused
     await assert_not_ready(client, "database")
-    assert_unavailable(await timed(client, "GET", "/api/v1/food/history", headers=headers),
-                       "database")
-    assert_unavailable(await timed(client, "PATCH", "/api/v1/users/me",
-                                   json={"name": "Refused"}, headers=headers), "database")
+    assert_unavailable(
+        await timed(client, "GET", "/api/v1/food/history", headers=headers), "database"
+    )
+    assert_unavailable(
+        await timed(client, "PATCH", "/api/v1/users/me", json={"name": "Refused"}, headers=headers),
+        "database",
+    )
     # Signing in needs the account: refused with 503, never a 401 or a token.
-    assert_unavailable(await timed(client, "POST", "/api/v1/auth/login",
-                                   json={"email": email, "password": PASSWORD}), "database")
+    assert_unavailable(
+        await timed(
+            client, "POST", "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+        ),
+        "database",
+    )
 
     stack.pg.blackhole()  # a partition: connections hang instead of failing
-    assert_unavailable(await timed(client, "GET", "/api/v1/food/history", headers=headers),
-                       "database")
+    assert_unavailable(
+        await timed(client, "GET", "/api/v1/food/history", headers=headers), "database"
+    )
     await assert_not_ready(client, "database")
 
     stack.pg.restore()
@@ -313,17 +345,24 @@ async def test_redis_outage_fails_closed_and_heals_without_a_restart(stack, clie
 
     # Authentication on its own (no rate limiter in front) must fail closed as well.
     settings = load_settings(
-        {}, env="production", var_dir=stack.tmp / "inproc", database_url=stack.postgres_url,
-        redis_url=stack.redis.url, redis_prefix=stack.prefix, mongodb_uri=stack.mongo.uri,
-        mongodb_database=stack.mongo_db, jwt_secret=TEST_SECRET, log_level="WARNING",
-        **{**FAST_HASH, "rate_limit_enabled": False})
+        {},
+        env="production",
+        var_dir=stack.tmp / "inproc",
+        database_url=stack.postgres_url,
+        redis_url=stack.redis.url,
+        redis_prefix=stack.prefix,
+        mongodb_uri=stack.mongo.uri,
+        mongodb_database=stack.mongo_db,
+        jwt_secret=TEST_SECRET,
+        log_level="WARNING",
+        **{**FAST_HASH, "rate_limit_enabled": False},
+    )
     async with api_client(settings) as inproc:
         assert (await inproc.get("/api/v1/users/me", headers=headers)).status_code == 200
 
         stack.redis.freeze()  # hung: connections open, no answers
         try:
-            assert_unavailable(await timed(client, "GET", "/api/v1/users/me",
-                                           headers=headers))
+            assert_unavailable(await timed(client, "GET", "/api/v1/users/me", headers=headers))
             await assert_not_ready(client, "redis")
         finally:
             stack.redis.thaw()
@@ -332,8 +371,11 @@ async def test_redis_outage_fails_closed_and_heals_without_a_restart(stack, clie
         for token in (headers, logged_out):
             assert_unavailable(await timed(client, "GET", "/api/v1/users/me", headers=token))
             assert_unavailable(await inproc.get("/api/v1/users/me", headers=token), "redis")
-        assert_unavailable(await timed(client, "POST", "/api/v1/auth/login",
-                                       json={"email": email, "password": PASSWORD}))
+        assert_unavailable(
+            await timed(
+                client, "POST", "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+            )
+        )
         await assert_not_ready(client, "redis")
 
         stack.redis.start()  # same port, same append-only file
@@ -346,12 +388,16 @@ async def test_redis_outage_fails_closed_and_heals_without_a_restart(stack, clie
     assert r.status_code == 200, r.text
     r = await client.get("/api/v1/users/me", headers=logged_out)
     assert r.status_code == 401 and r.json()["error"]["code"] == "PSI-AUTH-1004", r.text
-    assert (await client.post("/api/v1/auth/login",
-                              json={"email": email, "password": PASSWORD})).status_code == 200
+    assert (
+        await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    ).status_code == 200
 
     # The worker came through the outage too: a new upload is analysed.
-    r = await client.post("/api/v1/food/upload", headers=headers,
-                          files={"file": ("meal.jpg", jpeg_with_gps(), "image/jpeg")})
+    r = await client.post(
+        "/api/v1/food/upload",
+        headers=headers,
+        files={"file": ("meal.jpg", jpeg_with_gps(), "image/jpeg")},
+    )
     assert r.status_code == 202, r.text
     analysis_id = r.json()["data"]["id"]
     deadline = time.monotonic() + 30
@@ -372,30 +418,50 @@ async def test_mongo_outage_is_503_for_its_routes_only_and_heals(stack, client):
     email, _ = await register(client)
     headers = await login(client, email)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    span = {"from": z(now - timedelta(hours=2)), "to": z(now + timedelta(minutes=1)),
-            "resolution": "raw"}
+    span = {
+        "from": z(now - timedelta(hours=2)),
+        "to": z(now + timedelta(minutes=1)),
+        "resolution": "raw",
+    }
 
     def samples(start: datetime, n: int) -> dict:
-        return {"samples": [{"timestamp": z(start + timedelta(minutes=i)),
-                             "heart_rate": 62 + i, "hrv_rmssd": 44.0, "source": "garmin"}
-                            for i in range(n)]}
+        return {
+            "samples": [
+                {
+                    "timestamp": z(start + timedelta(minutes=i)),
+                    "heart_rate": 62 + i,
+                    "hrv_rmssd": 44.0,
+                    "source": "garmin",
+                }
+                for i in range(n)
+            ]
+        }
 
-    r = await client.post("/api/v1/biometrics/samples", headers=headers,
-                          json=samples(now - timedelta(minutes=90), 5))
+    r = await client.post(
+        "/api/v1/biometrics/samples", headers=headers, json=samples(now - timedelta(minutes=90), 5)
+    )
     assert r.status_code == 201 and r.json()["data"]["accepted"] == 5, r.text
 
     stack.mongo.freeze()  # hung
     try:
-        assert_unavailable(await timed(client, "GET", "/api/v1/emotions", params=span,
-                                       headers=headers), "mongodb")
+        assert_unavailable(
+            await timed(client, "GET", "/api/v1/emotions", params=span, headers=headers), "mongodb"
+        )
         await assert_not_ready(client, "mongodb")
     finally:
         stack.mongo.thaw()
 
     stack.mongo.stop()  # down
-    assert_unavailable(await timed(client, "POST", "/api/v1/biometrics/samples",
-                                   headers=headers,
-                                   json=samples(now - timedelta(minutes=60), 3)), "mongodb")
+    assert_unavailable(
+        await timed(
+            client,
+            "POST",
+            "/api/v1/biometrics/samples",
+            headers=headers,
+            json=samples(now - timedelta(minutes=60), 3),
+        ),
+        "mongodb",
+    )
     await assert_not_ready(client, "mongodb")
     # Everything that does not need MongoDB is unaffected.
     assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 200
@@ -406,8 +472,9 @@ async def test_mongo_outage_is_503_for_its_routes_only_and_heals(stack, client):
     r = await client.get("/api/v1/emotions", params=span, headers=headers)
     assert r.status_code == 200, r.text
     assert r.json()["meta"]["total"] == 5  # the acknowledged batch, not the refused one
-    r = await client.post("/api/v1/biometrics/samples", headers=headers,
-                          json=samples(now - timedelta(minutes=60), 3))
+    r = await client.post(
+        "/api/v1/biometrics/samples", headers=headers, json=samples(now - timedelta(minutes=60), 3)
+    )
     assert r.status_code == 201 and r.json()["data"]["accepted"] == 3, r.text
 
 
@@ -421,12 +488,16 @@ async def test_a_database_refusing_connections_is_503_under_load(stack, client):
     admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
     try:
         await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-        calls = [("GET", "/api/v1/food/history", {}),
-                 ("PATCH", "/api/v1/users/me", {"json": {"name": "Refused"}}),
-                 ("POST", "/api/v1/auth/login",
-                  {"json": {"email": email, "password": PASSWORD}})]
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        calls = [
+            ("GET", "/api/v1/food/history", {}),
+            ("PATCH", "/api/v1/users/me", {"json": {"name": "Refused"}}),
+            ("POST", "/api/v1/auth/login", {"json": {"email": email, "password": PASSWORD}}),
+        ]
         gate = asyncio.Semaphore(8)  # a bounded load: 8 at a time, 60 in all
 
         async def one(i: int) -> httpx.Response:
@@ -453,8 +524,7 @@ async def test_a_database_refusing_connections_is_503_under_load(stack, client):
 # --- SIGTERM (these two end the stack's processes: keep them last) ----------------------
 
 
-async def test_sigterm_lets_the_worker_finish_its_job_and_take_no_new_one(stack, client,
-                                                                           fake):
+async def test_sigterm_lets_the_worker_finish_its_job_and_take_no_new_one(stack, client, fake):
     email, _ = await register(client)
     headers = await login(client, email)
     fake.requests.clear()
@@ -490,10 +560,13 @@ async def test_sigterm_lets_the_worker_finish_its_job_and_take_no_new_one(stack,
         await db.dispose()
     redis = Redis.from_url(stack.redis.url)
     try:  # the finished job's message was acknowledged before the worker exited
-        pending = await redis.xpending_range(f"{stack.prefix}food-analysis",
-                                             f"{stack.prefix}food-workers", "-", "+", 100)
-        entries = [await redis.xrange(f"{stack.prefix}food-analysis", p["message_id"],
-                                      p["message_id"]) for p in pending]
+        pending = await redis.xpending_range(
+            f"{stack.prefix}food-analysis", f"{stack.prefix}food-workers", "-", "+", 100
+        )
+        entries = [
+            await redis.xrange(f"{stack.prefix}food-analysis", p["message_id"], p["message_id"])
+            for p in pending
+        ]
         assert first not in repr(entries), entries
     finally:
         await redis.aclose()
@@ -506,9 +579,13 @@ async def test_sigterm_drains_the_api_then_exits_cleanly(stack, client, fake):
     fake.push(slow(tool_reply(MEAL), 8.0))
     # A request in flight: the upload waits up to 4 s for its analysis (longer than the
     # 2 s grace, so it is still running when the listener closes).
-    in_flight = asyncio.create_task(client.post(
-        "/api/v1/food/upload", headers={**headers, "Prefer": "wait=4"},
-        files={"file": ("meal.jpg", jpeg_with_gps(), "image/jpeg")}))
+    in_flight = asyncio.create_task(
+        client.post(
+            "/api/v1/food/upload",
+            headers={**headers, "Prefer": "wait=4"},
+            files={"file": ("meal.jpg", jpeg_with_gps(), "image/jpeg")},
+        )
+    )
     await asyncio.sleep(0.5)
     assert not in_flight.done()
 

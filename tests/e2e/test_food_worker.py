@@ -39,9 +39,13 @@ from tests.support.services import free_port
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-MEAL = {"foods": [{"name": "apple", "grams": 180, "confidence": 0.9},
-                  {"name": "banana", "grams": 120, "count": 1, "confidence": 0.8}],
-        "description": "An apple and a banana on a white plate."}
+MEAL = {
+    "foods": [
+        {"name": "apple", "grams": 180, "confidence": 0.9},
+        {"name": "banana", "grams": 120, "count": 1, "confidence": 0.8},
+    ],
+    "description": "An apple and a banana on a white plate.",
+}
 CONSENT = {"biometrics": False, "food_photos": True}
 
 
@@ -52,14 +56,22 @@ class Stack:
         self.tmp = tmp
         self.prefix = f"psi-e2e-{uuid.uuid4().hex[:8]}:"
         self.env = {
-            **os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
-            "PSI_ENV": "production", "PSI_DATABASE_URL": postgres_url,
-            "PSI_REDIS_URL": redis_url, "PSI_REDIS_PREFIX": self.prefix,
-            "PSI_JWT_SECRET": TEST_SECRET, "PSI_VAR_DIR": str(tmp / "var"),
-            "PSI_AUTO_MIGRATE": "true", "PSI_NUTRITION_AUTO_IMPORT": "true",
-            "PSI_ARGON2_MEMORY_KIB": "1024", "PSI_ARGON2_TIME_COST": "1",
-            "PSI_LOG_LEVEL": "WARNING", "PSI_ANTHROPIC_API_KEY": "test-key",
-            "PSI_ANTHROPIC_BASE_URL": anthropic_url, "PSI_ANTHROPIC_MAX_RETRIES": "0",
+            **os.environ,
+            "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+            "PSI_ENV": "production",
+            "PSI_DATABASE_URL": postgres_url,
+            "PSI_REDIS_URL": redis_url,
+            "PSI_REDIS_PREFIX": self.prefix,
+            "PSI_JWT_SECRET": TEST_SECRET,
+            "PSI_VAR_DIR": str(tmp / "var"),
+            "PSI_AUTO_MIGRATE": "true",
+            "PSI_NUTRITION_AUTO_IMPORT": "true",
+            "PSI_ARGON2_MEMORY_KIB": "1024",
+            "PSI_ARGON2_TIME_COST": "1",
+            "PSI_LOG_LEVEL": "WARNING",
+            "PSI_ANTHROPIC_API_KEY": "test-key",
+            "PSI_ANTHROPIC_BASE_URL": anthropic_url,
+            "PSI_ANTHROPIC_MAX_RETRIES": "0",
             "PSI_SHUTDOWN_GRACE_S": "0",  # no pre-stop drain at teardown (test_faults.py)
         }
         self.port = free_port()
@@ -68,8 +80,13 @@ class Stack:
 
     def _spawn(self, args: list[str], log: Path) -> subprocess.Popen:
         out = log.open("wb")
-        proc = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", *args],
-                                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         self.procs.append(proc)
         return proc
 
@@ -88,8 +105,9 @@ class Stack:
 
     def worker(self, name: str) -> subprocess.Popen:
         log = self.tmp / f"{name}.log"
-        proc = self._spawn(["worker", "--lease-seconds", "2", "--sweep-interval", "0.5",
-                            "--concurrency", "4"], log)
+        proc = self._spawn(
+            ["worker", "--lease-seconds", "2", "--sweep-interval", "0.5", "--concurrency", "4"], log
+        )
         deadline = time.monotonic() + 60
         while READY_LINE not in (log.read_text() if log.exists() else ""):
             assert proc.poll() is None, log.read_text()
@@ -115,8 +133,9 @@ def fake() -> Iterator[FakeAnthropic]:
         yield server
 
 
-def started(tmp_path: Path, database_url: str, redis_url: str,
-            fake: FakeAnthropic) -> Iterator[Stack]:
+def started(
+    tmp_path: Path, database_url: str, redis_url: str, fake: FakeAnthropic
+) -> Iterator[Stack]:
     s = Stack(tmp_path, database_url, redis_url, fake.base_url)
     s.api()
     yield s
@@ -137,11 +156,12 @@ def own_stack(tmp_path, fresh_postgres_url, redis_url, fake) -> Iterator[Stack]:
 
 async def user_headers(client: httpx.AsyncClient) -> dict[str, str]:
     email = f"e2e-{uuid.uuid4().hex[:10]}@example.com"
-    r = await client.post("/api/v1/auth/register", json={
-        "email": email, "password": "Sup3rSecret!", "name": "E2E", "consents": CONSENT})
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": "Sup3rSecret!", "name": "E2E", "consents": CONSENT},
+    )
     assert r.status_code == 201, r.text
-    r = await client.post("/api/v1/auth/login", json={"email": email,
-                                                       "password": "Sup3rSecret!"})
+    r = await client.post("/api/v1/auth/login", json={"email": email, "password": "Sup3rSecret!"})
     return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
 
 
@@ -151,8 +171,9 @@ async def status_of(client, headers, analysis_id: str) -> dict:
     return r.json()["data"]
 
 
-async def wait_for(client, headers, analysis_id: str, states: set[str],
-                   timeout_s: float = 60) -> dict:
+async def wait_for(
+    client, headers, analysis_id: str, states: set[str], timeout_s: float = 60
+) -> dict:
     deadline = time.monotonic() + timeout_s
     while True:
         data = await status_of(client, headers, analysis_id)
@@ -180,8 +201,7 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
     stack.worker("worker")
     async with httpx.AsyncClient(base_url=stack.base, timeout=60) as client:
         headers = await user_headers(client)
-        r = await client.post("/api/v1/food/upload", files=upload_file(fruits()),
-                              headers=headers)
+        r = await client.post("/api/v1/food/upload", files=upload_file(fruits()), headers=headers)
         assert r.status_code == 202, r.text
         done = await wait_for(client, headers, r.json()["data"]["id"], {"completed", "failed"})
     assert done["status"] == "completed", done.get("error")
@@ -204,23 +224,25 @@ async def test_upload_completes_through_the_redis_queue_and_a_worker_process(sta
     confidences = [f["confidence"] for f in done["detected_foods"]]
     assert confidences[:2] == [0.9, 0.8]
     assert done["confidence_score"] == pytest.approx(
-        sum(c * m["confidence"] for c, m in zip(confidences, matches, strict=True)) / 3,
-        abs=1e-4)
+        sum(c * m["confidence"] for c, m in zip(confidences, matches, strict=True)) / 3, abs=1e-4
+    )
     assert done["image_url"] == f"/api/v1/food/analysis/{done['id']}/image"
     assert done["models"]["nutrition_source"] == "usda_offline"
     sent = fake.requests[-1].body
     assert sent["messages"][0]["content"][0]["type"] == "image"
 
 
-async def test_a_worker_killed_mid_job_loses_nothing(own_stack, fake, fresh_postgres_url,
-                                                     redis_url):
+async def test_a_worker_killed_mid_job_loses_nothing(
+    own_stack, fake, fresh_postgres_url, redis_url
+):
     stack = own_stack
     fake.push(slow(tool_reply(MEAL), 10.0))  # the first attempt is still thinking ...
     first = stack.worker("worker-1")
     async with httpx.AsyncClient(base_url=stack.base, timeout=60) as client:
         headers = await user_headers(client)
-        r = await client.post("/api/v1/food/upload", files=upload_file(jpeg_with_gps()),
-                              headers=headers)
+        r = await client.post(
+            "/api/v1/food/upload", files=upload_file(jpeg_with_gps()), headers=headers
+        )
         analysis_id = r.json()["data"]["id"]
         await wait_for(client, headers, analysis_id, {"processing"})
         await in_flight(fake)  # the describer call has been sent
@@ -245,10 +267,16 @@ async def test_a_worker_killed_mid_job_loses_nothing(own_stack, fake, fresh_post
     try:
         stored = await SqlAnalysisRepository(db).get(uuid.UUID(analysis_id))
         assert stored.status is AnalysisStatus.COMPLETED and stored.attempts == 2
-        assert (await SqlAnalysisRepository(db).history(
-            HistoryQuery(stored.user_id))).total == 1
-        card = (await SqlAnalysisRepository(db, HistoryCards()).history_records(
-            HistoryQuery(stored.user_id))).items[0].card
+        assert (await SqlAnalysisRepository(db).history(HistoryQuery(stored.user_id))).total == 1
+        card = (
+            (
+                await SqlAnalysisRepository(db, HistoryCards()).history_records(
+                    HistoryQuery(stored.user_id)
+                )
+            )
+            .items[0]
+            .card
+        )
         assert card is not None and msgspec.json.decode(card) == done
     finally:
         await db.dispose()
@@ -264,13 +292,17 @@ async def test_a_worker_killed_mid_job_loses_nothing(own_stack, fake, fresh_post
 
 
 async def test_twenty_parallel_uploads_over_http_accept_exactly_three(stack):
-    async with httpx.AsyncClient(base_url=stack.base, timeout=60,
-                                 limits=httpx.Limits(max_connections=20)) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.base, timeout=60, limits=httpx.Limits(max_connections=20)
+    ) as client:
         headers = await user_headers(client)
         data = jpeg_with_gps()
-        answers = await asyncio.gather(*(
-            client.post("/api/v1/food/upload", files=upload_file(data), headers=headers)
-            for _ in range(20)))
+        answers = await asyncio.gather(
+            *(
+                client.post("/api/v1/food/upload", files=upload_file(data), headers=headers)
+                for _ in range(20)
+            )
+        )
     codes = sorted(r.status_code for r in answers)
     assert codes == [202] * 3 + [429] * 17, codes
     for r in answers:

@@ -23,37 +23,56 @@ pytestmark = pytest.mark.slow
 async def _fill_every_feature(client, api: Api) -> tuple[dict, dict[str, str]]:
     user, headers, _ = await api.user(consents={"biometrics": True, "food_photos": True})
     now = datetime.now(UTC).replace(microsecond=0)
-    samples = [{"timestamp": (now - timedelta(minutes=i)).isoformat().replace("+00:00", "Z"),
-                "heart_rate": 62 + i % 5, "hrv_rmssd": 48.0 + i % 7, "source": "apple_watch"}
-               for i in range(1, 30)]
+    samples = [
+        {
+            "timestamp": (now - timedelta(minutes=i)).isoformat().replace("+00:00", "Z"),
+            "heart_rate": 62 + i % 5,
+            "hrv_rmssd": 48.0 + i % 7,
+            "source": "apple_watch",
+        }
+        for i in range(1, 30)
+    ]
     steps = [
         ("POST", "/api/v1/biometrics/samples", {"samples": samples}, 201),
         ("POST", "/api/v1/mood-check-ins", {"valence": 1, "arousal": -1}, 201),
-        ("PUT", "/api/v1/users/me/preferences",
-         {"allergens": ["peanuts"], "dietary_restrictions": ["vegetarian"]}, 200),
+        (
+            "PUT",
+            "/api/v1/users/me/preferences",
+            {"allergens": ["peanuts"], "dietary_restrictions": ["vegetarian"]},
+            200,
+        ),
         ("POST", "/api/v1/food/entries", {"food": "banana", "grams": 120}, 201),
     ]
     for method, path, body, status in steps:
         r = await client.request(method, path, headers=headers, json=body)
         assert r.status_code == status, (path, r.text)
     recipe = (await client.get("/api/v1/recipes?per_page=1", headers=headers)).json()["data"][0]
-    r = await client.put(f"/api/v1/recipes/{recipe['id']}/rating", headers=headers,
-                         json={"rating": 5, "comment": "lovely"})
+    r = await client.put(
+        f"/api/v1/recipes/{recipe['id']}/rating",
+        headers=headers,
+        json={"rating": 5, "comment": "lovely"},
+    )
     assert r.status_code == 200, r.text
-    r = await client.post("/api/v1/food/upload", headers=headers,
-                          files={"file": ("meal.jpg", FRUITS.read_bytes(), "image/jpeg")})
+    r = await client.post(
+        "/api/v1/food/upload",
+        headers=headers,
+        files={"file": ("meal.jpg", FRUITS.read_bytes(), "image/jpeg")},
+    )
     assert r.status_code in (201, 202), r.text
-    thumb = await client.get(f"/api/v1/food/analysis/{r.json()['data']['id']}/image",
-                             headers=headers, params={"size": "thumb"})
+    thumb = await client.get(
+        f"/api/v1/food/analysis/{r.json()['data']['id']}/image",
+        headers=headers,
+        params={"size": "thumb"},
+    )
     assert thumb.status_code == 200, thumb.text  # a second size of the photo, kept
     assert (await client.get("/api/v1/emotions/current", headers=headers)).status_code == 200
     return user, headers
 
 
-async def test_export_delete_and_purge_across_every_store(tmp_path, fresh_postgres_url,
-                                                          redis_url, mongo_uri):
-    settings = production_settings(tmp_path, fresh_postgres_url, redis_url,
-                                   mongodb_uri=mongo_uri)
+async def test_export_delete_and_purge_across_every_store(
+    tmp_path, fresh_postgres_url, redis_url, mongo_uri
+):
+    settings = production_settings(tmp_path, fresh_postgres_url, redis_url, mongodb_uri=mongo_uri)
     await import_recipes_command(settings, None, with_nutrition=False)
     clock = ManualClock()
     async with api_client(settings, clock) as client:
@@ -79,8 +98,9 @@ async def test_export_delete_and_purge_across_every_store(tmp_path, fresh_postgr
         assert any(p.startswith("mongo:") for p in before), before
         assert any(p.startswith("file:") for p in before), before
 
-        r = await client.request("DELETE", "/api/v1/users/me", headers=headers,
-                                 json={"password": user["password"]})
+        r = await client.request(
+            "DELETE", "/api/v1/users/me", headers=headers, json={"password": user["password"]}
+        )
         assert r.status_code == 202
         assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 401
 
@@ -92,18 +112,21 @@ async def test_export_delete_and_purge_across_every_store(tmp_path, fresh_postgr
         assert any(p.startswith("mongo:") for p in left) and "food_history.user_id" in left
 
 
-async def test_purge_killed_half_way_is_completed_by_the_next_run(tmp_path, postgres_url,
-                                                                  redis_url, mongo_uri):
+async def test_purge_killed_half_way_is_completed_by_the_next_run(
+    tmp_path, postgres_url, redis_url, mongo_uri
+):
     settings = production_settings(tmp_path, postgres_url, redis_url, mongodb_uri=mongo_uri)
     clock = ManualClock()
     async with api_client(settings, clock) as client:
         api = Api(client)
         user, headers, _ = await api.user(consents={"biometrics": True, "food_photos": True})
         for grams in range(10, 40):
-            await client.post("/api/v1/food/entries", headers=headers,
-                              json={"food": "apple", "grams": grams})
-        await client.request("DELETE", "/api/v1/users/me", headers=headers,
-                             json={"password": user["password"]})
+            await client.post(
+                "/api/v1/food/entries", headers=headers, json={"food": "apple", "grams": grams}
+            )
+        await client.request(
+            "DELETE", "/api/v1/users/me", headers=headers, json={"password": user["password"]}
+        )
     clock.advance(days=31)
     from application.privacy.deletion import PurgeDeletedAccounts
     from entrypoints.container import build_container

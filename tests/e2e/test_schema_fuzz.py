@@ -21,9 +21,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 def live(tmp_path_factory):
     with live_api({}, tmp_path_factory.mktemp("fuzz")) as base:
         email = f"fuzz-{uuid.uuid4().hex[:8]}@example.com"
-        post(f"{base}/api/v1/auth/register", {"email": email, "password": "Fuzz1234x",
-                                              "name": "Fuzz", "consents": {
-                                                  "biometrics": True, "food_photos": True}})
+        post(
+            f"{base}/api/v1/auth/register",
+            {
+                "email": email,
+                "password": "Fuzz1234x",
+                "name": "Fuzz",
+                "consents": {"biometrics": True, "food_photos": True},
+            },
+        )
         tokens = post(f"{base}/api/v1/auth/login", {"email": email, "password": "Fuzz1234x"})
         yield base, {"Authorization": f"Bearer {tokens['data']['access_token']}"}
 
@@ -59,12 +65,17 @@ def test_every_operation_holds(live, monkeypatch):
 
         @given(case=operation.as_strategy())
         # No shrinking: a failure is reported as found, which keeps CI time bounded.
-        @settings(max_examples=6, deadline=None, database=None,
-                  phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=6,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
-            case.call_and_validate(headers={**(case.headers or {}), **auth},
-                                   checks=[error_envelope])
+            case.call_and_validate(
+                headers={**(case.headers or {}), **auth}, checks=[error_envelope]
+            )
 
         try:
             run()

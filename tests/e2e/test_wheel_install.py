@@ -24,15 +24,26 @@ pytestmark = pytest.mark.slow
 
 
 def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False,
-                          **kwargs)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False, **kwargs)
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
-                  "--disable-pip-version-check", "-w", str(out), str(REPO)])
+    built = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-w",
+            str(out),
+            str(REPO),
+        ]
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     (found,) = out.glob("psi-*.whl")
     return found
@@ -53,25 +64,46 @@ def test_a_fresh_venv_migrates_and_serves_from_any_directory(wheel: Path, tmp_pa
     made = _run([sys.executable, "-m", "venv", str(venv)])
     assert made.returncode == 0, made.stderr
     bin_dir = venv / "bin"
-    purelib = Path(_run([str(bin_dir / "python"), "-c",
-                         "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
-                        ).stdout.strip())
+    purelib = Path(
+        _run(
+            [
+                str(bin_dir / "python"),
+                "-c",
+                "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+            ]
+        ).stdout.strip()
+    )
     # The dependencies come from the test's own environment (appended after the new venv's
     # site-packages, whose .pth files are not processed: the project's editable install
     # is not seen), the project itself only from the wheel.
-    deps = [p for p in {sysconfig.get_paths()["purelib"], *site.getsitepackages()}
-            if Path(p).is_dir()]
+    deps = [
+        p for p in {sysconfig.get_paths()["purelib"], *site.getsitepackages()} if Path(p).is_dir()
+    ]
     (purelib / "psi_test_dependencies.pth").write_text("\n".join(deps) + "\n")
-    installed = _run([str(bin_dir / "python"), "-m", "pip", "install", "--no-deps",
-                      "--no-index", "--quiet", "--disable-pip-version-check", str(wheel)])
+    installed = _run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            "--disable-pip-version-check",
+            str(wheel),
+        ]
+    )
     assert installed.returncode == 0, installed.stderr[-3000:]
 
     workdir = tmp_path / "somewhere"
     workdir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PSI_", "PYTHONPATH"))}
     env.update({"PSI_ARGON2_MEMORY_KIB": "1024", "PSI_ARGON2_TIME_COST": "1"})
-    where = _run([str(bin_dir / "python"), "-c", "import adapters; print(adapters.__file__)"],
-                 cwd=workdir, env=env)
+    where = _run(
+        [str(bin_dir / "python"), "-c", "import adapters; print(adapters.__file__)"],
+        cwd=workdir,
+        env=env,
+    )
     assert where.stdout.strip().startswith(str(purelib)), where
 
     migrated = _run([str(bin_dir / "psi"), "migrate"], cwd=workdir, env=env)
@@ -81,8 +113,13 @@ def test_a_fresh_venv_migrates_and_serves_from_any_directory(wheel: Path, tmp_pa
 
     port = free_port()
     log = open(tmp_path / "run.log", "w+")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([str(bin_dir / "psi"), "run", "--port", str(port)], cwd=workdir,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(bin_dir / "psi"), "run", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:

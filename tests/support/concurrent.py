@@ -18,11 +18,13 @@ from entrypoints.settings import Settings
 
 
 @asynccontextmanager
-async def concurrent_client(settings: Settings, clock: ManualClock | None = None
-                            ) -> AsyncIterator[httpx.AsyncClient]:
+async def concurrent_client(
+    settings: Settings, clock: ManualClock | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, clock=clock)
     async with app.lifespan():
         transport = httpx.ASGITransport(app=app, client=("testclient", 50000))
-        async with httpx.AsyncClient(transport=transport,
-                                     base_url="http://testserver.local") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver.local"
+        ) as client:
             yield client

@@ -45,17 +45,22 @@ Responder = Callable[[dict[str, Any]], Reply]
 
 
 def _json(status: int, payload: Any, **headers: str) -> Reply:
-    return Reply(status, json.dumps(payload).encode(),
-                 {"content-type": "application/json", **headers})
+    return Reply(
+        status, json.dumps(payload).encode(), {"content-type": "application/json", **headers}
+    )
 
 
 def error_body(kind: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "error": {"type": kind, "message": message},
-            "request_id": f"req_{secrets.token_hex(12)}"}
+    return {
+        "type": "error",
+        "error": {"type": kind, "message": message},
+        "request_id": f"req_{secrets.token_hex(12)}",
+    }
 
 
-def message_body(request: dict[str, Any], content: list[dict[str, Any]],
-                 stop_reason: str) -> dict[str, Any]:
+def message_body(
+    request: dict[str, Any], content: list[dict[str, Any]], stop_reason: str
+) -> dict[str, Any]:
     return {
         "id": f"msg_{secrets.token_hex(12)}",
         "type": "message",
@@ -64,8 +69,12 @@ def message_body(request: dict[str, Any], content: list[dict[str, Any]],
         "content": content,
         "stop_reason": stop_reason,
         "stop_sequence": None,
-        "usage": {"input_tokens": 1529, "output_tokens": 187,
-                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+        "usage": {
+            "input_tokens": 1529,
+            "output_tokens": 187,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+        },
     }
 
 
@@ -75,8 +84,12 @@ def tool_reply(tool_input: Any, *, delay_s: float = 0.0) -> Responder:
     def respond(request: dict[str, Any]) -> Reply:
         choice = request.get("tool_choice") or {}
         name = choice.get("name") or (request.get("tools") or [{}])[0].get("name", "tool")
-        block = {"type": "tool_use", "id": f"toolu_{secrets.token_hex(12)}",
-                 "name": name, "input": tool_input}
+        block = {
+            "type": "tool_use",
+            "id": f"toolu_{secrets.token_hex(12)}",
+            "name": name,
+            "input": tool_input,
+        }
         reply = _json(200, message_body(request, [block], "tool_use"))
         reply.delay_s = delay_s
         return reply
@@ -86,15 +99,19 @@ def tool_reply(tool_input: Any, *, delay_s: float = 0.0) -> Responder:
 
 def text_reply(text: str) -> Responder:
     """The model answered in prose instead of calling the tool."""
-    return lambda request: _json(200, message_body(
-        request, [{"type": "text", "text": text}], "end_turn"))
+    return lambda request: _json(
+        200, message_body(request, [{"type": "text", "text": text}], "end_turn")
+    )
 
 
 def rate_limited(retry_after_ms: int = 10) -> Responder:
     return lambda request: _json(
-        429, error_body("rate_limit_error", "Number of request tokens has exceeded your "
-                        "per-minute rate limit"),
-        **{"retry-after": "1", "retry-after-ms": str(retry_after_ms)})
+        429,
+        error_body(
+            "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"
+        ),
+        **{"retry-after": "1", "retry-after-ms": str(retry_after_ms)},
+    )
 
 
 def overloaded(retry_after_ms: int | None = 10) -> Responder:
@@ -104,8 +121,7 @@ def overloaded(retry_after_ms: int | None = 10) -> Responder:
 
 def server_error(retry_after_ms: int | None = 10) -> Responder:
     headers = {} if retry_after_ms is None else {"retry-after-ms": str(retry_after_ms)}
-    return lambda request: _json(500, error_body("api_error", "Internal server error"),
-                                 **headers)
+    return lambda request: _json(500, error_body("api_error", "Internal server error"), **headers)
 
 
 def garbage(body: bytes = b'{"id": "msg_1", "content": [{"type": "tool_u') -> Responder:
@@ -123,8 +139,7 @@ def slow(responder: Responder, delay_s: float) -> Responder:
 
 
 class FakeAnthropic:
-    def __init__(self, api_key: str = "test-key",
-                 default: Responder | None = None) -> None:
+    def __init__(self, api_key: str = "test-key", default: Responder | None = None) -> None:
         self.api_key = api_key
         self.default = default
         self.script: deque[Responder] = deque()
@@ -145,8 +160,9 @@ class FakeAnthropic:
             self.script.extend(responders)
 
     def start(self) -> FakeAnthropic:
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -177,18 +193,19 @@ class FakeAnthropic:
         # SDK versions send the key as `x-api-key` or as `Authorization: Bearer`.
         bearer = headers.get("authorization", "")
         presented = headers.get("x-api-key") or (
-            bearer[len("Bearer "):] if bearer.startswith("Bearer ") else None)
+            bearer[len("Bearer ") :] if bearer.startswith("Bearer ") else None
+        )
         if presented != self.api_key:
             return _json(401, error_body("authentication_error", "invalid x-api-key"))
         if "anthropic-version" not in headers:
-            return _json(400, error_body("invalid_request_error",
-                                         "anthropic-version: header is required"))
+            return _json(
+                400, error_body("invalid_request_error", "anthropic-version: header is required")
+            )
         if not isinstance(body, dict):
             return _json(400, error_body("invalid_request_error", "body is not JSON"))
         for key, kind in (("model", str), ("max_tokens", int), ("messages", list)):
             if not isinstance(body.get(key), kind):
-                return _json(400, error_body("invalid_request_error",
-                                             f"{key}: Field required"))
+                return _json(400, error_body("invalid_request_error", f"{key}: Field required"))
         return None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

@@ -33,46 +33,84 @@ def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = N
     return f"t={t},v1={mac}"
 
 
-def event(kind: str, obj: dict[str, Any], created: int, event_id: str | None = None
-          ) -> bytes:
-    return json.dumps({
-        "id": event_id or f"evt_{secrets.token_hex(8)}", "object": "event",
-        "api_version": "2025-09-30.clover", "created": created, "type": kind,
-        "livemode": False, "pending_webhooks": 1, "request": {"id": None},
-        "data": {"object": obj}}).encode()
+def event(kind: str, obj: dict[str, Any], created: int, event_id: str | None = None) -> bytes:
+    return json.dumps(
+        {
+            "id": event_id or f"evt_{secrets.token_hex(8)}",
+            "object": "event",
+            "api_version": "2025-09-30.clover",
+            "created": created,
+            "type": kind,
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None},
+            "data": {"object": obj},
+        }
+    ).encode()
 
 
-def checkout_session(user_id: str, subscription: str, customer: str, plan: str,
-                     trial: bool = True) -> dict[str, Any]:
-    return {"id": f"cs_test_{secrets.token_hex(6)}", "object": "checkout.session",
-            "mode": "subscription", "status": "complete", "payment_status": "paid",
-            "client_reference_id": user_id, "customer": customer,
-            "subscription": subscription,
-            "metadata": {"user_id": user_id, "plan": plan, "trial": "1" if trial else "0"}}
+def checkout_session(
+    user_id: str, subscription: str, customer: str, plan: str, trial: bool = True
+) -> dict[str, Any]:
+    return {
+        "id": f"cs_test_{secrets.token_hex(6)}",
+        "object": "checkout.session",
+        "mode": "subscription",
+        "status": "complete",
+        "payment_status": "paid",
+        "client_reference_id": user_id,
+        "customer": customer,
+        "subscription": subscription,
+        "metadata": {"user_id": user_id, "plan": plan, "trial": "1" if trial else "0"},
+    }
 
 
-def subscription(sub_id: str, customer: str, status: str, *, user_id: str | None = None,
-                 plan: str | None = "premium_monthly", price: str = "price_monthly",
-                 trial_end: int | None = None, period_end: int | None = None,
-                 cancel_at_period_end: bool = False, period_on_items: bool = True
-                 ) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": f"si_{secrets.token_hex(6)}", "object": "subscription_item",
-                            "price": {"id": price, "object": "price"}, "quantity": 1}
+def subscription(
+    sub_id: str,
+    customer: str,
+    status: str,
+    *,
+    user_id: str | None = None,
+    plan: str | None = "premium_monthly",
+    price: str = "price_monthly",
+    trial_end: int | None = None,
+    period_end: int | None = None,
+    cancel_at_period_end: bool = False,
+    period_on_items: bool = True,
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": f"si_{secrets.token_hex(6)}",
+        "object": "subscription_item",
+        "price": {"id": price, "object": "price"},
+        "quantity": 1,
+    }
     obj: dict[str, Any] = {
-        "id": sub_id, "object": "subscription", "customer": customer, "status": status,
-        "cancel_at_period_end": cancel_at_period_end, "trial_end": trial_end,
+        "id": sub_id,
+        "object": "subscription",
+        "customer": customer,
+        "status": status,
+        "cancel_at_period_end": cancel_at_period_end,
+        "trial_end": trial_end,
         "metadata": {k: v for k, v in {"user_id": user_id, "plan": plan}.items() if v},
-        "items": {"object": "list", "data": [item]}}
+        "items": {"object": "list", "data": [item]},
+    }
     # API versions since 2025-03-31 put the period on the items.
     (item if period_on_items else obj)["current_period_end"] = period_end
     return obj
 
 
 def invoice_failed(sub_id: str, customer: str) -> dict[str, Any]:
-    return {"id": f"in_{secrets.token_hex(6)}", "object": "invoice", "customer": customer,
-            "status": "open", "billing_reason": "subscription_cycle",
-            "parent": {"type": "subscription_details",
-                       "subscription_details": {"subscription": sub_id, "metadata": {}}}}
+    return {
+        "id": f"in_{secrets.token_hex(6)}",
+        "object": "invoice",
+        "customer": customer,
+        "status": "open",
+        "billing_reason": "subscription_cycle",
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {"subscription": sub_id, "metadata": {}},
+        },
+    }
 
 
 class FakeStripe:
@@ -101,23 +139,39 @@ class FakeStripe:
                 form = dict(parse_qsl(self.rfile.read(length).decode())) if length else {}
                 fake.requests.append((method, self.path, form))
                 if self.headers.get("authorization") != f"Bearer {KEY}":
-                    self._answer(401, {"error": {"type": "invalid_request_error",
-                                                 "message": "Invalid API Key provided"}})
+                    self._answer(
+                        401,
+                        {
+                            "error": {
+                                "type": "invalid_request_error",
+                                "message": "Invalid API Key provided",
+                            }
+                        },
+                    )
                     return
                 if fake.fail_with:
-                    self._answer(fake.fail_with, {"error": {"type": "api_error",
-                                                            "message": "unavailable"}})
+                    self._answer(
+                        fake.fail_with, {"error": {"type": "api_error", "message": "unavailable"}}
+                    )
                     return
                 self._route(method, self.path, form)
 
             def _route(self, method: str, path: str, form: dict[str, str]) -> None:
                 if method == "POST" and path == "/v1/checkout/sessions":
                     sid = f"cs_test_{secrets.token_hex(8)}"
-                    self._answer(200, {
-                        "id": sid, "object": "checkout.session", "mode": form.get("mode"),
-                        "status": "open", "url": f"https://checkout.stripe.com/c/pay/{sid}",
-                        "client_reference_id": form.get("client_reference_id"),
-                        "customer": form.get("customer"), "subscription": None})
+                    self._answer(
+                        200,
+                        {
+                            "id": sid,
+                            "object": "checkout.session",
+                            "mode": form.get("mode"),
+                            "status": "open",
+                            "url": f"https://checkout.stripe.com/c/pay/{sid}",
+                            "client_reference_id": form.get("client_reference_id"),
+                            "customer": form.get("customer"),
+                            "subscription": None,
+                        },
+                    )
                 elif method == "POST" and path.startswith("/v1/subscriptions/"):
                     sub = fake.subscriptions.get(path.rsplit("/", 1)[1])
                     if sub is None:
@@ -141,13 +195,27 @@ class FakeStripe:
                     fake.customers.discard(cid)
                     self._answer(200, {"id": cid, "object": "customer", "deleted": True})
                 else:
-                    self._answer(404, {"error": {"type": "invalid_request_error",
-                                                 "message": "Unrecognized request URL"}})
+                    self._answer(
+                        404,
+                        {
+                            "error": {
+                                "type": "invalid_request_error",
+                                "message": "Unrecognized request URL",
+                            }
+                        },
+                    )
 
             def _missing(self, what: str) -> None:
-                self._answer(404, {"error": {"type": "invalid_request_error",
-                                             "code": "resource_missing",
-                                             "message": f"No such {what}"}})
+                self._answer(
+                    404,
+                    {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "code": "resource_missing",
+                            "message": f"No such {what}",
+                        }
+                    },
+                )
 
             def do_POST(self) -> None:
                 self._handle("POST")
@@ -168,5 +236,4 @@ class FakeStripe:
         self._server.server_close()
 
     def calls(self, method: str, prefix: str) -> list[dict[str, str]]:
-        return [form for m, path, form in self.requests if m == method
-                and path.startswith(prefix)]
+        return [form for m, path, form in self.requests if m == method and path.startswith(prefix)]

@@ -42,8 +42,9 @@ class _Child:
 
     def start(self) -> _Child:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         _wait_listening(self.port, self.process, self.what)
         return self
 
@@ -93,9 +94,21 @@ class RedisServer(_Child):
         return f"redis://127.0.0.1:{self.port}/0"
 
     def command(self) -> list[str]:
-        return [self.exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "yes", "--appendfsync", "always",
-                "--dir", str(self.data_dir)]
+        return [
+            self.exe,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--dir",
+            str(self.data_dir),
+        ]
 
 
 class MongoServer(_Child):
@@ -107,8 +120,11 @@ class MongoServer(_Child):
         super().__init__(data_dir)
         exe = shutil.which("secantusd-py") or str(Path(sys.executable).parent / "secantusd-py")
         if not Path(exe).exists():
-            unavailable("SecantusDB (pip install SecantusDB)", "PSI_TEST_MONGODB_URI",
-                        "secantusd-py not installed")
+            unavailable(
+                "SecantusDB (pip install SecantusDB)",
+                "PSI_TEST_MONGODB_URI",
+                "secantusd-py not installed",
+            )
         self.exe = exe
 
     @property
@@ -116,5 +132,14 @@ class MongoServer(_Child):
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
     def command(self) -> list[str]:
-        return [self.exe, "--host", "127.0.0.1", "--port", str(self.port),
-                "--storage-path", str(self.data_dir), "--log-level", "ERROR"]
+        return [
+            self.exe,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--storage-path",
+            str(self.data_dir),
+            "--log-level",
+            "ERROR",
+        ]

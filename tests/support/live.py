@@ -21,17 +21,38 @@ REPO = Path(__file__).resolve().parents[2]
 def live_api(env_overrides: dict[str, str], var_dir: Path) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
-    env.update({"PSI_VAR_DIR": str(var_dir), "PSI_LOG_LEVEL": "WARNING",
-                "PSI_ARGON2_MEMORY_KIB": "1024", "PSI_ARGON2_TIME_COST": "1",
-                "PSI_RATE_LIMIT_IP_PER_MIN": "1000000",
-                "PSI_RATE_LIMIT_USER_PER_MIN": "1000000",
-                "PYTHONPATH": str(REPO / "src")})
+    env.update(
+        {
+            "PSI_VAR_DIR": str(var_dir),
+            "PSI_LOG_LEVEL": "WARNING",
+            "PSI_ARGON2_MEMORY_KIB": "1024",
+            "PSI_ARGON2_TIME_COST": "1",
+            "PSI_RATE_LIMIT_IP_PER_MIN": "1000000",
+            "PSI_RATE_LIMIT_USER_PER_MIN": "1000000",
+            "PYTHONPATH": str(REPO / "src"),
+        }
+    )
     env.update(env_overrides)
     log = open(var_dir / "api.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "entrypoints.http.app:app_factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "entrypoints.http.app:app_factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -56,7 +77,11 @@ def live_api(env_overrides: dict[str, str], var_dir: Path) -> Iterator[str]:
 
 
 def post(url: str, body: dict, headers: dict[str, str] | None = None) -> dict:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"content-type": "application/json", **(headers or {})})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"content-type": "application/json", **(headers or {})},
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.loads(resp.read() or b"{}")

@@ -12,8 +12,9 @@ from entrypoints.settings import Settings
 _TOKEN = re.compile(r"token=([A-Za-z0-9_\-%]+)")
 
 
-def outbox(settings: Settings, to: str | None = None, kind: str | None = None
-           ) -> list[EmailMessage]:
+def outbox(
+    settings: Settings, to: str | None = None, kind: str | None = None
+) -> list[EmailMessage]:
     found = []
     for path in sorted(settings.outbox_dir.glob("*.eml")):
         msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)

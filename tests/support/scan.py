@@ -23,9 +23,16 @@ async def scan_for_user(settings: Settings, user_id: str) -> list[str]:
                     if column.type.__class__.__name__ == "GUID":
                         hit = await conn.execute(select(column).where(column == uid).limit(1))
                     elif column.type.__class__.__name__ in ("JSON", "JsonB", "String", "Text"):
-                        hit = await conn.execute(select(column).where(
-                            or_(cast(column, String).contains(user_id),
-                                cast(column, String).contains(uid.hex))).limit(1))
+                        hit = await conn.execute(
+                            select(column)
+                            .where(
+                                or_(
+                                    cast(column, String).contains(user_id),
+                                    cast(column, String).contains(uid.hex),
+                                )
+                            )
+                            .limit(1)
+                        )
                     else:
                         continue
                     if hit.first():

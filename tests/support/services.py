@@ -20,8 +20,9 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-POSTGRES_ADMIN_URL = os.environ.get("PSI_TEST_POSTGRES_URL",
-                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PSI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("PSI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MONGODB_URI = os.environ.get("PSI_TEST_MONGODB_URI")
 
@@ -105,12 +106,17 @@ class MongoPeer:
             return self.uri
         exe = shutil.which("secantusd-py") or str(Path(sys.executable).parent / "secantusd-py")
         if not Path(exe).exists():
-            unavailable("SecantusDB (pip install SecantusDB)", "PSI_TEST_MONGODB_URI",
-                        "secantusd-py not installed")
+            unavailable(
+                "SecantusDB (pip install SecantusDB)",
+                "PSI_TEST_MONGODB_URI",
+                "secantusd-py not installed",
+            )
         port = free_port()
         self.process = subprocess.Popen(
             [exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", ":memory:"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -29,10 +29,27 @@ def free_port() -> int:
 def self_signed(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -41,15 +58,19 @@ class Inbox:
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):
-        parsed = email.message_from_bytes(envelope.original_content or envelope.content,
-                                          policy=email.policy.default)
+        parsed = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 OK"
 
 
 def _authenticate(server, session, envelope, mechanism, data):
-    ok = isinstance(data, LoginPassword) and data.login == USER.encode() \
+    ok = (
+        isinstance(data, LoginPassword)
+        and data.login == USER.encode()
         and data.password == PASSWORD.encode()
+    )
     return AuthResult(success=ok)
 
 
@@ -73,8 +94,9 @@ def smtp_server(mode: str, folder: Path) -> Iterator[tuple[str, Inbox]]:
             # aiosmtpd cannot tell a TLS-wrapped listener from a plain one: allow AUTH.
             kwargs.update(ssl_context=context, auth_require_tls=False)
             query = f"?cafile={cert}"
-    controller = Controller(inbox, hostname="127.0.0.1", port=port,
-                            server_hostname="localhost", **kwargs)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, server_hostname="localhost", **kwargs
+    )
     controller.start()
     try:
         if mode == "plain":

@@ -24,8 +24,9 @@ class TcpProxy:
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
-                                        name=f"tcp-proxy-{self.port}")
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, daemon=True, name=f"tcp-proxy-{self.port}"
+        )
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._blackhole = False
@@ -71,8 +72,9 @@ class TcpProxy:
 
     async def _listen(self) -> None:
         if self._server is None:
-            self._server = await asyncio.start_server(self._accept, self.host, self.port,
-                                                      reuse_address=True)
+            self._server = await asyncio.start_server(
+                self._accept, self.host, self.port, reuse_address=True
+            )
 
     async def _set_blackhole(self, on: bool) -> None:
         if on or self._blackhole:

@@ -10,8 +10,14 @@ import pytest
 from entrypoints.settings import SettingsError, load_settings, secret_weakness
 from tests.support.app import TEST_SECRET
 
-WEAK = ["changeme" * 4, "a" * 64, "password" * 5, "test-secret-" + "x" * 40,
-        "0123012301230123012301230123012301", "short-but-random-Zq9"]
+WEAK = [
+    "changeme" * 4,
+    "a" * 64,
+    "password" * 5,
+    "test-secret-" + "x" * 40,
+    "0123012301230123012301230123012301",
+    "short-but-random-Zq9",
+]
 
 
 @pytest.mark.parametrize("secret", WEAK)
@@ -21,8 +27,10 @@ def test_weak_secrets_are_refused_in_production(tmp_path, secret):
         load_settings({"PSI_JWT_SECRET": secret}, env="production", var_dir=tmp_path)
 
 
-@pytest.mark.parametrize("secret", [secrets.token_urlsafe(32), secrets.token_hex(32),
-                                    secrets.token_urlsafe(48), TEST_SECRET])
+@pytest.mark.parametrize(
+    "secret",
+    [secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_urlsafe(48), TEST_SECRET],
+)
 def test_random_secrets_are_accepted(tmp_path, secret):
     assert secret_weakness(secret) is None
     settings = load_settings({"PSI_JWT_SECRET": secret}, env="production", var_dir=tmp_path)

@@ -17,14 +17,17 @@ from urllib.parse import quote
 from domain.accounts.email import EmailKind, OutgoingEmail
 
 # Where each kind's link leads in the app (appended to the configured link base).
-_LINK_PATHS = {EmailKind.PASSWORD_RESET: "reset-password",
-               EmailKind.EMAIL_VERIFICATION: "verify-email"}
+_LINK_PATHS = {
+    EmailKind.PASSWORD_RESET: "reset-password",
+    EmailKind.EMAIL_VERIFICATION: "verify-email",
+}
 
 
 @cache
 def _template(name: str) -> Template:
-    return Template(resources.files("adapters.email").joinpath("templates", name)
-                    .read_text("utf-8"))
+    return Template(
+        resources.files("adapters.email").joinpath("templates", name).read_text("utf-8")
+    )
 
 
 def _values(message: OutgoingEmail, link_base: str) -> dict[str, str]:
@@ -41,7 +44,8 @@ def compose(message: OutgoingEmail, from_address: str, link_base: str) -> EmailM
     text = _template(f"{message.kind.value}.txt").safe_substitute(values)
     subject, _, body = text.partition("\n\n")
     markup = _template(f"{message.kind.value}.html").safe_substitute(
-        {k: html.escape(v, quote=True) for k, v in values.items()})
+        {k: html.escape(v, quote=True) for k, v in values.items()}
+    )
     mime = EmailMessage()
     mime["Subject"] = subject.strip()
     mime["From"] = from_address

@@ -33,12 +33,15 @@ class SmtpTarget:
             raise ValueError("PSI_SMTP_URL must look like smtp://host:587 or smtps://host:465")
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         implicit = parts.scheme == "smtps"
-        return cls(host=parts.hostname, port=parts.port or (465 if implicit else 25),
-                   implicit_tls=implicit,
-                   starttls=not implicit and query.get("starttls", "").lower() in _TRUE,
-                   username=unquote(parts.username) if parts.username else None,
-                   password=unquote(parts.password) if parts.password else None,
-                   cafile=query.get("cafile"))
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (465 if implicit else 25),
+            implicit_tls=implicit,
+            starttls=not implicit and query.get("starttls", "").lower() in _TRUE,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            cafile=query.get("cafile"),
+        )
 
 
 class SmtpEmailSender:
@@ -60,8 +63,7 @@ class SmtpEmailSender:
         t = self._target
         client: smtplib.SMTP
         if t.implicit_tls:
-            client = smtplib.SMTP_SSL(t.host, t.port, timeout=self._timeout,
-                                      context=self._tls())
+            client = smtplib.SMTP_SSL(t.host, t.port, timeout=self._timeout, context=self._tls())
         else:
             client = smtplib.SMTP(t.host, t.port, timeout=self._timeout)
         with client:

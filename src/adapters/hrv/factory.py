@@ -31,8 +31,10 @@ def build_hrv_backend(engine: HrvEngine = "fast") -> HrvBackend:
     except ImportError as exc:  # the optional "hrv" extra is not installed
         return HrvBackend(
             analyzer=None,
-            description=(f"neurokit2 is not importable ({exc}); install the 'hrv' extra. "
-                         "HRV features come from the devices' summary values."),
+            description=(
+                f"neurokit2 is not importable ({exc}); install the 'hrv' extra. "
+                "HRV features come from the devices' summary values."
+            ),
         )
     analyzer = Analyzer()
     return HrvBackend(analyzer=analyzer, description=f"HRV features computed by {analyzer.name}")

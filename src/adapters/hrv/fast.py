@@ -34,7 +34,7 @@ class FastHrvAnalyzer:
         mean_nn = float(rri.mean())
         return TimeDomain(
             mean_hr=60000.0 / mean_nn,
-            rmssd=float(np.sqrt(np.mean(diffs ** 2))),
+            rmssd=float(np.sqrt(np.mean(diffs**2))),
             sdnn=float(rri.std(ddof=1)),
             pnn50=float(np.count_nonzero(np.abs(diffs) > 50) / (len(diffs) + 1) * 100),
         )

@@ -14,8 +14,10 @@ from domain.wellness.hrv import CleanBeats, TimeDomain
 def _as_input(beats: CleanBeats) -> dict[str, np.ndarray]:
     # Interval times let neurokit2 see where removed beats left a gap, so it never
     # takes a successive difference across an artefact.
-    return {"RRI": np.asarray(beats.intervals_ms, dtype=float),
-            "RRI_Time": np.asarray(beats.times_s, dtype=float)}
+    return {
+        "RRI": np.asarray(beats.intervals_ms, dtype=float),
+        "RRI_Time": np.asarray(beats.times_s, dtype=float),
+    }
 
 
 class NeuroKitHrvAnalyzer:
@@ -36,7 +38,6 @@ class NeuroKitHrvAnalyzer:
     def lf_hf(self, beats: CleanBeats) -> float | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            row = nk.hrv_frequency(_as_input(beats), sampling_rate=1000, psd_method="welch"
-                                   ).iloc[0]
+            row = nk.hrv_frequency(_as_input(beats), sampling_rate=1000, psd_method="welch").iloc[0]
         value = float(row["HRV_LFHF"])
         return value if math.isfinite(value) and value > 0 else None

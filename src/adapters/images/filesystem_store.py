@@ -44,7 +44,6 @@ def _read_no_follow(path: str) -> bytes | None:
         return f.read()
 
 
-
 @translates_failures(IMAGE_STORE)
 class FilesystemImageStore:
     def __init__(self, root: Path) -> None:
@@ -97,8 +96,9 @@ class FilesystemImageStore:
             path = self._path(key)
         except NotFound:
             return False
-        return await asyncio.to_thread(self._unlink_with_variants, path,
-                                       variants_prefix(key).rsplit("/", 1)[1])
+        return await asyncio.to_thread(
+            self._unlink_with_variants, path, variants_prefix(key).rsplit("/", 1)[1]
+        )
 
     @staticmethod
     def _unlink_with_variants(path: Path, stem: str) -> bool:
@@ -141,8 +141,11 @@ class FilesystemImageStore:
     def _list_folder(folder: Path, owner: str) -> list[str]:
         if not folder.is_dir():
             return []
-        return sorted(f"{owner}/{p.name}" for p in folder.iterdir()
-                      if p.is_file() and _STORED.fullmatch(p.name))
+        return sorted(
+            f"{owner}/{p.name}"
+            for p in folder.iterdir()
+            if p.is_file() and _STORED.fullmatch(p.name)
+        )
 
     async def delete_owner(self, owner: str) -> int:
         folder = self.root / check_owner(owner)

@@ -78,8 +78,9 @@ class PillowImageSanitiser:
             if media_type == "image/png" and _orientation(image) == 1:
                 stripped = strip_png_metadata(data)
                 if stripped is not None:
-                    return SanitisedImage(data=stripped, media_type=media_type,
-                                          width=image.width, height=image.height)
+                    return SanitisedImage(
+                        data=stripped, media_type=media_type, width=image.width, height=image.height
+                    )
             return self._reencode(image, media_type)
         finally:
             image.close()
@@ -102,11 +103,19 @@ class PillowImageSanitiser:
         width, height = size
         lim = self.limits
         if width > lim.max_side or height > lim.max_side or width * height > lim.max_pixels:
-            raise UnusableImage(f"image is {width}x{height} pixels, above the limit",
-                                reason="too_many_pixels", width=width, height=height)
+            raise UnusableImage(
+                f"image is {width}x{height} pixels, above the limit",
+                reason="too_many_pixels",
+                width=width,
+                height=height,
+            )
         if min(width, height) < lim.min_side:
-            raise UnusableImage(f"image is {width}x{height} pixels, below {lim.min_side} px",
-                                reason="too_small", width=width, height=height)
+            raise UnusableImage(
+                f"image is {width}x{height} pixels, below {lim.min_side} px",
+                reason="too_small",
+                width=width,
+                height=height,
+            )
 
     @staticmethod
     def _decode(image: Image.Image) -> None:
@@ -138,8 +147,9 @@ class PillowImageSanitiser:
                 upright = upright.convert("RGBA")
             # No pnginfo= and no exif=: text, iTXt/zTXt and eXIf chunks are not written.
             upright.save(out, format="PNG", compress_level=3)
-        return SanitisedImage(data=out.getvalue(), media_type=media_type,
-                              width=upright.width, height=upright.height)
+        return SanitisedImage(
+            data=out.getvalue(), media_type=media_type, width=upright.width, height=upright.height
+        )
 
 
 def _orientation(image: Image.Image) -> int:
@@ -151,8 +161,9 @@ def _orientation(image: Image.Image) -> int:
 
 # Chunks a PNG needs to show its pixels as intended; every other chunk (tEXt, zTXt,
 # iTXt, eXIf, tIME, iCCP, pHYs, private and animation chunks, ...) is dropped.
-_PNG_KEEP = frozenset({b"IHDR", b"PLTE", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT",
-                       b"IDAT", b"IEND"})
+_PNG_KEEP = frozenset(
+    {b"IHDR", b"PLTE", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"IDAT", b"IEND"}
+)
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -168,8 +179,8 @@ def strip_png_metadata(data: bytes) -> bytes | None:
     out = [_PNG_SIGNATURE]
     pos = len(_PNG_SIGNATURE)
     while pos + 12 <= len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
         end = pos + 12 + length
         if end > len(data):
             return None

@@ -38,8 +38,9 @@ class InMemoryAnalysisRepository:
             return None
         return found
 
-    async def claim(self, analysis_id: UUID, now: datetime, lease_until: datetime
-                    ) -> Analysis | None:
+    async def claim(
+        self, analysis_id: UUID, now: datetime, lease_until: datetime
+    ) -> Analysis | None:
         found = self.rows.get(analysis_id)
         if found is None or not found.can_be_claimed(now):
             return None
@@ -49,8 +50,11 @@ class InMemoryAnalysisRepository:
 
     def _holds(self, analysis_id: UUID, attempt: int) -> Analysis | None:
         found = self.rows.get(analysis_id)
-        if found is None or found.status is not AnalysisStatus.PROCESSING \
-                or found.attempts != attempt:
+        if (
+            found is None
+            or found.status is not AnalysisStatus.PROCESSING
+            or found.attempts != attempt
+        ):
             return None
         return found
 
@@ -84,8 +88,14 @@ class InMemoryAnalysisRepository:
         self.rows[analysis.id] = analysis
         return True
 
-    async def correct(self, user_id: UUID, analysis_id: UUID, foods: tuple[FoodItem, ...],
-                      nutrition: Nutrients, nutrition_source: str | None) -> Analysis | None:
+    async def correct(
+        self,
+        user_id: UUID,
+        analysis_id: UUID,
+        foods: tuple[FoodItem, ...],
+        nutrition: Nutrients,
+        nutrition_source: str | None,
+    ) -> Analysis | None:
         found = await self.get(analysis_id, user_id)
         if found is None or found.status is not _COMPLETED:
             return None
@@ -104,8 +114,9 @@ class InMemoryAnalysisRepository:
 
     async def history(self, query: HistoryQuery) -> HistoryPage:
         f = query.filters
-        rows = [a for a in self.rows.values()
-                if a.user_id == query.user_id and a.status is _COMPLETED]
+        rows = [
+            a for a in self.rows.values() if a.user_id == query.user_id and a.status is _COMPLETED
+        ]
         if f.food_key is not None:
             rows = [a for a in rows if f.food_key in food_keys(i.food for i in a.foods)]
         if f.min_calories is not None:
@@ -127,15 +138,14 @@ class InMemoryAnalysisRepository:
         elif not query.descending:
             rows.reverse()
         total = len(rows) if f.any else self.totals.get(query.user_id, 0)
-        return HistoryPage(rows[query.offset:query.offset + query.per_page], total)
+        return HistoryPage(rows[query.offset : query.offset + query.per_page], total)
 
     async def recent_foods(self, user_id: UUID, limit: int) -> list[tuple[FoodItem, ...]]:
         mine = [a for a in self.rows.values() if a.user_id == user_id and a.status is _COMPLETED]
         mine.sort(key=lambda a: (a.created_at, a.id.bytes), reverse=True)
         return [a.foods for a in mine[:limit]]
 
-    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
-                        ) -> str | None:
+    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool) -> str | None:
         found = await self.get(analysis_id, user_id)
         if found is None or (completed_only and found.status is not _COMPLETED):
             return None
@@ -145,12 +155,17 @@ class InMemoryAnalysisRepository:
         page = await self.history(query)
         return HistoryRecords([history_record(a) for a in page.items], page.total)
 
-    async def unfinished(self, now: datetime, pending_before: datetime, limit: int
-                         ) -> list[UUID]:
-        out = [a.id for a in self.rows.values()
-               if (a.status is AnalysisStatus.PROCESSING and a.lease_until is not None
-                   and a.lease_until <= now)
-               or (a.status is AnalysisStatus.PENDING and a.created_at < pending_before)]
+    async def unfinished(self, now: datetime, pending_before: datetime, limit: int) -> list[UUID]:
+        out = [
+            a.id
+            for a in self.rows.values()
+            if (
+                a.status is AnalysisStatus.PROCESSING
+                and a.lease_until is not None
+                and a.lease_until <= now
+            )
+            or (a.status is AnalysisStatus.PENDING and a.created_at < pending_before)
+        ]
         return out[:limit]
 
 

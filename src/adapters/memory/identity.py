@@ -23,8 +23,9 @@ class MemoryUserRepository:
         if any(u.email == user.email for u in self.users.values()):
             raise EmailAlreadyRegistered()
         self.users[user.id] = user
-        self.subscriptions[user.id] = Subscription(user.id, user.tier, "active",
-                                                   user.created_at, user.created_at)
+        self.subscriptions[user.id] = Subscription(
+            user.id, user.tier, "active", user.created_at, user.created_at
+        )
 
     async def get(self, user_id: UUID, *, with_secret: bool = False) -> User | None:
         return self.users.get(user_id)
@@ -46,24 +47,34 @@ class MemoryUserRepository:
         if user is None or not user.is_active:
             return None
         self.users[user_id] = user.with_tier(tier, now)
-        self.subscriptions[user_id] = replace(self.subscriptions[user_id], tier=tier,
-                                              updated_at=now)
+        self.subscriptions[user_id] = replace(
+            self.subscriptions[user_id], tier=tier, updated_at=now
+        )
         return self.users[user_id]
 
-
-    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
-                           email: str, name: str) -> bool:
+    async def mark_deleted(
+        self, user_id: UUID, now: datetime, purge_after: datetime, email: str, name: str
+    ) -> bool:
         user = self.users.get(user_id)
         if user is None or not user.is_active:
             return False
-        self.users[user_id] = replace(user, deleted_at=now, email=email, name=name,
-                                      password_hash="!", updated_at=now)  # noqa: S106
+        self.users[user_id] = replace(
+            user,
+            deleted_at=now,
+            email=email,
+            name=name,
+            password_hash="!",  # noqa: S106 (an unusable hash, not a password)
+            updated_at=now,
+        )
         self.purge_after[user_id] = purge_after
         return True
 
     async def due_for_purge(self, now: datetime, limit: int) -> list[UUID]:
-        return [uid for uid, when in sorted(self.purge_after.items(), key=lambda kv: kv[1])
-                if when <= now and uid in self.users][:limit]
+        return [
+            uid
+            for uid, when in sorted(self.purge_after.items(), key=lambda kv: kv[1])
+            if when <= now and uid in self.users
+        ][:limit]
 
     async def remove(self, user_id: UUID) -> None:
         self.users.pop(user_id, None)
@@ -77,12 +88,24 @@ class MemorySessionStore:
         self.sessions: dict[UUID, tuple[UUID, str, datetime, bool]] = {}
         self.cutoffs: dict[UUID, datetime] = {}
 
-    async def start(self, session_id: UUID, user_id: UUID, refresh_token_id: str,
-                    expires_at: datetime, now: datetime) -> None:
+    async def start(
+        self,
+        session_id: UUID,
+        user_id: UUID,
+        refresh_token_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> None:
         self.sessions[session_id] = (user_id, refresh_token_id, expires_at, False)
 
-    async def rotate(self, session_id: UUID, presented_token_id: str, new_token_id: str,
-                     expires_at: datetime, now: datetime) -> RotationOutcome:
+    async def rotate(
+        self,
+        session_id: UUID,
+        presented_token_id: str,
+        new_token_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> RotationOutcome:
         entry = self.sessions.get(session_id)
         if entry is None or entry[3] or entry[2] <= now:
             return RotationOutcome.UNKNOWN
@@ -104,8 +127,7 @@ class MemorySessionStore:
             if entry[0] == user_id:
                 self.sessions[sid] = (*entry[:3], True)
 
-    async def revoke_sessions(self, user_id: UUID, now: datetime,
-                              keep: UUID | None = None) -> None:
+    async def revoke_sessions(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         for sid, entry in list(self.sessions.items()):
             if entry[0] == user_id and sid != keep:
                 self.sessions[sid] = (*entry[:3], True)

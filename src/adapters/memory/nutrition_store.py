@@ -46,15 +46,17 @@ class InMemoryNutritionStore:
             ids |= self._index[word]
         return ids
 
-    async def candidates(self, query: str, *, match_all: bool, limit: int,
-                         include_branded: bool = True) -> list[Food]:
+    async def candidates(
+        self, query: str, *, match_all: bool, limit: int, include_branded: bool = True
+    ) -> list[Food]:
         words = tokens(query)
         if not words or limit < 1:
             return []
         sets = [self._words_with_prefix(word) for word in words]
         ids = set.intersection(*sets) if match_all else set.union(*sets)
-        foods = [self._foods[i] for i in ids
-                 if include_branded or self._foods[i].data_type.is_generic]
+        foods = [
+            self._foods[i] for i in ids if include_branded or self._foods[i].data_type.is_generic
+        ]
         foods.sort(key=lambda f: (f.data_type.rank, len(f.name), f.id))
         return foods[:limit]
 

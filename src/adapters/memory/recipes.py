@@ -18,8 +18,9 @@ def matches_query(recipe: Recipe, query: RecipeQuery) -> bool:
         return False
     if query.diet is not None and query.diet not in recipe.diets:
         return False
-    if query.max_minutes is not None and (recipe.total_minutes is None
-                                          or recipe.total_minutes > query.max_minutes):
+    if query.max_minutes is not None and (
+        recipe.total_minutes is None or recipe.total_minutes > query.max_minutes
+    ):
         return False
     if query.q:
         haystack = recipe.search_text or fold(recipe.title)
@@ -52,10 +53,12 @@ class MemoryRecipeCatalogue:
         return {i: self._items[i] for i in recipe_ids if i in self._items}
 
     async def search(self, query: RecipeQuery) -> RecipePage:
-        found = sorted((r for r in self._items.values() if matches_query(r, query)),
-                       key=lambda r: (fold(r.title)[:300], str(r.id)))
+        found = sorted(
+            (r for r in self._items.values() if matches_query(r, query)),
+            key=lambda r: (fold(r.title)[:300], str(r.id)),
+        )
         start = (query.page - 1) * query.per_page
-        return RecipePage(found[start:start + query.per_page], len(found))
+        return RecipePage(found[start : start + query.per_page], len(found))
 
     async def all(self) -> list[Recipe]:
         return list(self._items.values())

@@ -46,12 +46,24 @@ class MemoryEmotionSeries:
         return StoredPoints.of(await self.add(points.points()))
 
     def _of(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionPoint]:
-        return sorted((p for p in self.points.values()
-                       if p.user_id == user_id and start <= p.timestamp < end),
-                      key=lambda p: (p.timestamp, p.source.value))
+        return sorted(
+            (
+                p
+                for p in self.points.values()
+                if p.user_id == user_id and start <= p.timestamp < end
+            ),
+            key=lambda p: (p.timestamp, p.source.value),
+        )
 
-    async def raw(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
-                  limit: int | None = None) -> list[EmotionPoint]:
+    async def raw(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[EmotionPoint]:
         found = self._of(user_id, start, end)[offset:]
         return found if limit is None else found[:limit]
 
@@ -62,25 +74,42 @@ class MemoryEmotionSeries:
         mine = [p for p in self.points.values() if p.user_id == user_id]
         return max(mine, key=lambda p: p.timestamp, default=None)
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
-                    limit: int | None = None) -> list[EmotionAggregate]:
-        found = [copy.deepcopy(a) for (u, s), a in sorted(self.aggregates.items(),
-                                                          key=lambda kv: kv[0][1])
-                 if u == user_id and start <= s < end][offset:]
+    async def hours(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[EmotionAggregate]:
+        found = [
+            copy.deepcopy(a)
+            for (u, s), a in sorted(self.aggregates.items(), key=lambda kv: kv[0][1])
+            if u == user_id and start <= s < end
+        ][offset:]
         return found if limit is None else found[:limit]
 
     async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
         return len(await self.hours(user_id, start, end))
 
-    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
-                            offset: int = 0, limit: int | None = None
-                            ) -> tuple[list[EmotionReading], int]:
+    async def hour_readings(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[EmotionReading], int]:
         page = await self.hours(user_id, start, end, offset=offset, limit=limit)
         return [a.reading() for a in page], await self.count_hours(user_id, start, end)
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
-        pending = sorted((k for k, a in self.aggregates.items() if not a.sealed and k[1] < before),
-                         key=lambda k: (k[1], str(k[0])))
+        pending = sorted(
+            (k for k, a in self.aggregates.items() if not a.sealed and k[1] < before),
+            key=lambda k: (k[1], str(k[0])),
+        )
         return pending[:limit]
 
     async def seal_hour(self, aggregate: EmotionAggregate) -> None:
@@ -89,8 +118,9 @@ class MemoryEmotionSeries:
         self.aggregates[(aggregate.user_id, aggregate.start)] = sealed
 
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
-        doomed = sorted((k for k, p in self.points.items() if p.timestamp < cutoff),
-                        key=lambda k: k[2])[:limit]
+        doomed = sorted(
+            (k for k, p in self.points.items() if p.timestamp < cutoff), key=lambda k: k[2]
+        )[:limit]
         for k in doomed:
             del self.points[k]
         return len(doomed)
@@ -107,11 +137,11 @@ class MemoryMoodCheckIns:
     async def add(self, check_in: MoodCheckIn) -> None:
         self.items.append(check_in)
 
-    async def between(self, user_id: UUID, start: datetime, end: datetime
-                      ) -> list[MoodCheckIn]:
-        return sorted((c for c in self.items
-                       if c.user_id == user_id and start <= c.timestamp <= end),
-                      key=lambda c: c.timestamp)
+    async def between(self, user_id: UUID, start: datetime, end: datetime) -> list[MoodCheckIn]:
+        return sorted(
+            (c for c in self.items if c.user_id == user_id and start <= c.timestamp <= end),
+            key=lambda c: c.timestamp,
+        )
 
 
 class MemoryWellnessScores:
@@ -125,5 +155,8 @@ class MemoryWellnessScores:
         return self.rows.get((user_id, day))
 
     async def between(self, user_id: UUID, first: date, last: date) -> list[DailyWellness]:
-        return [d for (u, day), d in sorted(self.rows.items(), key=lambda kv: kv[0][1])
-                if u == user_id and first <= day <= last]
+        return [
+            d
+            for (u, day), d in sorted(self.rows.items(), key=lambda kv: kv[0][1])
+            if u == user_id and first <= day <= last
+        ]

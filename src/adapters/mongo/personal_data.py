@@ -38,12 +38,18 @@ class MongoPersonalData:
         self._db = db
 
     async def _collections(self) -> list[str]:
-        return sorted(n for n in await self._db.list_collection_names()
-                      if not n.startswith("system."))
+        return sorted(
+            n for n in await self._db.list_collection_names() if not n.startswith("system.")
+        )
 
     async def sections(self) -> list[str]:
-        return sorted({SECTION_OF_COLLECTION.get(n, n) for n in await self._collections()
-                       if not n.endswith(NOT_EXPORTED_SUFFIXES)})
+        return sorted(
+            {
+                SECTION_OF_COLLECTION.get(n, n)
+                for n in await self._collections()
+                if not n.endswith(NOT_EXPORTED_SUFFIXES)
+            }
+        )
 
     async def export(self, user_id: UUID, section: str) -> AsyncIterator[dict[str, Any]]:
         for name in await self._collections():
@@ -58,8 +64,10 @@ class MongoPersonalData:
         deleted = 0
         for name in await self._collections():
             coll = self._db[name]
-            ids = [d["_id"] async for d in coll.find(_owned_by(user_id), {"_id": 1})
-                   .limit(batch_size - deleted)]
+            ids = [
+                d["_id"]
+                async for d in coll.find(_owned_by(user_id), {"_id": 1}).limit(batch_size - deleted)
+            ]
             if ids:
                 deleted += (await coll.delete_many({"_id": {"$in": ids}})).deleted_count
             if deleted >= batch_size:

@@ -19,8 +19,10 @@ COLLECTION = "user_preferences"
 class MongoPreferencesStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[COLLECTION]
-        self.ensure_indexes = indexes_once(self._collection, IndexModel(
-            [("user_id", ASCENDING)], unique=True, name="user_id_unique"))
+        self.ensure_indexes = indexes_once(
+            self._collection,
+            IndexModel([("user_id", ASCENDING)], unique=True, name="user_id_unique"),
+        )
 
     async def get(self, user_id: UUID) -> Preferences | None:
         await self.ensure_indexes()
@@ -34,9 +36,13 @@ class MongoPreferencesStore:
         await self.ensure_indexes()
         await self._collection.replace_one(
             {"user_id": str(preferences.user_id)},
-            {"user_id": str(preferences.user_id), **preferences.to_document(),
-             "updated_at": preferences.updated_at},
-            upsert=True)
+            {
+                "user_id": str(preferences.user_id),
+                **preferences.to_document(),
+                "updated_at": preferences.updated_at,
+            },
+            upsert=True,
+        )
 
     async def delete(self, user_id: UUID) -> bool:
         await self.ensure_indexes()

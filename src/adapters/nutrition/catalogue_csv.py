@@ -27,8 +27,16 @@ PACKAGED_CATALOGUE = Path(__file__).parent / "data" / "usda_catalogue.csv.gz"
 PACKAGED_CATALOGUE_COUNT = 12449
 
 NUTRIENT_KEYS: tuple[str, ...] = (*MACROS, *VITAMINS, *MINERALS, *LIPIDS)
-COLUMNS: tuple[str, ...] = ("fdc_id", "ndb_number", "name", "data_type", "category",
-                            "release", "portions", *NUTRIENT_KEYS)
+COLUMNS: tuple[str, ...] = (
+    "fdc_id",
+    "ndb_number",
+    "name",
+    "data_type",
+    "category",
+    "release",
+    "portions",
+    *NUTRIENT_KEYS,
+)
 
 
 def _number(text: str | None) -> float | None:
@@ -48,8 +56,13 @@ def _portions(raw: str) -> tuple[Portion, ...]:
         return ()
     out = []
     for pair in pairs:
-        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) \
-                and isinstance(pair[1], int | float) and pair[1] > 0:
+        if (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], int | float)
+            and pair[1] > 0
+        ):
             out.append(Portion(float(pair[1]), pair[0]))
     return tuple(out)
 
@@ -71,12 +84,19 @@ def food_from_catalogue_row(row: Mapping[str, str]) -> Food | None:
         return {k: v for k in keys if (v := values[k]) is not None}
 
     return Food(
-        id=offline_food_id(data_type, name), name=name, data_type=data_type,
-        per_100g=Nutrients(**{k: values[k] for k in MACROS}, vitamins=group(VITAMINS),
-                           minerals=group(MINERALS), lipids=group(LIPIDS)),
+        id=offline_food_id(data_type, name),
+        name=name,
+        data_type=data_type,
+        per_100g=Nutrients(
+            **{k: values[k] for k in MACROS},
+            vitamins=group(VITAMINS),
+            minerals=group(MINERALS),
+            lipids=group(LIPIDS),
+        ),
         fdc_id=int(fdc) if fdc.isdigit() else None,
         category=category,
-        portion=typical_portion(name, category, portions), portions=portions,
+        portion=typical_portion(name, category, portions),
+        portions=portions,
         ndb_number=(row.get("ndb_number") or "").strip() or None,
     )
 
@@ -99,8 +119,9 @@ class UsdaCatalogueSource:
         return PACKAGED_CATALOGUE_COUNT if self._catalogue == PACKAGED_CATALOGUE else None
 
     def foods(self, *, include_branded: bool) -> Iterator[Food]:
-        with io.TextIOWrapper(gzip.open(self._catalogue, "rb"), encoding="utf-8",
-                              newline="") as handle:
+        with io.TextIOWrapper(
+            gzip.open(self._catalogue, "rb"), encoding="utf-8", newline=""
+        ) as handle:
             for row in csv.DictReader(handle):
                 food = food_from_catalogue_row(row)
                 if food is not None:

@@ -26,13 +26,21 @@ ALL = [FDC_DATA_TYPE_NAMES[t] for t in DataType]
 
 
 class FdcApiCatalog:
-    def __init__(self, api_key: str, *, base_url: str = DEFAULT_BASE_URL,
-                 timeout_s: float = 5.0, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout_s: float = 5.0,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
         if not api_key:
             raise ValueError("the FDC API needs a key (PSI_FDC_API_KEY)")
         self._client = client or httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), timeout=httpx.Timeout(timeout_s),
-            headers={"X-Api-Key": api_key, "Accept": "application/json"})
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout_s),
+            headers={"X-Api-Key": api_key, "Accept": "application/json"},
+        )
         self._owns_client = client is None
 
     async def aclose(self) -> None:
@@ -43,15 +51,17 @@ class FdcApiCatalog:
         try:
             response = await self._client.post(path, json=body)
         except httpx.HTTPError as exc:
-            raise DependencyUnavailable("fdc", f"FDC API unreachable: {type(exc).__name__}"
-                                        ) from exc
+            raise DependencyUnavailable(
+                "fdc", f"FDC API unreachable: {type(exc).__name__}"
+            ) from exc
         if response.status_code == 404:
             return None
         if response.status_code == 429 or response.status_code >= 500:
             raise DependencyUnavailable("fdc", f"FDC API answered {response.status_code}")
         if response.status_code >= 400:
             raise DependencyUnavailable(
-                "fdc", f"FDC API refused the request ({response.status_code})")
+                "fdc", f"FDC API refused the request ({response.status_code})"
+            )
         try:
             return response.json()
         except ValueError as exc:
@@ -70,14 +80,19 @@ class FdcApiCatalog:
             raise DependencyUnavailable("fdc", f"FDC API answer malformed: {exc}") from exc
         return foods
 
-    async def candidates(self, query: str, *, match_all: bool, limit: int,
-                         include_branded: bool = True) -> list[Food]:
+    async def candidates(
+        self, query: str, *, match_all: bool, limit: int, include_branded: bool = True
+    ) -> list[Food]:
         words = tokens(query)
         if not words or limit < 1:
             return []
-        body = {"query": " ".join(words), "dataType": ALL if include_branded else GENERIC,
-                "pageSize": min(limit, MAX_PAGE_SIZE), "pageNumber": 1,
-                "requireAllWords": match_all}
+        body = {
+            "query": " ".join(words),
+            "dataType": ALL if include_branded else GENERIC,
+            "pageSize": min(limit, MAX_PAGE_SIZE),
+            "pageNumber": 1,
+            "requireAllWords": match_all,
+        }
         answer = await self._post("/v1/foods/search", body)
         if answer is None:
             return []
@@ -89,7 +104,7 @@ class FdcApiCatalog:
         ids = [i for i in dict.fromkeys(food_ids) if 0 < i < 2**31]
         foods: list[Food] = []
         for start in range(0, len(ids), MAX_IDS_PER_CALL):
-            chunk = ids[start:start + MAX_IDS_PER_CALL]
+            chunk = ids[start : start + MAX_IDS_PER_CALL]
             answer = await self._post("/v1/foods", {"fdcIds": chunk, "format": "full"})
             if answer is not None:
                 foods.extend(self._foods(answer))

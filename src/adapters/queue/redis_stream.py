@@ -75,16 +75,27 @@ Entry = tuple[str, dict[str, str] | None]
 class RedisStreamQueue:
     """`AnalysisQueue` (enqueue) and the worker's consumer on a Redis stream."""
 
-    def __init__(self, redis_url: str, prefix: str, *, queued_ttl_s: float = 900.0,
-                 block_ms: int = 1000, consumer_name: str | None = None) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        prefix: str,
+        *,
+        queued_ttl_s: float = 900.0,
+        block_ms: int = 1000,
+        consumer_name: str | None = None,
+    ) -> None:
         self.stream = f"{prefix}food-analysis"
         self.group = f"{prefix}food-workers"
         self._marker_prefix = f"{prefix}food-queued:"
         self.consumer = consumer_name or (
-            f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        self._redis = Redis.from_url(redis_url, decode_responses=True,
-                                     socket_connect_timeout=5.0,
-                                     socket_timeout=block_ms / 1000 + 10.0)
+            f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        )
+        self._redis = Redis.from_url(
+            redis_url,
+            decode_responses=True,
+            socket_connect_timeout=5.0,
+            socket_timeout=block_ms / 1000 + 10.0,
+        )
         self._enqueue_once = self._redis.register_script(_ENQUEUE_ONCE)
         self._keep_claimed = self._redis.register_script(_KEEP_CLAIMED)
         self._queued_ttl_ms = max(1, int(queued_ttl_s * 1000))
@@ -114,9 +125,10 @@ class RedisStreamQueue:
         # The job continues the upload's trace (a no-op carrier when tracing is off).
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
-        added = await self._enqueue_once(keys=[self.stream, self.marker(analysis_id)],
-                                         args=[str(analysis_id), self._queued_ttl_ms,
-                                               carrier.get("traceparent", "")])
+        added = await self._enqueue_once(
+            keys=[self.stream, self.marker(analysis_id)],
+            args=[str(analysis_id), self._queued_ttl_ms, carrier.get("traceparent", "")],
+        )
         return added is not None
 
     async def stop(self) -> None:
@@ -166,17 +178,24 @@ class RedisStreamQueue:
     async def _reclaim(self, cursor: str, count: int) -> tuple[str, list[Entry]]:
         """Deliveries idle past `reclaim_idle_s` (their worker died, or its job raised)."""
         reply = await self._redis.xautoclaim(
-            self.stream, self.group, self.consumer,
-            min_idle_time=int(self._reclaim_idle_s * 1000), start_id=cursor, count=count)
+            self.stream,
+            self.group,
+            self.consumer,
+            min_idle_time=int(self._reclaim_idle_s * 1000),
+            start_id=cursor,
+            count=count,
+        )
         next_cursor, claimed = reply[0], reply[1]
         if claimed:
             log.info("reclaimed %d unacknowledged deliveries", len(claimed))
         return next_cursor, [(entry_id, fields) for entry_id, fields in claimed]
 
     async def _read(self, count: int) -> list[Entry]:
-        read = asyncio.ensure_future(self._redis.xreadgroup(
-            self.group, self.consumer, {self.stream: ">"}, count=count,
-            block=self._block_ms))
+        read = asyncio.ensure_future(
+            self._redis.xreadgroup(
+                self.group, self.consumer, {self.stream: ">"}, count=count, block=self._block_ms
+            )
+        )
         try:
             reply = await asyncio.shield(read)
         except asyncio.CancelledError:  # stopping: give back what the read still brings
@@ -201,7 +220,8 @@ class RedisStreamQueue:
             return
         task = asyncio.create_task(
             self._deliver(entry_id, _analysis_id(fields), (fields or {}).get("traceparent")),
-            name=f"psi-job-{entry_id}")
+            name=f"psi-job-{entry_id}",
+        )
         self.running.add(task)
         self._entries[entry_id] = task
 
@@ -211,8 +231,9 @@ class RedisStreamQueue:
 
         task.add_done_callback(done)
 
-    async def _deliver(self, entry_id: str, analysis_id: UUID | None,
-                       traceparent: str | None = None) -> None:
+    async def _deliver(
+        self, entry_id: str, analysis_id: UUID | None, traceparent: str | None = None
+    ) -> None:
         assert self._handler is not None
         if analysis_id is None:  # unreadable (or trimmed away): it can never run
             log.warning("dropping an unreadable job message %s", entry_id)
@@ -222,15 +243,16 @@ class RedisStreamQueue:
         upload = propagate.extract({"traceparent": traceparent} if traceparent else {})
         try:
             # No exception events: their messages can carry personal data.
-            with _tracer.start_as_current_span("food.analysis.job", context=upload,
-                                               kind=trace.SpanKind.CONSUMER,
-                                               record_exception=False,
-                                               attributes={"messaging.system": "redis",
-                                                           "messaging.message.id": entry_id}):
+            with _tracer.start_as_current_span(
+                "food.analysis.job",
+                context=upload,
+                kind=trace.SpanKind.CONSUMER,
+                record_exception=False,
+                attributes={"messaging.system": "redis", "messaging.message.id": entry_id},
+            ):
                 await self._handler(analysis_id)
         except Exception as exc:
-            log.warning("job raised %s; its delivery is left to be reclaimed",
-                        type(exc).__name__)
+            log.warning("job raised %s; its delivery is left to be reclaimed", type(exc).__name__)
             return
         finally:
             keeper.cancel()
@@ -244,8 +266,9 @@ class RedisStreamQueue:
         while True:
             await asyncio.sleep(interval)
             try:
-                owned = await self._keep_claimed(keys=[self.stream],
-                                                 args=[self.group, self.consumer, entry_id])
+                owned = await self._keep_claimed(
+                    keys=[self.stream], args=[self.group, self.consumer, entry_id]
+                )
             except RedisError as exc:
                 log.warning("could not refresh a delivery: %s", type(exc).__name__)
                 continue
@@ -288,8 +311,9 @@ class RedisStreamQueue:
 
 def _entries(reply: Any) -> list[Entry]:
     """XREADGROUP's reply, [[stream, [(id, fields), ...]]], as (id, fields) pairs."""
-    return [(entry_id, fields) for _stream, messages in reply or ()
-            for entry_id, fields in messages]
+    return [
+        (entry_id, fields) for _stream, messages in reply or () for entry_id, fields in messages
+    ]
 
 
 def _analysis_id(fields: dict[str, str] | None) -> UUID | None:

@@ -38,8 +38,11 @@ class TaskiqAnalysisQueue:
                 raise RuntimeError("no job handler bound in this process")
             await self._handler(UUID(analysis_id))
 
-        self._task = self.broker.register_task(analyse, task_name=TASK_NAME) \
-            if self.broker is not None else None
+        self._task = (
+            self.broker.register_task(analyse, task_name=TASK_NAME)
+            if self.broker is not None
+            else None
+        )
 
     @property
     def in_process(self) -> bool:

@@ -25,8 +25,15 @@ def recipe_to_document(recipe: Recipe) -> dict[str, Any]:
         "category": recipe.category,
         "cuisine": recipe.cuisine.value if recipe.cuisine else None,
         "ingredients": [
-            [i.text, i.name, i.quantity, i.quantity_max, i.unit, i.optional,
-             sorted(t.value for t in i.traits)]
+            [
+                i.text,
+                i.name,
+                i.quantity,
+                i.quantity_max,
+                i.unit,
+                i.optional,
+                sorted(t.value for t in i.traits),
+            ]
             for i in recipe.ingredients
         ],
         "steps": list(recipe.steps),
@@ -36,13 +43,26 @@ def recipe_to_document(recipe: Recipe) -> dict[str, Any]:
         "allergens": sorted(x.value for x in recipe.allergens),
         "diets": sorted(x.value for x in recipe.diets),
         "traits": sorted(x.value for x in recipe.traits),
-        "attribution": {"source": a.source, "source_url": a.source_url, "authors": a.authors,
-                        "license": a.license, "license_url": a.license_url,
-                        "changes": a.changes},
-        "nutrition": None if n is None else {
-            "calories": n.calories, "protein_g": n.protein_g, "carbs_g": n.carbs_g,
-            "fat_g": n.fat_g, "fiber_g": n.fiber_g, "sugar_g": n.sugar_g,
-            "coverage": n.coverage, "source": n.source},
+        "attribution": {
+            "source": a.source,
+            "source_url": a.source_url,
+            "authors": a.authors,
+            "license": a.license,
+            "license_url": a.license_url,
+            "changes": a.changes,
+        },
+        "nutrition": None
+        if n is None
+        else {
+            "calories": n.calories,
+            "protein_g": n.protein_g,
+            "carbs_g": n.carbs_g,
+            "fat_g": n.fat_g,
+            "fiber_g": n.fiber_g,
+            "sugar_g": n.sugar_g,
+            "coverage": n.coverage,
+            "source": n.source,
+        },
         "search_text": recipe.search_text,
         "verified": recipe.verified,
         "nutrition_coverage": recipe.nutrition_coverage,
@@ -58,8 +78,15 @@ def recipe_from_document(doc: dict[str, Any]) -> Recipe:
         category=doc.get("category"),
         cuisine=Cuisine(doc["cuisine"]) if doc.get("cuisine") else None,
         ingredients=tuple(
-            Ingredient(text, name, quantity, quantity_max, unit, optional,
-                       frozenset(Trait(t) for t in traits))
+            Ingredient(
+                text,
+                name,
+                quantity,
+                quantity_max,
+                unit,
+                optional,
+                frozenset(Trait(t) for t in traits),
+            )
             for text, name, quantity, quantity_max, unit, optional, traits in doc["ingredients"]
         ),
         steps=tuple(doc["steps"]),

@@ -56,15 +56,20 @@ class ServedFridgeIndex:
             self._checked = now
             self._load()
 
-    def match(self, fridge: frozenset[str], *, allergens: Iterable[Allergen] = (),
-              diets: Iterable[Diet] = (), disliked: Iterable[str] = (),
-              limit: int = 10) -> list[FridgeMatch]:
+    def match(
+        self,
+        fridge: frozenset[str],
+        *,
+        allergens: Iterable[Allergen] = (),
+        diets: Iterable[Diet] = (),
+        disliked: Iterable[str] = (),
+        limit: int = 10,
+    ) -> list[FridgeMatch]:
         self._maybe_reload()
         index = self._index
         if index is None:
             return []
-        return index.match(fridge, allergens=allergens, diets=diets, disliked=disliked,
-                           limit=limit)
+        return index.match(fridge, allergens=allergens, diets=diets, disliked=disliked, limit=limit)
 
     def rebuild(self, recipes: Sequence[Recipe]) -> str:
         index = FridgeIndex.build(recipes).warm()

@@ -78,8 +78,10 @@ class FridgeIndex:
     @classmethod
     def build(cls, recipes: Sequence[Recipe]) -> FridgeIndex:
         recipes = sorted(recipes, key=lambda r: r.id)
-        documents = [[n for n in r.ingredient_names if n not in PANTRY_STAPLES] or ["__none__"]
-                     for r in recipes]
+        documents = [
+            [n for n in r.ingredient_names if n not in PANTRY_STAPLES] or ["__none__"]
+            for r in recipes
+        ]
         vectorizer = TfidfVectorizer(analyzer=_terms, binary=True, norm="l2", lowercase=False)
         weights = vectorizer.fit_transform(documents).tocsr()
         vocabulary: dict[str, int] = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
@@ -90,7 +92,7 @@ class FridgeIndex:
         width = len(vocabulary)
         weights.resize((len(recipes), width))
         idf_squared = np.zeros(width, dtype=np.float64)
-        idf_squared[: len(vectorizer.idf_)] = vectorizer.idf_ ** 2
+        idf_squared[: len(vectorizer.idf_)] = vectorizer.idf_**2
         if "__none__" in vocabulary:
             idf_squared[vocabulary["__none__"]] = 0.0
         indptr = [0]
@@ -105,22 +107,26 @@ class FridgeIndex:
         names_indptr = np.asarray(indptr, dtype=np.int64)
         presence = sparse.csr_matrix(
             (np.ones(len(indices), dtype=np.float32), names_indices, names_indptr),
-            shape=(len(recipes), width))
+            shape=(len(recipes), width),
+        )
         presence.sum_duplicates()
         presence.data[:] = 1.0
         return cls(
             version=catalogue_version(recipes),
-            recipe_ids=np.frombuffer(b"".join(r.id.bytes for r in recipes),
-                                     dtype=np.uint8).reshape(len(recipes), 16),
+            recipe_ids=np.frombuffer(b"".join(r.id.bytes for r in recipes), dtype=np.uint8).reshape(
+                len(recipes), 16
+            ),
             vocabulary=vocabulary,
             terms=terms.astype(str),
             squared=weights.multiply(weights).tocsr().astype(np.float64),
             presence=presence,
             idf_squared=idf_squared,
-            allergens=np.array([[a in r.allergens for a in _ALLERGENS] for r in recipes],
-                               dtype=bool).reshape(len(recipes), len(_ALLERGENS)),
-            diets=np.array([[d in r.diets for d in _DIETS] for r in recipes],
-                           dtype=bool).reshape(len(recipes), len(_DIETS)),
+            allergens=np.array(
+                [[a in r.allergens for a in _ALLERGENS] for r in recipes], dtype=bool
+            ).reshape(len(recipes), len(_ALLERGENS)),
+            diets=np.array([[d in r.diets for d in _DIETS] for r in recipes], dtype=bool).reshape(
+                len(recipes), len(_DIETS)
+            ),
             verified=np.array([r.verified for r in recipes], dtype=bool),
             names_indptr=names_indptr,
             names_indices=names_indices,
@@ -133,14 +139,23 @@ class FridgeIndex:
         temporary = path.with_name(path.name + ".tmp.npz")
         np.savez_compressed(
             temporary,
-            format=np.array(INDEX_FORMAT), version=np.array(self.version),
-            recipe_ids=self.recipe_ids, terms=self.terms,
-            sq_data=squared.data, sq_indices=squared.indices, sq_indptr=squared.indptr,
-            pr_indices=presence.indices, pr_indptr=presence.indptr, idf_squared=self.idf_squared,
-            allergens=self.allergens, diets=self.diets, verified=self.verified,
+            format=np.array(INDEX_FORMAT),
+            version=np.array(self.version),
+            recipe_ids=self.recipe_ids,
+            terms=self.terms,
+            sq_data=squared.data,
+            sq_indices=squared.indices,
+            sq_indptr=squared.indptr,
+            pr_indices=presence.indices,
+            pr_indptr=presence.indptr,
+            idf_squared=self.idf_squared,
+            allergens=self.allergens,
+            diets=self.diets,
+            verified=self.verified,
             allergen_names=np.array([a.value for a in _ALLERGENS]),
             diet_names=np.array([d.value for d in _DIETS]),
-            names_indptr=self.names_indptr, names_indices=self.names_indices,
+            names_indptr=self.names_indptr,
+            names_indices=self.names_indices,
         )
         temporary.replace(path)
 
@@ -148,24 +163,37 @@ class FridgeIndex:
     def load(cls, path: Path) -> FridgeIndex:
         with np.load(path, allow_pickle=False) as data:
             if int(data["format"]) != INDEX_FORMAT:
-                raise ValueError(f"{path}: index format {int(data['format'])} is not "
-                                 f"{INDEX_FORMAT}")
-            if (list(data["allergen_names"]) != [a.value for a in _ALLERGENS]
-                    or list(data["diet_names"]) != [d.value for d in _DIETS]):
+                raise ValueError(
+                    f"{path}: index format {int(data['format'])} is not {INDEX_FORMAT}"
+                )
+            if list(data["allergen_names"]) != [a.value for a in _ALLERGENS] or list(
+                data["diet_names"]
+            ) != [d.value for d in _DIETS]:
                 raise ValueError(f"{path}: built for other allergen or diet vocabularies")
             terms = data["terms"]
             n, width = data["recipe_ids"].shape[0], terms.shape[0]
             squared = sparse.csr_matrix(
-                (data["sq_data"], data["sq_indices"], data["sq_indptr"]), shape=(n, width))
+                (data["sq_data"], data["sq_indices"], data["sq_indptr"]), shape=(n, width)
+            )
             presence = sparse.csr_matrix(
-                (np.ones(data["pr_indices"].shape[0], dtype=np.float32), data["pr_indices"],
-                 data["pr_indptr"]), shape=(n, width))
+                (
+                    np.ones(data["pr_indices"].shape[0], dtype=np.float32),
+                    data["pr_indices"],
+                    data["pr_indptr"],
+                ),
+                shape=(n, width),
+            )
             return cls(
-                version=str(data["version"]), recipe_ids=data["recipe_ids"],
-                vocabulary={str(t): i for i, t in enumerate(terms)}, terms=terms,
-                squared=squared, presence=presence, idf_squared=data["idf_squared"],
+                version=str(data["version"]),
+                recipe_ids=data["recipe_ids"],
+                vocabulary={str(t): i for i, t in enumerate(terms)},
+                terms=terms,
+                squared=squared,
+                presence=presence,
+                idf_squared=data["idf_squared"],
                 allergens=data["allergens"],
-                diets=data["diets"], verified=data["verified"],
+                diets=data["diets"],
+                verified=data["verified"],
                 names_indptr=data["names_indptr"],
                 names_indices=data["names_indices"],
             )
@@ -175,8 +203,9 @@ class FridgeIndex:
     def columns(self, names: Iterable[str]) -> list[int]:
         return sorted({self.vocabulary[n] for n in names if n in self.vocabulary})
 
-    def allowed(self, allergens: Iterable[Allergen], diets: Iterable[Diet],
-                disliked: Iterable[str] = ()) -> np.ndarray:
+    def allowed(
+        self, allergens: Iterable[Allergen], diets: Iterable[Diet], disliked: Iterable[str] = ()
+    ) -> np.ndarray:
         """Rows a person may be offered: none of their allergens, every diet kept.
         People share few distinct preference sets, so masks are kept per set."""
         key = (frozenset(allergens), frozenset(diets), frozenset(disliked))
@@ -189,8 +218,9 @@ class FridgeIndex:
             mask.flags.writeable = False
         return mask
 
-    def _mask(self, allergens: frozenset[Allergen], diets: frozenset[Diet],
-              disliked: frozenset[str]) -> np.ndarray:
+    def _mask(
+        self, allergens: frozenset[Allergen], diets: frozenset[Diet], disliked: frozenset[str]
+    ) -> np.ndarray:
         mask = np.ones(self.size, dtype=bool)
         if allergens or diets:
             # Fail closed: a recipe with an unrecognised line may hold anything.
@@ -225,14 +255,18 @@ class FridgeIndex:
     def _presence_by_column(self) -> sparse.csc_matrix:
         return self.presence.tocsc()
 
-    def _column_sums(self, matrix: sparse.csc_matrix, columns: Sequence[int],
-                     weights: np.ndarray | None = None) -> np.ndarray:
+    def _column_sums(
+        self, matrix: sparse.csc_matrix, columns: Sequence[int], weights: np.ndarray | None = None
+    ) -> np.ndarray:
         """Row sums over `columns` (each column scaled by weights[column] when given)."""
         indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-        rows = np.concatenate([indices[indptr[c]:indptr[c + 1]] for c in columns])
-        values = np.concatenate([
-            data[indptr[c]:indptr[c + 1]] * (1.0 if weights is None else weights[c])
-            for c in columns]).astype(np.float64, copy=False)
+        rows = np.concatenate([indices[indptr[c] : indptr[c + 1]] for c in columns])
+        values = np.concatenate(
+            [
+                data[indptr[c] : indptr[c + 1]] * (1.0 if weights is None else weights[c])
+                for c in columns
+            ]
+        ).astype(np.float64, copy=False)
         return np.bincount(rows, weights=values, minlength=self.size)
 
     def names_of(self, row: int) -> list[str]:
@@ -242,16 +276,24 @@ class FridgeIndex:
     def _names(self) -> list[tuple[str, ...]]:
         terms, indptr = self.terms.tolist(), self.names_indptr.tolist()
         indices = self.names_indices.tolist()
-        return [tuple(terms[i] for i in indices[indptr[row]:indptr[row + 1]])
-                for row in range(self.size)]
+        return [
+            tuple(terms[i] for i in indices[indptr[row] : indptr[row + 1]])
+            for row in range(self.size)
+        ]
 
     @cached_property
     def _ids(self) -> list[uuid.UUID]:
         return [uuid.UUID(bytes=row.tobytes()) for row in self.recipe_ids]
 
-    def match(self, fridge: frozenset[str], *, allergens: Iterable[Allergen] = (),
-              diets: Iterable[Diet] = (), disliked: Iterable[str] = (),
-              limit: int = 10) -> list[FridgeMatch]:
+    def match(
+        self,
+        fridge: frozenset[str],
+        *,
+        allergens: Iterable[Allergen] = (),
+        diets: Iterable[Diet] = (),
+        disliked: Iterable[str] = (),
+        limit: int = 10,
+    ) -> list[FridgeMatch]:
         columns = self.columns(fridge - PANTRY_STAPLES)
         if not columns or limit <= 0:
             return []
@@ -259,12 +301,17 @@ class FridgeIndex:
         if fridge_weight <= 0:
             return []
         coverage = self._column_sums(self._squared_by_column, columns)
-        used = self._column_sums(self._presence_by_column, columns,
-                                 self.idf_squared) / fridge_weight
+        used = (
+            self._column_sums(self._presence_by_column, columns, self.idf_squared) / fridge_weight
+        )
         beta2 = BETA * BETA
         denominator = beta2 * coverage + used
-        scores = np.divide((1 + beta2) * coverage * used, denominator,
-                           out=np.zeros_like(coverage), where=denominator > 0)
+        scores = np.divide(
+            (1 + beta2) * coverage * used,
+            denominator,
+            out=np.zeros_like(coverage),
+            where=denominator > 0,
+        )
         scores[~self.allowed(allergens, diets, disliked)] = 0.0
         candidates = np.flatnonzero(scores > 1e-9)
         if candidates.size > limit:
@@ -275,6 +322,7 @@ class FridgeIndex:
         results: list[FridgeMatch] = []
         for row in order:
             matched, missing = split_by_fridge(self._names[row], fridge)
-            results.append(FridgeMatch(self._ids[row], round(float(scores[row]), 4), matched,
-                                       missing))
+            results.append(
+                FridgeMatch(self._ids[row], round(float(scores[row]), 4), matched, missing)
+            )
         return results

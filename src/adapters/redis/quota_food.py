@@ -40,8 +40,9 @@ class RedisAnalysisQuota:
         return f"{self._prefix}quota:food:{user_id}:{window.key}"
 
     async def consume(self, user_id: UUID, window: QuotaWindow, limit: int) -> tuple[bool, int]:
-        taken, used = await self._consume(keys=[self._key(user_id, window)],
-                                          args=[limit, KEY_TTL_S])
+        taken, used = await self._consume(
+            keys=[self._key(user_id, window)], args=[limit, KEY_TTL_S]
+        )
         return bool(taken), int(used)
 
     async def refund(self, user_id: UUID, window: QuotaWindow) -> None:

@@ -33,9 +33,12 @@ local function gcra(key, interval, window, cost, dry_run)
 end
 """
 
-_GCRA = GCRA_LUA + """
+_GCRA = (
+    GCRA_LUA
+    + """
 return gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
 """
+)
 
 
 def decision_of(reply: list, quota: Quota) -> Decision:
@@ -51,8 +54,9 @@ class RedisRateLimiter:
         self._redis = redis
 
     async def _run(self, key: str, quota: Quota, cost: int, dry: bool) -> Decision:
-        reply = await self._script(keys=[self._p + key],
-                                   args=[quota.interval, quota.window_s, cost, int(dry)])
+        reply = await self._script(
+            keys=[self._p + key], args=[quota.interval, quota.window_s, cost, int(dry)]
+        )
         return decision_of(reply, quota)
 
     async def hit(self, key: str, quota: Quota, cost: int = 1) -> Decision:
@@ -66,6 +70,5 @@ class RedisRateLimiter:
 
     async def forget_user(self, user_id: UUID) -> int:
         """SCAN (never KEYS) for this limiter's keys that name the user, then UNLINK."""
-        keys = [k async for k in self._redis.scan_iter(match=f"{self._p}*{user_id}*",
-                                                       count=1000)]
+        keys = [k async for k in self._redis.scan_iter(match=f"{self._p}*{user_id}*", count=1000)]
         return await self._redis.unlink(*keys) if keys else 0

@@ -66,25 +66,40 @@ class RedisSessionStore:
     def _user_sessions(self, uid: UUID) -> str:
         return f"{self._p}user-sessions:{uid}"
 
-    async def start(self, session_id: UUID, user_id: UUID, refresh_token_id: str,
-                    expires_at: datetime, now: datetime) -> None:
+    async def start(
+        self,
+        session_id: UUID,
+        user_id: UUID,
+        refresh_token_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> None:
         ttl = max(1, int((expires_at - now).total_seconds()))
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.hset(self._sess(session_id), mapping={"user": str(user_id),
-                                                      "cur": refresh_token_id})
+            pipe.hset(
+                self._sess(session_id), mapping={"user": str(user_id), "cur": refresh_token_id}
+            )
             pipe.expire(self._sess(session_id), ttl)
             pipe.sadd(self._user_sessions(user_id), str(session_id))
             pipe.expire(self._user_sessions(user_id), self._marker_ttl)
             await pipe.execute()
 
-    async def rotate(self, session_id: UUID, presented_token_id: str, new_token_id: str,
-                     expires_at: datetime, now: datetime) -> RotationOutcome:
+    async def rotate(
+        self,
+        session_id: UUID,
+        presented_token_id: str,
+        new_token_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> RotationOutcome:
         ttl = max(1, int((expires_at - now).total_seconds()))
         result = await self._rotate(
             keys=[self._sess(session_id), self._revoked(session_id)],
-            args=[presented_token_id, new_token_id, ttl, self._marker_ttl])
+            args=[presented_token_id, new_token_id, ttl, self._marker_ttl],
+        )
         return {1: RotationOutcome.ROTATED, 2: RotationOutcome.REUSED}.get(
-            int(result), RotationOutcome.UNKNOWN)
+            int(result), RotationOutcome.UNKNOWN
+        )
 
     async def revoke_session(self, session_id: UUID, now: datetime) -> None:
         await self._r.set(self._revoked(session_id), "1", ex=self._marker_ttl)
@@ -92,8 +107,7 @@ class RedisSessionStore:
     async def revoke_user(self, user_id: UUID, now: datetime) -> None:
         await self._r.set(self._cutoff(user_id), str(int(now.timestamp())), ex=self._marker_ttl)
 
-    async def revoke_sessions(self, user_id: UUID, now: datetime,
-                              keep: UUID | None = None) -> None:
+    async def revoke_sessions(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         members = await self._r.smembers(self._user_sessions(user_id))
         sids = [m.decode() if isinstance(m, bytes) else str(m) for m in members]
         doomed = [sid for sid in sids if keep is None or sid != str(keep)]
@@ -105,8 +119,9 @@ class RedisSessionStore:
             await pipe.execute()
 
     async def is_revoked(self, principal: Principal) -> bool:
-        revoked, cutoff = await self._r.mget(self._revoked(principal.session_id),
-                                             self._cutoff(principal.user_id))
+        revoked, cutoff = await self._r.mget(
+            self._revoked(principal.session_id), self._cutoff(principal.user_id)
+        )
         return revoked is not None or revoked_by_cutoff(principal, cutoff)
 
     async def ping(self) -> None:

@@ -47,7 +47,8 @@ class _CachedUser(msgspec.Struct, array_like=True):
 
 # Per request: each request runs in its own task, with its own copy of the context.
 _prefetched: ContextVar[tuple[UUID, bytes | None] | None] = ContextVar(
-    "psi_prefetched_user", default=None)
+    "psi_prefetched_user", default=None
+)
 
 
 def user_key(prefix: str, user_id: UUID) -> str:
@@ -65,9 +66,19 @@ _decoder = msgspec.msgpack.Decoder(_CachedUser)
 
 
 def _pack(u: User) -> bytes:
-    return _encoder.encode(_CachedUser(u.id, u.email, u.name, u.tier.value,
-                                       u.email_verified, u.created_at, u.updated_at,
-                                       u.last_login_at, u.deleted_at))
+    return _encoder.encode(
+        _CachedUser(
+            u.id,
+            u.email,
+            u.name,
+            u.tier.value,
+            u.email_verified,
+            u.created_at,
+            u.updated_at,
+            u.last_login_at,
+            u.deleted_at,
+        )
+    )
 
 
 def _unpack(raw: bytes) -> User | None:
@@ -75,9 +86,18 @@ def _unpack(raw: bytes) -> User | None:
         c = _decoder.decode(raw)
     except msgspec.DecodeError:  # written by another version: a miss
         return None
-    return User(id=c.id, email=c.email, name=c.name, password_hash=None,
-                tier=Tier(c.tier), email_verified=c.email_verified, created_at=c.created_at,
-                updated_at=c.updated_at, last_login_at=c.last_login_at, deleted_at=c.deleted_at)
+    return User(
+        id=c.id,
+        email=c.email,
+        name=c.name,
+        password_hash=None,
+        tier=Tier(c.tier),
+        email_verified=c.email_verified,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        last_login_at=c.last_login_at,
+        deleted_at=c.deleted_at,
+    )
 
 
 @translates_failures(REDIS)
@@ -148,8 +168,9 @@ class RedisCachedUserRepository:
         await self._forget(user_id)
         return user
 
-    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
-                           email: str, name: str) -> bool:
+    async def mark_deleted(
+        self, user_id: UUID, now: datetime, purge_after: datetime, email: str, name: str
+    ) -> bool:
         done = await self._inner.mark_deleted(user_id, now, purge_after, email, name)
         await self._forget(user_id)
         return done

@@ -27,8 +27,9 @@ class JwtTokenCodec:
 
     _CACHE_SIZE = 20_000
 
-    def __init__(self, secret: str, issuer: str, audience: str, access_ttl_s: int,
-                 refresh_ttl_s: int) -> None:
+    def __init__(
+        self, secret: str, issuer: str, audience: str, access_ttl_s: int, refresh_ttl_s: int
+    ) -> None:
         self._verified: OrderedDict[str, dict] = OrderedDict()
         self._secret = secret
         self._issuer = issuer
@@ -37,19 +38,37 @@ class JwtTokenCodec:
         self.refresh_ttl_s = refresh_ttl_s
 
     def issue_access(self, user: User, session_id: UUID, now: datetime) -> IssuedToken:
-        return self._issue({"sub": str(user.id), "email": user.email, "tier": user.tier.value,
-                            "type": "access", "sid": str(session_id)}, now, self.access_ttl_s)
+        return self._issue(
+            {
+                "sub": str(user.id),
+                "email": user.email,
+                "tier": user.tier.value,
+                "type": "access",
+                "sid": str(session_id),
+            },
+            now,
+            self.access_ttl_s,
+        )
 
     def issue_refresh(self, user_id: UUID, session_id: UUID, now: datetime) -> IssuedToken:
-        return self._issue({"sub": str(user_id), "type": "refresh", "sid": str(session_id)},
-                           now, self.refresh_ttl_s)
+        return self._issue(
+            {"sub": str(user_id), "type": "refresh", "sid": str(session_id)},
+            now,
+            self.refresh_ttl_s,
+        )
 
     def _issue(self, claims: dict[str, Any], now: datetime, ttl_s: int) -> IssuedToken:
         jti = secrets.token_urlsafe(16)
         iat = int(now.timestamp())
         exp = iat + ttl_s
-        payload = {**claims, "iat": iat, "exp": exp, "jti": jti, "iss": self._issuer,
-                   "aud": self._audience}
+        payload = {
+            **claims,
+            "iat": iat,
+            "exp": exp,
+            "jti": jti,
+            "iss": self._issuer,
+            "aud": self._audience,
+        }
         token = jwt.encode(payload, self._secret, algorithm=ALGORITHM)
         return IssuedToken(token, jti, now.replace(microsecond=0) + timedelta(seconds=ttl_s))
 
@@ -76,9 +95,13 @@ class JwtTokenCodec:
             raise InvalidToken("Token algorithm not accepted")
         try:
             claims = jwt.decode(
-                token, self._secret, algorithms=[ALGORITHM], audience=self._audience,
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=self._audience,
                 issuer=self._issuer,
-                options={"require": required, "verify_exp": False, "verify_iat": False})
+                options={"require": required, "verify_exp": False, "verify_iat": False},
+            )
         except jwt.PyJWTError as exc:
             raise InvalidToken("Token rejected") from exc
         return claims
@@ -86,18 +109,28 @@ class JwtTokenCodec:
     def decode_access(self, token: str, now: datetime) -> Principal:
         c = self._decode(token, now, "access", _ACCESS_CLAIMS)
         try:
-            return Principal(user_id=UUID(c["sub"]), email=str(c["email"]), tier=Tier(c["tier"]),
-                             token_id=str(c["jti"]), session_id=UUID(c["sid"]),
-                             issued_at=_ts(c["iat"]), expires_at=_ts(c["exp"]))
+            return Principal(
+                user_id=UUID(c["sub"]),
+                email=str(c["email"]),
+                tier=Tier(c["tier"]),
+                token_id=str(c["jti"]),
+                session_id=UUID(c["sid"]),
+                issued_at=_ts(c["iat"]),
+                expires_at=_ts(c["exp"]),
+            )
         except (ValueError, TypeError, KeyError) as exc:
             raise InvalidToken("Malformed claims") from exc
 
     def decode_refresh(self, token: str, now: datetime) -> RefreshClaims:
         c = self._decode(token, now, "refresh", _REFRESH_CLAIMS)
         try:
-            return RefreshClaims(user_id=UUID(c["sub"]), token_id=str(c["jti"]),
-                                 session_id=UUID(c["sid"]), issued_at=_ts(c["iat"]),
-                                 expires_at=_ts(c["exp"]))
+            return RefreshClaims(
+                user_id=UUID(c["sub"]),
+                token_id=str(c["jti"]),
+                session_id=UUID(c["sid"]),
+                issued_at=_ts(c["iat"]),
+                expires_at=_ts(c["exp"]),
+            )
         except (ValueError, TypeError, KeyError) as exc:
             raise InvalidToken("Malformed claims") from exc
 

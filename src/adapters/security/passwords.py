@@ -21,9 +21,14 @@ class Argon2Params:
 class Argon2PasswordHasher:
     def __init__(self, params: Argon2Params | None = None) -> None:
         p = params or Argon2Params()
-        self._hasher = _Argon2(time_cost=p.time_cost, memory_cost=p.memory_kib,
-                               parallelism=p.parallelism, hash_len=32, salt_len=16,
-                               type=Type.ID)
+        self._hasher = _Argon2(
+            time_cost=p.time_cost,
+            memory_cost=p.memory_kib,
+            parallelism=p.parallelism,
+            hash_len=32,
+            salt_len=16,
+            type=Type.ID,
+        )
         self._dummy_hash = self._hasher.hash("psi-timing-equaliser")
 
     def hash(self, password: str) -> str:

@@ -44,9 +44,10 @@ class SubscriptionHistoryRow(Base):
     has several); the newest is the current one."""
 
     __tablename__ = "subscription_history"
-    __table_args__ = (Index("ix_subscription_history_user_created", "user_id", "created_at"),
-                      Index("ix_subscription_history_status_period", "status",
-                            "current_period_end"))
+    __table_args__ = (
+        Index("ix_subscription_history_user_created", "user_id", "created_at"),
+        Index("ix_subscription_history_status_period", "status", "current_period_end"),
+    )
 
     id: Mapped[UUID] = mapped_column(GUID, primary_key=True)
     user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"))

@@ -23,10 +23,16 @@ class SqlAuditLog:
 
     async def record(self, event: AuditEvent) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(insert(_audit).values(
-                kind=event.kind.value, at=event.at, actor_id=event.actor_id,
-                subject_id=event.subject_id, request_id=event.request_id,
-                details=dict(event.details)))
+            await conn.execute(
+                insert(_audit).values(
+                    kind=event.kind.value,
+                    at=event.at,
+                    actor_id=event.actor_id,
+                    subject_id=event.subject_id,
+                    request_id=event.request_id,
+                    details=dict(event.details),
+                )
+            )
 
 
 @translates_failures(DATABASE)
@@ -37,32 +43,58 @@ class SqlAuditReader:
     async def page(self, offset: int, limit: int, kind: str | None) -> tuple[list[AuditEvent], int]:
         where = [] if kind is None else [_audit.c.kind == kind]
         async with self._db.engine.connect() as conn:
-            total = (await conn.execute(select(func.count()).select_from(_audit).where(*where))
-                     ).scalar_one()
-            rows = await conn.execute(select(_audit).where(*where)
-                                      .order_by(_audit.c.id.desc()).offset(offset).limit(limit))
-            events = [AuditEvent(AuditKind(r.kind), r.at, r.actor_id, r.subject_id, r.request_id,
-                                 dict(r.details or {}), id=r.id) for r in rows]
+            total = (
+                await conn.execute(select(func.count()).select_from(_audit).where(*where))
+            ).scalar_one()
+            rows = await conn.execute(
+                select(_audit)
+                .where(*where)
+                .order_by(_audit.c.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            events = [
+                AuditEvent(
+                    AuditKind(r.kind),
+                    r.at,
+                    r.actor_id,
+                    r.subject_id,
+                    r.request_id,
+                    dict(r.details or {}),
+                    id=r.id,
+                )
+                for r in rows
+            ]
         return events, total
 
     async def count_since(self, subject_id: UUID, kind: AuditKind, since: datetime) -> int:
         async with self._db.engine.connect() as conn:
-            return (await conn.execute(
-                select(func.count()).select_from(_audit)
-                .where(_audit.c.subject_id == subject_id, _audit.c.kind == kind.value,
-                       _audit.c.at >= since))).scalar_one()
+            return (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(_audit)
+                    .where(
+                        _audit.c.subject_id == subject_id,
+                        _audit.c.kind == kind.value,
+                        _audit.c.at >= since,
+                    )
+                )
+            ).scalar_one()
 
     async def delete_before(self, cutoff: datetime, batch_size: int) -> int:
         batch = select(_audit.c.id).where(_audit.c.at < cutoff).limit(batch_size)
         async with self._db.engine.begin() as conn:
-            result = await conn.execute(delete(_audit).where(
-                _audit.c.id.in_(batch.scalar_subquery())))
+            result = await conn.execute(
+                delete(_audit).where(_audit.c.id.in_(batch.scalar_subquery()))
+            )
         return max(result.rowcount or 0, 0)
 
     async def forget_subject(self, user_id: UUID) -> int:
         async with self._db.engine.begin() as conn:
-            a = await conn.execute(update(_audit).where(_audit.c.subject_id == user_id)
-                                   .values(subject_id=None))
-            b = await conn.execute(update(_audit).where(_audit.c.actor_id == user_id)
-                                   .values(actor_id=None))
+            a = await conn.execute(
+                update(_audit).where(_audit.c.subject_id == user_id).values(subject_id=None)
+            )
+            b = await conn.execute(
+                update(_audit).where(_audit.c.actor_id == user_id).values(actor_id=None)
+            )
         return (a.rowcount or 0) + (b.rowcount or 0)

@@ -22,21 +22,25 @@ class SqlConsentRepository:
 
     async def get(self, user_id: UUID) -> Consents | None:
         async with self._db.engine.connect() as conn:
-            row = (await conn.execute(select(_consents)
-                                      .where(_consents.c.user_id == user_id))).first()
+            row = (
+                await conn.execute(select(_consents).where(_consents.c.user_id == user_id))
+            ).first()
         if row is None:
             return None
         return Consents(row.user_id, row.biometrics, row.food_photos, row.updated_at)
 
     async def put(self, consents: Consents) -> None:
-        values = {"user_id": consents.user_id, "biometrics": consents.biometrics,
-                  "food_photos": consents.food_photos, "updated_at": consents.updated_at}
+        values = {
+            "user_id": consents.user_id,
+            "biometrics": consents.biometrics,
+            "food_photos": consents.food_photos,
+            "updated_at": consents.updated_at,
+        }
         insert = sqlite_insert if self._db.is_sqlite else pg_insert
         stmt = insert(_consents).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[_consents.c.user_id],
-            set_={k: stmt.excluded[k] for k in ("biometrics", "food_photos", "updated_at")})
+            set_={k: stmt.excluded[k] for k in ("biometrics", "food_photos", "updated_at")},
+        )
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt)
-
-

@@ -20,8 +20,15 @@ class Database:
     cut it) is replaced at checkout without a round trip, so the first request after
     the database comes back does not fail on a dead connection."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, statement_timeout_ms: int = 5_000,
-                 connect_timeout_s: float = 5.0, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        statement_timeout_ms: int = 5_000,
+        connect_timeout_s: float = 5.0,
+        echo: bool = False,
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._pool_size = pool_size
@@ -29,18 +36,26 @@ class Database:
         self._turns: asyncio.Semaphore | None = None  # made in the serving loop, on first use
         if self.is_sqlite:
             self.engine: AsyncEngine = create_async_engine(
-                url, echo=echo, connect_args={"timeout": statement_timeout_ms / 1000})
+                url, echo=echo, connect_args={"timeout": statement_timeout_ms / 1000}
+            )
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_async_engine(
-                url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                pool_timeout=statement_timeout_ms / 1000, pool_recycle=1800,
+                url,
+                echo=echo,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_timeout=statement_timeout_ms / 1000,
+                pool_recycle=1800,
                 connect_args={
-                    "server_settings": {"statement_timeout": str(statement_timeout_ms),
-                                        "application_name": "psi"},
+                    "server_settings": {
+                        "statement_timeout": str(statement_timeout_ms),
+                        "application_name": "psi",
+                    },
                     "command_timeout": statement_timeout_ms / 1000 + 1,
                     "timeout": connect_timeout_s,
-                })
+                },
+            )
             event.listen(self.engine.sync_engine, "checkout", _replace_closed)
 
     @asynccontextmanager

@@ -84,11 +84,20 @@ _PAGE_PARAMS = ("user_id", "limit", "offset", "card_version")
 # What a history page shows, in `HistoryRecord` order, JSON as text (decoded by msgspec
 # by whoever reads it: `from_history_row`, or the HTTP layer straight into its structs).
 _ENTRY_COLUMNS = (
-    _t.c.id, _t.c.source, _t.c.created_at, _t.c.completed_at, _t.c.eaten_at,
-    cast(_t.c.detected_foods, Text).label("detected_foods"), _t.c.description,
-    cast(_t.c.nutrition, Text).label("nutrition"), _t.c.confidence_score,
-    _t.c.analysis_duration_ms, cast(_t.c.models, Text).label("models"), _t.c.corrected,
-    _t.c.image_ref, cast(_t.c.review, Text).label("review"),
+    _t.c.id,
+    _t.c.source,
+    _t.c.created_at,
+    _t.c.completed_at,
+    _t.c.eaten_at,
+    cast(_t.c.detected_foods, Text).label("detected_foods"),
+    _t.c.description,
+    cast(_t.c.nutrition, Text).label("nutrition"),
+    _t.c.confidence_score,
+    _t.c.analysis_duration_ms,
+    cast(_t.c.models, Text).label("models"),
+    _t.c.corrected,
+    _t.c.image_ref,
+    cast(_t.c.review, Text).label("review"),
 )
 # The records of the list endpoint: an entry with a current card is its card alone.
 _CARDED = _t.c.card_version == _CARD_VERSION
@@ -100,13 +109,12 @@ _RECORD_WIDTH = len(_RECORD_COLUMNS)
 # ... and what an `Analysis` of the page needs (never a card).
 _HISTORY_COLUMNS = (*_ENTRY_COLUMNS, _t.c.attempts, _t.c.started_at)
 _TOTAL_COLUMN = "history_total"
-_TOTAL = (select(_counters.c.value)
-          .where(_counters.c.user_id == _USER, _counters.c.name == HISTORY_COUNTER))
+_TOTAL = select(_counters.c.value).where(
+    _counters.c.user_id == _USER, _counters.c.name == HISTORY_COUNTER
+)
 
-_IMAGE_OF_ANALYSIS = select(_t.c.image_ref).where(_t.c.id == bindparam("id"),
-                                                  _t.c.user_id == _USER)
-_IMAGE_OF_ENTRY = _IMAGE_OF_ANALYSIS.where(
-    _t.c.status == AnalysisStatus.COMPLETED.value)
+_IMAGE_OF_ANALYSIS = select(_t.c.image_ref).where(_t.c.id == bindparam("id"), _t.c.user_id == _USER)
+_IMAGE_OF_ENTRY = _IMAGE_OF_ANALYSIS.where(_t.c.status == AnalysisStatus.COMPLETED.value)
 
 PENDING = AnalysisStatus.PENDING.value
 PROCESSING = AnalysisStatus.PROCESSING.value
@@ -127,8 +135,7 @@ class SqlAnalysisRepository:
         (or before completion) they are cleared, so no card outlives what it shows."""
         if self._cards is None or entry.status is not AnalysisStatus.COMPLETED:
             return {"card": None, "card_version": None}
-        return {"card": self._cards.render(stored_form(entry)),
-                "card_version": self._card_version}
+        return {"card": self._cards.render(stored_form(entry)), "card_version": self._card_version}
 
     def _driver(self, stmt: Select[Any]) -> _DriverStatement:
         found = self._compiled.get(stmt)
@@ -140,48 +147,63 @@ class SqlAnalysisRepository:
 
     async def _count(self, conn: AsyncConnection, user_id: UUID, delta: int) -> None:
         insert = sqlite_insert if self._db.is_sqlite else pg_insert
-        stmt = insert(_counters).values(user_id=user_id, name=HISTORY_COUNTER,
-                                        value=max(delta, 0))
-        stmt = stmt.on_conflict_do_update(index_elements=[_counters.c.user_id, _counters.c.name],
-                                          set_={"value": _counters.c.value + delta})
+        stmt = insert(_counters).values(user_id=user_id, name=HISTORY_COUNTER, value=max(delta, 0))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_counters.c.user_id, _counters.c.name],
+            set_={"value": _counters.c.value + delta},
+        )
         await conn.execute(stmt)
 
     # -- writes ----------------------------------------------------------------------
 
     async def add(self, analysis: Analysis) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(_t.insert().values(**to_row(analysis),
-                                                  **self.card_columns(analysis)))
+            await conn.execute(
+                _t.insert().values(**to_row(analysis), **self.card_columns(analysis))
+            )
             if analysis.status is AnalysisStatus.COMPLETED:
                 await self._count(conn, analysis.user_id, 1)
 
-    async def claim(self, analysis_id: UUID, now: datetime, lease_until: datetime
-                    ) -> Analysis | None:
-        stmt = (update(_t)
-                .where(_t.c.id == analysis_id,
-                       or_(_t.c.status == PENDING,
-                           and_(_t.c.status == PROCESSING, _t.c.lease_until <= now)))
-                .values(status=PROCESSING, attempts=_t.c.attempts + 1, started_at=now,
-                        lease_until=lease_until)
-                .returning(*_t.c))
+    async def claim(
+        self, analysis_id: UUID, now: datetime, lease_until: datetime
+    ) -> Analysis | None:
+        stmt = (
+            update(_t)
+            .where(
+                _t.c.id == analysis_id,
+                or_(
+                    _t.c.status == PENDING, and_(_t.c.status == PROCESSING, _t.c.lease_until <= now)
+                ),
+            )
+            .values(
+                status=PROCESSING,
+                attempts=_t.c.attempts + 1,
+                started_at=now,
+                lease_until=lease_until,
+            )
+            .returning(*_t.c)
+        )
         async with self._db.engine.begin() as conn:
             row = (await conn.execute(stmt)).first()
         return from_row(row) if row is not None else None
 
     def _held(self, analysis_id: UUID, attempt: int) -> ColumnElement[bool]:
-        return and_(_t.c.id == analysis_id, _t.c.status == PROCESSING,
-                    _t.c.attempts == attempt)
+        return and_(_t.c.id == analysis_id, _t.c.status == PROCESSING, _t.c.attempts == attempt)
 
     async def renew(self, analysis_id: UUID, attempt: int, lease_until: datetime) -> bool:
         async with self._db.engine.begin() as conn:
-            res = await conn.execute(update(_t).where(self._held(analysis_id, attempt))
-                                     .values(lease_until=lease_until))
+            res = await conn.execute(
+                update(_t).where(self._held(analysis_id, attempt)).values(lease_until=lease_until)
+            )
         return res.rowcount == 1
 
     async def release(self, analysis_id: UUID, attempt: int) -> bool:
         async with self._db.engine.begin() as conn:
-            res = await conn.execute(update(_t).where(self._held(analysis_id, attempt))
-                                     .values(status=PENDING, lease_until=None))
+            res = await conn.execute(
+                update(_t)
+                .where(self._held(analysis_id, attempt))
+                .values(status=PENDING, lease_until=None)
+            )
         return res.rowcount == 1
 
     async def complete(self, analysis: Analysis, attempt: int) -> bool:
@@ -190,46 +212,71 @@ class SqlAnalysisRepository:
             values.pop(key)
         values.update(self.card_columns(analysis))
         async with self._db.engine.begin() as conn:
-            res = await conn.execute(update(_t).where(self._held(analysis.id, attempt))
-                                     .values(**values))
+            res = await conn.execute(
+                update(_t).where(self._held(analysis.id, attempt)).values(**values)
+            )
             if res.rowcount != 1:
                 return False
             await self._count(conn, analysis.user_id, 1)
         return True
 
     async def fail(self, analysis: Analysis, attempt: int | None) -> bool:
-        where = (self._held(analysis.id, attempt) if attempt is not None
-                 else and_(_t.c.id == analysis.id, _t.c.status.in_([PENDING, PROCESSING])))
+        where = (
+            self._held(analysis.id, attempt)
+            if attempt is not None
+            else and_(_t.c.id == analysis.id, _t.c.status.in_([PENDING, PROCESSING]))
+        )
         async with self._db.engine.begin() as conn:
-            res = await conn.execute(update(_t).where(where).values(
-                status=FAILED, error=analysis.error, completed_at=analysis.completed_at,
-                lease_until=None))
+            res = await conn.execute(
+                update(_t)
+                .where(where)
+                .values(
+                    status=FAILED,
+                    error=analysis.error,
+                    completed_at=analysis.completed_at,
+                    lease_until=None,
+                )
+            )
         return res.rowcount == 1
 
-    async def correct(self, user_id: UUID, analysis_id: UUID, foods: tuple[FoodItem, ...],
-                      nutrition: Nutrients, nutrition_source: str | None) -> Analysis | None:
+    async def correct(
+        self,
+        user_id: UUID,
+        analysis_id: UUID,
+        foods: tuple[FoodItem, ...],
+        nutrition: Nutrients,
+        nutrition_source: str | None,
+    ) -> Analysis | None:
         current = await self.get(analysis_id, user_id)
         if current is None or current.status is not AnalysisStatus.COMPLETED:
             return None
         updated = current.corrected_with(foods, nutrition, nutrition_source)
         async with self._db.engine.begin() as conn:
             res = await conn.execute(
-                update(_t).where(_t.c.id == analysis_id, _t.c.user_id == user_id,
-                                 _t.c.status == COMPLETED)
-                .values(detected_foods=foods_to_json(updated.foods),
-                        food_names=updated.food_names,
-                        nutrition=nutrients_to_json(updated.nutrition),
-                        calories=updated.calories, corrected=True,
-                        models=models_to_json(updated.models),
-                        review=review_to_json(updated.review, updated.suggestions),
-                        **self.card_columns(updated)))
+                update(_t)
+                .where(_t.c.id == analysis_id, _t.c.user_id == user_id, _t.c.status == COMPLETED)
+                .values(
+                    detected_foods=foods_to_json(updated.foods),
+                    food_names=updated.food_names,
+                    nutrition=nutrients_to_json(updated.nutrition),
+                    calories=updated.calories,
+                    corrected=True,
+                    models=models_to_json(updated.models),
+                    review=review_to_json(updated.review, updated.suggestions),
+                    **self.card_columns(updated),
+                )
+            )
         return updated if res.rowcount == 1 else None
 
     async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
         async with self._db.engine.begin() as conn:
-            row = (await conn.execute(
-                delete(_t).where(_t.c.id == analysis_id, _t.c.user_id == user_id)
-                .returning(*_t.c))).first()
+            row = (
+                await conn.execute(
+                    delete(_t)
+                    .where(_t.c.id == analysis_id, _t.c.user_id == user_id)
+                    .returning(*_t.c)
+                )
+            ).first()
             if row is None:
                 return None
             if row.status == COMPLETED:
@@ -247,15 +294,17 @@ class SqlAnalysisRepository:
         return from_row(row) if row is not None else None
 
     async def recent_foods(self, user_id: UUID, limit: int) -> list[tuple[FoodItem, ...]]:
-        stmt = (select(cast(_t.c.detected_foods, Text))
-                .where(_t.c.user_id == user_id, _t.c.status == COMPLETED)
-                .order_by(_t.c.created_at.desc(), _t.c.id.desc()).limit(limit))
+        stmt = (
+            select(cast(_t.c.detected_foods, Text))
+            .where(_t.c.user_id == user_id, _t.c.status == COMPLETED)
+            .order_by(_t.c.created_at.desc(), _t.c.id.desc())
+            .limit(limit)
+        )
         async with self._db.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         return [foods_from_json(json_text(r[0])) for r in rows]
 
-    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
-                        ) -> str | None:
+    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool) -> str | None:
         """Served per image fetch: on Postgres, the compiled statement on the pool's
         asyncpg connection (as `history_records`)."""
         stmt = _IMAGE_OF_ENTRY if completed_only else _IMAGE_OF_ANALYSIS
@@ -288,8 +337,12 @@ class SqlAnalysisRepository:
 
     def _page_params(self, query: HistoryQuery) -> dict[str, object]:
         """The values of `_PAGE_PARAMS`, for every history page statement."""
-        return {"user_id": query.user_id, "limit": query.per_page, "offset": query.offset,
-                "card_version": self._card_version}
+        return {
+            "user_id": query.user_id,
+            "limit": query.per_page,
+            "offset": query.offset,
+            "card_version": self._card_version,
+        }
 
     async def _page_rows(self, query: HistoryQuery, records: bool) -> tuple[list[Any], int]:
         """The page's rows (`_RECORD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
@@ -304,8 +357,12 @@ class SqlAnalysisRepository:
         async with self._db.engine.connect() as conn:
             rows = (await conn.execute(page, params)).all()
             if counted:
-                total = (await conn.execute(select(func.count()).select_from(_t).where(*where),
-                                            {"user_id": query.user_id})).scalar_one()
+                total = (
+                    await conn.execute(
+                        select(func.count()).select_from(_t).where(*where),
+                        {"user_id": query.user_id},
+                    )
+                ).scalar_one()
             elif rows:
                 total = rows[0][-1] or 0
             else:
@@ -339,12 +396,17 @@ class SqlAnalysisRepository:
         make = HistoryRecord._make
         return HistoryRecords([make(r[:_RECORD_WIDTH]) for r in rows], int(total))
 
-    async def unfinished(self, now: datetime, pending_before: datetime, limit: int
-                         ) -> list[UUID]:
-        stmt = (select(_t.c.id)
-                .where(or_(and_(_t.c.status == PROCESSING, _t.c.lease_until <= now),
-                           and_(_t.c.status == PENDING, _t.c.created_at < pending_before)))
-                .limit(limit))
+    async def unfinished(self, now: datetime, pending_before: datetime, limit: int) -> list[UUID]:
+        stmt = (
+            select(_t.c.id)
+            .where(
+                or_(
+                    and_(_t.c.status == PROCESSING, _t.c.lease_until <= now),
+                    and_(_t.c.status == PENDING, _t.c.created_at < pending_before),
+                )
+            )
+            .limit(limit)
+        )
         async with self._db.engine.connect() as conn:
             return [r.id for r in await conn.execute(stmt)]
 
@@ -357,10 +419,16 @@ def _order(sort: HistorySort, descending: bool) -> list[Any]:
     return [primary, _t.c.id.desc() if descending else _t.c.id.asc()]
 
 
-def _page_select(records: bool, sort: HistorySort, descending: bool,
-                 where: list[ColumnElement[bool]]) -> Select[Any]:
-    return (select(*(_RECORD_COLUMNS if records else _HISTORY_COLUMNS)).where(*where)
-            .order_by(*_order(sort, descending)).limit(_LIMIT).offset(_OFFSET))
+def _page_select(
+    records: bool, sort: HistorySort, descending: bool, where: list[ColumnElement[bool]]
+) -> Select[Any]:
+    return (
+        select(*(_RECORD_COLUMNS if records else _HISTORY_COLUMNS))
+        .where(*where)
+        .order_by(*_order(sort, descending))
+        .limit(_LIMIT)
+        .offset(_OFFSET)
+    )
 
 
 _UNFILTERED: dict[tuple[bool, HistorySort, bool], Select[Any]] = {}
@@ -374,7 +442,8 @@ def _unfiltered_page(records: bool, sort: HistorySort, descending: bool) -> Sele
     if stmt is None:
         where = [_t.c.user_id == _USER, _t.c.status == COMPLETED]
         stmt = _page_select(records, sort, descending, where).add_columns(
-            _TOTAL.scalar_subquery().label(_TOTAL_COLUMN))
+            _TOTAL.scalar_subquery().label(_TOTAL_COLUMN)
+        )
         _UNFILTERED[key] = stmt
     return stmt
 

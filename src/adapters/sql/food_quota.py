@@ -34,26 +34,36 @@ class SqlAnalysisQuota:
         insert = sqlite_insert if self._db.is_sqlite else pg_insert
         mine = (_c.c.user_id == user_id, _c.c.name == name)
         async with self._db.engine.begin() as conn:
-            created = await conn.execute(insert(_c).values(user_id=user_id, name=name, value=0)
-                                         .on_conflict_do_nothing())
+            created = await conn.execute(
+                insert(_c).values(user_id=user_id, name=name, value=0).on_conflict_do_nothing()
+            )
             if created.rowcount == 1:  # first of the day: yesterday's rows are done with
-                await conn.execute(delete(_c).where(_c.c.user_id == user_id,
-                                                    _c.c.name.like(f"{PREFIX}%"),
-                                                    _c.c.name != name))
-            taken = await conn.execute(update(_c).where(*mine, _c.c.value < limit)
-                                       .values(value=_c.c.value + 1))
+                await conn.execute(
+                    delete(_c).where(
+                        _c.c.user_id == user_id, _c.c.name.like(f"{PREFIX}%"), _c.c.name != name
+                    )
+                )
+            taken = await conn.execute(
+                update(_c).where(*mine, _c.c.value < limit).values(value=_c.c.value + 1)
+            )
             used = (await conn.execute(select(_c.c.value).where(*mine))).scalar_one()
         return taken.rowcount == 1, int(used)
 
     async def refund(self, user_id: UUID, window: QuotaWindow) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(update(_c).where(_c.c.user_id == user_id,
-                                                _c.c.name == counter_name(window),
-                                                _c.c.value > 0)
-                               .values(value=_c.c.value - 1))
+            await conn.execute(
+                update(_c)
+                .where(_c.c.user_id == user_id, _c.c.name == counter_name(window), _c.c.value > 0)
+                .values(value=_c.c.value - 1)
+            )
 
     async def used(self, user_id: UUID, window: QuotaWindow) -> int:
         async with self._db.engine.connect() as conn:
-            value = (await conn.execute(select(_c.c.value).where(
-                _c.c.user_id == user_id, _c.c.name == counter_name(window)))).scalar()
+            value = (
+                await conn.execute(
+                    select(_c.c.value).where(
+                        _c.c.user_id == user_id, _c.c.name == counter_name(window)
+                    )
+                )
+            ).scalar()
         return int(value or 0)

@@ -33,8 +33,9 @@ class UserRow(Base):
 class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
 
-    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     tier: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="active")
     started_at: Mapped[datetime] = mapped_column(DateTimeUTC)
@@ -48,8 +49,9 @@ class AuthSessionRow(Base):
     __tablename__ = "auth_sessions"
 
     id: Mapped[UUID] = mapped_column(GUID, primary_key=True)
-    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"),
-                                          index=True)
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     current_token_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC, index=True)
@@ -58,11 +60,12 @@ class AuthSessionRow(Base):
 
 class AuditEventRow(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_at", "at"),
-                      Index("ix_audit_events_subject_at", "subject_id", "at"))
+    __table_args__ = (
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_subject_at", "subject_id", "at"),
+    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True,
-                                    autoincrement=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTimeUTC)
     actor_id: Mapped[UUID | None] = mapped_column(GUID, nullable=True)
@@ -79,14 +82,23 @@ class FoodHistoryRow(Base):
     __table_args__ = (
         # The history page: a user's completed entries, newest first, in index order
         # (the id breaks ties), so a page reads 20 index entries and sorts nothing.
-        Index("ix_food_history_user_status_created", "user_id", "status",
-              text("created_at DESC"), text("id DESC")),
+        Index(
+            "ix_food_history_user_status_created",
+            "user_id",
+            "status",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
         # The sweeper: analyses stuck in processing (lease expired) or pending.
         Index("ix_food_history_status_lease", "status", "lease_until"),
         # `food` filter: JSONB containment on Postgres only (on SQLite json_each scans the
         # user's rows, which the index above already narrows).
-        Index("ix_food_history_food_names", "food_names", postgresql_using="gin",
-              postgresql_ops={"food_names": "jsonb_path_ops"}).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_food_history_food_names",
+            "food_names",
+            postgresql_using="gin",
+            postgresql_ops={"food_names": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[UUID] = mapped_column(GUID, primary_key=True)
@@ -125,8 +137,9 @@ class UserCounterRow(Base):
 
     __tablename__ = "user_counters"
 
-    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -151,8 +164,9 @@ class WellnessScoreRow(Base):
 class ConsentRow(Base):
     __tablename__ = "user_consents"
 
-    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     biometrics: Mapped[bool] = mapped_column(Boolean, default=False)
     food_photos: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)

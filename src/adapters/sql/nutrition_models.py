@@ -57,13 +57,16 @@ class NutritionFoodRow(Base):
     __table_args__ = (
         Index("ix_nutrition_foods_order", "source_rank", "name_length", "id"),
         Index("ix_nutrition_foods_fdc_id", "fdc_id"),
-        Index("ix_nutrition_foods_search",
-              func.to_tsvector(literal_column("'simple'"), literal_column("search_text")),
-              postgresql_using="gin").ddl_if(dialect="postgresql"),
+        Index(
+            "ix_nutrition_foods_search",
+            func.to_tsvector(literal_column("'simple'"), literal_column("search_text")),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     fdc_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     name: Mapped[str] = mapped_column(Text)
     data_type: Mapped[str] = mapped_column(String(16))
@@ -89,8 +92,10 @@ class NutritionFoodRow(Base):
 
 
 for _statement in SQLITE_SEARCH_DDL:
-    event.listen(NutritionFoodRow.__table__, "after_create",
-                 DDL(_statement).execute_if(dialect="sqlite"))
+    event.listen(
+        NutritionFoodRow.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
+    )
 for _statement in SQLITE_SEARCH_DROP:
-    event.listen(NutritionFoodRow.__table__, "before_drop",
-                 DDL(_statement).execute_if(dialect="sqlite"))
+    event.listen(
+        NutritionFoodRow.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite")
+    )

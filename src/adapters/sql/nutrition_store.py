@@ -27,16 +27,26 @@ _FTS_MATCH = "SELECT rowid FROM nutrition_foods_fts WHERE nutrition_foods_fts MA
 def _row_values(food: Food) -> dict[str, Any]:
     n = food.per_100g
     return {
-        "id": food.id, "fdc_id": food.fdc_id, "name": food.name,
-        "data_type": food.data_type.value, "source_rank": food.data_type.rank,
-        "name_length": len(food.name), "category": food.category,
+        "id": food.id,
+        "fdc_id": food.fdc_id,
+        "name": food.name,
+        "data_type": food.data_type.value,
+        "source_rank": food.data_type.rank,
+        "name_length": len(food.name),
+        "category": food.category,
         "portion_name": food.portion.name if food.portion else None,
         "portion_grams": food.portion.grams if food.portion else None,
         "ndb_number": food.ndb_number,
         "portions": [[p.name, p.grams] for p in food.portions],
-        "calories": n.calories, "protein_g": n.protein_g, "carbs_g": n.carbs_g,
-        "fat_g": n.fat_g, "fiber_g": n.fiber_g, "sugar_g": n.sugar_g,
-        "vitamins": dict(n.vitamins), "minerals": dict(n.minerals), "lipids": dict(n.lipids),
+        "calories": n.calories,
+        "protein_g": n.protein_g,
+        "carbs_g": n.carbs_g,
+        "fat_g": n.fat_g,
+        "fiber_g": n.fiber_g,
+        "sugar_g": n.sugar_g,
+        "vitamins": dict(n.vitamins),
+        "minerals": dict(n.minerals),
+        "lipids": dict(n.lipids),
         "search_text": search_text(food.name),
     }
 
@@ -44,14 +54,25 @@ def _row_values(food: Food) -> dict[str, Any]:
 def _to_food(row: Any) -> Food:
     portion = Portion(row.portion_grams, row.portion_name) if row.portion_grams else None
     return Food(
-        id=row.id, name=row.name, data_type=DataType(row.data_type), fdc_id=row.fdc_id,
-        category=row.category, portion=portion, ndb_number=row.ndb_number,
+        id=row.id,
+        name=row.name,
+        data_type=DataType(row.data_type),
+        fdc_id=row.fdc_id,
+        category=row.category,
+        portion=portion,
+        ndb_number=row.ndb_number,
         portions=tuple(Portion(grams, name) for name, grams in row.portions or ()),
         per_100g=Nutrients(
-            calories=row.calories, protein_g=row.protein_g, carbs_g=row.carbs_g,
-            fat_g=row.fat_g, fiber_g=row.fiber_g, sugar_g=row.sugar_g,
-            vitamins=row.vitamins or {}, minerals=row.minerals or {},
-            lipids=row.lipids or {}),
+            calories=row.calories,
+            protein_g=row.protein_g,
+            carbs_g=row.carbs_g,
+            fat_g=row.fat_g,
+            fiber_g=row.fiber_g,
+            sugar_g=row.sugar_g,
+            vitamins=row.vitamins or {},
+            minerals=row.minerals or {},
+            lipids=row.lipids or {},
+        ),
     )
 
 
@@ -80,7 +101,8 @@ class SqlNutritionStore:
         stmt = self._dialect.insert(_t)
         stmt = stmt.on_conflict_do_update(
             index_elements=[_t.c.id],
-            set_={name: getattr(stmt.excluded, name) for name in _UPDATABLE})
+            set_={name: getattr(stmt.excluded, name) for name in _UPDATABLE},
+        )
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt, rows)
 
@@ -91,8 +113,9 @@ class SqlNutritionStore:
         async with self._db.engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
 
-    async def candidates(self, query: str, *, match_all: bool, limit: int,
-                         include_branded: bool = True) -> list[Food]:
+    async def candidates(
+        self, query: str, *, match_all: bool, limit: int, include_branded: bool = True
+    ) -> list[Food]:
         words = tokens(query)
         if not words or limit < 1:
             return []
@@ -103,8 +126,11 @@ class SqlNutritionStore:
         else:
             stmt = stmt.where(
                 func.to_tsvector(text("'simple'"), _t.c.search_text).op("@@")(
-                    func.to_tsquery(text("'simple'"),
-                                    bindparam("q", tsquery(words, match_all=match_all)))))
+                    func.to_tsquery(
+                        text("'simple'"), bindparam("q", tsquery(words, match_all=match_all))
+                    )
+                )
+            )
         if not include_branded:
             stmt = stmt.where(_t.c.source_rank < _BRANDED_RANK)
         stmt = stmt.order_by(*_ORDER).limit(limit)

@@ -44,8 +44,9 @@ DERIVED_COLUMNS = {"card", "card_version"}
 
 def _person_tables() -> list[Table]:
     # Children before parents, so foreign keys never block a batch.
-    return [t for t in reversed(Base.metadata.sorted_tables)
-            if "user_id" in t.c and t.name != "users"]
+    return [
+        t for t in reversed(Base.metadata.sorted_tables) if "user_id" in t.c and t.name != "users"
+    ]
 
 
 @translates_failures(DATABASE)
@@ -57,18 +58,28 @@ class SqlPersonalData:
 
     async def sections(self) -> list[str]:
         names = {"user"}
-        names.update(SECTION_OF_TABLE.get(t.name, t.name) for t in _person_tables()
-                     if t.name not in NOT_EXPORTED)
+        names.update(
+            SECTION_OF_TABLE.get(t.name, t.name)
+            for t in _person_tables()
+            if t.name not in NOT_EXPORTED
+        )
         return sorted(names)
 
     async def export(self, user_id: UUID, section: str) -> AsyncIterator[dict[str, Any]]:
-        tables = [Base.metadata.tables["users"]] if section == "user" else [
-            t for t in _person_tables()
-            if t.name not in NOT_EXPORTED and SECTION_OF_TABLE.get(t.name, t.name) == section]
+        tables = (
+            [Base.metadata.tables["users"]]
+            if section == "user"
+            else [
+                t
+                for t in _person_tables()
+                if t.name not in NOT_EXPORTED and SECTION_OF_TABLE.get(t.name, t.name) == section
+            ]
+        )
         for table in tables:
             key = table.c.id if table.name == "users" else table.c.user_id
-            cols = [c for c in table.c
-                    if c.name not in SECRET_COLUMNS and c.name not in DERIVED_COLUMNS]
+            cols = [
+                c for c in table.c if c.name not in SECRET_COLUMNS and c.name not in DERIVED_COLUMNS
+            ]
             order = [c for c in table.primary_key.columns]
             async with self._db.engine.connect() as conn:
                 result = await conn.stream(select(*cols).where(key == user_id).order_by(*order))
@@ -83,8 +94,9 @@ class SqlPersonalData:
             pk = next(iter(table.primary_key.columns))
             batch = select(pk).where(table.c.user_id == user_id).limit(batch_size)
             async with self._db.engine.begin() as conn:
-                result = await conn.execute(delete(table).where(
-                    table.c.user_id == user_id, pk.in_(batch.scalar_subquery())))
+                result = await conn.execute(
+                    delete(table).where(table.c.user_id == user_id, pk.in_(batch.scalar_subquery()))
+                )
                 deleted += max(result.rowcount or 0, 0)
             if deleted >= batch_size:
                 return deleted

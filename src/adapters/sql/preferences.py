@@ -24,20 +24,28 @@ class SqlPreferencesStore:
 
     async def get(self, user_id: UUID) -> Preferences | None:
         async with self._db.engine.connect() as conn:
-            row = (await conn.execute(select(_prefs.c.document, _prefs.c.updated_at)
-                                      .where(_prefs.c.user_id == user_id))).first()
+            row = (
+                await conn.execute(
+                    select(_prefs.c.document, _prefs.c.updated_at).where(
+                        _prefs.c.user_id == user_id
+                    )
+                )
+            ).first()
         if row is None:
             return None
         return preferences_from_document(user_id, row.document, row.updated_at)
 
     async def save(self, preferences: Preferences) -> None:
         insert = sqlite_insert if self._db.is_sqlite else pg_insert
-        stmt = insert(_prefs).values(user_id=preferences.user_id,
-                                     document=preferences.to_document(),
-                                     updated_at=preferences.updated_at)
+        stmt = insert(_prefs).values(
+            user_id=preferences.user_id,
+            document=preferences.to_document(),
+            updated_at=preferences.updated_at,
+        )
         stmt = stmt.on_conflict_do_update(
             index_elements=[_prefs.c.user_id],
-            set_={"document": stmt.excluded.document, "updated_at": stmt.excluded.updated_at})
+            set_={"document": stmt.excluded.document, "updated_at": stmt.excluded.updated_at},
+        )
         async with self._db.engine.begin() as conn:
             await conn.execute(stmt)
 

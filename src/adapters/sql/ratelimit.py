@@ -43,18 +43,25 @@ class SqlRateLimiter:
         advanced = greatest(_rl.c.tat, now) + step
         # One statement, so two racing requests can never both take the last token.
         stmt = stmt.on_conflict_do_update(
-            index_elements=[_rl.c.key], set_={"tat": advanced},
-            where=advanced - quota.window_s <= now).returning(_rl.c.tat)
+            index_elements=[_rl.c.key],
+            set_={"tat": advanced},
+            where=advanced - quota.window_s <= now,
+        ).returning(_rl.c.tat)
         async with self._db.engine.begin() as conn:
             row = (await conn.execute(stmt)).first()
             if row is None:
-                current = (await conn.execute(select(_rl.c.tat).where(_rl.c.key == key))
-                           ).scalar_one()
+                current = (
+                    await conn.execute(select(_rl.c.tat).where(_rl.c.key == key))
+                ).scalar_one()
                 return gcra(current, now, quota, cost)[0]
         tat = row.tat
-        return Decision(True, quota.limit,
-                        max(0, math.floor((now - (tat - quota.window_s)) / quota.interval)),
-                        tat, 0.0)
+        return Decision(
+            True,
+            quota.limit,
+            max(0, math.floor((now - (tat - quota.window_s)) / quota.interval)),
+            tat,
+            0.0,
+        )
 
     async def peek(self, key: str, quota: Quota) -> Decision:
         async with self._db.engine.connect() as conn:
@@ -67,6 +74,7 @@ class SqlRateLimiter:
 
     async def forget_user(self, user_id: UUID) -> int:
         async with self._db.engine.begin() as conn:
-            result = await conn.execute(delete(_rl).where(
-                _rl.c.key.contains(str(user_id), autoescape=True)))
+            result = await conn.execute(
+                delete(_rl).where(_rl.c.key.contains(str(user_id), autoescape=True))
+            )
         return max(result.rowcount or 0, 0)

@@ -30,12 +30,15 @@ _VERSION_KEY = "catalogue_version"
 
 def _row(recipe: Recipe) -> dict[str, object]:
     return {
-        "id": recipe.id, "title": recipe.title[:300], "title_sort": fold(recipe.title)[:300],
-        "search_text": recipe.search_text or fold(recipe.title), "cuisine":
-        recipe.cuisine.value if recipe.cuisine else None,
+        "id": recipe.id,
+        "title": recipe.title[:300],
+        "title_sort": fold(recipe.title)[:300],
+        "search_text": recipe.search_text or fold(recipe.title),
+        "cuisine": recipe.cuisine.value if recipe.cuisine else None,
         "diets_mask": mask_of(recipe.diets, DIET_BITS),
         "allergens_mask": mask_of(recipe.allergens, ALLERGEN_BITS),
-        "total_minutes": recipe.total_minutes, "document": recipe_to_document(recipe),
+        "total_minutes": recipe.total_minutes,
+        "document": recipe_to_document(recipe),
     }
 
 
@@ -81,13 +84,15 @@ class SqlRecipeCatalogue:
 
     async def version(self) -> str | None:
         async with self._db.engine.connect() as conn:
-            return (await conn.execute(select(_meta.c.value)
-                                       .where(_meta.c.key == _VERSION_KEY))).scalar()
+            return (
+                await conn.execute(select(_meta.c.value).where(_meta.c.key == _VERSION_KEY))
+            ).scalar()
 
     async def count(self) -> int:
         async with self._db.engine.connect() as conn:
-            return int((await conn.execute(select(func.count()).select_from(_recipes))).scalar()
-                       or 0)
+            return int(
+                (await conn.execute(select(func.count()).select_from(_recipes))).scalar() or 0
+            )
 
     async def get(self, recipe_id: UUID) -> Recipe | None:
         return (await self.get_many([recipe_id])).get(recipe_id)
@@ -104,8 +109,13 @@ class SqlRecipeCatalogue:
                 found[recipe_id] = recipe
         if wanted:
             async with self._db.engine.connect() as conn:
-                docs = list((await conn.execute(select(_recipes.c.document)
-                                                .where(_recipes.c.id.in_(wanted)))).scalars())
+                docs = list(
+                    (
+                        await conn.execute(
+                            select(_recipes.c.document).where(_recipes.c.id.in_(wanted))
+                        )
+                    ).scalars()
+                )
             loaded = [recipe_from_document(d) for d in docs]
             self._remember(loaded)
             found.update((r.id, r) for r in loaded)
@@ -114,8 +124,10 @@ class SqlRecipeCatalogue:
     async def search(self, query: RecipeQuery) -> RecipePage:
         conditions = []
         if query.q:
-            conditions += [_recipes.c.search_text.contains(word, autoescape=True)
-                           for word in fold(query.q).split()]
+            conditions += [
+                _recipes.c.search_text.contains(word, autoescape=True)
+                for word in fold(query.q).split()
+            ]
         if query.cuisine is not None:
             conditions.append(_recipes.c.cuisine == query.cuisine.value)
         if query.diet is not None:
@@ -124,18 +136,27 @@ class SqlRecipeCatalogue:
         if query.max_minutes is not None:
             conditions.append(_recipes.c.total_minutes <= query.max_minutes)
         where = and_(True, *conditions)
-        page = (select(_recipes.c.id).where(where)
-                .order_by(_recipes.c.title_sort, _recipes.c.id)
-                .offset((query.page - 1) * query.per_page).limit(query.per_page))
+        page = (
+            select(_recipes.c.id)
+            .where(where)
+            .order_by(_recipes.c.title_sort, _recipes.c.id)
+            .offset((query.page - 1) * query.per_page)
+            .limit(query.per_page)
+        )
         async with self._db.engine.connect() as conn:
-            total = int((await conn.execute(select(func.count()).select_from(_recipes)
-                                            .where(where))).scalar() or 0)
+            total = int(
+                (
+                    await conn.execute(select(func.count()).select_from(_recipes).where(where))
+                ).scalar()
+                or 0
+            )
             ids = list((await conn.execute(page)).scalars())
         found = await self.get_many(ids)
         return RecipePage([found[i] for i in ids if i in found], total)
 
     async def all(self) -> list[Recipe]:
         async with self._db.engine.connect() as conn:
-            docs = list((await conn.execute(select(_recipes.c.document)
-                                            .order_by(_recipes.c.id))).scalars())
+            docs = list(
+                (await conn.execute(select(_recipes.c.document).order_by(_recipes.c.id))).scalars()
+            )
         return [recipe_from_document(d) for d in docs]

@@ -33,8 +33,9 @@ class EmotionSampleRow(Base):
     __tablename__ = "emotion_samples"
     __table_args__ = (Index("ix_emotion_samples_timestamp", "timestamp"),)
 
-    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     timestamp: Mapped[datetime] = mapped_column(DateTimeUTC, primary_key=True)
     source: Mapped[str] = mapped_column(String(16), primary_key=True)
     heart_rate: Mapped[float] = mapped_column(Float)
@@ -54,8 +55,9 @@ class EmotionHourRow(Base):
     __tablename__ = "emotion_hourly"
     __table_args__ = (Index("ix_emotion_hourly_sealed_start", "sealed", "start"),)
 
-    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     start: Mapped[datetime] = mapped_column(DateTimeUTC, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     hr_min: Mapped[float] = mapped_column(Float)

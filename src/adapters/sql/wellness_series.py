@@ -47,19 +47,47 @@ from domain.wellness.series import (
 _samples = EmotionSampleRow.__table__
 _hours = EmotionHourRow.__table__
 _REST_SUMS = ("rest_count", "rest_hr_sum", "ln_rmssd_sq_sum")
-_SUMS = ("count", "hr_sum", "rmssd_sum", "ln_rmssd_sum", "rmssd_count", "stress_sum",
-         *EMOTION_COUNT_COLUMNS.values(), *EMOTION_CONFIDENCE_COLUMNS.values(), *_REST_SUMS)
-_READING = ("reading_emotion", "reading_confidence", "reading_stress", "reading_heart_rate",
-            "reading_hrv_rmssd")
+_SUMS = (
+    "count",
+    "hr_sum",
+    "rmssd_sum",
+    "ln_rmssd_sum",
+    "rmssd_count",
+    "stress_sum",
+    *EMOTION_COUNT_COLUMNS.values(),
+    *EMOTION_CONFIDENCE_COLUMNS.values(),
+    *_REST_SUMS,
+)
+_READING = (
+    "reading_emotion",
+    "reading_confidence",
+    "reading_stress",
+    "reading_heart_rate",
+    "reading_hrv_rmssd",
+)
 _EMOTIONS = {e.value: e for e in Emotion}
 
 # --- Postgres statements (identifiers and fixed fragments only; every value is a parameter)
 
 # An hourly aggregate by position: see `_aggregate_of`.
-_AGGREGATE_COLUMNS = ", ".join([
-    "user_id", "start", "count", "hr_min", "hr_max", "hr_sum", "rmssd_sum", "ln_rmssd_sum",
-    "rmssd_count", "stress_sum", "sealed", *EMOTION_COUNT_COLUMNS.values(),
-    *EMOTION_CONFIDENCE_COLUMNS.values(), *_REST_SUMS])
+_AGGREGATE_COLUMNS = ", ".join(
+    [
+        "user_id",
+        "start",
+        "count",
+        "hr_min",
+        "hr_max",
+        "hr_sum",
+        "rmssd_sum",
+        "ln_rmssd_sum",
+        "rmssd_count",
+        "stress_sum",
+        "sealed",
+        *EMOTION_COUNT_COLUMNS.values(),
+        *EMOTION_CONFIDENCE_COLUMNS.values(),
+        *_REST_SUMS,
+    ]
+)
 
 
 def _pg_add(user: str, rows: str, final: str) -> str:
@@ -72,8 +100,9 @@ def _pg_add(user: str, rows: str, final: str) -> str:
     """
     rest = "FILTER (WHERE emotion <> 'active')"  # activity says nothing about stress
     counts = ", ".join(f"count(*) FILTER (WHERE emotion = '{e.value}')" for e in Emotion)
-    sums = ", ".join(f"coalesce(sum(confidence) FILTER (WHERE emotion = '{e.value}'), 0)"
-                     for e in Emotion)
+    sums = ", ".join(
+        f"coalesce(sum(confidence) FILTER (WHERE emotion = '{e.value}'), 0)" for e in Emotion
+    )
     add = ", ".join(f"{c} = h.{c} + excluded.{c}" for c in _SUMS)
     clear = ", ".join(f"{c} = NULL" for c in _READING)
     return f"""
@@ -107,22 +136,29 @@ def _pg_add(user: str, rows: str, final: str) -> str:
     """  # noqa: S608
 
 
-_ARRAYS = ("$2::timestamptz[], $3::varchar[], $4::float8[], $5::float8[], $6::float8[], "
-           "$7::float8[], $8::int2[], $9::varchar[], $10::float8[], $11::float8[], "
-           "$12::float8[], $13::varchar[], $14::float8[]")
+_ARRAYS = (
+    "$2::timestamptz[], $3::varchar[], $4::float8[], $5::float8[], $6::float8[], "
+    "$7::float8[], $8::int2[], $9::varchar[], $10::float8[], $11::float8[], "
+    "$12::float8[], $13::varchar[], $14::float8[]"
+)
 # One user's batch as columns: the user once, the rest as arrays; sources and emotions
 # (closed vocabularies, no commas) as comma-joined text, which costs nothing to encode.
 # Returns the hours it changed, each with how many points were new.
 _PG_ADD_COLUMNS = _pg_add(
-    "$1::uuid", "$1::uuid, s.* FROM unnest(" + _ARRAYS.replace(
-        "$3::varchar[]", "string_to_array($3::text, ',')").replace(
-        "$9::varchar[]", "string_to_array($9::text, ',')").replace(
-        "$13::varchar[]", "string_to_array($13::text, ',', '')") + ") AS s",
-    "SELECT folded.*, (SELECT count(*) FROM new)::int AS stored FROM folded")
+    "$1::uuid",
+    "$1::uuid, s.* FROM unnest("
+    + _ARRAYS.replace("$3::varchar[]", "string_to_array($3::text, ',')")
+    .replace("$9::varchar[]", "string_to_array($9::text, ',')")
+    .replace("$13::varchar[]", "string_to_array($13::text, ',', '')")
+    + ") AS s",
+    "SELECT folded.*, (SELECT count(*) FROM new)::int AS stored FROM folded",
+)
 # Points of any users (the user per row too). Returns the keys of the new points.
 _PG_ADD_POINTS = _pg_add(
-    "user_id", f"* FROM unnest($1::uuid[], {_ARRAYS})",
-    "SELECT user_id::text AS user_id, timestamp, source FROM new")
+    "user_id",
+    f"* FROM unnest($1::uuid[], {_ARRAYS})",
+    "SELECT user_id::text AS user_id, timestamp, source FROM new",
+)
 _PG_HOURS_AT = f"""
     SELECT {_AGGREGATE_COLUMNS} FROM emotion_hourly
     WHERE (user_id, start) IN (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]))
@@ -160,10 +196,23 @@ def _aggregate_of(r: Any) -> EmotionAggregate:
     rest = 11 + 2 * _K
     return EmotionAggregate(
         user_id=std_uuid(r[0]),
-        start=r[1], resolution=Resolution.HOUR, count=r[2], hr_min=r[3], hr_max=r[4],
-        hr_sum=r[5], rmssd_sum=r[6], ln_rmssd_sum=r[7], rmssd_count=r[8], stress_sum=r[9],
-        sealed=r[10], emotion_counts=counts, emotion_confidence=confidence,
-        rest_count=r[rest], rest_hr_sum=r[rest + 1], ln_rmssd_sq_sum=r[rest + 2])
+        start=r[1],
+        resolution=Resolution.HOUR,
+        count=r[2],
+        hr_min=r[3],
+        hr_max=r[4],
+        hr_sum=r[5],
+        rmssd_sum=r[6],
+        ln_rmssd_sum=r[7],
+        rmssd_count=r[8],
+        stress_sum=r[9],
+        sealed=r[10],
+        emotion_counts=counts,
+        emotion_confidence=confidence,
+        rest_count=r[rest],
+        rest_hr_sum=r[rest + 1],
+        ln_rmssd_sq_sum=r[rest + 2],
+    )
 
 
 async def _judge(pg: Any, aggregates: Sequence[EmotionAggregate]) -> None:
@@ -172,45 +221,91 @@ async def _judge(pg: Any, aggregates: Sequence[EmotionAggregate]) -> None:
         return
     readings = [a.reading() for a in aggregates]
     await pg.execute(
-        _PG_JUDGE, [a.user_id for a in aggregates], [a.start for a in aggregates],
-        [r.emotion.value for r in readings], [r.confidence for r in readings],
-        [r.stress_score for r in readings], [r.heart_rate for r in readings],
-        [r.hrv_rmssd for r in readings])
+        _PG_JUDGE,
+        [a.user_id for a in aggregates],
+        [a.start for a in aggregates],
+        [r.emotion.value for r in readings],
+        [r.confidence for r in readings],
+        [r.stress_score for r in readings],
+        [r.heart_rate for r in readings],
+        [r.hrv_rmssd for r in readings],
+    )
 
 
 def _sample_row(p: EmotionPoint) -> dict[str, Any]:
-    return {"user_id": p.user_id, "timestamp": p.timestamp, "source": p.source.value,
-            "heart_rate": p.heart_rate, "hrv_rmssd": p.hrv_rmssd, "hrv_sdnn": p.hrv_sdnn,
-            "pnn50": p.pnn50, "stress_score": p.stress_score, "emotion": p.emotion.value,
-            "confidence": p.confidence, "artefact_share": p.artefact_share, "steps": p.steps,
-            "activity": p.activity, "interval_s": p.interval_s}
+    return {
+        "user_id": p.user_id,
+        "timestamp": p.timestamp,
+        "source": p.source.value,
+        "heart_rate": p.heart_rate,
+        "hrv_rmssd": p.hrv_rmssd,
+        "hrv_sdnn": p.hrv_sdnn,
+        "pnn50": p.pnn50,
+        "stress_score": p.stress_score,
+        "emotion": p.emotion.value,
+        "confidence": p.confidence,
+        "artefact_share": p.artefact_share,
+        "steps": p.steps,
+        "activity": p.activity,
+        "interval_s": p.interval_s,
+    }
 
 
 def _point_arrays(points: Sequence[EmotionPoint]) -> list[list[Any]]:
-    return [[p.user_id for p in points], [p.timestamp for p in points],
-            [p.source.value for p in points], [p.heart_rate for p in points],
-            [p.hrv_rmssd for p in points], [p.hrv_sdnn for p in points],
-            [p.pnn50 for p in points], [p.stress_score for p in points],
-            [p.emotion.value for p in points], [p.confidence for p in points],
-            [p.artefact_share for p in points], [p.steps for p in points],
-            [p.activity for p in points], [p.interval_s for p in points]]
+    return [
+        [p.user_id for p in points],
+        [p.timestamp for p in points],
+        [p.source.value for p in points],
+        [p.heart_rate for p in points],
+        [p.hrv_rmssd for p in points],
+        [p.hrv_sdnn for p in points],
+        [p.pnn50 for p in points],
+        [p.stress_score for p in points],
+        [p.emotion.value for p in points],
+        [p.confidence for p in points],
+        [p.artefact_share for p in points],
+        [p.steps for p in points],
+        [p.activity for p in points],
+        [p.interval_s for p in points],
+    ]
 
 
 def _point(r: Any) -> EmotionPoint:
-    return EmotionPoint(user_id=r.user_id, timestamp=r.timestamp, source=Source(r.source),
-                        heart_rate=r.heart_rate, hrv_rmssd=r.hrv_rmssd, hrv_sdnn=r.hrv_sdnn,
-                        pnn50=r.pnn50, stress_score=r.stress_score, emotion=Emotion(r.emotion),
-                        confidence=r.confidence, artefact_share=r.artefact_share,
-                        steps=r.steps, activity=r.activity, interval_s=r.interval_s)
+    return EmotionPoint(
+        user_id=r.user_id,
+        timestamp=r.timestamp,
+        source=Source(r.source),
+        heart_rate=r.heart_rate,
+        hrv_rmssd=r.hrv_rmssd,
+        hrv_sdnn=r.hrv_sdnn,
+        pnn50=r.pnn50,
+        stress_score=r.stress_score,
+        emotion=Emotion(r.emotion),
+        confidence=r.confidence,
+        artefact_share=r.artefact_share,
+        steps=r.steps,
+        activity=r.activity,
+        interval_s=r.interval_s,
+    )
 
 
 def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "user_id": a.user_id, "start": a.start, "count": a.count, "hr_min": a.hr_min,
-        "hr_max": a.hr_max, "hr_sum": a.hr_sum, "rmssd_sum": a.rmssd_sum,
-        "ln_rmssd_sum": a.ln_rmssd_sum, "rmssd_count": a.rmssd_count,
-        "stress_sum": a.stress_sum, "sealed": sealed, "rest_count": a.rest_count,
-        "rest_hr_sum": a.rest_hr_sum, "ln_rmssd_sq_sum": a.ln_rmssd_sq_sum}
+        "user_id": a.user_id,
+        "start": a.start,
+        "count": a.count,
+        "hr_min": a.hr_min,
+        "hr_max": a.hr_max,
+        "hr_sum": a.hr_sum,
+        "rmssd_sum": a.rmssd_sum,
+        "ln_rmssd_sum": a.ln_rmssd_sum,
+        "rmssd_count": a.rmssd_count,
+        "stress_sum": a.stress_sum,
+        "sealed": sealed,
+        "rest_count": a.rest_count,
+        "rest_hr_sum": a.rest_hr_sum,
+        "ln_rmssd_sq_sum": a.ln_rmssd_sq_sum,
+    }
     for label, column in EMOTION_COUNT_COLUMNS.items():
         row[column] = a.emotion_counts.get(label, 0)
     for label, column in EMOTION_CONFIDENCE_COLUMNS.items():
@@ -220,13 +315,20 @@ def _hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
 
 def _judged_hour_row(a: EmotionAggregate, sealed: bool) -> dict[str, Any]:
     r = a.reading()
-    return {**_hour_row(a, sealed), "reading_emotion": r.emotion.value,
-            "reading_confidence": r.confidence, "reading_stress": r.stress_score,
-            "reading_heart_rate": r.heart_rate, "reading_hrv_rmssd": r.hrv_rmssd}
+    return {
+        **_hour_row(a, sealed),
+        "reading_emotion": r.emotion.value,
+        "reading_confidence": r.confidence,
+        "reading_stress": r.stress_score,
+        "reading_heart_rate": r.heart_rate,
+        "reading_hrv_rmssd": r.hrv_rmssd,
+    }
 
 
-_EMOTION_COLUMNS = [(label, EMOTION_COUNT_COLUMNS[label], EMOTION_CONFIDENCE_COLUMNS[label])
-                    for label in EMOTION_COUNT_COLUMNS]
+_EMOTION_COLUMNS = [
+    (label, EMOTION_COUNT_COLUMNS[label], EMOTION_CONFIDENCE_COLUMNS[label])
+    for label in EMOTION_COUNT_COLUMNS
+]
 
 
 def _aggregate(r: Any) -> EmotionAggregate:
@@ -239,11 +341,24 @@ def _aggregate(r: Any) -> EmotionAggregate:
             counts[label] = n
             confidence[label] = m[c_column]
     return EmotionAggregate(
-        user_id=r.user_id, start=r.start, resolution=Resolution.HOUR, count=r.count,
-        hr_min=r.hr_min, hr_max=r.hr_max, hr_sum=r.hr_sum, rmssd_sum=r.rmssd_sum,
-        ln_rmssd_sum=r.ln_rmssd_sum, rmssd_count=r.rmssd_count, stress_sum=r.stress_sum,
-        sealed=r.sealed, emotion_counts=counts, emotion_confidence=confidence,
-        rest_count=r.rest_count, rest_hr_sum=r.rest_hr_sum, ln_rmssd_sq_sum=r.ln_rmssd_sq_sum)
+        user_id=r.user_id,
+        start=r.start,
+        resolution=Resolution.HOUR,
+        count=r.count,
+        hr_min=r.hr_min,
+        hr_max=r.hr_max,
+        hr_sum=r.hr_sum,
+        rmssd_sum=r.rmssd_sum,
+        ln_rmssd_sum=r.ln_rmssd_sum,
+        rmssd_count=r.rmssd_count,
+        stress_sum=r.stress_sum,
+        sealed=r.sealed,
+        emotion_counts=counts,
+        emotion_confidence=confidence,
+        rest_count=r.rest_count,
+        rest_hr_sum=r.rest_hr_sum,
+        ln_rmssd_sq_sum=r.ln_rmssd_sq_sum,
+    )
 
 
 @translates_failures(DATABASE)
@@ -252,21 +367,30 @@ class SqlEmotionSeries:
         self._db = db
         insert = sqlite_insert if db.is_sqlite else pg_insert
         keys = [_samples.c.user_id, _samples.c.timestamp, _samples.c.source]
-        self._insert_new = (insert(_samples).on_conflict_do_nothing(index_elements=keys)
-                            .returning(*keys))
+        self._insert_new = (
+            insert(_samples).on_conflict_do_nothing(index_elements=keys).returning(*keys)
+        )
         lower, upper = (func.min, func.max) if db.is_sqlite else (func.least, func.greatest)
         add = insert(_hours)
         self._add_to_hour = add.on_conflict_do_update(
             index_elements=[_hours.c.user_id, _hours.c.start],
-            set_={**{name: _hours.c[name] + add.excluded[name] for name in _SUMS},
-                  "hr_min": lower(_hours.c.hr_min, add.excluded.hr_min),
-                  "hr_max": upper(_hours.c.hr_max, add.excluded.hr_max),
-                  "sealed": False, **dict.fromkeys(_READING)})  # sums changed: not judged
+            set_={
+                **{name: _hours.c[name] + add.excluded[name] for name in _SUMS},
+                "hr_min": lower(_hours.c.hr_min, add.excluded.hr_min),
+                "hr_max": upper(_hours.c.hr_max, add.excluded.hr_max),
+                "sealed": False,
+                **dict.fromkeys(_READING),
+            },
+        )  # sums changed: not judged
         replace = insert(_hours)
         self._replace_hour = replace.on_conflict_do_update(
             index_elements=[_hours.c.user_id, _hours.c.start],
-            set_={c.name: replace.excluded[c.name] for c in _hours.c
-                  if c.name not in ("user_id", "start")})
+            set_={
+                c.name: replace.excluded[c.name]
+                for c in _hours.c
+                if c.name not in ("user_id", "start")
+            },
+        )
 
     async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
         if not points:
@@ -276,12 +400,13 @@ class SqlEmotionSeries:
         async with self._db.engine.begin() as conn:
             result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
             stored = {(str(r.user_id), r.timestamp, r.source) for r in result}
-            new = [p for p in points
-                   if (str(p.user_id), p.timestamp, p.source.value) in stored]
+            new = [p for p in points if (str(p.user_id), p.timestamp, p.source.value) in stored]
             if new:
                 # Same transaction: the hourly aggregates never disagree with the raw rows.
-                await conn.execute(self._add_to_hour, [
-                    _hour_row(a, sealed=False) for a in aggregate_points(new, Resolution.HOUR)])
+                await conn.execute(
+                    self._add_to_hour,
+                    [_hour_row(a, sealed=False) for a in aggregate_points(new, Resolution.HOUR)],
+                )
         return new
 
     async def _pg_add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
@@ -291,8 +416,7 @@ class SqlEmotionSeries:
             new = [p for p in points if (str(p.user_id), p.timestamp, p.source.value) in stored]
             touched = {(p.user_id, bucket_start(p.timestamp, Resolution.HOUR)) for p in new}
             if touched:
-                users, starts = zip(*sorted(touched, key=lambda k: (str(k[0]), k[1])),
-                                    strict=True)
+                users, starts = zip(*sorted(touched, key=lambda k: (str(k[0]), k[1])), strict=True)
                 hours = await pg.fetch(_PG_HOURS_AT, list(users), list(starts))
                 await _judge(pg, [_aggregate_of(r) for r in hours])
         return new
@@ -304,27 +428,51 @@ class SqlEmotionSeries:
             return StoredPoints.of(await self.add(points.points()))
         async with pg_connection(self._db) as pg, pg.transaction():
             rows = await pg.fetch(
-                _PG_ADD_COLUMNS, points.user_id, points.timestamps, ",".join(points.sources),
-                points.heart_rate, points.hrv_rmssd, points.hrv_sdnn, points.pnn50,
-                points.stress_score, ",".join(points.emotion), points.confidence,
+                _PG_ADD_COLUMNS,
+                points.user_id,
+                points.timestamps,
+                ",".join(points.sources),
+                points.heart_rate,
+                points.hrv_rmssd,
+                points.hrv_sdnn,
+                points.pnn50,
+                points.stress_score,
+                ",".join(points.emotion),
+                points.confidence,
                 # a column no sample carried is NULL: unnest pads it with NULLs
-                points.artefact_share, points.steps,
+                points.artefact_share,
+                points.steps,
                 None if points.activity is None else ",".join(a or "" for a in points.activity),
-                points.interval_s)
+                points.interval_s,
+            )
             hours = [_aggregate_of(r) for r in rows]
             await _judge(pg, hours)
         # The hours changed are exactly those of the new points: their days are the days.
-        return StoredPoints(rows[0]["stored"] if rows else 0,
-                            frozenset(h.start.date() for h in hours))
+        return StoredPoints(
+            rows[0]["stored"] if rows else 0, frozenset(h.start.date() for h in hours)
+        )
 
     def _range(self, user_id: UUID, start: datetime, end: datetime):
-        return and_(_samples.c.user_id == user_id, _samples.c.timestamp >= start,
-                    _samples.c.timestamp < end)
+        return and_(
+            _samples.c.user_id == user_id, _samples.c.timestamp >= start, _samples.c.timestamp < end
+        )
 
-    async def raw(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
-                  limit: int | None = None) -> list[EmotionPoint]:
-        stmt = (select(_samples).where(self._range(user_id, start, end))
-                .order_by(_samples.c.timestamp, _samples.c.source).offset(offset).limit(limit))
+    async def raw(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[EmotionPoint]:
+        stmt = (
+            select(_samples)
+            .where(self._range(user_id, start, end))
+            .order_by(_samples.c.timestamp, _samples.c.source)
+            .offset(offset)
+            .limit(limit)
+        )
         async with self._db.engine.connect() as conn:
             return [_point(r) for r in await conn.execute(stmt)]
 
@@ -334,33 +482,57 @@ class SqlEmotionSeries:
             return (await conn.execute(stmt)).scalar_one()
 
     async def latest(self, user_id: UUID) -> EmotionPoint | None:
-        stmt = (select(_samples).where(_samples.c.user_id == user_id)
-                .order_by(_samples.c.timestamp.desc()).limit(1))
+        stmt = (
+            select(_samples)
+            .where(_samples.c.user_id == user_id)
+            .order_by(_samples.c.timestamp.desc())
+            .limit(1)
+        )
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
         return None if row is None else _point(row)
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
-                    limit: int | None = None) -> list[EmotionAggregate]:
+    async def hours(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[EmotionAggregate]:
         if not self._db.is_sqlite:
             async with pg_connection(self._db) as pg:
                 rows = await pg.fetch(_PG_HOURS, user_id, start, end, offset, limit)
             return [_aggregate_of(r) for r in rows]
-        stmt = (select(_hours).where(_hours.c.user_id == user_id, _hours.c.start >= start,
-                                     _hours.c.start < end)
-                .order_by(_hours.c.start).offset(offset).limit(limit))
+        stmt = (
+            select(_hours)
+            .where(_hours.c.user_id == user_id, _hours.c.start >= start, _hours.c.start < end)
+            .order_by(_hours.c.start)
+            .offset(offset)
+            .limit(limit)
+        )
         async with self._db.engine.connect() as conn:
             return [_aggregate(r) for r in await conn.execute(stmt)]
 
     async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
-        stmt = select(func.count()).select_from(_hours).where(
-            _hours.c.user_id == user_id, _hours.c.start >= start, _hours.c.start < end)
+        stmt = (
+            select(func.count())
+            .select_from(_hours)
+            .where(_hours.c.user_id == user_id, _hours.c.start >= start, _hours.c.start < end)
+        )
         async with self._db.engine.connect() as conn:
             return (await conn.execute(stmt)).scalar_one()
 
-    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
-                            offset: int = 0, limit: int | None = None
-                            ) -> tuple[list[EmotionReading], int]:
+    async def hour_readings(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[EmotionReading], int]:
         if self._db.is_sqlite:
             page = await self.hours(user_id, start, end, offset=offset, limit=limit)
             return [a.reading() for a in page], await self.count_hours(user_id, start, end)
@@ -378,13 +550,20 @@ class SqlEmotionSeries:
                 found = await pg.fetch(_PG_HOURS_AT, [user_id] * len(unjudged), unjudged)
                 judged_now = {a.start: a.reading() for a in map(_aggregate_of, found)}
         emotions, reading = _EMOTIONS, EmotionReading._make
-        return [reading((r[0], emotions[r[1]], r[2], r[3], r[4], r[5]))
-                if r[1] is not None else judged_now[r[0]] for r in rows], total
+        return [
+            reading((r[0], emotions[r[1]], r[2], r[3], r[4], r[5]))
+            if r[1] is not None
+            else judged_now[r[0]]
+            for r in rows
+        ], total
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
-        stmt = (select(_hours.c.user_id, _hours.c.start)
-                .where(_hours.c.sealed.is_(False), _hours.c.start < before)
-                .order_by(_hours.c.start, _hours.c.user_id).limit(limit))
+        stmt = (
+            select(_hours.c.user_id, _hours.c.start)
+            .where(_hours.c.sealed.is_(False), _hours.c.start < before)
+            .order_by(_hours.c.start, _hours.c.user_id)
+            .limit(limit)
+        )
         async with self._db.engine.connect() as conn:
             return [(r.user_id, r.start) for r in await conn.execute(stmt)]
 
@@ -393,11 +572,15 @@ class SqlEmotionSeries:
             await conn.execute(self._replace_hour, [_judged_hour_row(aggregate, sealed=True)])
 
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
-        keys = (select(_samples.c.user_id, _samples.c.timestamp, _samples.c.source)
-                .where(_samples.c.timestamp < cutoff).order_by(_samples.c.timestamp)
-                .limit(limit))
+        keys = (
+            select(_samples.c.user_id, _samples.c.timestamp, _samples.c.source)
+            .where(_samples.c.timestamp < cutoff)
+            .order_by(_samples.c.timestamp)
+            .limit(limit)
+        )
         stmt = delete(_samples).where(
-            tuple_(_samples.c.user_id, _samples.c.timestamp, _samples.c.source).in_(keys))
+            tuple_(_samples.c.user_id, _samples.c.timestamp, _samples.c.source).in_(keys)
+        )
         async with self._db.engine.begin() as conn:
             return (await conn.execute(stmt)).rowcount
 
@@ -405,5 +588,3 @@ class SqlEmotionSeries:
         async with self._db.engine.begin() as conn:
             await conn.execute(delete(_samples).where(_samples.c.user_id == user_id))
             await conn.execute(delete(_hours).where(_hours.c.user_id == user_id))
-
-

@@ -72,8 +72,12 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError | anthropic.APITimeoutError):
         return "timeout"
     if isinstance(exc, anthropic.APIStatusError):
-        kind = {401: "authentication failed", 403: "permission denied",
-                429: "rate limited", 529: "overloaded"}.get(exc.status_code)
+        kind = {
+            401: "authentication failed",
+            403: "permission denied",
+            429: "rate limited",
+            529: "overloaded",
+        }.get(exc.status_code)
         return f"HTTP {exc.status_code}" + (f" {kind}" if kind else "")
     if isinstance(exc, anthropic.APIConnectionError):
         return "connection failed"
@@ -85,8 +89,9 @@ def failure_reason(exc: BaseException) -> str:
 
 
 class ClaudeMealDescriber:
-    def __init__(self, config: DescriberConfig,
-                 client: anthropic.AsyncAnthropic | None = None) -> None:
+    def __init__(
+        self, config: DescriberConfig, client: anthropic.AsyncAnthropic | None = None
+    ) -> None:
         self.config = config
         self._client = client or anthropic.AsyncAnthropic(
             api_key=config.api_key,
@@ -119,20 +124,26 @@ class ClaudeMealDescriber:
         return await self._client.messages.create(
             model=self.config.model,
             max_tokens=self.config.max_tokens,
-            tools=[{
-                "name": TOOL_NAME,
-                "description": "Report the foods in the meal photo with estimated grams.",
-                "input_schema": TOOL_SCHEMA,
-            }],
+            tools=[
+                {
+                    "name": TOOL_NAME,
+                    "description": "Report the foods in the meal photo with estimated grams.",
+                    "input_schema": TOOL_SCHEMA,
+                }
+            ],
             tool_choice={"type": "tool", "name": TOOL_NAME},
-            messages=[{
-                "role": "user",
-                "content": [
-                    {"type": "image",
-                     "source": {"type": "base64", "media_type": media_type, "data": data}},
-                    {"type": "text", "text": PROMPT},
-                ],
-            }],
+            messages=[
+                {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "image",
+                            "source": {"type": "base64", "media_type": media_type, "data": data},
+                        },
+                        {"type": "text", "text": PROMPT},
+                    ],
+                }
+            ],
         )
 
     @staticmethod

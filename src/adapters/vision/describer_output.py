@@ -32,21 +32,39 @@ TOOL_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "name": {"type": "string", "maxLength": MAX_NAME,
-                             "description": "Common English name, singular, e.g. 'fried egg'."},
-                    "grams": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_GRAMS,
-                              "description": "Estimated edible weight in grams of all of it."},
-                    "count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT,
-                              "description": "How many pieces, when countable."},
-                    "confidence": {"type": "number", "minimum": 0, "maximum": 1,
-                                   "description": "How sure you are this food is there."},
+                    "name": {
+                        "type": "string",
+                        "maxLength": MAX_NAME,
+                        "description": "Common English name, singular, e.g. 'fried egg'.",
+                    },
+                    "grams": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "maximum": MAX_GRAMS,
+                        "description": "Estimated edible weight in grams of all of it.",
+                    },
+                    "count": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_COUNT,
+                        "description": "How many pieces, when countable.",
+                    },
+                    "confidence": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "description": "How sure you are this food is there.",
+                    },
                 },
                 "required": ["name", "grams"],
                 "additionalProperties": False,
             },
         },
-        "description": {"type": "string", "maxLength": MAX_TEXT,
-                        "description": "One paragraph describing the meal."},
+        "description": {
+            "type": "string",
+            "maxLength": MAX_TEXT,
+            "description": "One paragraph describing the meal.",
+        },
     },
     "required": ["foods", "description"],
     "additionalProperties": False,
@@ -72,8 +90,7 @@ def clean_food_name(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     text = _clean_text(value, MAX_NAME * 2)
-    kept = "".join(ch for ch in text
-                   if unicodedata.category(ch)[0] in "LN" or ch in _NAME_PUNCT)
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or ch in _NAME_PUNCT)
     name = " ".join(kept.split())[:MAX_NAME].strip(" -'(),.&/+%")
     return name if any(ch.isalpha() for ch in name) else None
 
@@ -94,8 +111,13 @@ def _food(item: Any) -> DescribedFood | None:
     if grams is not None and not 0 < grams <= MAX_GRAMS:
         grams = None
     count_raw = item.get("count")
-    count = count_raw if isinstance(count_raw, int) and not isinstance(count_raw, bool) \
-        and 1 <= count_raw <= MAX_COUNT else None
+    count = (
+        count_raw
+        if isinstance(count_raw, int)
+        and not isinstance(count_raw, bool)
+        and 1 <= count_raw <= MAX_COUNT
+        else None
+    )
     confidence = _number(item.get("confidence"))
     if confidence is not None and not 0.0 <= confidence <= 1.0:
         confidence = None

@@ -49,7 +49,7 @@ def prepare(image: Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, Let
     left, top = (size - new_w) // 2, (size - new_h) // 2
     pixels = np.asarray(rgb, dtype=np.float32) * _SCALE_RGB + _SHIFT_RGB  # (h, w, RGB)
     tensor = np.zeros((1, 3, size, size), dtype=np.float32)
-    tensor[0, :, top:top + new_h, left:left + new_w] = pixels.transpose(2, 0, 1)[::-1]
+    tensor[0, :, top : top + new_h, left : left + new_w] = pixels.transpose(2, 0, 1)[::-1]
     return tensor, Letterbox(gain, float(left), float(top), w, h)
 
 
@@ -98,8 +98,9 @@ def cell_centres(cells: np.ndarray, grid: int, stride: int) -> np.ndarray:
     return np.stack([(col + 0.5) * stride, (row + 0.5) * stride], axis=1).astype(np.float32)
 
 
-def _pairs(scores: np.ndarray, conf: float,
-           groups: Sequence[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(
+    scores: np.ndarray, conf: float, groups: Sequence[np.ndarray] | None
+) -> tuple[np.ndarray, np.ndarray]:
     """(cell, class) pairs kept: every pair >= conf, or each cell's best class of each group."""
     if groups is None:
         cells_kept, classes_kept = np.nonzero(scores >= conf)
@@ -118,9 +119,11 @@ def _pairs(scores: np.ndarray, conf: float,
     return np.concatenate(cells), np.concatenate(classes)
 
 
-def candidates(levels: Sequence[Level], conf: float,
-               groups: Sequence[np.ndarray] | None = None,
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidates(
+    levels: Sequence[Level],
+    conf: float,
+    groups: Sequence[np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Boxes (input pixels), scores and classes of the (cell, class) pairs scoring >= `conf`.
 
     `groups`: class-index arrays (foods, containers); a cell then proposes only its
@@ -144,10 +147,17 @@ def candidates(levels: Sequence[Level], conf: float,
     return np.concatenate(boxes), np.concatenate(scores), np.concatenate(classes)
 
 
-def decode(outputs: Sequence[np.ndarray], lb: Letterbox, conf: float, iou: float,
-           max_det: int = 100, groups: Sequence[np.ndarray] | None = None,
-           same_object_iou: float = 0.7, max_candidates: int = 1000,
-           size: int = INPUT_SIZE) -> RawBoxes:
+def decode(
+    outputs: Sequence[np.ndarray],
+    lb: Letterbox,
+    conf: float,
+    iou: float,
+    max_det: int = 100,
+    groups: Sequence[np.ndarray] | None = None,
+    same_object_iou: float = 0.7,
+    max_candidates: int = 1000,
+    size: int = INPUT_SIZE,
+) -> RawBoxes:
     """Raw outputs -> boxes in original-image pixels, best first.
 
     NMS is per class (`iou`); then, within a group, a box overlapping a better one

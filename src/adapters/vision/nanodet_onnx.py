@@ -83,8 +83,9 @@ class OnnxNanoDetDetector(OnnxDetector):
     @property
     def info(self) -> ModelInfo:
         self._ensure_loaded()
-        return ModelInfo(self._input_name, (self._size, self._size), self._names,
-                         end2end=False, family="nanodet")
+        return ModelInfo(
+            self._input_name, (self._size, self._size), self._names, end2end=False, family="nanodet"
+        )
 
     def _input_size(self) -> tuple[int, int]:
         return self._size, self._size
@@ -96,8 +97,10 @@ class OnnxNanoDetDetector(OnnxDetector):
         session = open_session(path, self.config.threads)
         meta = session.get_modelmeta().custom_metadata_map
         if meta.get("family") != "nanodet":
-            raise WeightsError(f"{path.name} is not a NanoDet model (no family=nanodet "
-                               "metadata; convert it with scripts/convert_nanodet.py)")
+            raise WeightsError(
+                f"{path.name} is not a NanoDet model (no family=nanodet "
+                "metadata; convert it with scripts/convert_nanodet.py)"
+            )
         inp = session.get_inputs()[0]
         shape = inp.shape
         if len(shape) != 4 or shape[2] != shape[3] or not isinstance(shape[2], int):
@@ -110,7 +113,8 @@ class OnnxNanoDetDetector(OnnxDetector):
         self._context = context_labels(self._names)
         self._groups = tuple(
             np.asarray(sorted(i for i, n in labels.items() if n), dtype=np.int64)
-            for labels in (self._labels, self._context))
+            for labels in (self._labels, self._context)
+        )
         self._session = session
 
     def run(self, tensor: np.ndarray) -> list[np.ndarray]:
@@ -122,8 +126,16 @@ class OnnxNanoDetDetector(OnnxDetector):
         self._ensure_loaded()
         cfg = self.config
         tensor, lb = nanodet_decode.prepare(image, self._size)
-        raw = nanodet_decode.decode(self.run(tensor), lb, cfg.confidence, cfg.iou,
-                                    max_det=cfg.max_detections * 2, groups=self._groups,
-                                    size=self._size)
-        return Found(to_detections(raw, self._labels, cfg.max_detections),
-                     to_detections(raw, self._context, cfg.max_detections))
+        raw = nanodet_decode.decode(
+            self.run(tensor),
+            lb,
+            cfg.confidence,
+            cfg.iou,
+            max_det=cfg.max_detections * 2,
+            groups=self._groups,
+            size=self._size,
+        )
+        return Found(
+            to_detections(raw, self._labels, cfg.max_detections),
+            to_detections(raw, self._context, cfg.max_detections),
+        )

@@ -41,8 +41,7 @@ def open_session(path: Path, threads: int = 0) -> Any:
     # event loop, other processes) that triples latency. Measured: 2 threads,
     # spinning 301 ms vs 103 ms without, on the 2-core VM under load.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), sess_options=opts,
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +52,9 @@ class Found:
     context: tuple[Detection, ...] = ()
 
 
-def to_detections(raw: RawBoxes, labels: Mapping[int, str | None],
-                  limit: int) -> tuple[Detection, ...]:
+def to_detections(
+    raw: RawBoxes, labels: Mapping[int, str | None], limit: int
+) -> tuple[Detection, ...]:
     """Boxes whose class has a label, best first, at most `limit`."""
     found: list[Detection] = []
     for i in np.argsort(-raw.scores, kind="stable"):
@@ -69,13 +69,22 @@ def to_detections(raw: RawBoxes, labels: Mapping[int, str | None],
     return tuple(found)
 
 
-def _rescale(dets: tuple[Detection, ...], sx: float, sy: float, width: int,
-             height: int) -> tuple[Detection, ...]:
+def _rescale(
+    dets: tuple[Detection, ...], sx: float, sy: float, width: int, height: int
+) -> tuple[Detection, ...]:
     return tuple(
-        Detection(d.food, d.confidence, BoundingBox(
-            min(d.bbox.x1 * sx, width), min(d.bbox.y1 * sy, height),
-            min(d.bbox.x2 * sx, width), min(d.bbox.y2 * sy, height)))
-        for d in dets)
+        Detection(
+            d.food,
+            d.confidence,
+            BoundingBox(
+                min(d.bbox.x1 * sx, width),
+                min(d.bbox.y1 * sy, height),
+                min(d.bbox.x2 * sx, width),
+                min(d.bbox.y2 * sy, height),
+            ),
+        )
+        for d in dets
+    )
 
 
 class OnnxDetector:
@@ -146,8 +155,7 @@ class OnnxDetector:
         except Exception as exc:  # a model failure must not fail the analysis
             log.exception("detector failed")
             return DetectionReport.unavailable(f"detector failed: {type(exc).__name__}")
-        return DetectionReport(detector=self.name, detections=found.foods,
-                               context=found.context)
+        return DetectionReport(detector=self.name, detections=found.foods, context=found.context)
 
     def find_in_bytes(self, data: bytes) -> Found:
         """Decode a JPEG/PNG and find boxes, in pixels of the full image.
@@ -168,5 +176,7 @@ class OnnxDetector:
         if rgb.size == (width, height):
             return found
         sx, sy = width / rgb.size[0], height / rgb.size[1]
-        return Found(_rescale(found.foods, sx, sy, width, height),
-                     _rescale(found.context, sx, sy, width, height))
+        return Found(
+            _rescale(found.foods, sx, sy, width, height),
+            _rescale(found.context, sx, sy, width, height),
+        )

@@ -30,8 +30,9 @@ def cached_onnx_path(pt: Path, cache_dir: Path, imgsz: int) -> Path:
     return cache_dir / f"{pt.stem}-{content_digest(pt)}-{imgsz}.onnx"
 
 
-def resolve_onnx(weights: Path, cache_dir: Path, imgsz: int = 640, *,
-                 export_missing: bool = True) -> Path:
+def resolve_onnx(
+    weights: Path, cache_dir: Path, imgsz: int = 640, *, export_missing: bool = True
+) -> Path:
     """The ONNX file to run for `weights`, exporting a `.pt` on first use."""
     if not weights.is_file():
         raise WeightsError(f"weights file not found: {weights}")
@@ -44,8 +45,9 @@ def resolve_onnx(weights: Path, cache_dir: Path, imgsz: int = 640, *,
     if target.is_file():
         return target
     if not export_missing:
-        raise WeightsError(f"{weights.name} has not been exported to ONNX yet "
-                           f"(run `psi models export {weights}`)")
+        raise WeightsError(
+            f"{weights.name} has not been exported to ONNX yet (run `psi models export {weights}`)"
+        )
     return export_to_onnx(weights, target, imgsz)
 
 
@@ -56,8 +58,10 @@ def export_to_onnx(pt: Path, target: Path, imgsz: int = 640) -> Path:
     try:
         from ultralytics import YOLO
     except ImportError as exc:
-        raise WeightsError("exporting .pt weights needs the `vision` extra "
-                           "(ultralytics and torch); or configure a .onnx file") from exc
+        raise WeightsError(
+            "exporting .pt weights needs the `vision` extra "
+            "(ultralytics and torch); or configure a .onnx file"
+        ) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         work = Path(tmp) / pt.name
@@ -68,9 +72,14 @@ def export_to_onnx(pt: Path, target: Path, imgsz: int = 640) -> Path:
             # A YOLO26 head has a one-to-one branch: nms=False exports it end to end
             # (no NMS needed); older heads export their raw output.
             nms_free = getattr(head, "one2one_cv2", None) is not None
-            exported = model.export(format="onnx", imgsz=imgsz, dynamic=False,
-                                    simplify=False, nms=False if nms_free else None,
-                                    verbose=False)
+            exported = model.export(
+                format="onnx",
+                imgsz=imgsz,
+                dynamic=False,
+                simplify=False,
+                nms=False if nms_free else None,
+                verbose=False,
+            )
         except Exception as exc:
             raise WeightsError(f"export of {pt.name} failed: {exc}") from exc
         os.replace(exported, target)

@@ -46,11 +46,12 @@ def letterbox(image: Image.Image, size: tuple[int, int]) -> tuple[np.ndarray, Le
     new_w, new_h = round(w * gain), round(h * gain)
     pad_x, pad_y = (in_w - new_w) / 2, (in_h - new_h) / 2
     rgb = image if image.mode == "RGB" else image.convert("RGB")
-    resized = rgb.resize((new_w, new_h), Image.Resampling.BILINEAR) if (new_w, new_h) != (w, h) \
-        else rgb
+    resized = (
+        rgb.resize((new_w, new_h), Image.Resampling.BILINEAR) if (new_w, new_h) != (w, h) else rgb
+    )
     canvas = np.full((in_h, in_w, 3), PAD_VALUE, dtype=np.uint8)
     top, left = round(pad_y - 0.1), round(pad_x - 0.1)
-    canvas[top:top + new_h, left:left + new_w] = np.asarray(resized, dtype=np.uint8)
+    canvas[top : top + new_h, left : left + new_w] = np.asarray(resized, dtype=np.uint8)
     tensor = canvas.transpose(2, 0, 1)[None].astype(np.float32) / 255.0
     return np.ascontiguousarray(tensor), Letterbox(gain, left, top, w, h)
 
@@ -78,9 +79,15 @@ def decode_end2end(output: np.ndarray, lb: Letterbox, conf: float) -> RawBoxes:
     return _keep_visible(_to_image(rows[:, :4], lb), rows[:, 4], rows[:, 5].astype(np.int64))
 
 
-def decode_raw(output: np.ndarray, lb: Letterbox, conf: float, iou: float,
-               max_det: int = 300, max_candidates: int = 3000,
-               wanted: np.ndarray | None = None) -> RawBoxes:
+def decode_raw(
+    output: np.ndarray,
+    lb: Letterbox,
+    conf: float,
+    iou: float,
+    max_det: int = 300,
+    max_candidates: int = 3000,
+    wanted: np.ndarray | None = None,
+) -> RawBoxes:
     """`wanted`: class indices worth reporting; a box's class is the best among
     them (a COCO box that is 0.8 "bowl" and 0.5 "pizza" is a pizza to us)."""
     pred = np.asarray(output, dtype=np.float32)

@@ -95,16 +95,15 @@ class OnnxYoloDetector(OnnxDetector):
         return self.info.input_size
 
     def _load(self) -> None:
-        onnx_path = resolve_onnx(self.config.weights, self.config.cache_dir,
-                                 self.config.imgsz)
+        onnx_path = resolve_onnx(self.config.weights, self.config.cache_dir, self.config.imgsz)
         session = open_session(onnx_path, self.config.threads)
         self._info = read_model_info(session)
         self._labels = food_labels(self._info.names)
         self._context = context_labels(self._info.names)
-        self._wanted = np.asarray(sorted(i for i, n in self._labels.items() if n),
-                                  dtype=np.int64)
-        self._wanted_context = np.asarray(sorted(i for i, n in self._context.items() if n),
-                                          dtype=np.int64)
+        self._wanted = np.asarray(sorted(i for i, n in self._labels.items() if n), dtype=np.int64)
+        self._wanted_context = np.asarray(
+            sorted(i for i, n in self._context.items() if n), dtype=np.int64
+        )
         self._session = session
 
     def detect_sync(self, image: Image.Image) -> tuple[Detection, ...]:
@@ -120,13 +119,22 @@ class OnnxYoloDetector(OnnxDetector):
         cfg = self.config
         if info.end2end:
             raw = decode_end2end(output, lb, cfg.confidence)
-            return Found(to_detections(raw, self._labels, cfg.max_detections),
-                         to_detections(raw, self._context, cfg.max_detections))
-        raw = decode_raw(output, lb, cfg.confidence, cfg.iou,
-                         max_det=cfg.max_detections * 3, wanted=self._wanted)
+            return Found(
+                to_detections(raw, self._labels, cfg.max_detections),
+                to_detections(raw, self._context, cfg.max_detections),
+            )
+        raw = decode_raw(
+            output, lb, cfg.confidence, cfg.iou, max_det=cfg.max_detections * 3, wanted=self._wanted
+        )
         context: tuple[Detection, ...] = ()
         if self._wanted_context.size:  # a separate pass: a bowl must not hide its pizza
-            around = decode_raw(output, lb, cfg.confidence, cfg.iou,
-                                max_det=cfg.max_detections, wanted=self._wanted_context)
+            around = decode_raw(
+                output,
+                lb,
+                cfg.confidence,
+                cfg.iou,
+                max_det=cfg.max_detections,
+                wanted=self._wanted_context,
+            )
             context = to_detections(around, self._context, cfg.max_detections)
         return Found(to_detections(raw, self._labels, cfg.max_detections), context)

@@ -29,14 +29,22 @@ class Mailer:
         try:
             await asyncio.wait_for(self.sender.send(message), self.timeout_s)
         except Exception as exc:
-            log.warning("email_not_sent kind=%s user_id=%s error_type=%s", message.kind.value,
-                        message.user_id, type(exc).__name__)
+            log.warning(
+                "email_not_sent kind=%s user_id=%s error_type=%s",
+                message.kind.value,
+                message.user_id,
+                type(exc).__name__,
+            )
             return False
         if message.user_id is not None:
             try:
                 await self.sent.record(message.user_id, message.kind, self.clock.now())
             except Exception as exc:
-                log.warning("email_log_failed kind=%s user_id=%s error_type=%s",
-                            message.kind.value, message.user_id, type(exc).__name__)
+                log.warning(
+                    "email_log_failed kind=%s user_id=%s error_type=%s",
+                    message.kind.value,
+                    message.user_id,
+                    type(exc).__name__,
+                )
         log.info("email_sent kind=%s user_id=%s", message.kind.value, message.user_id)
         return True

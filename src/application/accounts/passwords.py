@@ -29,8 +29,9 @@ CHANGE_FAILURES = Quota(5, 900)
 def check_new_password(password: str, field: str = "new_password") -> None:
     problems = password_problems(password)
     if problems:
-        raise ValidationFailed([FieldError(field, "; ".join(problems))],
-                               message="password does not meet the policy")
+        raise ValidationFailed(
+            [FieldError(field, "; ".join(problems))], message="password does not meet the policy"
+        )
 
 
 def invalid_token() -> ValidationFailed:
@@ -70,10 +71,14 @@ class ChangePassword:
         key = f"password-change:{user.id}"
         decision = await self.limiter.peek(key, CHANGE_FAILURES)
         if not decision.allowed:
-            raise RateLimited(math.ceil(decision.retry_after_s),
-                              message="Too many wrong current passwords")
-        if (len(current) > PASSWORD_MAX or user.password_hash is None
-                or not self.hasher.verify(user.password_hash, current)):
+            raise RateLimited(
+                math.ceil(decision.retry_after_s), message="Too many wrong current passwords"
+            )
+        if (
+            len(current) > PASSWORD_MAX
+            or user.password_hash is None
+            or not self.hasher.verify(user.password_hash, current)
+        ):
             await self.limiter.hit(key, CHANGE_FAILURES)
             raise InvalidCredentials("Current password is incorrect")
         check_new_password(new)
@@ -81,10 +86,16 @@ class ChangePassword:
         await self.users.save(replace(user, password_hash=self.hasher.hash(new), updated_at=now))
         await self.sessions.revoke_sessions(user.id, now, keep=caller.session_id)
         await self.tokens.invalidate(user.id, RESET, now)
-        await self.audit.record(AuditEvent(AuditKind.PASSWORD_CHANGED, now, actor_id=user.id,
-                                           subject_id=user.id, request_id=request_id_var.get()))
-        return OutgoingEmail(user.email, EmailKind.PASSWORD_CHANGED, user.id,
-                             {"name": user.name})
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.PASSWORD_CHANGED,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+            )
+        )
+        return OutgoingEmail(user.email, EmailKind.PASSWORD_CHANGED, user.id, {"name": user.name})
 
 
 @dataclass(slots=True)
@@ -102,10 +113,14 @@ class RequestPasswordReset:
         after the answer, so neither the answer nor its timing tells them apart."""
         email = normalize_email(email)
         account = hashlib.sha256(email.encode()).hexdigest()[:24]
-        await spend(self.limiter, [(f"password-reset:ip:{client}", self.limits.per_client),
-                                   (f"password-reset:account:{account}",
-                                    self.limits.per_account)],
-                    "Too many password reset requests")
+        await spend(
+            self.limiter,
+            [
+                (f"password-reset:ip:{client}", self.limits.per_client),
+                (f"password-reset:account:{account}", self.limits.per_account),
+            ],
+            "Too many password reset requests",
+        )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_digest(token)
         now = self.clock.now()
@@ -115,14 +130,20 @@ class RequestPasswordReset:
             user = None
         else:
             await self.tokens.issue(user.id, RESET, digest, now, now + TOKEN_TTL[RESET])
-        await self.audit.record(AuditEvent(
-            AuditKind.PASSWORD_RESET_REQUESTED, now, subject_id=user.id if user else None,
-            request_id=request_id_var.get(),
-            details={"account": "known" if user else "unknown"}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.PASSWORD_RESET_REQUESTED,
+                now,
+                subject_id=user.id if user else None,
+                request_id=request_id_var.get(),
+                details={"account": "known" if user else "unknown"},
+            )
+        )
         if user is None:
             return None
-        return OutgoingEmail(user.email, EmailKind.PASSWORD_RESET, user.id,
-                             {"name": user.name, "token": token})
+        return OutgoingEmail(
+            user.email, EmailKind.PASSWORD_RESET, user.id, {"name": user.name, "token": token}
+        )
 
 
 @dataclass(slots=True)
@@ -142,12 +163,25 @@ class ConfirmPasswordReset:
         if user is None or not user.is_active:
             raise invalid_token()
         # The mail reached its owner: the address is proven as well.
-        await self.users.save(replace(user, password_hash=self.hasher.hash(new_password),
-                                      email_verified=True, updated_at=now))
+        await self.users.save(
+            replace(
+                user,
+                password_hash=self.hasher.hash(new_password),
+                email_verified=True,
+                updated_at=now,
+            )
+        )
         # Every login ends, access tokens and refresh families alike. Per session rather
         # than by a time cutoff: a cutoff (whole seconds) would also end a login made with
         # the new password within the same second.
         await self.sessions.revoke_sessions(user.id, now)
         await self.tokens.invalidate(user.id, RESET, now)
-        await self.audit.record(AuditEvent(AuditKind.PASSWORD_RESET, now, actor_id=user.id,
-                                           subject_id=user.id, request_id=request_id_var.get()))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.PASSWORD_RESET,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+            )
+        )

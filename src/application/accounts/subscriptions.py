@@ -49,8 +49,14 @@ class SubscriptionView:
 def view_of(user: User, sub: BillingSubscription | None) -> SubscriptionView:
     if sub is None:
         return SubscriptionView(user.tier, SubscriptionStatus.NONE, None, None, None, False)
-    return SubscriptionView(user.tier, sub.status, sub.plan, sub.trial_ends_at,
-                            sub.current_period_end, sub.cancel_at_period_end)
+    return SubscriptionView(
+        user.tier,
+        sub.status,
+        sub.plan,
+        sub.trial_ends_at,
+        sub.current_period_end,
+        sub.cancel_at_period_end,
+    )
 
 
 async def _active_user(users: UserRepository, user_id: UUID) -> User:
@@ -79,10 +85,20 @@ class TierSync:
         if tier is user.tier:
             return
         await self.users.change_tier(user_id, tier, now)
-        await self.audit.record(AuditEvent(
-            AuditKind.TIER_CHANGED, now, subject_id=user_id, request_id=request_id_var.get(),
-            details={"from": user.tier.value, "to": tier.value, "source": cause,
-                     "status": status.value}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.TIER_CHANGED,
+                now,
+                subject_id=user_id,
+                request_id=request_id_var.get(),
+                details={
+                    "from": user.tier.value,
+                    "to": tier.value,
+                    "source": cause,
+                    "status": status.value,
+                },
+            )
+        )
 
 
 @dataclass(slots=True)
@@ -110,10 +126,15 @@ class StartCheckout:
         if latest is not None and latest.paying:
             raise AlreadySubscribed()
         # One trial per person: whoever had a subscription before pays from day one.
-        return await self.gateway.create_checkout(CheckoutRequest(
-            user_id=user.id, email=user.email,
-            customer_id=latest.provider_customer_id if latest else None, plan=plan,
-            trial_days=self.trial_days if latest is None else 0))
+        return await self.gateway.create_checkout(
+            CheckoutRequest(
+                user_id=user.id,
+                email=user.email,
+                customer_id=latest.provider_customer_id if latest else None,
+                plan=plan,
+                trial_days=self.trial_days if latest is None else 0,
+            )
+        )
 
 
 @dataclass(slots=True)
@@ -134,13 +155,23 @@ class CancelSubscription:
         reported = await self.gateway.cancel_at_period_end(latest.provider_subscription_id)
         now = self.clock.now()
         # Premium stays until the period ends; the provider's events take it from here.
-        updated = replace(latest, cancel_at_period_end=True, updated_at=now,
-                          current_period_end=reported.current_period_end
-                          or latest.current_period_end)
+        updated = replace(
+            latest,
+            cancel_at_period_end=True,
+            updated_at=now,
+            current_period_end=reported.current_period_end or latest.current_period_end,
+        )
         await self.history.save(updated)
-        await self.audit.record(AuditEvent(
-            AuditKind.SUBSCRIPTION_CHANGED, now, actor_id=user.id, subject_id=user.id,
-            request_id=request_id_var.get(), details={"change": "cancel_at_period_end"}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.SUBSCRIPTION_CHANGED,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+                details={"change": "cancel_at_period_end"},
+            )
+        )
         return view_of(user, updated)
 
 
@@ -167,8 +198,9 @@ class EndSubscriptionOnDeletion:
             log.warning("subscription_not_cancelled reason=unavailable user_id=%s", user_id)
             return False
         now = self.clock.now()
-        await self.history.save(replace(latest, status=SubscriptionStatus.CANCELED,
-                                        ended_at=now, updated_at=now))
+        await self.history.save(
+            replace(latest, status=SubscriptionStatus.CANCELED, ended_at=now, updated_at=now)
+        )
         return True
 
 
@@ -187,14 +219,20 @@ class ApplyPaymentEvent:
             return False
         now = self.clock.now()
         applied = await self._apply(event, now) if event.subscription is not None else None
-        await self.history.record_event(event.id, event.type, event.created,
-                                        applied.user_id if applied else None, now)
+        await self.history.record_event(
+            event.id, event.type, event.created, applied.user_id if applied else None, now
+        )
         if applied is None:
             return False
-        await self.audit.record(AuditEvent(
-            AuditKind.SUBSCRIPTION_CHANGED, now, subject_id=applied.user_id,
-            request_id=request_id_var.get(),
-            details={"event": event.type, "status": applied.status.value}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.SUBSCRIPTION_CHANGED,
+                now,
+                subject_id=applied.user_id,
+                request_id=request_id_var.get(),
+                details={"event": event.type, "status": applied.status.value},
+            )
+        )
         await self.sync(applied.user_id, now, "payments")
         return True
 
@@ -215,21 +253,33 @@ class ApplyPaymentEvent:
         return updated
 
 
-def _new_record(reported: ProviderSubscription, user_id: UUID, event: PaymentEvent,
-                now: datetime) -> BillingSubscription:
+def _new_record(
+    reported: ProviderSubscription, user_id: UUID, event: PaymentEvent, now: datetime
+) -> BillingSubscription:
     status = SubscriptionStatus.TRIALING if event.trial else SubscriptionStatus.ACTIVE
     return BillingSubscription(
-        id=uuid.uuid4(), user_id=user_id, provider_subscription_id=reported.subscription_id,
-        provider_customer_id=reported.customer_id, plan=reported.plan, status=status,
-        trial_ends_at=None, current_period_end=None, cancel_at_period_end=False,
-        created_at=now, updated_at=now, last_event_created=0)
+        id=uuid.uuid4(),
+        user_id=user_id,
+        provider_subscription_id=reported.subscription_id,
+        provider_customer_id=reported.customer_id,
+        plan=reported.plan,
+        status=status,
+        trial_ends_at=None,
+        current_period_end=None,
+        cancel_at_period_end=False,
+        created_at=now,
+        updated_at=now,
+        last_event_created=0,
+    )
 
 
-def _merge(known: BillingSubscription, reported: ProviderSubscription, event: PaymentEvent,
-           now: datetime) -> BillingSubscription:
-    changes: dict[str, Any] = {"updated_at": now,
-                               "last_event_created": max(event.created,
-                                                         known.last_event_created)}
+def _merge(
+    known: BillingSubscription, reported: ProviderSubscription, event: PaymentEvent, now: datetime
+) -> BillingSubscription:
+    changes: dict[str, Any] = {
+        "updated_at": now,
+        "last_event_created": max(event.created, known.last_event_created),
+    }
     if reported.customer_id and not known.provider_customer_id:
         changes["provider_customer_id"] = reported.customer_id
     if reported.plan is not None:
@@ -239,17 +289,21 @@ def _merge(known: BillingSubscription, reported: ProviderSubscription, event: Pa
         status = status_from_provider(reported.status)
         if event.type == "customer.subscription.deleted":
             status = SubscriptionStatus.CANCELED
-        changes.update(status=status, trial_ends_at=reported.trial_ends_at,
-                       current_period_end=reported.current_period_end,
-                       cancel_at_period_end=reported.cancel_at_period_end)
+        changes.update(
+            status=status,
+            trial_ends_at=reported.trial_ends_at,
+            current_period_end=reported.current_period_end,
+            cancel_at_period_end=reported.cancel_at_period_end,
+        )
         if status in (SubscriptionStatus.CANCELED, SubscriptionStatus.EXPIRED):
             changes["ended_at"] = known.ended_at or now
     elif event.type == "invoice.payment_failed" and known.paying:
         changes["status"] = SubscriptionStatus.PAST_DUE
     status = changes.get("status", known.status)
     # The grace period of a failed payment runs from the first failure.
-    changes["past_due_since"] = (known.past_due_since or now) \
-        if status is SubscriptionStatus.PAST_DUE else None
+    changes["past_due_since"] = (
+        (known.past_due_since or now) if status is SubscriptionStatus.PAST_DUE else None
+    )
     return replace(known, **changes)
 
 

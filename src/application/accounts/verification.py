@@ -34,8 +34,11 @@ class RequestEmailVerification:
         user = await self.users.get(caller.user_id)
         if user is None or not user.is_active:
             raise NotFound()
-        await spend(self.limiter, [(f"verify-email:{user.id}", REQUESTS)],
-                    "Too many verification emails requested")
+        await spend(
+            self.limiter,
+            [(f"verify-email:{user.id}", REQUESTS)],
+            "Too many verification emails requested",
+        )
         return await self.for_user(user)
 
     async def for_user(self, user: User) -> OutgoingEmail | None:
@@ -44,10 +47,10 @@ class RequestEmailVerification:
             return None
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = self.clock.now()
-        await self.tokens.issue(user.id, VERIFY, token_digest(token), now,
-                                now + TOKEN_TTL[VERIFY])
-        return OutgoingEmail(user.email, EmailKind.EMAIL_VERIFICATION, user.id,
-                             {"name": user.name, "token": token})
+        await self.tokens.issue(user.id, VERIFY, token_digest(token), now, now + TOKEN_TTL[VERIFY])
+        return OutgoingEmail(
+            user.email, EmailKind.EMAIL_VERIFICATION, user.id, {"name": user.name, "token": token}
+        )
 
 
 @dataclass(slots=True)
@@ -66,7 +69,13 @@ class VerifyEmail:
         if not user.email_verified:
             user = replace(user, email_verified=True, updated_at=now)
             await self.users.save(user)
-            await self.audit.record(AuditEvent(
-                AuditKind.EMAIL_VERIFIED, now, actor_id=user.id, subject_id=user.id,
-                request_id=request_id_var.get()))
+            await self.audit.record(
+                AuditEvent(
+                    AuditKind.EMAIL_VERIFIED,
+                    now,
+                    actor_id=user.id,
+                    subject_id=user.id,
+                    request_id=request_id_var.get(),
+                )
+            )
         return user

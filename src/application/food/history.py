@@ -35,20 +35,28 @@ async def recognised(lookup: LookupNutrition, food: str) -> NutritionLookup:
         return found
     near = await lookup.suggestions(food)
     raise FoodNotRecognised(
-        "no USDA food matches the name well enough", food=food,
-        suggestions=[{"name": m.food.name, "fdc_id": m.food.fdc_id,
-                      "data_type": m.food.data_type.value,
-                      "confidence": min(1.0, m.confidence)} for m in near])
+        "no USDA food matches the name well enough",
+        food=food,
+        suggestions=[
+            {
+                "name": m.food.name,
+                "fdc_id": m.food.fdc_id,
+                "data_type": m.food.data_type.value,
+                "confidence": min(1.0, m.confidence),
+            }
+            for m in near
+        ],
+    )
 
 
-def entry_grams(found: NutritionLookup, grams: float | None, portion: str | None,
-                quantity: float | None) -> float:
+def entry_grams(
+    found: NutritionLookup, grams: float | None, portion: str | None, quantity: float | None
+) -> float:
     """How much was eaten: ``grams``; or a named portion of the food times ``quantity``;
     or, with neither, its default portion times ``quantity``. Grams and a portion
     together, or grams with a quantity, are ambiguous (400)."""
     if grams is not None and (portion is not None or quantity is not None):
-        raise ValidationFailed.single(
-            "grams", "give grams, or a portion (and quantity), not both")
+        raise ValidationFailed.single("grams", "give grams, or a portion (and quantity), not both")
     if grams is not None:
         return grams
     times = 1.0 if quantity is None else quantity
@@ -57,21 +65,26 @@ def entry_grams(found: NutritionLookup, grams: float | None, portion: str | None
     if portion is None:
         if found.portion_source is PortionSource.DEFAULT:
             raise ValidationFailed.single(
-                "grams", f"USDA gives no portion for {found.food_name!r}: give grams")
+                "grams", f"USDA gives no portion for {found.food_name!r}: give grams"
+            )
         unit = found.portion_grams
     else:
         chosen = find_portion(found.portions, portion)
         if chosen is None:
             valid = [p.name for p in found.portions if p.name is not None]
             raise ValidationFailed.single(
-                "portion", f"not a portion of {found.food_name!r}; valid: "
-                f"{', '.join(valid) if valid else 'none (give grams)'}")
+                "portion",
+                f"not a portion of {found.food_name!r}; valid: "
+                f"{', '.join(valid) if valid else 'none (give grams)'}",
+            )
         unit = chosen.grams
     total = round(unit * times, 1)
     if not 0 < total <= MAX_ENTRY_GRAMS:
-        raise ValidationFailed.single("quantity", f"amounts to {total:g} g; at most "
-                                      f"{MAX_ENTRY_GRAMS:g} g per entry")
+        raise ValidationFailed.single(
+            "quantity", f"amounts to {total:g} g; at most {MAX_ENTRY_GRAMS:g} g per entry"
+        )
     return total
+
 
 MAX_WAIT_S = 30.0
 
@@ -100,9 +113,13 @@ class WaitForAnalysis:
 
     analyses: AnalysisRepository
 
-    async def __call__(self, analysis_id: UUID, wait_s: float,
-                       first_poll_s: float = 0.005, max_poll_s: float = 0.025
-                       ) -> Analysis | None:
+    async def __call__(
+        self,
+        analysis_id: UUID,
+        wait_s: float,
+        first_poll_s: float = 0.005,
+        max_poll_s: float = 0.025,
+    ) -> Analysis | None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(max(wait_s, 0.0), MAX_WAIT_S)
         poll = first_poll_s
@@ -155,17 +172,21 @@ class CorrectEntry:
     analyses: AnalysisRepository
     lookup: LookupNutrition
 
-    async def __call__(self, user_id: UUID, analysis_id: UUID,
-                       corrections: list[Correction]) -> Analysis:
+    async def __call__(
+        self, user_id: UUID, analysis_id: UUID, corrections: list[Correction]
+    ) -> Analysis:
         current = await self.analyses.get(analysis_id, user_id)
         if current is None or current.status is not AnalysisStatus.COMPLETED:
             raise NotFound("no such history entry")
         for c in corrections:  # every corrected food must be one we can price
             await recognised(self.lookup, c.food.strip())
-        priced = await price_foods(self.lookup, [
-            FoodToPrice(c.food.strip(), 1.0, grams=c.portion_grams) for c in corrections])
-        updated = await self.analyses.correct(user_id, analysis_id, priced.foods,
-                                              priced.nutrition, priced.source)
+        priced = await price_foods(
+            self.lookup,
+            [FoodToPrice(c.food.strip(), 1.0, grams=c.portion_grams) for c in corrections],
+        )
+        updated = await self.analyses.correct(
+            user_id, analysis_id, priced.foods, priced.nutrition, priced.source
+        )
         if updated is None:
             raise NotFound("no such history entry")
         return updated
@@ -179,17 +200,35 @@ class AddManualEntry:
     lookup: LookupNutrition
     clock: Clock
 
-    async def __call__(self, user_id: UUID, food: str, grams: float | None,
-                       eaten_at: datetime | None, *, portion: str | None = None,
-                       quantity: float | None = None) -> Analysis:
+    async def __call__(
+        self,
+        user_id: UUID,
+        food: str,
+        grams: float | None,
+        eaten_at: datetime | None,
+        *,
+        portion: str | None = None,
+        quantity: float | None = None,
+    ) -> Analysis:
         name = food.strip()
         found = await recognised(self.lookup, name)
         amount = entry_grams(found, grams, portion, quantity)
-        count = int(quantity) if quantity is not None and float(quantity).is_integer() \
-            and quantity >= 1 else 1
-        priced = await price_foods(self.lookup, [
-            FoodToPrice(name, 1.0, quantity=count, grams=amount)])
-        entry = Analysis.manual(uuid4(), user_id, priced.foods[0], priced.nutrition,
-                                self.clock.now(), eaten_at, priced.source)
+        count = (
+            int(quantity)
+            if quantity is not None and float(quantity).is_integer() and quantity >= 1
+            else 1
+        )
+        priced = await price_foods(
+            self.lookup, [FoodToPrice(name, 1.0, quantity=count, grams=amount)]
+        )
+        entry = Analysis.manual(
+            uuid4(),
+            user_id,
+            priced.foods[0],
+            priced.nutrition,
+            self.clock.now(),
+            eaten_at,
+            priced.source,
+        )
         await self.analyses.add(entry)
         return entry

@@ -42,8 +42,9 @@ class GetMealImage:
     images: ImageStore
     resizer: ImageResizer
 
-    async def locate(self, user_id: UUID, analysis_id: UUID, size: ImageSize,
-                     entry_only: bool = False) -> LocatedImage:
+    async def locate(
+        self, user_id: UUID, analysis_id: UUID, size: ImageSize, entry_only: bool = False
+    ) -> LocatedImage:
         """The user's own image (of a history entry, with `entry_only`); NotFound for
         another user's, a missing one, or an entry without a photo."""
         key = await self.analyses.image_ref(analysis_id, user_id, entry_only)

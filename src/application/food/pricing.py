@@ -37,9 +37,12 @@ class PricedMeal:
 def usda_match(found: NutritionLookup | None) -> UsdaMatch | None:
     if found is None:
         return None
-    return UsdaMatch(name=found.food_name, fdc_id=found.fdc_id,
-                     data_type=str(found.data_type),
-                     confidence=min(1.0, max(0.0, round(found.match_confidence, 4))))
+    return UsdaMatch(
+        name=found.food_name,
+        fdc_id=found.fdc_id,
+        data_type=str(found.data_type),
+        confidence=min(1.0, max(0.0, round(found.match_confidence, 4))),
+    )
 
 
 async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> PricedMeal:
@@ -56,10 +59,17 @@ async def price_foods(lookup: LookupNutrition, foods: Sequence[FoodToPrice]) -> 
                 parts.append(found.per_100g.for_portion(grams))
             else:
                 parts.append(found.nutrients)
-        items.append(FoodItem(food=f.food, confidence=f.confidence, bbox=f.bbox,
-                              quantity=f.quantity,
-                              portion_grams=None if grams is None else round(grams, 1),
-                              fdc_id=found.fdc_id if found is not None else None,
-                              match=usda_match(found)))
-    return PricedMeal(tuple(items), total(parts).rounded(),
-                      "+".join(sorted(sources)) if sources else None)
+        items.append(
+            FoodItem(
+                food=f.food,
+                confidence=f.confidence,
+                bbox=f.bbox,
+                quantity=f.quantity,
+                portion_grams=None if grams is None else round(grams, 1),
+                fdc_id=found.fdc_id if found is not None else None,
+                match=usda_match(found),
+            )
+        )
+    return PricedMeal(
+        tuple(items), total(parts).rounded(), "+".join(sorted(sources)) if sources else None
+    )

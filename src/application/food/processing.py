@@ -65,43 +65,65 @@ class ProcessAnalysis:
         if analysis.image_ref is None:
             raise NotFound("analysis has no image")
         image = await self.images.get(analysis.image_ref)
-        detection, description = await asyncio.gather(self.detector.detect(image),
-                                                      self.describer.describe(image))
+        detection, description = await asyncio.gather(
+            self.detector.detect(image), self.describer.describe(image)
+        )
         # A detector reports containers (bowl, cup, table) apart from its detections.
         context = [d.food for d in detection.context]
         fused = fuse(detection.detections, description.description, context=context)
-        priced = await price_foods(self.lookup, [
-            FoodToPrice(f.food, f.confidence, f.bbox, f.quantity, f.portion_grams)
-            for f in fused.foods])
+        priced = await price_foods(
+            self.lookup,
+            [
+                FoodToPrice(f.food, f.confidence, f.bbox, f.quantity, f.portion_grams)
+                for f in fused.foods
+            ],
+        )
         state = ModelState(
-            detector_configured=self.detector.name is not None
-            or detection.detector is not None,
+            detector_configured=self.detector.name is not None or detection.detector is not None,
             detector_ran=detection.detector is not None,
             describer_configured=description.describer is not None,
-            describer_ran=description.description is not None)
+            describer_ran=description.description is not None,
+        )
         policy = ReviewPolicy()
         review = review_of(priced.foods, state, len(fused.uncertain), policy)
         suggestions: tuple[Suggestion, ...] = ()
         if review.needed:
-            uncertain = await price_foods(self.lookup, [
-                FoodToPrice(f.food, f.confidence, None, f.quantity, f.portion_grams)
-                for f in fused.uncertain])
+            uncertain = await price_foods(
+                self.lookup,
+                [
+                    FoodToPrice(f.food, f.confidence, None, f.quantity, f.portion_grams)
+                    for f in fused.uncertain
+                ],
+            )
             history = frequent_foods(
                 await self.analyses.recent_foods(analysis.user_id, RECENT_MEALS),
-                policy.max_suggestions)
+                policy.max_suggestions,
+            )
             suggestions = suggestions_for(
-                [(f, item.fdc_id, item.portion_grams)
-                 for f, item in zip(fused.uncertain, uncertain.foods, strict=True)],
-                history, priced.foods, review, policy)
+                [
+                    (f, item.fdc_id, item.portion_grams)
+                    for f, item in zip(fused.uncertain, uncertain.foods, strict=True)
+                ],
+                history,
+                priced.foods,
+                review,
+                policy,
+            )
         text = description.description.text if description.description else None
         return AnalysisResult(
-            foods=priced.foods, description=text or None, nutrition=priced.nutrition,
+            foods=priced.foods,
+            description=text or None,
+            nutrition=priced.nutrition,
             confidence_score=analysis_confidence(priced.foods),
-            models=ModelsUsed(detector=detection.detector, describer=description.describer,
-                              nutrition_source=priced.source,
-                              fusion=explain_fusion(fused, state.detector_ran,
-                                                    state.describer_ran)),
-            review=review, suggestions=suggestions)
+            models=ModelsUsed(
+                detector=detection.detector,
+                describer=description.describer,
+                nutrition_source=priced.source,
+                fusion=explain_fusion(fused, state.detector_ran, state.describer_ran),
+            ),
+            review=review,
+            suggestions=suggestions,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,38 +148,50 @@ class RunAnalysisJob:
     async def __call__(self, analysis_id: UUID) -> None:
         while True:
             now = self.clock.now()
-            claimed = await self.analyses.claim(analysis_id, now,
-                                                now + timedelta(seconds=self.policy.lease_s))
+            claimed = await self.analyses.claim(
+                analysis_id, now, now + timedelta(seconds=self.policy.lease_s)
+            )
             if claimed is None:  # final already, gone, or a live worker holds the lease
                 return
             attempt = claimed.attempts
             if attempt > self.policy.max_attempts:  # every attempt's worker died on it
-                log.error("analysis failed for good: its worker was lost %d times",
-                          attempt - 1)
-                await self.analyses.fail(claimed.failed(
-                    "analysis could not be completed (its worker stopped on every attempt)",
-                    self.clock.now()), attempt)
+                log.error("analysis failed for good: its worker was lost %d times", attempt - 1)
+                await self.analyses.fail(
+                    claimed.failed(
+                        "analysis could not be completed (its worker stopped on every attempt)",
+                        self.clock.now(),
+                    ),
+                    attempt,
+                )
                 return
             try:  # consent withdrawn after the upload stops the processing too
                 await self.consent(claimed.user_id, ConsentKind.FOOD_PHOTOS)
             except FoodPhotoConsentMissing:
-                await self.analyses.fail(claimed.failed(
-                    "consent to process food photos was withdrawn", self.clock.now()), attempt)
+                await self.analyses.fail(
+                    claimed.failed(
+                        "consent to process food photos was withdrawn", self.clock.now()
+                    ),
+                    attempt,
+                )
                 return
             heartbeat = asyncio.create_task(self._keep_lease(analysis_id, attempt))
             try:
                 result = await self.process(claimed)
             except NotFound:
-                await self.analyses.fail(claimed.failed("image not found", self.clock.now()),
-                                         attempt)
+                await self.analyses.fail(
+                    claimed.failed("image not found", self.clock.now()), attempt
+                )
                 return
             except Exception as exc:
                 reason = f"{type(exc).__name__} on attempt {attempt}"
                 if attempt >= self.policy.max_attempts:
                     log.error("analysis failed for good: %s", reason)
                     await self.analyses.fail(
-                        claimed.failed(f"analysis could not be completed ({reason})",
-                                       self.clock.now()), attempt)
+                        claimed.failed(
+                            f"analysis could not be completed ({reason})", self.clock.now()
+                        ),
+                        attempt,
+                    )
                     return
                 log.warning("analysis attempt failed, retrying: %s", reason)
                 await self.analyses.release(analysis_id, attempt)
@@ -167,8 +201,9 @@ class RunAnalysisJob:
                 heartbeat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await heartbeat
-            if not await self.analyses.complete(claimed.completed(result, self.clock.now()),
-                                                attempt):
+            if not await self.analyses.complete(
+                claimed.completed(result, self.clock.now()), attempt
+            ):
                 log.info("result of a superseded attempt dropped")
             return
 
@@ -193,9 +228,9 @@ class SweepUnfinished:
 
     async def __call__(self) -> int:
         now = self.clock.now()
-        ids = await self.analyses.unfinished(now, now - timedelta(seconds=self.pending_grace_s),
-                                             self.batch)
+        ids = await self.analyses.unfinished(
+            now, now - timedelta(seconds=self.pending_grace_s), self.batch
+        )
         for analysis_id in ids:
             await self.queue.enqueue(analysis_id)
         return len(ids)
-

@@ -17,8 +17,9 @@ def _iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-async def charge_quota(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: datetime
-                       ) -> QuotaStatus | None:
+async def charge_quota(
+    quota: AnalysisQuota, user_id: UUID, tier: Tier, now: datetime
+) -> QuotaStatus | None:
     """Take one analysis from today's allowance, or raise 429 PSI-RATE-4002."""
     limit = daily_limit(tier)
     if limit is None:
@@ -30,8 +31,7 @@ async def charge_quota(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: dat
     return QuotaStatus(limit, used, window)
 
 
-async def refuse_if_spent(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: datetime
-                          ) -> None:
+async def refuse_if_spent(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: datetime) -> None:
     """429 PSI-RATE-4002 when today's allowance is already used up (spends nothing)."""
     limit = daily_limit(tier)
     if limit is None:
@@ -42,5 +42,9 @@ async def refuse_if_spent(quota: AnalysisQuota, user_id: UUID, tier: Tier, now: 
 
 
 def quota_exceeded(limit: int, window, now: datetime) -> DailyQuotaExceeded:
-    return DailyQuotaExceeded(retry_after_s=window.seconds_left(now), limit=limit,
-                              reset_time=_iso(window.resets_at), upgrade_url=UPGRADE_URL)
+    return DailyQuotaExceeded(
+        retry_after_s=window.seconds_left(now),
+        limit=limit,
+        reset_time=_iso(window.resets_at),
+        upgrade_url=UPGRADE_URL,
+    )

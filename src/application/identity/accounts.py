@@ -35,12 +35,26 @@ class Register:
         check_password_policy(password)
         name = clean_name(name)
         now = self.clock.now()
-        user = User(id=uuid.uuid4(), email=email, name=name,
-                    password_hash=self.hasher.hash(password), tier=Tier.FREE,
-                    email_verified=False, created_at=now, updated_at=now)
+        user = User(
+            id=uuid.uuid4(),
+            email=email,
+            name=name,
+            password_hash=self.hasher.hash(password),
+            tier=Tier.FREE,
+            email_verified=False,
+            created_at=now,
+            updated_at=now,
+        )
         await self.users.add(user)
-        await self.audit.record(AuditEvent(AuditKind.REGISTERED, now, actor_id=user.id,
-                                           subject_id=user.id, request_id=request_id_var.get()))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.REGISTERED,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+            )
+        )
         return user
 
 
@@ -86,9 +100,16 @@ class UpdateProfile:
         now = self.clock.now()
         user = user.renamed(clean_name(name), now)
         await self.users.save(user)
-        await self.audit.record(AuditEvent(AuditKind.PROFILE_UPDATED, now, actor_id=user.id,
-                                           subject_id=user.id, request_id=request_id_var.get(),
-                                           details={"fields": ["name"]}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.PROFILE_UPDATED,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+                details={"fields": ["name"]},
+            )
+        )
         return user
 
 
@@ -111,8 +132,14 @@ class ChangeTier:
         user = await self.users.change_tier(user_id, tier, now)
         if user is None:
             raise NotFound()
-        await self.audit.record(AuditEvent(
-            AuditKind.TIER_CHANGED, now, actor_id=actor.id, subject_id=user.id,
-            request_id=request_id_var.get(),
-            details={"from": before.tier.value, "to": tier.value}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.TIER_CHANGED,
+                now,
+                actor_id=actor.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+                details={"from": before.tier.value, "to": tier.value},
+            )
+        )
         return user

@@ -40,8 +40,7 @@ class _Issuer:
         session_id = uuid.uuid4()
         access = self.tokens.issue_access(user, session_id, now)
         refresh = self.tokens.issue_refresh(user.id, session_id, now)
-        await self.sessions.start(session_id, user.id, refresh.token_id, refresh.expires_at,
-                                  now)
+        await self.sessions.start(session_id, user.id, refresh.token_id, refresh.expires_at, now)
         return TokenPair(access, refresh, self.tokens.access_ttl_s, self.tokens.refresh_ttl_s)
 
 
@@ -83,27 +82,41 @@ class Login:
             await self._failed(now, user, meter_key)
             raise InvalidCredentials()
         await self.limiter.forget(pair_key)
-        new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) \
-            else None
+        new_hash = (
+            self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) else None
+        )
         user = user.logged_in(now, new_hash)
         await self.users.save(user)
         pair = await _Issuer(self.tokens, self.sessions).open_session(user, now)
-        await self.audit.record(AuditEvent(AuditKind.LOGIN_SUCCEEDED, now, actor_id=user.id,
-                                           subject_id=user.id, request_id=request_id_var.get()))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.LOGIN_SUCCEEDED,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+            )
+        )
         return pair
 
     async def _spend(self, key: str, quota: Quota) -> None:
         decision = await self.limiter.hit(key, quota)
         if not decision.allowed:
-            raise RateLimited(max(1, math.ceil(decision.retry_after_s)),
-                              message="Too many sign-in attempts")
+            raise RateLimited(
+                max(1, math.ceil(decision.retry_after_s)), message="Too many sign-in attempts"
+            )
 
     async def _failed(self, now, user: User | None, meter_key: str) -> None:
         await self.limiter.hit(meter_key, self.throttle.account_meter)
-        await self.audit.record(AuditEvent(
-            AuditKind.LOGIN_FAILED, now, subject_id=user.id if user else None,
-            request_id=request_id_var.get(),
-            details={"reason": "bad_password" if user else "unknown_account"}))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.LOGIN_FAILED,
+                now,
+                subject_id=user.id if user else None,
+                request_id=request_id_var.get(),
+                details={"reason": "bad_password" if user else "unknown_account"},
+            )
+        )
 
 
 @dataclass(slots=True)
@@ -121,12 +134,19 @@ class Refresh:
         if user is None or not user.is_active:
             raise TokenRevoked()
         new_refresh = self.tokens.issue_refresh(user.id, claims.session_id, now)
-        outcome = await self.sessions.rotate(claims.session_id, claims.token_id,
-                                             new_refresh.token_id, new_refresh.expires_at, now)
+        outcome = await self.sessions.rotate(
+            claims.session_id, claims.token_id, new_refresh.token_id, new_refresh.expires_at, now
+        )
         if outcome is RotationOutcome.REUSED:
-            await self.audit.record(AuditEvent(
-                AuditKind.TOKEN_REUSE_DETECTED, now, subject_id=user.id,
-                request_id=request_id_var.get(), details={"session_id": str(claims.session_id)}))
+            await self.audit.record(
+                AuditEvent(
+                    AuditKind.TOKEN_REUSE_DETECTED,
+                    now,
+                    subject_id=user.id,
+                    request_id=request_id_var.get(),
+                    details={"session_id": str(claims.session_id)},
+                )
+            )
             raise TokenRevoked("Refresh token reuse detected; session revoked")
         if outcome is RotationOutcome.UNKNOWN:
             raise TokenRevoked()
@@ -143,9 +163,15 @@ class Logout:
     async def __call__(self, caller: Principal) -> None:
         now = self.clock.now()
         await self.sessions.revoke_session(caller.session_id, now)
-        await self.audit.record(AuditEvent(AuditKind.LOGGED_OUT, now, actor_id=caller.user_id,
-                                           subject_id=caller.user_id,
-                                           request_id=request_id_var.get()))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.LOGGED_OUT,
+                now,
+                actor_id=caller.user_id,
+                subject_id=caller.user_id,
+                request_id=request_id_var.get(),
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +197,9 @@ class Authenticate:
     clock: Clock
     users: UserRepository
 
-    async def __call__(self, authorization: str | None,
-                       checked: RevocationCheck | None = None) -> Principal:
+    async def __call__(
+        self, authorization: str | None, checked: RevocationCheck | None = None
+    ) -> Principal:
         if not authorization:
             raise InvalidToken("Missing bearer token")
         scheme, _, token = authorization.partition(" ")

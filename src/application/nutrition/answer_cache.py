@@ -21,9 +21,14 @@ MAX_ANSWERS = 2048
 
 
 class AnswerCache(Generic[T]):
-    def __init__(self, *, ttl_s: float = ANSWER_TTL_S, empty_ttl_s: float = EMPTY_TTL_S,
-                 max_entries: int = MAX_ANSWERS,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        ttl_s: float = ANSWER_TTL_S,
+        empty_ttl_s: float = EMPTY_TTL_S,
+        max_entries: int = MAX_ANSWERS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._ttl_s = ttl_s
         self._empty_ttl_s = empty_ttl_s
         self._max = max_entries

@@ -30,8 +30,7 @@ class CachingFoodCatalog:
     A failing cache never fails a lookup: the inner catalogue answers instead.
     """
 
-    def __init__(self, inner: FoodCatalog, cache: FoodCache, *, ttl_s: int = SEVEN_DAYS_S
-                 ) -> None:
+    def __init__(self, inner: FoodCatalog, cache: FoodCache, *, ttl_s: int = SEVEN_DAYS_S) -> None:
         self._inner = inner
         self._cache = cache
         self._ttl_s = ttl_s
@@ -49,15 +48,16 @@ class CachingFoodCatalog:
         except Exception as exc:  # a cache outage must not fail the lookup
             log.warning("nutrition cache write failed: %s", type(exc).__name__)
 
-    async def candidates(self, query: str, *, match_all: bool, limit: int,
-                         include_branded: bool = True) -> list[Food]:
-        key = search_key(query, match_all=match_all, limit=limit,
-                         include_branded=include_branded)
+    async def candidates(
+        self, query: str, *, match_all: bool, limit: int, include_branded: bool = True
+    ) -> list[Food]:
+        key = search_key(query, match_all=match_all, limit=limit, include_branded=include_branded)
         hit = await self._cached(key)
         if hit is not None:
             return hit
-        foods = await self._inner.candidates(query, match_all=match_all, limit=limit,
-                                             include_branded=include_branded)
+        foods = await self._inner.candidates(
+            query, match_all=match_all, limit=limit, include_branded=include_branded
+        )
         await self._remember(key, foods)
         return foods
 

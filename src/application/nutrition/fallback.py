@@ -14,14 +14,17 @@ class FallbackFoodCatalog:
         self._primary = primary
         self._secondary = secondary
 
-    async def candidates(self, query: str, *, match_all: bool, limit: int,
-                         include_branded: bool = True) -> list[Food]:
-        found = await self._primary.candidates(query, match_all=match_all, limit=limit,
-                                               include_branded=include_branded)
+    async def candidates(
+        self, query: str, *, match_all: bool, limit: int, include_branded: bool = True
+    ) -> list[Food]:
+        found = await self._primary.candidates(
+            query, match_all=match_all, limit=limit, include_branded=include_branded
+        )
         if found:
             return found
-        return await self._secondary.candidates(query, match_all=match_all, limit=limit,
-                                                include_branded=include_branded)
+        return await self._secondary.candidates(
+            query, match_all=match_all, limit=limit, include_branded=include_branded
+        )
 
     async def get_many(self, food_ids: Sequence[int]) -> list[Food]:
         offline = [i for i in food_ids if is_offline_id(i)]

@@ -28,9 +28,13 @@ class ImportUsda:
     def estimated_count(self, *, include_branded: bool) -> int | None:
         return self._source.estimated_count(include_branded=include_branded)
 
-    async def __call__(self, *, include_branded: bool = False,
-                       batch_size: int = DEFAULT_BATCH_SIZE,
-                       on_progress: Callable[[int], None] | None = None) -> ImportReport:
+    async def __call__(
+        self,
+        *,
+        include_branded: bool = False,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         batch: list[Food] = []
@@ -58,8 +62,7 @@ async def import_if_empty(importer: ImportUsda, store: NutritionStore) -> Import
     return await importer(include_branded=False)
 
 
-async def import_if_incomplete(importer: ImportUsda, store: NutritionStore
-                               ) -> ImportReport | None:
+async def import_if_incomplete(importer: ImportUsda, store: NutritionStore) -> ImportReport | None:
     """The embedded profile's start: fill the store with the generic foods when it holds
     fewer than the packaged catalogue has (empty, or filled by an older release: the
     upsert keeps every food's id, so a second run only refreshes)."""

@@ -49,19 +49,22 @@ class NutritionLookup:
     portions: tuple[Portion, ...] = ()
 
 
-async def ranked_matches(catalog: FoodCatalog, query: str, *, include_branded: bool,
-                         limit: int = CANDIDATE_LIMIT) -> list[FoodMatch]:
+async def ranked_matches(
+    catalog: FoodCatalog, query: str, *, include_branded: bool, limit: int = CANDIDATE_LIMIT
+) -> list[FoodMatch]:
     """Every food the catalogue holds for ``query``, best first.
 
     Asks for foods holding every word first; only if there is none, for any word.
     """
     query = food_query(query)
     search = searchable(query)
-    found = await catalog.candidates(search, match_all=True, limit=limit,
-                                     include_branded=include_branded)
+    found = await catalog.candidates(
+        search, match_all=True, limit=limit, include_branded=include_branded
+    )
     if not found and len(tokens(search)) > 1:
-        found = await catalog.candidates(search, match_all=False, limit=limit,
-                                         include_branded=include_branded)
+        found = await catalog.candidates(
+            search, match_all=False, limit=limit, include_branded=include_branded
+        )
     return rank(query, found)
 
 
@@ -81,15 +84,23 @@ class LookupNutrition:
     runs is found at the next lookup after that, never "unpriced until restart".
     """
 
-    def __init__(self, catalog: FoodCatalog, *, include_branded: bool = False,
-                 min_confidence: float = MIN_CONFIDENCE, memo_size: int = MEMO_SIZE,
-                 memo_ttl_s: float = MEMO_TTL_S, miss_ttl_s: float = MISS_TTL_S,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        catalog: FoodCatalog,
+        *,
+        include_branded: bool = False,
+        min_confidence: float = MIN_CONFIDENCE,
+        memo_size: int = MEMO_SIZE,
+        memo_ttl_s: float = MEMO_TTL_S,
+        miss_ttl_s: float = MISS_TTL_S,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._catalog = catalog
         self._include_branded = include_branded
         self._min_confidence = min_confidence
-        self._memo: OrderedDict[str, tuple[float, FoodMatch | None, tuple[FoodMatch, ...]]] = \
+        self._memo: OrderedDict[str, tuple[float, FoodMatch | None, tuple[FoodMatch, ...]]] = (
             OrderedDict()
+        )
         self._memo_size = memo_size
         self._memo_ttl_s = memo_ttl_s
         self._miss_ttl_s = miss_ttl_s
@@ -102,8 +113,9 @@ class LookupNutrition:
         if hit is not None and hit[0] > now:
             self._memo.move_to_end(key)
             return hit[1], hit[2]
-        ranked = await ranked_matches(self._catalog, food_name,
-                                      include_branded=self._include_branded)
+        ranked = await ranked_matches(
+            self._catalog, food_name, include_branded=self._include_branded
+        )
         best = ranked[0] if ranked and ranked[0].confidence >= self._min_confidence else None
         # Keep only what the default portion can draw on: the best few.
         kept = tuple(ranked[:PORTION_NEIGHBOURS])
@@ -115,8 +127,7 @@ class LookupNutrition:
                 self._memo.popitem(last=False)
         return best, kept
 
-    async def __call__(self, food_name: str, grams: float | None = None
-                       ) -> NutritionLookup | None:
+    async def __call__(self, food_name: str, grams: float | None = None) -> NutritionLookup | None:
         """The best match for ``food_name`` scaled to ``grams`` (or a USDA default portion);
         ``None`` when nothing in the catalogue matches well enough."""
         if grams is not None and not 0 < grams <= MAX_PORTION_GRAMS:
@@ -136,13 +147,13 @@ class LookupNutrition:
         _, ranked = await self._best(food_name)
         return list(ranked[:limit])
 
-    async def many(self, items: Sequence[tuple[str, float | None]]
-                   ) -> list[NutritionLookup | None]:
+    async def many(self, items: Sequence[tuple[str, float | None]]) -> list[NutritionLookup | None]:
         return [await self(name, grams) for name, grams in items]
 
 
-def _lookup_from(best: FoodMatch, ranked: Sequence[FoodMatch], grams: float | None
-                 ) -> NutritionLookup:
+def _lookup_from(
+    best: FoodMatch, ranked: Sequence[FoodMatch], grams: float | None
+) -> NutritionLookup:
     food = best.food
     if grams is None:
         choice = default_portion(food, ranked)
@@ -150,10 +161,17 @@ def _lookup_from(best: FoodMatch, ranked: Sequence[FoodMatch], grams: float | No
     else:
         portion_grams, portion_name, source = grams, None, PortionSource.GIVEN
     return NutritionLookup(
-        food_id=food.id, fdc_id=food.fdc_id, food_name=food.name, data_type=food.data_type,
-        portion_grams=portion_grams, portion_name=portion_name, portion_source=source,
+        food_id=food.id,
+        fdc_id=food.fdc_id,
+        food_name=food.name,
+        data_type=food.data_type,
+        portion_grams=portion_grams,
+        portion_name=portion_name,
+        portion_source=source,
         nutrients=food.per_100g.for_portion(portion_grams).rounded(),
-        per_100g=food.per_100g, match_confidence=best.confidence, source=food.source,
+        per_100g=food.per_100g,
+        match_confidence=best.confidence,
+        source=food.source,
         portions=food.portions,
     )
 
@@ -180,22 +198,22 @@ class SearchFoods:
         self._catalog = catalog
         self._include_branded = include_branded
 
-    async def __call__(self, query: str, *, page: int = 1, per_page: int = 20
-                       ) -> FoodSearchPage:
+    async def __call__(self, query: str, *, page: int = 1, per_page: int = 20) -> FoodSearchPage:
         if not tokens(query):
             raise ValidationFailed.single("q", "must name a food (letters or digits)")
         if page < 1:
             raise ValidationFailed.single("page", "must be >= 1")
         if not 1 <= per_page <= 100:
             raise ValidationFailed.single("per_page", "must be between 1 and 100")
-        ranked = await ranked_matches(self._catalog, query,
-                                      include_branded=self._include_branded,
-                                      limit=MAX_SEARCH_RESULTS)
+        ranked = await ranked_matches(
+            self._catalog, query, include_branded=self._include_branded, limit=MAX_SEARCH_RESULTS
+        )
         start = (page - 1) * per_page
-        items = ranked[start:start + per_page]
+        items = ranked[start : start + per_page]
         neighbours = ranked[:PORTION_NEIGHBOURS]
-        return FoodSearchPage(items, len(ranked), page, per_page,
-                              [default_portion(m.food, neighbours) for m in items])
+        return FoodSearchPage(
+            items, len(ranked), page, per_page, [default_portion(m.food, neighbours) for m in items]
+        )
 
 
 async def foods_by_id(catalog: FoodCatalog, food_ids: Sequence[int]) -> dict[int, Food]:

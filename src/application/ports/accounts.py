@@ -27,8 +27,9 @@ class EmailLog(Protocol):
 class AccountTokenStore(Protocol):
     """Single-use tokens, stored as digests."""
 
-    async def issue(self, user_id: UUID, purpose: TokenPurpose, digest: str, now: datetime,
-                    expires_at: datetime) -> None:
+    async def issue(
+        self, user_id: UUID, purpose: TokenPurpose, digest: str, now: datetime, expires_at: datetime
+    ) -> None:
         """Store a new token; every earlier unused token of the same purpose stops working."""
         ...
 
@@ -109,12 +110,12 @@ class SubscriptionHistory(Protocol):
         """Drop the provider customer ids of this user's records (after deletion there)."""
         ...
 
-    async def paying_ended_before(self, cutoff: datetime, limit: int
-                                  ) -> list[BillingSubscription]:
+    async def paying_ended_before(self, cutoff: datetime, limit: int) -> list[BillingSubscription]:
         """Records still counted as paying whose paid or trial time ended before cutoff."""
         ...
 
     async def event_seen(self, event_id: str) -> bool: ...
 
-    async def record_event(self, event_id: str, type_: str, created: int,
-                           user_id: UUID | None, now: datetime) -> None: ...
+    async def record_event(
+        self, event_id: str, type_: str, created: int, user_id: UUID | None, now: datetime
+    ) -> None: ...

@@ -87,8 +87,9 @@ class AnalysisRepository(Protocol):
         """The analysis; with `user_id`, only if it belongs to that user."""
         ...
 
-    async def claim(self, analysis_id: UUID, now: datetime, lease_until: datetime
-                    ) -> Analysis | None:
+    async def claim(
+        self, analysis_id: UUID, now: datetime, lease_until: datetime
+    ) -> Analysis | None:
         """Take a pending analysis, or a processing one whose lease ran out, for one more
         attempt; None when it is final, leased by a live worker, or gone."""
         ...
@@ -107,8 +108,14 @@ class AnalysisRepository(Protocol):
         """Store a failed analysis if `attempt` (None: any non-final state) holds it."""
         ...
 
-    async def correct(self, user_id: UUID, analysis_id: UUID, foods: tuple[FoodItem, ...],
-                      nutrition: Nutrients, nutrition_source: str | None) -> Analysis | None:
+    async def correct(
+        self,
+        user_id: UUID,
+        analysis_id: UUID,
+        foods: tuple[FoodItem, ...],
+        nutrition: Nutrients,
+        nutrition_source: str | None,
+    ) -> Analysis | None:
         """Replace a completed entry's foods and nutrition; None if not the user's."""
         ...
 
@@ -123,8 +130,7 @@ class AnalysisRepository(Protocol):
         corrected, where corrected): what their own frequent foods are drawn from."""
         ...
 
-    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool
-                        ) -> str | None:
+    async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool) -> str | None:
         """The image key of the user's analysis (only a completed one with
         `completed_only`); None when it has none, is not theirs, or is gone."""
         ...
@@ -133,8 +139,7 @@ class AnalysisRepository(Protocol):
         """The same page as `history`, as stored records: the list endpoint's lean path."""
         ...
 
-    async def unfinished(self, now: datetime, pending_before: datetime, limit: int
-                         ) -> list[UUID]:
+    async def unfinished(self, now: datetime, pending_before: datetime, limit: int) -> list[UUID]:
         """Analyses a sweeper should re-queue: processing with an expired lease, or
         pending since before `pending_before` (their job was lost)."""
         ...

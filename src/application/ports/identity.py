@@ -31,8 +31,9 @@ class UserRepository(Protocol):
         """Set the tier on the user and its subscription in one transaction."""
         ...
 
-    async def mark_deleted(self, user_id: UUID, now: datetime, purge_after: datetime,
-                           email: str, name: str) -> bool:
+    async def mark_deleted(
+        self, user_id: UUID, now: datetime, purge_after: datetime, email: str, name: str
+    ) -> bool:
         """Deactivate and anonymise the account; False if it was not active."""
         ...
 
@@ -78,11 +79,23 @@ class SessionStore(Protocol):
     Must survive a restart in every profile.
     """
 
-    async def start(self, session_id: UUID, user_id: UUID, refresh_token_id: str,
-                    expires_at: datetime, now: datetime) -> None: ...
+    async def start(
+        self,
+        session_id: UUID,
+        user_id: UUID,
+        refresh_token_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> None: ...
 
-    async def rotate(self, session_id: UUID, presented_token_id: str, new_token_id: str,
-                     expires_at: datetime, now: datetime) -> RotationOutcome:
+    async def rotate(
+        self,
+        session_id: UUID,
+        presented_token_id: str,
+        new_token_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> RotationOutcome:
         """Atomically swap the current refresh token; a stale one revokes the family."""
         ...
 
@@ -92,8 +105,7 @@ class SessionStore(Protocol):
         """Every token of this user issued up to `now` stops working."""
         ...
 
-    async def revoke_sessions(self, user_id: UUID, now: datetime,
-                              keep: UUID | None = None) -> None:
+    async def revoke_sessions(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         """Revoke every login (refresh family and its access tokens) of this user except
         `keep`: a password change ends the other devices' sessions."""
         ...

@@ -11,8 +11,9 @@ from domain.nutrition.food import Food
 class FoodCatalog(Protocol):
     """Foods with nutrients per 100 g, searchable by name."""
 
-    async def candidates(self, query: str, *, match_all: bool, limit: int,
-                         include_branded: bool = True) -> list[Food]:
+    async def candidates(
+        self, query: str, *, match_all: bool, limit: int, include_branded: bool = True
+    ) -> list[Food]:
         """Foods whose names contain the query's words.
 
         The query is normalised with ``domain.nutrition.text.tokens``; a food qualifies when
@@ -35,8 +36,7 @@ class NutritionStore(FoodCatalog, Protocol):
         """Insert or replace foods by id; importing the same foods twice changes nothing."""
         ...
 
-    async def count(self, *, generic_only: bool = False) -> int:
-        ...
+    async def count(self, *, generic_only: bool = False) -> int: ...
 
 
 class FoodCache(Protocol):
@@ -46,15 +46,13 @@ class FoodCache(Protocol):
         """The foods stored under ``key``; ``None`` on a miss (an empty list is a hit)."""
         ...
 
-    async def put_foods(self, key: str, foods: Sequence[Food], ttl_s: int) -> None:
-        ...
+    async def put_foods(self, key: str, foods: Sequence[Food], ttl_s: int) -> None: ...
 
 
 class UsdaFoodSource(Protocol):
     """USDA foods read from an offline extract."""
 
-    def foods(self, *, include_branded: bool) -> Iterator[Food]:
-        ...
+    def foods(self, *, include_branded: bool) -> Iterator[Food]: ...
 
     def estimated_count(self, *, include_branded: bool) -> int | None:
         """Roughly how many foods ``foods`` will yield (for a progress bar)."""

@@ -34,8 +34,9 @@ class PersonalDataStore(Protocol):
 
 
 class AuditReader(Protocol):
-    async def page(self, offset: int, limit: int, kind: str | None) -> tuple[list[AuditEvent], int]:
-        ...
+    async def page(
+        self, offset: int, limit: int, kind: str | None
+    ) -> tuple[list[AuditEvent], int]: ...
 
     async def count_since(self, subject_id: UUID, kind: AuditKind, since: datetime) -> int: ...
 

@@ -83,9 +83,15 @@ class RecipeRatings(Protocol):
 class FridgeMatcher(Protocol):
     """Ranks the catalogue by how well a set of ingredient names covers each recipe."""
 
-    def match(self, fridge: frozenset[str], *, allergens: Iterable[Allergen] = (),
-              diets: Iterable[Diet] = (), disliked: Iterable[str] = (),
-              limit: int = 10) -> list[FridgeMatch]:
+    def match(
+        self,
+        fridge: frozenset[str],
+        *,
+        allergens: Iterable[Allergen] = (),
+        diets: Iterable[Diet] = (),
+        disliked: Iterable[str] = (),
+        limit: int = 10,
+    ) -> list[FridgeMatch]:
         """Best matches first; never a recipe with one of `allergens`, breaking one of
         `diets`, or using a `disliked` name."""
         ...

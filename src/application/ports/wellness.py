@@ -50,8 +50,15 @@ class EmotionSeries(Protocol):
         many points were new and the UTC days they fell on."""
         ...
 
-    async def raw(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
-                  limit: int | None = None) -> list[EmotionPoint]:
+    async def raw(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[EmotionPoint]:
         """Points with start <= timestamp < end, oldest first."""
         ...
 
@@ -59,16 +66,29 @@ class EmotionSeries(Protocol):
 
     async def latest(self, user_id: UUID) -> EmotionPoint | None: ...
 
-    async def hours(self, user_id: UUID, start: datetime, end: datetime, *, offset: int = 0,
-                    limit: int | None = None) -> list[EmotionAggregate]:
+    async def hours(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[EmotionAggregate]:
         """Hourly aggregates with start <= hour start < end, oldest first."""
         ...
 
     async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int: ...
 
-    async def hour_readings(self, user_id: UUID, start: datetime, end: datetime, *,
-                            offset: int = 0, limit: int | None = None
-                            ) -> tuple[list[EmotionReading], int]:
+    async def hour_readings(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[EmotionReading], int]:
         """A page of `hours` as readings (`EmotionAggregate.reading`) and `count_hours`,
         in one round trip where the store allows."""
         ...
@@ -93,8 +113,7 @@ class EmotionSeries(Protocol):
 class MoodCheckIns(Protocol):
     async def add(self, check_in: MoodCheckIn) -> None: ...
 
-    async def between(self, user_id: UUID, start: datetime, end: datetime
-                      ) -> list[MoodCheckIn]:
+    async def between(self, user_id: UUID, start: datetime, end: datetime) -> list[MoodCheckIn]:
         """Check-ins with start <= timestamp <= end, oldest first."""
         ...
 

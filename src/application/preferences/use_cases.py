@@ -37,8 +37,9 @@ def _check_timezone(preferences: Preferences) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed.single("ui_preferences.timezone",
-                                      f"unknown time zone {name!r}") from None
+        raise ValidationFailed.single(
+            "ui_preferences.timezone", f"unknown time zone {name!r}"
+        ) from None
 
 
 @dataclass(slots=True)

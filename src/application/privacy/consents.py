@@ -33,10 +33,16 @@ class UpdateConsents:
         after = Consents(user_id, biometrics=biometrics, food_photos=food_photos, updated_at=now)
         await self.consents.put(after)
         if (before.biometrics, before.food_photos) != (biometrics, food_photos):
-            await self.audit.record(AuditEvent(
-                AuditKind.CONSENT_CHANGED, now, actor_id=user_id, subject_id=user_id,
-                request_id=request_id_var.get(),
-                details={"biometrics": biometrics, "food_photos": food_photos}))
+            await self.audit.record(
+                AuditEvent(
+                    AuditKind.CONSENT_CHANGED,
+                    now,
+                    actor_id=user_id,
+                    subject_id=user_id,
+                    request_id=request_id_var.get(),
+                    details={"biometrics": biometrics, "food_photos": food_photos},
+                )
+            )
         return after
 
 

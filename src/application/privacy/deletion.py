@@ -38,11 +38,19 @@ class DeleteAccount:
         when = purge_after(now)
         # Revoke first: from here on no token of this user works, whatever happens next.
         await self.sessions.revoke_user(user.id, now)
-        await self.users.mark_deleted(user.id, now, when, anonymised_email(user.id),
-                                      ANONYMISED_NAME)
-        await self.audit.record(AuditEvent(
-            AuditKind.DELETION_REQUESTED, now, actor_id=user.id, subject_id=user.id,
-            request_id=request_id_var.get(), details={"purge_after": when.isoformat()}))
+        await self.users.mark_deleted(
+            user.id, now, when, anonymised_email(user.id), ANONYMISED_NAME
+        )
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.DELETION_REQUESTED,
+                now,
+                actor_id=user.id,
+                subject_id=user.id,
+                request_id=request_id_var.get(),
+                details={"purge_after": when.isoformat()},
+            )
+        )
         return when
 
 
@@ -80,9 +88,14 @@ class PurgeDeletedAccounts:
             complete = complete and finished
         if due:
             # Counts per store and nothing else: no ids, no personal data.
-            await self.audit.record(AuditEvent(
-                AuditKind.PURGE_COMPLETED, self.clock.now(), request_id=request_id_var.get(),
-                details={"accounts": len(due), "deleted": dict(counts), "complete": complete}))
+            await self.audit.record(
+                AuditEvent(
+                    AuditKind.PURGE_COMPLETED,
+                    self.clock.now(),
+                    request_id=request_id_var.get(),
+                    details={"accounts": len(due), "deleted": dict(counts), "complete": complete},
+                )
+            )
         return PurgeReport(len(due), dict(counts), complete)
 
     async def _purge_one(self, user_id: UUID, counts: Counter[str]) -> bool:

@@ -15,8 +15,17 @@ from domain.audit import AuditEvent, AuditKind
 
 # The contract's sections, always present (empty when a feature holds nothing); single
 # documents are objects (or null), the rest arrays.
-SECTIONS = ("user", "subscriptions", "food_history", "wellness_scores", "emotion_samples",
-            "mood_check_ins", "preferences", "recipe_ratings", "consents")
+SECTIONS = (
+    "user",
+    "subscriptions",
+    "food_history",
+    "wellness_scores",
+    "emotion_samples",
+    "mood_check_ins",
+    "preferences",
+    "recipe_ratings",
+    "consents",
+)
 SINGLE = frozenset({"user", "preferences", "consents"})
 
 Encode = Callable[[Any], bytes]
@@ -30,8 +39,15 @@ class ExportUserData:
 
     async def __call__(self, user_id: UUID, encode: Encode) -> AsyncIterator[bytes]:
         now = self.clock.now()
-        await self.audit.record(AuditEvent(AuditKind.DATA_EXPORTED, now, actor_id=user_id,
-                                           subject_id=user_id, request_id=request_id_var.get()))
+        await self.audit.record(
+            AuditEvent(
+                AuditKind.DATA_EXPORTED,
+                now,
+                actor_id=user_id,
+                subject_id=user_id,
+                request_id=request_id_var.get(),
+            )
+        )
         held = {store.name: await store.sections() for store in self.stores}
         order = list(SECTIONS) + sorted({s for ss in held.values() for s in ss} - set(SECTIONS))
 

@@ -30,8 +30,12 @@ class ImportRecipes:
     index: FridgeIndexBuilder
     nutrition: IngredientNutrition | None = None
 
-    async def __call__(self, licence: SourceLicence, sources: Sequence[SourceRecipe],
-                       progress: Callable[[int], None] = lambda n: None) -> ImportReport:
+    async def __call__(
+        self,
+        licence: SourceLicence,
+        sources: Sequence[SourceRecipe],
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> ImportReport:
         recipes = [build_recipe(s, licence) for s in sources]
         recipes = list({r.id: r for r in recipes}.values())  # a page listed twice counts once
         if self.nutrition is not None:
@@ -39,13 +43,14 @@ class ImportRecipes:
         version = self.index.version_of(recipes)
         unchanged = await self.catalogue.version() == version
         for start in range(0, len(recipes), BATCH):
-            batch = recipes[start:start + BATCH]
+            batch = recipes[start : start + BATCH]
             await self.catalogue.upsert_many(batch)
             progress(len(batch))
         self.index.rebuild(recipes)
         await self.catalogue.set_version(version)
-        return ImportReport(len(recipes), sum(r.nutrition is not None for r in recipes),
-                            version, unchanged)
+        return ImportReport(
+            len(recipes), sum(r.nutrition is not None for r in recipes), version, unchanged
+        )
 
 
 @dataclass(slots=True)

@@ -16,14 +16,18 @@ from domain.recipes.nutrition import estimate_nutrition
 from domain.recipes.recipe import Recipe
 
 
-async def with_nutrition(recipes: Sequence[Recipe],
-                         nutrition: IngredientNutrition) -> list[Recipe]:
+async def with_nutrition(recipes: Sequence[Recipe], nutrition: IngredientNutrition) -> list[Recipe]:
     queries = {i: lookup_query(i) for r in recipes for i in r.ingredients if i.name}
     known = await nutrition.facts(sorted(set(queries.values())))
     priced: list[Recipe] = []
     for recipe in recipes:
-        estimate = estimate_nutrition(recipe.ingredients, recipe.servings,
-                                      lambda i: known.get(queries.get(i, "")), nutrition.name)
-        priced.append(replace(recipe, nutrition=estimate.per_serving,
-                              nutrition_coverage=estimate.coverage))
+        estimate = estimate_nutrition(
+            recipe.ingredients,
+            recipe.servings,
+            lambda i: known.get(queries.get(i, "")),
+            nutrition.name,
+        )
+        priced.append(
+            replace(recipe, nutrition=estimate.per_serving, nutrition_coverage=estimate.coverage)
+        )
     return priced

@@ -12,12 +12,39 @@ from domain.recipes.text import fold
 
 MIN_CONFIDENCE = 0.5
 # Recipes weigh these before cooking: "1 cup rice" is dry rice, "500 g chicken" raw meat.
-RAW_BY_DEFAULT = frozenset({
-    "rice", "pasta", "lentil", "bean", "chickpea", "quinoa", "oat", "couscous", "barley",
-    "millet", "buckwheat", "wheat", "egg noodle", "rice noodle", "chicken", "turkey", "duck",
-    "beef", "pork", "lamb", "bacon", "meat", "fish", "salmon", "tuna", "shrimp", "clam",
-    "potato", "sweet potato",
-})
+RAW_BY_DEFAULT = frozenset(
+    {
+        "rice",
+        "pasta",
+        "lentil",
+        "bean",
+        "chickpea",
+        "quinoa",
+        "oat",
+        "couscous",
+        "barley",
+        "millet",
+        "buckwheat",
+        "wheat",
+        "egg noodle",
+        "rice noodle",
+        "chicken",
+        "turkey",
+        "duck",
+        "beef",
+        "pork",
+        "lamb",
+        "bacon",
+        "meat",
+        "fish",
+        "salmon",
+        "tuna",
+        "shrimp",
+        "clam",
+        "potato",
+        "sweet potato",
+    }
+)
 _COOKED_RE = re.compile(r"(?<!un)\b(?:cooked|leftover|boiled|steamed|roasted|grilled|baked)\b")
 
 
@@ -46,8 +73,9 @@ class UsdaIngredientNutrition:
         found: dict[str, FoodFacts] = {}
         for query in queries:
             result = await self._lookup(query)
-            if (result is None or result.match_confidence < self._min_confidence) \
-                    and query.endswith((" raw", " cooked")):
+            if (
+                result is None or result.match_confidence < self._min_confidence
+            ) and query.endswith((" raw", " cooked")):
                 result = await self._lookup(query.rsplit(" ", 1)[0])
             if result is None or result.match_confidence < self._min_confidence:
                 continue
@@ -57,7 +85,13 @@ class UsdaIngredientNutrition:
             found[query] = FoodFacts(
                 name=result.food_name,
                 per_100g=Nutrients(
-                    calories=n.calories, protein_g=n.protein_g or 0.0, carbs_g=n.carbs_g or 0.0,
-                    fat_g=n.fat_g or 0.0, fiber_g=n.fiber_g or 0.0, sugar_g=n.sugar_g or 0.0),
-                portions=result.portions)
+                    calories=n.calories,
+                    protein_g=n.protein_g or 0.0,
+                    carbs_g=n.carbs_g or 0.0,
+                    fat_g=n.fat_g or 0.0,
+                    fiber_g=n.fiber_g or 0.0,
+                    sugar_g=n.sugar_g or 0.0,
+                ),
+                portions=result.portions,
+            )
         return found

@@ -73,17 +73,33 @@ class GetRecommendations:
             recipe = await self._recipe_for(rec, context, used)
             if recipe is not None:
                 used.add(recipe.id)
-                items.append(RecommendationItem(
-                    Recommendation(rec.kind, recipe.title, rec.reason, rec.nutrients, rec.foods,
-                                   rec.rule, rec.confidence), recipe))
+                items.append(
+                    RecommendationItem(
+                        Recommendation(
+                            rec.kind,
+                            recipe.title,
+                            rec.reason,
+                            rec.nutrients,
+                            rec.foods,
+                            rec.rule,
+                            rec.confidence,
+                        ),
+                        recipe,
+                    )
+                )
         return Recommendations(context.emotion, items, context.emotion_confidence)
 
-    async def _recipe_for(self, rec: Recommendation, context: RecommendationContext,
-                          used: set[UUID]) -> Recipe | None:
+    async def _recipe_for(
+        self, rec: Recommendation, context: RecommendationContext, used: set[UUID]
+    ) -> Recipe | None:
         """The safe recipe best covered by the suggestion's ingredients, not shown yet."""
-        matches = self.matcher.match(frozenset(rec.foods), allergens=context.allergens,
-                                     diets=context.diets, disliked=context.disliked,
-                                     limit=len(used) + 20)
+        matches = self.matcher.match(
+            frozenset(rec.foods),
+            allergens=context.allergens,
+            diets=context.diets,
+            disliked=context.disliked,
+            limit=len(used) + 20,
+        )
         # Prefer dishes that use several of the suggested ingredients over a one-ingredient
         # preparation ("boiled chickpeas") that happens to be fully covered.
         matches.sort(key=lambda m: (-min(len(m.matched), 3), -m.score))
@@ -91,7 +107,8 @@ class GetRecommendations:
         recipes = await self.catalogue.get_many(candidates)
         for recipe_id in candidates:
             recipe = recipes.get(recipe_id)
-            if recipe is not None and not recipe_violations(recipe, context.allergens,
-                                                            context.diets):
+            if recipe is not None and not recipe_violations(
+                recipe, context.allergens, context.diets
+            ):
                 return recipe
         return None

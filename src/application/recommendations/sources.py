@@ -76,8 +76,7 @@ class CurrentEmotionFromWellness:
     """Exactly what `GET /emotions/current` says (state and confidence), if its latest
     reading is recent enough to count as "current" for a suggestion."""
 
-    def __init__(self, current: GetCurrentEmotion, current_for: timedelta = CURRENT_FOR
-                 ) -> None:
+    def __init__(self, current: GetCurrentEmotion, current_for: timedelta = CURRENT_FOR) -> None:
         self._current = current
         self._current_for = current_for
 
@@ -102,9 +101,14 @@ class RecentNutritionFromHistory:
         totals: dict[str, float] = {}
         seen_days: set[object] = set()
         for page in range(1, self.MAX_PAGES + 1):
-            result = await self._analyses.history(HistoryQuery(
-                user_id=user_id, page=page, per_page=self.PAGE,
-                filters=HistoryFilters(date_from=since.date())))
+            result = await self._analyses.history(
+                HistoryQuery(
+                    user_id=user_id,
+                    page=page,
+                    per_page=self.PAGE,
+                    filters=HistoryFilters(date_from=since.date()),
+                )
+            )
             for analysis in result.items:
                 eaten = analysis.eaten_at or analysis.created_at
                 if analysis.nutrition is None or eaten < since:

@@ -51,8 +51,14 @@ class RecomputeDays:
     series: EmotionSeries
     scores: WellnessScores
 
-    async def __call__(self, user_id: UUID, days: Iterable[date], now: datetime, *,
-                       known: Sequence[DailyWellness] | None = None) -> None:
+    async def __call__(
+        self,
+        user_id: UUID,
+        days: Iterable[date],
+        now: datetime,
+        *,
+        known: Sequence[DailyWellness] | None = None,
+    ) -> None:
         """`known`: the user's rows from WINDOW_DAYS before the first day to WINDOW_DAYS
         after the last, when the caller has read them already."""
         changed = set(days)
@@ -61,8 +67,11 @@ class RecomputeDays:
         first, last = min(changed), max(changed)
         if known is None:
             known = await self.scores.between(user_id, first - WINDOW, last + WINDOW)
-        later = {r.day for r in known
-                 if r.day not in changed and any(r.day - WINDOW <= c < r.day for c in changed)}
+        later = {
+            r.day
+            for r in known
+            if r.day not in changed and any(r.day - WINDOW <= c < r.day for c in changed)
+        }
         todo = sorted(changed | later)
         by_day: dict[date, list[EmotionAggregate]] = {day: [] for day in todo}
         for run_first, run_last in _runs(todo):
@@ -74,8 +83,9 @@ class RecomputeDays:
         for day in todo:
             baseline = build_baseline(list(history.values()), day)
             first_reading = min((h.start for h in by_day[day] if h.count), default=None)
-            result = daily_wellness(day, by_day[day], baseline,
-                                    expected_hours(day, now, first_reading))
+            result = daily_wellness(
+                day, by_day[day], baseline, expected_hours(day, now, first_reading)
+            )
             if result is not None:
                 await self.scores.put(user_id, result, now)
                 history[day] = result.physiology()

@@ -27,17 +27,24 @@ def extract_features(sample: BiometricSample, analyzer: HrvAnalyzer | None) -> H
         if analyzer is not None and beats.usable_for_time_domain:
             return features_from_beats(sample, beats, analyzer.time_domain(beats), None)
         summary = features_from_summary(sample)
-        return HrvFeatures(summary.heart_rate, summary.rmssd, summary.sdnn, summary.pnn50,
-                           None, summary.origin, beats.artefact_share)
+        return HrvFeatures(
+            summary.heart_rate,
+            summary.rmssd,
+            summary.sdnn,
+            summary.pnn50,
+            None,
+            summary.origin,
+            beats.artefact_share,
+        )
     return features_from_summary(sample)
 
 
-def extract_feature_columns(samples: SampleColumns, analyzer: HrvAnalyzer | None
-                            ) -> FeatureColumns:
+def extract_feature_columns(samples: SampleColumns, analyzer: HrvAnalyzer | None) -> FeatureColumns:
     """`extract_features` for a batch: the device values column-wise, and the beats of
     the samples that carry any through the HRV library one by one."""
-    summary = summary_columns(samples.heart_rate, samples.hrv_rmssd, samples.hrv_sdnn,
-                              samples.pnn50)
+    summary = summary_columns(
+        samples.heart_rate, samples.hrv_rmssd, samples.hrv_sdnn, samples.pnn50
+    )
     if not any(samples.rr_intervals_ms):
         return summary
     rmssd, sdnn, pnn50 = summary.rmssd, summary.sdnn, summary.pnn50

@@ -59,21 +59,37 @@ class IngestBiometrics:
         baselines = [build_baseline(history, day) for day in days]
         index = {day: i for i, day in enumerate(days)}
         check_ins = await self.moods.between(
-            user_id, min(samples.timestamps) - VALENCE_HORIZON, max(samples.timestamps))
-        valences = ([reported_valence(check_ins, ts) for ts in samples.timestamps]
-                    if check_ins else None)
+            user_id, min(samples.timestamps) - VALENCE_HORIZON, max(samples.timestamps)
+        )
+        valences = (
+            [reported_valence(check_ins, ts) for ts in samples.timestamps] if check_ins else None
+        )
         features = extract_feature_columns(samples, self.hrv)
-        states = classify_many(features, baselines, [index[d] for d in sample_days], valences,
-                               declared_active(samples.activity, samples.steps,
-                                               samples.interval_s))
-        stored = await self.series.add_columns(PointColumns(
-            user_id=user_id, timestamps=samples.timestamps, sources=samples.sources,
-            heart_rate=samples.heart_rate, hrv_rmssd=features.rmssd, hrv_sdnn=features.sdnn,
-            pnn50=features.pnn50, stress_score=states.stress_score, emotion=states.emotion,
-            confidence=states.confidence,
-            artefact_share=_or_none(features.artefact_share),
-            steps=_or_none(samples.steps), activity=_or_none(samples.activity),
-            interval_s=_or_none(samples.interval_s)))
+        states = classify_many(
+            features,
+            baselines,
+            [index[d] for d in sample_days],
+            valences,
+            declared_active(samples.activity, samples.steps, samples.interval_s),
+        )
+        stored = await self.series.add_columns(
+            PointColumns(
+                user_id=user_id,
+                timestamps=samples.timestamps,
+                sources=samples.sources,
+                heart_rate=samples.heart_rate,
+                hrv_rmssd=features.rmssd,
+                hrv_sdnn=features.sdnn,
+                pnn50=features.pnn50,
+                stress_score=states.stress_score,
+                emotion=states.emotion,
+                confidence=states.confidence,
+                artefact_share=_or_none(features.artefact_share),
+                steps=_or_none(samples.steps),
+                activity=_or_none(samples.activity),
+                interval_s=_or_none(samples.interval_s),
+            )
+        )
         await self._recompute(user_id, stored.days, now, known=known)
         return IngestResult(accepted=stored.count, duplicates=len(batch) - stored.count)
 

@@ -17,11 +17,25 @@ class RecordMoodCheckIn:
     moods: MoodCheckIns
     clock: Clock
 
-    async def __call__(self, user_id: UUID, *, valence: int, arousal: int | None = None,
-                       label: str | None = None, note: str | None = None,
-                       timestamp: datetime | None = None) -> MoodCheckIn:
-        check_in = new_check_in(id=uuid.uuid4(), user_id=user_id, now=self.clock.now(),
-                                valence=valence, arousal=arousal, label=label, note=note,
-                                timestamp=timestamp)
+    async def __call__(
+        self,
+        user_id: UUID,
+        *,
+        valence: int,
+        arousal: int | None = None,
+        label: str | None = None,
+        note: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> MoodCheckIn:
+        check_in = new_check_in(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            now=self.clock.now(),
+            valence=valence,
+            arousal=arousal,
+            label=label,
+            note=note,
+            timestamp=timestamp,
+        )
         await self.moods.add(check_in)
         return check_in

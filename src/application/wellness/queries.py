@@ -33,10 +33,16 @@ from domain.wellness.series import (
     merge_aggregates,
 )
 
-DEFAULT_SPAN = {Resolution.RAW: timedelta(days=1), Resolution.HOUR: timedelta(days=7),
-                Resolution.DAY: timedelta(days=30)}
-MAX_SPAN = {Resolution.RAW: timedelta(days=31), Resolution.HOUR: timedelta(days=92),
-            Resolution.DAY: timedelta(days=366)}
+DEFAULT_SPAN = {
+    Resolution.RAW: timedelta(days=1),
+    Resolution.HOUR: timedelta(days=7),
+    Resolution.DAY: timedelta(days=30),
+}
+MAX_SPAN = {
+    Resolution.RAW: timedelta(days=31),
+    Resolution.HOUR: timedelta(days=92),
+    Resolution.DAY: timedelta(days=366),
+}
 CURRENT_WINDOW = timedelta(minutes=15)  # readings averaged into "now"
 CURRENT_MAX_AGE = timedelta(hours=24)  # older than this is not "current"
 MAX_SCORE_SPAN_DAYS = 366
@@ -51,8 +57,13 @@ class PageOf(Generic[T]):
     total: int
 
 
-def resolve_range(start: datetime | None, end: datetime | None, now: datetime,
-                  default: timedelta, maximum: timedelta) -> tuple[datetime, datetime]:
+def resolve_range(
+    start: datetime | None,
+    end: datetime | None,
+    now: datetime,
+    default: timedelta,
+    maximum: timedelta,
+) -> tuple[datetime, datetime]:
     if errors := out_of_range(**{"from": start, "to": end}):
         raise ValidationFailed(errors)
     end = end or now
@@ -75,12 +86,20 @@ class GetEmotions:
     series: EmotionSeries
     clock: Clock
 
-    async def __call__(self, user_id: UUID, *, start: datetime | None, end: datetime | None,
-                       resolution: Resolution, page: int, per_page: int
-                       ) -> PageOf[EmotionReading] | PageOf[EmotionPoint]:
+    async def __call__(
+        self,
+        user_id: UUID,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        resolution: Resolution,
+        page: int,
+        per_page: int,
+    ) -> PageOf[EmotionReading] | PageOf[EmotionPoint]:
         """Raw points as stored (with what each sample carried), or hour/day readings."""
-        start, end = resolve_range(start, end, self.clock.now(), DEFAULT_SPAN[resolution],
-                                   MAX_SPAN[resolution])
+        start, end = resolve_range(
+            start, end, self.clock.now(), DEFAULT_SPAN[resolution], MAX_SPAN[resolution]
+        )
         offset = (page - 1) * per_page
         if resolution is Resolution.RAW:
             total = await self.series.count_raw(user_id, start, end)
@@ -88,11 +107,12 @@ class GetEmotions:
             return PageOf(points, total)
         if resolution is Resolution.HOUR:
             # One indexed range read of the hourly aggregates, page and total together.
-            readings, total = await self.series.hour_readings(user_id, start, end,
-                                                              offset=offset, limit=per_page)
+            readings, total = await self.series.hour_readings(
+                user_id, start, end, offset=offset, limit=per_page
+            )
             return PageOf(readings, total)
         days = merge_aggregates(await self.series.hours(user_id, start, end), resolution)
-        return PageOf([d.reading() for d in days[offset: offset + per_page]], len(days))
+        return PageOf([d.reading() for d in days[offset : offset + per_page]], len(days))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +154,9 @@ def window_features(points: list[EmotionPoint]) -> HrvFeatures:
     return HrvFeatures(
         heart_rate=statistics.fmean(p.heart_rate for p in points),
         rmssd=math.exp(statistics.fmean(math.log(r) for r in rmssd)) if rmssd else None,
-        sdnn=None, pnn50=None, lf_hf=None,
+        sdnn=None,
+        pnn50=None,
+        lf_hf=None,
         origin=FeatureOrigin.DEVICE_SUMMARY if rmssd else FeatureOrigin.HEART_RATE_ONLY,
     )
 
@@ -158,10 +180,17 @@ class GetCurrentEmotion:
         if latest is None or now - latest.timestamp > CURRENT_MAX_AGE:
             baseline = await baseline_for(self.scores, user_id, today)
             return CurrentEmotion(
-                timestamp=None, state=None, baseline=baseline, window_start=None,
-                window_end=None, data_points=0, heart_rate=None, hrv_rmssd=None, valence=None,
-                reasons=("No readings in the last 24 hours: nothing to judge.",
-                         baseline.explain()))
+                timestamp=None,
+                state=None,
+                baseline=baseline,
+                window_start=None,
+                window_end=None,
+                data_points=0,
+                heart_rate=None,
+                hrv_rmssd=None,
+                valence=None,
+                reasons=("No readings in the last 24 hours: nothing to judge.", baseline.explain()),
+            )
         end = latest.timestamp
         start = end - CURRENT_WINDOW
         window = await self.series.raw(user_id, start, end + timedelta(microseconds=1))
@@ -174,19 +203,31 @@ class GetCurrentEmotion:
             # Moving now: the latest minute speaks, with the confidence it was stored with.
             points = [latest]
             declared = declared_active([latest.activity], [latest.steps], [latest.interval_s])
-            state = classify(window_features(points), baseline, valence,
-                             declared_active=declared is not None and bool(declared[0]))
+            state = classify(
+                window_features(points),
+                baseline,
+                valence,
+                declared_active=declared is not None and bool(declared[0]),
+            )
         else:
             # The minutes at rest of the window, each weighed as it was when stored.
             points = [p for p in window if p.at_rest] or [latest]
-            state = classify(window_features(points), baseline, valence,
-                             quality=window_quality(points))
+            state = classify(
+                window_features(points), baseline, valence, quality=window_quality(points)
+            )
         features = window_features(points)
         return CurrentEmotion(
-            timestamp=end, state=state, baseline=baseline, window_start=start, window_end=end,
-            data_points=len(points), heart_rate=round(features.heart_rate, 1),
+            timestamp=end,
+            state=state,
+            baseline=baseline,
+            window_start=start,
+            window_end=end,
+            data_points=len(points),
+            heart_rate=round(features.heart_rate, 1),
             hrv_rmssd=None if features.rmssd is None else round(features.rmssd, 1),
-            valence=valence, reasons=explain(state, baseline))
+            valence=valence,
+            reasons=explain(state, baseline),
+        )
 
 
 @dataclass(slots=True)
@@ -207,8 +248,15 @@ class ListWellnessScores:
     scores: WellnessScores
     clock: Clock
 
-    async def __call__(self, user_id: UUID, *, date_from: date | None, date_to: date | None,
-                       page: int, per_page: int) -> PageOf[DailyWellness]:
+    async def __call__(
+        self,
+        user_id: UUID,
+        *,
+        date_from: date | None,
+        date_to: date | None,
+        page: int,
+        per_page: int,
+    ) -> PageOf[DailyWellness]:
         if errors := out_of_range(date_from=date_from, date_to=date_to):
             raise ValidationFailed(errors)
         last = date_to or self.clock.now().astimezone(UTC).date()
@@ -217,7 +265,8 @@ class ListWellnessScores:
             raise ValidationFailed.single("date_from", "must not be after date_to")
         if (last - first).days >= MAX_SCORE_SPAN_DAYS:
             raise ValidationFailed.single(
-                "date_from", f"the range may span at most {MAX_SCORE_SPAN_DAYS} days")
+                "date_from", f"the range may span at most {MAX_SCORE_SPAN_DAYS} days"
+            )
         days = await self.scores.between(user_id, first, last)
         offset = (page - 1) * per_page
-        return PageOf(days[offset: offset + per_page], len(days))
+        return PageOf(days[offset : offset + per_page], len(days))

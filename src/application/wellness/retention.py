@@ -42,8 +42,9 @@ class RunSeriesRetention:
         now = self.clock.now()
         sealed, seal_done = await self._seal(downsample_cutoff(now))
         deleted, delete_done = await self._delete(delete_cutoff(now))
-        return RetentionReport(sealed_hours=sealed, deleted_raw=deleted,
-                               finished=seal_done and delete_done)
+        return RetentionReport(
+            sealed_hours=sealed, deleted_raw=deleted, finished=seal_done and delete_done
+        )
 
     async def _seal(self, cutoff) -> tuple[int, bool]:
         sealed = 0
@@ -54,8 +55,9 @@ class RunSeriesRetention:
                 if points:
                     (aggregate,) = aggregate_points(points, Resolution.HOUR)
                 else:  # raw already gone: the incremental aggregate is all there is
-                    aggregate = EmotionAggregate(user_id=user_id, start=start,
-                                                 resolution=Resolution.HOUR)
+                    aggregate = EmotionAggregate(
+                        user_id=user_id, start=start, resolution=Resolution.HOUR
+                    )
                     for existing in await self.series.hours(user_id, start, start + HOUR):
                         aggregate.add_aggregate(existing)
                 await self.series.seal_hour(aggregate)

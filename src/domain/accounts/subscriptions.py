@@ -30,8 +30,9 @@ class SubscriptionStatus(StrEnum):
 
 
 # Statuses that keep premium (past_due only within the grace period, see `lapsed`).
-PAYING = frozenset({SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE,
-                    SubscriptionStatus.PAST_DUE})
+PAYING = frozenset(
+    {SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE}
+)
 
 # The provider's statuses, in Psi's words. `unpaid` keeps retrying payment: still in
 # grace. `incomplete` never got its first payment; `paused` ended a trial without a
@@ -85,15 +86,19 @@ class BillingSubscription:
         provider (a missed renewal or cancellation)."""
         if not self.paying:
             return False
-        if (self.status is SubscriptionStatus.PAST_DUE and self.past_due_since is not None
-                and self.past_due_since + grace <= now):
+        if (
+            self.status is SubscriptionStatus.PAST_DUE
+            and self.past_due_since is not None
+            and self.past_due_since + grace <= now
+        ):
             return True
         ends = self.ends_at()
         return ends is not None and ends + grace <= now
 
     def expired(self, now: datetime) -> BillingSubscription:
-        return replace(self, status=SubscriptionStatus.EXPIRED, updated_at=now,
-                       ended_at=self.ended_at or now)
+        return replace(
+            self, status=SubscriptionStatus.EXPIRED, updated_at=now, ended_at=self.ended_at or now
+        )
 
 
 def tier_for(status: SubscriptionStatus) -> Tier:

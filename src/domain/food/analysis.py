@@ -165,20 +165,42 @@ class Analysis:
 
     @classmethod
     def from_photo(cls, id: UUID, user_id: UUID, image_ref: str, now: datetime) -> Analysis:
-        return cls(id=id, user_id=user_id, source=EntrySource.PHOTO,
-                   status=AnalysisStatus.PENDING, created_at=now, eaten_at=now,
-                   image_ref=image_ref)
+        return cls(
+            id=id,
+            user_id=user_id,
+            source=EntrySource.PHOTO,
+            status=AnalysisStatus.PENDING,
+            created_at=now,
+            eaten_at=now,
+            image_ref=image_ref,
+        )
 
     @classmethod
-    def manual(cls, id: UUID, user_id: UUID, item: FoodItem, nutrition: Nutrients,
-               now: datetime, eaten_at: datetime | None, nutrition_source: str | None
-               ) -> Analysis:
-        return cls(id=id, user_id=user_id, source=EntrySource.MANUAL,
-                   status=AnalysisStatus.COMPLETED, created_at=now, completed_at=now,
-                   eaten_at=eaten_at or now, foods=(item,), nutrition=nutrition,
-                   confidence_score=item.confidence, analysis_duration_ms=0,
-                   models=ModelsUsed(nutrition_source=nutrition_source),
-                   review=Review.confirmed())
+    def manual(
+        cls,
+        id: UUID,
+        user_id: UUID,
+        item: FoodItem,
+        nutrition: Nutrients,
+        now: datetime,
+        eaten_at: datetime | None,
+        nutrition_source: str | None,
+    ) -> Analysis:
+        return cls(
+            id=id,
+            user_id=user_id,
+            source=EntrySource.MANUAL,
+            status=AnalysisStatus.COMPLETED,
+            created_at=now,
+            completed_at=now,
+            eaten_at=eaten_at or now,
+            foods=(item,),
+            nutrition=nutrition,
+            confidence_score=item.confidence,
+            analysis_duration_ms=0,
+            models=ModelsUsed(nutrition_source=nutrition_source),
+            review=Review.confirmed(),
+        )
 
     # -- derived -----------------------------------------------------------------
 
@@ -196,15 +218,23 @@ class Analysis:
     def can_be_claimed(self, now: datetime) -> bool:
         if self.status is AnalysisStatus.PENDING:
             return True
-        return (self.status is AnalysisStatus.PROCESSING and self.lease_until is not None
-                and self.lease_until <= now)
+        return (
+            self.status is AnalysisStatus.PROCESSING
+            and self.lease_until is not None
+            and self.lease_until <= now
+        )
 
     def claimed(self, now: datetime, lease: timedelta) -> Analysis:
         """A worker takes the analysis for `lease` (renewed by heartbeats)."""
         if not self.can_be_claimed(now):
             raise InvalidTransition(f"analysis {self.id} is {self.status} and leased")
-        return replace(self, status=AnalysisStatus.PROCESSING, attempts=self.attempts + 1,
-                       started_at=now, lease_until=now + lease)
+        return replace(
+            self,
+            status=AnalysisStatus.PROCESSING,
+            attempts=self.attempts + 1,
+            started_at=now,
+            lease_until=now + lease,
+        )
 
     def released(self) -> Analysis:
         """Back to pending for a later attempt (a transient failure)."""
@@ -215,28 +245,49 @@ class Analysis:
         self._require(AnalysisStatus.PROCESSING)
         started = self.started_at or now
         duration = max(0, round((now - started).total_seconds() * 1000))
-        return replace(self, status=AnalysisStatus.COMPLETED, completed_at=now,
-                       foods=result.foods, description=result.description,
-                       nutrition=result.nutrition,
-                       confidence_score=round(result.confidence_score, 4),
-                       analysis_duration_ms=duration, models=result.models, error=None,
-                       review=result.review, suggestions=result.suggestions,
-                       lease_until=None)
+        return replace(
+            self,
+            status=AnalysisStatus.COMPLETED,
+            completed_at=now,
+            foods=result.foods,
+            description=result.description,
+            nutrition=result.nutrition,
+            confidence_score=round(result.confidence_score, 4),
+            analysis_duration_ms=duration,
+            models=result.models,
+            error=None,
+            review=result.review,
+            suggestions=result.suggestions,
+            lease_until=None,
+        )
 
     def failed(self, error: str, now: datetime) -> Analysis:
         if self.status.is_final:
             raise InvalidTransition(f"analysis {self.id} is already {self.status}")
-        return replace(self, status=AnalysisStatus.FAILED, completed_at=now,
-                       error=error[:MAX_ERROR_LENGTH] or "analysis failed", lease_until=None)
+        return replace(
+            self,
+            status=AnalysisStatus.FAILED,
+            completed_at=now,
+            error=error[:MAX_ERROR_LENGTH] or "analysis failed",
+            lease_until=None,
+        )
 
-    def corrected_with(self, foods: tuple[FoodItem, ...], nutrition: Nutrients,
-                       nutrition_source: str | None) -> Analysis:
+    def corrected_with(
+        self, foods: tuple[FoodItem, ...], nutrition: Nutrients, nutrition_source: str | None
+    ) -> Analysis:
         """The user's correction of what the models saw; nutrition recomputed. The person
         has looked at it: nothing is left to review and the suggestions are spent."""
         self._require(AnalysisStatus.COMPLETED)
         models = replace(self.models or ModelsUsed(), nutrition_source=nutrition_source)
-        return replace(self, foods=foods, nutrition=nutrition, corrected=True, models=models,
-                       review=Review.confirmed(), suggestions=())
+        return replace(
+            self,
+            foods=foods,
+            nutrition=nutrition,
+            corrected=True,
+            models=models,
+            review=Review.confirmed(),
+            suggestions=(),
+        )
 
     def _require(self, status: AnalysisStatus) -> None:
         if self.status is not status:

@@ -38,8 +38,11 @@ class HistoryFilters:
             value = getattr(self, name)
             if value is not None and value < 0:
                 errors.append(FieldError(name, "must not be negative"))
-        if (self.min_calories is not None and self.max_calories is not None
-                and self.min_calories > self.max_calories):
+        if (
+            self.min_calories is not None
+            and self.max_calories is not None
+            and self.min_calories > self.max_calories
+        ):
             errors.append(FieldError("min_calories", "must not exceed max_calories"))
         if self.date_from and self.date_to and self.date_from > self.date_to:
             errors.append(FieldError("date_from", "must not be after date_to"))
@@ -64,8 +67,10 @@ class HistoryFilters:
 
     @property
     def any(self) -> bool:
-        return any(v is not None for v in (self.food, self.min_calories, self.max_calories,
-                                           self.date_from, self.date_to))
+        return any(
+            v is not None
+            for v in (self.food, self.min_calories, self.max_calories, self.date_from, self.date_to)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,11 @@ def no_nutrition_for(names: Sequence[str]) -> str:
 
 
 def too_uncertain(count: int) -> str:
-    return ("One more food was too uncertain to list; it is among the suggestions."
-            if count == 1 else
-            f"{count} more foods were too uncertain to list; they are among the suggestions.")
+    return (
+        "One more food was too uncertain to list; it is among the suggestions."
+        if count == 1
+        else f"{count} more foods were too uncertain to list; they are among the suggestions."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +61,16 @@ def analysis_confidence(items: Sequence[FoodItem]) -> float:
     nutrition is missing from the totals). 0.0 when nothing was recognised."""
     if not items:
         return 0.0
-    total = sum(i.confidence * (i.match.confidence if i.match is not None else 0.0)
-                for i in items)
+    total = sum(i.confidence * (i.match.confidence if i.match is not None else 0.0) for i in items)
     return round(total / len(items), 4)
 
 
-def review_of(items: Sequence[FoodItem], models: ModelState, uncertain: int,
-              policy: ReviewPolicy | None = None) -> Review:
+def review_of(
+    items: Sequence[FoodItem],
+    models: ModelState,
+    uncertain: int,
+    policy: ReviewPolicy | None = None,
+) -> Review:
     """Whether the result needs a person's look, with every reason that applies."""
     policy = policy or ReviewPolicy()
     reasons: list[str] = []
@@ -115,12 +120,12 @@ def frequent_foods(meals: Iterable[Sequence[FoodItem]], limit: int) -> list[Freq
             if not key:
                 continue
             found = seen.get(key)
-            seen[key] = (1, index, item) if found is None else (found[0] + 1, found[1],
-                                                                found[2])
-    ranked = sorted(seen.values(), key=lambda t: (-t[0], t[1]))[:max(limit, 0)]
-    return [FrequentFood(food=item.food, times=times,
-                         portion_grams=_per_unit(item), fdc_id=item.fdc_id)
-            for times, _, item in ranked]
+            seen[key] = (1, index, item) if found is None else (found[0] + 1, found[1], found[2])
+    ranked = sorted(seen.values(), key=lambda t: (-t[0], t[1]))[: max(limit, 0)]
+    return [
+        FrequentFood(food=item.food, times=times, portion_grams=_per_unit(item), fdc_id=item.fdc_id)
+        for times, _, item in ranked
+    ]
 
 
 def _per_unit(item: FoodItem) -> float | None:
@@ -129,10 +134,13 @@ def _per_unit(item: FoodItem) -> float | None:
     return round(item.portion_grams / max(item.quantity, 1), 1)
 
 
-def suggestions_for(uncertain: Sequence[tuple[FusedFood, int | None, float | None]],
-                    history: Sequence[FrequentFood], listed: Sequence[FoodItem],
-                    review: Review, policy: ReviewPolicy | None = None
-                    ) -> tuple[Suggestion, ...]:
+def suggestions_for(
+    uncertain: Sequence[tuple[FusedFood, int | None, float | None]],
+    history: Sequence[FrequentFood],
+    listed: Sequence[FoodItem],
+    review: Review,
+    policy: ReviewPolicy | None = None,
+) -> tuple[Suggestion, ...]:
     """Suggestions when a person should review: the models' uncertain foods first (with
     the fdc_id and grams the lookup found for them), then the person's own frequent
     foods, none repeating a listed food or each other. None when nothing needs review."""
@@ -142,16 +150,18 @@ def suggestions_for(uncertain: Sequence[tuple[FusedFood, int | None, float | Non
     taken = {normalise_food_name(i.food) for i in listed}
     out: list[Suggestion] = []
 
-    def offer(food: str, grams: float | None, fdc_id: int | None,
-              source: SuggestionSource) -> None:
+    def offer(food: str, grams: float | None, fdc_id: int | None, source: SuggestionSource) -> None:
         key = normalise_food_name(food)
         if key and key not in taken and len(out) < policy.max_suggestions:
             taken.add(key)
             out.append(Suggestion(food=food, portion_grams=grams, fdc_id=fdc_id, source=source))
 
     for fused, fdc_id, grams in uncertain:
-        source = (SuggestionSource.DESCRIBER if Source.DESCRIBER in fused.sources
-                  else SuggestionSource.DETECTOR)
+        source = (
+            SuggestionSource.DESCRIBER
+            if Source.DESCRIBER in fused.sources
+            else SuggestionSource.DETECTOR
+        )
         offer(fused.food, grams, fdc_id, source)
     for food in history:
         offer(food.food, food.portion_grams, food.fdc_id, SuggestionSource.HISTORY)

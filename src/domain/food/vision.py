@@ -53,12 +53,20 @@ class BoundingBox:
             raise ValueError(f"bounding box corners are out of order: {corners}")
 
     def as_list(self, ndigits: int = 1) -> list[float]:
-        return [round(self.x1, ndigits), round(self.y1, ndigits),
-                round(self.x2, ndigits), round(self.y2, ndigits)]
+        return [
+            round(self.x1, ndigits),
+            round(self.y1, ndigits),
+            round(self.x2, ndigits),
+            round(self.y2, ndigits),
+        ]
 
     def union(self, other: BoundingBox) -> BoundingBox:
-        return BoundingBox(min(self.x1, other.x1), min(self.y1, other.y1),
-                           max(self.x2, other.x2), max(self.y2, other.y2))
+        return BoundingBox(
+            min(self.x1, other.x1),
+            min(self.y1, other.y1),
+            max(self.x2, other.x2),
+            max(self.y2, other.y2),
+        )
 
     def lies_within(self, width: float, height: float) -> bool:
         return self.x1 >= 0 and self.y1 >= 0 and self.x2 <= width and self.y2 <= height
@@ -215,10 +223,26 @@ _ALIASES = {
     "yoghurt": "yogurt",
 }
 # What a detector sees around food: kept as context, never listed as food.
-CONTEXT_LABELS = frozenset({
-    "bowl", "cup", "mug", "glass", "wine glass", "bottle", "plate", "dish", "tray",
-    "dining table", "table", "fork", "knife", "spoon", "chopstick", "napkin",
-})
+CONTEXT_LABELS = frozenset(
+    {
+        "bowl",
+        "cup",
+        "mug",
+        "glass",
+        "wine glass",
+        "bottle",
+        "plate",
+        "dish",
+        "tray",
+        "dining table",
+        "table",
+        "fork",
+        "knife",
+        "spoon",
+        "chopstick",
+        "napkin",
+    }
+)
 _KEEP_S = ("ss", "us", "is", "ous")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -312,8 +336,12 @@ def combine_confidences(a: float, b: float) -> float:
     return 1.0 - (1.0 - a) * (1.0 - b)
 
 
-def fuse(detections: Iterable[Detection], description: Description | None,
-         policy: FusionPolicy | None = None, context: Iterable[str] = ()) -> FusionResult:
+def fuse(
+    detections: Iterable[Detection],
+    description: Description | None,
+    policy: FusionPolicy | None = None,
+    context: Iterable[str] = (),
+) -> FusionResult:
     """Merge detector and describer answers into one list.
 
     - Detections of the same food (by `normalise_food_name`) become one entry:
@@ -340,8 +368,9 @@ def fuse(detections: Iterable[Detection], description: Description | None,
     for g in groups:
         idx = _match(g.key, described_keys)
         if idx is None:
-            entries.append(_Entry(g.name, g.key, g.confidence, g.bbox, g.count, None,
-                                  {Source.DETECTOR}))
+            entries.append(
+                _Entry(g.name, g.key, g.confidence, g.bbox, g.count, None, {Source.DETECTOR})
+            )
             continue
         existing = by_described.get(idx)
         if existing is not None:  # two detector classes matched one described food
@@ -349,8 +378,15 @@ def fuse(detections: Iterable[Detection], description: Description | None,
             existing.bbox = g.bbox if existing.bbox is None else existing.bbox.union(g.bbox)
             existing.quantity += g.count
             continue
-        entry = _Entry(described[idx].food.strip(), described_keys[idx], g.confidence, g.bbox,
-                       g.count, None, {Source.DETECTOR})
+        entry = _Entry(
+            described[idx].food.strip(),
+            described_keys[idx],
+            g.confidence,
+            g.bbox,
+            g.count,
+            None,
+            {Source.DETECTOR},
+        )
         by_described[idx] = entry
         entries.append(entry)
 
@@ -359,8 +395,9 @@ def fuse(detections: Iterable[Detection], description: Description | None,
         key = described_keys[idx]
         if not key or key in CONTEXT_LABELS:
             continue
-        own = food.confidence if food.confidence is not None \
-            else policy.describer_default_confidence
+        own = (
+            food.confidence if food.confidence is not None else policy.describer_default_confidence
+        )
         entry = by_described.get(idx)
         if entry is None and key in seen_described:  # the describer repeated itself
             entry = seen_described[key]
@@ -369,8 +406,9 @@ def fuse(detections: Iterable[Detection], description: Description | None,
             entry.confidence = max(entry.confidence, own)
             continue
         if entry is None:
-            entry = _Entry(food.food.strip(), key, own, None, food.count or 1, food.grams,
-                           {Source.DESCRIBER})
+            entry = _Entry(
+                food.food.strip(), key, own, None, food.count or 1, food.grams, {Source.DESCRIBER}
+            )
             entries.append(entry)
         else:
             entry.confidence = combine_confidences(entry.confidence, own)
@@ -380,40 +418,53 @@ def fuse(detections: Iterable[Detection], description: Description | None,
 
     entries.sort(key=lambda e: e.confidence, reverse=True)
     fused = [
-        FusedFood(food=e.food, confidence=round(e.confidence, 4), bbox=e.bbox,
-                  quantity=e.quantity,
-                  portion_grams=None if e.portion_grams is None else round(e.portion_grams, 1),
-                  sources=frozenset(e.sources))
+        FusedFood(
+            food=e.food,
+            confidence=round(e.confidence, 4),
+            bbox=e.bbox,
+            quantity=e.quantity,
+            portion_grams=None if e.portion_grams is None else round(e.portion_grams, 1),
+            sources=frozenset(e.sources),
+        )
         for e in entries
     ]
     foods = tuple(f for f in fused if f.confidence >= policy.suggest_below)[: policy.max_foods]
     uncertain = tuple(f for f in fused if f.confidence < policy.suggest_below)
     score = round(sum(f.confidence for f in foods) / len(foods), 4) if foods else 0.0
-    return FusionResult(foods=foods, confidence_score=score, uncertain=uncertain,
-                        context=context)
+    return FusionResult(foods=foods, confidence_score=score, uncertain=uncertain, context=context)
 
 
-def explain_fusion(result: FusionResult, detector_ran: bool, describer_ran: bool,
-                   policy: FusionPolicy | None = None) -> str:
+def explain_fusion(
+    result: FusionResult,
+    detector_ran: bool,
+    describer_ran: bool,
+    policy: FusionPolicy | None = None,
+) -> str:
     """One line for `models.fusion`: which source gave what, and how they were combined."""
     policy = policy or FusionPolicy()
     both = sum(1 for f in result.foods if len(f.sources) == 2)
     described = sum(1 for f in result.foods if f.sources == {Source.DESCRIBER})
     detected = sum(1 for f in result.foods if f.sources == {Source.DETECTOR})
     if detector_ran and describer_ran:
-        parts = [f"describer names and grams, detector boxes and counts: {both} seen by "
-                 f"both (confidence 1-(1-a)(1-b)), {described} by the describer only, "
-                 f"{detected} by the detector only"]
+        parts = [
+            f"describer names and grams, detector boxes and counts: {both} seen by "
+            f"both (confidence 1-(1-a)(1-b)), {described} by the describer only, "
+            f"{detected} by the detector only"
+        ]
     elif describer_ran:
         parts = [f"describer only: {described} foods with its names and grams"]
     elif detector_ran:
-        parts = [f"detector only: {detected} foods from its boxes, each food's boxes "
-                 f"counted as its quantity"]
+        parts = [
+            f"detector only: {detected} foods from its boxes, each food's boxes "
+            f"counted as its quantity"
+        ]
     else:
         parts = ["no model answered: nothing to combine"]
     if result.uncertain:
-        parts.append(f"{len(result.uncertain)} below {policy.suggest_below:g} confidence "
-                     f"offered as suggestions, not counted")
+        parts.append(
+            f"{len(result.uncertain)} below {policy.suggest_below:g} confidence "
+            f"offered as suggestions, not counted"
+        )
     if result.context:
         parts.append(f"containers kept as context: {', '.join(result.context)}")
     return "; ".join(parts)

@@ -81,8 +81,9 @@ def normalize_email(raw: str) -> str:
     if len(email) > EMAIL_MAX or not _EMAIL.match(email):
         raise ValidationFailed.single("email", "must be a valid email address")
     if mixed_script_part(email) is not None:
-        raise ValidationFailed.single("email", "mixes letters of different scripts in one "
-                                               "part (look-alike characters)")
+        raise ValidationFailed.single(
+            "email", "mixes letters of different scripts in one part (look-alike characters)"
+        )
     return email
 
 
@@ -102,8 +103,10 @@ def password_problems(password: str) -> list[str]:
 def check_password_policy(password: str) -> None:
     problems = password_problems(password)
     if problems:
-        raise ValidationFailed([FieldError("password", "; ".join(problems))],
-                               message="password does not meet the policy")
+        raise ValidationFailed(
+            [FieldError("password", "; ".join(problems))],
+            message="password does not meet the policy",
+        )
 
 
 def clean_name(raw: str) -> str:
@@ -111,6 +114,7 @@ def clean_name(raw: str) -> str:
     collapsed; control characters refused."""
     text = plain_text("name", raw)
     if not NAME_MIN <= len(text) <= NAME_MAX:
-        raise ValidationFailed.single("name", f"must be {NAME_MIN}-{NAME_MAX} characters "
-                                              "of text once HTML is removed")
+        raise ValidationFailed.single(
+            "name", f"must be {NAME_MIN}-{NAME_MAX} characters of text once HTML is removed"
+        )
     return text

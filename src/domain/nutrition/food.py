@@ -33,8 +33,12 @@ class DataType(StrEnum):
 
 
 _RANK = {DataType.FOUNDATION: 0, DataType.SR_LEGACY: 1, DataType.SURVEY: 2, DataType.BRANDED: 3}
-_PRIOR = {DataType.FOUNDATION: 1.0, DataType.SR_LEGACY: 0.97, DataType.SURVEY: 0.88,
-          DataType.BRANDED: 0.7}
+_PRIOR = {
+    DataType.FOUNDATION: 1.0,
+    DataType.SR_LEGACY: 0.97,
+    DataType.SURVEY: 0.88,
+    DataType.BRANDED: 0.7,
+}
 
 # Offline foods get ids above every FoodData Central id, so the two never collide, and
 # below 2**53, so JSON clients that read numbers as doubles (JavaScript) keep them exact.

@@ -43,48 +43,236 @@ from domain.nutrition.food import DataType, Food, Portion
 from domain.nutrition.text import food_query, group_tokens, head_tokens, tokens
 
 # Words that describe a plain, whole food: they neither add nor cost anything.
-NEUTRAL = frozenset({
-    "raw", "fresh", "whole", "plain", "regular", "all", "commercial", "varieties", "prepared",
-    "unprepared", "ripe", "unenriched", "enriched", "mature", "seed", "average",
-    "year", "round", "without", "salt", "added", "commercially", "drained", "mixed",
-    "species", "variety", "cured", "fluid", "meat", "only", "tap", "includes", "peel",
-    "atlantic", "pacific", "table",
-})
+NEUTRAL = frozenset(
+    {
+        "raw",
+        "fresh",
+        "whole",
+        "plain",
+        "regular",
+        "all",
+        "commercial",
+        "varieties",
+        "prepared",
+        "unprepared",
+        "ripe",
+        "unenriched",
+        "enriched",
+        "mature",
+        "seed",
+        "average",
+        "year",
+        "round",
+        "without",
+        "salt",
+        "added",
+        "commercially",
+        "drained",
+        "mixed",
+        "species",
+        "variety",
+        "cured",
+        "fluid",
+        "meat",
+        "only",
+        "tap",
+        "includes",
+        "peel",
+        "atlantic",
+        "pacific",
+        "table",
+    }
+)
 # Words that turn a whole food into something else; they cost more than other extra words.
-PROCESSED = frozenset({
-    "juice", "sauce", "dried", "dehydrated", "canned", "frozen", "candied", "pie", "cake",
-    "chip", "powder", "baby", "babyfood", "fried", "syrup", "pudding", "nectar", "flavored",
-    "sweetened", "concentrate", "restaurant", "salad", "casserole", "soup", "drink",
-    "substitute", "creamer", "bar", "mix", "smoothie", "filling", "cereal", "formula",
-    "dessert", "topping", "spread", "imitation", "reduced", "fat", "free", "sugar", "low",
-    "instant", "decaffeinated", "cookie", "muffin", "bread", "strudel", "fritter", "crisp",
-    "cobbler", "turnover", "dumpling", "jam", "jelly", "preserve", "butter", "liqueur",
-    "wine", "vinegar", "oil", "extract", "supplement", "shake", "dry", "meatless",
-    "vegetarian", "roll", "loaf", "luncheon", "breaded", "batter", "tender", "nugget",
-    "flour", "cracker", "stick", "glutinous", "custard", "pickled", "sprouted", "fast",
-    "cupcake", "pickle", "brownie", "pastry", "croissant", "danish", "waffle", "pancake",
-})
+PROCESSED = frozenset(
+    {
+        "juice",
+        "sauce",
+        "dried",
+        "dehydrated",
+        "canned",
+        "frozen",
+        "candied",
+        "pie",
+        "cake",
+        "chip",
+        "powder",
+        "baby",
+        "babyfood",
+        "fried",
+        "syrup",
+        "pudding",
+        "nectar",
+        "flavored",
+        "sweetened",
+        "concentrate",
+        "restaurant",
+        "salad",
+        "casserole",
+        "soup",
+        "drink",
+        "substitute",
+        "creamer",
+        "bar",
+        "mix",
+        "smoothie",
+        "filling",
+        "cereal",
+        "formula",
+        "dessert",
+        "topping",
+        "spread",
+        "imitation",
+        "reduced",
+        "fat",
+        "free",
+        "sugar",
+        "low",
+        "instant",
+        "decaffeinated",
+        "cookie",
+        "muffin",
+        "bread",
+        "strudel",
+        "fritter",
+        "crisp",
+        "cobbler",
+        "turnover",
+        "dumpling",
+        "jam",
+        "jelly",
+        "preserve",
+        "butter",
+        "liqueur",
+        "wine",
+        "vinegar",
+        "oil",
+        "extract",
+        "supplement",
+        "shake",
+        "dry",
+        "meatless",
+        "vegetarian",
+        "roll",
+        "loaf",
+        "luncheon",
+        "breaded",
+        "batter",
+        "tender",
+        "nugget",
+        "flour",
+        "cracker",
+        "stick",
+        "glutinous",
+        "custard",
+        "pickled",
+        "sprouted",
+        "fast",
+        "cupcake",
+        "pickle",
+        "brownie",
+        "pastry",
+        "croissant",
+        "danish",
+        "waffle",
+        "pancake",
+    }
+)
 WHOLE = frozenset({"raw", "fresh", "whole", "plain"})
 # "whole" that is not about the food being whole.
 _NOT_WHOLE = ("whole wheat", "whole-wheat", "whole grain", "whole milk")
 
 # Foods people eat cooked (or brewed): unless the query says otherwise, a cooked form.
-EATEN_COOKED = frozenset({
-    "rice", "pasta", "spaghetti", "macaroni", "noodle", "chicken", "beef", "pork", "turkey",
-    "lamb", "veal", "salmon", "tuna", "cod", "tilapia", "halibut", "trout", "fish",
-    "shrimp", "bacon", "sausage", "ham", "steak", "egg", "lentil", "bean", "chickpea",
-    "quinoa", "oatmeal", "oat", "potato", "barley", "couscous", "bulgur", "millet",
-    "coffee", "tea", "crab", "lobster", "duck", "venison", "bison", "mussel", "scallop",
-})
-COOKED = frozenset({
-    "cooked", "roasted", "boiled", "baked", "broiled", "grilled", "heat", "steamed",
-    "stewed", "braised", "microwaved", "brewed", "poached", "simmered", "scrambled",
-    "hard", "sauteed", "rotisserie", "pan", "browned", "crumbles", "canned",
-})
-USUAL_COOKING = frozenset({
-    "cooked", "roasted", "boiled", "baked", "broiled", "grilled", "heat", "steamed",
-    "brewed", "poached", "hard", "scrambled",
-})
+EATEN_COOKED = frozenset(
+    {
+        "rice",
+        "pasta",
+        "spaghetti",
+        "macaroni",
+        "noodle",
+        "chicken",
+        "beef",
+        "pork",
+        "turkey",
+        "lamb",
+        "veal",
+        "salmon",
+        "tuna",
+        "cod",
+        "tilapia",
+        "halibut",
+        "trout",
+        "fish",
+        "shrimp",
+        "bacon",
+        "sausage",
+        "ham",
+        "steak",
+        "egg",
+        "lentil",
+        "bean",
+        "chickpea",
+        "quinoa",
+        "oatmeal",
+        "oat",
+        "potato",
+        "barley",
+        "couscous",
+        "bulgur",
+        "millet",
+        "coffee",
+        "tea",
+        "crab",
+        "lobster",
+        "duck",
+        "venison",
+        "bison",
+        "mussel",
+        "scallop",
+    }
+)
+COOKED = frozenset(
+    {
+        "cooked",
+        "roasted",
+        "boiled",
+        "baked",
+        "broiled",
+        "grilled",
+        "heat",
+        "steamed",
+        "stewed",
+        "braised",
+        "microwaved",
+        "brewed",
+        "poached",
+        "simmered",
+        "scrambled",
+        "hard",
+        "sauteed",
+        "rotisserie",
+        "pan",
+        "browned",
+        "crumbles",
+        "canned",
+    }
+)
+USUAL_COOKING = frozenset(
+    {
+        "cooked",
+        "roasted",
+        "boiled",
+        "baked",
+        "broiled",
+        "grilled",
+        "heat",
+        "steamed",
+        "brewed",
+        "poached",
+        "hard",
+        "scrambled",
+    }
+)
 # Of the usual ways, dry heat (what "chicken", "potato", "salmon" most often means).
 DRY_HEAT = frozenset({"roasted", "baked", "broiled", "grilled", "brewed"})
 _WET_COOKING = 0.99
@@ -103,11 +291,33 @@ STATE_SYNONYMS: dict[str, frozenset[str]] = {
     "raw": frozenset({"raw", "fresh"}),
 }
 # First parts of USDA descriptions that name a group, the food itself following.
-GROUP_LIKE = frozenset({
-    "melon", "squash", "alcoholic", "beverage", "lettuce", "pepper", "bean", "crustacean",
-    "mollusk", "cereal", "candy", "snack", "fish", "nut", "seed", "spice", "game", "cheese",
-    "summer", "winter", "sweet", "hot", "chili",
-})
+GROUP_LIKE = frozenset(
+    {
+        "melon",
+        "squash",
+        "alcoholic",
+        "beverage",
+        "lettuce",
+        "pepper",
+        "bean",
+        "crustacean",
+        "mollusk",
+        "cereal",
+        "candy",
+        "snack",
+        "fish",
+        "nut",
+        "seed",
+        "spice",
+        "game",
+        "cheese",
+        "summer",
+        "winter",
+        "sweet",
+        "hot",
+        "chili",
+    }
+)
 # The variety a bare food name means: its words cost nothing.
 USUAL_VARIETY: dict[str, frozenset[str]] = {
     "rice": frozenset({"white", "long", "grain"}),
@@ -234,10 +444,16 @@ def _profile(name: str) -> _NameProfile:
     words = tuple(tokens(name))
     word_set = frozenset(words)
     lead = frozenset(tokens(",".join(name.split(",")[:4])))
-    return _NameProfile(words=words, word_set=word_set, head=frozenset(head_tokens(name)),
-                        lead=lead, group=frozenset(group_tokens(name)),
-                        brand_like=_looks_like_brand(name),
-                        whole=_is_whole(name, word_set), alternatives=_alternatives(name))
+    return _NameProfile(
+        words=words,
+        word_set=word_set,
+        head=frozenset(head_tokens(name)),
+        lead=lead,
+        group=frozenset(group_tokens(name)),
+        brand_like=_looks_like_brand(name),
+        whole=_is_whole(name, word_set),
+        alternatives=_alternatives(name),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,11 +474,18 @@ class MatchFeatures:
     def confidence(self) -> float:
         if self.coverage == 0.0:
             return 0.0
-        specificity = 1.0 / (1.0 + _EXTRA_COST * self.plain_extra
-                             + _PROCESSED_COST * self.processed_extra)
-        value = (self.prior * self.coverage**1.5 * (0.6 + 0.4 * self.lead)
-                 / (1.0 + _HEAD_EXTRA_COST * self.head_extra)
-                 * specificity * self.state * self.completeness)
+        specificity = 1.0 / (
+            1.0 + _EXTRA_COST * self.plain_extra + _PROCESSED_COST * self.processed_extra
+        )
+        value = (
+            self.prior
+            * self.coverage**1.5
+            * (0.6 + 0.4 * self.lead)
+            / (1.0 + _HEAD_EXTRA_COST * self.head_extra)
+            * specificity
+            * self.state
+            * self.completeness
+        )
         if self.plain:
             value *= _WHOLE_BONUS
         return max(0.0, value)
@@ -299,8 +522,7 @@ def features(query: Sequence[str], food: Food) -> MatchFeatures:
     if "heat" in name.word_set:  # USDA's "cooked, dry heat": "dry" is how, not dried
         free = free | {"dry", "moist"}
     q_food = (q - STATE_SYNONYMS.keys()) or q
-    if name.head and name.head <= GROUP_LIKE and not (name.head & q_food) \
-            and q_food <= name.lead:
+    if name.head and name.head <= GROUP_LIKE and not (name.head & q_food) and q_food <= name.lead:
         # "Melons, cantaloupe", "Squash, summer, zucchini", "Alcoholic beverage, beer":
         # the first part names the food's group; the food the query names follows.
         free = free | name.head
@@ -347,10 +569,17 @@ def features(query: Sequence[str], food: Food) -> MatchFeatures:
     lead = len(q_food & name.lead) / len(q_food) if q_food else 0.0
     plain = name.whole and not (q & PROCESSED) and not cooked_food
     usual = min(3, len(variety & name.word_set))
-    return MatchFeatures(coverage=coverage, lead=lead, head_extra=head_extra,
-                         plain_extra=len(extra) - processed, processed_extra=processed,
-                         state=state * _VARIETY_BONUS**usual, prior=prior,
-                         completeness=completeness, plain=plain)
+    return MatchFeatures(
+        coverage=coverage,
+        lead=lead,
+        head_extra=head_extra,
+        plain_extra=len(extra) - processed,
+        processed_extra=processed,
+        state=state * _VARIETY_BONUS**usual,
+        prior=prior,
+        completeness=completeness,
+        plain=plain,
+    )
 
 
 def _value(query: Sequence[str], food: Food) -> float:
@@ -383,17 +612,25 @@ def rank(query: str, candidates: Iterable[Food]) -> list[FoodMatch]:
         value = _value(words, food)
         if value > 0.0:
             confidence = round(min(1.0, value), 4)
-            scored.append((-value, food.data_type.rank, len(food.name), food.name, food.id,
-                           FoodMatch(food, confidence)))
+            scored.append(
+                (
+                    -value,
+                    food.data_type.rank,
+                    len(food.name),
+                    food.name,
+                    food.id,
+                    FoodMatch(food, confidence),
+                )
+            )
     scored.sort(key=lambda s: s[:5])
     return [s[5] for s in scored]
 
 
 class PortionSource(StrEnum):
-    OWN = "own"          # the matched food's own USDA portion
+    OWN = "own"  # the matched food's own USDA portion
     SIMILAR = "similar"  # a USDA portion of a closely related food (same head word)
     DEFAULT = "default"  # nothing to go on: 100 g
-    GIVEN = "given"      # the caller said how much
+    GIVEN = "given"  # the caller said how much
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,55 +12,64 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 # Vitamins, minerals and lipid details carry their unit in their key.
-VITAMINS: Mapping[str, str] = MappingProxyType({
-    "vitamin_a_rae_ug": "ug",
-    "vitamin_c_mg": "mg",
-    "vitamin_d_ug": "ug",
-    "vitamin_e_mg": "mg",
-    "vitamin_k_ug": "ug",
-    "thiamin_mg": "mg",
-    "riboflavin_mg": "mg",
-    "niacin_mg": "mg",
-    "pantothenic_acid_mg": "mg",
-    "vitamin_b6_mg": "mg",
-    "folate_ug": "ug",
-    "vitamin_b12_ug": "ug",
-    "choline_mg": "mg",
-})
+VITAMINS: Mapping[str, str] = MappingProxyType(
+    {
+        "vitamin_a_rae_ug": "ug",
+        "vitamin_c_mg": "mg",
+        "vitamin_d_ug": "ug",
+        "vitamin_e_mg": "mg",
+        "vitamin_k_ug": "ug",
+        "thiamin_mg": "mg",
+        "riboflavin_mg": "mg",
+        "niacin_mg": "mg",
+        "pantothenic_acid_mg": "mg",
+        "vitamin_b6_mg": "mg",
+        "folate_ug": "ug",
+        "vitamin_b12_ug": "ug",
+        "choline_mg": "mg",
+    }
+)
 
-MINERALS: Mapping[str, str] = MappingProxyType({
-    "calcium_mg": "mg",
-    "iron_mg": "mg",
-    "magnesium_mg": "mg",
-    "phosphorus_mg": "mg",
-    "potassium_mg": "mg",
-    "sodium_mg": "mg",
-    "zinc_mg": "mg",
-    "copper_mg": "mg",
-    "iodine_ug": "ug",
-    "manganese_mg": "mg",
-    "molybdenum_ug": "ug",
-    "selenium_ug": "ug",
-})
+MINERALS: Mapping[str, str] = MappingProxyType(
+    {
+        "calcium_mg": "mg",
+        "iron_mg": "mg",
+        "magnesium_mg": "mg",
+        "phosphorus_mg": "mg",
+        "potassium_mg": "mg",
+        "sodium_mg": "mg",
+        "zinc_mg": "mg",
+        "copper_mg": "mg",
+        "iodine_ug": "ug",
+        "manganese_mg": "mg",
+        "molybdenum_ug": "ug",
+        "selenium_ug": "ug",
+    }
+)
 
-LIPIDS: Mapping[str, str] = MappingProxyType({
-    "saturated_fat_g": "g",
-    "cholesterol_mg": "mg",
-    "dha_g": "g",
-    "epa_g": "g",
-    "ala_g": "g",
-})
+LIPIDS: Mapping[str, str] = MappingProxyType(
+    {
+        "saturated_fat_g": "g",
+        "cholesterol_mg": "mg",
+        "dha_g": "g",
+        "epa_g": "g",
+        "ala_g": "g",
+    }
+)
 
 MACROS: tuple[str, ...] = ("calories", "protein_g", "carbs_g", "fat_g", "fiber_g", "sugar_g")
 
 
+_KEYS = {
+    id(VITAMINS): frozenset(VITAMINS),
+    id(MINERALS): frozenset(MINERALS),
+    id(LIPIDS): frozenset(LIPIDS),
+}
 
-_KEYS = {id(VITAMINS): frozenset(VITAMINS), id(MINERALS): frozenset(MINERALS),
-         id(LIPIDS): frozenset(LIPIDS)}
 
-
-def _frozen(values: Mapping[str, float], vocabulary: Mapping[str, str], kind: str
-            ) -> Mapping[str, float]:
+def _frozen(
+    values: Mapping[str, float], vocabulary: Mapping[str, str], kind: str
+) -> Mapping[str, float]:
     if not values:
         return MappingProxyType({})
     unknown = values.keys() - _KEYS[id(vocabulary)]
@@ -119,8 +128,12 @@ class Nutrients:
             return None if v is None else v * factor
 
         return Nutrients(
-            calories=s(self.calories), protein_g=s(self.protein_g), carbs_g=s(self.carbs_g),
-            fat_g=s(self.fat_g), fiber_g=s(self.fiber_g), sugar_g=s(self.sugar_g),
+            calories=s(self.calories),
+            protein_g=s(self.protein_g),
+            carbs_g=s(self.carbs_g),
+            fat_g=s(self.fat_g),
+            fiber_g=s(self.fiber_g),
+            sugar_g=s(self.sugar_g),
             vitamins={k: v * factor for k, v in self.vitamins.items()},
             minerals={k: v * factor for k, v in self.minerals.items()},
             lipids={k: v * factor for k, v in self.lipids.items()},
@@ -150,8 +163,12 @@ class Nutrients:
             return None if v is None else round(v, digits)
 
         return Nutrients(
-            calories=r(self.calories), protein_g=r(self.protein_g), carbs_g=r(self.carbs_g),
-            fat_g=r(self.fat_g), fiber_g=r(self.fiber_g), sugar_g=r(self.sugar_g),
+            calories=r(self.calories),
+            protein_g=r(self.protein_g),
+            carbs_g=r(self.carbs_g),
+            fat_g=r(self.fat_g),
+            fiber_g=r(self.fiber_g),
+            sugar_g=r(self.sugar_g),
             vitamins={k: round(v, digits + 2) for k, v in self.vitamins.items()},
             minerals={k: round(v, digits + 2) for k, v in self.minerals.items()},
             lipids={k: round(v, digits + 2) for k, v in self.lipids.items()},

@@ -26,53 +26,221 @@ from dataclasses import dataclass
 from domain.nutrition.food import Portion
 from domain.nutrition.text import head_tokens, tokens
 
-NATURAL_UNITS = frozenset({
-    "medium", "large", "small", "fruit", "slice", "piece", "fillet", "breast", "thigh",
-    "drumstick", "wing", "leg", "patty", "link", "sausage", "frank", "bar", "bagel", "muffin",
-    "roll", "bun", "tortilla", "pancake", "waffle", "cookie", "doughnut", "item", "each",
-    "whole", "clove", "chop", "steak", "sandwich", "burger", "taco",
-    "burrito", "egg", "banana", "apple", "orange", "pear", "peach", "plum", "kiwifruit",
-    "avocado", "potato", "tomato", "cherry", "carrot", "onion", "pepper", "ear", "cob",
-    "biscuit", "croissant", "pita", "english", "cracker", "brownie", "cupcake",
-    "nugget", "shrimp", "scallop", "oyster", "tangerine", "nectarine", "fig",
-    "date", "pickle", "olive", "pretzel", "pie", "danish", "serving", "container",
-    "carton", "cup", "oz", "tbsp", "tsp", "unit",
-} - {"serving", "container", "carton", "cup", "oz", "tbsp", "tsp", "unit", "pie"})
+NATURAL_UNITS = frozenset(
+    {
+        "medium",
+        "large",
+        "small",
+        "fruit",
+        "slice",
+        "piece",
+        "fillet",
+        "breast",
+        "thigh",
+        "drumstick",
+        "wing",
+        "leg",
+        "patty",
+        "link",
+        "sausage",
+        "frank",
+        "bar",
+        "bagel",
+        "muffin",
+        "roll",
+        "bun",
+        "tortilla",
+        "pancake",
+        "waffle",
+        "cookie",
+        "doughnut",
+        "item",
+        "each",
+        "whole",
+        "clove",
+        "chop",
+        "steak",
+        "sandwich",
+        "burger",
+        "taco",
+        "burrito",
+        "egg",
+        "banana",
+        "apple",
+        "orange",
+        "pear",
+        "peach",
+        "plum",
+        "kiwifruit",
+        "avocado",
+        "potato",
+        "tomato",
+        "cherry",
+        "carrot",
+        "onion",
+        "pepper",
+        "ear",
+        "cob",
+        "biscuit",
+        "croissant",
+        "pita",
+        "english",
+        "cracker",
+        "brownie",
+        "cupcake",
+        "nugget",
+        "shrimp",
+        "scallop",
+        "oyster",
+        "tangerine",
+        "nectarine",
+        "fig",
+        "date",
+        "pickle",
+        "olive",
+        "pretzel",
+        "pie",
+        "danish",
+        "serving",
+        "container",
+        "carton",
+        "cup",
+        "oz",
+        "tbsp",
+        "tsp",
+        "unit",
+    }
+    - {"serving", "container", "carton", "cup", "oz", "tbsp", "tsp", "unit", "pie"}
+)
 SERVINGS = frozenset({"serving", "nlea"})
 VOLUME = frozenset({"cup", "ml", "floz"})
 OUNCE = frozenset({"oz", "ounce"})
 SPOON = frozenset({"tbsp", "tablespoon", "tsp", "teaspoon"})
 # Bulk measures: what a shop sells or a recipe yields, never one person's portion.
-BULK = frozenset({
-    "lb", "pound", "package", "pkg", "can", "bottle", "jar", "loaf", "head", "bunch",
-    "recipe", "yield", "quart", "gallon", "pint", "stick", "box", "bag", "cake", "batch",
-    "kg", "liter", "litre", "pie", "crust", "ring", "bulb",
-})
+BULK = frozenset(
+    {
+        "lb",
+        "pound",
+        "package",
+        "pkg",
+        "can",
+        "bottle",
+        "jar",
+        "loaf",
+        "head",
+        "bunch",
+        "recipe",
+        "yield",
+        "quart",
+        "gallon",
+        "pint",
+        "stick",
+        "box",
+        "bag",
+        "cake",
+        "batch",
+        "kg",
+        "liter",
+        "litre",
+        "pie",
+        "crust",
+        "ring",
+        "bulb",
+    }
+)
 # Part of one: not a serving on its own.
-PARTS = frozenset({"leaf", "wedge", "strip", "spear", "floret", "sprig", "ball",
-                   "cube", "segment", "section", "ring"})
-BEVERAGES = frozenset({"beverage", "beer", "soda", "cola", "drink", "water", "juice",
-                       "wine", "ale", "lager"})
+PARTS = frozenset(
+    {
+        "leaf",
+        "wedge",
+        "strip",
+        "spear",
+        "floret",
+        "sprig",
+        "ball",
+        "cube",
+        "segment",
+        "section",
+        "ring",
+    }
+)
+BEVERAGES = frozenset(
+    {"beverage", "beer", "soda", "cola", "drink", "water", "juice", "wine", "ale", "lager"}
+)
 DRINK_CONTAINERS = frozenset({"can", "bottle"})
 SIZES = {"medium": 0, "": 1, "large": 2, "small": 3, "extra": 4, "jumbo": 5}
 # USDA's reference egg is a large one (50 g).
 EGG_SIZES = {**SIZES, "large": 0, "medium": 2}
 
-SPOON_FOODS = frozenset({
-    "oil", "butter", "margarine", "shortening", "lard", "sugar", "honey", "syrup", "jam",
-    "jelly", "preserve", "marmalade", "catsup", "mayonnaise", "dressing", "mustard", "salt",
-    "spice", "vinegar", "sauce", "cream", "gravy", "molasses", "tahini", "hummus", "pesto",
-    "relish", "salsa", "dip", "frosting", "topping", "nutella", "ghee", "seasoning",
-})
+SPOON_FOODS = frozenset(
+    {
+        "oil",
+        "butter",
+        "margarine",
+        "shortening",
+        "lard",
+        "sugar",
+        "honey",
+        "syrup",
+        "jam",
+        "jelly",
+        "preserve",
+        "marmalade",
+        "catsup",
+        "mayonnaise",
+        "dressing",
+        "mustard",
+        "salt",
+        "spice",
+        "vinegar",
+        "sauce",
+        "cream",
+        "gravy",
+        "molasses",
+        "tahini",
+        "hummus",
+        "pesto",
+        "relish",
+        "salsa",
+        "dip",
+        "frosting",
+        "topping",
+        "nutella",
+        "ghee",
+        "seasoning",
+    }
+)
 SPOON_CATEGORIES = frozenset({"Fats and Oils", "Spices and Herbs"})
-OUNCE_CATEGORIES = frozenset({
-    "Poultry Products", "Beef Products", "Pork Products", "Lamb, Veal, and Game Products",
-    "Finfish and Shellfish Products", "Sausages and Luncheon Meats", "Nut and Seed Products",
-    "Snacks",
-})
+OUNCE_CATEGORIES = frozenset(
+    {
+        "Poultry Products",
+        "Beef Products",
+        "Pork Products",
+        "Lamb, Veal, and Game Products",
+        "Finfish and Shellfish Products",
+        "Sausages and Luncheon Meats",
+        "Nut and Seed Products",
+        "Snacks",
+    }
+)
 MEAT_CATEGORIES = OUNCE_CATEGORIES - {"Nut and Seed Products", "Snacks"}
-OUNCE_FOODS = frozenset({"cheese", "nut", "chip", "jerky", "almond", "peanut", "walnut",
-                         "cashew", "pistachio", "pecan", "seed", "chocolate", "candy"})
+OUNCE_FOODS = frozenset(
+    {
+        "cheese",
+        "nut",
+        "chip",
+        "jerky",
+        "almond",
+        "peanut",
+        "walnut",
+        "cashew",
+        "pistachio",
+        "pecan",
+        "seed",
+        "chocolate",
+        "candy",
+    }
+)
 MIN_UNIT_GRAMS = 20.0
 MAX_UNIT_GRAMS = 400.0
 MIN_MEASURE_GRAMS = 2.0
@@ -86,18 +254,18 @@ _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+")
 class MeasureFeatures:
     """The named features of one household measure, smaller is more typical."""
 
-    kind: float      # 0 natural unit, 1 the food class's household measure (a cup, a
+    kind: float  # 0 natural unit, 1 the food class's household measure (a cup, a
     #                  spoon, an ounce), 2 label serving, 3-4 other household measures
-    size: int        # medium 0, none 1, large 2, small 3, extra 4, jumbo 5
+    size: int  # medium 0, none 1, large 2, small 3, extra 4, jumbo 5
     amount_fit: int  # 0 the usual amount of that measure, 1 otherwise
-    position: int    # USDA's order
+    position: int  # USDA's order
 
 
 def _amount(name: str) -> tuple[float, str]:
     match = _AMOUNT.match(name)
     if match is None:
         return 1.0, name
-    return float(match.group(1)), name[match.end():]
+    return float(match.group(1)), name[match.end() :]
 
 
 def _size(food_words: set[str], measure_words: set[str]) -> int:
@@ -115,8 +283,14 @@ def _class_order(words: set[str], category: str | None) -> tuple[frozenset[str],
     return (VOLUME, OUNCE, SPOON)
 
 
-def measure_features(food_name: str, category: str | None, portion: Portion, position: int,
-                     *, counted_in_handfuls: bool = False) -> MeasureFeatures | None:
+def measure_features(
+    food_name: str,
+    category: str | None,
+    portion: Portion,
+    position: int,
+    *,
+    counted_in_handfuls: bool = False,
+) -> MeasureFeatures | None:
     """The features of ``portion`` as a default for the food, or None when it cannot be
     one person's portion."""
     if portion.name is None or not MIN_MEASURE_GRAMS <= portion.grams <= MAX_DEFAULT_GRAMS:
@@ -175,23 +349,25 @@ def _counted_in_handfuls(food_name: str, portions: Sequence[Portion]) -> bool:
         if head & (VOLUME | OUNCE | SPOON | SERVINGS | BULK):
             continue
         if head & NATURAL_UNITS or head & set(SIZES):
-            units.append((_size(food_words, all_words), len(all_words), position,
-                          portion.grams))
+            units.append((_size(food_words, all_words), len(all_words), position, portion.grams))
     return bool(units) and min(units)[3] < MIN_UNIT_GRAMS
 
 
-def typical_portion(food_name: str, category: str | None, portions: Sequence[Portion]
-                    ) -> Portion | None:
+def typical_portion(
+    food_name: str, category: str | None, portions: Sequence[Portion]
+) -> Portion | None:
     """One typical unit or serving of the food among its USDA measures (see module doc);
     None when none of them can be one person's portion."""
     scored = []
     small = _counted_in_handfuls(food_name, portions)
     for position, portion in enumerate(portions):
-        features = measure_features(food_name, category, portion, position,
-                                    counted_in_handfuls=small)
+        features = measure_features(
+            food_name, category, portion, position, counted_in_handfuls=small
+        )
         if features is not None:
-            scored.append((features.kind, features.size, features.amount_fit,
-                           features.position, portion))
+            scored.append(
+                (features.kind, features.size, features.amount_fit, features.position, portion)
+            )
     return min(scored, key=lambda s: s[:4])[4] if scored else None
 
 
@@ -208,7 +384,10 @@ def find_portion(portions: Sequence[Portion], wanted: str) -> Portion | None:
     wanted_words = tokens(_amount(key)[1])
     if not wanted_words:
         return None
-    same = [p for p in named if p.name is not None
-            and tokens(re.split(r"[(]", _amount(p.name.lower())[1], maxsplit=1)[0])
-            == wanted_words]
+    same = [
+        p
+        for p in named
+        if p.name is not None
+        and tokens(re.split(r"[(]", _amount(p.name.lower())[1], maxsplit=1)[0]) == wanted_words
+    ]
     return same[0] if len(same) == 1 else None

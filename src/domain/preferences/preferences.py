@@ -102,7 +102,8 @@ class Preferences:
     preferred_cuisines: frozenset[Cuisine] = frozenset()
     wellness_goals: frozenset[WellnessGoal] = frozenset()
     notification_preferences: NotificationPreferences = field(
-        default_factory=NotificationPreferences)
+        default_factory=NotificationPreferences
+    )
     ui_preferences: UiPreferences = field(default_factory=UiPreferences)
     updated_at: datetime | None = None
 
@@ -116,14 +117,20 @@ class Preferences:
             "preferred_cuisines": sorted(c.value for c in self.preferred_cuisines),
             "wellness_goals": sorted(g.value for g in self.wellness_goals),
             "notification_preferences": {
-                "meal_reminders": n.meal_reminders, "wellness_insights": n.wellness_insights,
-                "recommendations": n.recommendations, "weekly_summary": n.weekly_summary,
+                "meal_reminders": n.meal_reminders,
+                "wellness_insights": n.wellness_insights,
+                "recommendations": n.recommendations,
+                "weekly_summary": n.weekly_summary,
                 "channels": [c.value for c in n.channels],
-                "quiet_hours_start": n.quiet_hours_start, "quiet_hours_end": n.quiet_hours_end,
+                "quiet_hours_start": n.quiet_hours_start,
+                "quiet_hours_end": n.quiet_hours_end,
             },
             "ui_preferences": {
-                "theme": u.theme.value, "units": u.units.value, "language": u.language.value,
-                "timezone": u.timezone, "week_starts_on": u.week_starts_on.value,
+                "theme": u.theme.value,
+                "units": u.units.value,
+                "language": u.language.value,
+                "timezone": u.timezone,
+                "week_starts_on": u.week_starts_on.value,
             },
         }
 
@@ -142,8 +149,9 @@ def default_preferences(user_id: uuid.UUID) -> Preferences:
     return Preferences(user_id=user_id)
 
 
-def preferences_from_document(user_id: uuid.UUID, document: object,
-                              updated_at: datetime | None = None) -> Preferences:
+def preferences_from_document(
+    user_id: uuid.UUID, document: object, updated_at: datetime | None = None
+) -> Preferences:
     """Validate a whole document (absent parts default). Raises ValidationFailed."""
     errors: list[FieldError] = []
     if not isinstance(document, dict):
@@ -167,7 +175,8 @@ def preferences_from_document(user_id: uuid.UUID, document: object,
         values["disliked_foods"] = _disliked(document["disliked_foods"], errors)
     if document.get("notification_preferences") is not None:
         values["notification_preferences"] = _notifications(
-            document["notification_preferences"], errors)
+            document["notification_preferences"], errors
+        )
     if document.get("ui_preferences") is not None:
         values["ui_preferences"] = _ui(document["ui_preferences"], errors)
     if errors:
@@ -210,22 +219,28 @@ def _disliked(raw: object, errors: list[FieldError]) -> tuple[str, ...]:
     for index, item in enumerate(raw):
         name = " ".join(item.split()).lower() if isinstance(item, str) else ""
         if not name or len(name) > MAX_FOOD_NAME or "<" in name or ">" in name:
-            errors.append(FieldError(f"disliked_foods[{index}]",
-                                     f"must be a food name of 1-{MAX_FOOD_NAME} characters"))
+            errors.append(
+                FieldError(
+                    f"disliked_foods[{index}]",
+                    f"must be a food name of 1-{MAX_FOOD_NAME} characters",
+                )
+            )
             continue
         names[name] = None
     return tuple(names)
 
 
-def _check_keys(part: str, raw: dict[str, Any], allowed: tuple[str, ...],
-                errors: list[FieldError]) -> None:
+def _check_keys(
+    part: str, raw: dict[str, Any], allowed: tuple[str, ...], errors: list[FieldError]
+) -> None:
     for key in raw:
         if key not in allowed:
             errors.append(FieldError(f"{part}.{key}", "unknown field"))
 
 
-def _enum(part: str, key: str, raw: object, enum: type[StrEnum], default: Any,
-          errors: list[FieldError]) -> Any:
+def _enum(
+    part: str, key: str, raw: object, enum: type[StrEnum], default: Any, errors: list[FieldError]
+) -> Any:
     if raw is None:
         return default
     try:
@@ -242,8 +257,15 @@ def _notifications(raw: object, errors: list[FieldError]) -> NotificationPrefere
     if not isinstance(raw, dict):
         errors.append(FieldError(part, "must be an object"))
         return defaults
-    names = ("meal_reminders", "wellness_insights", "recommendations", "weekly_summary",
-             "channels", "quiet_hours_start", "quiet_hours_end")
+    names = (
+        "meal_reminders",
+        "wellness_insights",
+        "recommendations",
+        "weekly_summary",
+        "channels",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    )
     _check_keys(part, raw, names, errors)
     flags: dict[str, bool] = {}
     for key in names[:4]:
@@ -256,8 +278,9 @@ def _notifications(raw: object, errors: list[FieldError]) -> NotificationPrefere
     if raw.get("channels") is not None:
         known, unknown = parse_enum_values(Channel, raw["channels"])
         for value in unknown:
-            errors.append(FieldError(f"{part}.channels", f"unknown value {value!r}; "
-                                     "allowed: push, email"))
+            errors.append(
+                FieldError(f"{part}.channels", f"unknown value {value!r}; allowed: push, email")
+            )
         channels = tuple(sorted(known))
     quiet: dict[str, str | None] = {}
     for key in ("quiet_hours_start", "quiet_hours_end"):
@@ -267,8 +290,9 @@ def _notifications(raw: object, errors: list[FieldError]) -> NotificationPrefere
             value = None
         quiet[key] = value
     if (quiet["quiet_hours_start"] is None) != (quiet["quiet_hours_end"] is None):
-        errors.append(FieldError(f"{part}.quiet_hours_end",
-                                 "quiet hours need both a start and an end"))
+        errors.append(
+            FieldError(f"{part}.quiet_hours_end", "quiet hours need both a start and an end")
+        )
     return NotificationPreferences(**flags, channels=channels, **quiet)
 
 
@@ -286,9 +310,14 @@ def _ui(raw: object, errors: list[FieldError]) -> UiPreferences:
     return UiPreferences(
         theme=_enum(part, "theme", raw.get("theme"), Theme, defaults.theme, errors),
         units=_enum(part, "units", raw.get("units"), UnitSystem, defaults.units, errors),
-        language=_enum(part, "language", raw.get("language"), Language, defaults.language,
-                       errors),
+        language=_enum(part, "language", raw.get("language"), Language, defaults.language, errors),
         timezone=timezone,
-        week_starts_on=_enum(part, "week_starts_on", raw.get("week_starts_on"), WeekStart,
-                             defaults.week_starts_on, errors),
+        week_starts_on=_enum(
+            part,
+            "week_starts_on",
+            raw.get("week_starts_on"),
+            WeekStart,
+            defaults.week_starts_on,
+            errors,
+        ),
     )

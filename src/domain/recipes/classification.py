@@ -23,8 +23,9 @@ def diets_of(traits: Iterable[Trait]) -> frozenset[Diet]:
     return frozenset(fits)
 
 
-def violations(traits: Iterable[Trait], allergens: Iterable[Allergen],
-               diets: Iterable[Diet]) -> list[str]:
+def violations(
+    traits: Iterable[Trait], allergens: Iterable[Allergen], diets: Iterable[Diet]
+) -> list[str]:
     """Plain reasons why food with `traits` is unsafe for someone (empty when it is safe)."""
     present = frozenset(traits)
     found = [f"contains {a.value}" for a in allergens if ALLERGEN_TRAITS[a] in present]
@@ -41,8 +42,9 @@ class Classified(Protocol):
     def verified(self) -> bool: ...
 
 
-def recipe_violations(recipe: Classified, allergens: Iterable[Allergen],
-                      diets: Iterable[Diet]) -> list[str]:
+def recipe_violations(
+    recipe: Classified, allergens: Iterable[Allergen], diets: Iterable[Diet]
+) -> list[str]:
     """`violations` for a whole recipe, failing closed: a recipe with an unrecognised
     ingredient line is unsafe for anyone with an allergen or a diet to keep."""
     allergens, diets = list(allergens), list(diets)

@@ -28,8 +28,9 @@ def normalise_fridge(items: Iterable[str]) -> frozenset[str]:
     return frozenset(n for n in names if n)
 
 
-def split_by_fridge(recipe_names: Iterable[str],
-                    fridge: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def split_by_fridge(
+    recipe_names: Iterable[str], fridge: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(matched, missing) names of a recipe, pantry staples left out of both."""
     matched: list[str] = []
     missing: list[str] = []

@@ -9,10 +9,18 @@ from domain.recipes.lexicon_table import LEXICON
 from domain.recipes.text import fold, tokens
 from domain.recipes.vocabulary import Trait
 
-_ANIMAL = frozenset({
-    Trait.MEAT, Trait.PORK, Trait.FISH, Trait.CRUSTACEAN, Trait.MOLLUSC, Trait.EGG, Trait.MILK,
-    Trait.HONEY,
-})
+_ANIMAL = frozenset(
+    {
+        Trait.MEAT,
+        Trait.PORK,
+        Trait.FISH,
+        Trait.CRUSTACEAN,
+        Trait.MOLLUSC,
+        Trait.EGG,
+        Trait.MILK,
+        Trait.HONEY,
+    }
+)
 
 # Words that take a trait away from the food they qualify ("gluten-free pasta").
 MODIFIERS: dict[tuple[str, ...], frozenset[Trait]] = {
@@ -56,7 +64,7 @@ class Lexicon:
 
     def longest_at(self, words: list[str], start: int) -> tuple[int, FoodEntry | None]:
         for length in range(min(self.longest, len(words) - start), 0, -1):
-            entry = self.entries.get(tuple(words[start:start + length]))
+            entry = self.entries.get(tuple(words[start : start + length]))
             if entry is not None:
                 return length, entry
         return 0, None
@@ -94,7 +102,7 @@ class Lexicon:
 
 def _modifier_at(words: list[str], start: int) -> tuple[int, frozenset[Trait] | None]:
     for length in range(min(_MAX_MODIFIER, len(words) - start), 0, -1):
-        removed = MODIFIERS.get(tuple(words[start:start + length]))
+        removed = MODIFIERS.get(tuple(words[start : start + length]))
         if removed is not None:
             return length, removed
     return 0, None
@@ -126,11 +134,13 @@ def parse_table(table: str) -> Lexicon:
             if not key:
                 continue
             if key in entries and entries[key] != entry:
-                raise ValueError(f"lexicon entry {number}: {alias!r} already names "
-                                 f"{entries[key].canonical!r}")
+                raise ValueError(
+                    f"lexicon entry {number}: {alias!r} already names {entries[key].canonical!r}"
+                )
             entries[key] = entry
-    return Lexicon(entries, max(len(k) for k in entries),
-                   frozenset(e.canonical for e in entries.values()))
+    return Lexicon(
+        entries, max(len(k) for k in entries), frozenset(e.canonical for e in entries.values())
+    )
 
 
 @cache

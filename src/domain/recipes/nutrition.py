@@ -31,39 +31,84 @@ MIN_COVERAGE = 0.85
 
 MASS_GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "oz": 28.3495, "lb": 453.592}
 VOLUME_ML = {
-    "ml": 1.0, "l": 1000.0, "dl": 100.0, "cl": 10.0, "cup": 236.588, "tbsp": 14.787,
-    "tsp": 4.929, "fl_oz": 29.574, "pint": 473.176, "quart": 946.353, "gallon": 3785.41,
+    "ml": 1.0,
+    "l": 1000.0,
+    "dl": 100.0,
+    "cl": 10.0,
+    "cup": 236.588,
+    "tbsp": 14.787,
+    "tsp": 4.929,
+    "fl_oz": 29.574,
+    "pint": 473.176,
+    "quart": 946.353,
+    "gallon": 3785.41,
 }
 # Amounts too small to weigh: left out of both the nutrients and the coverage.
 NEGLIGIBLE_UNITS = frozenset({"pinch", "dash", "drop", "splash"})
 _NEGLIGIBLE_WORDS_RE = re.compile(
     r"\b(?:to taste|for garnish|to garnish|garnish|for serving|for frying|for greasing|"
-    r"for dusting|for deep frying|as needed|as required|optional)\b")
+    r"for dusting|for deep frying|as needed|as required|optional)\b"
+)
 # Foods with no energy whose volume is their weight.
 WATER = frozenset({"water", "sparkling water"})
 
 # Unit weights for counted foods the USDA portions may not name, from USDA SR household
 # measures (one medium item unless said otherwise).
 UNIT_WEIGHTS: dict[str, float] = {
-    "egg": 50.0, "onion": 110.0, "garlic": 3.0, "tomato": 123.0, "potato": 213.0,
-    "carrot": 61.0, "lemon": 58.0, "lime": 67.0, "apple": 182.0, "banana": 118.0,
-    "orange": 131.0, "bell pepper": 119.0, "scallion": 15.0, "shallot": 25.0,
-    "avocado": 150.0, "zucchini": 196.0, "cucumber": 301.0, "sweet potato": 130.0,
+    "egg": 50.0,
+    "onion": 110.0,
+    "garlic": 3.0,
+    "tomato": 123.0,
+    "potato": 213.0,
+    "carrot": 61.0,
+    "lemon": 58.0,
+    "lime": 67.0,
+    "apple": 182.0,
+    "banana": 118.0,
+    "orange": 131.0,
+    "bell pepper": 119.0,
+    "scallion": 15.0,
+    "shallot": 25.0,
+    "avocado": 150.0,
+    "zucchini": 196.0,
+    "cucumber": 301.0,
+    "sweet potato": 130.0,
 }
 # Named units of one food (USDA SR): a clove of garlic, a US stick of butter.
 NAMED_UNIT_WEIGHTS: dict[tuple[str, str], float] = {
-    ("clove", "garlic"): 3.0, ("stick", "butter"): 113.0, ("stalk", "celery"): 40.0,
-    ("slice", "bread"): 29.0, ("slice", "bacon"): 28.0, ("head", "garlic"): 40.0,
+    ("clove", "garlic"): 3.0,
+    ("stick", "butter"): 113.0,
+    ("stalk", "celery"): 40.0,
+    ("slice", "bread"): 29.0,
+    ("slice", "bacon"): 28.0,
+    ("head", "garlic"): 40.0,
 }
 MAX_LINE_GRAMS = 10_000.0
 _ROUGH_ITEM_GRAMS = 100.0  # sizes an uncovered counted line for the coverage only
 _ROUGH_UNIT_GRAMS = 50.0
 # Rough sizes of packaged and bunched units, to size an uncovered line for the coverage.
 _ROUGH_GRAMS_PER_UNIT = {
-    "can": 400.0, "jar": 350.0, "package": 250.0, "bottle": 500.0, "box": 400.0,
-    "bag": 400.0, "carton": 500.0, "bunch": 100.0, "head": 500.0, "loaf": 500.0,
-    "block": 250.0, "fillet": 150.0, "stick": 113.0, "slice": 30.0, "handful": 30.0,
-    "clove": 4.0, "sprig": 1.0, "leaf": 0.5, "stalk": 40.0, "cube": 10.0, "knob": 15.0,
+    "can": 400.0,
+    "jar": 350.0,
+    "package": 250.0,
+    "bottle": 500.0,
+    "box": 400.0,
+    "bag": 400.0,
+    "carton": 500.0,
+    "bunch": 100.0,
+    "head": 500.0,
+    "loaf": 500.0,
+    "block": 250.0,
+    "fillet": 150.0,
+    "stick": 113.0,
+    "slice": 30.0,
+    "handful": 30.0,
+    "clove": 4.0,
+    "sprig": 1.0,
+    "leaf": 0.5,
+    "stalk": 40.0,
+    "cube": 10.0,
+    "knob": 15.0,
 }
 # Seasonings named without an amount: a pinch, whatever the line says.
 _SEASONINGS = frozenset({"salt", "black pepper"})
@@ -73,20 +118,40 @@ _SIZE_WORDS = ("extra large", "large", "medium", "small", "jumbo")
 _NUM = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?)"
 _PAREN_MASS_RE = re.compile(
     rf"\(([^)]*?)({_NUM})(?:\s*(?:-|to)\s*({_NUM}))?\s*"
-    r"(kg|g|grams?|grammes?|kilograms?|kilos?)\b")
+    r"(kg|g|grams?|grammes?|kilograms?|kilos?)\b"
+)
 _PAREN_VOLUME_RE = re.compile(
     rf"\(([^)]*?)({_NUM})(?:\s*(?:-|to)\s*({_NUM}))?\s*"
-    r"(ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|dl|cl)\b")
-_PAREN_UNITS = {"kg": 1000.0, "kilogram": 1000.0, "kilo": 1000.0, "l": 1000.0,
-                "liter": 1000.0, "litre": 1000.0, "dl": 100.0, "cl": 10.0}
+    r"(ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|dl|cl)\b"
+)
+_PAREN_UNITS = {
+    "kg": 1000.0,
+    "kilogram": 1000.0,
+    "kilo": 1000.0,
+    "l": 1000.0,
+    "liter": 1000.0,
+    "litre": 1000.0,
+    "dl": 100.0,
+    "cl": 10.0,
+}
 _PORTION_VOLUME_WORDS = {
-    "cup": 236.588, "tbsp": 14.787, "tablespoon": 14.787, "tsp": 4.929, "teaspoon": 4.929,
-    "fl": 29.574, "ml": 1.0, "liter": 1000.0, "litre": 1000.0, "pint": 473.176,
+    "cup": 236.588,
+    "tbsp": 14.787,
+    "tablespoon": 14.787,
+    "tsp": 4.929,
+    "teaspoon": 4.929,
+    "fl": 29.574,
+    "ml": 1.0,
+    "liter": 1000.0,
+    "litre": 1000.0,
+    "pint": 473.176,
     "quart": 946.353,
 }
 # Measures that are not "one of it" when a line counts items ("2 onions").
-_NOT_ONE_ITEM_RE = re.compile(r"\b(?:slices?|oz|lbs?|servings?|g|grams?|kg|pieces?|packages?|"
-                              r"containers?|cans?|bunch|pinch|dash)\b")
+_NOT_ONE_ITEM_RE = re.compile(
+    r"\b(?:slices?|oz|lbs?|servings?|g|grams?|kg|pieces?|packages?|"
+    r"containers?|cans?|bunch|pinch|dash)\b"
+)
 _PORTION_NUMBER_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)")
 
 
@@ -187,8 +252,7 @@ def stated_millilitres(ingredient: Ingredient) -> float | None:
 def _portion_volume_ml(portion: Portion) -> float | None:
     name = fold(portion.name or "")
     words = tokens(name)
-    unit_ml = next((_PORTION_VOLUME_WORDS[w] for w in words if w in _PORTION_VOLUME_WORDS),
-                   None)
+    unit_ml = next((_PORTION_VOLUME_WORDS[w] for w in words if w in _PORTION_VOLUME_WORDS), None)
     if unit_ml is None:
         return None
     match = _PORTION_NUMBER_RE.match(name)
@@ -253,8 +317,7 @@ def is_negligible(ingredient: Ingredient) -> bool:
         return True
     if ingredient.quantity is None and ingredient.name in _SEASONINGS:
         return True
-    return ingredient.quantity is None and bool(_NEGLIGIBLE_WORDS_RE.search(
-        fold(ingredient.text)))
+    return ingredient.quantity is None and bool(_NEGLIGIBLE_WORDS_RE.search(fold(ingredient.text)))
 
 
 def line_weight(ingredient: Ingredient, facts: FoodFacts | None) -> LineWeight:
@@ -280,14 +343,21 @@ def line_weight(ingredient: Ingredient, facts: FoodFacts | None) -> LineWeight:
     each = unit_grams(facts, ingredient)
     if each is not None:
         return LineWeight(amount * each, amount * each)
-    rough = _ROUGH_ITEM_GRAMS if ingredient.unit is None else _ROUGH_GRAMS_PER_UNIT.get(
-        ingredient.unit, _ROUGH_UNIT_GRAMS)
+    rough = (
+        _ROUGH_ITEM_GRAMS
+        if ingredient.unit is None
+        else _ROUGH_GRAMS_PER_UNIT.get(ingredient.unit, _ROUGH_UNIT_GRAMS)
+    )
     return LineWeight(None, amount * rough)
 
 
-def estimate_nutrition(ingredients: Iterable[Ingredient], servings: int | None,
-                       facts_for: Callable[[Ingredient], FoodFacts | None], source: str,
-                       min_coverage: float = MIN_COVERAGE) -> RecipeNutrition:
+def estimate_nutrition(
+    ingredients: Iterable[Ingredient],
+    servings: int | None,
+    facts_for: Callable[[Ingredient], FoodFacts | None],
+    source: str,
+    min_coverage: float = MIN_COVERAGE,
+) -> RecipeNutrition:
     """Per-serving nutrients when the counted lines make up at least `min_coverage` of the
     recipe's mass and the recipe says how many it serves; the coverage either way."""
     totals = dict.fromkeys(NUTRIENT_FIELDS, 0.0)
@@ -310,5 +380,6 @@ def estimate_nutrition(ingredients: Iterable[Ingredient], servings: int | None,
     if coverage < min_coverage or not servings or servings <= 0:
         return RecipeNutrition(None, coverage)
     values = {k: round(v / servings, 1) for k, v in totals.items()}
-    return RecipeNutrition(NutritionPerServing(**values, coverage=coverage, source=source),
-                           coverage)
+    return RecipeNutrition(
+        NutritionPerServing(**values, coverage=coverage, source=source), coverage
+    )

@@ -36,8 +36,13 @@ class RatingSummary:
 NO_RATINGS = RatingSummary(None, 0)
 
 
-def check_rating(rating: int, comment: str | None, tags: tuple[str, ...],
-                 preparation_time_actual: int | None, difficulty_actual: int | None) -> None:
+def check_rating(
+    rating: int,
+    comment: str | None,
+    tags: tuple[str, ...],
+    preparation_time_actual: int | None,
+    difficulty_actual: int | None,
+) -> None:
     errors: list[FieldError] = []
     if not 1 <= rating <= 5:
         errors.append(FieldError("rating", "must be between 1 and 5"))
@@ -49,8 +54,9 @@ def check_rating(rating: int, comment: str | None, tags: tuple[str, ...],
         if not tag.strip() or len(tag) > MAX_TAG:
             errors.append(FieldError(f"tags[{index}]", f"must be 1-{MAX_TAG} characters"))
     if preparation_time_actual is not None and not 1 <= preparation_time_actual <= MAX_MINUTES:
-        errors.append(FieldError("preparation_time_actual",
-                                 f"must be between 1 and {MAX_MINUTES} minutes"))
+        errors.append(
+            FieldError("preparation_time_actual", f"must be between 1 and {MAX_MINUTES} minutes")
+        )
     if difficulty_actual is not None and not 1 <= difficulty_actual <= 5:
         errors.append(FieldError("difficulty_actual", "must be between 1 and 5"))
     if errors:

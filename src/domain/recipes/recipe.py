@@ -90,8 +90,14 @@ class SourceLicence:
 
     def attribution_for(self, key: str) -> Attribution:
         page = quote(key.replace(" ", "_"), safe=":/()_,'!-.")
-        return Attribution(self.source, self.base_url + page, self.authors, self.license,
-                           self.license_url, self.changes)
+        return Attribution(
+            self.source,
+            self.base_url + page,
+            self.authors,
+            self.license,
+            self.license_url,
+            self.changes,
+        )
 
 
 def recipe_id_for(source_url: str) -> uuid.UUID:
@@ -125,8 +131,7 @@ def build_recipe(source: SourceRecipe, licence: SourceLicence) -> Recipe:
         attribution=attribution,
         unverified_lines=safety.unverified_lines,
         verified=safety.verified,
-        search_text=fold(" ".join([title, source.category or "",
-                                   *(i.name for i in ingredients)])),
+        search_text=fold(" ".join([title, source.category or "", *(i.name for i in ingredients)])),
     )
 
 
@@ -142,7 +147,8 @@ _SERVINGS_RE = re.compile(r"(\d+)(?:\s*(?:-|to)\s*(\d+))?")
 _VAGUE_SERVINGS_RE = re.compile(r"\bor more\b|\bvaries\b|\bup to\b")
 _STEP_SERVINGS_RE = re.compile(
     r"\b(?:serves|feeds|servings?:)\s*(?:about\s*)?(\d+)(?:\s*(?:-|to)\s*(\d+))?"
-    r"|\b(\d+)(?:\s*(?:-|to)\s*(\d+))?\s*(?:servings|portions)\b")
+    r"|\b(\d+)(?:\s*(?:-|to)\s*(\d+))?\s*(?:servings|portions)\b"
+)
 
 
 def _servings_from(low: str, high: str | None) -> int | None:
@@ -167,8 +173,11 @@ def servings_in_steps(steps: tuple[str, ...]) -> int | None:
     for step in steps:
         match = _STEP_SERVINGS_RE.search(fold(step))
         if match:
-            low, high = (match.group(1), match.group(2)) if match.group(1) else \
-                (match.group(3), match.group(4))
+            low, high = (
+                (match.group(1), match.group(2))
+                if match.group(1)
+                else (match.group(3), match.group(4))
+            )
             return _servings_from(low, high)
     return None
 

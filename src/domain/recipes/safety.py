@@ -22,29 +22,103 @@ from domain.recipes.vocabulary import Allergen, Diet, Trait
 # Words that leave the food to the cook: the line cannot be vouched for.
 _OPEN_ENDED_RE = re.compile(
     r"\b(?:etc|or other|or similar|or any|any other|any kind|of (?:your )?choice|whatever|"
-    r"assorted|various|your favou?rite)\b")
+    r"assorted|various|your favou?rite)\b"
+)
 _PARENS_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ALTERNATIVES_RE = re.compile(r"\s(?:or|and/or)\s|(?<=[a-z])\s*/\s*(?=[a-z])")
-_FILLER_WORDS = frozenset({
-    "one", "two", "three", "four", "half", "same", "amount", "equivalent", "use", "substitute",
-    "instead", "if", "available", "you", "prefer", "can", "also", "even", "such",
-    "similar", "mix", "combination", "both", "either", "style", "type", "kind", "brand",
-    "homemade", "white", "brown", "red", "green", "yellow", "black", "dark", "light",
-    "other", "any", "x", "oz", "ounce",
-})
+_FILLER_WORDS = frozenset(
+    {
+        "one",
+        "two",
+        "three",
+        "four",
+        "half",
+        "same",
+        "amount",
+        "equivalent",
+        "use",
+        "substitute",
+        "instead",
+        "if",
+        "available",
+        "you",
+        "prefer",
+        "can",
+        "also",
+        "even",
+        "such",
+        "similar",
+        "mix",
+        "combination",
+        "both",
+        "either",
+        "style",
+        "type",
+        "kind",
+        "brand",
+        "homemade",
+        "white",
+        "brown",
+        "red",
+        "green",
+        "yellow",
+        "black",
+        "dark",
+        "light",
+        "other",
+        "any",
+        "x",
+        "oz",
+        "ounce",
+    }
+)
 # "For the sauce:" and similar headings inside an ingredient list name no food of their own.
 _HEADING_RE = re.compile(r"^(?:for (?:the )?[a-z ]+|[a-z ]+):$")
 
 # Kitchen words in steps that share a spelling with a food: "a stock pot", "a cake tin",
 # "roll out the dough". Removed from steps before scanning (lines still count them).
-_STEP_NEUTRAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(tuple(p.split()) for p in (
-    "stock pot", "cake pan", "cake tin", "cake rack", "muffin tin", "muffin pan", "muffin cup",
-    "loaf pan", "loaf tin", "bread pan", "bread tin", "bread knife", "pie dish", "pie plate",
-    "pie pan", "pie tin", "cookie sheet", "cookie cutter", "biscuit cutter", "biscuit tin",
-    "pastry bag", "pastry brush", "pastry blender", "pastry cutter", "pastry board",
-    "fish slice", "fish out", "egg timer", "butter knife", "cheese grater", "bun tin",
-    "roll out", "roll up", "roll into", "roll it", "roll them", "roll the",
-))
+_STEP_NEUTRAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "stock pot",
+        "cake pan",
+        "cake tin",
+        "cake rack",
+        "muffin tin",
+        "muffin pan",
+        "muffin cup",
+        "loaf pan",
+        "loaf tin",
+        "bread pan",
+        "bread tin",
+        "bread knife",
+        "pie dish",
+        "pie plate",
+        "pie pan",
+        "pie tin",
+        "cookie sheet",
+        "cookie cutter",
+        "biscuit cutter",
+        "biscuit tin",
+        "pastry bag",
+        "pastry brush",
+        "pastry blender",
+        "pastry cutter",
+        "pastry board",
+        "fish slice",
+        "fish out",
+        "egg timer",
+        "butter knife",
+        "cheese grater",
+        "bun tin",
+        "roll out",
+        "roll up",
+        "roll into",
+        "roll it",
+        "roll them",
+        "roll the",
+    )
+)
 # Words that, alone in a step, are mixtures of the listed ingredients or kitchen verbs.
 _STEP_NEUTRAL_WORDS = frozenset({"dough", "batter", "wrap", "roll"})
 
@@ -91,12 +165,11 @@ def text_traits(text: str, lexicon: Lexicon | None = None) -> frozenset[Trait]:
     kept: list[str] = []
     i = 0
     while i < len(words):
-        phrase = next((p for p in _STEP_NEUTRAL_PHRASES
-                       if tuple(words[i:i + len(p)]) == p), None)
+        phrase = next((p for p in _STEP_NEUTRAL_PHRASES if tuple(words[i : i + len(p)]) == p), None)
         if phrase is not None:
             # Only the kitchen word goes; "roll the chicken" keeps "chicken".
             kept.append("_")
-            kept.extend(words[i + 1:i + len(phrase)] if phrase[0] == "roll" else ["_"])
+            kept.extend(words[i + 1 : i + len(phrase)] if phrase[0] == "roll" else ["_"])
             i += len(phrase)
             continue
         word = words[i]
@@ -111,8 +184,12 @@ def text_traits(text: str, lexicon: Lexicon | None = None) -> frozenset[Trait]:
     return frozenset(traits)
 
 
-def assess(title: str, ingredients: Sequence[Ingredient], steps: Iterable[str],
-           lexicon: Lexicon | None = None) -> Safety:
+def assess(
+    title: str,
+    ingredients: Sequence[Ingredient],
+    steps: Iterable[str],
+    lexicon: Lexicon | None = None,
+) -> Safety:
     lexicon = lexicon or default_lexicon()
     traits: set[Trait] = set(text_traits(title, lexicon))
     unverified: list[str] = []

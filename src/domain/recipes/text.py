@@ -8,8 +8,20 @@ import unicodedata
 from functools import lru_cache
 
 VULGAR_FRACTIONS: dict[str, str] = {
-    "½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
-    "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
+    "½": "1/2",
+    "⅓": "1/3",
+    "⅔": "2/3",
+    "¼": "1/4",
+    "¾": "3/4",
+    "⅕": "1/5",
+    "⅖": "2/5",
+    "⅗": "3/5",
+    "⅘": "4/5",
+    "⅙": "1/6",
+    "⅚": "5/6",
+    "⅛": "1/8",
+    "⅜": "3/8",
+    "⅝": "5/8",
     "⅞": "7/8",
 }
 
@@ -17,25 +29,92 @@ _FRACTION_RE = re.compile("[" + "".join(VULGAR_FRACTIONS) + "]")
 _TOKEN_RE = re.compile(r"[a-z]+")
 
 # Words whose final "s" is not a plural, and irregular plurals.
-_INVARIANT = frozenset({
-    "asparagus", "brussels", "citrus", "couscous", "grits", "hummus", "molasses", "octopus",
-    "series", "species", "schnapps", "this", "was", "has", "yes", "plus", "hibiscus", "haggis",
-    "bitters", "jus", "swiss", "lotus", "hummous", "chassis", "anglais", "francais", "paris",
-})
+_INVARIANT = frozenset(
+    {
+        "asparagus",
+        "brussels",
+        "citrus",
+        "couscous",
+        "grits",
+        "hummus",
+        "molasses",
+        "octopus",
+        "series",
+        "species",
+        "schnapps",
+        "this",
+        "was",
+        "has",
+        "yes",
+        "plus",
+        "hibiscus",
+        "haggis",
+        "bitters",
+        "jus",
+        "swiss",
+        "lotus",
+        "hummous",
+        "chassis",
+        "anglais",
+        "francais",
+        "paris",
+    }
+)
 _IRREGULAR = {
-    "leaves": "leaf", "loaves": "loaf", "halves": "half", "knives": "knife", "calves": "calf",
-    "geese": "goose", "teeth": "tooth", "feet": "foot", "mice": "mouse", "cookies": "cookie",
-    "brownies": "brownie", "smoothies": "smoothie", "pies": "pie", "ties": "tie",
-    "chives": "chive", "olives": "olive", "cloves": "clove", "knobs": "knob",
-    "anchovies": "anchovy", "shelves": "shelf", "wolves": "wolf", "dice": "dice",
-    "grapes": "grape", "sausages": "sausage", "oranges": "orange", "sauces": "sauce",
-    "pieces": "piece", "slices": "slice", "juices": "juice", "spices": "spice",
-    "sultanas": "sultana", "bananas": "banana", "tomatillos": "tomatillo", "avocados": "avocado",
-    "dates": "date", "chilies": "chili", "chillies": "chilli", "cherries": "cherry",
-    "potatoes": "potato", "tomatoes": "tomato", "mangoes": "mango", "heroes": "hero",
-    "noodles": "noodle", "apples": "apple", "pickles": "pickle", "vegetables": "vegetable",
-    "truffles": "truffle", "ladyfingers": "ladyfinger", "shoes": "shoe", "canoes": "canoe",
-    "breasts": "breast", "thighs": "thigh", "radishes": "radish", "bulbs": "bulb",
+    "leaves": "leaf",
+    "loaves": "loaf",
+    "halves": "half",
+    "knives": "knife",
+    "calves": "calf",
+    "geese": "goose",
+    "teeth": "tooth",
+    "feet": "foot",
+    "mice": "mouse",
+    "cookies": "cookie",
+    "brownies": "brownie",
+    "smoothies": "smoothie",
+    "pies": "pie",
+    "ties": "tie",
+    "chives": "chive",
+    "olives": "olive",
+    "cloves": "clove",
+    "knobs": "knob",
+    "anchovies": "anchovy",
+    "shelves": "shelf",
+    "wolves": "wolf",
+    "dice": "dice",
+    "grapes": "grape",
+    "sausages": "sausage",
+    "oranges": "orange",
+    "sauces": "sauce",
+    "pieces": "piece",
+    "slices": "slice",
+    "juices": "juice",
+    "spices": "spice",
+    "sultanas": "sultana",
+    "bananas": "banana",
+    "tomatillos": "tomatillo",
+    "avocados": "avocado",
+    "dates": "date",
+    "chilies": "chili",
+    "chillies": "chilli",
+    "cherries": "cherry",
+    "potatoes": "potato",
+    "tomatoes": "tomato",
+    "mangoes": "mango",
+    "heroes": "hero",
+    "noodles": "noodle",
+    "apples": "apple",
+    "pickles": "pickle",
+    "vegetables": "vegetable",
+    "truffles": "truffle",
+    "ladyfingers": "ladyfinger",
+    "shoes": "shoe",
+    "canoes": "canoe",
+    "breasts": "breast",
+    "thighs": "thigh",
+    "radishes": "radish",
+    "bulbs": "bulb",
     "quiches": "quiche",
 }
 
@@ -76,8 +155,9 @@ def tokens(text: str) -> list[str]:
     return [singular(t) for t in _TOKEN_RE.findall(text)]
 
 
-_REF_RE = re.compile(r"<ref\b[^>]*/>|<ref\b[^>]*>.*?</ref\s*>|<ref\b[^>]*>.*$",
-                     re.IGNORECASE | re.DOTALL)
+_REF_RE = re.compile(
+    r"<ref\b[^>]*/>|<ref\b[^>]*>.*?</ref\s*>|<ref\b[^>]*>.*$", re.IGNORECASE | re.DOTALL
+)
 _TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 _LINK_RE = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 _EXTERNAL_LINK_RE = re.compile(r"\[https?://\S+\s+([^\]]*)\]")

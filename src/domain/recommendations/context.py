@@ -31,13 +31,20 @@ def seems(state: EmotionalState, confidence: float) -> str:
     """How a reason opens on the current state: plainly when the reading is reasonably
     sure, as a hint that says it is unsure below UNCERTAIN_BELOW."""
     if state is EmotionalState.ACTIVE:
-        return "You seem to be moving" if confidence >= UNCERTAIN_BELOW else (
-            "Your heart rate suggests you may be moving (uncertain reading, confidence "
-            f"{confidence:.2f})")
+        return (
+            "You seem to be moving"
+            if confidence >= UNCERTAIN_BELOW
+            else (
+                "Your heart rate suggests you may be moving (uncertain reading, confidence "
+                f"{confidence:.2f})"
+            )
+        )
     if confidence >= UNCERTAIN_BELOW:
         return f"You seem {state.value}"
-    return (f"Your readings hint that you might be {state.value}, but this is uncertain "
-            f"(confidence {confidence:.2f})")
+    return (
+        f"Your readings hint that you might be {state.value}, but this is uncertain "
+        f"(confidence {confidence:.2f})"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +67,13 @@ class RecommendationContext:
     local_hour: int = 12
 
     def placeholders(self, cutoff: int, fibre_target: int) -> dict[str, object]:
-        values: dict[str, object] = {"emotion": self.emotion.value, "cutoff": cutoff,
-                                     "target_fiber": fibre_target, "days": 0,
-                                     "seem": seems(self.emotion, self.emotion_confidence)}
+        values: dict[str, object] = {
+            "emotion": self.emotion.value,
+            "cutoff": cutoff,
+            "target_fiber": fibre_target,
+            "days": 0,
+            "seem": seems(self.emotion, self.emotion_confidence),
+        }
         if self.nutrition is not None:
             values["days"] = self.nutrition.days
             values.update(self.nutrition.daily_average)

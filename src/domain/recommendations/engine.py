@@ -45,8 +45,9 @@ def suits(food: str, context: RecommendationContext) -> bool:
     return food not in {normalise_food_name(d) for d in context.disliked}
 
 
-def recommend(context: RecommendationContext, rules: tuple[Rule, ...] = RULES,
-              limit: int = DEFAULT_LIMIT) -> list[Recommendation]:
+def recommend(
+    context: RecommendationContext, rules: tuple[Rule, ...] = RULES, limit: int = DEFAULT_LIMIT
+) -> list[Recommendation]:
     """Suggestions of every rule that holds, most pressing first, one per title."""
     values = context.placeholders(CAFFEINE_CUTOFF_HOUR, FIBRE_TARGET_G)
     results: list[Recommendation] = []
@@ -81,8 +82,9 @@ def confidence_of(rule: Rule, context: RecommendationContext) -> float:
     return STATED
 
 
-def _make(suggestion: Suggestion, rule: Rule, context: RecommendationContext,
-          values: dict[str, object]) -> Recommendation | None:
+def _make(
+    suggestion: Suggestion, rule: Rule, context: RecommendationContext, values: dict[str, object]
+) -> Recommendation | None:
     foods = tuple(f for f in suggestion.foods if suits(f, context))
     if suggestion.foods and not foods:
         return None  # every food of this suggestion is unsuitable for this person
@@ -90,5 +92,12 @@ def _make(suggestion: Suggestion, rule: Rule, context: RecommendationContext,
     title = suggestion.title.replace("{foods}", shown)
     if suggestion.kind is not Kind.RECIPE:
         title = title.format(**values)
-    return Recommendation(suggestion.kind, title, suggestion.reason.format(**values),
-                          suggestion.nutrients, foods, rule.id, confidence_of(rule, context))
+    return Recommendation(
+        suggestion.kind,
+        title,
+        suggestion.reason.format(**values),
+        suggestion.nutrients,
+        foods,
+        rule.id,
+        confidence_of(rule, context),
+    )

@@ -43,8 +43,13 @@ def steps_per_minute(steps: float | None, interval_s: float | None) -> float | N
     return steps * 60.0 / (interval_s or DEFAULT_INTERVAL_S)
 
 
-def is_active(activity: str | None, steps: float | None, interval_s: float | None,
-              heart_rate: float, resting_hr: float) -> bool:
+def is_active(
+    activity: str | None,
+    steps: float | None,
+    interval_s: float | None,
+    heart_rate: float,
+    resting_hr: float,
+) -> bool:
     if activity in MOVING_VALUES:
         return True
     cadence = steps_per_minute(steps, interval_s)
@@ -53,8 +58,11 @@ def is_active(activity: str | None, steps: float | None, interval_s: float | Non
     return heart_rate - resting_hr >= ACTIVE_HR_DELTA
 
 
-def declared_active(activity: Sequence[str | None], steps: Sequence[float | None],
-                    interval_s: Sequence[float | None]) -> np.ndarray | None:
+def declared_active(
+    activity: Sequence[str | None],
+    steps: Sequence[float | None],
+    interval_s: Sequence[float | None],
+) -> np.ndarray | None:
     """For a batch: the samples whose device or steps say they were minutes of movement
     (None when no sample says anything about activity)."""
     n = len(activity)
@@ -62,11 +70,16 @@ def declared_active(activity: Sequence[str | None], steps: Sequence[float | None
     said_steps = any(s is not None for s in steps)
     if not (said_activity or said_steps):
         return None
-    moving = (np.array([a in MOVING_VALUES for a in activity], dtype=bool) if said_activity
-              else np.zeros(n, dtype=bool))
+    moving = (
+        np.array([a in MOVING_VALUES for a in activity], dtype=bool)
+        if said_activity
+        else np.zeros(n, dtype=bool)
+    )
     if said_steps:
-        cadence = np.array([np.nan if c is None else c for c in
-                            map(steps_per_minute, steps, interval_s)], dtype=float)
+        cadence = np.array(
+            [np.nan if c is None else c for c in map(steps_per_minute, steps, interval_s)],
+            dtype=float,
+        )
         with np.errstate(invalid="ignore"):
             moving |= cadence >= ACTIVE_STEPS_PER_MINUTE
     return moving

@@ -83,8 +83,7 @@ def _threshold(signal: np.ndarray) -> np.ndarray:
 
 def _normalised(signal: np.ndarray, threshold: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(threshold != 0, signal / np.where(threshold != 0, threshold, 1.0),
-                        np.nan)
+        return np.where(threshold != 0, signal / np.where(threshold != 0, threshold, 1.0), np.nan)
 
 
 def find_artefacts(peaks: np.ndarray) -> dict[str, list[int]]:
@@ -116,10 +115,12 @@ def _classify(peaks: np.ndarray) -> tuple[dict[str, list[int]], np.ndarray, np.n
     pad = np.pad(drrs, 2, "reflect")
     before, after, after2 = pad[1:-3], pad[3:-1], pad[4:]
     with np.errstate(invalid="ignore"):
-        s12 = np.where(drrs > 0, np.maximum(before, after),
-                       np.where(drrs < 0, np.minimum(before, after), 0.0))
-        s22 = np.where(drrs >= 0, np.minimum(after, after2),
-                       np.where(drrs < 0, np.maximum(after, after2), 0.0))
+        s12 = np.where(
+            drrs > 0, np.maximum(before, after), np.where(drrs < 0, np.minimum(before, after), 0.0)
+        )
+        s22 = np.where(
+            drrs >= 0, np.minimum(after, after2), np.where(drrs < 0, np.maximum(after, after2), 0.0)
+        )
     (medrr,) = _rolling(rr, MEDIAN_WINDOW, 0.5)
     mrrs = rr - medrr
     mrrs[mrrs < 0] *= 2

@@ -90,17 +90,25 @@ class Baseline:
 
     def explain(self) -> str:
         if self.status is BaselineStatus.LEARNING:
-            return (f"Your personal baseline needs {MIN_DAYS} days of data; it has {self.days}. "
-                    "Until then readings are compared with population averages.")
-        return (f"Compared with your own {self.days}-day baseline "
-                f"(RMSSD about {math.exp(self.ln_rmssd_mean):.0f} ms, "
-                f"resting heart rate about {self.resting_hr_mean:.0f} bpm).")
+            return (
+                f"Your personal baseline needs {MIN_DAYS} days of data; it has {self.days}. "
+                "Until then readings are compared with population averages."
+            )
+        return (
+            f"Compared with your own {self.days}-day baseline "
+            f"(RMSSD about {math.exp(self.ln_rmssd_mean):.0f} ms, "
+            f"resting heart rate about {self.resting_hr_mean:.0f} bpm)."
+        )
 
 
 POPULATION_BASELINE = Baseline(
-    ln_rmssd_mean=POPULATION_LN_RMSSD[0], ln_rmssd_sd=POPULATION_LN_RMSSD[1],
-    resting_hr_mean=POPULATION_RESTING_HR[0], resting_hr_sd=POPULATION_RESTING_HR[1],
-    days=0, window_start=None, window_end=None,
+    ln_rmssd_mean=POPULATION_LN_RMSSD[0],
+    ln_rmssd_sd=POPULATION_LN_RMSSD[1],
+    resting_hr_mean=POPULATION_RESTING_HR[0],
+    resting_hr_sd=POPULATION_RESTING_HR[1],
+    days=0,
+    window_start=None,
+    window_end=None,
 )
 
 
@@ -113,29 +121,42 @@ def _mean_sd(values: list[float], floor: float) -> tuple[float, float]:
 def build_baseline(days: Sequence[DailyPhysiology], today: date) -> Baseline:
     """Baseline from the WINDOW_DAYS before `today` (today itself is what gets judged)."""
     start = today - timedelta(days=WINDOW_DAYS)
-    usable = [d for d in days
-              if start <= d.day < today and d.data_points >= MIN_POINTS_PER_DAY]
+    usable = [d for d in days if start <= d.day < today and d.data_points >= MIN_POINTS_PER_DAY]
     hrv = [d.ln_rmssd for d in usable if d.ln_rmssd is not None]
     rhr = [d.resting_hr for d in usable if d.resting_hr is not None]
     own_days = len({d.day for d in usable if d.ln_rmssd is not None or d.resting_hr is not None})
     if own_days < MIN_DAYS:
         # Too little to trust: population values, but the count still tells the story.
-        return Baseline(*POPULATION_LN_RMSSD, *POPULATION_RESTING_HR, days=own_days,
-                        window_start=min((d.day for d in usable), default=None),
-                        window_end=max((d.day for d in usable), default=None))
+        return Baseline(
+            *POPULATION_LN_RMSSD,
+            *POPULATION_RESTING_HR,
+            days=own_days,
+            window_start=min((d.day for d in usable), default=None),
+            window_end=max((d.day for d in usable), default=None),
+        )
     ln_mean, ln_sd = _mean_sd(hrv, MIN_LN_RMSSD_SD) if hrv else POPULATION_LN_RMSSD
     hr_mean, hr_sd = _mean_sd(rhr, MIN_RESTING_HR_SD) if rhr else POPULATION_RESTING_HR
-    return Baseline(ln_mean, ln_sd, hr_mean, hr_sd, days=own_days,
-                    window_start=min(d.day for d in usable), window_end=max(d.day for d in usable),
-                    ln_rmssd_minute_sd=_minute_sd(usable, ln_sd))
+    return Baseline(
+        ln_mean,
+        ln_sd,
+        hr_mean,
+        hr_sd,
+        days=own_days,
+        window_start=min(d.day for d in usable),
+        window_end=max(d.day for d in usable),
+        ln_rmssd_minute_sd=_minute_sd(usable, ln_sd),
+    )
 
 
 def _minute_sd(days: Sequence[DailyPhysiology], day_sd: float) -> float:
     """Spread of resting minutes around the baseline mean: pooled within-day variance plus
     the variance of the day means. Days stored before minute spreads were kept have none:
     then the day-to-day spread, at least the population's, stands in."""
-    within = [d.ln_rmssd_minute_var for d in days
-              if d.ln_rmssd_minute_var is not None and d.ln_rmssd is not None]
+    within = [
+        d.ln_rmssd_minute_var
+        for d in days
+        if d.ln_rmssd_minute_var is not None and d.ln_rmssd is not None
+    ]
     if not within:
         return max(day_sd, POPULATION_LN_RMSSD[1])
     means = [d.ln_rmssd for d in days if d.ln_rmssd is not None]

@@ -117,16 +117,25 @@ def _label(reading: StressReading, unpleasant: bool, active: bool) -> tuple[Emot
     dev = reading.deviation
     if active or dev.hr_delta_bpm >= ACTIVE_HR_DELTA:
         return Emotion.ACTIVE, Reason.ACTIVITY
-    if (dev.hrv_z is not None and dev.hrv_z <= FATIGUE_HRV_Z
-            and dev.hr_delta_bpm <= FATIGUE_MAX_HR_DELTA):
+    if (
+        dev.hrv_z is not None
+        and dev.hrv_z <= FATIGUE_HRV_Z
+        and dev.hr_delta_bpm <= FATIGUE_MAX_HR_DELTA
+    ):
         return Emotion.FATIGUED, Reason.FATIGUE_PATTERN
     zone = reading.zone
     if zone is StressZone.HIGH:
-        return ((Emotion.ANXIOUS, Reason.HIGH_LOAD_UNPLEASANT) if unpleasant
-                else (Emotion.STRESSED, Reason.HIGH_LOAD))
+        return (
+            (Emotion.ANXIOUS, Reason.HIGH_LOAD_UNPLEASANT)
+            if unpleasant
+            else (Emotion.STRESSED, Reason.HIGH_LOAD)
+        )
     if zone is StressZone.MEDIUM:
-        return ((Emotion.STRESSED, Reason.MEDIUM_LOAD_UNPLEASANT) if unpleasant
-                else (Emotion.FOCUSED, Reason.MEDIUM_LOAD))
+        return (
+            (Emotion.STRESSED, Reason.MEDIUM_LOAD_UNPLEASANT)
+            if unpleasant
+            else (Emotion.FOCUSED, Reason.MEDIUM_LOAD)
+        )
     if zone is StressZone.LOW:
         return Emotion.RELAXED, Reason.LOW_LOAD
     return Emotion.CALM, Reason.REST_LOAD
@@ -138,8 +147,12 @@ def signal_quality(origin: FeatureOrigin, artefact_share: float | None) -> float
 
 
 def classify(
-    features: HrvFeatures, baseline: Baseline, valence: ReportedValence | None = None, *,
-    declared_active: bool = False, quality: float | None = None,
+    features: HrvFeatures,
+    baseline: Baseline,
+    valence: ReportedValence | None = None,
+    *,
+    declared_active: bool = False,
+    quality: float | None = None,
 ) -> EmotionState:
     """`declared_active`: the device or its steps say the person is moving. `quality`:
     the signal quality of a window of readings (default: this reading's own)."""
@@ -159,8 +172,13 @@ def classify(
             valence_factor = VALENCE_UNREPORTED
         else:
             valence_factor = 1.0
-        confidence = (MAX_CONFIDENCE * _clarity(reading.score) * quality
-                      * baseline.reliability * valence_factor)
+        confidence = (
+            MAX_CONFIDENCE
+            * _clarity(reading.score)
+            * quality
+            * baseline.reliability
+            * valence_factor
+        )
     return EmotionState(
         emotion=emotion,
         confidence=round(min(MAX_CONFIDENCE, confidence), 2),
@@ -183,17 +201,33 @@ class StateColumns:
 
 # Label codes of the vectorised path, and their values.
 _CALM, _RELAXED, _FOCUSED, _STRESSED, _ANXIOUS, _FATIGUED, _ACTIVE = range(7)
-_CODE_VALUES = np.array([e.value for e in (
-    Emotion.CALM, Emotion.RELAXED, Emotion.FOCUSED, Emotion.STRESSED, Emotion.ANXIOUS,
-    Emotion.FATIGUED, Emotion.ACTIVE)], dtype=object)
-_ASSUMES_VALENCE_CODES = [code for code, value in enumerate(_CODE_VALUES)
-                          if value in ASSUMES_VALENCE]
+_CODE_VALUES = np.array(
+    [
+        e.value
+        for e in (
+            Emotion.CALM,
+            Emotion.RELAXED,
+            Emotion.FOCUSED,
+            Emotion.STRESSED,
+            Emotion.ANXIOUS,
+            Emotion.FATIGUED,
+            Emotion.ACTIVE,
+        )
+    ],
+    dtype=object,
+)
+_ASSUMES_VALENCE_CODES = [
+    code for code, value in enumerate(_CODE_VALUES) if value in ASSUMES_VALENCE
+]
 
 
-def classify_many(features: FeatureColumns, baselines: Sequence[Baseline],
-                  baseline_of: Sequence[int],
-                  valences: Sequence[ReportedValence | None] | None = None,
-                  declared_active: np.ndarray | None = None) -> StateColumns:
+def classify_many(
+    features: FeatureColumns,
+    baselines: Sequence[Baseline],
+    baseline_of: Sequence[int],
+    valences: Sequence[ReportedValence | None] | None = None,
+    declared_active: np.ndarray | None = None,
+) -> StateColumns:
     """`classify` for a whole batch at once, with the same results to the last bit.
 
     Sample i is judged against `baselines[baseline_of[i]]` and `valences[i]` (None: no
@@ -224,8 +258,11 @@ def classify_many(features: FeatureColumns, baselines: Sequence[Baseline],
     value = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     score = np.clip(np.rint(100.0 * value), 0, 100)
     (rest, _), (low, _), (medium, _), _ = ZONE_UPPER_BOUNDS
-    zone_high, zone_medium, zone_low = score > medium, (score > low) & (score <= medium), \
-        (score > rest) & (score <= low)
+    zone_high, zone_medium, zone_low = (
+        score > medium,
+        (score > low) & (score <= medium),
+        (score > rest) & (score <= low),
+    )
 
     # _label
     if valences is None:
@@ -240,53 +277,76 @@ def classify_many(features: FeatureColumns, baselines: Sequence[Baseline],
     activity = declared | (hr_delta >= ACTIVE_HR_DELTA)
     fatigue = ~activity & has_hrv & (hrv_z <= FATIGUE_HRV_Z) & (hr_delta <= FATIGUE_MAX_HR_DELTA)
     code = np.select(
-        [activity, fatigue, zone_high & unpleasant, zone_high, zone_medium & unpleasant,
-         zone_medium, zone_low],
-        [_ACTIVE, _FATIGUED, _ANXIOUS, _STRESSED, _STRESSED, _FOCUSED, _RELAXED], _CALM)
+        [
+            activity,
+            fatigue,
+            zone_high & unpleasant,
+            zone_high,
+            zone_medium & unpleasant,
+            zone_medium,
+            zone_low,
+        ],
+        [_ACTIVE, _FATIGUED, _ANXIOUS, _STRESSED, _STRESSED, _FOCUSED, _RELAXED],
+        _CALM,
+    )
     used_valence = ~activity & ~fatigue & (zone_high | zone_medium) & unpleasant
 
     # confidence
-    artefacts = np.array([0.0 if a is None else min(1.0, a) for a in features.artefact_share],
-                         dtype=float)
-    quality = (np.array([ORIGIN_QUALITY[o] for o in features.origin], dtype=float)
-               * (1.0 - artefacts))
+    artefacts = np.array(
+        [0.0 if a is None else min(1.0, a) for a in features.artefact_share], dtype=float
+    )
+    quality = np.array([ORIGIN_QUALITY[o] for o in features.origin], dtype=float) * (
+        1.0 - artefacts
+    )
     valence_factor = np.where(
-        used_valence, 0.7 + 0.3 * weight,
-        np.where(~reported & np.isin(code, _ASSUMES_VALENCE_CODES), VALENCE_UNREPORTED, 1.0))
-    distance = np.minimum(np.minimum(np.abs(score - ZONE_EDGES[0]), np.abs(score - ZONE_EDGES[1])),
-                          np.abs(score - ZONE_EDGES[2]))
+        used_valence,
+        0.7 + 0.3 * weight,
+        np.where(~reported & np.isin(code, _ASSUMES_VALENCE_CODES), VALENCE_UNREPORTED, 1.0),
+    )
+    distance = np.minimum(
+        np.minimum(np.abs(score - ZONE_EDGES[0]), np.abs(score - ZONE_EDGES[1])),
+        np.abs(score - ZONE_EDGES[2]),
+    )
     clarity = 0.5 + 0.5 * np.minimum(1.0, distance / CLARITY_SPAN)
     confidence = np.minimum(
-        MAX_CONFIDENCE, MAX_CONFIDENCE * clarity * quality * reliability * valence_factor)
-    confidence = np.where(activity, np.where(declared, ACTIVE_DECLARED, ACTIVE_FROM_HEART_RATE),
-                          confidence)
+        MAX_CONFIDENCE, MAX_CONFIDENCE * clarity * quality * reliability * valence_factor
+    )
+    confidence = np.where(
+        activity, np.where(declared, ACTIVE_DECLARED, ACTIVE_FROM_HEART_RATE), confidence
+    )
     score = np.where(activity, 0.0, score)
     # Python's round(x, 2) is correctly rounded; numpy's is not: round each distinct value.
     distinct, inverse = np.unique(confidence, return_inverse=True)
     rounded = np.array([round(c, 2) for c in distinct.tolist()], dtype=float)[inverse]
-    return StateColumns(stress_score=score.astype(int).tolist(),
-                        emotion=_CODE_VALUES[code].tolist(), confidence=rounded.tolist())
+    return StateColumns(
+        stress_score=score.astype(int).tolist(),
+        emotion=_CODE_VALUES[code].tolist(),
+        confidence=rounded.tolist(),
+    )
 
 
 def explain(state: EmotionState, baseline: Baseline) -> tuple[str, ...]:
     """Plain sentences a person can check against how they feel."""
     dev = state.stress.deviation
-    hrv = ("no HRV" if dev.hrv_z is None
-           else f"HRV {abs(dev.hrv_z):.1f} SD {'below' if dev.hrv_z < 0 else 'above'} baseline")
+    hrv = (
+        "no HRV"
+        if dev.hrv_z is None
+        else f"HRV {abs(dev.hrv_z):.1f} SD {'below' if dev.hrv_z < 0 else 'above'} baseline"
+    )
     hr = f"heart rate {dev.hr_delta_bpm:+.0f} bpm against resting"
     texts = {
         Reason.ACTIVITY: "Physical activity (the device, its steps or a heart rate "
-                         f"{dev.hr_delta_bpm:.0f} bpm above resting say so): movement, which "
-                         "says nothing about stress or emotion, so none is scored.",
+        f"{dev.hr_delta_bpm:.0f} bpm above resting say so): movement, which "
+        "says nothing about stress or emotion, so none is scored.",
         Reason.FATIGUE_PATTERN: f"{hrv} without a raised heart rate: a pattern of tiredness "
-                                "rather than arousal.",
+        "rather than arousal.",
         Reason.HIGH_LOAD_UNPLEASANT: f"High stress load ({hrv}, {hr}) and a recent unpleasant "
-                                     "mood check-in.",
+        "mood check-in.",
         Reason.HIGH_LOAD: f"High stress load ({hrv}, {hr}).",
         Reason.MEDIUM_LOAD_UNPLEASANT: f"Moderate stress load ({hrv}, {hr}) and a recent "
-                                       "unpleasant mood check-in.",
+        "unpleasant mood check-in.",
         Reason.MEDIUM_LOAD: f"Moderate, steady arousal ({hrv}, {hr}) without a reported "
-                            "unpleasant mood.",
+        "unpleasant mood.",
         Reason.LOW_LOAD: f"Low stress load, close to baseline ({hrv}, {hr}).",
         Reason.REST_LOAD: f"Stress at rest level ({hrv}, {hr}).",
     }
@@ -305,7 +365,8 @@ def is_uncertain(confidence: float) -> bool:
 
 
 def confidence_sentence(confidence: float) -> str:
-    hedge = ("Uncertain: treat this as a hint, not a finding. " if is_uncertain(confidence)
-             else "")
-    return (f"{hedge}Confidence {confidence:.2f} of at most {MAX_CONFIDENCE:.2f}: a fixed rule "
-            "on heart rate and HRV, not a classifier validated against how people felt.")
+    hedge = "Uncertain: treat this as a hint, not a finding. " if is_uncertain(confidence) else ""
+    return (
+        f"{hedge}Confidence {confidence:.2f} of at most {MAX_CONFIDENCE:.2f}: a fixed rule "
+        "on heart rate and HRV, not a classifier validated against how people felt."
+    )

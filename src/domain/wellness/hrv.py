@@ -70,13 +70,17 @@ class CleanBeats:
         tolerance, neurokit2's `thresh_unequal`).
         """
         t, rr = self.times_s, self.intervals_ms
-        return [abs((t[i + 1] - t[i]) * 1000.0 - rr[i + 1]) <= GAP_TOLERANCE_MS
-                for i in range(len(rr) - 1)]
+        return [
+            abs((t[i + 1] - t[i]) * 1000.0 - rr[i + 1]) <= GAP_TOLERANCE_MS
+            for i in range(len(rr) - 1)
+        ]
 
     @property
     def usable_for_time_domain(self) -> bool:
-        return (len(self.intervals_ms) >= MIN_BEATS_TIME_DOMAIN
-                and self.artefact_share <= MAX_ARTEFACT_SHARE)
+        return (
+            len(self.intervals_ms) >= MIN_BEATS_TIME_DOMAIN
+            and self.artefact_share <= MAX_ARTEFACT_SHARE
+        )
 
     @property
     def usable_for_lf_hf(self) -> bool:
@@ -124,14 +128,20 @@ class FeatureColumns:
         return len(self.heart_rate)
 
 
-def summary_columns(heart_rate: list[float], rmssd: list[float | None],
-                    sdnn: list[float | None], pnn50: list[float | None]) -> FeatureColumns:
+def summary_columns(
+    heart_rate: list[float],
+    rmssd: list[float | None],
+    sdnn: list[float | None],
+    pnn50: list[float | None],
+) -> FeatureColumns:
     """`features_from_summary` for every sample at once (copies, so callers may override)."""
     # Stress rests on RMSSD: an SDNN-only device is judged on heart rate, and says so.
-    origin = [FeatureOrigin.HEART_RATE_ONLY if r is None else FeatureOrigin.DEVICE_SUMMARY
-              for r in rmssd]
-    return FeatureColumns(list(heart_rate), list(rmssd), list(sdnn), list(pnn50), origin,
-                          [None] * len(heart_rate))
+    origin = [
+        FeatureOrigin.HEART_RATE_ONLY if r is None else FeatureOrigin.DEVICE_SUMMARY for r in rmssd
+    ]
+    return FeatureColumns(
+        list(heart_rate), list(rmssd), list(sdnn), list(pnn50), origin, [None] * len(heart_rate)
+    )
 
 
 def clean_beats(intervals_ms: Sequence[float]) -> CleanBeats:
@@ -149,9 +159,13 @@ def clean_beats(intervals_ms: Sequence[float]) -> CleanBeats:
         fixed = kubios_correct(rr)
         if not fixed.corrected:
             return CleanBeats(tuple(rr.tolist()), tuple(ends.tolist()), 0, 0, n)
-        return CleanBeats(tuple(fixed.intervals_ms.tolist()),
-                          tuple((np.cumsum(fixed.intervals_ms) / 1000.0).tolist()), 0,
-                          fixed.corrected, n)
+        return CleanBeats(
+            tuple(fixed.intervals_ms.tolist()),
+            tuple((np.cumsum(fixed.intervals_ms) / 1000.0).tolist()),
+            0,
+            fixed.corrected,
+            n,
+        )
     kept: list[float] = []
     times: list[float] = []
     corrected = 0

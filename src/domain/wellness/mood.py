@@ -22,13 +22,48 @@ VALENCE_HALF_LIFE = timedelta(hours=2)
 VALENCE_HORIZON = timedelta(hours=8)  # older check-ins no longer describe the moment
 
 # Apple's State of Mind vocabulary (HealthKit HKStateOfMind.Label).
-MOOD_LABELS = frozenset({
-    "amazed", "amused", "angry", "annoyed", "anxious", "ashamed", "brave", "calm", "confident",
-    "content", "disappointed", "discouraged", "disgusted", "drained", "embarrassed", "excited",
-    "frustrated", "grateful", "guilty", "happy", "hopeful", "hopeless", "indifferent",
-    "irritated", "jealous", "joyful", "lonely", "overwhelmed", "passionate", "peaceful", "proud",
-    "relieved", "sad", "satisfied", "scared", "stressed", "surprised", "worried",
-})
+MOOD_LABELS = frozenset(
+    {
+        "amazed",
+        "amused",
+        "angry",
+        "annoyed",
+        "anxious",
+        "ashamed",
+        "brave",
+        "calm",
+        "confident",
+        "content",
+        "disappointed",
+        "discouraged",
+        "disgusted",
+        "drained",
+        "embarrassed",
+        "excited",
+        "frustrated",
+        "grateful",
+        "guilty",
+        "happy",
+        "hopeful",
+        "hopeless",
+        "indifferent",
+        "irritated",
+        "jealous",
+        "joyful",
+        "lonely",
+        "overwhelmed",
+        "passionate",
+        "peaceful",
+        "proud",
+        "relieved",
+        "sad",
+        "satisfied",
+        "scared",
+        "stressed",
+        "surprised",
+        "worried",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +83,15 @@ def _on_scale(value: int) -> bool:
 
 
 def new_check_in(
-    *, id: UUID, user_id: UUID, now: datetime, valence: int, arousal: int | None = None,
-    label: str | None = None, note: str | None = None, timestamp: datetime | None = None,
+    *,
+    id: UUID,
+    user_id: UUID,
+    now: datetime,
+    valence: int,
+    arousal: int | None = None,
+    label: str | None = None,
+    note: str | None = None,
+    timestamp: datetime | None = None,
 ) -> MoodCheckIn:
     errors: list[FieldError] = []
     if not _on_scale(valence):
@@ -71,8 +113,16 @@ def new_check_in(
         errors.append(FieldError("timestamp", "is older than the 90-day retention"))
     if errors:
         raise ValidationFailed(errors)
-    return MoodCheckIn(id=id, user_id=user_id, timestamp=at, valence=valence, arousal=arousal,
-                       label=clean_label, note=clean_note or None, created_at=now)
+    return MoodCheckIn(
+        id=id,
+        user_id=user_id,
+        timestamp=at,
+        valence=valence,
+        arousal=arousal,
+        label=clean_label,
+        note=clean_note or None,
+        created_at=now,
+    )
 
 
 @dataclass(frozen=True, slots=True)

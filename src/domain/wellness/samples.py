@@ -109,8 +109,9 @@ def _out_of(value: float, bounds: tuple[float, float]) -> bool:
     return not bounds[0] <= value <= bounds[1]
 
 
-def _sample_errors(i: int, raw: RawSample, earliest: datetime, latest: datetime
-                   ) -> list[FieldError]:
+def _sample_errors(
+    i: int, raw: RawSample, earliest: datetime, latest: datetime
+) -> list[FieldError]:
     """Every problem of one sample, each named by its index (the slow, rare path)."""
     prefix = f"samples[{i}]"
     errors = []
@@ -129,20 +130,25 @@ def _sample_errors(i: int, raw: RawSample, earliest: datetime, latest: datetime
     if raw.pnn50 is not None and _out_of(raw.pnn50, PNN50_PERCENT):
         errors.append(FieldError(f"{prefix}.pnn50", "must be between 0 and 100 %"))
     if raw.source not in _SOURCES:
-        errors.append(FieldError(
-            f"{prefix}.source", f"must be one of {', '.join(sorted(KNOWN_SOURCES))}"))
+        errors.append(
+            FieldError(f"{prefix}.source", f"must be one of {', '.join(sorted(KNOWN_SOURCES))}")
+        )
     rr = raw.rr_intervals_ms or ()
     if len(rr) > MAX_RR_PER_SAMPLE:
-        errors.append(FieldError(
-            f"{prefix}.rr_intervals_ms", f"at most {MAX_RR_PER_SAMPLE} intervals per sample"))
+        errors.append(
+            FieldError(
+                f"{prefix}.rr_intervals_ms", f"at most {MAX_RR_PER_SAMPLE} intervals per sample"
+            )
+        )
     # RR intervals out of range are artefacts, dropped one by one (domain.wellness.hrv)
     if raw.steps is not None and _out_of(raw.steps, STEPS):
         errors.append(FieldError(f"{prefix}.steps", "must be between 0 and 100000"))
     if raw.interval_s is not None and _out_of(raw.interval_s, INTERVAL_S):
         errors.append(FieldError(f"{prefix}.interval_s", "must be between 1 and 3600 s"))
     if raw.activity is not None and raw.activity not in ACTIVITY_VALUES:
-        errors.append(FieldError(
-            f"{prefix}.activity", f"must be one of {', '.join(sorted(ACTIVITY_VALUES))}"))
+        errors.append(
+            FieldError(f"{prefix}.activity", f"must be one of {', '.join(sorted(ACTIVITY_VALUES))}")
+        )
     return errors
 
 
@@ -174,16 +180,36 @@ class SampleColumns:
 
     def sample(self, i: int) -> BiometricSample:
         return BiometricSample(
-            timestamp=self.timestamps[i], heart_rate=self.heart_rate[i],
-            source=_SOURCES[self.sources[i]], hrv_sdnn=self.hrv_sdnn[i],
-            hrv_rmssd=self.hrv_rmssd[i], pnn50=self.pnn50[i],
-            rr_intervals_ms=self.rr_intervals_ms[i], steps=self.steps[i],
-            activity=self.activity[i], interval_s=self.interval_s[i])
+            timestamp=self.timestamps[i],
+            heart_rate=self.heart_rate[i],
+            source=_SOURCES[self.sources[i]],
+            hrv_sdnn=self.hrv_sdnn[i],
+            hrv_rmssd=self.hrv_rmssd[i],
+            pnn50=self.pnn50[i],
+            rr_intervals_ms=self.rr_intervals_ms[i],
+            steps=self.steps[i],
+            activity=self.activity[i],
+            interval_s=self.interval_s[i],
+        )
 
     def _take(self, order: list[int]) -> SampleColumns:
-        return SampleColumns(*([column[i] for i in order] for column in (
-            self.timestamps, self.sources, self.heart_rate, self.hrv_sdnn, self.hrv_rmssd,
-            self.pnn50, self.rr_intervals_ms, self.steps, self.activity, self.interval_s)))
+        return SampleColumns(
+            *(
+                [column[i] for i in order]
+                for column in (
+                    self.timestamps,
+                    self.sources,
+                    self.heart_rate,
+                    self.hrv_sdnn,
+                    self.hrv_rmssd,
+                    self.pnn50,
+                    self.rr_intervals_ms,
+                    self.steps,
+                    self.activity,
+                    self.interval_s,
+                )
+            )
+        )
 
     def canonical(self) -> SampleColumns:
         """The first of each (source, timestamp) (later repeats are duplicates), in
@@ -216,18 +242,30 @@ def _in_bounds(values: list, bounds: tuple[float, float], optional: bool) -> boo
     return int(np.count_nonzero((a >= bounds[0]) & (a <= bounds[1]))) == n - missing
 
 
-def _all_valid(ts: list[datetime], hr: list, src: list, sdnn: list, rmssd: list, pnn50: list,
-               rr: list, context: tuple[list, list, list], earliest: datetime,
-               latest: datetime) -> bool:
+def _all_valid(
+    ts: list[datetime],
+    hr: list,
+    src: list,
+    sdnn: list,
+    rmssd: list,
+    pnn50: list,
+    rr: list,
+    context: tuple[list, list, list],
+    earliest: datetime,
+    latest: datetime,
+) -> bool:
     """The whole batch at C speed; `_sample_errors` explains a failure sample by sample."""
     if not all(isinstance(t, datetime) and t.utcoffset() is not None for t in ts):
         return False
     if not (earliest <= min(ts) and max(ts) <= latest):
         return False
     try:
-        if not (_in_bounds(hr, HEART_RATE_BPM, False) and _in_bounds(sdnn, HRV_MS, True)
-                and _in_bounds(rmssd, HRV_MS, True)
-                and _in_bounds(pnn50, PNN50_PERCENT, True)):
+        if not (
+            _in_bounds(hr, HEART_RATE_BPM, False)
+            and _in_bounds(sdnn, HRV_MS, True)
+            and _in_bounds(rmssd, HRV_MS, True)
+            and _in_bounds(pnn50, PNN50_PERCENT, True)
+        ):
             return False
     except (TypeError, ValueError, OverflowError):  # not numbers: the rules judge each
         return False
@@ -252,7 +290,8 @@ def validate_columns(batch: Sequence[RawSample], now: datetime) -> SampleColumns
     """Every sample valid, as columns, or `ValidationFailed` naming each bad field by index."""
     if not MIN_BATCH <= len(batch) <= MAX_BATCH:
         raise ValidationFailed.single(
-            "samples", f"send between {MIN_BATCH} and {MAX_BATCH} samples")
+            "samples", f"send between {MIN_BATCH} and {MAX_BATCH} samples"
+        )
     earliest, latest = now - RAW_RETENTION, now + CLOCK_SKEW
     ts = [s.timestamp for s in batch]
     hr = [s.heart_rate for s in batch]
@@ -264,16 +303,24 @@ def validate_columns(batch: Sequence[RawSample], now: datetime) -> SampleColumns
     steps = [s.steps for s in batch]
     activity = [s.activity for s in batch]
     interval_s = [s.interval_s for s in batch]
-    if not _all_valid(ts, hr, src, sdnn, rmssd, pnn50, rr, (steps, activity, interval_s),
-                      earliest, latest):
+    if not _all_valid(
+        ts, hr, src, sdnn, rmssd, pnn50, rr, (steps, activity, interval_s), earliest, latest
+    ):
         _reject(batch, earliest, latest)  # returns only if the rules find nothing wrong
     if not all(t.tzinfo is UTC and not t.microsecond % 1000 for t in ts):
         ts = [_utc_ms(t) for t in ts]
     return SampleColumns(
-        timestamps=ts, sources=src, heart_rate=[float(v) for v in hr],
-        hrv_sdnn=_floats(sdnn), hrv_rmssd=_floats(rmssd), pnn50=_floats(pnn50),
+        timestamps=ts,
+        sources=src,
+        heart_rate=[float(v) for v in hr],
+        hrv_sdnn=_floats(sdnn),
+        hrv_rmssd=_floats(rmssd),
+        pnn50=_floats(pnn50),
         rr_intervals_ms=[tuple(map(float, r)) if r else () for r in rr],
-        steps=_floats(steps), activity=activity, interval_s=_floats(interval_s))
+        steps=_floats(steps),
+        activity=activity,
+        interval_s=_floats(interval_s),
+    )
 
 
 def _reject(batch: Sequence[RawSample], earliest: datetime, latest: datetime) -> None:
@@ -282,8 +329,11 @@ def _reject(batch: Sequence[RawSample], earliest: datetime, latest: datetime) ->
         return
     listed = errors[:MAX_ERRORS_LISTED]  # a broken batch of 1,000 needs no 1,000-line answer
     more = f"; the first {len(listed)} are listed" if len(errors) > len(listed) else ""
-    raise ValidationFailed(listed, message=f"{len(errors)} invalid value(s) in the batch{more}",
-                           invalid_values=len(errors))
+    raise ValidationFailed(
+        listed,
+        message=f"{len(errors)} invalid value(s) in the batch{more}",
+        invalid_values=len(errors),
+    )
 
 
 def validate_batch(batch: Sequence[RawSample], now: datetime) -> list[BiometricSample]:

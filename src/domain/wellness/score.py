@@ -39,8 +39,11 @@ FULL_COVERAGE_SHARE = 0.5  # half the waking day observed is enough for a full-s
 FULL_STRENGTH_HOURS = WAKING_HOURS * FULL_COVERAGE_SHARE
 MIN_READINGS_FOR_RESTING_HOUR = 3
 NEUTRAL = 50.0
-_LABELS = {"hrv_balance": "HRV balance", "resting_hr": "resting heart rate",
-           "stress_load": "stress load"}
+_LABELS = {
+    "hrv_balance": "HRV balance",
+    "resting_hr": "resting heart rate",
+    "stress_load": "stress load",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,13 @@ class DailyWellness:
     ln_rmssd_minute_var: float | None = None
 
     def physiology(self) -> DailyPhysiology:
-        return DailyPhysiology(day=self.day, ln_rmssd=self.ln_rmssd_mean,
-                               resting_hr=self.resting_hr, data_points=self.data_points,
-                               ln_rmssd_minute_var=self.ln_rmssd_minute_var)
+        return DailyPhysiology(
+            day=self.day,
+            ln_rmssd=self.ln_rmssd_mean,
+            resting_hr=self.resting_hr,
+            data_points=self.data_points,
+            ln_rmssd_minute_var=self.ln_rmssd_minute_var,
+        )
 
     @property
     def weights(self) -> dict[str, float]:
@@ -96,8 +103,7 @@ def expected_hours(day: date, now: datetime, first_reading: datetime | None = No
         return WAKING_HOURS
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     if first_reading is not None:
-        start = max(start, first_reading.astimezone(UTC).replace(minute=0, second=0,
-                                                                 microsecond=0))
+        start = max(start, first_reading.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
     elapsed = (now - start).total_seconds() / 3600
     return max(1.0, min(WAKING_HOURS, elapsed))
 
@@ -118,8 +124,7 @@ def daily_wellness(
     hours = [h for h in hours if h.count]
     if not hours:
         return None
-    if any(h.user_id != hours[0].user_id or h.start.astimezone(UTC).date() != day
-           for h in hours):
+    if any(h.user_id != hours[0].user_id or h.start.astimezone(UTC).date() != day for h in hours):
         raise ValueError("daily_wellness takes the hours of one user and one UTC day")
     (total,) = merge_aggregates(hours, Resolution.DAY)
     resting = resting_heart_rate(hours)
@@ -129,12 +134,17 @@ def daily_wellness(
     coverage = min(1.0, observed / hours_expected)
     stress = total.stress_mean
     components: dict[str, float | None] = {
-        "hrv_balance": None if ln_mean is None else _clamp(
+        "hrv_balance": None
+        if ln_mean is None
+        else _clamp(
+            AT_BASELINE + POINTS_PER_SD * (ln_mean - baseline.ln_rmssd_mean) / baseline.ln_rmssd_sd
+        ),
+        "resting_hr": None
+        if resting is None
+        else _clamp(
             AT_BASELINE
-            + POINTS_PER_SD * (ln_mean - baseline.ln_rmssd_mean) / baseline.ln_rmssd_sd),
-        "resting_hr": None if resting is None else _clamp(
-            AT_BASELINE - POINTS_PER_SD * (resting - baseline.resting_hr_mean)
-            / baseline.resting_hr_sd),
+            - POINTS_PER_SD * (resting - baseline.resting_hr_mean) / baseline.resting_hr_sd
+        ),
         "stress_load": None if stress is None else _clamp(100.0 - stress),
         "data_coverage": 100.0 * coverage,
     }
@@ -168,29 +178,39 @@ def explain_day(d: DailyWellness) -> tuple[str, ...]:
     sentences = []
     if weights and factor is not None:
         mean = sum(w * float(d.components[k] or 0.0) for k, w in weights.items()) / sum(
-            weights.values())
-        parts = ", ".join(f"{_LABELS[k]} {d.components[k]:.1f} x {w:.2f}"
-                          for k, w in weights.items())
+            weights.values()
+        )
+        parts = ", ".join(
+            f"{_LABELS[k]} {d.components[k]:.1f} x {w:.2f}" for k, w in weights.items()
+        )
         sentences.append(
             f"Score = 50 + coverage factor x (weighted mean of the components - 50) = 50 + "
             f"{factor:.3f} x ({mean:.1f} - 50) = {d.wellness_score} (weighted mean of "
-            f"{parts}, divided by {sum(weights.values()):.2f}).")
+            f"{parts}, divided by {sum(weights.values()):.2f})."
+        )
     elif factor is not None:
         sentences.append("No reading at rest this day: the score stays at a neutral 50.")
     missing = [_LABELS[k] for k in WEIGHTS if k not in weights]
     if missing:
-        sentences.append(f"Not enough data for {', '.join(missing)}: left out, the other "
-                         "weights count in proportion.")
+        sentences.append(
+            f"Not enough data for {', '.join(missing)}: left out, the other "
+            "weights count in proportion."
+        )
     sentences.append(
         f"Readings in {d.hours_observed} of {d.hours_expected:g} expected waking hours "
         "(today: the hours since its first reading); the score is pulled towards 50 until "
-        f"{FULL_STRENGTH_HOURS:g} hours at rest are observed.")
+        f"{FULL_STRENGTH_HOURS:g} hours at rest are observed."
+    )
     if d.active_points:
-        sentences.append(f"{d.active_points} reading(s) during physical activity were left out "
-                         "of HRV, resting heart rate and stress.")
+        sentences.append(
+            f"{d.active_points} reading(s) during physical activity were left out "
+            "of HRV, resting heart rate and stress."
+        )
     if d.baseline_days < MIN_DAYS:
-        sentences.append(f"Personal baseline still learning ({d.baseline_days} of {MIN_DAYS} "
-                         "days): components compare with population averages.")
+        sentences.append(
+            f"Personal baseline still learning ({d.baseline_days} of {MIN_DAYS} "
+            "days): components compare with population averages."
+        )
     else:
         sentences.append(f"Components compare with your own {d.baseline_days}-day baseline.")
     return tuple(sentences)

@@ -85,17 +85,54 @@ class PointColumns:
 
     def points(self) -> list[EmotionPoint]:
         """The same batch as `EmotionPoint`s (for stores that keep objects)."""
-        return [EmotionPoint(user_id=self.user_id, timestamp=ts, source=Source(src),
-                             heart_rate=hr, hrv_rmssd=rmssd, hrv_sdnn=sdnn, pnn50=pnn50,
-                             stress_score=stress, emotion=Emotion(emotion), confidence=conf,
-                             artefact_share=artefacts, steps=steps, activity=activity,
-                             interval_s=interval)
-                for (ts, src, hr, rmssd, sdnn, pnn50, stress, emotion, conf, artefacts, steps,
-                     activity, interval) in zip(
-                    self.timestamps, self.sources, self.heart_rate, self.hrv_rmssd,
-                    self.hrv_sdnn, self.pnn50, self.stress_score, self.emotion,
-                    self.confidence, self.column("artefact_share"), self.column("steps"),
-                    self.column("activity"), self.column("interval_s"), strict=True)]
+        return [
+            EmotionPoint(
+                user_id=self.user_id,
+                timestamp=ts,
+                source=Source(src),
+                heart_rate=hr,
+                hrv_rmssd=rmssd,
+                hrv_sdnn=sdnn,
+                pnn50=pnn50,
+                stress_score=stress,
+                emotion=Emotion(emotion),
+                confidence=conf,
+                artefact_share=artefacts,
+                steps=steps,
+                activity=activity,
+                interval_s=interval,
+            )
+            for (
+                ts,
+                src,
+                hr,
+                rmssd,
+                sdnn,
+                pnn50,
+                stress,
+                emotion,
+                conf,
+                artefacts,
+                steps,
+                activity,
+                interval,
+            ) in zip(
+                self.timestamps,
+                self.sources,
+                self.heart_rate,
+                self.hrv_rmssd,
+                self.hrv_sdnn,
+                self.pnn50,
+                self.stress_score,
+                self.emotion,
+                self.confidence,
+                self.column("artefact_share"),
+                self.column("steps"),
+                self.column("activity"),
+                self.column("interval_s"),
+                strict=True,
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +164,13 @@ class EmotionReading(NamedTuple):
 # The labels a bucket's verdict chooses among, in the order that breaks exact ties
 # (alphabetical); `unknown` only wins when nothing else was read.
 VERDICT_LABELS: tuple[Emotion, ...] = tuple(
-    sorted((e for e in Emotion if e is not Emotion.UNKNOWN), key=lambda e: e.value))
+    sorted((e for e in Emotion if e is not Emotion.UNKNOWN), key=lambda e: e.value)
+)
 
 
-def bucket_verdict(count: int, counts: Sequence[int], confidences: Sequence[float],
-                   unknown_confidence: float) -> tuple[Emotion, float]:
+def bucket_verdict(
+    count: int, counts: Sequence[int], confidences: Sequence[float], unknown_confidence: float
+) -> tuple[Emotion, float]:
     """The dominant emotion of a bucket and its confidence, from its sums.
 
     `counts` and `confidences` (sums of confidence) follow `VERDICT_LABELS`. Most
@@ -151,19 +190,30 @@ def bucket_verdict(count: int, counts: Sequence[int], confidences: Sequence[floa
     return VERDICT_LABELS[best], round(best_c / count, 2)
 
 
-def bucket_reading(start: datetime, count: int, hr_sum: float, rmssd_sum: float,
-                   rmssd_count: int, stress_sum: float, counts: Sequence[int],
-                   confidences: Sequence[float], unknown_confidence: float,
-                   rest_count: int | None = None) -> EmotionReading:
+def bucket_reading(
+    start: datetime,
+    count: int,
+    hr_sum: float,
+    rmssd_sum: float,
+    rmssd_count: int,
+    stress_sum: float,
+    counts: Sequence[int],
+    confidences: Sequence[float],
+    unknown_confidence: float,
+    rest_count: int | None = None,
+) -> EmotionReading:
     """A bucket as the API shows it, straight from the sums a store keeps. Stress and
     HRV are means over the minutes at rest (`rest_count`; all of them when not given)."""
     emotion, confidence = bucket_verdict(count, counts, confidences, unknown_confidence)
     rest = count if rest_count is None else rest_count
     return EmotionReading(
-        timestamp=start, emotion=emotion, confidence=confidence,
+        timestamp=start,
+        emotion=emotion,
+        confidence=confidence,
         stress_score=round(stress_sum / rest if rest else 0.0),
         heart_rate=round(hr_sum / count if count else 0.0, 1),
-        hrv_rmssd=round(rmssd_sum / rmssd_count, 1) if rmssd_count else None)
+        hrv_rmssd=round(rmssd_sum / rmssd_count, 1) if rmssd_count else None,
+    )
 
 
 @dataclass(slots=True)
@@ -233,17 +283,27 @@ class EmotionAggregate:
     def verdict(self) -> tuple[Emotion, float]:
         """The dominant emotion and its confidence (`bucket_verdict`)."""
         counts, confidence = self.emotion_counts, self.emotion_confidence
-        return bucket_verdict(self.count, [counts.get(e.value, 0) for e in VERDICT_LABELS],
-                              [confidence.get(e.value, 0.0) for e in VERDICT_LABELS],
-                              confidence.get(Emotion.UNKNOWN.value, 0.0))
+        return bucket_verdict(
+            self.count,
+            [counts.get(e.value, 0) for e in VERDICT_LABELS],
+            [confidence.get(e.value, 0.0) for e in VERDICT_LABELS],
+            confidence.get(Emotion.UNKNOWN.value, 0.0),
+        )
 
     def reading(self) -> EmotionReading:
         counts, confidence = self.emotion_counts, self.emotion_confidence
         return bucket_reading(
-            self.start, self.count, self.hr_sum, self.rmssd_sum, self.rmssd_count,
-            self.stress_sum, [counts.get(e.value, 0) for e in VERDICT_LABELS],
+            self.start,
+            self.count,
+            self.hr_sum,
+            self.rmssd_sum,
+            self.rmssd_count,
+            self.stress_sum,
+            [counts.get(e.value, 0) for e in VERDICT_LABELS],
             [confidence.get(e.value, 0.0) for e in VERDICT_LABELS],
-            confidence.get(Emotion.UNKNOWN.value, 0.0), self.rest_count)
+            confidence.get(Emotion.UNKNOWN.value, 0.0),
+            self.rest_count,
+        )
 
     def add_point(self, p: EmotionPoint) -> None:
         self.count += 1
@@ -291,8 +351,12 @@ def bucket_start(ts: datetime, resolution: Resolution) -> datetime:
     return ts
 
 
-def _bucket(buckets: dict[tuple[UUID, datetime], EmotionAggregate], user_id: UUID,
-            start: datetime, resolution: Resolution) -> EmotionAggregate:
+def _bucket(
+    buckets: dict[tuple[UUID, datetime], EmotionAggregate],
+    user_id: UUID,
+    start: datetime,
+    resolution: Resolution,
+) -> EmotionAggregate:
     key = (user_id, start)
     agg = buckets.get(key)
     if agg is None:
@@ -300,8 +364,9 @@ def _bucket(buckets: dict[tuple[UUID, datetime], EmotionAggregate], user_id: UUI
     return agg
 
 
-def aggregate_points(points: Iterable[EmotionPoint], resolution: Resolution
-                     ) -> list[EmotionAggregate]:
+def aggregate_points(
+    points: Iterable[EmotionPoint], resolution: Resolution
+) -> list[EmotionAggregate]:
     """Fold raw points into hour or day buckets, ordered by user and start."""
     if resolution is Resolution.RAW:
         raise ValueError("raw points are not aggregated")
@@ -311,8 +376,9 @@ def aggregate_points(points: Iterable[EmotionPoint], resolution: Resolution
     return [buckets[k] for k in sorted(buckets, key=lambda k: (str(k[0]), k[1]))]
 
 
-def merge_aggregates(aggregates: Iterable[EmotionAggregate], resolution: Resolution
-                     ) -> list[EmotionAggregate]:
+def merge_aggregates(
+    aggregates: Iterable[EmotionAggregate], resolution: Resolution
+) -> list[EmotionAggregate]:
     """Fold finer aggregates (hourly, or partial buckets) into `resolution` buckets."""
     buckets: dict[tuple[UUID, datetime], EmotionAggregate] = {}
     for a in aggregates:

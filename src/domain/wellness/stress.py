@@ -30,8 +30,12 @@ class StressZone(StrEnum):
     HIGH = "high"
 
 
-ZONE_UPPER_BOUNDS = ((25, StressZone.REST), (50, StressZone.LOW), (75, StressZone.MEDIUM),
-                     (100, StressZone.HIGH))
+ZONE_UPPER_BOUNDS = (
+    (25, StressZone.REST),
+    (50, StressZone.LOW),
+    (75, StressZone.MEDIUM),
+    (100, StressZone.HIGH),
+)
 
 
 def zone_of(score: int) -> StressZone:
@@ -60,8 +64,11 @@ class StressReading:
 def deviation_from(baseline: Baseline, heart_rate: float, ln_rmssd: float | None) -> Deviation:
     """A reading of minutes against the baseline's spread of minutes at rest (not the
     spread of day averages, which is far narrower)."""
-    hrv_z = (None if ln_rmssd is None
-             else (ln_rmssd - baseline.ln_rmssd_mean) / baseline.ln_rmssd_minute_sd)
+    hrv_z = (
+        None
+        if ln_rmssd is None
+        else (ln_rmssd - baseline.ln_rmssd_mean) / baseline.ln_rmssd_minute_sd
+    )
     return Deviation(hrv_z=hrv_z, hr_delta_bpm=heart_rate - baseline.resting_hr_mean)
 
 

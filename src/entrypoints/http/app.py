@@ -42,31 +42,44 @@ def _openapi() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Psi API",
         version="1.0.0",
-        description=("Psi connects what people eat with how they feel. Wellness information, "
-                     "not medical advice. All endpoints live under /api/v1 and answer in the "
-                     "contract's envelopes; every error uses the error envelope."),
+        description=(
+            "Psi connects what people eat with how they feel. Wellness information, "
+            "not medical advice. All endpoints live under /api/v1 and answer in the "
+            "contract's envelopes; every error uses the error envelope."
+        ),
         path="/",
         servers=[Server(url="/")],
         operation_id_creator=OperationIds(),
-        components=Components(security_schemes={
-            "BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+        components=Components(
+            security_schemes={
+                "BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+            }
+        ),
         render_plugins=[
             JsonRenderPlugin(path=["/openapi.json", f"{API_PREFIX}/openapi.json"]),
-            SwaggerRenderPlugin(path=["/docs", f"{API_PREFIX}/docs"],
-                                js_url="/static/docs/swagger-ui-bundle.js",
-                                css_url="/static/docs/swagger-ui.css",
-                                standalone_preset_js_url=(
-                                    "/static/docs/swagger-ui-standalone-preset.js"),
-                                favicon=_FAVICON),
-            RedocRenderPlugin(path=["/redoc", f"{API_PREFIX}/redoc"],
-                              js_url="/static/docs/redoc.standalone.js", google_fonts=False,
-                              favicon=_FAVICON),
+            SwaggerRenderPlugin(
+                path=["/docs", f"{API_PREFIX}/docs"],
+                js_url="/static/docs/swagger-ui-bundle.js",
+                css_url="/static/docs/swagger-ui.css",
+                standalone_preset_js_url=("/static/docs/swagger-ui-standalone-preset.js"),
+                favicon=_FAVICON,
+            ),
+            RedocRenderPlugin(
+                path=["/redoc", f"{API_PREFIX}/redoc"],
+                js_url="/static/docs/redoc.standalone.js",
+                google_fonts=False,
+                favicon=_FAVICON,
+            ),
         ],
     )
 
 
-def create_app(settings: Settings | None = None, *, container: AsyncContainer | None = None,
-               clock: Clock | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    container: AsyncContainer | None = None,
+    clock: Clock | None = None,
+) -> Litestar:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_json)
     # Before the container: the store clients it makes are instrumented as they are made.
@@ -92,17 +105,30 @@ def create_app(settings: Settings | None = None, *, container: AsyncContainer | 
         route_handlers=[
             Router(path=API_PREFIX, route_handlers=API_ROUTERS),
             *ROOT_ROUTERS,
-            create_static_files_router(path="/static/docs", directories=[STATIC_DOCS],
-                                       include_in_schema=False, name="docs-static"),
+            create_static_files_router(
+                path="/static/docs",
+                directories=[STATIC_DOCS],
+                include_in_schema=False,
+                name="docs-static",
+            ),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        cors_config=CORSConfig(allow_origins=list(settings.cors_origins),
-                               allow_headers=["Authorization", "Content-Type", "X-Request-ID",
-                                              "Prefer"],
-                               expose_headers=["X-Request-ID", "Location", "Retry-After",
-                                               "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                                               "X-RateLimit-Reset", "Content-Disposition"],
-                               allow_credentials=False) if settings.cors_origins else None,
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Prefer"],
+            expose_headers=[
+                "X-Request-ID",
+                "Location",
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "Content-Disposition",
+            ],
+            allow_credentials=False,
+        )
+        if settings.cors_origins
+        else None,
         openapi_config=_openapi(),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

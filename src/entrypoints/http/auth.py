@@ -20,8 +20,7 @@ async def _principal(request: Request) -> Principal:
     # scope["state"] directly: `request.state` builds a new State object on every access.
     state = request.scope["state"]
     authenticate = await state["dishka_container"].get(Authenticate)
-    return await authenticate(request.headers.get("authorization"),
-                              state.get(REVOCATION_CHECKED))
+    return await authenticate(request.headers.get("authorization"), state.get(REVOCATION_CHECKED))
 
 
 def _requires(tier: Tier):

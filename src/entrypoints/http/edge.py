@@ -61,8 +61,10 @@ def _control_characters(scope: Scope) -> str | None:
     if _CONTROL_TEXT.search(scope["path"]):
         return "path"
     query: bytes = scope.get("query_string", b"")
-    if query and (_CONTROL_BYTES.search(query)
-                  or (b"%" in query and _CONTROL_BYTES.search(unquote_to_bytes(query)))):
+    if query and (
+        _CONTROL_BYTES.search(query)
+        or (b"%" in query and _CONTROL_BYTES.search(unquote_to_bytes(query)))
+    ):
         return "query"
     return None
 
@@ -78,9 +80,13 @@ def _declares_body(scope: HTTPScope) -> bool:
     return False
 
 
-_BY_STATUS: dict[int, type[PsiError]] = {404: NotFound, 405: MethodNotAllowed,
-                                         401: InvalidToken, 403: Forbidden,
-                                         413: RequestTooLarge}
+_BY_STATUS: dict[int, type[PsiError]] = {
+    404: NotFound,
+    405: MethodNotAllowed,
+    401: InvalidToken,
+    403: Forbidden,
+    413: RequestTooLarge,
+}
 
 
 def _envelope_for(status: int) -> PsiError:
@@ -93,9 +99,14 @@ def _envelope_for(status: int) -> PsiError:
 
 async def _send_psi_error(send: Send, exc: PsiError) -> None:
     body = msgspec.json.encode(envelope_of(exc))
-    start: Any = {"type": "http.response.start", "status": exc.status,
-                  "headers": [(b"content-type", b"application/json"),
-                              (b"content-length", str(len(body)).encode())]}
+    start: Any = {
+        "type": "http.response.start",
+        "status": exc.status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
     await send(start)
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -107,8 +118,9 @@ def edge_middleware(app: ASGIApp) -> ASGIApp:
             return
         field = _control_characters(scope)
         if field is not None:
-            await _send_psi_error(send, ValidationFailed.single(
-                field, "must not contain control characters"))
+            await _send_psi_error(
+                send, ValidationFailed.single(field, "must not contain control characters")
+            )
             return
         if not _declares_body(cast("HTTPScope", scope)):
             await app(scope, receive, _json_errors(send))
@@ -148,8 +160,9 @@ def _json_errors(send: Send) -> Send:
     async def wrapper(message: Message) -> None:
         nonlocal replaced
         if message["type"] == "http.response.start" and message["status"] >= 400:
-            content_type = next((v for k, v in message.get("headers", [])
-                                 if k.lower() == b"content-type"), b"")
+            content_type = next(
+                (v for k, v in message.get("headers", []) if k.lower() == b"content-type"), b""
+            )
             if b"json" not in content_type:
                 replaced = True
                 await _send_psi_error(send, _envelope_for(message["status"]))

@@ -67,8 +67,9 @@ def ok(data: T) -> Envelope[T]:
     return Envelope(data=data, meta=meta())
 
 
-def page_of(items: list[T], *, total: int, page: int, per_page: int, path: str,
-            filters: dict[str, object]) -> ListEnvelope[T]:
+def page_of(
+    items: list[T], *, total: int, page: int, per_page: int, path: str, filters: dict[str, object]
+) -> ListEnvelope[T]:
     """A list page whose links keep every filter the client sent."""
     total_pages = max(1, math.ceil(total / per_page)) if total else 1
 
@@ -81,8 +82,18 @@ def page_of(items: list[T], *, total: int, page: int, per_page: int, path: str,
 
     return ListEnvelope(
         data=items,
-        meta=ListMeta(page=page, per_page=per_page, total=total, total_pages=total_pages,
-                      timestamp=utc_now(), request_id=request_id_var.get() or ""),
-        links=Links(first=link(1), prev=link(page - 1) if page > 1 else None,
-                    next=link(page + 1) if page < total_pages else None,
-                    last=link(total_pages)))
+        meta=ListMeta(
+            page=page,
+            per_page=per_page,
+            total=total,
+            total_pages=total_pages,
+            timestamp=utc_now(),
+            request_id=request_id_var.get() or "",
+        ),
+        links=Links(
+            first=link(1),
+            prev=link(page - 1) if page > 1 else None,
+            next=link(page + 1) if page < total_pages else None,
+            last=link(total_pages),
+        ),
+    )

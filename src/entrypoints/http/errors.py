@@ -52,15 +52,22 @@ class ErrorEnvelope(msgspec.Struct, frozen=True):
 
 
 def envelope_of(exc: PsiError) -> ErrorEnvelope:
-    note_error(exc.code, exc.details.get("dependency")
-               if isinstance(exc, DependencyUnavailable) else None)
+    note_error(
+        exc.code, exc.details.get("dependency") if isinstance(exc, DependencyUnavailable) else None
+    )
     """The contract's error envelope for a failure; every error answer is built here."""
     details = dict(exc.details)
     details.setdefault("retryable", exc.status in (429, 503))
     return ErrorEnvelope(
-        error=ErrorBody(code=exc.code, message=exc.message, user_message=exc.user_message,
-                        type=type(exc).__name__, details=details),
-        meta=meta())
+        error=ErrorBody(
+            code=exc.code,
+            message=exc.message,
+            user_message=exc.user_message,
+            type=type(exc).__name__,
+            details=details,
+        ),
+        meta=meta(),
+    )
 
 
 def error_response(exc: PsiError) -> Response:
@@ -70,14 +77,19 @@ def error_response(exc: PsiError) -> Response:
         headers["Retry-After"] = str(exc.retry_after_s)
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="psi"'
-    return Response(content=body, status_code=exc.status, headers=headers,
-                    media_type="application/json")
+    return Response(
+        content=body, status_code=exc.status, headers=headers, media_type="application/json"
+    )
 
 
 def _psi(request: Request, exc: PsiError) -> Response:
     if isinstance(exc, DependencyUnavailable):
-        log.warning("dependency_unavailable", dependency=exc.details.get("dependency"),
-                    path=request.url.path, **exception_fields(exc))
+        log.warning(
+            "dependency_unavailable",
+            dependency=exc.details.get("dependency"),
+            path=request.url.path,
+            **exception_fields(exc),
+        )
     return error_response(exc)
 
 
@@ -154,8 +166,9 @@ def _unexpected(request: Request, exc: Exception) -> Response:
                 first = first.exceptions[0]
             if isinstance(first, PsiError):
                 return _psi(request, first)
-    log.error("unhandled_exception", path=request.url.path, method=request.method,
-              **exception_fields(exc))
+    log.error(
+        "unhandled_exception", path=request.url.path, method=request.method, **exception_fields(exc)
+    )
     return error_response(PsiError())
 
 

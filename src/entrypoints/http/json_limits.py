@@ -64,8 +64,8 @@ def _outside_strings(body: bytes) -> bytes:
         return structure
     kept, inside = [], False
     for start in range(0, len(structure), _SLICE):
-        parts = structure[start:start + _SLICE].split(b'"')
-        kept.append(b"".join(parts[1 if inside else 0::2]))
+        parts = structure[start : start + _SLICE].split(b'"')
+        kept.append(b"".join(parts[1 if inside else 0 :: 2]))
         inside ^= len(parts) % 2 == 0  # an odd number of quotes in the slice
     return b"".join(kept)
 
@@ -74,7 +74,8 @@ def _outside_strings(body: bytes) -> bytes:
 # carriage return are text) or a raw DEL or C1 control (raw C0 is invalid JSON already).
 _CONTROL_ESCAPE = re.compile(
     rb"\\(?:u000[0-8bBcCeEfF]|u001[0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|[bf])"
-    rb"|\x7f|\xc2[\x80-\x9f]")
+    rb"|\x7f|\xc2[\x80-\x9f]"
+)
 
 
 def json_has_control_characters(body: bytes) -> bool:
@@ -95,8 +96,10 @@ class BoundedJsonRequest(Request):
             body = await self.body()
             if json_too_deep(body):
                 raise ValidationFailed.single(
-                    "body", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+                    "body", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+                )
             if json_has_control_characters(body):
                 raise ValidationFailed.single(
-                    "body", "text must not contain NUL or other control characters")
+                    "body", "text must not contain NUL or other control characters"
+                )
         return await super().json()

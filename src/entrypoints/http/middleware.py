@@ -15,9 +15,11 @@ from entrypoints.logging import log_access
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-_DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
-             b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-             b"worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'")
+_DOCS_CSP = (
+    b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    b"worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'"
+)
 _DOCS_PREFIXES = ("/docs", "/redoc", "/static/docs", "/api/v1/docs", "/api/v1/redoc")
 STATIC_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -75,8 +77,13 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            log_access(scope["method"], path, status,
-                       round((time.perf_counter() - started) * 1000, 2), request_id)
+            log_access(
+                scope["method"],
+                path,
+                status,
+                round((time.perf_counter() - started) * 1000, 2),
+                request_id,
+            )
             request_id_var.reset(token)
             # The request state holds the request's DI container, whose context holds the
             # Request, which holds this scope: a reference cycle per request that only the

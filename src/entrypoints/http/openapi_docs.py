@@ -15,7 +15,7 @@ _DESCRIPTIONS = {
     413: "Request or upload too large (PSI-FOOD-2002, PSI-VAL-1013)",
     415: "Upload is not a decodable JPEG or PNG (PSI-FOOD-2001)",
     422: "Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA "
-         "food with reasonable confidence (PSI-FOOD-2006, details.suggestions)",
+    "food with reasonable confidence (PSI-FOOD-2006, details.suggestions)",
     429: "Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set",
     503: "A dependency is unavailable (PSI-SYS-5003, details.retryable: true)",
 }
@@ -24,8 +24,15 @@ _DESCRIPTIONS = {
 def errors(*statuses: int) -> dict[int, ResponseSpec]:
     """Error responses for a route; 400, 429, 500 and 503 are possible everywhere."""
     codes = sorted({400, 429, 503, *statuses})
-    spec = {code: ResponseSpec(data_container=ErrorEnvelope, description=_DESCRIPTIONS[code],
-                               generate_examples=False) for code in codes}
-    spec[500] = ResponseSpec(data_container=ErrorEnvelope, generate_examples=False,
-                             description="Unexpected error (PSI-SYS-5000); never a stack trace")
+    spec = {
+        code: ResponseSpec(
+            data_container=ErrorEnvelope, description=_DESCRIPTIONS[code], generate_examples=False
+        )
+        for code in codes
+    }
+    spec[500] = ResponseSpec(
+        data_container=ErrorEnvelope,
+        generate_examples=False,
+        description="Unexpected error (PSI-SYS-5000); never a stack trace",
+    )
     return spec

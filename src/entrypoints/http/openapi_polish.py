@@ -25,24 +25,38 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _UNEXPECTED_CODE = "PSI-SYS-5000"
 
 _HEADER_DOCS: dict[str, dict[str, Any]] = {
-    "X-Request-ID": {"description": "The request's id: echoed when the client sent a safe "
-                     "one, generated otherwise. Quote it when reporting a problem.",
-                     "schema": {"type": "string", "maxLength": 128}},
-    "X-RateLimit-Limit": {"description": "Requests (or, on food uploads, analyses per UTC "
-                          "day) allowed in the current window.",
-                          "schema": {"type": "integer", "minimum": 0}},
-    "X-RateLimit-Remaining": {"description": "What is left of that allowance.",
-                              "schema": {"type": "integer", "minimum": 0}},
-    "X-RateLimit-Reset": {"description": "When the allowance is whole again (epoch seconds).",
-                          "schema": {"type": "integer", "minimum": 0}},
-    "Retry-After": {"description": "Seconds to wait before trying again.",
-                    "schema": {"type": "integer", "minimum": 0}},
-    "Location": {"description": "Where the created or accepted resource can be read.",
-                 "schema": {"type": "string"}},
+    "X-Request-ID": {
+        "description": "The request's id: echoed when the client sent a safe "
+        "one, generated otherwise. Quote it when reporting a problem.",
+        "schema": {"type": "string", "maxLength": 128},
+    },
+    "X-RateLimit-Limit": {
+        "description": "Requests (or, on food uploads, analyses per UTC "
+        "day) allowed in the current window.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "What is left of that allowance.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-RateLimit-Reset": {
+        "description": "When the allowance is whole again (epoch seconds).",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Location": {
+        "description": "Where the created or accepted resource can be read.",
+        "schema": {"type": "string"},
+    },
 }
 # Handlers that set Location, by (method, path) and status.
-LOCATIONS: set[tuple[str, str, str]] = {("post", "/api/v1/food/upload", "202"),
-                                        ("post", "/api/v1/food/upload", "201")}
+LOCATIONS: set[tuple[str, str, str]] = {
+    ("post", "/api/v1/food/upload", "202"),
+    ("post", "/api/v1/food/upload", "201"),
+}
 
 
 def camel_operation_id(handler_name: str) -> str:
@@ -61,8 +75,9 @@ class OperationIds:
         name = camel_operation_id(handler.handler_name)
         if name in self._used:
             words = [str(p) for p in path if isinstance(p, str) and p][:-1] or ["root"]
-            name = camel_operation_id("_".join([*words[:2], handler.handler_name])
-                                      .replace("-", "_"))
+            name = camel_operation_id(
+                "_".join([*words[:2], handler.handler_name]).replace("-", "_")
+            )
         while name in self._used:
             name += method.capitalize()
         self._used.add(name)
@@ -113,8 +128,10 @@ def _rename_generic_components(schema: dict[str, Any]) -> None:
     for old, new in renames.items():
         components[new] = components.pop(old)
     if renames:
-        refs = {f"#/components/schemas/{old}": f"#/components/schemas/{new}"
-                for old, new in renames.items()}
+        refs = {
+            f"#/components/schemas/{old}": f"#/components/schemas/{new}"
+            for old, new in renames.items()
+        }
         _replace_refs(schema, refs)
 
 
@@ -138,9 +155,12 @@ def _unique_operation_ids(schema: dict[str, Any]) -> None:
         current = op.get("operationId", "")
         if seen.get(current, 0) > 1 or not current:
             tag = (op.get("tags") or ["api"])[0]
-            op["operationId"] = camel_operation_id(f"{tag}_{method}_{current or path}"
-                                                   .replace("-", "_").replace("/", "_")
-                                                   .replace("{", "").replace("}", ""))
+            op["operationId"] = camel_operation_id(
+                f"{tag}_{method}_{current or path}".replace("-", "_")
+                .replace("/", "_")
+                .replace("{", "")
+                .replace("}", "")
+            )
 
 
 def _typed_error_responses(schema: dict[str, Any]) -> None:
@@ -157,8 +177,10 @@ def _typed_error_responses(schema: dict[str, Any]) -> None:
             if name not in components:
                 typed_body = copy.deepcopy(body)
                 typed_body.setdefault("properties", {})["code"] = {
-                    "type": "string", "enum": codes[int(status)],
-                    "description": f"The contract's error codes answered with {status}"}
+                    "type": "string",
+                    "enum": codes[int(status)],
+                    "description": f"The contract's error codes answered with {status}",
+                }
                 components[f"ErrorBody{status}"] = typed_body
                 typed = copy.deepcopy(envelope)
                 typed["properties"]["error"] = {"$ref": f"#/components/schemas/ErrorBody{status}"}
@@ -171,7 +193,8 @@ def _typed_error_responses(schema: dict[str, Any]) -> None:
 def _document_headers(schema: dict[str, Any]) -> None:
     for path, method, op in _operations(schema):
         limited = path.startswith("/api/v1/") and not path.startswith(
-            ("/api/v1/docs", "/api/v1/redoc", "/api/v1/openapi"))
+            ("/api/v1/docs", "/api/v1/redoc", "/api/v1/openapi")
+        )
         for status, response in op.get("responses", {}).items():
             headers = response.setdefault("headers", {})
             names = ["X-Request-ID"]
@@ -187,17 +210,34 @@ def _document_headers(schema: dict[str, Any]) -> None:
 
 # -- examples ------------------------------------------------------------------------------
 
-_FORMAT_EXAMPLES = {"email": "ada@example.com", "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                    "date-time": "2026-11-10T14:30:00Z", "date": "2026-11-10",
-                    "uri": "/api/v1/food/analysis/3fa85f64-5717-4562-b3fc-2c963f66afa6"}
+_FORMAT_EXAMPLES = {
+    "email": "ada@example.com",
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "date-time": "2026-11-10T14:30:00Z",
+    "date": "2026-11-10",
+    "uri": "/api/v1/food/analysis/3fa85f64-5717-4562-b3fc-2c963f66afa6",
+}
 _NAME_EXAMPLES: dict[str, str | int | float] = {
-                  "password": "Passw0rdX", "current_password": "Passw0rdX",
-                  "new_password": "N3wPassw0rd", "name": "Ada Lovelace", "food": "banana",
-                  "q": "banana", "token": "q1W2e3R4t5Y6u7I8o9P0", "comment": "Lovely and quick.",
-                  "note": "Slept well.", "label": "content", "source": "apple_watch",
-                  "email": "ada@example.com", "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
-                  "heart_rate": 62, "hrv_rmssd": 48.5, "hrv_sdnn": 61.2, "grams": 118,
-                  "portion_grams": 118, "calories": 105}
+    "password": "Passw0rdX",
+    "current_password": "Passw0rdX",
+    "new_password": "N3wPassw0rd",
+    "name": "Ada Lovelace",
+    "food": "banana",
+    "q": "banana",
+    "token": "q1W2e3R4t5Y6u7I8o9P0",
+    "comment": "Lovely and quick.",
+    "note": "Slept well.",
+    "label": "content",
+    "source": "apple_watch",
+    "email": "ada@example.com",
+    "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+    "heart_rate": 62,
+    "hrv_rmssd": 48.5,
+    "hrv_sdnn": 61.2,
+    "grams": 118,
+    "portion_grams": 118,
+    "calories": 105,
+}
 
 
 def _resolve(node: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
@@ -207,8 +247,9 @@ def _resolve(node: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]
     return node
 
 
-def _example(node: dict[str, Any], components: dict[str, Any], name: str = "",
-             depth: int = 0) -> Any:
+def _example(
+    node: dict[str, Any], components: dict[str, Any], name: str = "", depth: int = 0
+) -> Any:
     node = _resolve(node, components)
     if depth > 8:
         return None
@@ -239,8 +280,11 @@ def _example(node: dict[str, Any], components: dict[str, Any], name: str = "",
     if kind == "object" or "properties" in node:
         properties = node.get("properties", {})
         required = set(node.get("required", properties))
-        return {key: _example(value, components, key, depth + 1)
-                for key, value in properties.items() if key in required}
+        return {
+            key: _example(value, components, key, depth + 1)
+            for key, value in properties.items()
+            if key in required
+        }
     if kind == "array":
         item = _example(node.get("items", {}), components, name, depth + 1)
         return [] if item is None else [item] * max(1, int(node.get("minItems", 1)))
@@ -252,11 +296,14 @@ def _example(node: dict[str, Any], components: dict[str, Any], name: str = "",
         named = _NAME_EXAMPLES.get(name, "string")
         text = named if isinstance(named, str) else "string"
         low, high = int(node.get("minLength", 0)), int(node.get("maxLength", 10_000))
-        text = (text * (low // max(1, len(text)) + 1))[:max(low, min(len(text), high))]
+        text = (text * (low // max(1, len(text)) + 1))[: max(low, min(len(text), high))]
         return text
     if kind == "integer":
-        return int(node.get("minimum", node.get("exclusiveMinimum", 0) + 1
-                            if "exclusiveMinimum" in node else 1))
+        return int(
+            node.get(
+                "minimum", node.get("exclusiveMinimum", 0) + 1 if "exclusiveMinimum" in node else 1
+            )
+        )
     if kind == "number":
         if "minimum" in node and "maximum" in node:
             return float(node["minimum"] + node["maximum"]) / 2
@@ -277,6 +324,10 @@ def _examples(schema: dict[str, Any]) -> None:
             if not str(status).startswith("2"):
                 continue
             for kind, media in response.get("content", {}).items():
-                if (kind == "application/json" and "schema" in media
-                        and "example" not in media and "examples" not in media):
+                if (
+                    kind == "application/json"
+                    and "schema" in media
+                    and "example" not in media
+                    and "examples" not in media
+                ):
                     media["example"] = _example(media["schema"], components)

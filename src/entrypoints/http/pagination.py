@@ -30,5 +30,6 @@ def parse_sort(raw: str | None, allowed: tuple[str, ...], default: str) -> SortS
     name = value[1:] if descending else value
     if name not in allowed:
         raise ValidationFailed.single(
-            "sort", f"must be one of {', '.join(allowed)}, optionally prefixed with '-'")
+            "sort", f"must be one of {', '.join(allowed)}, optionally prefixed with '-'"
+        )
     return SortSpec(name, descending)

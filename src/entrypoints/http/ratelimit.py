@@ -27,8 +27,13 @@ from entrypoints.settings import Settings
 log = structlog.get_logger("psi.ratelimit")
 
 REVOCATION_CHECKED = "psi.revocation_checked"
-_EXEMPT = ("/api/v1/health", "/api/v1/ready", "/api/v1/docs", "/api/v1/redoc",
-           "/api/v1/openapi.json")
+_EXEMPT = (
+    "/api/v1/health",
+    "/api/v1/ready",
+    "/api/v1/docs",
+    "/api/v1/redoc",
+    "/api/v1/openapi.json",
+)
 
 
 def client_ip(scope: Scope, trusted: frozenset[str]) -> str:
@@ -63,16 +68,26 @@ def _bearer(scope: Scope) -> str | None:
 
 async def _send_error(send: Send, exc: PsiError, headers: list[tuple[bytes, bytes]]) -> None:
     body = msgspec.json.encode(envelope_of(exc))
-    await send({"type": "http.response.start", "status": exc.status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()), *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": exc.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 def _headers(d: Decision) -> list[tuple[bytes, bytes]]:
-    return [(b"x-ratelimit-limit", str(d.limit).encode()),
-            (b"x-ratelimit-remaining", str(d.remaining).encode()),
-            (b"x-ratelimit-reset", str(math.ceil(d.reset_at)).encode())]
+    return [
+        (b"x-ratelimit-limit", str(d.limit).encode()),
+        (b"x-ratelimit-remaining", str(d.remaining).encode()),
+        (b"x-ratelimit-reset", str(math.ceil(d.reset_at)).encode()),
+    ]
 
 
 def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Settings) -> ASGIApp:
@@ -88,8 +103,12 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
         ip = client_ip(scope, trusted)
         scope.setdefault("state", {})["client_ip"] = ip
         path: str = scope["path"]
-        if (not settings.rate_limit_enabled or not path.startswith("/api/")
-                or path.startswith(_EXEMPT) or scope["method"] == "OPTIONS"):
+        if (
+            not settings.rate_limit_enabled
+            or not path.startswith("/api/")
+            or path.startswith(_EXEMPT)
+            or scope["method"] == "OPTIONS"
+        ):
             await app(scope, receive, send)
             return
         if not state:
@@ -102,7 +121,8 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
         if token:
             try:
                 principal = state["tokens"].decode_access(  # type: ignore[union-attr]
-                    token, state["clock"].now())  # type: ignore[union-attr]
+                    token, state["clock"].now()
+                )  # type: ignore[union-attr]
                 key, quota = f"user:{principal.user_id}", per_user
             except PsiError:
                 pass  # a bad token is limited as anonymous, then refused by the handler
@@ -115,13 +135,13 @@ def rate_limit_middleware(app: ASGIApp, container: AsyncContainer, settings: Set
         decision = admitted.decision
         if admitted.revoked is not None:
             # Authentication reuses this answer instead of asking the session store again.
-            scope["state"][REVOCATION_CHECKED] = RevocationCheck(token, admitted.revoked,
-                                                                 principal)
+            scope["state"][REVOCATION_CHECKED] = RevocationCheck(token, admitted.revoked, principal)
         extra = _headers(decision)
         if not decision.allowed:
             retry = max(1, math.ceil(decision.retry_after_s))
-            await _send_error(send, RateLimited(retry), [*extra,
-                                                         (b"retry-after", str(retry).encode())])
+            await _send_error(
+                send, RateLimited(retry), [*extra, (b"retry-after", str(retry).encode())]
+            )
             return
 
         async def send_with_headers(message: Message) -> None:

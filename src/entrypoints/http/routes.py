@@ -16,7 +16,16 @@ from entrypoints.http.controllers import (
     wellness,
 )
 
-API_ROUTERS = [*identity.ROUTERS, *nutrition.ROUTERS, *preferences.ROUTERS, *recipes.ROUTERS,
-               *fridge.ROUTERS, *recommendations.ROUTERS, *wellness.ROUTERS,
-               *privacy.ROUTERS, *food.ROUTERS, *accounts.ROUTERS]
+API_ROUTERS = [
+    *identity.ROUTERS,
+    *nutrition.ROUTERS,
+    *preferences.ROUTERS,
+    *recipes.ROUTERS,
+    *fridge.ROUTERS,
+    *recommendations.ROUTERS,
+    *wellness.ROUTERS,
+    *privacy.ROUTERS,
+    *food.ROUTERS,
+    *accounts.ROUTERS,
+]
 ROOT_ROUTERS = [*system.ROUTERS]

@@ -54,8 +54,9 @@ class PsiHttpProtocol(HttpToolsProtocol):
 
     def _arm_header_deadline(self) -> None:
         if self._header_deadline is None:
-            self._header_deadline = self.loop.call_later(_header_timeout_s(),
-                                                         self._header_timed_out)
+            self._header_deadline = self.loop.call_later(
+                _header_timeout_s(), self._header_timed_out
+            )
 
     def _disarm_header_deadline(self) -> None:
         if self._header_deadline is not None:
@@ -69,15 +70,19 @@ class PsiHttpProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         self._disarm_header_deadline()
-        body = msgspec.json.encode(envelope_of(ValidationFailed.single(
-            "request", "malformed HTTP request")))
+        body = msgspec.json.encode(
+            envelope_of(ValidationFailed.single("request", "malformed HTTP request"))
+        )
         head = [b"HTTP/1.1 400 Bad Request\r\n"]
-        for name, value in [*self.server_state.default_headers, *STATIC_HEADERS,
-                            (b"content-security-policy", API_CSP),
-                            (b"cache-control", b"no-store"),
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]:
+        for name, value in [
+            *self.server_state.default_headers,
+            *STATIC_HEADERS,
+            (b"content-security-policy", API_CSP),
+            (b"cache-control", b"no-store"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]:
             head.append(name + b": " + value + b"\r\n")
         self.transport.write(b"".join(head) + b"\r\n" + body)
         self.transport.close()

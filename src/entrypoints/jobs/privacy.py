@@ -13,8 +13,9 @@ from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
 
 
-async def run_purge(settings: Settings, *, clock: Clock | None = None,
-                    max_accounts: int = 100) -> PurgeReport:
+async def run_purge(
+    settings: Settings, *, clock: Clock | None = None, max_accounts: int = 100
+) -> PurgeReport:
     container = build_container(settings, clock=clock)
     try:
         purge = await container.get(PurgeDeletedAccounts)
@@ -35,8 +36,11 @@ def _cli(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
     report = asyncio.run(run_purge(settings, max_accounts=args.max_accounts))
-    print(json.dumps({"accounts": report.accounts, "deleted": report.deleted,
-                      "complete": report.complete}))
+    print(
+        json.dumps(
+            {"accounts": report.accounts, "deleted": report.deleted, "complete": report.complete}
+        )
+    )
     return 0
 
 

@@ -66,8 +66,9 @@ JOBS: list[Job] = [
 ]
 
 
-async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job] | None = None,
-                        tick_s: float = 5.0) -> None:
+async def run_scheduler(
+    settings: Settings, stop: asyncio.Event, jobs: list[Job] | None = None, tick_s: float = 5.0
+) -> None:
     jobs = jobs or JOBS
     due = {job.name: 0.0 for job in jobs}
     while not stop.is_set():
@@ -79,8 +80,12 @@ async def run_scheduler(settings: Settings, stop: asyncio.Event, jobs: list[Job]
             started = time.perf_counter()
             try:
                 result = await job.run(settings)
-                log.info("job_done", job=job.name, seconds=round(time.perf_counter() - started, 3),
-                         result=repr(result)[:300])
+                log.info(
+                    "job_done",
+                    job=job.name,
+                    seconds=round(time.perf_counter() - started, 3),
+                    result=repr(result)[:300],
+                )
                 JOB_RUNS.labels(job.name, "ok").inc()
             except Exception as exc:
                 log.error("job_failed", job=job.name, **exception_fields(exc))
@@ -119,8 +124,16 @@ def _main(args: argparse.Namespace) -> int:
 def register(subparsers, groups) -> None:
     p = subparsers.add_parser("jobs", help="run the scheduled jobs (retention, purge, ...)")
     p.add_argument("--once", action="store_true", help="run each job once and exit")
-    p.add_argument("--metrics-port", type=int, default=None,
-                   help="serve Prometheus metrics of this process on this port")
-    p.add_argument("--only", action="append", choices=[job.name for job in JOBS],
-                   help="job name to run (repeatable)")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve Prometheus metrics of this process on this port",
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=[job.name for job in JOBS],
+        help="job name to run (repeatable)",
+    )
     p.set_defaults(func=_main)

@@ -35,22 +35,28 @@ class _RetentionOptions(Provider):
 
     @provide(override=True)
     def retention(self, series: EmotionSeries, clock: Clock) -> RunSeriesRetention:
-        return RunSeriesRetention(series, clock, batch_size=self._batch_size,
-                                  max_batches=self._max_batches)
+        return RunSeriesRetention(
+            series, clock, batch_size=self._batch_size, max_batches=self._max_batches
+        )
 
 
-async def run_retention(settings: Settings, *, clock: Clock | None = None,
-                        batch_size: int = 500, max_batches: int = 100) -> RetentionReport:
-    container = build_container(settings, clock=clock,
-                                extra=(_RetentionOptions(batch_size, max_batches),))
+async def run_retention(
+    settings: Settings, *, clock: Clock | None = None, batch_size: int = 500, max_batches: int = 100
+) -> RetentionReport:
+    container = build_container(
+        settings, clock=clock, extra=(_RetentionOptions(batch_size, max_batches),)
+    )
     try:
         job = await container.get(RunSeriesRetention)
         report = await job()
     finally:
         await container.close()
-    log.info("wellness retention: sealed %d hours, deleted %d raw samples%s",
-             report.sealed_hours, report.deleted_raw,
-             "" if report.finished else " (more left for the next run)")
+    log.info(
+        "wellness retention: sealed %d hours, deleted %d raw samples%s",
+        report.sealed_hours,
+        report.deleted_raw,
+        "" if report.finished else " (more left for the next run)",
+    )
     return report
 
 
@@ -85,12 +91,22 @@ def _main(args: argparse.Namespace) -> int:
 def register(subparsers, groups) -> None:
     p = subparsers.add_parser(
         "wellness-retention",
-        help="seal emotion hours older than 30 days, delete raw samples older than 90")
-    p.add_argument("--every", type=float, default=None, metavar="SECONDS",
-                   help="keep running, once per interval (default: run once and exit)")
+        help="seal emotion hours older than 30 days, delete raw samples older than 90",
+    )
+    p.add_argument(
+        "--every",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="keep running, once per interval (default: run once and exit)",
+    )
     p.add_argument("--batch-size", type=int, default=500)
-    p.add_argument("--max-batches", type=int, default=100,
-                   help="per step and run; the rest waits for the next run")
+    p.add_argument(
+        "--max-batches",
+        type=int,
+        default=100,
+        help="per step and run; the rest waits for the next run",
+    )
     p.set_defaults(func=_main)
 
 

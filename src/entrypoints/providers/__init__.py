@@ -12,6 +12,13 @@ from entrypoints.providers.recipes import RecipesProvider
 from entrypoints.providers.vision import VisionProvider
 from entrypoints.providers.wellness import WellnessProvider
 
-FEATURE_PROVIDERS: list[type] = [IdentityProvider, NutritionProvider, RecipesProvider,
-                                 VisionProvider, WellnessProvider, PrivacyProvider,
-                                 FoodProvider, AccountsProvider]
+FEATURE_PROVIDERS: list[type] = [
+    IdentityProvider,
+    NutritionProvider,
+    RecipesProvider,
+    VisionProvider,
+    WellnessProvider,
+    PrivacyProvider,
+    FoodProvider,
+    AccountsProvider,
+]

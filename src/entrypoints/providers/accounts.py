@@ -51,12 +51,11 @@ class AccountsProvider(Provider):
     @provide
     def email_sender(self, s: Settings) -> EmailSender:
         if s.smtp_url:
-            return SmtpEmailSender(s.smtp_url, s.email_from, s.email_link_base,
-                                   s.email_timeout_s)
+            return SmtpEmailSender(s.smtp_url, s.email_from, s.email_link_base, s.email_timeout_s)
         if s.is_production:
             logging.getLogger("psi.mail").warning(
-                "PSI_SMTP_URL is not set: account mail is written to %s, not sent",
-                s.outbox_dir)
+                "PSI_SMTP_URL is not set: account mail is written to %s, not sent", s.outbox_dir
+            )
         return OutboxEmailSender(s.outbox_dir, s.email_from, s.email_link_base)
 
     @provide
@@ -74,41 +73,66 @@ class AccountsProvider(Provider):
 
     @provide
     def reset_limits(self, s: Settings) -> ResetLimits:
-        return ResetLimits(Quota(s.password_resets_per_ip_per_hour, 3600),
-                           Quota(s.password_resets_per_account_per_hour, 3600))
+        return ResetLimits(
+            Quota(s.password_resets_per_ip_per_hour, 3600),
+            Quota(s.password_resets_per_account_per_hour, 3600),
+        )
 
     @provide
     def payments(self, s: Settings) -> PaymentGateway:
         return StripeGateway(
-            s.stripe_secret_key, s.stripe_webhook_secret,
-            {Plan.PREMIUM_MONTHLY: s.stripe_price_monthly,
-             Plan.PREMIUM_YEARLY: s.stripe_price_yearly},
-            api_base=s.stripe_api_base, timeout_s=s.stripe_timeout_s,
-            success_url=s.stripe_success_url, cancel_url=s.stripe_cancel_url)
+            s.stripe_secret_key,
+            s.stripe_webhook_secret,
+            {
+                Plan.PREMIUM_MONTHLY: s.stripe_price_monthly,
+                Plan.PREMIUM_YEARLY: s.stripe_price_yearly,
+            },
+            api_base=s.stripe_api_base,
+            timeout_s=s.stripe_timeout_s,
+            success_url=s.stripe_success_url,
+            cancel_url=s.stripe_cancel_url,
+        )
 
     @provide
     def subscription_history(self, db: Database) -> SubscriptionHistory:
         return SqlSubscriptionHistory(db)
 
     @provide
-    def checkout(self, users: UserRepository, history: SubscriptionHistory,
-                 gateway: PaymentGateway, s: Settings) -> StartCheckout:
+    def checkout(
+        self,
+        users: UserRepository,
+        history: SubscriptionHistory,
+        gateway: PaymentGateway,
+        s: Settings,
+    ) -> StartCheckout:
         return StartCheckout(users, history, gateway, max(0, s.stripe_trial_days))
 
     @provide
-    def expire_lapsed(self, history: SubscriptionHistory, sync: TierSync, clock: Clock,
-                      s: Settings) -> ExpireLapsedSubscriptions:
-        return ExpireLapsedSubscriptions(history, sync, clock,
-                                         timedelta(days=s.subscription_grace_days))
+    def expire_lapsed(
+        self, history: SubscriptionHistory, sync: TierSync, clock: Clock, s: Settings
+    ) -> ExpireLapsedSubscriptions:
+        return ExpireLapsedSubscriptions(
+            history, sync, clock, timedelta(days=s.subscription_grace_days)
+        )
 
-    billing = provide(TierSync) + provide(GetSubscription) + provide(CancelSubscription) \
-        + provide(ApplyPaymentEvent) + provide(EndSubscriptionOnDeletion)
+    billing = (
+        provide(TierSync)
+        + provide(GetSubscription)
+        + provide(CancelSubscription)
+        + provide(ApplyPaymentEvent)
+        + provide(EndSubscriptionOnDeletion)
+    )
 
     @provide
-    def payment_erasure(self, history: SubscriptionHistory,
-                        gateway: PaymentGateway) -> PaymentCustomerErasure:
+    def payment_erasure(
+        self, history: SubscriptionHistory, gateway: PaymentGateway
+    ) -> PaymentCustomerErasure:
         return PaymentCustomerErasure(history, gateway)
 
-    use_cases = provide(ChangePassword) + provide(RequestPasswordReset) \
-        + provide(ConfirmPasswordReset) + provide(RequestEmailVerification) \
+    use_cases = (
+        provide(ChangePassword)
+        + provide(RequestPasswordReset)
+        + provide(ConfirmPasswordReset)
+        + provide(RequestEmailVerification)
         + provide(VerifyEmail)
+    )

@@ -52,8 +52,9 @@ class FoodProvider(Provider):
         return SqlAnalysisQuota(db)
 
     @provide
-    async def queue(self, s: Settings, container: AsyncContainer
-                    ) -> AsyncIterator[TaskiqAnalysisQueue]:
+    async def queue(
+        self, s: Settings, container: AsyncContainer
+    ) -> AsyncIterator[TaskiqAnalysisQueue]:
         queue = TaskiqAnalysisQueue(build_broker(s.redis_url, s.redis_prefix))
         sweeper: SweeperLoop | None = None
         if queue.in_process:  # embedded: no worker process, this one runs the jobs
@@ -74,18 +75,27 @@ class FoodProvider(Provider):
         return JobPolicy()
 
     @provide
-    def sweep(self, analyses: AnalysisRepository, queue: AnalysisQueue,
-              clock: Clock) -> SweepUnfinished:
+    def sweep(
+        self, analyses: AnalysisRepository, queue: AnalysisQueue, clock: Clock
+    ) -> SweepUnfinished:
         return SweepUnfinished(analyses, queue, clock, pending_grace_s=PENDING_GRACE_S)
 
     @provide
     def decode_slots(self, s: Settings) -> DecodeSlots:
         return DecodeSlots(s.image_decode_concurrency)
 
-    use_cases = provide(UploadMeal) + provide(ProcessAnalysis) + provide(RunAnalysisJob) \
-        + provide(GetAnalysis) + provide(WaitForAnalysis) + provide(ListHistory) \
-        + provide(DeleteEntry) + provide(CorrectEntry) + provide(AddManualEntry) \
+    use_cases = (
+        provide(UploadMeal)
+        + provide(ProcessAnalysis)
+        + provide(RunAnalysisJob)
+        + provide(GetAnalysis)
+        + provide(WaitForAnalysis)
+        + provide(ListHistory)
+        + provide(DeleteEntry)
+        + provide(CorrectEntry)
+        + provide(AddManualEntry)
         + provide(GetMealImage)
+    )
 
 
 def _lazy_job(container: AsyncContainer) -> JobHandler:

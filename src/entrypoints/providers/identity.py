@@ -52,21 +52,27 @@ class IdentityProvider(Provider):
 
     @provide
     def hasher(self, s: Settings) -> PasswordHasher:
-        return Argon2PasswordHasher(Argon2Params(memory_kib=s.argon2_memory_kib,
-                                                 time_cost=s.argon2_time_cost,
-                                                 parallelism=s.argon2_parallelism))
+        return Argon2PasswordHasher(
+            Argon2Params(
+                memory_kib=s.argon2_memory_kib,
+                time_cost=s.argon2_time_cost,
+                parallelism=s.argon2_parallelism,
+            )
+        )
 
     @provide
     def tokens(self, s: Settings) -> TokenCodec:
         assert s.jwt_secret, "settings resolve the secret before the container is built"
-        return JwtTokenCodec(s.jwt_secret, s.jwt_issuer, s.jwt_audience,
-                             s.access_token_ttl_s, s.refresh_token_ttl_s)
+        return JwtTokenCodec(
+            s.jwt_secret, s.jwt_issuer, s.jwt_audience, s.access_token_ttl_s, s.refresh_token_ttl_s
+        )
 
     @provide
     def sessions(self, s: Settings, db: Database, stores: Stores) -> SessionStore:
         if stores.redis is not None:
-            return RedisSessionStore(stores.redis, s.redis_prefix, s.refresh_token_ttl_s,
-                                     s.access_token_ttl_s)
+            return RedisSessionStore(
+                stores.redis, s.redis_prefix, s.refresh_token_ttl_s, s.access_token_ttl_s
+            )
         return SqlSessionStore(db)
 
     @provide
@@ -76,8 +82,9 @@ class IdentityProvider(Provider):
         return SqlRateLimiter(db)
 
     @provide
-    def admission(self, s: Settings, stores: Stores, limiter: RateLimiter,
-                  sessions: SessionStore) -> RequestAdmission:
+    def admission(
+        self, s: Settings, stores: Stores, limiter: RateLimiter, sessions: SessionStore
+    ) -> RequestAdmission:
         if stores.redis is not None:
             return RedisAdmission(stores.redis, s.redis_prefix, stores.lane)
         return SequentialAdmission(limiter, sessions)
@@ -88,10 +95,21 @@ class IdentityProvider(Provider):
         return LoginThrottlePolicy(
             per_account_address=Quota(s.login_failures_per_account_ip, window),
             per_address=Quota(s.login_attempts_per_ip, window),
-            account_free_failures=s.login_failures_per_account, window_s=window,
-            max_delay_s=s.login_max_delay_s)
+            account_free_failures=s.login_failures_per_account,
+            window_s=window,
+            max_delay_s=s.login_max_delay_s,
+        )
 
-    use_cases = provide(Register) + provide(GetUser) + provide(UpdateProfile) \
-        + provide(ChangeTier) + provide(Login) + provide(Refresh) + provide(Logout) \
-        + provide(Authenticate) + provide(GetConsents) + provide(UpdateConsents) \
+    use_cases = (
+        provide(Register)
+        + provide(GetUser)
+        + provide(UpdateProfile)
+        + provide(ChangeTier)
+        + provide(Login)
+        + provide(Refresh)
+        + provide(Logout)
+        + provide(Authenticate)
+        + provide(GetConsents)
+        + provide(UpdateConsents)
         + provide(RequireConsent)
+    )

@@ -49,9 +49,12 @@ class InfrastructureProvider(Provider):
     @provide
     async def database(self) -> AsyncIterator[Database]:
         s = self._settings
-        db = Database(s.sql_url, pool_size=s.db_pool_size,
-                      statement_timeout_ms=s.db_statement_timeout_ms,
-                      connect_timeout_s=s.dependency_timeout_s)
+        db = Database(
+            s.sql_url,
+            pool_size=s.db_pool_size,
+            statement_timeout_ms=s.db_statement_timeout_ms,
+            connect_timeout_s=s.dependency_timeout_s,
+        )
         yield db
         await db.dispose()
 
@@ -63,17 +66,33 @@ class InfrastructureProvider(Provider):
         # connection that died while idle fails its next command with ConnectionError,
         # which the client's default retry answers on a fresh connection (the fault
         # tests restart Redis under a running API).
-        redis = Redis.from_url(s.redis_url, socket_timeout=timeout,
-                               socket_connect_timeout=timeout, health_check_interval=0,
-                               retry_on_timeout=False) if s.redis_url else None
+        redis = (
+            Redis.from_url(
+                s.redis_url,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                health_check_interval=0,
+                retry_on_timeout=False,
+            )
+            if s.redis_url
+            else None
+        )
         # timeoutMS bounds each operation end to end, like a SQL statement: server
         # selection (it replaces serverSelectionTimeoutMS then), connecting, the round
         # trip and pymongo's one retry. Without it a hung server held a request for two
         # socket timeouts and more.
-        mongo_client = AsyncMongoClient(
-            s.mongodb_uri, serverSelectionTimeoutMS=int(timeout * 1000),
-            connectTimeoutMS=int(timeout * 1000), socketTimeoutMS=int(timeout * 5000),
-            timeoutMS=s.db_statement_timeout_ms, tz_aware=True) if s.mongodb_uri else None
+        mongo_client = (
+            AsyncMongoClient(
+                s.mongodb_uri,
+                serverSelectionTimeoutMS=int(timeout * 1000),
+                connectTimeoutMS=int(timeout * 1000),
+                socketTimeoutMS=int(timeout * 5000),
+                timeoutMS=s.db_statement_timeout_ms,
+                tz_aware=True,
+            )
+            if s.mongodb_uri
+            else None
+        )
         mongo = mongo_client[s.mongodb_database] if mongo_client is not None else None
         lane = RedisLane.of(redis) if redis is not None else None
         yield Stores(redis=redis, mongo=mongo, lane=lane)

@@ -53,8 +53,9 @@ class NutritionProvider(Provider):
         return InMemoryFoodCache()
 
     @provide
-    async def catalog(self, s: Settings, store: NutritionStore, cache: FoodCache
-                      ) -> AsyncIterator[FoodCatalog]:
+    async def catalog(
+        self, s: Settings, store: NutritionStore, cache: FoodCache
+    ) -> AsyncIterator[FoodCatalog]:
         """The USDA store; with ``PSI_FDC_API_KEY`` set, the FDC API (cached 7 days) answers
         what the store does not know."""
         if not s.fdc_api_key:
@@ -93,8 +94,11 @@ async def _fill_if_empty(importer: ImportUsda, store: NutritionStore) -> None:
     started = time.perf_counter()
     report = await import_if_incomplete(importer, store)
     if report is not None:
-        log.info("imported %d USDA foods into the empty nutrition store in %.1f s",
-                 report.imported, time.perf_counter() - started)
+        log.info(
+            "imported %d USDA foods into the empty nutrition store in %.1f s",
+            report.imported,
+            time.perf_counter() - started,
+        )
 
 
 async def auto_import_usda(container: AsyncContainer, settings: Settings) -> None:

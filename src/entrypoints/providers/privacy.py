@@ -35,8 +35,14 @@ class PrivacyProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def personal_data(self, db: Database, stores: Stores, images: ImageStore,
-                      s: Settings, payments: PaymentCustomerErasure) -> PersonalDataStores:
+    def personal_data(
+        self,
+        db: Database,
+        stores: Stores,
+        images: ImageStore,
+        s: Settings,
+        payments: PaymentCustomerErasure,
+    ) -> PersonalDataStores:
         # The payment provider first: its customer ids are read from SQL rows purged last.
         found: list = [payments, ImagePersonalData(images)]
         if stores.redis is not None:
@@ -55,8 +61,15 @@ class PrivacyProvider(Provider):
         return ExportUserData(tuple(stores), clock, audit)
 
     @provide
-    def purge(self, users: UserRepository, stores: PersonalDataStores, reader: AuditReader,
-              audit: AuditLog, clock: Clock, limiter: RateLimiter) -> PurgeDeletedAccounts:
+    def purge(
+        self,
+        users: UserRepository,
+        stores: PersonalDataStores,
+        reader: AuditReader,
+        audit: AuditLog,
+        clock: Clock,
+        limiter: RateLimiter,
+    ) -> PurgeDeletedAccounts:
         return PurgeDeletedAccounts(users, tuple(stores), reader, audit, clock, limiter)
 
     @provide

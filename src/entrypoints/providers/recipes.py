@@ -73,15 +73,19 @@ class RecipesProvider(Provider):
     scope = Scope.APP
 
     @provide
-    async def catalogue(self, s: Settings, db: Database,
-                        served: ServedFridgeIndex) -> RecipeCatalogue:
+    async def catalogue(
+        self, s: Settings, db: Database, served: ServedFridgeIndex
+    ) -> RecipeCatalogue:
         catalogue = SqlRecipeCatalogue(db)
         if auto_import_enabled(s) and await catalogue.count() == 0:
             started = time.perf_counter()
             licence, sources = read_recipes()
             report = await ImportRecipes(catalogue, served)(licence, sources)
-            log.info("imported %d packaged recipes in %.1f s", report.recipes,
-                     time.perf_counter() - started)
+            log.info(
+                "imported %d packaged recipes in %.1f s",
+                report.recipes,
+                time.perf_counter() - started,
+            )
         return catalogue
 
     @provide
@@ -116,8 +120,7 @@ class RecipesProvider(Provider):
         return served
 
     @provide
-    async def matcher(self, served: ServedFridgeIndex,
-                      catalogue: RecipeCatalogue) -> FridgeMatcher:
+    async def matcher(self, served: ServedFridgeIndex, catalogue: RecipeCatalogue) -> FridgeMatcher:
         await PrepareFridgeIndex(catalogue, served)(served.version)
         return served
 
@@ -130,10 +133,17 @@ class RecipesProvider(Provider):
     def recent_nutrition(self, analyses: AnalysisRepository) -> RecentNutritionSource:
         return RecentNutritionFromHistory(analyses)
 
-    use_cases = provide(GetPreferences) + provide(ReplacePreferences) \
-        + provide(PatchPreferences) + provide(SearchRecipes) + provide(GetRecipe) \
-        + provide(RateRecipe) + provide(DeleteRating) + provide(MatchFridge) \
+    use_cases = (
+        provide(GetPreferences)
+        + provide(ReplacePreferences)
+        + provide(PatchPreferences)
+        + provide(SearchRecipes)
+        + provide(GetRecipe)
+        + provide(RateRecipe)
+        + provide(DeleteRating)
+        + provide(MatchFridge)
         + provide(GetRecommendations)
+    )
 
 
 async def load_fridge_index(container: AsyncContainer, settings: Settings) -> None:

@@ -58,26 +58,41 @@ def build_detector(s: Settings) -> FoodDetector:
             OnnxNanoDetDetector,
         )
 
-        return OnnxNanoDetDetector(NanoDetConfig(
-            weights=s.nanodet_weights or SHIPPED_MODEL, confidence=s.nanodet_confidence,
-            iou=s.nanodet_iou, threads=s.yolo_threads))
+        return OnnxNanoDetDetector(
+            NanoDetConfig(
+                weights=s.nanodet_weights or SHIPPED_MODEL,
+                confidence=s.nanodet_confidence,
+                iou=s.nanodet_iou,
+                threads=s.yolo_threads,
+            )
+        )
     from adapters.vision.yolo_onnx import DetectorConfig, OnnxYoloDetector
 
     assert s.yolo_weights is not None
     if not s.yolo_weights.is_file():
         log.warning("detector weights not found: %s", s.yolo_weights)
-    return OnnxYoloDetector(DetectorConfig(
-        weights=s.yolo_weights, cache_dir=s.models_dir, confidence=s.yolo_confidence,
-        iou=s.yolo_iou, threads=s.yolo_threads))
+    return OnnxYoloDetector(
+        DetectorConfig(
+            weights=s.yolo_weights,
+            cache_dir=s.models_dir,
+            confidence=s.yolo_confidence,
+            iou=s.yolo_iou,
+            threads=s.yolo_threads,
+        )
+    )
 
 
 def describer_config(s: Settings) -> DescriberConfig | None:
     if not s.anthropic_api_key:
         return None
-    return DescriberConfig(api_key=s.anthropic_api_key, model=s.anthropic_model,
-                           base_url=s.anthropic_base_url, timeout_s=s.anthropic_timeout_s,
-                           max_retries=s.anthropic_max_retries,
-                           deadline_s=s.anthropic_deadline_s)
+    return DescriberConfig(
+        api_key=s.anthropic_api_key,
+        model=s.anthropic_model,
+        base_url=s.anthropic_base_url,
+        timeout_s=s.anthropic_timeout_s,
+        max_retries=s.anthropic_max_retries,
+        deadline_s=s.anthropic_deadline_s,
+    )
 
 
 class VisionProvider(Provider):

@@ -59,17 +59,28 @@ class WellnessProvider(Provider):
         return backend
 
     @provide
-    def ingest(self, consents: ConsentRepository, series: EmotionSeries,
-               scores: WellnessScores, moods: MoodCheckIns, clock: Clock,
-               hrv: HrvBackend) -> IngestBiometrics:
+    def ingest(
+        self,
+        consents: ConsentRepository,
+        series: EmotionSeries,
+        scores: WellnessScores,
+        moods: MoodCheckIns,
+        clock: Clock,
+        hrv: HrvBackend,
+    ) -> IngestBiometrics:
         return IngestBiometrics(consents, series, scores, moods, clock, hrv.analyzer)
 
     @provide
     def retention(self, series: EmotionSeries, clock: Clock) -> RunSeriesRetention:
         return RunSeriesRetention(series, clock)
 
-    use_cases = provide(RecordMoodCheckIn) + provide(GetEmotions) + provide(GetCurrentEmotion) \
-        + provide(GetWellnessToday) + provide(ListWellnessScores)
+    use_cases = (
+        provide(RecordMoodCheckIn)
+        + provide(GetEmotions)
+        + provide(GetCurrentEmotion)
+        + provide(GetWellnessToday)
+        + provide(ListWellnessScores)
+    )
 
 
 async def load_hrv_backend(container: AsyncContainer, settings: Settings) -> None:

@@ -76,8 +76,9 @@ def test_png_text_and_exif_chunks_are_removed(sanitiser: PillowImageSanitiser) -
         pytest.param(b"\xff\xd8\xff\xe0" + b"\x00" * 50, "format", id="jpeg-magic-only"),
     ],
 )
-def test_not_a_decodable_jpeg_or_png_is_415(sanitiser: PillowImageSanitiser, data: bytes,
-                                            reason: str) -> None:
+def test_not_a_decodable_jpeg_or_png_is_415(
+    sanitiser: PillowImageSanitiser, data: bytes, reason: str
+) -> None:
     with pytest.raises(UnsupportedImage) as err:
         sanitiser.sanitise(data)
     assert err.value.status == 415
@@ -128,8 +129,7 @@ def test_palette_png_keeps_its_transparency(sanitiser: PillowImageSanitiser) -> 
     assert "transparency" in reopen(out.data).info
 
 
-def test_png_is_stripped_chunk_by_chunk_keeping_its_pixels(
-        sanitiser: PillowImageSanitiser) -> None:
+def test_png_is_stripped_chunk_by_chunk_keeping_its_pixels(sanitiser: PillowImageSanitiser) -> None:
     original = samples.png_with_metadata() + b"trailing bytes after IEND"
     out = sanitiser.sanitise(original)
     assert out.data.endswith(b"IEND\xaeB`\x82")  # nothing after the image
@@ -138,8 +138,9 @@ def test_png_is_stripped_chunk_by_chunk_keeping_its_pixels(
 
 
 def test_png_with_an_orientation_is_re_encoded_upright(sanitiser: PillowImageSanitiser) -> None:
-    original = samples.encode(samples.scene(120, 90), "PNG",
-                              exif=samples.gps_exif(orientation=6).tobytes())
+    original = samples.encode(
+        samples.scene(120, 90), "PNG", exif=samples.gps_exif(orientation=6).tobytes()
+    )
     out = sanitiser.sanitise(original)
     assert (out.width, out.height) == (90, 120)
     assert b"eXIf" not in out.data and b"PhoneModel" not in out.data

@@ -24,8 +24,10 @@ def require(*modules: str) -> None:
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if not missing:
         return
-    reason = (f"needs the `vision` extra ({', '.join(missing)} missing: {INSTALL_HINT}); "
-              "set PSI_REQUIRE_VISION=1 to fail instead of skipping")
+    reason = (
+        f"needs the `vision` extra ({', '.join(missing)} missing: {INSTALL_HINT}); "
+        "set PSI_REQUIRE_VISION=1 to fail instead of skipping"
+    )
     if os.environ.get("PSI_REQUIRE_VISION") == "1":
         pytest.fail(reason)
     pytest.skip(reason, allow_module_level=True)

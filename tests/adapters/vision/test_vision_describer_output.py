@@ -19,10 +19,16 @@ from adapters.vision.describer_output import (
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=300),
-    lambda children: st.lists(children, max_size=6) | st.dictionaries(
-        st.sampled_from(["name", "grams", "count", "confidence", "foods", "description", "x"]),
-        children, max_size=6),
-    max_leaves=40)
+    lambda children: (
+        st.lists(children, max_size=6)
+        | st.dictionaries(
+            st.sampled_from(["name", "grams", "count", "confidence", "foods", "description", "x"]),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=40,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -39,18 +45,21 @@ def test_any_json_is_parsed_or_refused_cleanly(payload: object) -> None:
         assert food.confidence is None or 0 <= food.confidence <= 1
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("  Fried   egg ", "Fried egg"),
-    ("<img src=x onerror=alert(1)>Toast", "Toast"),
-    ("crème brûlée", "crème brûlée"),
-    ("ramen 🍜", "ramen"),
-    ("mac & cheese", "mac & cheese"),
-    ("---", None),
-    ("12345", None),
-    ("", None),
-    (None, None),
-    (["rice"], None),
-])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("  Fried   egg ", "Fried egg"),
+        ("<img src=x onerror=alert(1)>Toast", "Toast"),
+        ("crème brûlée", "crème brûlée"),
+        ("ramen 🍜", "ramen"),
+        ("mac & cheese", "mac & cheese"),
+        ("---", None),
+        ("12345", None),
+        ("", None),
+        (None, None),
+        (["rice"], None),
+    ],
+)
 def test_food_names_are_sanitised(raw: object, clean: str | None) -> None:
     assert clean_food_name(raw) == clean
 

@@ -32,8 +32,7 @@ from tests.fixtures.images import samples  # noqa: E402
 COCO = dict(enumerate(COCO_NAMES))
 
 
-def constant_model(path: Path, output: np.ndarray, names: dict[int, str],
-                   end2end: bool) -> Path:
+def constant_model(path: Path, output: np.ndarray, names: dict[int, str], end2end: bool) -> Path:
     """An ONNX graph images(1,3,640,640) -> `output`, with ultralytics-style metadata."""
     images = helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 640, 640])
     out = helper.make_tensor_value_info("output0", TensorProto.FLOAT, list(output.shape))
@@ -42,13 +41,20 @@ def constant_model(path: Path, output: np.ndarray, names: dict[int, str],
         helper.make_node("Mul", ["mean", "zero"], ["nothing"]),
         helper.make_node("Add", ["canned", "nothing"], ["output0"]),
     ]
-    inits = [numpy_helper.from_array(output.astype(np.float32), "canned"),
-             numpy_helper.from_array(np.zeros((), np.float32), "zero")]
+    inits = [
+        numpy_helper.from_array(output.astype(np.float32), "canned"),
+        numpy_helper.from_array(np.zeros((), np.float32), "zero"),
+    ]
     graph = helper.make_graph(nodes, "canned", [images], [out], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
     model.ir_version = 9
-    for key, value in {"names": repr(names), "imgsz": "[640, 640]", "stride": "32",
-                       "task": "detect", "end2end": str(end2end)}.items():
+    for key, value in {
+        "names": repr(names),
+        "imgsz": "[640, 640]",
+        "stride": "32",
+        "task": "detect",
+        "end2end": str(end2end),
+    }.items():
         model.metadata_props.add(key=key, value=value)
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
@@ -65,7 +71,8 @@ def detector(weights: Path, tmp: Path, **kw: object) -> OnnxYoloDetector:
 
 
 async def test_end2end_boxes_in_image_coordinates_and_coco_foods(
-        tmp_path: Path, fruits: SanitisedImage) -> None:
+    tmp_path: Path, fruits: SanitisedImage
+) -> None:
     rows = np.zeros((1, 300, 6), np.float32)
     idx = {n: i for i, n in COCO.items()}
     rows[0, 0] = [100, 120, 300, 320, 0.9, idx["donut"]]
@@ -77,7 +84,9 @@ async def test_end2end_boxes_in_image_coordinates_and_coco_foods(
     report = await detector(weights, tmp_path, confidence=0.25).detect(fruits)
     assert report.detector == "canned26" and report.failure is None
     assert [(d.food, d.confidence) for d in report.detections] == [
-        ("doughnut", pytest.approx(0.9)), ("banana", pytest.approx(0.5))]
+        ("doughnut", pytest.approx(0.9)),
+        ("banana", pytest.approx(0.5)),
+    ]
     # letterbox: gain 1.25, 20 px of padding on top
     assert report.detections[0].bbox == BoundingBox(80, 80, 240, 240)
     assert report.detections[1].bbox == BoundingBox(320, 304, 400, 384)
@@ -87,14 +96,16 @@ async def test_end2end_boxes_in_image_coordinates_and_coco_foods(
     assert {d.food for d in lower.detections} == {"doughnut", "banana", "apple"}
 
 
-async def test_raw_head_with_custom_names_and_nms(tmp_path: Path,
-                                                  fruits: SanitisedImage) -> None:
+async def test_raw_head_with_custom_names_and_nms(tmp_path: Path, fruits: SanitisedImage) -> None:
     names = {0: "fried_rice", 1: "miso_soup"}
-    cols = np.asarray([
-        [320, 320, 100, 100, 0.8, 0.0],
-        [322, 321, 100, 100, 0.7, 0.0],  # the same rice again: suppressed
-        [100, 200, 80, 60, 0.0, 0.6],
-    ], np.float32).T[None]
+    cols = np.asarray(
+        [
+            [320, 320, 100, 100, 0.8, 0.0],
+            [322, 321, 100, 100, 0.7, 0.0],  # the same rice again: suppressed
+            [100, 200, 80, 60, 0.0, 0.6],
+        ],
+        np.float32,
+    ).T[None]
     weights = constant_model(tmp_path / "custom.onnx", cols, names, end2end=False)
     report = await detector(weights, tmp_path).detect(fruits)
     assert [d.food for d in report.detections] == ["fried rice", "miso soup"]
@@ -102,7 +113,8 @@ async def test_raw_head_with_custom_names_and_nms(tmp_path: Path,
 
 
 async def test_broken_weights_report_unavailable_without_raising(
-        tmp_path: Path, fruits: SanitisedImage) -> None:
+    tmp_path: Path, fruits: SanitisedImage
+) -> None:
     bad = tmp_path / "broken.onnx"
     bad.write_bytes(b"not a model")
     broken = detector(bad, tmp_path)
@@ -130,8 +142,8 @@ async def test_the_detector_turned_off_says_so(fruits: SanitisedImage) -> None:
 
 @pytest.mark.parametrize("checkpoint", ["yolo26_pt", "yolo11_pt"])
 async def test_real_yolo_model_exported_once_runs_on_a_real_photo(
-        checkpoint: str, request: pytest.FixtureRequest, tmp_path: Path,
-        fruits: SanitisedImage) -> None:
+    checkpoint: str, request: pytest.FixtureRequest, tmp_path: Path, fruits: SanitisedImage
+) -> None:
     pt: Path = request.getfixturevalue(checkpoint)
     cache = tmp_path / "cache"
     onnx_path = resolve_onnx(pt, cache)
@@ -141,23 +153,33 @@ async def test_real_yolo_model_exported_once_runs_on_a_real_photo(
     assert onnx_path.stat().st_mtime_ns == stamp
 
     # random weights score every class near zero: threshold 0 lets them through
-    det = OnnxYoloDetector(DetectorConfig(weights=pt, cache_dir=cache, confidence=0.0,
-                                          max_detections=50))
+    det = OnnxYoloDetector(
+        DetectorConfig(weights=pt, cache_dir=cache, confidence=0.0, max_detections=50)
+    )
     report = await det.detect(fruits)
     assert report.failure is None and report.detector == pt.stem
     assert det.info.names == COCO and det.info.input_size == (640, 640)
     assert det.info.end2end is (checkpoint == "yolo26_pt")
     assert 0 < len(report.detections) <= 50
-    food_names = {"banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog",
-                  "pizza", "doughnut", "cake"}
+    food_names = {
+        "banana",
+        "apple",
+        "sandwich",
+        "orange",
+        "broccoli",
+        "carrot",
+        "hot dog",
+        "pizza",
+        "doughnut",
+        "cake",
+    }
     for d in report.detections:
         assert d.food in food_names
         assert d.bbox.lies_within(fruits.width, fruits.height)
         assert d.bbox.x2 - d.bbox.x1 >= 1 and d.bbox.y2 - d.bbox.y1 >= 1
 
 
-def test_pt_without_export_is_refused_when_export_is_off(yolo26_pt: Path,
-                                                               tmp_path: Path) -> None:
+def test_pt_without_export_is_refused_when_export_is_off(yolo26_pt: Path, tmp_path: Path) -> None:
     with pytest.raises(WeightsError, match="psi models export"):
         resolve_onnx(yolo26_pt, tmp_path / "empty-cache", export_missing=False)
     assert not (tmp_path / "empty-cache").exists()

@@ -8,7 +8,8 @@ from tests.adapters.vision.extra import require
 
 
 def test_missing_extra_skips_naming_the_extra_and_the_switch(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("PSI_REQUIRE_VISION", raising=False)
     with pytest.raises(pytest.skip.Exception) as skipped:
         require("json", "psi_no_such_module")

@@ -21,8 +21,18 @@ from tests.fixtures.images import samples
 
 REFERENCE = Path(__file__).parents[2] / "fixtures" / "nanodet" / "fruits-tf-reference.npz"
 COCO_INDEX = {n: i for i, n in enumerate(COCO_NAMES)}
-FOODS = {"banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza",
-         "doughnut", "cake"}
+FOODS = {
+    "banana",
+    "apple",
+    "sandwich",
+    "orange",
+    "broccoli",
+    "carrot",
+    "hot dog",
+    "pizza",
+    "doughnut",
+    "cake",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,19 +69,23 @@ def test_input_is_bgr_normalised_and_centred() -> None:
     assert tensor.shape == (1, 3, 416, 416) and tensor.dtype == np.float32
     assert (lb.gain, lb.pad_x, lb.pad_y, lb.width, lb.height) == (0.5, 0, 104, 832, 416)
     inside = tensor[0, :, 200, 200]
-    assert inside == pytest.approx([(0 - 103.53) / 57.375, (0 - 116.28) / 57.12,
-                                    (255 - 123.675) / 58.395], abs=1e-5)  # B, G, R
+    assert inside == pytest.approx(
+        [(0 - 103.53) / 57.375, (0 - 116.28) / 57.12, (255 - 123.675) / 58.395], abs=1e-5
+    )  # B, G, R
     assert not tensor[0, :, :104].any() and not tensor[0, :, 312:].any()  # padding is 0
     assert tensor[0, :, 104:312].all()
 
 
 def test_distances_are_the_expectation_over_bins_times_the_stride() -> None:
     assert nd.distances(one_hot_logits((0, 3, 10, 5))[None], 16)[0] == pytest.approx(
-        [0, 48, 160, 80], abs=1e-3)
+        [0, 48, 160, 80], abs=1e-3
+    )
     flat = np.zeros((1, 44), np.float32)  # uniform bins: expectation 5
     assert nd.distances(flat, 8)[0] == pytest.approx([40, 40, 40, 40])
     assert nd.cell_centres(np.array([0, 27]), grid=26, stride=16).tolist() == [
-        [8.0, 8.0], [24.0, 24.0]]  # cell 27 of a 26-wide grid: row 1, col 1
+        [8.0, 8.0],
+        [24.0, 24.0],
+    ]  # cell 27 of a 26-wide grid: row 1, col 1
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
@@ -89,10 +103,17 @@ def test_a_box_decodes_from_its_cell_whatever_the_output_order(shuffle: bool) ->
     foods = np.array([COCO_INDEX[n] for n in ("pizza", "cake")])
     tableware = np.array([COCO_INDEX["bowl"]])
     raw = nd.decode(outs, lb, conf=0.3, iou=0.6, groups=[foods, tableware])
-    got = sorted(zip((COCO_NAMES[c] for c in raw.classes), raw.scores.tolist(),
-                     raw.boxes.tolist(), strict=True))
-    box = pytest.approx([(208 - 64) * 2, (208 - 32 - 104) * 2, (208 + 64) * 2,
-                         (208 + 96 - 104) * 2], abs=1e-3)
+    got = sorted(
+        zip(
+            (COCO_NAMES[c] for c in raw.classes),
+            raw.scores.tolist(),
+            raw.boxes.tolist(),
+            strict=True,
+        )
+    )
+    box = pytest.approx(
+        [(208 - 64) * 2, (208 - 32 - 104) * 2, (208 + 64) * 2, (208 + 96 - 104) * 2], abs=1e-3
+    )
     assert got == [("bowl", pytest.approx(0.8), box), ("pizza", pytest.approx(0.9), box)]
     every = nd.decode(outs, lb, conf=0.3, iou=0.6)  # no groups: every (cell, class) pair
     assert sorted(COCO_NAMES[c] for c in every.classes) == ["bowl", "cake", "person", "pizza"]
@@ -102,8 +123,12 @@ def test_nms_is_per_class_and_a_relabelled_object_is_dropped() -> None:
     outs = empty_outputs()
     # stride 32, row 6: cells 84, 85, 86 are neighbours 32 px apart; 3 bins a side make
     # 192 px boxes: neighbours overlap by IoU 0.71, cells two apart by 0.5
-    for cell, (food, score) in {84: ("orange", 0.8), 86: ("orange", 0.7), 85: ("apple", 0.6),
-                                10: ("apple", 0.5)}.items():
+    for cell, (food, score) in {
+        84: ("orange", 0.8),
+        86: ("orange", 0.7),
+        85: ("apple", 0.6),
+        10: ("apple", 0.5),
+    }.items():
         outs[4][0, cell, COCO_INDEX[food]] = score
         outs[5][0, cell] = one_hot_logits((3, 3, 3, 3))
     lb = Letterbox(1.0, 0.0, 0.0, 416, 416)
@@ -134,8 +159,7 @@ def test_the_shipped_model_describes_itself(nanodet: OnnxNanoDetDetector) -> Non
     assert nanodet.names == dict(enumerate(COCO_NAMES))
 
 
-def test_onnx_runtime_agrees_with_tensorflow_on_a_real_photo(
-        nanodet: OnnxNanoDetDetector) -> None:
+def test_onnx_runtime_agrees_with_tensorflow_on_a_real_photo(nanodet: OnnxNanoDetDetector) -> None:
     ref = np.load(REFERENCE)
     with Image.open(samples.FRUITS) as img:
         tensor, _ = nd.prepare(img.convert("RGB"))
@@ -144,11 +168,9 @@ def test_onnx_runtime_agrees_with_tensorflow_on_a_real_photo(
     for level in levels:
         cells = ref[f"cells_{level.stride}"]
         assert len(cells) > 0
-        np.testing.assert_allclose(level.scores[cells], ref[f"scores_{level.stride}"],
-                                   atol=1e-4)
-        np.testing.assert_allclose(level.logits[cells], ref[f"logits_{level.stride}"],
-                                   atol=1e-4)
-        elsewhere = np.setdiff1d(np.arange(level.grid ** 2), cells)
+        np.testing.assert_allclose(level.scores[cells], ref[f"scores_{level.stride}"], atol=1e-4)
+        np.testing.assert_allclose(level.logits[cells], ref[f"logits_{level.stride}"], atol=1e-4)
+        elsewhere = np.setdiff1d(np.arange(level.grid**2), cells)
         assert level.scores[elsewhere].max() < 0.05 + 1e-4  # nothing was left out
 
 
@@ -190,10 +212,10 @@ async def test_an_orange_is_an_orange(nanodet: OnnxNanoDetDetector) -> None:
     assert box.x2 - box.x1 > 300 and box.y2 - box.y1 > 300  # the fruit fills the photo
 
 
-@pytest.mark.parametrize("photo", [samples.ASTRONAUT, samples.CHELSEA, samples.COFFEE],
-                         ids=["portrait", "cat", "coffee"])
-async def test_photos_without_food_give_no_food(nanodet: OnnxNanoDetDetector,
-                                                photo: Path) -> None:
+@pytest.mark.parametrize(
+    "photo", [samples.ASTRONAUT, samples.CHELSEA, samples.COFFEE], ids=["portrait", "cat", "coffee"]
+)
+async def test_photos_without_food_give_no_food(nanodet: OnnxNanoDetDetector, photo: Path) -> None:
     report = await nanodet.detect(sanitised(photo))
     assert report.failure is None and report.detector == "nanodet-g-416"
     assert report.detections == ()
@@ -201,11 +223,11 @@ async def test_photos_without_food_give_no_food(nanodet: OnnxNanoDetDetector,
 
 
 async def test_a_large_jpeg_decodes_reduced_and_boxes_come_back_full_size(
-        nanodet: OnnxNanoDetDetector) -> None:
+    nanodet: OnnxNanoDetDetector,
+) -> None:
     small = sanitised(samples.FRUITS)
     with Image.open(samples.FRUITS) as img:
-        big = img.convert("RGB").resize((img.width * 4, img.height * 4),
-                                        Image.Resampling.BICUBIC)
+        big = img.convert("RGB").resize((img.width * 4, img.height * 4), Image.Resampling.BICUBIC)
     out = io.BytesIO()
     big.save(out, format="JPEG", quality=92)
     large = PillowImageSanitiser().sanitise(out.getvalue())
@@ -233,8 +255,10 @@ async def test_weights_that_are_not_nanodet_are_reported(tmp_path: Path) -> None
     other = tmp_path / "other.onnx"
     other.write_bytes(b"not a model")
     broken = await OnnxNanoDetDetector(NanoDetConfig(weights=other)).detect(
-        sanitised(samples.CHELSEA))
+        sanitised(samples.CHELSEA)
+    )
     assert broken.detector is None and (broken.failure or "").startswith("model does not load")
     missing = await OnnxNanoDetDetector(NanoDetConfig(weights=tmp_path / "no.onnx")).detect(
-        sanitised(samples.CHELSEA))
+        sanitised(samples.CHELSEA)
+    )
     assert missing.detector is None and "not found" in (missing.failure or "")

@@ -55,13 +55,15 @@ def raw_output(rows: list[tuple[float, float, float, float, list[float]]]) -> np
 
 def test_raw_output_is_suppressed_per_class() -> None:
     lb = Letterbox(gain=1.0, pad_x=0, pad_y=0, width=640, height=640)
-    out = raw_output([
-        (100, 100, 50, 50, [0.9, 0.0]),
-        (102, 101, 50, 50, [0.8, 0.0]),  # same class, overlaps the first: suppressed
-        (101, 100, 50, 50, [0.0, 0.7]),  # other class, same place: kept
-        (400, 400, 40, 40, [0.6, 0.1]),
-        (300, 300, 40, 40, [0.1, 0.2]),  # under the threshold
-    ])
+    out = raw_output(
+        [
+            (100, 100, 50, 50, [0.9, 0.0]),
+            (102, 101, 50, 50, [0.8, 0.0]),  # same class, overlaps the first: suppressed
+            (101, 100, 50, 50, [0.0, 0.7]),  # other class, same place: kept
+            (400, 400, 40, 40, [0.6, 0.1]),
+            (300, 300, 40, 40, [0.1, 0.2]),  # under the threshold
+        ]
+    )
     raw = decode_raw(out, lb, conf=0.25, iou=0.5)
     assert raw.scores.tolist() == pytest.approx([0.9, 0.7, 0.6])
     assert raw.classes.tolist() == [0, 1, 0]
@@ -75,9 +77,17 @@ def test_raw_output_respects_max_det() -> None:
 
 
 boxes_strategy = st.lists(
-    st.tuples(st.floats(0, 600), st.floats(0, 600), st.floats(1, 120), st.floats(1, 120),
-              st.floats(0.01, 1), st.integers(0, 2)),
-    min_size=1, max_size=40)
+    st.tuples(
+        st.floats(0, 600),
+        st.floats(0, 600),
+        st.floats(1, 120),
+        st.floats(1, 120),
+        st.floats(0.01, 1),
+        st.integers(0, 2),
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -93,8 +103,9 @@ def test_nms_agrees_with_torchvision(rows: list[tuple[float, ...]], iou: float) 
     if len(set(scores.tolist())) != len(scores):
         return  # ties: both are right in their own order
     ours = nms(arr, scores, classes, iou)
-    ref = torchvision.ops.batched_nms(torch.from_numpy(arr), torch.from_numpy(scores),
-                                      torch.from_numpy(classes), iou).numpy()
+    ref = torchvision.ops.batched_nms(
+        torch.from_numpy(arr), torch.from_numpy(scores), torch.from_numpy(classes), iou
+    ).numpy()
     assert sorted(ours.tolist()) == sorted(ref.tolist())
 
 

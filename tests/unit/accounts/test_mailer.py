@@ -34,8 +34,12 @@ class Sender:
 
 
 def message() -> OutgoingEmail:
-    return OutgoingEmail("person@example.com", EmailKind.PASSWORD_RESET, uuid.uuid4(),
-                         {"token": "T0KEN-SECRET", "name": "Ada"})
+    return OutgoingEmail(
+        "person@example.com",
+        EmailKind.PASSWORD_RESET,
+        uuid.uuid4(),
+        {"token": "T0KEN-SECRET", "name": "Ada"},
+    )
 
 
 async def test_sent_mail_is_recorded_by_kind_and_time():

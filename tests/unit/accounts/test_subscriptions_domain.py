@@ -21,19 +21,36 @@ GRACE = timedelta(days=7)
 
 def sub(status: SubscriptionStatus, period_end=None, trial_end=None) -> BillingSubscription:
     return BillingSubscription(
-        id=uuid.uuid4(), user_id=uuid.uuid4(), provider_subscription_id="sub_1",
-        provider_customer_id="cus_1", plan=None, status=status, trial_ends_at=trial_end,
-        current_period_end=period_end, cancel_at_period_end=False, created_at=NOW,
-        updated_at=NOW, last_event_created=0)
+        id=uuid.uuid4(),
+        user_id=uuid.uuid4(),
+        provider_subscription_id="sub_1",
+        provider_customer_id="cus_1",
+        plan=None,
+        status=status,
+        trial_ends_at=trial_end,
+        current_period_end=period_end,
+        cancel_at_period_end=False,
+        created_at=NOW,
+        updated_at=NOW,
+        last_event_created=0,
+    )
 
 
-@pytest.mark.parametrize("raw,status,tier", [
-    ("trialing", "trialing", "premium"), ("active", "active", "premium"),
-    ("past_due", "past_due", "premium"), ("unpaid", "past_due", "premium"),
-    ("canceled", "canceled", "free"), ("incomplete", "none", "free"),
-    ("incomplete_expired", "expired", "free"), ("paused", "expired", "free"),
-    ("something_new", "none", "free"), (None, "none", "free"),
-])
+@pytest.mark.parametrize(
+    "raw,status,tier",
+    [
+        ("trialing", "trialing", "premium"),
+        ("active", "active", "premium"),
+        ("past_due", "past_due", "premium"),
+        ("unpaid", "past_due", "premium"),
+        ("canceled", "canceled", "free"),
+        ("incomplete", "none", "free"),
+        ("incomplete_expired", "expired", "free"),
+        ("paused", "expired", "free"),
+        ("something_new", "none", "free"),
+        (None, "none", "free"),
+    ],
+)
 def test_provider_statuses_and_the_tier_they_give(raw, status, tier):
     assert status_from_provider(raw) == status
     assert next_tier(Tier.FREE, status_from_provider(raw)) == tier
@@ -60,7 +77,8 @@ def test_a_failed_payment_keeps_premium_only_for_the_grace_period():
 
     # Stripe moves the period forward at renewal, then the payment fails: the period end
     # is far away, the grace runs from the failure.
-    failing = replace(sub(SubscriptionStatus.PAST_DUE, period_end=NOW + timedelta(days=30)),
-                      past_due_since=NOW)
+    failing = replace(
+        sub(SubscriptionStatus.PAST_DUE, period_end=NOW + timedelta(days=30)), past_due_since=NOW
+    )
     assert not failing.lapsed(NOW + GRACE - timedelta(seconds=1), GRACE)
     assert failing.lapsed(NOW + GRACE, GRACE)

@@ -32,9 +32,13 @@ def pending() -> Analysis:
 
 
 def result(calories: float = 95.0) -> AnalysisResult:
-    return AnalysisResult(foods=(FoodItem("apple", 0.9, portion_grams=182.0, fdc_id=1),),
-                          description="An apple.", nutrition=Nutrients(calories=calories),
-                          confidence_score=0.9, models=ModelsUsed(None, None, "usda_fdc"))
+    return AnalysisResult(
+        foods=(FoodItem("apple", 0.9, portion_grams=182.0, fdc_id=1),),
+        description="An apple.",
+        nutrition=Nutrients(calories=calories),
+        confidence_score=0.9,
+        models=ModelsUsed(None, None, "usda_fdc"),
+    )
 
 
 def test_photo_analysis_runs_pending_processing_completed():
@@ -81,8 +85,9 @@ def test_only_a_processing_analysis_completes_or_is_released():
 
 def test_correction_needs_a_completed_entry_and_marks_it():
     done = pending().claimed(NOW, LEASE).completed(result(), NOW)
-    fixed = done.corrected_with((FoodItem("banana", 1.0, portion_grams=120),),
-                                Nutrients(calories=107), "usda_fdc")
+    fixed = done.corrected_with(
+        (FoodItem("banana", 1.0, portion_grams=120),), Nutrients(calories=107), "usda_fdc"
+    )
     assert fixed.corrected and fixed.food_names == ["banana"] and fixed.calories == 107
     with pytest.raises(InvalidTransition):
         pending().corrected_with((), Nutrients(), None)
@@ -101,15 +106,32 @@ def test_manual_entry_is_born_completed():
 
 
 def test_food_names_are_normalised_and_distinct():
-    a = pending().claimed(NOW, LEASE).completed(AnalysisResult(
-        foods=(FoodItem("Hot_Dogs", 0.8), FoodItem("hot dog", 0.5), FoodItem("Apples", 0.4)),
-        description=None, nutrition=Nutrients(), confidence_score=0.5, models=ModelsUsed()),
-        NOW)
+    a = (
+        pending()
+        .claimed(NOW, LEASE)
+        .completed(
+            AnalysisResult(
+                foods=(
+                    FoodItem("Hot_Dogs", 0.8),
+                    FoodItem("hot dog", 0.5),
+                    FoodItem("Apples", 0.4),
+                ),
+                description=None,
+                nutrition=Nutrients(),
+                confidence_score=0.5,
+                models=ModelsUsed(),
+            ),
+            NOW,
+        )
+    )
     assert a.food_names == ["hot dog", "apple"]
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                    timezones=st.just(UTC)))
+@given(
+    st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    )
+)
 def test_quota_window_is_the_utc_day(now):
     w = utc_day_window(now)
     assert w.day == now.date()
@@ -122,12 +144,15 @@ def test_only_the_free_tier_has_a_daily_limit():
     assert daily_limit(Tier.PREMIUM) is None and daily_limit(Tier.ADMIN) is None
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"min_calories": 500, "max_calories": 100}, "min_calories"),
-    ({"min_calories": -1}, "min_calories"),
-    ({"date_from": date(2026, 2, 1), "date_to": date(2026, 1, 1)}, "date_from"),
-    ({"food": "!!!"}, "food"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"min_calories": 500, "max_calories": 100}, "min_calories"),
+        ({"min_calories": -1}, "min_calories"),
+        ({"date_from": date(2026, 2, 1), "date_to": date(2026, 1, 1)}, "date_from"),
+        ({"food": "!!!"}, "food"),
+    ],
+)
 def test_contradictory_filters_are_400(kwargs, field):
     with pytest.raises(ValidationFailed) as err:
         HistoryFilters(**kwargs)

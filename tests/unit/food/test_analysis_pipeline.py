@@ -101,29 +101,40 @@ class World:
     images: InMemoryImageStore = field(default_factory=InMemoryImageStore)
     describer: object = field(default_factory=UnconfiguredDescriber)
     detector: object = field(default_factory=UnconfiguredDetector)
-    clock: ManualClock = field(default_factory=lambda: ManualClock(
-        datetime(2026, 11, 10, 12, tzinfo=UTC)))
+    clock: ManualClock = field(
+        default_factory=lambda: ManualClock(datetime(2026, 11, 10, 12, tzinfo=UTC))
+    )
     analyses: InMemoryAnalysisRepository = field(default_factory=InMemoryAnalysisRepository)
     queue: RecordingAnalysisQueue = field(default_factory=RecordingAnalysisQueue)
     quota: InMemoryAnalysisQuota = field(default_factory=InMemoryAnalysisQuota)
     consents: MemoryConsentRepository = field(default_factory=MemoryConsentRepository)
-    policy: JobPolicy = field(default_factory=lambda: JobPolicy(lease_s=30, max_attempts=3,
-                                                                backoff_s=0.001))
+    policy: JobPolicy = field(
+        default_factory=lambda: JobPolicy(lease_s=30, max_attempts=3, backoff_s=0.001)
+    )
 
     def consent(self, user: UUID, food_photos: bool = True) -> None:
         self.consents.items[user] = Consents(user, False, food_photos, self.clock.now())
 
     @property
     def upload(self) -> UploadMeal:
-        return UploadMeal(RequireConsent(self.consents), PillowImageSanitiser(), self.images,
-                          self.analyses, self.queue, self.quota, self.clock)
+        return UploadMeal(
+            RequireConsent(self.consents),
+            PillowImageSanitiser(),
+            self.images,
+            self.analyses,
+            self.queue,
+            self.quota,
+            self.clock,
+        )
 
     @property
     def job(self) -> RunAnalysisJob:
-        process = ProcessAnalysis(self.images, self.detector, self.describer, self.lookup,
-                                  self.analyses)
-        return RunAnalysisJob(self.analyses, process, self.clock, self.policy,
-                              RequireConsent(self.consents))
+        process = ProcessAnalysis(
+            self.images, self.detector, self.describer, self.lookup, self.analyses
+        )
+        return RunAnalysisJob(
+            self.analyses, process, self.clock, self.policy, RequireConsent(self.consents)
+        )
 
 
 @pytest.fixture
@@ -173,9 +184,11 @@ async def test_fourth_free_upload_is_refused_and_refused_images_use_no_quota(wor
 
 
 async def test_job_completes_with_describer_foods_and_usda_nutrition(world):
-    world.describer = ScriptedDescriber(DescribedFood("apple", grams=182, confidence=0.9),
-                                        DescribedFood("banana", count=2, confidence=0.7),
-                                        text="An apple and two bananas.")
+    world.describer = ScriptedDescriber(
+        DescribedFood("apple", grams=182, confidence=0.9),
+        DescribedFood("banana", count=2, confidence=0.7),
+        text="An apple and two bananas.",
+    )
     user = uuid4()
     world.consent(user)
     up = await world.upload(user, Tier.FREE, jpeg_with_gps())
@@ -193,7 +206,8 @@ async def test_job_completes_with_describer_foods_and_usda_nutrition(world):
     assert apple.match is not None and banana.match is not None
     assert "Apple" in apple.match.name and "Banana" in banana.match.name
     assert done.confidence_score == pytest.approx(
-        (0.9 * apple.match.confidence + 0.7 * banana.match.confidence) / 2, abs=1e-4)
+        (0.9 * apple.match.confidence + 0.7 * banana.match.confidence) / 2, abs=1e-4
+    )
     assert done.review is not None and not done.review.needed and done.suggestions == ()
     assert done.models.fusion.startswith("describer only")
     page = await world.analyses.history(HistoryQuery(user))
@@ -264,12 +278,12 @@ async def test_sweeper_requeues_expired_leases_and_lost_jobs(world):
 async def test_correction_and_manual_entry_and_delete(world):
     user, other = uuid4(), uuid4()
     entry = await AddManualEntry(world.analyses, world.lookup, world.clock)(
-        user, "banana", 120, None)
+        user, "banana", 120, None
+    )
     assert entry.status is AnalysisStatus.COMPLETED and entry.foods[0].portion_grams == 120
     assert 90 < entry.nutrition.calories < 130  # USDA: 89 kcal per 100 g
     correct = CorrectEntry(world.analyses, world.lookup)
-    fixed = await correct(user, entry.id, [Correction("white rice", 200),
-                                           Correction("apple", 100)])
+    fixed = await correct(user, entry.id, [Correction("white rice", 200), Correction("apple", 100)])
     assert fixed.corrected and [f.food for f in fixed.foods] == ["white rice", "apple"]
     assert fixed.nutrition.calories > entry.nutrition.calories
     with pytest.raises(NotFound):
@@ -320,8 +334,10 @@ class ScriptedDetector:
         return "detector-test"
 
     async def detect(self, image: SanitisedImage) -> DetectionReport:
-        boxes = [Detection(food, confidence, BoundingBox(10 * i, 10, 10 * i + 50, 60))
-                 for i, (food, confidence) in enumerate(self.found)]
+        boxes = [
+            Detection(food, confidence, BoundingBox(10 * i, 10, 10 * i + 50, 60))
+            for i, (food, confidence) in enumerate(self.found)
+        ]
         return DetectionReport("detector-test", tuple(boxes))
 
 
@@ -332,8 +348,9 @@ async def _analyse(world: World, user: UUID):
 
 
 async def test_counted_items_multiply_one_typical_unit_and_containers_are_context(world):
-    world.detector = ScriptedDetector(("banana", 0.9), ("banana", 0.8), ("banana", 0.85),
-                                      ("bowl", 0.95), ("dining table", 0.7))
+    world.detector = ScriptedDetector(
+        ("banana", 0.9), ("banana", 0.8), ("banana", 0.85), ("bowl", 0.95), ("dining table", 0.7)
+    )
     one = await world.lookup("banana")
     user = uuid4()
     world.consent(user)
@@ -353,8 +370,13 @@ async def test_nothing_recognised_says_why_and_suggests_the_persons_frequent_foo
     user = uuid4()
     world.consent(user)
     add = AddManualEntry(world.analyses, world.lookup, world.clock)
-    for food, grams in (("apple", 150), ("banana", 118), ("apple", 160), ("white rice", 200),
-                        ("apple", 170)):
+    for food, grams in (
+        ("apple", 150),
+        ("banana", 118),
+        ("apple", 160),
+        ("white rice", 200),
+        ("apple", 170),
+    ):
         await add(user, food, grams, None)
         world.clock.advance(minutes=1)
     other = uuid4()
@@ -405,7 +427,8 @@ async def test_a_correction_settles_the_review(world):
     world.consent(user)
     done = await _analyse(world, user)
     assert done.review.needed
-    fixed = await CorrectEntry(world.analyses, world.lookup)(user, done.id,
-                                                            [Correction("apple", 150)])
+    fixed = await CorrectEntry(world.analyses, world.lookup)(
+        user, done.id, [Correction("apple", 150)]
+    )
     assert not fixed.review.needed and fixed.suggestions == ()
     assert fixed.foods[0].match is not None

@@ -27,16 +27,19 @@ def det(food: str, conf: float, b: BoundingBox | None = None) -> Detection:
     return Detection(food, conf, b or box(0, 0, 10, 10))
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Bananas", "banana"),
-    ("hot_dog", "Hot Dog"),
-    ("hotdogs", "hot dog"),
-    ("donut", "doughnut"),
-    ("  Cherry   Tomatoes ", "cherry tomato"),
-    ("berries", "berry"),
-    ("peaches", "peach"),
-    ("Crème-brûlée", "crème brûlée"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bananas", "banana"),
+        ("hot_dog", "Hot Dog"),
+        ("hotdogs", "hot dog"),
+        ("donut", "doughnut"),
+        ("  Cherry   Tomatoes ", "cherry tomato"),
+        ("berries", "berry"),
+        ("peaches", "peach"),
+        ("Crème-brûlée", "crème brûlée"),
+    ],
+)
 def test_spellings_of_the_same_food_meet(a: str, b: str) -> None:
     assert normalise_food_name(a) == normalise_food_name(b)
 
@@ -48,9 +51,14 @@ def test_words_that_only_look_plural_keep_their_key_stable(word: str) -> None:
 
 
 def test_detector_only_groups_instances_of_a_food() -> None:
-    result = fuse([det("banana", 0.9, box(0, 0, 10, 10)),
-                   det("banana", 0.7, box(20, 5, 40, 30)),
-                   det("apple", 0.5, box(50, 50, 60, 60))], None)
+    result = fuse(
+        [
+            det("banana", 0.9, box(0, 0, 10, 10)),
+            det("banana", 0.7, box(20, 5, 40, 30)),
+            det("apple", 0.5, box(50, 50, 60, 60)),
+        ],
+        None,
+    )
     banana, apple = result.foods
     assert banana.food == "banana" and banana.quantity == 2
     assert banana.confidence == 0.9
@@ -64,7 +72,8 @@ def test_detector_only_groups_instances_of_a_food() -> None:
 def test_agreement_merges_and_raises_confidence() -> None:
     description = Description(
         foods=(DescribedFood("Pepperoni pizza", grams=250, confidence=0.8),),
-        text="Two slices of pepperoni pizza.")
+        text="Two slices of pepperoni pizza.",
+    )
     result = fuse([det("pizza", 0.6, box(1, 2, 3, 4))], description)
     (pizza,) = result.foods
     assert pizza.food == "Pepperoni pizza"  # the describer's more specific name
@@ -76,8 +85,9 @@ def test_agreement_merges_and_raises_confidence() -> None:
 
 
 def test_exact_name_match_wins_over_word_containment() -> None:
-    description = Description(foods=(DescribedFood("cake pop", grams=30),
-                                     DescribedFood("cakes", grams=120)), text="")
+    description = Description(
+        foods=(DescribedFood("cake pop", grams=30), DescribedFood("cakes", grams=120)), text=""
+    )
     result = fuse([det("cake", 0.5)], description)
     merged = [f for f in result.foods if Source.DETECTOR in f.sources]
     assert [f.food for f in merged] == ["cakes"]
@@ -86,8 +96,9 @@ def test_exact_name_match_wins_over_word_containment() -> None:
 
 def test_sources_that_disagree_keep_both_foods() -> None:
     description = Description(foods=(DescribedFood("rice", grams=180),), text="Rice.")
-    result = fuse([det("broccoli", 0.7)], description, FusionPolicy(
-        describer_default_confidence=0.5))
+    result = fuse(
+        [det("broccoli", 0.7)], description, FusionPolicy(describer_default_confidence=0.5)
+    )
     by_name = {f.food: f for f in result.foods}
     assert set(by_name) == {"broccoli", "rice"}
     assert by_name["rice"].confidence == 0.5  # the policy default: no confidence given
@@ -103,8 +114,9 @@ def test_describer_counts_are_the_quantity_when_the_detector_saw_nothing() -> No
 
 
 def test_a_repeated_described_food_is_summed() -> None:
-    description = Description(foods=(DescribedFood("Fries", grams=80),
-                                     DescribedFood("fries", grams=40)), text="")
+    description = Description(
+        foods=(DescribedFood("Fries", grams=80), DescribedFood("fries", grams=40)), text=""
+    )
     (fries,) = fuse([], description).foods
     assert fries.portion_grams == 120 and fries.quantity == 2
 
@@ -116,8 +128,7 @@ def test_nothing_seen_gives_an_empty_list_and_zero_score() -> None:
 
 
 def test_list_is_cut_to_the_most_confident() -> None:
-    result = fuse([det(f"food{i}", i / 10) for i in range(10)], None,
-                  FusionPolicy(max_foods=3))
+    result = fuse([det(f"food{i}", i / 10) for i in range(10)], None, FusionPolicy(max_foods=3))
     assert [f.food for f in result.foods] == ["food9", "food8", "food7"]
 
 
@@ -135,15 +146,34 @@ def test_value_objects_refuse_nonsense() -> None:
 
 
 probabilities = st.floats(min_value=0, max_value=1)
-names = st.sampled_from(["apple", "Apples", "banana", "pizza", "hot dog", "rice", "cake",
-                         "bowl", "Cups", "dining table"])
+names = st.sampled_from(
+    [
+        "apple",
+        "Apples",
+        "banana",
+        "pizza",
+        "hot dog",
+        "rice",
+        "cake",
+        "bowl",
+        "Cups",
+        "dining table",
+    ]
+)
 
 
-@given(st.lists(st.tuples(names, probabilities), max_size=12),
-       st.lists(st.tuples(names, st.one_of(st.none(), st.floats(1, 2000)),
-                          st.one_of(st.none(), probabilities)), max_size=8))
-def test_fusion_properties(dets: list[tuple[str, float]],
-                           described: list[tuple[str, float | None, float | None]]) -> None:
+@given(
+    st.lists(st.tuples(names, probabilities), max_size=12),
+    st.lists(
+        st.tuples(
+            names, st.one_of(st.none(), st.floats(1, 2000)), st.one_of(st.none(), probabilities)
+        ),
+        max_size=8,
+    ),
+)
+def test_fusion_properties(
+    dets: list[tuple[str, float]], described: list[tuple[str, float | None, float | None]]
+) -> None:
     detections = [det(n, c) for n, c in dets]
     description = Description(tuple(DescribedFood(n, g, None, c) for n, g, c in described), "")
     result = fuse(detections, description)
@@ -156,8 +186,9 @@ def test_fusion_properties(dets: list[tuple[str, float]],
     assert all(f.confidence >= 0.3 for f in result.foods)
     assert all(f.confidence < 0.3 for f in result.uncertain)
     # every food either source saw is listed or suggested; containers never are
-    seen = {normalise_food_name(n) for n, _ in dets} | {normalise_food_name(n)
-                                                       for n, _, _ in described}
+    seen = {normalise_food_name(n) for n, _ in dets} | {
+        normalise_food_name(n) for n, _, _ in described
+    }
     containers = {"bowl", "cup", "dining table"}
     assert set(keys) == seen - containers
     assert set(result.context) == {normalise_food_name(n) for n, _ in dets} & containers
@@ -179,13 +210,12 @@ def test_containers_are_context_never_food_and_the_fusion_says_so():
     from domain.food.vision import explain_fusion
 
     detections = [det("bowl", 0.9), det("banana", 0.8), det("banana", 0.7), det("cup", 0.6)]
-    described = Description((DescribedFood("plate", 300.0), DescribedFood("bananas", 240.0)),
-                            "Two bananas in a bowl.")
+    described = Description(
+        (DescribedFood("plate", 300.0), DescribedFood("bananas", 240.0)), "Two bananas in a bowl."
+    )
     result = fuse(detections, described, context=["dining table"])
-    assert [(f.food, f.quantity, f.portion_grams) for f in result.foods] == [
-        ("bananas", 2, 240.0)]
+    assert [(f.food, f.quantity, f.portion_grams) for f in result.foods] == [("bananas", 2, 240.0)]
     assert result.context == ("bowl", "cup", "dining table")
     text = explain_fusion(result, detector_ran=True, describer_ran=True)
-    assert text.startswith("describer names and grams, detector boxes and counts: 1 seen by "
-                           "both")
+    assert text.startswith("describer names and grams, detector boxes and counts: 1 seen by both")
     assert text.endswith("containers kept as context: bowl, cup, dining table")

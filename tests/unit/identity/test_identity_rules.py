@@ -17,8 +17,12 @@ from domain.identity.model import (
 
 @given(st.text(max_size=200))
 def test_password_policy_matches_the_contract(pw):
-    ok = (8 <= len(pw) <= 128 and any(c.isupper() for c in pw)
-          and any(c.islower() for c in pw) and any(c.isdigit() for c in pw))
+    ok = (
+        8 <= len(pw) <= 128
+        and any(c.isupper() for c in pw)
+        and any(c.islower() for c in pw)
+        and any(c.isdigit() for c in pw)
+    )
     assert (password_problems(pw) == []) is ok
 
 
@@ -28,10 +32,16 @@ def test_policy_error_names_the_field():
     assert err.value.details["errors"][0]["field"] == "password"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("<b>Ann</b>", "Ann"), ("  A   B ", "A B"), ("&lt;script&gt;x&lt;/script&gt;Ann", "xAnn"),
-    ("Zoë", "Zoë"), ("Tom & Jerry", "Tom & Jerry"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("<b>Ann</b>", "Ann"),
+        ("  A   B ", "A B"),
+        ("&lt;script&gt;x&lt;/script&gt;Ann", "xAnn"),
+        ("Zoë", "Zoë"),
+        ("Tom & Jerry", "Tom & Jerry"),
+    ],
+)
 def test_clean_name(raw, expected):
     assert clean_name(raw) == expected
 
@@ -42,7 +52,7 @@ def test_clean_name_never_returns_markup_or_bad_lengths(raw):
         name = clean_name(raw)
     except ValidationFailed:
         return
-    assert "<" not in name or ">" not in name[name.index("<"):]
+    assert "<" not in name or ">" not in name[name.index("<") :]
     assert 1 <= len(name) <= 255 and name == name.strip()
 
 

@@ -19,8 +19,10 @@ def test_burst_up_to_the_limit_then_refused():
     assert abs(d.retry_after_s - 12.0) < 1e-6  # one token every 60/5 s
 
 
-@given(st.lists(st.floats(min_value=0, max_value=600), min_size=1, max_size=300),
-       st.integers(min_value=1, max_value=50))
+@given(
+    st.lists(st.floats(min_value=0, max_value=600), min_size=1, max_size=300),
+    st.integers(min_value=1, max_value=50),
+)
 def test_never_more_than_limit_in_any_window(times, limit):
     q = Quota(limit, 60)
     tat = None

@@ -24,8 +24,10 @@ SECRET = "s" * 48
 def deps():
     clock = ManualClock(datetime(2026, 11, 10, 9, 0, tzinfo=UTC))
     return {
-        "users": MemoryUserRepository(), "sessions": MemorySessionStore(),
-        "audit": MemoryAuditLog(), "clock": clock,
+        "users": MemoryUserRepository(),
+        "sessions": MemorySessionStore(),
+        "audit": MemoryAuditLog(),
+        "clock": clock,
         "hasher": Argon2PasswordHasher(Argon2Params(memory_kib=1024, time_cost=1)),
         "tokens": JwtTokenCodec(SECRET, "psi", "psi-mobile", 3600, 86400),
         "limiter": MemoryRateLimiter(lambda: clock.now().timestamp()),

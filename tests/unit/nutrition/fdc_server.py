@@ -43,14 +43,28 @@ class FakeFdc:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append((self.path, body, dict(self.headers)))
                 if self.headers.get("X-Api-Key") != API_KEY:
-                    self._send(403, {"error": {"code": "API_KEY_INVALID",
-                                               "message": "An invalid api_key was supplied."}})
+                    self._send(
+                        403,
+                        {
+                            "error": {
+                                "code": "API_KEY_INVALID",
+                                "message": "An invalid api_key was supplied.",
+                            }
+                        },
+                    )
                     return
                 if fake.mode == "slow":
                     time.sleep(fake.delay_s)
                 if fake.mode == "429":
-                    self._send(429, {"error": {"code": "OVER_RATE_LIMIT",
-                                               "message": "You have exceeded your rate limit."}})
+                    self._send(
+                        429,
+                        {
+                            "error": {
+                                "code": "OVER_RATE_LIMIT",
+                                "message": "You have exceeded your rate limit.",
+                            }
+                        },
+                    )
                     return
                 if fake.mode == "500":
                     self._send(500, {"message": "Internal Server Error"})
@@ -59,8 +73,12 @@ class FakeFdc:
                     self._send(200, None, raw=b"<html>maintenance</html>")
                     return
                 if fake.mode == "wrong-shape":
-                    self._send(200, [{"fdcId": "x", "description": 5}]
-                               if self.path == "/v1/foods" else {"foods": [{"fdcId": -1}]})
+                    self._send(
+                        200,
+                        [{"fdcId": "x", "description": 5}]
+                        if self.path == "/v1/foods"
+                        else {"foods": [{"fdcId": -1}]},
+                    )
                     return
                 if self.path == "/v1/foods/search":
                     self._search(body)
@@ -72,13 +90,15 @@ class FakeFdc:
             def _search(self, body: dict[str, Any]) -> None:
                 recorded = RECORDED["search"].get(str(body.get("query", "")).lower())
                 if recorded is None:
-                    self._send(200, {"totalHits": 0, "currentPage": 1, "totalPages": 0,
-                                     "foods": []})
+                    self._send(
+                        200, {"totalHits": 0, "currentPage": 1, "totalPages": 0, "foods": []}
+                    )
                     return
                 wanted = set(body.get("dataType") or [])
                 foods = [f for f in recorded["foods"] if not wanted or f["dataType"] in wanted]
-                answer = dict(recorded, foods=foods[: int(body.get("pageSize", 50))],
-                              totalHits=len(foods))
+                answer = dict(
+                    recorded, foods=foods[: int(body.get("pageSize", 50))], totalHits=len(foods)
+                )
                 self._send(200, answer)
 
             def _foods(self, body: dict[str, Any]) -> None:
@@ -86,8 +106,9 @@ class FakeFdc:
                 if len(ids) > 20:
                     self._send(400, {"error": "fdcIds: size must be between 1 and 20"})
                     return
-                self._send(200, [RECORDED["foods"][str(i)] for i in ids
-                                 if str(i) in RECORDED["foods"]])
+                self._send(
+                    200, [RECORDED["foods"][str(i)] for i in ids if str(i) in RECORDED["foods"]]
+                )
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

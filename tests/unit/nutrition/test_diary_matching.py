@@ -16,8 +16,7 @@ def test_the_table_is_big_enough() -> None:
 
 
 @pytest.mark.parametrize(("query", "must", "must_not"), DIARY, ids=[q for q, _, _ in DIARY])
-async def test_diary_query_finds_the_food_a_person_means(usda_store, query, must, must_not
-                                                         ) -> None:
+async def test_diary_query_finds_the_food_a_person_means(usda_store, query, must, must_not) -> None:
     found = await LookupNutrition(usda_store)(query)
     assert found is not None, query
     name = found.food_name.lower()
@@ -27,12 +26,20 @@ async def test_diary_query_finds_the_food_a_person_means(usda_store, query, must
     assert found.per_100g.calories is not None
 
 
-@pytest.mark.parametrize(("query", "food"), [
-    ("2 eggs", "eggs"), ("a bowl of oatmeal", "oatmeal"), ("3 slices of bread", "bread"),
-    ("a glass of milk", "milk"), ("200g chicken breast", "chicken breast"),
-    ("1/2 cup rice", "rice"), ("large egg", "large egg"), ("2% milk", "2% milk"),
-    ("half and half", "half and half"),
-])
+@pytest.mark.parametrize(
+    ("query", "food"),
+    [
+        ("2 eggs", "eggs"),
+        ("a bowl of oatmeal", "oatmeal"),
+        ("3 slices of bread", "bread"),
+        ("a glass of milk", "milk"),
+        ("200g chicken breast", "chicken breast"),
+        ("1/2 cup rice", "rice"),
+        ("large egg", "large egg"),
+        ("2% milk", "2% milk"),
+        ("half and half", "half and half"),
+    ],
+)
 def test_quantity_words_are_not_the_food(query, food) -> None:
     assert food_query(query) == food
 
@@ -49,7 +56,8 @@ async def test_cooked_where_people_eat_it_cooked_raw_where_raw(usda_store) -> No
 
 async def test_each_answer_is_explained_by_named_features(usda_store) -> None:
     found = await LookupNutrition(usda_store)("salmon")
-    explained = features(tokens("salmon"), next(
-        f for f in await usda_store.get_many([found.food_id])))
+    explained = features(
+        tokens("salmon"), next(f for f in await usda_store.get_many([found.food_id]))
+    )
     assert explained.state >= 1.0 and explained.coverage == 1.0  # cooked, every word
     assert min(1.0, explained.confidence) == pytest.approx(found.match_confidence, abs=1e-4)

@@ -30,10 +30,15 @@ async def catalog(fdc: FakeFdc) -> AsyncIterator[FdcApiCatalog]:
 
 
 async def test_search_maps_fdc_records_to_foods(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
-    foods = {f.name: f for f in await catalog.candidates("apples", match_all=True, limit=10,
-                                                        include_branded=False)}
-    assert set(foods) == {"Apples, fuji, with skin, raw", "Apple, raw",
-                          "Apples, raw, without skin"}  # Experimental records are skipped
+    foods = {
+        f.name: f
+        for f in await catalog.candidates("apples", match_all=True, limit=10, include_branded=False)
+    }
+    assert set(foods) == {
+        "Apples, fuji, with skin, raw",
+        "Apple, raw",
+        "Apples, raw, without skin",
+    }  # Experimental records are skipped
     fuji = foods["Apples, fuji, with skin, raw"]
     assert (fuji.fdc_id, fuji.id, fuji.data_type) == (1750339, 1750339, DataType.FOUNDATION)
     assert fuji.per_100g.calories == 65.0  # Atwater specific before general
@@ -56,8 +61,7 @@ async def test_search_maps_fdc_records_to_foods(catalog: FdcApiCatalog, fdc: Fak
     assert headers["X-Api-Key"] == API_KEY  # the key travels in a header, not the URL
 
 
-async def test_ids_are_fetched_at_most_twenty_a_call(catalog: FdcApiCatalog,
-                                                     fdc: FakeFdc) -> None:
+async def test_ids_are_fetched_at_most_twenty_a_call(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
     ids = [173944, 170379, *range(900_000, 900_045)]
     foods = {f.fdc_id: f for f in await catalog.get_many(ids)}
     assert set(foods) == {173944, 170379}
@@ -74,8 +78,9 @@ async def test_ids_are_fetched_at_most_twenty_a_call(catalog: FdcApiCatalog,
 
 
 @pytest.mark.parametrize("mode", ["429", "500", "garbage", "wrong-shape", "slow"])
-async def test_failures_become_dependency_unavailable(catalog: FdcApiCatalog, fdc: FakeFdc,
-                                                      mode: str) -> None:
+async def test_failures_become_dependency_unavailable(
+    catalog: FdcApiCatalog, fdc: FakeFdc, mode: str
+) -> None:
     fdc.mode = mode
     with pytest.raises(DependencyUnavailable) as info:
         await catalog.candidates("apple", match_all=True, limit=5)
@@ -93,8 +98,7 @@ async def test_a_wrong_key_is_a_dependency_failure_not_a_crash(fdc: FakeFdc) -> 
         await api.aclose()
 
 
-async def test_cache_aside_asks_the_api_once_per_week(catalog: FdcApiCatalog,
-                                                      fdc: FakeFdc) -> None:
+async def test_cache_aside_asks_the_api_once_per_week(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
     now = [0.0]
     cached = CachingFoodCatalog(catalog, InMemoryFoodCache(clock=lambda: now[0]))
     first = await cached.candidates("apple", match_all=True, limit=10)
@@ -126,8 +130,13 @@ async def test_offline_store_first_then_the_api(catalog: FdcApiCatalog, fdc: Fak
 
     sample = Path(__file__).parent / "fooddata_sample.csv"
     store = InMemoryNutritionStore()
-    await store.upsert_many([f for f in UsdaCsvSource(sample).foods(include_branded=False)
-                             if not f.name.startswith("Apple")])
+    await store.upsert_many(
+        [
+            f
+            for f in UsdaCsvSource(sample).foods(include_branded=False)
+            if not f.name.startswith("Apple")
+        ]
+    )
     both = FallbackFoodCatalog(store, catalog)
 
     found = await both.candidates("banana", match_all=True, limit=5)
@@ -150,8 +159,9 @@ async def test_container_uses_the_api_only_with_a_key(tmp_path, fdc: FakeFdc) ->
     from entrypoints.settings import load_settings
 
     for key, expected in [(None, NutritionStore), (API_KEY, FallbackFoodCatalog)]:
-        settings = load_settings({}, var_dir=tmp_path, fdc_api_key=key,
-                                 fdc_base_url=fdc.url, nutrition_auto_import=False)
+        settings = load_settings(
+            {}, var_dir=tmp_path, fdc_api_key=key, fdc_base_url=fdc.url, nutrition_auto_import=False
+        )
         container = build_container(settings)
         try:
             catalog = await container.get(FoodCatalog)

@@ -18,9 +18,13 @@ class Clock:
 
 def kumquat() -> Food:
     name = "Kumquats, raw"
-    return Food(id=offline_food_id(DataType.SR_LEGACY, name), name=name,
-                data_type=DataType.SR_LEGACY, per_100g=Nutrients(calories=71.0),
-                portion=Portion(19.0, "1 fruit without refuse"))
+    return Food(
+        id=offline_food_id(DataType.SR_LEGACY, name),
+        name=name,
+        data_type=DataType.SR_LEGACY,
+        per_100g=Nutrients(calories=71.0),
+        portion=Portion(19.0, "1 fruit without refuse"),
+    )
 
 
 async def test_a_food_imported_after_a_miss_is_found() -> None:
@@ -60,8 +64,12 @@ async def test_hits_are_remembered_until_their_own_expiry() -> None:
     clock = Clock()
     look = LookupNutrition(store, monotonic=clock)
     first = await look("kumquats")
-    changed = Food(id=kumquat().id, name="Kumquats, raw", data_type=DataType.SR_LEGACY,
-                   per_100g=Nutrients(calories=72.0))
+    changed = Food(
+        id=kumquat().id,
+        name="Kumquats, raw",
+        data_type=DataType.SR_LEGACY,
+        per_100g=Nutrients(calories=72.0),
+    )
     await store.upsert_many([changed])
     assert (await look("kumquats")).per_100g == first.per_100g  # memo (10 min)
     clock.now += 601

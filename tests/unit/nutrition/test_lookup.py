@@ -11,11 +11,20 @@ from domain.nutrition.nutrients import Nutrients, total
 from domain.nutrition.text import head_tokens
 
 
-@pytest.mark.parametrize(("query", "head"), [
-    ("apple", ["apple"]), ("banana", ["banana"]), ("broccoli", ["broccoli"]),
-    ("pizza", ["pizza"]), ("coffee", ["coffee"]), ("donut", ["doughnut"]),
-    ("orange", ["orange"]), ("carrots", ["carrot"]), ("hot dog", ["hot", "dog"]),
-])
+@pytest.mark.parametrize(
+    ("query", "head"),
+    [
+        ("apple", ["apple"]),
+        ("banana", ["banana"]),
+        ("broccoli", ["broccoli"]),
+        ("pizza", ["pizza"]),
+        ("coffee", ["coffee"]),
+        ("donut", ["doughnut"]),
+        ("orange", ["orange"]),
+        ("carrots", ["carrot"]),
+        ("hot dog", ["hot", "dog"]),
+    ],
+)
 async def test_everyday_names_find_the_plain_food(usda_store, query, head) -> None:
     found = await LookupNutrition(usda_store)(query)
     assert found is not None
@@ -38,10 +47,8 @@ async def test_default_portion_is_one_typical_serving_from_usda_weights(usda_sto
     # chopped, as people serve it.
     assert (broccoli.portion_grams, broccoli.portion_name) == (91.0, "1 cup chopped")
     assert broccoli.portion_source is PortionSource.OWN
-    assert broccoli.nutrients.calories == pytest.approx(
-        broccoli.per_100g.calories * 0.91, abs=0.01)
-    assert {"1 NLEA serving", "1 spear (about 5\" long)"} <= \
-        {p.name for p in broccoli.portions}
+    assert broccoli.nutrients.calories == pytest.approx(broccoli.per_100g.calories * 0.91, abs=0.01)
+    assert {"1 NLEA serving", '1 spear (about 5" long)'} <= {p.name for p in broccoli.portions}
     apple = await LookupNutrition(usda_store)("apple")
     assert apple.portion_source is PortionSource.OWN
     assert apple.portion_name is not None and apple.portion_name.startswith("1 medium")
@@ -54,7 +61,8 @@ async def test_grams_given_scale_the_per_100g_values(usda_store) -> None:
     assert found.portion_source is PortionSource.GIVEN
     assert found.nutrients.calories == pytest.approx(found.per_100g.calories * 1.5, abs=0.01)
     assert found.nutrients.minerals["potassium_mg"] == pytest.approx(
-        found.per_100g.minerals["potassium_mg"] * 1.5, abs=0.01)
+        found.per_100g.minerals["potassium_mg"] * 1.5, abs=0.01
+    )
 
 
 async def test_meal_total_is_the_sum_of_its_parts(usda_store) -> None:
@@ -78,9 +86,13 @@ async def test_impossible_grams_are_rejected(usda_store, grams) -> None:
 
 async def test_multi_word_query_falls_back_to_any_word() -> None:
     store = InMemoryNutritionStore()
-    banana = Food(id=offline_food_id(DataType.SR_LEGACY, "Bananas, raw"),
-                  name="Bananas, raw", data_type=DataType.SR_LEGACY,
-                  per_100g=Nutrients(calories=89.0), portion=Portion(118.0))
+    banana = Food(
+        id=offline_food_id(DataType.SR_LEGACY, "Bananas, raw"),
+        name="Bananas, raw",
+        data_type=DataType.SR_LEGACY,
+        per_100g=Nutrients(calories=89.0),
+        portion=Portion(118.0),
+    )
     await store.upsert_many([banana])
     found = await LookupNutrition(store)("sliced banana")
     assert found is not None and found.food_name == "Bananas, raw"
@@ -98,8 +110,9 @@ async def test_search_pages_ranked_matches(usda_store) -> None:
     assert beyond.items == [] and beyond.total == first.total
 
 
-@pytest.mark.parametrize(("q", "page", "per_page"), [("", 1, 20), ("apple", 0, 20),
-                                                     ("apple", 1, 101)])
+@pytest.mark.parametrize(
+    ("q", "page", "per_page"), [("", 1, 20), ("apple", 0, 20), ("apple", 1, 101)]
+)
 async def test_search_rejects_bad_input(usda_store, q, page, per_page) -> None:
     with pytest.raises(ValidationFailed):
         await SearchFoods(usda_store)(q, page=page, per_page=per_page)
@@ -112,8 +125,9 @@ class CountingCatalog:
 
     async def candidates(self, query, *, match_all, limit, include_branded=True):
         self.calls += 1
-        return await self.inner.candidates(query, match_all=match_all, limit=limit,
-                                           include_branded=include_branded)
+        return await self.inner.candidates(
+            query, match_all=match_all, limit=limit, include_branded=include_branded
+        )
 
     async def get_many(self, food_ids):
         return await self.inner.get_many(food_ids)

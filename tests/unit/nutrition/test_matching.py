@@ -4,14 +4,23 @@ from domain.nutrition.food import DataType, Food, Portion, offline_food_id
 from domain.nutrition.matching import PortionSource, default_portion, rank
 from domain.nutrition.nutrients import Nutrients
 
-FULL = Nutrients(calories=50.0, protein_g=1.0, carbs_g=10.0, fat_g=0.5, fiber_g=2.0,
-                 sugar_g=8.0)
+FULL = Nutrients(calories=50.0, protein_g=1.0, carbs_g=10.0, fat_g=0.5, fiber_g=2.0, sugar_g=8.0)
 
 
-def food(name: str, data_type: DataType = DataType.SR_LEGACY, *,
-         portion: Portion | None = None, per_100g: Nutrients = FULL) -> Food:
-    return Food(id=offline_food_id(data_type, name), name=name, data_type=data_type,
-                per_100g=per_100g, portion=portion)
+def food(
+    name: str,
+    data_type: DataType = DataType.SR_LEGACY,
+    *,
+    portion: Portion | None = None,
+    per_100g: Nutrients = FULL,
+) -> Food:
+    return Food(
+        id=offline_food_id(data_type, name),
+        name=name,
+        data_type=data_type,
+        per_100g=per_100g,
+        portion=portion,
+    )
 
 
 def names(query: str, foods: list[Food]) -> list[str]:
@@ -19,21 +28,32 @@ def names(query: str, foods: list[Food]) -> list[str]:
 
 
 def test_whole_food_beats_processed_forms() -> None:
-    foods = [food("Apple juice, canned"), food("Apple pie, commercially prepared"),
-             food("Apples, raw, with skin"), food("Applesauce, canned, sweetened")]
+    foods = [
+        food("Apple juice, canned"),
+        food("Apple pie, commercially prepared"),
+        food("Apples, raw, with skin"),
+        food("Applesauce, canned, sweetened"),
+    ]
     assert names("apple", foods)[0] == "Apples, raw, with skin"
 
 
 def test_generic_data_sets_beat_branded_for_the_same_description() -> None:
-    foods = [food("BANANAS, RAW", DataType.BRANDED), food("Bananas, raw", DataType.SURVEY),
-             food("Bananas, raw", DataType.SR_LEGACY), food("Bananas, raw", DataType.FOUNDATION)]
+    foods = [
+        food("BANANAS, RAW", DataType.BRANDED),
+        food("Bananas, raw", DataType.SURVEY),
+        food("Bananas, raw", DataType.SR_LEGACY),
+        food("Bananas, raw", DataType.FOUNDATION),
+    ]
     assert [m.food.data_type for m in rank("banana", foods)] == [
-        DataType.FOUNDATION, DataType.SR_LEGACY, DataType.SURVEY, DataType.BRANDED]
+        DataType.FOUNDATION,
+        DataType.SR_LEGACY,
+        DataType.SURVEY,
+        DataType.BRANDED,
+    ]
 
 
 def test_restaurant_items_in_sr_legacy_rank_like_brands() -> None:
-    foods = [food("McDONALD'S, french fries"), food("Potato, french fries, NFS",
-                                                    DataType.SURVEY)]
+    foods = [food("McDONALD'S, french fries"), food("Potato, french fries, NFS", DataType.SURVEY)]
     assert names("french fries", foods)[0] == "Potato, french fries, NFS"
 
 

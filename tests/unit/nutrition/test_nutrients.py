@@ -6,9 +6,17 @@ from hypothesis import strategies as st
 
 from domain.nutrition.nutrients import Nutrients, total
 
-APPLE = Nutrients(calories=52.0, protein_g=0.26, carbs_g=13.8, fat_g=0.17, fiber_g=2.4,
-                  sugar_g=10.4, vitamins={"vitamin_c_mg": 4.6}, minerals={"potassium_mg": 107.0},
-                  lipids={"cholesterol_mg": 0.0})
+APPLE = Nutrients(
+    calories=52.0,
+    protein_g=0.26,
+    carbs_g=13.8,
+    fat_g=0.17,
+    fiber_g=2.4,
+    sugar_g=10.4,
+    vitamins={"vitamin_c_mg": 4.6},
+    minerals={"potassium_mg": 107.0},
+    lipids={"cholesterol_mg": 0.0},
+)
 
 
 def test_portion_scales_every_amount_from_per_100g() -> None:
@@ -26,8 +34,12 @@ def test_unknown_amounts_stay_unknown_when_scaled() -> None:
 
 
 def test_total_adds_known_values_and_keeps_all_unknown_as_unknown() -> None:
-    meal = total([APPLE.for_portion(100), Nutrients(calories=200.0, fiber_g=None,
-                                                    minerals={"sodium_mg": 400.0})])
+    meal = total(
+        [
+            APPLE.for_portion(100),
+            Nutrients(calories=200.0, fiber_g=None, minerals={"sodium_mg": 400.0}),
+        ]
+    )
     assert meal.calories == pytest.approx(252.0)
     assert meal.protein_g == pytest.approx(0.26)
     assert meal.minerals == {"potassium_mg": 107.0, "sodium_mg": 400.0}

@@ -5,11 +5,23 @@ import pytest
 from domain.nutrition.text import head_tokens, normalize, singular, tokens
 
 
-@pytest.mark.parametrize(("word", "expected"), [
-    ("apples", "apple"), ("berries", "berry"), ("tomatoes", "tomato"), ("peaches", "peach"),
-    ("radishes", "radish"), ("leaves", "leaf"), ("cheeses", "cheese"), ("hummus", "hummus"),
-    ("asparagus", "asparagus"), ("molasses", "molasses"), ("glass", "glass"), ("egg", "egg"),
-])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("apples", "apple"),
+        ("berries", "berry"),
+        ("tomatoes", "tomato"),
+        ("peaches", "peach"),
+        ("radishes", "radish"),
+        ("leaves", "leaf"),
+        ("cheeses", "cheese"),
+        ("hummus", "hummus"),
+        ("asparagus", "asparagus"),
+        ("molasses", "molasses"),
+        ("glass", "glass"),
+        ("egg", "egg"),
+    ],
+)
 def test_singular(word: str, expected: str) -> None:
     assert singular(word) == expected
 

@@ -57,8 +57,9 @@ def test_branded_without_the_full_extract_says_how_to_get_it() -> None:
 
 
 @pytest.mark.parametrize("better_first", [True, False])
-async def test_duplicate_rows_store_the_better_measured_one(tmp_path: Path,
-                                                           better_first: bool) -> None:
+async def test_duplicate_rows_store_the_better_measured_one(
+    tmp_path: Path, better_first: bool
+) -> None:
     lines = SAMPLE.read_text().splitlines()
     header, banana = lines[0], next(line for line in lines if line.startswith('"Bananas'))
     poor = banana.replace(",33,89.0,", ",2,1.0,")
@@ -76,8 +77,12 @@ def test_packaged_generic_extract_holds_every_generic_food() -> None:
     foods = list(UsdaCsvSource().foods(include_branded=False))
     assert len(foods) == PACKAGED_GENERIC_COUNT
     counts = {t: sum(f.data_type is t for f in foods) for t in DataType}
-    assert counts == {DataType.FOUNDATION: 296, DataType.SR_LEGACY: 3068,
-                      DataType.SURVEY: 3985, DataType.BRANDED: 0}
+    assert counts == {
+        DataType.FOUNDATION: 296,
+        DataType.SR_LEGACY: 3068,
+        DataType.SURVEY: 3985,
+        DataType.BRANDED: 0,
+    }
     assert len({f.id for f in foods}) == len(foods)
 
 

@@ -31,12 +31,19 @@ def test_the_fast_access_line_is_the_line_structlog_writes(stdout) -> None:
     out, capture = stdout
     capture("INFO")
     log_access("GET", "/api/v1/users/me", 200, 1.25, "abc123")
-    structlog.get_logger("other").info("request", method="GET", path="/api/v1/users/me",
-                                       status=200, duration_ms=1.25, request_id="abc123")
+    structlog.get_logger("other").info(
+        "request",
+        method="GET",
+        path="/api/v1/users/me",
+        status=200,
+        duration_ms=1.25,
+        request_id="abc123",
+    )
     fast, slow = (json.loads(line) for line in out.getvalue().splitlines())
     assert list(fast) == list(slow)
     assert {k: v for k, v in fast.items() if k != "timestamp"} == {
-        k: v for k, v in slow.items() if k != "timestamp"}
+        k: v for k, v in slow.items() if k != "timestamp"
+    }
     assert fast["timestamp"].endswith("Z") and fast["status"] == 200
 
 

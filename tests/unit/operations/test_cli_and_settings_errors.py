@@ -18,8 +18,11 @@ SECRET = "k3J9-vQ2_mZ8xR4pL7nW1sT6yB0cF5hD"
 
 
 def test_a_mistyped_variable_is_an_error_in_production_naming_the_closest(tmp_path) -> None:
-    environ = {"PSI_ENV": "production", "PSI_JWT_SECRET": SECRET,
-               "PSI_DATABSE_URL": "postgresql://x@db/psi"}
+    environ = {
+        "PSI_ENV": "production",
+        "PSI_JWT_SECRET": SECRET,
+        "PSI_DATABSE_URL": "postgresql://x@db/psi",
+    }
     with pytest.raises(SettingsError, match=r"PSI_DATABSE_URL \(did you mean PSI_DATABASE_URL\?\)"):
         load_settings(environ)
 
@@ -33,17 +36,26 @@ def test_a_mistyped_variable_is_a_warning_in_the_embedded_profile(tmp_path, capl
 
 
 def test_tooling_variables_and_known_settings_are_not_reported() -> None:
-    environ = {"PSI_TEST_POSTGRES_URL": "x", "PSI_BENCH_SKIP": "1", "PSI_REQUIRE_VISION": "1",
-               "PSI_PYTHON": "python3", "PSI_PORT": "9000", "HOME": "/root"}
+    environ = {
+        "PSI_TEST_POSTGRES_URL": "x",
+        "PSI_BENCH_SKIP": "1",
+        "PSI_REQUIRE_VISION": "1",
+        "PSI_PYTHON": "python3",
+        "PSI_PORT": "9000",
+        "HOME": "/root",
+    }
     assert unknown_variables(environ) == []
     assert unknown_variables({"PSI_ZZZZ": "1"}) == [("PSI_ZZZZ", None)]
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("postgresql+asyncpg://psi:s3cret@db:5432/psi", "postgresql+asyncpg://psi:***@db:5432/psi"),
-    ("postgresql+asyncpg://psi@db/psi", "postgresql+asyncpg://psi@db/psi"),
-    ("sqlite+aiosqlite:////var/psi.db", "sqlite+aiosqlite:////var/psi.db"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+asyncpg://psi:s3cret@db:5432/psi", "postgresql+asyncpg://psi:***@db:5432/psi"),
+        ("postgresql+asyncpg://psi@db/psi", "postgresql+asyncpg://psi@db/psi"),
+        ("sqlite+aiosqlite:////var/psi.db", "sqlite+aiosqlite:////var/psi.db"),
+    ],
+)
 def test_urls_are_shown_without_their_password(url: str, shown: str) -> None:
     assert redact_url(url) == shown
 
@@ -61,9 +73,15 @@ def _psi(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedPro
     """The CLI as an operator runs it: its own process, its own output."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PSI_")}
     environ.update({"PSI_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO / "src"), **env})
-    return subprocess.run([sys.executable, "-m", "entrypoints.cli", *args], env=environ,
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *args],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_version(tmp_path) -> None:
@@ -72,8 +90,9 @@ def test_version(tmp_path) -> None:
     assert done.stdout.startswith("psi ")
 
 
-@pytest.mark.parametrize("argv", [["no-such-command"], ["run", "--port", "eighty"],
-                                  ["jobs", "--only", "nope"]])
+@pytest.mark.parametrize(
+    "argv", [["no-such-command"], ["run", "--port", "eighty"], ["jobs", "--only", "nope"]]
+)
 def test_an_unknown_command_or_option_is_one_line_and_exit_2(argv, tmp_path) -> None:
     done = _psi(argv, tmp_path)
     assert done.returncode == 2
@@ -91,9 +110,12 @@ def test_an_unknown_email_is_one_line_and_a_failure(tmp_path) -> None:
 
 
 def test_an_unreachable_database_is_one_line_without_the_password(tmp_path) -> None:
-    done = _psi(["migrate"], tmp_path,
-                PSI_DATABASE_URL="postgresql+asyncpg://psi:hunter2@127.0.0.1:1/psi",
-                PSI_DEPENDENCY_TIMEOUT_S="1")
+    done = _psi(
+        ["migrate"],
+        tmp_path,
+        PSI_DATABASE_URL="postgresql+asyncpg://psi:hunter2@127.0.0.1:1/psi",
+        PSI_DEPENDENCY_TIMEOUT_S="1",
+    )
     assert done.returncode == 3
     assert "hunter2" not in done.stdout + done.stderr
     assert _error_line(done.stdout + done.stderr)["event"] == "dependency_unreachable"

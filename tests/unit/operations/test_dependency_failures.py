@@ -22,8 +22,9 @@ def test_drain_grace_defaults_by_profile(tmp_path):
 async def test_sigterm_drains_first_then_hands_over_to_the_server():
     calls: list[tuple[int, float]] = []
     loop = asyncio.get_running_loop()
-    previous = signal.signal(signal.SIGTERM,
-                             lambda signum, frame: calls.append((signum, loop.time())))
+    previous = signal.signal(
+        signal.SIGTERM, lambda signum, frame: calls.append((signum, loop.time()))
+    )
     try:
         readiness = Readiness(1.0)
         assert drain_on_sigterm(readiness, 0.2)

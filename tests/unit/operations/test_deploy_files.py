@@ -48,8 +48,10 @@ def test_compose_has_every_role_and_a_durable_redis() -> None:
     services = compose["services"]
     assert {"postgres", "redis", "migrate", "api", "worker", "scheduler"} <= set(services)
     assert "--appendonly" in services["redis"]["command"]
-    assert services["redis"]["command"][services["redis"]["command"].index("--appendonly") + 1] \
+    assert (
+        services["redis"]["command"][services["redis"]["command"].index("--appendonly") + 1]
         == "yes"
+    )
     migrate = " ".join(services["migrate"]["command"])
     assert "psi migrate" in migrate and "import-usda" in migrate and "import-recipes" in migrate
     for role in ("api", "worker", "scheduler"):
@@ -61,8 +63,13 @@ def _psi_environment() -> dict[str, str]:
     compose = yaml.safe_load((REPO / "compose.yaml").read_text())
     env: dict[str, str] = {}
     for service in compose["services"].values():
-        env.update({k: str(v) for k, v in (service.get("environment") or {}).items()
-                    if k.startswith("PSI_")})
+        env.update(
+            {
+                k: str(v)
+                for k, v in (service.get("environment") or {}).items()
+                if k.startswith("PSI_")
+            }
+        )
     for obj in _k8s_objects():
         if obj["kind"] == "ConfigMap":
             env.update(obj["data"])
@@ -77,10 +84,17 @@ def test_every_setting_named_is_a_real_one() -> None:
     assert unknown_variables(env) == []
 
 
-@pytest.mark.parametrize("command", [
-    ["run", "--workers", "2"], ["worker", "--drain-seconds", "25"], ["jobs"], ["migrate"],
-    ["data", "import-usda", "--quiet"], ["data", "import-recipes"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--workers", "2"],
+        ["worker", "--drain-seconds", "25"],
+        ["jobs"],
+        ["migrate"],
+        ["data", "import-usda", "--quiet"],
+        ["data", "import-recipes"],
+    ],
+)
 def test_the_commands_the_files_run_exist(command: list[str]) -> None:
     build_parser().parse_args(command)
 
@@ -92,14 +106,23 @@ def test_manifests_have_what_a_cluster_needs() -> None:
     for obj in objects:
         assert obj["apiVersion"] and obj["kind"] and obj["metadata"]["name"]
         kinds.setdefault(obj["kind"], []).append(obj)
-    assert {"Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Job",
-            "ConfigMap", "Secret"} <= set(kinds)
+    assert {
+        "Deployment",
+        "Service",
+        "PodDisruptionBudget",
+        "HorizontalPodAutoscaler",
+        "Job",
+        "ConfigMap",
+        "Secret",
+    } <= set(kinds)
     names = {d["metadata"]["name"] for d in kinds["Deployment"]}
     assert {"psi-api", "psi-worker", "psi-scheduler"} <= names
     for deployment in kinds["Deployment"]:
         spec = deployment["spec"]
-        assert spec["selector"]["matchLabels"].items() <= \
-            spec["template"]["metadata"]["labels"].items()
+        assert (
+            spec["selector"]["matchLabels"].items()
+            <= spec["template"]["metadata"]["labels"].items()
+        )
         pod = spec["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True
         for container in pod["containers"]:
@@ -107,9 +130,11 @@ def test_manifests_have_what_a_cluster_needs() -> None:
             assert "livenessProbe" in container
             build_parser().parse_args(container["args"])
     for pdb in kinds["PodDisruptionBudget"]:
-        assert any(pdb["spec"]["selector"]["matchLabels"].items()
-                   <= d["spec"]["template"]["metadata"]["labels"].items()
-                   for d in kinds["Deployment"])
+        assert any(
+            pdb["spec"]["selector"]["matchLabels"].items()
+            <= d["spec"]["template"]["metadata"]["labels"].items()
+            for d in kinds["Deployment"]
+        )
     for hpa in kinds["HorizontalPodAutoscaler"]:
         assert hpa["spec"]["scaleTargetRef"]["name"] in names
         assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
@@ -117,10 +142,14 @@ def test_manifests_have_what_a_cluster_needs() -> None:
 
 def test_api_probes_match_the_drain_timings() -> None:
     config = next(o for o in _k8s_objects() if o["kind"] == "ConfigMap")
-    settings = load_settings({k: v for k, v in config["data"].items() if k != "PSI_ENV"},
-                             jwt_secret="s" * 40)
-    api = next(o for o in _k8s_objects()
-               if o["kind"] == "Deployment" and o["metadata"]["name"] == "psi-api")
+    settings = load_settings(
+        {k: v for k, v in config["data"].items() if k != "PSI_ENV"}, jwt_secret="s" * 40
+    )
+    api = next(
+        o
+        for o in _k8s_objects()
+        if o["kind"] == "Deployment" and o["metadata"]["name"] == "psi-api"
+    )
     pod = api["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     ready, live = container["readinessProbe"], container["livenessProbe"]
@@ -132,8 +161,11 @@ def test_api_probes_match_the_drain_timings() -> None:
 
 
 def test_worker_grace_covers_its_drain() -> None:
-    worker = next(o for o in _k8s_objects()
-                  if o["kind"] == "Deployment" and o["metadata"]["name"] == "psi-worker")
+    worker = next(
+        o
+        for o in _k8s_objects()
+        if o["kind"] == "Deployment" and o["metadata"]["name"] == "psi-worker"
+    )
     pod = worker["spec"]["template"]["spec"]
     args = pod["containers"][0]["args"]
     drain = float(args[args.index("--drain-seconds") + 1])

@@ -32,8 +32,12 @@ def test_a_full_document_round_trips():
         "disliked_foods": ["Coriander", "olives"],
         "preferred_cuisines": ["indian", "italian"],
         "wellness_goals": ["reduce_stress"],
-        "notification_preferences": {"meal_reminders": False, "channels": ["email", "push"],
-                                     "quiet_hours_start": "22:00", "quiet_hours_end": "07:00"},
+        "notification_preferences": {
+            "meal_reminders": False,
+            "channels": ["email", "push"],
+            "quiet_hours_start": "22:00",
+            "quiet_hours_end": "07:00",
+        },
         "ui_preferences": {"theme": "dark", "units": "imperial", "timezone": "Europe/Paris"},
     }
     prefs = preferences_from_document(USER, doc)
@@ -54,25 +58,39 @@ def test_absent_parts_take_their_defaults():
     assert prefs.ui_preferences == default.ui_preferences
 
 
-@pytest.mark.parametrize(("doc", "field"), [
-    ({"allergens": ["shellfish"]}, "allergens"),
-    ({"dietary_restrictions": ["carnivore"]}, "dietary_restrictions"),
-    ({"preferred_cuisines": ["martian"]}, "preferred_cuisines"),
-    ({"wellness_goals": ["live_forever"]}, "wellness_goals"),
-    ({"allergens": "milk"}, "allergens"),
-    ({"favourite_colour": "blue"}, "favourite_colour"),
-    ({"ui_preferences": {"theme": "neon"}}, "ui_preferences.theme"),
-    ({"ui_preferences": {"font": "big"}}, "ui_preferences.font"),
-    ({"ui_preferences": {"timezone": "not a zone!"}}, "ui_preferences.timezone"),
-    ({"notification_preferences": {"meal_reminders": "yes"}},
-     "notification_preferences.meal_reminders"),
-    ({"notification_preferences": {"quiet_hours_start": "25:00", "quiet_hours_end": "07:00"}},
-     "notification_preferences.quiet_hours_start"),
-    ({"notification_preferences": {"quiet_hours_start": "22:00"}},
-     "notification_preferences.quiet_hours_end"),
-    ({"disliked_foods": ["<script>"]}, "disliked_foods[0]"),
-    ({"disliked_foods": ["x" * 65]}, "disliked_foods[0]"),
-])
+@pytest.mark.parametrize(
+    ("doc", "field"),
+    [
+        ({"allergens": ["shellfish"]}, "allergens"),
+        ({"dietary_restrictions": ["carnivore"]}, "dietary_restrictions"),
+        ({"preferred_cuisines": ["martian"]}, "preferred_cuisines"),
+        ({"wellness_goals": ["live_forever"]}, "wellness_goals"),
+        ({"allergens": "milk"}, "allergens"),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"ui_preferences": {"theme": "neon"}}, "ui_preferences.theme"),
+        ({"ui_preferences": {"font": "big"}}, "ui_preferences.font"),
+        ({"ui_preferences": {"timezone": "not a zone!"}}, "ui_preferences.timezone"),
+        (
+            {"notification_preferences": {"meal_reminders": "yes"}},
+            "notification_preferences.meal_reminders",
+        ),
+        (
+            {
+                "notification_preferences": {
+                    "quiet_hours_start": "25:00",
+                    "quiet_hours_end": "07:00",
+                }
+            },
+            "notification_preferences.quiet_hours_start",
+        ),
+        (
+            {"notification_preferences": {"quiet_hours_start": "22:00"}},
+            "notification_preferences.quiet_hours_end",
+        ),
+        ({"disliked_foods": ["<script>"]}, "disliked_foods[0]"),
+        ({"disliked_foods": ["x" * 65]}, "disliked_foods[0]"),
+    ],
+)
 def test_values_outside_the_vocabularies_are_refused(doc, field):
     with pytest.raises(ValidationFailed) as exc:
         preferences_from_document(USER, doc)
@@ -86,11 +104,17 @@ def test_every_offending_value_is_reported():
 
 
 def current() -> Preferences:
-    return preferences_from_document(USER, {
-        "allergens": ["milk"], "dietary_restrictions": ["vegan"],
-        "disliked_foods": ["olives"], "wellness_goals": ["better_sleep"],
-        "ui_preferences": {"theme": "dark", "units": "imperial"},
-    }, updated_at=datetime(2026, 11, 1, tzinfo=UTC))
+    return preferences_from_document(
+        USER,
+        {
+            "allergens": ["milk"],
+            "dietary_restrictions": ["vegan"],
+            "disliked_foods": ["olives"],
+            "wellness_goals": ["better_sleep"],
+            "ui_preferences": {"theme": "dark", "units": "imperial"},
+        },
+        updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
 
 
 def test_patch_replaces_the_parts_it_names_and_keeps_the_rest():

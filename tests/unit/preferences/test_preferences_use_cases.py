@@ -44,12 +44,16 @@ async def test_reads_are_cached_and_every_write_invalidates(parts):
 async def test_patch_merges_onto_the_store_not_a_stale_cache(parts):
     store, cache, clock = parts
     user = uuid.uuid4()
-    await ReplacePreferences(store, cache, clock)(user, {"allergens": ["milk"],
-                                                         "wellness_goals": ["hydration"]})
+    await ReplacePreferences(store, cache, clock)(
+        user, {"allergens": ["milk"], "wellness_goals": ["hydration"]}
+    )
     await GetPreferences(store, cache)(user)  # cached
     stored = await store.get(user)
-    await store.save(stored.__class__(**{**{f: getattr(stored, f) for f in stored.__slots__},
-                                         "wellness_goals": frozenset()}))
+    await store.save(
+        stored.__class__(
+            **{**{f: getattr(stored, f) for f in stored.__slots__}, "wellness_goals": frozenset()}
+        )
+    )
     patched = await PatchPreferences(store, cache, clock)(user, {"allergens": ["fish"]})
     assert patched.wellness_goals == frozenset()
 
@@ -57,5 +61,6 @@ async def test_patch_merges_onto_the_store_not_a_stale_cache(parts):
 async def test_unknown_time_zones_are_refused(parts):
     store, cache, clock = parts
     with pytest.raises(ValidationFailed):
-        await ReplacePreferences(store, cache, clock)(uuid.uuid4(), {
-            "ui_preferences": {"timezone": "Mars/Olympus_Mons"}})
+        await ReplacePreferences(store, cache, clock)(
+            uuid.uuid4(), {"ui_preferences": {"timezone": "Mars/Olympus_Mons"}}
+        )

@@ -30,12 +30,13 @@ def traits_from_raw_lines(recipe_id) -> frozenset[Trait]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(allergens=st.sets(st.sampled_from(list(Allergen)), max_size=4),
-       diets=st.sets(st.sampled_from(list(Diet)), max_size=2),
-       fridge=st.sets(st.sampled_from(VOCABULARY), min_size=1, max_size=25))
+@given(
+    allergens=st.sets(st.sampled_from(list(Allergen)), max_size=4),
+    diets=st.sets(st.sampled_from(list(Diet)), max_size=2),
+    fridge=st.sets(st.sampled_from(VOCABULARY), min_size=1, max_size=25),
+)
 def test_no_match_holds_an_allergen_or_breaks_a_diet(allergens, diets, fridge):
-    matches = packaged_index().match(frozenset(fridge), allergens=allergens, diets=diets,
-                                     limit=50)
+    matches = packaged_index().match(frozenset(fridge), allergens=allergens, diets=diets, limit=50)
     for match in matches:
         traits = traits_from_raw_lines(match.recipe_id)
         assert not allergens_of(traits) & allergens, RECIPES[match.recipe_id].title
@@ -50,8 +51,7 @@ def test_every_allergen_and_diet_filter_is_exact_over_the_catalogue():
         allowed = index.allowed([allergen], [])
         for row, raw in enumerate(index.recipe_ids):
             recipe = RECIPES[_uuid(raw)]
-            assert bool(allowed[row]) == (recipe.verified
-                                          and allergen not in recipe.allergens)
+            assert bool(allowed[row]) == (recipe.verified and allergen not in recipe.allergens)
     for diet in Diet:
         allowed = index.allowed([], [diet])
         for row, raw in enumerate(index.recipe_ids):

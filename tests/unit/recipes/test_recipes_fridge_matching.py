@@ -36,8 +36,9 @@ def test_chicken_rice_onion_garlic_tomato_ranks_curries_above_pancakes():
 
 
 def test_a_fully_covered_recipe_has_score_one_and_nothing_missing():
-    matches = packaged_index().match(normalise_fridge(["eggs", "milk", "flour", "butter",
-                                                       "sugar"]), limit=50)
+    matches = packaged_index().match(
+        normalise_fridge(["eggs", "milk", "flour", "butter", "sugar"]), limit=50
+    )
     assert matches == sorted(matches, key=lambda m: -m.score)
     full = [m for m in matches if not m.missing]
     assert full
@@ -47,24 +48,27 @@ def test_a_fully_covered_recipe_has_score_one_and_nothing_missing():
 
 
 def test_matched_and_missing_split_the_recipe_and_leave_staples_out():
-    matched, missing = split_by_fridge(["egg", "salt", "flour", "water", "milk"],
-                                       frozenset({"egg", "milk"}))
+    matched, missing = split_by_fridge(
+        ["egg", "salt", "flour", "water", "milk"], frozenset({"egg", "milk"})
+    )
     assert matched == ("egg", "milk")
     assert missing == ("flour",)
     assert not PANTRY_STAPLES & set(matched + missing)
 
 
 def test_free_text_fridge_items_are_normalised():
-    assert normalise_fridge(["2 Spring Onions", "aubergines", "", "  "]) == {"scallion",
-                                                                              "eggplant"}
+    assert normalise_fridge(["2 Spring Onions", "aubergines", "", "  "]) == {"scallion", "eggplant"}
 
 
 def test_filters_remove_unsafe_recipes():
     everything = ["eggs", "milk", "flour", "butter", "peanut butter", "shrimp", "bacon"]
     unfiltered = packaged_index().match(normalise_fridge(everything), limit=200)
-    safe = packaged_index().match(normalise_fridge(everything), limit=200,
-                                  allergens=[Allergen.EGGS, Allergen.PEANUTS],
-                                  diets=[Diet.VEGETARIAN])
+    safe = packaged_index().match(
+        normalise_fridge(everything),
+        limit=200,
+        allergens=[Allergen.EGGS, Allergen.PEANUTS],
+        diets=[Diet.VEGETARIAN],
+    )
     recipes = {r.id: r for r in packaged_recipes()}
     assert any(Allergen.EGGS in recipes[m.recipe_id].allergens for m in unfiltered)
     for m in safe:
@@ -74,8 +78,9 @@ def test_filters_remove_unsafe_recipes():
 
 
 def test_disliked_foods_are_left_out():
-    matches = packaged_index().match(normalise_fridge(["eggs", "milk", "flour"]), limit=100,
-                                     disliked=["sugar"])
+    matches = packaged_index().match(
+        normalise_fridge(["eggs", "milk", "flour"]), limit=100, disliked=["sugar"]
+    )
     names = {r.id: r.ingredient_names for r in packaged_recipes()}
     assert matches
     assert all("sugar" not in names[m.recipe_id] for m in matches)

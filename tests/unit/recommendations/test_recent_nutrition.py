@@ -15,9 +15,17 @@ NOW = datetime(2026, 11, 10, 18, 0, tzinfo=UTC)
 
 async def eat(repo, user, days_ago: float, fiber: float, protein: float) -> None:
     at = NOW - timedelta(days=days_ago)
-    await repo.add(Analysis.manual(uuid.uuid4(), user, FoodItem("lentil soup", 1.0),
-                                   Nutrients(calories=300, protein_g=protein, fiber_g=fiber),
-                                   at, at, "usda"))
+    await repo.add(
+        Analysis.manual(
+            uuid.uuid4(),
+            user,
+            FoodItem("lentil soup", 1.0),
+            Nutrients(calories=300, protein_g=protein, fiber_g=fiber),
+            at,
+            at,
+            "usda",
+        )
+    )
 
 
 async def test_daily_averages_over_days_with_meals():
@@ -36,5 +44,6 @@ async def test_daily_averages_over_days_with_meals():
 
 
 async def test_no_meals_means_no_nutrition():
-    assert await RecentNutritionFromHistory(InMemoryAnalysisRepository())(
-        uuid.uuid4(), NOW, 7) is None
+    assert (
+        await RecentNutritionFromHistory(InMemoryAnalysisRepository())(uuid.uuid4(), NOW, 7) is None
+    )

@@ -58,13 +58,24 @@ def test_too_few_logged_days_say_nothing_about_habits():
 
 
 def test_foods_breaking_allergens_or_diets_are_never_suggested():
-    context = RecommendationContext(emotion=EmotionalState.STRESSED,
-                                    allergens=frozenset({Allergen.FISH, Allergen.TREE_NUTS}),
-                                    diets=frozenset({Diet.VEGAN}),
-                                    disliked=frozenset({"spinach"}))
+    context = RecommendationContext(
+        emotion=EmotionalState.STRESSED,
+        allergens=frozenset({Allergen.FISH, Allergen.TREE_NUTS}),
+        diets=frozenset({Diet.VEGAN}),
+        disliked=frozenset({"spinach"}),
+    )
     for rec in recommend(context, limit=50):
-        for food in ("salmon", "sardine", "mackerel", "walnut", "almond", "cashew", "spinach",
-                     "egg", "yogurt"):
+        for food in (
+            "salmon",
+            "sardine",
+            "mackerel",
+            "walnut",
+            "almond",
+            "cashew",
+            "spinach",
+            "egg",
+            "yogurt",
+        ):
             assert food not in rec.foods
             assert food not in rec.title
 
@@ -81,9 +92,13 @@ def test_a_suggestion_with_no_suitable_food_is_dropped():
 
 
 def test_goals_add_their_rules_and_titles_are_not_repeated():
-    recs = recommend(RecommendationContext(
-        emotion=EmotionalState.STRESSED,
-        goals=frozenset({WellnessGoal.REDUCE_STRESS, WellnessGoal.GUT_HEALTH})), limit=50)
+    recs = recommend(
+        RecommendationContext(
+            emotion=EmotionalState.STRESSED,
+            goals=frozenset({WellnessGoal.REDUCE_STRESS, WellnessGoal.GUT_HEALTH}),
+        ),
+        limit=50,
+    )
     titles = [(r.kind, r.title) for r in recs if r.kind is not Kind.RECIPE]
     assert len(titles) == len(set(titles))
     assert any(r.rule == "goal.gut_health" for r in recs)
@@ -97,9 +112,13 @@ def test_every_rule_reason_is_plain_language_and_the_disclaimer_says_not_medical
 
 
 def test_the_list_is_short_and_ordered_by_priority():
-    recs = recommend(RecommendationContext(
-        emotion=EmotionalState.STRESSED, local_hour=20,
-        nutrition=RecentNutrition(7, {"fiber_g": 10.0, "protein_g": 20.0, "sugar_g": 90.0}),
-        goals=frozenset(WellnessGoal)))
+    recs = recommend(
+        RecommendationContext(
+            emotion=EmotionalState.STRESSED,
+            local_hour=20,
+            nutrition=RecentNutrition(7, {"fiber_g": 10.0, "protein_g": 20.0, "sugar_g": 90.0}),
+            goals=frozenset(WellnessGoal),
+        )
+    )
     assert len(recs) == 8
     assert recs[0].rule.startswith("stressed")

@@ -9,8 +9,10 @@ from domain.recommendations.rules import RULES, Basis
 STATE_RULES = {r.id for r in RULES if r.basis is Basis.STATE}
 
 
-@pytest.mark.parametrize("state", [EmotionalState.STRESSED, EmotionalState.FATIGUED,
-                                   EmotionalState.CALM, EmotionalState.FOCUSED])
+@pytest.mark.parametrize(
+    "state",
+    [EmotionalState.STRESSED, EmotionalState.FATIGUED, EmotionalState.CALM, EmotionalState.FOCUSED],
+)
 def test_an_unsure_state_is_worded_as_unsure(state):
     unsure = recommend(RecommendationContext(emotion=state, emotion_confidence=0.09))
     on_state = [r for r in unsure if r.rule in STATE_RULES]
@@ -22,18 +24,19 @@ def test_an_unsure_state_is_worded_as_unsure(state):
 
 
 def test_a_reasonably_sure_state_is_said_plainly():
-    sure = recommend(RecommendationContext(emotion=EmotionalState.STRESSED,
-                                           emotion_confidence=0.62))
+    sure = recommend(
+        RecommendationContext(emotion=EmotionalState.STRESSED, emotion_confidence=0.62)
+    )
     on_state = [r for r in sure if r.rule in STATE_RULES]
     assert on_state and all(r.reason.startswith("You seem stressed") for r in on_state)
     assert {r.confidence for r in on_state} == {0.62}
 
 
 def test_the_wording_turns_at_one_half():
-    at = recommend(RecommendationContext(emotion=EmotionalState.STRESSED,
-                                         emotion_confidence=0.5))
-    below = recommend(RecommendationContext(emotion=EmotionalState.STRESSED,
-                                            emotion_confidence=0.49))
+    at = recommend(RecommendationContext(emotion=EmotionalState.STRESSED, emotion_confidence=0.5))
+    below = recommend(
+        RecommendationContext(emotion=EmotionalState.STRESSED, emotion_confidence=0.49)
+    )
     assert any(r.reason.startswith("You seem stressed") for r in at)
     assert not any("You seem" in r.reason for r in below)
 

@@ -44,21 +44,32 @@ async def world():
 
 def use_case(world, emotion, nutrition=None):
     catalogue, store, cache, clock = world
-    return GetRecommendations(store, cache, emotion, nutrition or NoNutrition(),
-                              packaged_index(), catalogue, clock)
+    return GetRecommendations(
+        store, cache, emotion, nutrition or NoNutrition(), packaged_index(), catalogue, clock
+    )
 
 
 def point(user, emotion: Emotion, at: datetime) -> EmotionPoint:
-    return EmotionPoint(user_id=user, timestamp=at, source=Source.APPLE_WATCH,
-                        heart_rate=80.0, hrv_rmssd=30.0, hrv_sdnn=40.0, pnn50=10.0,
-                        stress_score=70, emotion=emotion, confidence=0.8)
+    return EmotionPoint(
+        user_id=user,
+        timestamp=at,
+        source=Source.APPLE_WATCH,
+        heart_rate=80.0,
+        hrv_rmssd=30.0,
+        hrv_sdnn=40.0,
+        pnn50=10.0,
+        stress_score=70,
+        emotion=emotion,
+        confidence=0.8,
+    )
 
 
 async def test_recipes_follow_the_rules_and_respect_allergies(world):
     _, store, cache, clock = world
     user = uuid.uuid4()
-    await ReplacePreferences(store, cache, clock)(user, {
-        "allergens": ["fish", "tree_nuts", "gluten"], "dietary_restrictions": ["vegetarian"]})
+    await ReplacePreferences(store, cache, clock)(
+        user, {"allergens": ["fish", "tree_nuts", "gluten"], "dietary_restrictions": ["vegetarian"]}
+    )
     series = MemoryEmotionSeries()
     await series.add([point(user, Emotion.STRESSED, NOW - timedelta(minutes=10))])
     result = await use_case(world, LatestEmotion(series))(user)
@@ -78,8 +89,9 @@ async def test_reasons_change_with_the_emotional_state(world):
     await series.add([point(user, Emotion.FATIGUED, NOW - timedelta(minutes=5))])
     fatigued = await use_case(world, LatestEmotion(series))(user)
     unknown = await use_case(world, UnknownEmotion())(user)
-    assert [i.recommendation.reason for i in fatigued.items] != \
-        [i.recommendation.reason for i in unknown.items]
+    assert [i.recommendation.reason for i in fatigued.items] != [
+        i.recommendation.reason for i in unknown.items
+    ]
     assert any("fatigued" in i.recommendation.reason for i in fatigued.items)
 
 
@@ -93,8 +105,11 @@ async def test_an_old_reading_is_not_the_current_state(world):
 async def test_low_fibre_nutrition_brings_a_fibre_rich_recipe(world):
     week = RecentNutrition(7, {"fiber_g": 9.0})
     result = await use_case(world, UnknownEmotion(), FixedNutrition(week))(uuid.uuid4())
-    fibre = [i for i in result.items if i.recommendation.rule == "low_fibre"
-             and i.recommendation.kind is Kind.RECIPE]
+    fibre = [
+        i
+        for i in result.items
+        if i.recommendation.rule == "low_fibre" and i.recommendation.kind is Kind.RECIPE
+    ]
     assert fibre
     names = set(fibre[0].recipe.ingredient_names)
     assert names & {"lentil", "bean", "chickpea", "oat", "pea", "broccoli", "pear"}

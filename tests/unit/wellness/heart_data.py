@@ -22,16 +22,25 @@ def minute_chunks(rr_ms: np.ndarray) -> list[list[float]]:
     """Consecutive beats grouped into the minute they end in."""
     ends = np.cumsum(rr_ms) / 1000.0
     minute = (ends // 60).astype(int)
-    return [[float(x) for x in rr_ms[minute == m]] for m in range(int(minute.max()) + 1)
-            if (minute == m).sum() >= 10]
+    return [
+        [float(x) for x in rr_ms[minute == m]]
+        for m in range(int(minute.max()) + 1)
+        if (minute == m).sum() >= 10
+    ]
 
 
-def samples_from_beats(chunks: list[list[float]], start: datetime, source: str = "polar"
-                       ) -> list[dict]:
-    return [{"timestamp": (start + timedelta(minutes=i)).isoformat().replace("+00:00", "Z"),
-             "heart_rate": round(60000.0 / float(np.mean(rr)), 1),
-             "rr_intervals_ms": rr, "source": source}
-            for i, rr in enumerate(chunks)]
+def samples_from_beats(
+    chunks: list[list[float]], start: datetime, source: str = "polar"
+) -> list[dict]:
+    return [
+        {
+            "timestamp": (start + timedelta(minutes=i)).isoformat().replace("+00:00", "Z"),
+            "heart_rate": round(60000.0 / float(np.mean(rr)), 1),
+            "rr_intervals_ms": rr,
+            "source": source,
+        }
+        for i, rr in enumerate(chunks)
+    ]
 
 
 def pyhrv_hour() -> list[list[float]]:

@@ -38,21 +38,37 @@ TODAY = date(2026, 11, 10)
 
 @pytest.fixture
 def world() -> World:
-    return World(ManualClock(START + timedelta(hours=12)), MemoryConsentRepository(),
-                 MemoryEmotionSeries(), MemoryWellnessScores(), MemoryMoodCheckIns())
+    return World(
+        ManualClock(START + timedelta(hours=12)),
+        MemoryConsentRepository(),
+        MemoryEmotionSeries(),
+        MemoryWellnessScores(),
+        MemoryMoodCheckIns(),
+    )
 
 
 def with_beats(world: World) -> IngestBiometrics:
-    return IngestBiometrics(world.consents, world.series, world.scores, world.moods,
-                            world.clock, hrv=build_hrv_backend("fast").analyzer)
+    return IngestBiometrics(
+        world.consents,
+        world.series,
+        world.scores,
+        world.moods,
+        world.clock,
+        hrv=build_hrv_backend("fast").analyzer,
+    )
 
 
 def real_hour(first: datetime) -> list[SampleInput]:
     """pyhrv's real hour as 60 one-minute samples with their beats."""
-    return [SampleInput(timestamp=first + timedelta(minutes=i),
-                        heart_rate=round(60000.0 / (sum(rr) / len(rr)), 1), source="polar",
-                        rr_intervals_ms=tuple(rr))
-            for i, rr in enumerate(pyhrv_hour()[:60])]
+    return [
+        SampleInput(
+            timestamp=first + timedelta(minutes=i),
+            heart_rate=round(60000.0 / (sum(rr) / len(rr)), 1),
+            source="polar",
+            rr_intervals_ms=tuple(rr),
+        )
+        for i, rr in enumerate(pyhrv_hour()[:60])
+    ]
 
 
 async def test_the_persons_own_normal_hour_reads_as_normal(world):
@@ -69,8 +85,9 @@ async def test_the_persons_own_normal_hour_reads_as_normal(world):
     world.clock.set(replay + timedelta(hours=1))
     await ingest(user, real_hour(replay))
     points = await world.series.raw(user, replay, replay + timedelta(hours=1))
-    baseline = (await GetCurrentEmotion(world.series, world.scores, world.moods,
-                                        world.clock)(user)).baseline
+    baseline = (
+        await GetCurrentEmotion(world.series, world.scores, world.moods, world.clock)(user)
+    ).baseline
     assert baseline.days == 8 and baseline.is_personal
     # minutes are judged against the spread of minutes, not of day averages
     assert baseline.ln_rmssd_minute_sd > baseline.ln_rmssd_sd  # the day-to-day floor
@@ -87,9 +104,18 @@ async def test_a_walk_is_active_never_stress_and_stays_out_of_score_and_baseline
     day = START + timedelta(days=20)
     world.clock.set(day + timedelta(hours=18))
     rest = minutes(day + timedelta(hours=8), 48, step=5)  # 08:00-11:55
-    walk = [SampleInput(timestamp=day + timedelta(hours=12, minutes=m), heart_rate=100.0,
-                        hrv_rmssd=14.0, source="garmin", activity="walk", steps=105,
-                        interval_s=60) for m in range(60)]
+    walk = [
+        SampleInput(
+            timestamp=day + timedelta(hours=12, minutes=m),
+            heart_rate=100.0,
+            hrv_rmssd=14.0,
+            source="garmin",
+            activity="walk",
+            steps=105,
+            interval_s=60,
+        )
+        for m in range(60)
+    ]
     await world.ingest()(user, rest + walk)
     await world.ingest()(same_day_without, rest)
     points = await world.series.raw(user, day + timedelta(hours=12), day + timedelta(hours=13))
@@ -111,11 +137,21 @@ async def test_steps_alone_or_a_racing_heart_mark_a_minute_active(world):
     await world.live_days(user, 10)
     at = START + timedelta(days=10, hours=9)
     world.clock.set(at + timedelta(hours=1))
-    await world.ingest()(user, [
-        SampleInput(timestamp=at, heart_rate=84.0, hrv_rmssd=25.0, source="garmin", steps=70),
-        SampleInput(timestamp=at + timedelta(minutes=1), heart_rate=84.0, hrv_rmssd=25.0,
-                    source="garmin", steps=70, interval_s=300),  # 14 a minute: not walking
-        SampleInput(timestamp=at + timedelta(minutes=2), heart_rate=140.0, source="garmin")])
+    await world.ingest()(
+        user,
+        [
+            SampleInput(timestamp=at, heart_rate=84.0, hrv_rmssd=25.0, source="garmin", steps=70),
+            SampleInput(
+                timestamp=at + timedelta(minutes=1),
+                heart_rate=84.0,
+                hrv_rmssd=25.0,
+                source="garmin",
+                steps=70,
+                interval_s=300,
+            ),  # 14 a minute: not walking
+            SampleInput(timestamp=at + timedelta(minutes=2), heart_rate=140.0, source="garmin"),
+        ],
+    )
     got = [p.emotion for p in await world.series.raw(user, at, at + timedelta(hours=1))]
     assert got[0] is Emotion.ACTIVE and got[1] is not Emotion.ACTIVE
     assert got[2] is Emotion.ACTIVE
@@ -138,14 +174,16 @@ async def test_current_confidence_is_the_stored_confidence_for_a_steady_window(w
 
 # --- the score a person can recompute ------------------------------------------------
 
+
 def test_thirty_three_minutes_are_not_a_full_day():
     day = date(2026, 11, 10)
     first = datetime(2026, 11, 10, 7, 0, tzinfo=UTC)
     now = first + timedelta(minutes=33)
     points = [point(first + timedelta(minutes=m), rmssd=25, stress=85) for m in range(33)]
     baseline = build_baseline(steady_days(20, day), day)
-    result = daily_wellness(day, aggregate_points(points, Resolution.HOUR), baseline,
-                            expected_hours(day, now, first))
+    result = daily_wellness(
+        day, aggregate_points(points, Resolution.HOUR), baseline, expected_hours(day, now, first)
+    )
     assert result.components["data_coverage"] == 100.0  # of the hour awake so far
     assert result.coverage_factor == pytest.approx(1 / FULL_STRENGTH_HOURS, abs=1e-3)
     assert 40 <= result.wellness_score <= 50  # a bad half hour barely moves it
@@ -156,8 +194,9 @@ def test_thirty_three_minutes_are_not_a_full_day():
 
 BASELINE = build_baseline(steady_days(20, TODAY), TODAY)
 readings = st.tuples(st.floats(40, 110), st.floats(8, 150))
-valences = st.one_of(st.none(), st.builds(ReportedValence, st.floats(-1, 1), st.floats(0, 1),
-                                          st.integers(1, 3)))
+valences = st.one_of(
+    st.none(), st.builds(ReportedValence, st.floats(-1, 1), st.floats(0, 1), st.integers(1, 3))
+)
 
 
 def feats(hr, rmssd, origin=FeatureOrigin.RR_INTERVALS, artefacts=0.0) -> HrvFeatures:

@@ -61,8 +61,10 @@ def test_only_the_thirty_days_before_today_count():
 
 
 def test_days_with_too_few_readings_do_not_count():
-    thin = [DailyPhysiology(TODAY - timedelta(days=i), math.log(40), 60, data_points=3)
-            for i in range(1, 10)]
+    thin = [
+        DailyPhysiology(TODAY - timedelta(days=i), math.log(40), 60, data_points=3)
+        for i in range(1, 10)
+    ]
     assert build_baseline(thin, TODAY).days == 0
 
 

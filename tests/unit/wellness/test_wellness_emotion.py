@@ -20,8 +20,7 @@ PLEASANT = ReportedValence(value=0.5, weight=0.9, check_ins=1)
 
 
 def features(hr: float, rmssd: float | None, origin=FeatureOrigin.RR_INTERVALS) -> HrvFeatures:
-    return HrvFeatures(heart_rate=hr, rmssd=rmssd, sdnn=None, pnn50=None, lf_hf=None,
-                       origin=origin)
+    return HrvFeatures(heart_rate=hr, rmssd=rmssd, sdnn=None, pnn50=None, lf_hf=None, origin=origin)
 
 
 def suppressed(sds: float) -> float:
@@ -106,8 +105,12 @@ def test_evidence_reports_the_baseline():
     assert ESTABLISHED.status is BaselineStatus.ESTABLISHED
 
 
-@given(st.floats(25, 250), st.one_of(st.none(), st.floats(1, 500)),
-       st.integers(0, 40), st.one_of(st.none(), st.floats(-1, 1)))
+@given(
+    st.floats(25, 250),
+    st.one_of(st.none(), st.floats(1, 500)),
+    st.integers(0, 40),
+    st.one_of(st.none(), st.floats(-1, 1)),
+)
 def test_confidence_is_a_probability_and_unknown_is_never_confident(hr, rmssd, days, valence):
     baseline = build_baseline(steady_days(days, TODAY), TODAY)
     reported = None if valence is None else ReportedValence(valence, 1.0, 1)
@@ -123,5 +126,13 @@ def test_confidence_is_a_probability_and_unknown_is_never_confident(hr, rmssd, d
 
 @pytest.mark.parametrize("emotion", list(Emotion))
 def test_labels_are_the_contract_vocabulary(emotion):
-    assert emotion.value in {"calm", "relaxed", "focused", "stressed", "anxious", "fatigued",
-                             "active", "unknown"}
+    assert emotion.value in {
+        "calm",
+        "relaxed",
+        "focused",
+        "stressed",
+        "anxious",
+        "fatigued",
+        "active",
+        "unknown",
+    }

@@ -24,16 +24,27 @@ class RecordingAnalyzer:
 
     def time_domain(self, beats: CleanBeats) -> TimeDomain:
         self.seen.append(beats)
-        return TimeDomain(mean_hr=60000 / (sum(beats.intervals_ms) / len(beats.intervals_ms)),
-                          rmssd=33.0, sdnn=44.0, pnn50=5.0)
+        return TimeDomain(
+            mean_hr=60000 / (sum(beats.intervals_ms) / len(beats.intervals_ms)),
+            rmssd=33.0,
+            sdnn=44.0,
+            pnn50=5.0,
+        )
 
     def lf_hf(self, beats: CleanBeats) -> float | None:
         return 1.5
 
 
 def sample(rr=(), **kw) -> BiometricSample:
-    fields = {"timestamp": NOW, "heart_rate": 70.0, "source": Source.POLAR,
-              "hrv_sdnn": 50.0, "hrv_rmssd": 40.0, "pnn50": 12.0, "rr_intervals_ms": tuple(rr)}
+    fields = {
+        "timestamp": NOW,
+        "heart_rate": 70.0,
+        "source": Source.POLAR,
+        "hrv_sdnn": 50.0,
+        "hrv_rmssd": 40.0,
+        "pnn50": 12.0,
+        "rr_intervals_ms": tuple(rr),
+    }
     fields.update(kw)
     return BiometricSample(**fields)
 

@@ -9,22 +9,43 @@ from tests.unit.wellness.builders import NOW, USER
 
 
 def check_in(valence: int, ago: timedelta, **kw):
-    return new_check_in(id=uuid4(), user_id=USER, now=NOW, valence=valence,
-                        timestamp=NOW - ago, **kw)
+    return new_check_in(
+        id=uuid4(), user_id=USER, now=NOW, valence=valence, timestamp=NOW - ago, **kw
+    )
 
 
 def test_a_check_in_defaults_to_now_and_normalises_its_label():
-    c = new_check_in(id=uuid4(), user_id=USER, now=NOW, valence=1, arousal=-1,
-                     label=" Calm ", note="  after a walk ")
+    c = new_check_in(
+        id=uuid4(),
+        user_id=USER,
+        now=NOW,
+        valence=1,
+        arousal=-1,
+        label=" Calm ",
+        note="  after a walk ",
+    )
     assert (c.timestamp, c.label, c.note) == (NOW, "calm", "after a walk")
 
 
 def test_out_of_scale_values_unknown_labels_and_future_times_are_rejected():
     with pytest.raises(ValidationFailed) as exc:
-        new_check_in(id=uuid4(), user_id=USER, now=NOW, valence=3, arousal=-5,
-                     label="hangry", note="x" * 1001, timestamp=NOW + timedelta(hours=1))
+        new_check_in(
+            id=uuid4(),
+            user_id=USER,
+            now=NOW,
+            valence=3,
+            arousal=-5,
+            label="hangry",
+            note="x" * 1001,
+            timestamp=NOW + timedelta(hours=1),
+        )
     assert [e["field"] for e in exc.value.details["errors"]] == [
-        "valence", "arousal", "label", "note", "timestamp"]
+        "valence",
+        "arousal",
+        "label",
+        "note",
+        "timestamp",
+    ]
 
 
 def test_booleans_are_not_valence():

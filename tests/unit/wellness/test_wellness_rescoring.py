@@ -31,19 +31,27 @@ async def test_a_late_day_rescores_the_days_after_it_within_the_baseline_window(
     for d in range(1, 8):
         clock.set(START + timedelta(days=d + 1))
         await ingest(user, minutes(START + timedelta(days=d), 24 * 12, step=5))
-    before = {d.day: d for d in await scores.between(user, START.date(),
-                                                     START.date() + timedelta(days=40))}
+    before = {
+        d.day: d
+        for d in await scores.between(user, START.date(), START.date() + timedelta(days=40))
+    }
     assert min(before) == START.date() + timedelta(days=1)
     await ingest(user, minutes(START, 24 * 12, step=5, hr=80, rmssd=20))
-    after = {d.day: d for d in await scores.between(user, START.date(),
-                                                    START.date() + timedelta(days=40))}
+    after = {
+        d.day: d
+        for d in await scores.between(user, START.date(), START.date() + timedelta(days=40))
+    }
     assert START.date() in after
     history = [d.physiology() for d in after.values()]
     for day, row in after.items():
         # every stored day agrees with its hours and the baseline of the days before it
         start, end = day_bounds(day)
-        want = daily_wellness(day, await series.hours(user, start, end),
-                              build_baseline(history, day), expected_hours(day, clock.now()))
+        want = daily_wellness(
+            day,
+            await series.hours(user, start, end),
+            build_baseline(history, day),
+            expected_hours(day, clock.now()),
+        )
         assert row == want, day
     changed = [d for d in before if before[d] != after[d]]
     assert changed  # the later days' baselines now include the late day

@@ -53,8 +53,10 @@ def test_out_of_range_beats_are_not_a_reason_to_reject_a_batch():
 
 
 def test_activity_context_is_checked_per_sample():
-    batch = [sample_input(steps=120, activity="walk", interval_s=60),
-             sample_input(steps=-1, activity="dancing", interval_s=0)]
+    batch = [
+        sample_input(steps=120, activity="walk", interval_s=60),
+        sample_input(steps=-1, activity="dancing", interval_s=0),
+    ]
     with pytest.raises(ValidationFailed) as exc:
         validate_batch(batch, NOW)
     assert fields_of(exc) == ["samples[1].steps", "samples[1].interval_s", "samples[1].activity"]
@@ -74,8 +76,10 @@ def test_a_watch_clock_a_few_seconds_ahead_is_not_the_future():
 
 
 def test_timestamps_without_offset_or_past_retention_are_rejected():
-    batch = [sample_input(timestamp=datetime(2026, 11, 10, 12, 0)),
-             sample_input(timestamp=NOW - timedelta(days=91))]
+    batch = [
+        sample_input(timestamp=datetime(2026, 11, 10, 12, 0)),
+        sample_input(timestamp=NOW - timedelta(days=91)),
+    ]
     with pytest.raises(ValidationFailed) as exc:
         validate_batch(batch, NOW)
     assert fields_of(exc) == ["samples[0].timestamp", "samples[1].timestamp"]
@@ -98,8 +102,10 @@ def test_a_full_batch_is_accepted():
     assert len(validate_batch([sample_input() for _ in range(MAX_BATCH)], NOW)) == MAX_BATCH
 
 
-@given(st.floats(min_value=25, max_value=250), st.lists(
-    st.floats(min_value=250, max_value=2500), max_size=50))
+@given(
+    st.floats(min_value=25, max_value=250),
+    st.lists(st.floats(min_value=250, max_value=2500), max_size=50),
+)
 def test_any_physiological_reading_is_accepted(hr, rr):
     (sample,) = validate_batch([sample_input(heart_rate=hr, rr_intervals_ms=rr)], NOW)
     assert sample.heart_rate == hr

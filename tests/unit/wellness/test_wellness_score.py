@@ -16,11 +16,26 @@ START = datetime(2026, 11, 9, 6, 0, tzinfo=UTC)
 BASELINE = build_baseline(steady_days(20, DAY, rmssd=45, resting_hr=58), DAY)
 
 
-def day_of(*, hours: int = 16, rmssd: float = 45.0, hr: float = 68.0, stress: int = 30,
-           emotion: Emotion = Emotion.RELAXED):
-    return hourly([point(START + timedelta(minutes=m), heart_rate=hr + (m % 10) - 10,
-                         rmssd=rmssd, stress=stress, emotion=emotion)
-                   for m in range(0, hours * 60, 5)])
+def day_of(
+    *,
+    hours: int = 16,
+    rmssd: float = 45.0,
+    hr: float = 68.0,
+    stress: int = 30,
+    emotion: Emotion = Emotion.RELAXED,
+):
+    return hourly(
+        [
+            point(
+                START + timedelta(minutes=m),
+                heart_rate=hr + (m % 10) - 10,
+                rmssd=rmssd,
+                stress=stress,
+                emotion=emotion,
+            )
+            for m in range(0, hours * 60, 5)
+        ]
+    )
 
 
 def hourly(points):
@@ -42,8 +57,9 @@ def test_a_day_at_baseline_scores_in_the_sixties_with_all_components():
 
 def test_a_day_of_suppressed_hrv_and_stress_scores_lower():
     good = daily_wellness(DAY, day_of(), BASELINE, 16)
-    bad = daily_wellness(DAY, day_of(rmssd=25, hr=80, stress=80, emotion=Emotion.STRESSED),
-                         BASELINE, 16)
+    bad = daily_wellness(
+        DAY, day_of(rmssd=25, hr=80, stress=80, emotion=Emotion.STRESSED), BASELINE, 16
+    )
     assert bad.wellness_score < good.wellness_score - 20
     assert bad.dominant_emotion is Emotion.STRESSED
 
@@ -86,15 +102,26 @@ def test_today_expects_only_the_hours_gone_by():
 
 
 @settings(max_examples=60)
-@given(st.lists(st.tuples(st.integers(0, 24 * 60 - 1), st.floats(25, 250),
-                          st.one_of(st.none(), st.floats(1, 500)), st.integers(0, 100)),
-                min_size=1, max_size=120),
-       st.integers(0, 40))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 24 * 60 - 1),
+            st.floats(25, 250),
+            st.one_of(st.none(), st.floats(1, 500)),
+            st.integers(0, 100),
+        ),
+        min_size=1,
+        max_size=120,
+    ),
+    st.integers(0, 40),
+)
 def test_the_score_and_every_component_stay_within_0_and_100(readings, baseline_days):
     baseline = build_baseline(steady_days(baseline_days, DAY), DAY)
     midnight = datetime(2026, 11, 9, tzinfo=UTC)
-    points = [point(midnight + timedelta(minutes=m), heart_rate=hr, rmssd=r, stress=s)
-              for m, hr, r, s in readings]
+    points = [
+        point(midnight + timedelta(minutes=m), heart_rate=hr, rmssd=r, stress=s)
+        for m, hr, r, s in readings
+    ]
     day = daily_wellness(DAY, hourly(points), baseline, 16)
     assert 0 <= day.wellness_score <= 100
     assert all(v is None or 0 <= v <= 100 for v in day.components.values())

@@ -19,10 +19,16 @@ T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 def test_an_hour_folds_into_min_mean_max_and_dominant_emotion():
     points = [
-        point(T0 + timedelta(minutes=1), heart_rate=60, rmssd=50, emotion=Emotion.CALM,
-              confidence=0.8),
-        point(T0 + timedelta(minutes=2), heart_rate=70, rmssd=None, emotion=Emotion.CALM,
-              confidence=0.6),
+        point(
+            T0 + timedelta(minutes=1), heart_rate=60, rmssd=50, emotion=Emotion.CALM, confidence=0.8
+        ),
+        point(
+            T0 + timedelta(minutes=2),
+            heart_rate=70,
+            rmssd=None,
+            emotion=Emotion.CALM,
+            confidence=0.6,
+        ),
         point(T0 + timedelta(minutes=3), heart_rate=80, rmssd=30, emotion=Emotion.STRESSED),
         point(T0 + timedelta(minutes=61), heart_rate=90, emotion=Emotion.UNKNOWN),
     ]
@@ -63,11 +69,23 @@ emotions = st.sampled_from(list(Emotion))
 points_strategy = st.lists(
     st.builds(
         lambda minute, hr, rmssd, stress, emotion, conf: point(
-            T0 + timedelta(minutes=minute), heart_rate=hr, rmssd=rmssd, stress=stress,
-            emotion=emotion, confidence=conf),
-        st.integers(0, 3 * 24 * 60), st.floats(25, 250), st.one_of(st.none(), st.floats(1, 500)),
-        st.integers(0, 100), emotions, st.floats(0, 0.95)),
-    min_size=1, max_size=200)
+            T0 + timedelta(minutes=minute),
+            heart_rate=hr,
+            rmssd=rmssd,
+            stress=stress,
+            emotion=emotion,
+            confidence=conf,
+        ),
+        st.integers(0, 3 * 24 * 60),
+        st.floats(25, 250),
+        st.one_of(st.none(), st.floats(1, 500)),
+        st.integers(0, 100),
+        emotions,
+        st.floats(0, 0.95),
+    ),
+    min_size=1,
+    max_size=200,
+)
 
 
 @given(points_strategy)

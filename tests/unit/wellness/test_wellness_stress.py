@@ -14,10 +14,19 @@ heart_rates = st.floats(min_value=25, max_value=250)
 rmssds = st.floats(min_value=1, max_value=500)
 
 
-@pytest.mark.parametrize(("score", "zone"), [
-    (0, StressZone.REST), (25, StressZone.REST), (26, StressZone.LOW), (50, StressZone.LOW),
-    (51, StressZone.MEDIUM), (75, StressZone.MEDIUM), (76, StressZone.HIGH),
-    (100, StressZone.HIGH)])
+@pytest.mark.parametrize(
+    ("score", "zone"),
+    [
+        (0, StressZone.REST),
+        (25, StressZone.REST),
+        (26, StressZone.LOW),
+        (50, StressZone.LOW),
+        (51, StressZone.MEDIUM),
+        (75, StressZone.MEDIUM),
+        (76, StressZone.HIGH),
+        (100, StressZone.HIGH),
+    ],
+)
 def test_zones_follow_garmin(score, zone):
     assert zone_of(score) is zone
 
@@ -50,8 +59,10 @@ def test_a_higher_heart_rate_at_the_same_hrv_never_lowers_stress(hr_a, hr_b, rms
 @given(heart_rates, rmssds, rmssds)
 def test_a_higher_hrv_at_the_same_heart_rate_never_raises_stress(hr, r_a, r_b):
     low, high = sorted((r_a, r_b))
-    assert (stress_reading(BASELINE, hr, math.log(high)).score
-            <= stress_reading(BASELINE, hr, math.log(low)).score)
+    assert (
+        stress_reading(BASELINE, hr, math.log(high)).score
+        <= stress_reading(BASELINE, hr, math.log(low)).score
+    )
 
 
 @given(heart_rates, st.one_of(st.none(), rmssds), st.integers(min_value=0, max_value=40))

@@ -35,11 +35,24 @@ from domain.wellness.series import Resolution
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
 
 
-def minutes(first: datetime, count: int, *, hr: float = 62.0, rmssd: float | None = 48.0,
-            source: str = "garmin", step: int = 1) -> list[SampleInput]:
-    return [SampleInput(timestamp=first + timedelta(minutes=i * step),
-                        heart_rate=hr + (i % 5), hrv_rmssd=rmssd, source=source)
-            for i in range(count)]
+def minutes(
+    first: datetime,
+    count: int,
+    *,
+    hr: float = 62.0,
+    rmssd: float | None = 48.0,
+    source: str = "garmin",
+    step: int = 1,
+) -> list[SampleInput]:
+    return [
+        SampleInput(
+            timestamp=first + timedelta(minutes=i * step),
+            heart_rate=hr + (i % 5),
+            hrv_rmssd=rmssd,
+            source=source,
+        )
+        for i in range(count)
+    ]
 
 
 @dataclass
@@ -51,8 +64,9 @@ class World:
     moods: MemoryMoodCheckIns
 
     def ingest(self) -> IngestBiometrics:
-        return IngestBiometrics(self.consents, self.series, self.scores, self.moods,
-                                self.clock, hrv=None)
+        return IngestBiometrics(
+            self.consents, self.series, self.scores, self.moods, self.clock, hrv=None
+        )
 
     async def consent(self, user, biometrics: bool = True) -> None:
         await self.consents.put(Consents(user, biometrics, False, self.clock.now()))
@@ -64,13 +78,18 @@ class World:
             self.clock.set(day_start + timedelta(days=1))
             batch = minutes(day_start, per_day, step=5, **kw)
             for i in range(0, len(batch), 1000):
-                await self.ingest()(user, batch[i:i + 1000])
+                await self.ingest()(user, batch[i : i + 1000])
 
 
 @pytest.fixture
 def world() -> World:
-    return World(ManualClock(START + timedelta(hours=12)), MemoryConsentRepository(),
-                 MemoryEmotionSeries(), MemoryWellnessScores(), MemoryMoodCheckIns())
+    return World(
+        ManualClock(START + timedelta(hours=12)),
+        MemoryConsentRepository(),
+        MemoryEmotionSeries(),
+        MemoryWellnessScores(),
+        MemoryMoodCheckIns(),
+    )
 
 
 async def test_without_biometrics_consent_nothing_is_processed(world):
@@ -97,8 +116,11 @@ async def test_a_retried_batch_creates_no_duplicates(world):
 async def test_the_same_instant_from_two_devices_is_two_samples(world):
     user = uuid4()
     await world.consent(user)
-    batch = [*minutes(START, 1, source="garmin"), *minutes(START, 1, source="oura"),
-             *minutes(START, 1, source="oura")]
+    batch = [
+        *minutes(START, 1, source="garmin"),
+        *minutes(START, 1, source="oura"),
+        *minutes(START, 1, source="oura"),
+    ]
     result = await world.ingest()(user, batch)
     assert (result.accepted, result.duplicates) == (2, 1)
 
@@ -154,8 +176,9 @@ async def test_daily_scores_exist_and_late_samples_rescore_their_day(world):
     await world.consent(user)
     await world.live_days(user, 2, per_day=12 * 10)  # 10 hours a day
     scores = ListWellnessScores(world.scores, world.clock)
-    page = await scores(user, date_from=START.date(), date_to=START.date() + timedelta(days=1),
-                        page=1, per_page=20)
+    page = await scores(
+        user, date_from=START.date(), date_to=START.date() + timedelta(days=1), page=1, per_page=20
+    )
     assert [d.day for d in page.items] == [START.date(), START.date() + timedelta(days=1)]
     before = page.items[0]
     assert before.data_points == 120
@@ -202,11 +225,23 @@ async def test_emotions_at_each_resolution_and_never_another_users(world):
 async def test_ranges_are_checked(world):
     get = GetEmotions(world.series, world.clock)
     with pytest.raises(ValidationFailed):
-        await get(uuid4(), start=START, end=START - timedelta(hours=1),
-                  resolution=Resolution.RAW, page=1, per_page=20)
+        await get(
+            uuid4(),
+            start=START,
+            end=START - timedelta(hours=1),
+            resolution=Resolution.RAW,
+            page=1,
+            per_page=20,
+        )
     with pytest.raises(ValidationFailed):
-        await get(uuid4(), start=START - timedelta(days=40), end=START,
-                  resolution=Resolution.RAW, page=1, per_page=20)
+        await get(
+            uuid4(),
+            start=START - timedelta(days=40),
+            end=START,
+            resolution=Resolution.RAW,
+            page=1,
+            per_page=20,
+        )
 
 
 async def test_retention_seals_old_hours_deletes_old_raw_and_is_idempotent(world):
@@ -225,7 +260,8 @@ async def test_retention_seals_old_hours_deletes_old_raw_and_is_idempotent(world
     assert (world.series.points, world.series.aggregates) == snapshot
     sealed = await world.series.hours(user, START, START + timedelta(days=1))
     assert [(h.count, h.hr_mean, h.sealed) for h in sealed] == [
-        (h.count, h.hr_mean, True) for h in hours_before]
+        (h.count, h.hr_mean, True) for h in hours_before
+    ]
     world.clock.set(START + timedelta(days=91))
     third = await job()  # batches of one, at most 100 of them: bounded work per run
     assert (third.deleted_raw, third.finished) == (100, False)

@@ -65,8 +65,11 @@ def prefer_wait(header: str | None) -> int:
 
 
 def rate_headers(limit: int, remaining: int, resets_at_epoch: int) -> dict[str, str]:
-    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": str(resets_at_epoch)}
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(resets_at_epoch),
+    }
 
 
 def _quota_headers(status: QuotaStatus | None) -> dict[str, str]:
@@ -80,46 +83,72 @@ class UploadOperation(Operation):
     """The body is read as a stream (to stop at 10 MB), so document it by hand."""
 
     def __post_init__(self) -> None:
-        self.request_body = RequestBody(required=True, content={
-            "multipart/form-data": OpenAPIMediaType(schema=Schema(
-                type=OpenAPIType.OBJECT, required=["file"],
-                properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
-                                           description="JPEG or PNG, at most 10 MB")}))})
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        required=["file"],
+                        properties={
+                            "file": Schema(
+                                type=OpenAPIType.STRING,
+                                format=OpenAPIFormat.BINARY,
+                                description="JPEG or PNG, at most 10 MB",
+                            )
+                        },
+                    )
+                )
+            },
+        )
 
 
 _UPLOAD_RESPONSES = {
     **errors(401, 403, 413, 415, 422),
-    201: ResponseSpec(data_container=Envelope[AnalysisOut], generate_examples=False,
-                      description="`Prefer: wait=N` and the analysis completed in time"),
+    201: ResponseSpec(
+        data_container=Envelope[AnalysisOut],
+        generate_examples=False,
+        description="`Prefer: wait=N` and the analysis completed in time",
+    ),
 }
 
 
-@post("/food/upload", status_code=202, request_max_body_size=None, security=BEARER,
-      operation_class=UploadOperation,
-      summary="Upload a meal photo for analysis",
-      description=("Multipart field `file`: a JPEG or PNG up to 10 MB, judged by decoding; "
-                   "EXIF (GPS above all) is removed before the image is stored. Answers 202 "
-                   "with the pending analysis and a `Location`; with `Prefer: wait=N` "
-                   "(N <= 30) it waits and answers 201 with the completed analysis if it is "
-                   "ready in time. Free tier: 3 analyses per UTC day (429 PSI-RATE-4002 "
-                   "after that); `X-RateLimit-*` headers tell the allowance."),
-      responses=_UPLOAD_RESPONSES)
-async def upload(request: Request, principal: Principal, use: FromDishka[UploadMeal],
-                 wait: FromDishka[WaitForAnalysis],
-                 prefer: Annotated[str | None, HeaderParameter(name="Prefer", required=False)]
-                 = None) -> Response[Envelope[UploadAcceptedOut]]:
+@post(
+    "/food/upload",
+    status_code=202,
+    request_max_body_size=None,
+    security=BEARER,
+    operation_class=UploadOperation,
+    summary="Upload a meal photo for analysis",
+    description=(
+        "Multipart field `file`: a JPEG or PNG up to 10 MB, judged by decoding; "
+        "EXIF (GPS above all) is removed before the image is stored. Answers 202 "
+        "with the pending analysis and a `Location`; with `Prefer: wait=N` "
+        "(N <= 30) it waits and answers 201 with the completed analysis if it is "
+        "ready in time. Free tier: 3 analyses per UTC day (429 PSI-RATE-4002 "
+        "after that); `X-RateLimit-*` headers tell the allowance."
+    ),
+    responses=_UPLOAD_RESPONSES,
+)
+async def upload(
+    request: Request,
+    principal: Principal,
+    use: FromDishka[UploadMeal],
+    wait: FromDishka[WaitForAnalysis],
+    prefer: Annotated[str | None, HeaderParameter(name="Prefer", required=False)] = None,
+) -> Response[Envelope[UploadAcceptedOut]]:
     try:
         await use.allowed(principal.user_id, principal.tier)
         data = await read_upload(request)
         accepted = await use(principal.user_id, principal.tier, data)
     except DailyQuotaExceeded as exc:
         response = error_response(exc)
-        response.headers.update(rate_headers(exc.details["limit"], 0,
-                                             _epoch(exc.details["reset_time"])))
+        response.headers.update(
+            rate_headers(exc.details["limit"], 0, _epoch(exc.details["reset_time"]))
+        )
         return response
     analysis = accepted.analysis
-    headers = {"Location": f"{BASE}/food/analysis/{analysis.id}",
-               **_quota_headers(accepted.quota)}
+    headers = {"Location": f"{BASE}/food/analysis/{analysis.id}", **_quota_headers(accepted.quota)}
     seconds = prefer_wait(prefer)
     if seconds:
         headers["Preference-Applied"] = f"wait={seconds}"
@@ -132,14 +161,18 @@ async def upload(request: Request, principal: Principal, use: FromDishka[UploadM
 
 
 def _epoch(reset_time: str) -> int:
-    return int(datetime.strptime(reset_time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-               .timestamp())
+    return int(datetime.strptime(reset_time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
 
 
-@get("/food/analysis/{analysis_id:str}", summary="An analysis and its status",
-     security=BEARER, responses=errors(401, 404))
-async def get_analysis(principal: Principal, analysis_id: str,
-                       use: FromDishka[GetAnalysis]) -> Envelope[AnalysisOut]:
+@get(
+    "/food/analysis/{analysis_id:str}",
+    summary="An analysis and its status",
+    security=BEARER,
+    responses=errors(401, 404),
+)
+async def get_analysis(
+    principal: Principal, analysis_id: str, use: FromDishka[GetAnalysis]
+) -> Envelope[AnalysisOut]:
     found = await use(principal.user_id, parse_uuid(analysis_id, "analysis_id"))
     return ok(AnalysisOut.of(found))
 
@@ -147,81 +180,145 @@ async def get_analysis(principal: Principal, analysis_id: str,
 Calories = Annotated[float | None, Parameter(ge=0, le=100_000, required=False)]
 
 
-@get("/food/history", summary="Completed analyses and manual entries, newest first",
-     description=("`sort`: `created_at`, `calories` or `confidence_score`, `-` for "
-                  "descending (default `-created_at`). Filters: `food` (a detected food "
-                  "name), `min_calories`, `max_calories`, `date_from`, `date_to` "
-                  "(YYYY-MM-DD, inclusive, UTC)."),
-     security=BEARER, responses=errors(401))
-async def history(principal: Principal, use: FromDishka[ListHistory],
-                  page: PageParam = 1, per_page: PerPageParam = 20,
-                  sort: Annotated[str | None, Parameter(required=False, max_length=32)] = None,
-                  food: Annotated[str | None, Parameter(required=False, min_length=1,
-                                                        max_length=200)] = None,
-                  min_calories: Calories = None, max_calories: Calories = None,
-                  date_from: Annotated[date | None, Parameter(required=False)] = None,
-                  date_to: Annotated[date | None, Parameter(required=False)] = None,
-                  ) -> ListEnvelope[AnalysisOut]:
+@get(
+    "/food/history",
+    summary="Completed analyses and manual entries, newest first",
+    description=(
+        "`sort`: `created_at`, `calories` or `confidence_score`, `-` for "
+        "descending (default `-created_at`). Filters: `food` (a detected food "
+        "name), `min_calories`, `max_calories`, `date_from`, `date_to` "
+        "(YYYY-MM-DD, inclusive, UTC)."
+    ),
+    security=BEARER,
+    responses=errors(401),
+)
+async def history(
+    principal: Principal,
+    use: FromDishka[ListHistory],
+    page: PageParam = 1,
+    per_page: PerPageParam = 20,
+    sort: Annotated[str | None, Parameter(required=False, max_length=32)] = None,
+    food: Annotated[str | None, Parameter(required=False, min_length=1, max_length=200)] = None,
+    min_calories: Calories = None,
+    max_calories: Calories = None,
+    date_from: Annotated[date | None, Parameter(required=False)] = None,
+    date_to: Annotated[date | None, Parameter(required=False)] = None,
+) -> ListEnvelope[AnalysisOut]:
     spec = parse_sort(sort, allowed=SORTABLE, default="-created_at")
-    filters = HistoryFilters(food=food, min_calories=min_calories, max_calories=max_calories,
-                             date_from=date_from, date_to=date_to)
-    result = await use(HistoryQuery(principal.user_id, page, per_page, HistorySort(spec.field),
-                                    spec.descending, filters))
-    return page_of([AnalysisOut.of_record(r) for r in result.items], total=result.total,
-                   page=page, per_page=per_page, path=f"{BASE}/food/history",
-                   filters={"sort": sort, "food": food, "min_calories": min_calories,
-                            "max_calories": max_calories,
-                            "date_from": date_from.isoformat() if date_from else None,
-                            "date_to": date_to.isoformat() if date_to else None})
+    filters = HistoryFilters(
+        food=food,
+        min_calories=min_calories,
+        max_calories=max_calories,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    result = await use(
+        HistoryQuery(
+            principal.user_id, page, per_page, HistorySort(spec.field), spec.descending, filters
+        )
+    )
+    return page_of(
+        [AnalysisOut.of_record(r) for r in result.items],
+        total=result.total,
+        page=page,
+        per_page=per_page,
+        path=f"{BASE}/food/history",
+        filters={
+            "sort": sort,
+            "food": food,
+            "min_calories": min_calories,
+            "max_calories": max_calories,
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None,
+        },
+    )
 
 
-@get("/food/history/{entry_id:str}", summary="One history entry", security=BEARER,
-     responses=errors(401, 404))
-async def get_entry(principal: Principal, entry_id: str,
-                    use: FromDishka[GetAnalysis]) -> Envelope[AnalysisOut]:
-    return ok(AnalysisOut.of(await use.entry(principal.user_id,
-                                             parse_uuid(entry_id, "entry_id"))))
+@get(
+    "/food/history/{entry_id:str}",
+    summary="One history entry",
+    security=BEARER,
+    responses=errors(401, 404),
+)
+async def get_entry(
+    principal: Principal, entry_id: str, use: FromDishka[GetAnalysis]
+) -> Envelope[AnalysisOut]:
+    return ok(AnalysisOut.of(await use.entry(principal.user_id, parse_uuid(entry_id, "entry_id"))))
 
 
-@delete("/food/history/{entry_id:str}", status_code=204, security=BEARER,
-        summary="Delete an entry (and its photo)", responses=errors(401, 404))
-async def delete_entry(principal: Principal, entry_id: str,
-                       use: FromDishka[DeleteEntry]) -> None:
+@delete(
+    "/food/history/{entry_id:str}",
+    status_code=204,
+    security=BEARER,
+    summary="Delete an entry (and its photo)",
+    responses=errors(401, 404),
+)
+async def delete_entry(principal: Principal, entry_id: str, use: FromDishka[DeleteEntry]) -> None:
     await use(principal.user_id, parse_uuid(entry_id, "entry_id"))
 
 
-@patch("/food/history/{entry_id:str}", security=BEARER,
-       summary="Correct what was on the plate; nutrition is recomputed",
-       description=("A corrected food that matches no USDA food with reasonable "
-                    "confidence is 422 PSI-FOOD-2006 with `details.suggestions`; nothing "
-                    "is changed then."),
-       responses=errors(401, 404, 422))
-async def correct_entry(principal: Principal, entry_id: str, data: CorrectionIn,
-                        use: FromDishka[CorrectEntry]) -> Envelope[AnalysisOut]:
+@patch(
+    "/food/history/{entry_id:str}",
+    security=BEARER,
+    summary="Correct what was on the plate; nutrition is recomputed",
+    description=(
+        "A corrected food that matches no USDA food with reasonable "
+        "confidence is 422 PSI-FOOD-2006 with `details.suggestions`; nothing "
+        "is changed then."
+    ),
+    responses=errors(401, 404, 422),
+)
+async def correct_entry(
+    principal: Principal, entry_id: str, data: CorrectionIn, use: FromDishka[CorrectEntry]
+) -> Envelope[AnalysisOut]:
     corrections = [Correction(f.food, f.portion_grams) for f in data.detected_foods]
     updated = await use(principal.user_id, parse_uuid(entry_id, "entry_id"), corrections)
     return ok(AnalysisOut.of(updated))
 
 
-@post("/food/entries", status_code=201, security=BEARER,
-      summary="Add a meal by hand; nutrition is looked up",
-      description=("`grams`, or a `portion` name from the food's USDA portions times "
-                   "`quantity` (an unknown portion is 400 listing the valid ones), or "
-                   "neither: the food's default portion times `quantity`. A food that "
-                   "matches no USDA food with reasonable confidence is 422 PSI-FOOD-2006 "
-                   "with `details.suggestions`."),
-      responses=errors(401, 422))
-async def add_entry(principal: Principal, data: ManualEntryIn,
-                    use: FromDishka[AddManualEntry]) -> Envelope[AnalysisOut]:
+@post(
+    "/food/entries",
+    status_code=201,
+    security=BEARER,
+    summary="Add a meal by hand; nutrition is looked up",
+    description=(
+        "`grams`, or a `portion` name from the food's USDA portions times "
+        "`quantity` (an unknown portion is 400 listing the valid ones), or "
+        "neither: the food's default portion times `quantity`. A food that "
+        "matches no USDA food with reasonable confidence is 422 PSI-FOOD-2006 "
+        "with `details.suggestions`."
+    ),
+    responses=errors(401, 422),
+)
+async def add_entry(
+    principal: Principal, data: ManualEntryIn, use: FromDishka[AddManualEntry]
+) -> Envelope[AnalysisOut]:
     eaten_at = data.eaten_at
     if eaten_at is not None and eaten_at.tzinfo is None:
         eaten_at = eaten_at.replace(tzinfo=UTC)
-    entry = await use(principal.user_id, data.food, data.grams, eaten_at,
-                      portion=data.portion, quantity=data.quantity)
+    entry = await use(
+        principal.user_id,
+        data.food,
+        data.grams,
+        eaten_at,
+        portion=data.portion,
+        quantity=data.quantity,
+    )
     return ok(AnalysisOut.of(entry))
 
 
-router = DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["food"],
-                      route_handlers=[upload, get_analysis, history, get_entry, delete_entry,
-                                      correct_entry, add_entry])
+router = DishkaRouter(
+    path="/",
+    dependencies=AUTH_DEPENDENCIES,
+    tags=["food"],
+    route_handlers=[
+        upload,
+        get_analysis,
+        history,
+        get_entry,
+        delete_entry,
+        correct_entry,
+        add_entry,
+    ],
+)
 ROUTERS = [router, *food_images.ROUTERS]

@@ -25,16 +25,28 @@ from entrypoints.http.params import parse_uuid
 
 CACHE_CONTROL = "private, no-cache"
 _SIZES = {s.value: s for s in ImageSize}
-SizeParam = Annotated[str | None, Parameter(
-    required=False, max_length=16,
-    description="`thumb` (at most 256 px on the longest side) or `full` (default)")]
+SizeParam = Annotated[
+    str | None,
+    Parameter(
+        required=False,
+        max_length=16,
+        description="`thumb` (at most 256 px on the longest side) or `full` (default)",
+    ),
+]
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)]
 _RESPONSES = {
     **errors(401, 404),
-    200: ResponseSpec(data_container=bytes, media_type="image/jpeg", generate_examples=False,
-                      description="The photo, EXIF-free JPEG"),
-    304: ResponseSpec(data_container=None, generate_examples=False,
-                      description="`If-None-Match` names the current ETag"),
+    200: ResponseSpec(
+        data_container=bytes,
+        media_type="image/jpeg",
+        generate_examples=False,
+        description="The photo, EXIF-free JPEG",
+    ),
+    304: ResponseSpec(
+        data_container=None,
+        generate_examples=False,
+        description="`If-None-Match` names the current ETag",
+    ),
 }
 
 
@@ -58,9 +70,15 @@ def matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
-async def _answer(use: GetMealImage, principal: Principal, raw_id: str, name: str,
-                  size: str | None, if_none_match: str | None, entry_only: bool
-                  ) -> Response[bytes]:
+async def _answer(
+    use: GetMealImage,
+    principal: Principal,
+    raw_id: str,
+    name: str,
+    size: str | None,
+    if_none_match: str | None,
+    entry_only: bool,
+) -> Response[bytes]:
     wanted = parse_size(size)
     found = await use.locate(principal.user_id, parse_uuid(raw_id, name), wanted, entry_only)
     headers = {"ETag": found.etag, "Cache-Control": CACHE_CONTROL}
@@ -70,24 +88,44 @@ async def _answer(use: GetMealImage, principal: Principal, raw_id: str, name: st
     return Response(data, media_type="image/jpeg", headers=headers)
 
 
-@get("/food/analysis/{analysis_id:str}/image", security=BEARER, responses=_RESPONSES,
-     summary="The analysis' photo (`size=thumb|full`)")
-async def analysis_image(principal: Principal, analysis_id: str,
-                         use: FromDishka[GetMealImage], size: SizeParam = None,
-                         if_none_match: IfNoneMatch = None) -> Response[bytes]:
-    return await _answer(use, principal, analysis_id, "analysis_id", size, if_none_match,
-                         entry_only=False)
+@get(
+    "/food/analysis/{analysis_id:str}/image",
+    security=BEARER,
+    responses=_RESPONSES,
+    summary="The analysis' photo (`size=thumb|full`)",
+)
+async def analysis_image(
+    principal: Principal,
+    analysis_id: str,
+    use: FromDishka[GetMealImage],
+    size: SizeParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return await _answer(
+        use, principal, analysis_id, "analysis_id", size, if_none_match, entry_only=False
+    )
 
 
-@get("/food/history/{entry_id:str}/image", security=BEARER, responses=_RESPONSES,
-     summary="A history entry's photo (`size=thumb|full`)")
-async def entry_image(principal: Principal, entry_id: str, use: FromDishka[GetMealImage],
-                      size: SizeParam = None, if_none_match: IfNoneMatch = None
-                      ) -> Response[bytes]:
-    return await _answer(use, principal, entry_id, "entry_id", size, if_none_match,
-                         entry_only=True)
+@get(
+    "/food/history/{entry_id:str}/image",
+    security=BEARER,
+    responses=_RESPONSES,
+    summary="A history entry's photo (`size=thumb|full`)",
+)
+async def entry_image(
+    principal: Principal,
+    entry_id: str,
+    use: FromDishka[GetMealImage],
+    size: SizeParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return await _answer(use, principal, entry_id, "entry_id", size, if_none_match, entry_only=True)
 
 
-router = DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["food"],
-                      route_handlers=[analysis_image, entry_image])
+router = DishkaRouter(
+    path="/",
+    dependencies=AUTH_DEPENDENCIES,
+    tags=["food"],
+    route_handlers=[analysis_image, entry_image],
+)
 ROUTERS = [router]

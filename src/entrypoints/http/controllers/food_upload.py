@@ -22,8 +22,7 @@ ENVELOPE_SLACK = 64 * 1024  # multipart headers and boundaries around the file
 def _boundary(content_type: str) -> str:
     kind, options = multipart.parse_options_header(content_type)
     if kind != "multipart/form-data" or not options.get("boundary"):
-        raise ValidationFailed.single(FIELD, "send the photo as multipart/form-data field "
-                                             "'file'")
+        raise ValidationFailed.single(FIELD, "send the photo as multipart/form-data field 'file'")
     return options["boundary"]
 
 
@@ -55,14 +54,14 @@ async def _file_part(chunks: AsyncIterator[bytes], boundary: str, limit: int) ->
                         current = None
                     elif current == FIELD:
                         if len(data) + len(event) > limit:
-                            raise UploadTooLarge(f"upload exceeds {limit} bytes",
-                                                 limit_bytes=limit)
+                            raise UploadTooLarge(f"upload exceeds {limit} bytes", limit_bytes=limit)
                         data += event
                 if parser.closed:
                     break
     except multipart.ParserLimitReached as exc:  # too many parts, a part header too long
-        raise ValidationFailed.single(FIELD, "multipart body exceeds the parser's limits "
-                                             "(16 parts, 4 KB of headers per part)") from exc
+        raise ValidationFailed.single(
+            FIELD, "multipart body exceeds the parser's limits (16 parts, 4 KB of headers per part)"
+        ) from exc
     except multipart.MultipartError as exc:  # every other parser error (ParserError, ...)
         raise ValidationFailed.single(FIELD, "malformed multipart body") from exc
     if not found:

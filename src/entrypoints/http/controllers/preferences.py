@@ -29,8 +29,9 @@ from entrypoints.http.openapi_docs import errors
 from entrypoints.http.schemas.base import Input, Output
 
 UNSET = msgspec.UNSET
-Clock = Annotated[str, msgspec.Meta(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$",
-                                    description="Local time HH:MM")]
+Clock = Annotated[
+    str, msgspec.Meta(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$", description="Local time HH:MM")
+]
 FoodName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_FOOD_NAME)]
 DislikedFoods = Annotated[list[FoodName], msgspec.Meta(max_length=MAX_DISLIKED)]
 # A list of vocabulary values needs no more entries than the largest vocabulary (53
@@ -77,8 +78,11 @@ class PreferencesIn(Input):
 def _plain(value: Any) -> Any:
     """The struct as the dict the client sent: unset keys left out, nulls kept."""
     if isinstance(value, msgspec.Struct):
-        return {f: _plain(getattr(value, f)) for f in value.__struct_fields__
-                if getattr(value, f) is not UNSET}
+        return {
+            f: _plain(getattr(value, f))
+            for f in value.__struct_fields__
+            if getattr(value, f) is not UNSET
+        }
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
@@ -116,36 +120,59 @@ class PreferencesOut(Output):
     def of(cls, p: Preferences) -> PreferencesOut:
         doc = p.to_document()
         return cls(
-            dietary_restrictions=doc["dietary_restrictions"], allergens=doc["allergens"],
-            disliked_foods=doc["disliked_foods"], preferred_cuisines=doc["preferred_cuisines"],
+            dietary_restrictions=doc["dietary_restrictions"],
+            allergens=doc["allergens"],
+            disliked_foods=doc["disliked_foods"],
+            preferred_cuisines=doc["preferred_cuisines"],
             wellness_goals=doc["wellness_goals"],
-            notification_preferences=NotificationPreferencesOut(
-                **doc["notification_preferences"]),
+            notification_preferences=NotificationPreferencesOut(**doc["notification_preferences"]),
             ui_preferences=UiPreferencesOut(**doc["ui_preferences"]),
-            updated_at=iso(p.updated_at))
+            updated_at=iso(p.updated_at),
+        )
 
 
-@get("/users/me/preferences", summary="The caller's food and app preferences",
-     security=BEARER, responses=errors(401))
-async def get_preferences(principal: Principal,
-                          use: FromDishka[GetPreferences]) -> Envelope[PreferencesOut]:
+@get(
+    "/users/me/preferences",
+    summary="The caller's food and app preferences",
+    security=BEARER,
+    responses=errors(401),
+)
+async def get_preferences(
+    principal: Principal, use: FromDishka[GetPreferences]
+) -> Envelope[PreferencesOut]:
     return ok(PreferencesOut.of(await use(principal.user_id)))
 
 
-@put("/users/me/preferences", summary="Replace the preferences (absent parts take defaults)",
-     security=BEARER, responses=errors(401))
-async def put_preferences(principal: Principal, data: PreferencesIn,
-                          use: FromDishka[ReplacePreferences]) -> Envelope[PreferencesOut]:
+@put(
+    "/users/me/preferences",
+    summary="Replace the preferences (absent parts take defaults)",
+    security=BEARER,
+    responses=errors(401),
+)
+async def put_preferences(
+    principal: Principal, data: PreferencesIn, use: FromDishka[ReplacePreferences]
+) -> Envelope[PreferencesOut]:
     document = {k: v for k, v in _plain(data).items() if v is not None}
     return ok(PreferencesOut.of(await use(principal.user_id, document)))
 
 
-@patch("/users/me/preferences", summary="Merge changes into the preferences (JSON Merge Patch)",
-       security=BEARER, responses=errors(401))
-async def patch_preferences(principal: Principal, data: PreferencesIn,
-                            use: FromDishka[PatchPreferences]) -> Envelope[PreferencesOut]:
+@patch(
+    "/users/me/preferences",
+    summary="Merge changes into the preferences (JSON Merge Patch)",
+    security=BEARER,
+    responses=errors(401),
+)
+async def patch_preferences(
+    principal: Principal, data: PreferencesIn, use: FromDishka[PatchPreferences]
+) -> Envelope[PreferencesOut]:
     return ok(PreferencesOut.of(await use(principal.user_id, _plain(data))))
 
 
-ROUTERS = [DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["preferences"],
-                        route_handlers=[get_preferences, put_preferences, patch_preferences])]
+ROUTERS = [
+    DishkaRouter(
+        path="/",
+        dependencies=AUTH_DEPENDENCIES,
+        tags=["preferences"],
+        route_handlers=[get_preferences, put_preferences, patch_preferences],
+    )
+]

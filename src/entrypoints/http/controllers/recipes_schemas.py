@@ -19,8 +19,14 @@ class AttributionOut(Output):
 
     @classmethod
     def of(cls, a: Attribution) -> AttributionOut:
-        return cls(source=a.source, source_url=a.source_url, authors=a.authors,
-                   license=a.license, license_url=a.license_url, changes=a.changes)
+        return cls(
+            source=a.source,
+            source_url=a.source_url,
+            authors=a.authors,
+            license=a.license,
+            license_url=a.license_url,
+            changes=a.changes,
+        )
 
 
 class IngredientOut(Output):
@@ -63,13 +69,21 @@ class RecipeSummaryOut(Output):
 
     @classmethod
     def of(cls, r: Recipe, rating: RatingSummary) -> RecipeSummaryOut:
-        return cls(id=str(r.id), title=r.title, category=r.category,
-                   cuisine=r.cuisine.value if r.cuisine else None, servings=r.servings,
-                   total_minutes=r.total_minutes, difficulty=r.difficulty,
-                   ingredient_names=list(r.ingredient_names),
-                   allergens=sorted(a.value for a in r.allergens),
-                   diets=sorted(d.value for d in r.diets), average_rating=rating.average,
-                   rating_count=rating.count, attribution=AttributionOut.of(r.attribution))
+        return cls(
+            id=str(r.id),
+            title=r.title,
+            category=r.category,
+            cuisine=r.cuisine.value if r.cuisine else None,
+            servings=r.servings,
+            total_minutes=r.total_minutes,
+            difficulty=r.difficulty,
+            ingredient_names=list(r.ingredient_names),
+            allergens=sorted(a.value for a in r.allergens),
+            diets=sorted(d.value for d in r.diets),
+            average_rating=rating.average,
+            rating_count=rating.count,
+            attribution=AttributionOut.of(r.attribution),
+        )
 
 
 class RecipeOut(RecipeSummaryOut):
@@ -86,14 +100,33 @@ class RecipeOut(RecipeSummaryOut):
     def of(cls, r: Recipe, rating: RatingSummary) -> RecipeOut:  # type: ignore[override]
         summary = RecipeSummaryOut.of(r, rating)
         n = r.nutrition
-        per_serving = None if n is None else NutritionPerServingOut(
-            calories=n.calories, protein_g=n.protein_g, carbs_g=n.carbs_g, fat_g=n.fat_g,
-            fiber_g=n.fiber_g, sugar_g=n.sugar_g, coverage=n.coverage, source=n.source)
+        per_serving = (
+            None
+            if n is None
+            else NutritionPerServingOut(
+                calories=n.calories,
+                protein_g=n.protein_g,
+                carbs_g=n.carbs_g,
+                fat_g=n.fat_g,
+                fiber_g=n.fiber_g,
+                sugar_g=n.sugar_g,
+                coverage=n.coverage,
+                source=n.source,
+            )
+        )
         return cls(
             **{f: getattr(summary, f) for f in RecipeSummaryOut.__struct_fields__},
-            ingredients=[IngredientOut(text=i.text, name=i.name, quantity=i.quantity,
-                                       quantity_max=i.quantity_max, unit=i.unit,
-                                       optional=i.optional) for i in r.ingredients],
+            ingredients=[
+                IngredientOut(
+                    text=i.text,
+                    name=i.name,
+                    quantity=i.quantity,
+                    quantity_max=i.quantity_max,
+                    unit=i.unit,
+                    optional=i.optional,
+                )
+                for i in r.ingredients
+            ],
             steps=list(r.steps),
             nutrition=per_serving,
             nutrition_per_serving=per_serving,

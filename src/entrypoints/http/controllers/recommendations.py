@@ -35,25 +35,45 @@ class RecommendationOut(Output):
     based_on_confidence: float
 
 
-@get("/recommendations", summary="Personal suggestions, each with the reason behind it",
-     description=DISCLAIMER, security=BEARER, responses=errors(401))
+@get(
+    "/recommendations",
+    summary="Personal suggestions, each with the reason behind it",
+    description=DISCLAIMER,
+    security=BEARER,
+    responses=errors(401),
+)
 async def recommendations(
-    principal: Principal, use: FromDishka[GetRecommendations],
+    principal: Principal,
+    use: FromDishka[GetRecommendations],
     limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 8,
 ) -> ListEnvelope[RecommendationOut]:
     result = await use(principal.user_id, limit)
-    items = [RecommendationOut(
-        kind=i.recommendation.kind.value, title=i.recommendation.title,
-        reason=i.recommendation.reason,
-        recipe=RecipeSummaryOut.of(i.recipe, NO_RATINGS) if i.recipe else None,
-        nutrients=list(i.recommendation.nutrients) or None,
-        foods=list(i.recommendation.foods), based_on_emotion=result.emotion.value,
-        rule=i.recommendation.rule, disclaimer=DISCLAIMER,
-        confidence=i.recommendation.confidence,
-        based_on_confidence=result.emotion_confidence) for i in result.items]
-    return page_of(items, total=len(items), page=1, per_page=limit,
-                   path="/api/v1/recommendations", filters={})
+    items = [
+        RecommendationOut(
+            kind=i.recommendation.kind.value,
+            title=i.recommendation.title,
+            reason=i.recommendation.reason,
+            recipe=RecipeSummaryOut.of(i.recipe, NO_RATINGS) if i.recipe else None,
+            nutrients=list(i.recommendation.nutrients) or None,
+            foods=list(i.recommendation.foods),
+            based_on_emotion=result.emotion.value,
+            rule=i.recommendation.rule,
+            disclaimer=DISCLAIMER,
+            confidence=i.recommendation.confidence,
+            based_on_confidence=result.emotion_confidence,
+        )
+        for i in result.items
+    ]
+    return page_of(
+        items, total=len(items), page=1, per_page=limit, path="/api/v1/recommendations", filters={}
+    )
 
 
-ROUTERS = [DishkaRouter(path="/", dependencies=AUTH_DEPENDENCIES, tags=["recommendations"],
-                        route_handlers=[recommendations])]
+ROUTERS = [
+    DishkaRouter(
+        path="/",
+        dependencies=AUTH_DEPENDENCIES,
+        tags=["recommendations"],
+        route_handlers=[recommendations],
+    )
+]

@@ -41,21 +41,31 @@ async def health() -> HealthOut:
     return HealthOut(status="ok", data={"status": "ok"}, meta=meta())
 
 
-@get(["/ready", "/api/v1/ready"], summary="Readiness: every configured store answers",
-     tags=["service"], responses=errors(503))
+@get(
+    ["/ready", "/api/v1/ready"],
+    summary="Readiness: every configured store answers",
+    tags=["service"],
+    responses=errors(503),
+)
 async def ready(readiness: FromDishka[Readiness]) -> Response[ReadyOut]:
     checks = await readiness.check()
     failed = sorted(name for name, state in checks.items() if state != "ok")
     if failed:
-        exc = DependencyUnavailable(", ".join(failed), message="Not ready: "
-                                    + ", ".join(f"{n} {checks[n]}" for n in failed))
+        exc = DependencyUnavailable(
+            ", ".join(failed), message="Not ready: " + ", ".join(f"{n} {checks[n]}" for n in failed)
+        )
         exc.details["checks"] = checks
         exc.details["failed"] = failed
         return error_response(exc)  # the documented 503
     warnings = await readiness.warnings()
-    return Response(ReadyOut(status="ready", checks=checks, meta=meta(),
-                             data=ReadyDataOut(status="ready", checks=checks,
-                                               warnings=warnings)))
+    return Response(
+        ReadyOut(
+            status="ready",
+            checks=checks,
+            meta=meta(),
+            data=ReadyDataOut(status="ready", checks=checks, warnings=warnings),
+        )
+    )
 
 
 ROUTERS = [DishkaRouter(path="/", route_handlers=[health, ready])]

@@ -37,10 +37,16 @@ from entrypoints.metrics import SAMPLES_INGESTED
 # 1,000 samples with a minute of beat-to-beat intervals each stay well under this.
 SAMPLES_MAX_BODY = 8 * 1024 * 1024
 
-FromParam = Annotated[datetime | None, QueryParameter(
-    name="from", description="Start (inclusive), ISO-8601 UTC; default depends on resolution")]
-ToParam = Annotated[datetime | None, QueryParameter(
-    name="to", description="End (exclusive), ISO-8601 UTC; default now")]
+FromParam = Annotated[
+    datetime | None,
+    QueryParameter(
+        name="from", description="Start (inclusive), ISO-8601 UTC; default depends on resolution"
+    ),
+]
+ToParam = Annotated[
+    datetime | None,
+    QueryParameter(name="to", description="End (exclusive), ISO-8601 UTC; default now"),
+]
 
 
 def _iso_z(dt: datetime | None) -> str | None:
@@ -48,11 +54,17 @@ def _iso_z(dt: datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-@post("/biometrics/samples", status_code=201, security=BEARER,
-      summary="Send wearable samples (1-1000); idempotent per source and timestamp",
-      request_max_body_size=SAMPLES_MAX_BODY, responses=errors(401, 403))
-async def post_samples(principal: Principal, data: SamplesIn,
-                       use: FromDishka[IngestBiometrics]) -> Envelope[IngestOut]:
+@post(
+    "/biometrics/samples",
+    status_code=201,
+    security=BEARER,
+    summary="Send wearable samples (1-1000); idempotent per source and timestamp",
+    request_max_body_size=SAMPLES_MAX_BODY,
+    responses=errors(401, 403),
+)
+async def post_samples(
+    principal: Principal, data: SamplesIn, use: FromDishka[IngestBiometrics]
+) -> Envelope[IngestOut]:
     # The decoded structs are samples as the domain reads them (`RawSample`): no copy.
     result = await use(principal.user_id, data.samples)
     SAMPLES_INGESTED.labels("accepted").inc(result.accepted)
@@ -60,60 +72,123 @@ async def post_samples(principal: Principal, data: SamplesIn,
     return ok(IngestOut(accepted=result.accepted, duplicates=result.duplicates))
 
 
-@get("/emotions", security=BEARER, responses=errors(401),
-     summary="The emotion series, raw or per hour/day, oldest first")
-async def list_emotions(principal: Principal, use: FromDishka[GetEmotions],
-                        start: FromParam = None, end: ToParam = None,
-                        resolution: Resolution = Resolution.RAW, page: PageParam = 1,
-                        per_page: PerPageParam = 20) -> ListEnvelope[EmotionOut]:
-    found = await use(principal.user_id, start=start, end=end, resolution=resolution,
-                      page=page, per_page=per_page)
-    return page_of([EmotionOut.of_point(r) if isinstance(r, EmotionPoint) else EmotionOut.of(r)
-                    for r in found.items], total=found.total, page=page,
-                   per_page=per_page, path="/api/v1/emotions",
-                   filters={"from": _iso_z(start), "to": _iso_z(end),
-                            "resolution": resolution.value})
+@get(
+    "/emotions",
+    security=BEARER,
+    responses=errors(401),
+    summary="The emotion series, raw or per hour/day, oldest first",
+)
+async def list_emotions(
+    principal: Principal,
+    use: FromDishka[GetEmotions],
+    start: FromParam = None,
+    end: ToParam = None,
+    resolution: Resolution = Resolution.RAW,
+    page: PageParam = 1,
+    per_page: PerPageParam = 20,
+) -> ListEnvelope[EmotionOut]:
+    found = await use(
+        principal.user_id, start=start, end=end, resolution=resolution, page=page, per_page=per_page
+    )
+    return page_of(
+        [
+            EmotionOut.of_point(r) if isinstance(r, EmotionPoint) else EmotionOut.of(r)
+            for r in found.items
+        ],
+        total=found.total,
+        page=page,
+        per_page=per_page,
+        path="/api/v1/emotions",
+        filters={"from": _iso_z(start), "to": _iso_z(end), "resolution": resolution.value},
+    )
 
 
-@get("/emotions/current", security=BEARER, responses=errors(401),
-     summary="The latest emotional state with the evidence behind it")
-async def current_emotion(principal: Principal,
-                          use: FromDishka[GetCurrentEmotion]) -> Envelope[CurrentEmotionOut]:
+@get(
+    "/emotions/current",
+    security=BEARER,
+    responses=errors(401),
+    summary="The latest emotional state with the evidence behind it",
+)
+async def current_emotion(
+    principal: Principal, use: FromDishka[GetCurrentEmotion]
+) -> Envelope[CurrentEmotionOut]:
     return ok(CurrentEmotionOut.of(await use(principal.user_id)))
 
 
-@post("/mood-check-ins", status_code=201, security=BEARER, responses=errors(401),
-      summary="Say how you feel (valence and arousal from -2 to 2)")
-async def post_mood(principal: Principal, data: MoodCheckInIn,
-                    use: FromDishka[RecordMoodCheckIn]) -> Envelope[MoodCheckInOut]:
-    check_in = await use(principal.user_id, valence=data.valence, arousal=data.arousal,
-                         label=data.label, note=data.note, timestamp=data.timestamp)
+@post(
+    "/mood-check-ins",
+    status_code=201,
+    security=BEARER,
+    responses=errors(401),
+    summary="Say how you feel (valence and arousal from -2 to 2)",
+)
+async def post_mood(
+    principal: Principal, data: MoodCheckInIn, use: FromDishka[RecordMoodCheckIn]
+) -> Envelope[MoodCheckInOut]:
+    check_in = await use(
+        principal.user_id,
+        valence=data.valence,
+        arousal=data.arousal,
+        label=data.label,
+        note=data.note,
+        timestamp=data.timestamp,
+    )
     return ok(MoodCheckInOut.of(check_in))
 
 
-@get("/wellness/today", security=BEARER, responses=errors(401, 404),
-     summary="Today's wellness score (UTC day) with its components")
-async def wellness_today(principal: Principal,
-                         use: FromDishka[GetWellnessToday]) -> Envelope[WellnessDayOut]:
+@get(
+    "/wellness/today",
+    security=BEARER,
+    responses=errors(401, 404),
+    summary="Today's wellness score (UTC day) with its components",
+)
+async def wellness_today(
+    principal: Principal, use: FromDishka[GetWellnessToday]
+) -> Envelope[WellnessDayOut]:
     return ok(WellnessDayOut.of(await use(principal.user_id)))
 
 
-@get("/wellness/scores", security=BEARER, responses=errors(401),
-     summary="Daily wellness scores, oldest first (default: the last 30 days)")
-async def wellness_scores(principal: Principal, use: FromDishka[ListWellnessScores],
-                          date_from: date | None = None, date_to: date | None = None,
-                          page: PageParam = 1, per_page: PerPageParam = 20
-                          ) -> ListEnvelope[WellnessDayOut]:
-    found = await use(principal.user_id, date_from=date_from, date_to=date_to, page=page,
-                      per_page=per_page)
-    return page_of([WellnessDayOut.of(d) for d in found.items], total=found.total, page=page,
-                   per_page=per_page, path="/api/v1/wellness/scores",
-                   filters={"date_from": date_from and date_from.isoformat(),
-                            "date_to": date_to and date_to.isoformat()})
+@get(
+    "/wellness/scores",
+    security=BEARER,
+    responses=errors(401),
+    summary="Daily wellness scores, oldest first (default: the last 30 days)",
+)
+async def wellness_scores(
+    principal: Principal,
+    use: FromDishka[ListWellnessScores],
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: PageParam = 1,
+    per_page: PerPageParam = 20,
+) -> ListEnvelope[WellnessDayOut]:
+    found = await use(
+        principal.user_id, date_from=date_from, date_to=date_to, page=page, per_page=per_page
+    )
+    return page_of(
+        [WellnessDayOut.of(d) for d in found.items],
+        total=found.total,
+        page=page,
+        per_page=per_page,
+        path="/api/v1/wellness/scores",
+        filters={
+            "date_from": date_from and date_from.isoformat(),
+            "date_to": date_to and date_to.isoformat(),
+        },
+    )
 
 
 router = DishkaRouter(
-    path="/", dependencies=AUTH_DEPENDENCIES, tags=["biometrics, emotions, wellness"],
-    route_handlers=[post_samples, list_emotions, current_emotion, post_mood, wellness_today,
-                    wellness_scores])
+    path="/",
+    dependencies=AUTH_DEPENDENCIES,
+    tags=["biometrics, emotions, wellness"],
+    route_handlers=[
+        post_samples,
+        list_emotions,
+        current_emotion,
+        post_mood,
+        wellness_today,
+        wellness_scores,
+    ],
+)
 ROUTERS = [router]

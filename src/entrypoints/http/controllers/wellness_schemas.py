@@ -70,8 +70,15 @@ class MoodCheckInOut(Output):
 
     @classmethod
     def of(cls, c: MoodCheckIn) -> MoodCheckInOut:
-        return cls(id=c.id, timestamp=iso(c.timestamp), valence=c.valence, arousal=c.arousal,
-                   label=c.label, note=c.note, created_at=iso(c.created_at))
+        return cls(
+            id=c.id,
+            timestamp=iso(c.timestamp),
+            valence=c.valence,
+            arousal=c.arousal,
+            label=c.label,
+            note=c.note,
+            created_at=iso(c.created_at),
+        )
 
 
 class EmotionOut(Output):
@@ -89,15 +96,24 @@ class EmotionOut(Output):
 
     @classmethod
     def of(cls, r: EmotionReading) -> EmotionOut:
-        return cls(iso(r.timestamp), r.emotion, r.confidence, r.stress_score, r.heart_rate,
-                   r.hrv_rmssd)
+        return cls(
+            iso(r.timestamp), r.emotion, r.confidence, r.stress_score, r.heart_rate, r.hrv_rmssd
+        )
 
     @classmethod
     def of_point(cls, p: EmotionPoint) -> EmotionOut:
-        return cls(iso(p.timestamp), p.emotion, p.confidence, p.stress_score, p.heart_rate,
-                   p.hrv_rmssd, p.hrv_sdnn,
-                   None if p.artefact_share is None else round(p.artefact_share, 4),
-                   None if p.activity is None else Activity(p.activity), p.steps)
+        return cls(
+            iso(p.timestamp),
+            p.emotion,
+            p.confidence,
+            p.stress_score,
+            p.heart_rate,
+            p.hrv_rmssd,
+            p.hrv_sdnn,
+            None if p.artefact_share is None else round(p.artefact_share, 4),
+            None if p.activity is None else Activity(p.activity),
+            p.steps,
+        )
 
 
 class BaselineOut(Output):
@@ -158,33 +174,56 @@ class CurrentEmotionOut(Output):
     def of(cls, c: CurrentEmotion) -> CurrentEmotionOut:
         b = c.baseline
         baseline = BaselineOut(
-            status=b.status.value, days=b.days, days_needed=b.days_missing,
-            window_start=b.window_start, window_end=b.window_end,
-            rmssd_ms=round(math.exp(b.ln_rmssd_mean), 1), ln_rmssd_mean=round(b.ln_rmssd_mean, 3),
-            ln_rmssd_sd=round(b.ln_rmssd_sd, 3), resting_heart_rate=round(b.resting_hr_mean, 1),
-            resting_heart_rate_sd=round(b.resting_hr_sd, 1), personal=b.is_personal)
+            status=b.status.value,
+            days=b.days,
+            days_needed=b.days_missing,
+            window_start=b.window_start,
+            window_end=b.window_end,
+            rmssd_ms=round(math.exp(b.ln_rmssd_mean), 1),
+            ln_rmssd_mean=round(b.ln_rmssd_mean, 3),
+            ln_rmssd_sd=round(b.ln_rmssd_sd, 3),
+            resting_heart_rate=round(b.resting_hr_mean, 1),
+            resting_heart_rate_sd=round(b.resting_hr_sd, 1),
+            personal=b.is_personal,
+        )
         deviation = None
         if c.state is not None:
             s = c.state.stress
             deviation = DeviationOut(
                 hrv_z=None if s.deviation.hrv_z is None else round(s.deviation.hrv_z, 2),
                 heart_rate_delta_bpm=round(s.deviation.hr_delta_bpm, 1),
-                stress_score=s.score, stress_zone=s.zone.value)
-        mood = None if c.valence is None else MoodEvidenceOut(
-            valence=round(c.valence.value, 2), weight=round(c.valence.weight, 2),
-            check_ins=c.valence.check_ins)
+                stress_score=s.score,
+                stress_zone=s.zone.value,
+            )
+        mood = (
+            None
+            if c.valence is None
+            else MoodEvidenceOut(
+                valence=round(c.valence.value, 2),
+                weight=round(c.valence.weight, 2),
+                check_ins=c.valence.check_ins,
+            )
+        )
         return cls(
-            timestamp=iso(c.timestamp), emotion=c.emotion, confidence=c.confidence,
+            timestamp=iso(c.timestamp),
+            emotion=c.emotion,
+            confidence=c.confidence,
             uncertain=is_uncertain(c.confidence),
             confidence_note=confidence_sentence(c.confidence),
             stress_score=c.state.stress.score if c.state else None,
             stress_zone=c.state.stress.zone.value if c.state else None,
-            heart_rate=c.heart_rate, hrv_rmssd=c.hrv_rmssd,
+            heart_rate=c.heart_rate,
+            hrv_rmssd=c.hrv_rmssd,
             evidence=EvidenceOut(
-                baseline=baseline, deviation=deviation,
-                window=WindowOut(start=iso(c.window_start), end=iso(c.window_end),
-                                 data_points=c.data_points),
-                mood=mood, reasons=list(c.reasons)))
+                baseline=baseline,
+                deviation=deviation,
+                window=WindowOut(
+                    start=iso(c.window_start), end=iso(c.window_end), data_points=c.data_points
+                ),
+                mood=mood,
+                reasons=list(c.reasons),
+            ),
+        )
 
 
 class ComponentsOut(Output):
@@ -223,14 +262,26 @@ class WellnessDayOut(Output):
     @classmethod
     def of(cls, d: DailyWellness) -> WellnessDayOut:
         c = d.components
-        return cls(date=d.day, wellness_score=d.wellness_score, hrv_avg=d.hrv_avg,
-                   heart_rate_avg=d.heart_rate_avg, dominant_emotion=d.dominant_emotion,
-                   emotion_confidence=d.emotion_confidence, data_points=d.data_points,
-                   components=ComponentsOut(
-                       hrv_balance=c.get("hrv_balance"), resting_hr=c.get("resting_hr"),
-                       stress_load=c.get("stress_load"), data_coverage=c.get("data_coverage")),
-                   explanation=ExplanationOut(
-                       weights=d.weights, coverage_factor=d.coverage_factor,
-                       baseline=ExplanationBaselineOut(status=status_of(d.baseline_days),
-                                                       days=d.baseline_days),
-                       sentences=list(explain_day(d))))
+        return cls(
+            date=d.day,
+            wellness_score=d.wellness_score,
+            hrv_avg=d.hrv_avg,
+            heart_rate_avg=d.heart_rate_avg,
+            dominant_emotion=d.dominant_emotion,
+            emotion_confidence=d.emotion_confidence,
+            data_points=d.data_points,
+            components=ComponentsOut(
+                hrv_balance=c.get("hrv_balance"),
+                resting_hr=c.get("resting_hr"),
+                stress_load=c.get("stress_load"),
+                data_coverage=c.get("data_coverage"),
+            ),
+            explanation=ExplanationOut(
+                weights=d.weights,
+                coverage_factor=d.coverage_factor,
+                baseline=ExplanationBaselineOut(
+                    status=status_of(d.baseline_days), days=d.baseline_days
+                ),
+                sentences=list(explain_day(d)),
+            ),
+        )

@@ -48,8 +48,9 @@ class FoodMatchOut(Output):
     def of(cls, m: UsdaMatch | None) -> FoodMatchOut | None:
         if m is None:
             return None
-        return cls(name=m.name, fdc_id=m.fdc_id, data_type=m.data_type,
-                   confidence=round(m.confidence, 4))
+        return cls(
+            name=m.name, fdc_id=m.fdc_id, data_type=m.data_type, confidence=round(m.confidence, 4)
+        )
 
 
 class DetectedFoodOut(Output):
@@ -63,10 +64,15 @@ class DetectedFoodOut(Output):
 
     @classmethod
     def of(cls, f: FoodItem) -> DetectedFoodOut:
-        return cls(food=f.food, confidence=round(f.confidence, 4),
-                   bbox=f.bbox.as_list() if f.bbox is not None else None, quantity=f.quantity,
-                   portion_grams=f.portion_grams, fdc_id=f.fdc_id,
-                   match=FoodMatchOut.of(f.match))
+        return cls(
+            food=f.food,
+            confidence=round(f.confidence, 4),
+            bbox=f.bbox.as_list() if f.bbox is not None else None,
+            quantity=f.quantity,
+            portion_grams=f.portion_grams,
+            fdc_id=f.fdc_id,
+            match=FoodMatchOut.of(f.match),
+        )
 
 
 class ReviewOut(Output):
@@ -90,8 +96,9 @@ class SuggestionOut(Output):
 
     @classmethod
     def of(cls, s: Suggestion) -> SuggestionOut:
-        return cls(food=s.food, portion_grams=s.portion_grams, fdc_id=s.fdc_id,
-                   source=s.source.value)
+        return cls(
+            food=s.food, portion_grams=s.portion_grams, fdc_id=s.fdc_id, source=s.source.value
+        )
 
 
 IMAGE_PATH = "/api/v1/food/analysis/{}/image"
@@ -117,9 +124,16 @@ class MealNutritionOut(Output):
 
     @classmethod
     def of(cls, n: Nutrients) -> MealNutritionOut:
-        return cls(calories=n.calories, protein_g=n.protein_g, carbs_g=n.carbs_g,
-                   fat_g=n.fat_g, fiber_g=n.fiber_g, sugar_g=n.sugar_g,
-                   vitamins=dict(n.vitamins), minerals=dict(n.minerals))
+        return cls(
+            calories=n.calories,
+            protein_g=n.protein_g,
+            carbs_g=n.carbs_g,
+            fat_g=n.fat_g,
+            fiber_g=n.fiber_g,
+            sugar_g=n.sugar_g,
+            vitamins=dict(n.vitamins),
+            minerals=dict(n.minerals),
+        )
 
 
 class ModelsOut(Output):
@@ -131,8 +145,12 @@ class ModelsOut(Output):
     @classmethod
     def of(cls, m: ModelsUsed | None) -> ModelsOut:
         m = m or ModelsUsed()
-        return cls(detector=m.detector, describer=m.describer,
-                   nutrition_source=m.nutrition_source, fusion=m.fusion)
+        return cls(
+            detector=m.detector,
+            describer=m.describer,
+            nutrition_source=m.nutrition_source,
+            fusion=m.fusion,
+        )
 
 
 class AnalysisOut(Output):
@@ -156,17 +174,25 @@ class AnalysisOut(Output):
 
     @classmethod
     def of(cls, a: Analysis) -> AnalysisOut:
-        return cls(id=str(a.id), status=a.status.value, source=a.source.value,
-                   created_at=iso(a.created_at), completed_at=iso(a.completed_at),
-                   eaten_at=iso(a.eaten_at),
-                   detected_foods=[DetectedFoodOut.of(f) for f in a.foods],
-                   description=a.description,
-                   nutrition=MealNutritionOut.of(a.nutrition) if a.nutrition else None,
-                   confidence_score=a.confidence_score,
-                   analysis_duration_ms=a.analysis_duration_ms, models=ModelsOut.of(a.models),
-                   corrected=a.corrected, error=a.error, image_url=image_url(a.id, a.image_ref),
-                   review=ReviewOut.of(a.review),
-                   suggestions=[SuggestionOut.of(x) for x in a.suggestions])
+        return cls(
+            id=str(a.id),
+            status=a.status.value,
+            source=a.source.value,
+            created_at=iso(a.created_at),
+            completed_at=iso(a.completed_at),
+            eaten_at=iso(a.eaten_at),
+            detected_foods=[DetectedFoodOut.of(f) for f in a.foods],
+            description=a.description,
+            nutrition=MealNutritionOut.of(a.nutrition) if a.nutrition else None,
+            confidence_score=a.confidence_score,
+            analysis_duration_ms=a.analysis_duration_ms,
+            models=ModelsOut.of(a.models),
+            corrected=a.corrected,
+            error=a.error,
+            image_url=image_url(a.id, a.image_ref),
+            review=ReviewOut.of(a.review),
+            suggestions=[SuggestionOut.of(x) for x in a.suggestions],
+        )
 
     @classmethod
     def of_record(cls, r: HistoryRecord) -> AnalysisOut | msgspec.Raw:
@@ -178,21 +204,32 @@ class AnalysisOut(Output):
             return msgspec.Raw(r.card)
         nutrition = _NUTRITION.decode(r.nutrition) if r.nutrition is not None else None
         if nutrition is not None and (nutrition.vitamins is None or nutrition.minerals is None):
-            nutrition = msgspec.structs.replace(nutrition, vitamins=nutrition.vitamins or {},
-                                                minerals=nutrition.minerals or {})
+            nutrition = msgspec.structs.replace(
+                nutrition, vitamins=nutrition.vitamins or {}, minerals=nutrition.minerals or {}
+            )
         models = _MODELS.decode(r.models) if r.models is not None else None
         review = _REVIEW.decode(r.review) if r.review is not None else None
-        return cls(id=str(r.id), status=_COMPLETED, source=r.source,
-                   created_at=iso(r.created_at), completed_at=iso(r.completed_at),
-                   eaten_at=iso(r.eaten_at), detected_foods=_detected(r.detected_foods),
-                   description=r.description, nutrition=nutrition,
-                   confidence_score=r.confidence_score,
-                   analysis_duration_ms=r.analysis_duration_ms,
-                   models=models if models is not None else _NO_MODELS,
-                   corrected=r.corrected, error=None, image_url=image_url(r.id, r.image_ref),
-                   review=ReviewOut(needed=review.needed, reasons=review.reasons)
-                   if review is not None else None,
-                   suggestions=review.suggestions if review is not None else [])
+        return cls(
+            id=str(r.id),
+            status=_COMPLETED,
+            source=r.source,
+            created_at=iso(r.created_at),
+            completed_at=iso(r.completed_at),
+            eaten_at=iso(r.eaten_at),
+            detected_foods=_detected(r.detected_foods),
+            description=r.description,
+            nutrition=nutrition,
+            confidence_score=r.confidence_score,
+            analysis_duration_ms=r.analysis_duration_ms,
+            models=models if models is not None else _NO_MODELS,
+            corrected=r.corrected,
+            error=None,
+            image_url=image_url(r.id, r.image_ref),
+            review=ReviewOut(needed=review.needed, reasons=review.reasons)
+            if review is not None
+            else None,
+            suggestions=review.suggestions if review is not None else [],
+        )
 
 
 class HistoryCards:
@@ -202,8 +239,9 @@ class HistoryCards:
     (a rounding, say): cards of another version are not served."""
 
     REVISION = 2  # 2: match, review, suggestions, image_url, models.fusion
-    version = hashlib.sha256(msgspec.json.encode([REVISION, msgspec.json.schema(AnalysisOut)])
-                             ).hexdigest()[:16]
+    version = hashlib.sha256(
+        msgspec.json.encode([REVISION, msgspec.json.schema(AnalysisOut)])
+    ).hexdigest()[:16]
     _encode = msgspec.json.Encoder().encode
 
     def render(self, entry: Analysis) -> str:
@@ -269,8 +307,11 @@ class _StoredModels(ModelsOut, kw_only=True, frozen=True):
     fusion: str | None = None
 
 
-for _stored, _answer in ((_StoredNutrition, MealNutritionOut), (_StoredModels, ModelsOut),
-                         (_StoredSuggestion, SuggestionOut)):
+for _stored, _answer in (
+    (_StoredNutrition, MealNutritionOut),
+    (_StoredModels, ModelsOut),
+    (_StoredSuggestion, SuggestionOut),
+):
     if _stored.__struct_fields__ != _answer.__struct_fields__:  # they are encoded as answers
         raise TypeError(f"{_stored.__name__} must redefine {_answer.__name__}'s fields in order")
 
@@ -287,20 +328,28 @@ def _detected(stored: str | bytes | None) -> list[DetectedFoodOut]:
     out = []
     for f in (_FOODS.decode(stored) if stored is not None else None) or ():
         box = f.bbox
-        out.append(DetectedFoodOut(
-            food=f.food, confidence=round(f.confidence, 4),
-            bbox=[round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1)]
-            if box else None,
-            quantity=f.quantity, portion_grams=f.portion_grams, fdc_id=f.fdc_id,
-            match=_match(f.match)))
+        out.append(
+            DetectedFoodOut(
+                food=f.food,
+                confidence=round(f.confidence, 4),
+                bbox=[round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1)]
+                if box
+                else None,
+                quantity=f.quantity,
+                portion_grams=f.portion_grams,
+                fdc_id=f.fdc_id,
+                match=_match(f.match),
+            )
+        )
     return out
 
 
 def _match(m: _StoredMatch | None) -> FoodMatchOut | None:
     if m is None:
         return None
-    return FoodMatchOut(name=m.name, fdc_id=m.fdc_id, data_type=m.data_type or "",
-                        confidence=round(m.confidence, 4))
+    return FoodMatchOut(
+        name=m.name, fdc_id=m.fdc_id, data_type=m.data_type or "", confidence=round(m.confidence, 4)
+    )
 
 
 class CorrectedFoodIn(Input):

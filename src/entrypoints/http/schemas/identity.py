@@ -15,8 +15,13 @@ from entrypoints.http.schemas.base import Input, Output
 # Lengths here only bound the work per request; the domain judges the content and
 # answers with field-level messages.
 Email = Annotated[str, msgspec.Meta(max_length=320, description="Email, normalised to lower case")]
-Password = Annotated[str, msgspec.Meta(max_length=1024, description=(
-    "8-128 characters with an upper-case letter, a lower-case letter and a digit"))]
+Password = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=1024,
+        description=("8-128 characters with an upper-case letter, a lower-case letter and a digit"),
+    ),
+]
 Name = Annotated[str, msgspec.Meta(max_length=2048, description="1-255 characters, HTML stripped")]
 
 
@@ -61,9 +66,16 @@ class UserOut(Output):
 
     @classmethod
     def of(cls, u: User) -> UserOut:
-        return cls(id=u.id, email=u.email, name=u.name, subscription_tier=u.tier,
-                   email_verified=u.email_verified, created_at=iso(u.created_at),
-                   updated_at=iso(u.updated_at), last_login_at=iso(u.last_login_at))
+        return cls(
+            id=u.id,
+            email=u.email,
+            name=u.name,
+            subscription_tier=u.tier,
+            email_verified=u.email_verified,
+            created_at=iso(u.created_at),
+            updated_at=iso(u.updated_at),
+            last_login_at=iso(u.last_login_at),
+        )
 
 
 class TokenOut(Output):
@@ -75,9 +87,13 @@ class TokenOut(Output):
 
     @classmethod
     def of(cls, pair: TokenPair) -> TokenOut:
-        return cls(access_token=pair.access.token, token_type="bearer",  # noqa: S106
-                   expires_in=pair.access_ttl_s, refresh_token=pair.refresh.token,
-                   refresh_expires_in=pair.refresh_ttl_s)
+        return cls(
+            access_token=pair.access.token,
+            token_type="bearer",  # noqa: S106
+            expires_in=pair.access_ttl_s,
+            refresh_token=pair.refresh.token,
+            refresh_expires_in=pair.refresh_ttl_s,
+        )
 
 
 class SubscriptionOut(Output):
@@ -90,9 +106,14 @@ class SubscriptionOut(Output):
 
     @classmethod
     def of(cls, s: Subscription) -> SubscriptionOut:
-        return cls(tier=s.tier, subscription_tier=s.tier, status=s.status,
-                   started_at=iso(s.started_at), updated_at=iso(s.updated_at),
-                   expires_at=iso(s.expires_at))
+        return cls(
+            tier=s.tier,
+            subscription_tier=s.tier,
+            status=s.status,
+            started_at=iso(s.started_at),
+            updated_at=iso(s.updated_at),
+            expires_at=iso(s.expires_at),
+        )
 
 
 class ConsentsOut(Output):
@@ -102,5 +123,4 @@ class ConsentsOut(Output):
 
     @classmethod
     def of(cls, c: Consents) -> ConsentsOut:
-        return cls(biometrics=c.biometrics, food_photos=c.food_photos,
-                   updated_at=iso(c.updated_at))
+        return cls(biometrics=c.biometrics, food_photos=c.food_photos, updated_at=iso(c.updated_at))
