@@ -732,7 +732,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/health": {
+    "/api/v1/health": {
         parameters: {
             query?: never;
             header?: never;
@@ -749,7 +749,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/health": {
+    "/health": {
         parameters: {
             query?: never;
             header?: never;
@@ -757,24 +757,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness (no dependency calls) */
-        get: operations["apiV1Health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Readiness: every configured store answers */
-        get: operations["ready"];
+        get: operations["rootHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -791,7 +774,24 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: every configured store answers */
-        get: operations["rootReady"];
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: every configured store answers */
+        get: operations["apiV1Ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9463,6 +9463,12 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9481,7 +9487,7 @@ export interface operations {
             };
         };
     };
-    apiV1Health: {
+    rootHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -9495,12 +9501,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9533,12 +9533,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9564,12 +9558,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9581,12 +9569,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -9600,12 +9582,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9617,12 +9593,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9631,7 +9601,7 @@ export interface operations {
             };
         };
     };
-    rootReady: {
+    apiV1Ready: {
         parameters: {
             query?: never;
             header?: never;
@@ -9645,6 +9615,12 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9670,6 +9646,12 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9681,6 +9663,12 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -9694,6 +9682,12 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9705,6 +9699,12 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {

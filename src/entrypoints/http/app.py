@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anyio
 from dishka import AsyncContainer
@@ -95,7 +96,7 @@ def create_app(
                 trace_sqlite_engine(database.engine.sync_engine)
         for hook in STARTUP_HOOKS:
             await hook(container, settings)
-        await advise_reference_data(container)
+        await advise_reference_data(container, settings)
         freeze_startup_heap()
 
     async def on_shutdown(app: Litestar) -> None:
@@ -153,12 +154,24 @@ def create_app(
     return app
 
 
+class _PolishedOpenAPIPlugin(OpenAPIPlugin):
+    """Litestar's OpenAPI plugin, whose cached schema dict is the finished document
+    (openapi_polish.py): built on the first request for it, as Litestar's own is."""
+
+    __slots__ = ()
+
+    def provide_openapi_schema(self) -> dict[str, Any]:
+        if not self._openapi_schema:
+            self._openapi_schema = polish(self.provide_openapi().to_schema())
+        return self._openapi_schema
+
+
 def _serve_polished_openapi(app: Litestar) -> None:
-    """/openapi.json, /docs and /redoc serve the finished document (openapi_polish.py).
-    Litestar builds and caches the schema dict in its OpenAPI plugin on first use; it is
-    built here once, finished, and put in that cache."""
+    """/openapi.json, /docs and /redoc serve the finished document. The plugin instance
+    Litestar made is given the subclass above (same slots), so its routes and caching stay
+    Litestar's own."""
     plugin = app.plugins.get(OpenAPIPlugin)
-    plugin._openapi_schema = polish(plugin.provide_openapi().to_schema())
+    plugin.__class__ = _PolishedOpenAPIPlugin
 
 
 def app_factory() -> Litestar:
