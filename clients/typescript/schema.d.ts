@@ -4,126 +4,15 @@
  */
 
 export interface paths {
-    "/api/v1/auth/register": {
+    "/api/v1/admin/audit-events": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /**
-         * Create an account
-         * @description A verification email goes to the address once the account exists.
-         */
-        post: operations["register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Exchange email and password for tokens */
-        post: operations["login"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Rotate the refresh token for a new pair */
-        post: operations["refresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Revoke this access token and its refresh family */
-        post: operations["logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's account */
-        get: operations["getMe"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete your account (password required)
-         * @description Effective at once: every token is revoked, login is refused and personal fields are anonymised. Every trace is purged from every store after `purge_after` (30 days). A wrong password answers 401 PSI-AUTH-1002.
-         */
-        delete: operations["deleteMe"];
-        options?: never;
-        head?: never;
-        /** Change the caller's name (email, tier and id are not writable) */
-        patch: operations["patchMe"];
-        trace?: never;
-    };
-    "/api/v1/users/me/consents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Consent to process health data */
-        get: operations["getConsents"];
-        /** Give or withdraw consent; withdrawal stops processing at once */
-        put: operations["putConsents"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{user_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A user record: your own, or any for admins */
-        get: operations["getUser"];
+        /** Security and privacy events (admin only, read-only) */
+        get: operations["auditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -149,80 +38,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/nutrition/foods": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search USDA foods by name (nutrients per 100 g)
-         * @description Foods whose names contain the query's words, best match first: the food a person means ("rice" is cooked white rice, "banana" a raw banana), generic before branded. `fdc_id` is FoodData Central's id where a source carries it, else null with `ndb_number` (SR foods). `nutrients` are per 100 g; `portions` are USDA's named household measures and `default_portion` one typical unit or serving.
-         */
-        get: operations["searchFoods"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/me/preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's food and app preferences */
-        get: operations["getPreferences"];
-        /** Replace the preferences (absent parts take defaults) */
-        put: operations["putPreferences"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Merge changes into the preferences (JSON Merge Patch) */
-        patch: operations["patchPreferences"];
-        trace?: never;
-    };
-    "/api/v1/recipes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Browse and search the recipe catalogue */
-        get: operations["listRecipes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/recipes/{recipe_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One recipe: ingredients, steps, nutrition, rating */
-        get: operations["getRecipe"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/recipes/{recipe_id}/rating": {
+    "/api/v1/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -230,17 +46,33 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Rate a recipe (one rating per person; a second PUT replaces it) */
-        put: operations["putRating"];
-        post?: never;
-        /** Take back your rating */
-        delete: operations["deleteRating"];
+        put?: never;
+        /** Exchange email and password for tokens */
+        post: operations["login"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/fridge/matches": {
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke this access token and its refresh family */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -250,30 +82,127 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Recipes you can make from your fridge, safe for your allergens and diet
-         * @description Score 0-1: the harmonic mean of how much of the recipe the fridge covers (TF-IDF weighted) and how much of the fridge the recipe uses. Water, salt and pepper are assumed. Recipes with one of your allergens, breaking one of your dietary restrictions or using a disliked food are never returned.
+         * Change the password; every other session is revoked
+         * @description Needs the current password. The caller's own session (this access token and its refresh token) goes on; every other login of the account is revoked at once, and outstanding reset links stop working. A wrong current password is 401 PSI-AUTH-1002 (5 tries per 15 minutes, then 429).
          */
-        post: operations["matchFridge"];
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/recommendations": {
+    "/api/v1/auth/password-reset": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Personal suggestions, each with the reason behind it
-         * @description Wellness information, not medical advice. Talk to a health professional about any medical concern.
-         */
-        get: operations["recommendations"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Email a single-use reset link (valid 1 hour) if the account exists
+         * @description Always 202, whether or not an account has this address. A newer request replaces the earlier link. Limited per client address and per email address (429 PSI-RATE-4001).
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the emailed token; every session is revoked
+         * @description A token that is unknown, used, superseded or expired is 400 with details.errors[0].field == 'token'. The email address counts as verified.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the refresh token for a new pair */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account
+         * @description A verification email goes to the address once the account exists.
+         */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the email address with the emailed token
+         * @description Answers the account with `email_verified: true`. Needs no session.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a verification link to the account's address
+         * @description Nothing is sent when the address is already verified (still 202).
+         */
+        post: operations["requestVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -331,114 +260,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/mood-check-ins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Say how you feel (valence and arousal from -2 to 2) */
-        post: operations["postMood"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/wellness/today": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Today's wellness score (UTC day) with its components */
-        get: operations["wellnessToday"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/wellness/scores": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Daily wellness scores, oldest first (default: the last 30 days) */
-        get: operations["wellnessScores"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/me/data-export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Everything Psi holds about you, as a JSON attachment
-         * @description Streamed. Sections: user, subscriptions, food_history (with image references), wellness_scores, emotion_samples, mood_check_ins, preferences, recipe_ratings, consents, exported_at. At most 3 per hour.
-         */
-        get: operations["dataExport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/audit-events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Security and privacy events (admin only, read-only) */
-        get: operations["auditEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/food/upload": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload a meal photo for analysis
-         * @description Multipart field `file`: a JPEG or PNG up to 10 MB, judged by decoding; EXIF (GPS above all) is removed before the image is stored. Answers 202 with the pending analysis and a `Location`; with `Prefer: wait=N` (N <= 30) it waits and answers 201 with the completed analysis if it is ready in time. Free tier: 3 analyses per UTC day (429 PSI-RATE-4002 after that); `X-RateLimit-*` headers tell the allowance.
-         */
-        post: operations["upload"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/food/analysis/{analysis_id}": {
         parameters: {
             query?: never;
@@ -450,6 +271,43 @@ export interface paths {
         get: operations["getAnalysis"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/food/analysis/{analysis_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The analysis' photo (`size=thumb|full`) */
+        get: operations["analysisImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/food/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a meal by hand; nutrition is looked up
+         * @description `grams`, or a `portion` name from the food's USDA portions times `quantity` (an unknown portion is 400 listing the valid ones), or neither: the food's default portion times `quantity`. A food that matches no USDA food with reasonable confidence is 422 PSI-FOOD-2006 with `details.suggestions`.
+         */
+        post: operations["addEntry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -498,43 +356,6 @@ export interface paths {
         patch: operations["correctEntry"];
         trace?: never;
     };
-    "/api/v1/food/entries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add a meal by hand; nutrition is looked up
-         * @description `grams`, or a `portion` name from the food's USDA portions times `quantity` (an unknown portion is 400 listing the valid ones), or neither: the food's default portion times `quantity`. A food that matches no USDA food with reasonable confidence is 422 PSI-FOOD-2006 with `details.suggestions`.
-         */
-        post: operations["addEntry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/food/analysis/{analysis_id}/image": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The analysis' photo (`size=thumb|full`) */
-        get: operations["analysisImage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/food/history/{entry_id}/image": {
         parameters: {
             query?: never;
@@ -552,7 +373,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password-reset": {
+    "/api/v1/food/upload": {
         parameters: {
             query?: never;
             header?: never;
@@ -562,17 +383,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Email a single-use reset link (valid 1 hour) if the account exists
-         * @description Always 202, whether or not an account has this address. A newer request replaces the earlier link. Limited per client address and per email address (429 PSI-RATE-4001).
+         * Upload a meal photo for analysis
+         * @description Multipart field `file`: a JPEG or PNG up to 10 MB, judged by decoding; EXIF (GPS above all) is removed before the image is stored. Answers 202 with the pending analysis and a `Location`; with `Prefer: wait=N` (N <= 30) it waits and answers 201 with the completed analysis if it is ready in time. Free tier: 3 analyses per UTC day (429 PSI-RATE-4002 after that); `X-RateLimit-*` headers tell the allowance.
          */
-        post: operations["requestPasswordReset"];
+        post: operations["upload"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password-reset/confirm": {
+    "/api/v1/fridge/matches": {
         parameters: {
             query?: never;
             header?: never;
@@ -582,37 +403,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Set a new password with the emailed token; every session is revoked
-         * @description A token that is unknown, used, superseded or expired is 400 with details.errors[0].field == 'token'. The email address counts as verified.
+         * Recipes you can make from your fridge, safe for your allergens and diet
+         * @description Score 0-1: the harmonic mean of how much of the recipe the fridge covers (TF-IDF weighted) and how much of the fridge the recipe uses. Water, salt and pepper are assumed. Recipes with one of your allergens, breaking one of your dietary restrictions or using a disliked food are never returned.
          */
-        post: operations["confirmPasswordReset"];
+        post: operations["matchFridge"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/verify-email": {
+    "/api/v1/health": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Liveness (no dependency calls) */
+        get: operations["health"];
         put?: never;
-        /**
-         * Confirm the email address with the emailed token
-         * @description Answers the account with `email_verified: true`. Needs no session.
-         */
-        post: operations["verifyEmail"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password": {
+    "/api/v1/mood-check-ins": {
         parameters: {
             query?: never;
             header?: never;
@@ -621,18 +439,86 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Change the password; every other session is revoked
-         * @description Needs the current password. The caller's own session (this access token and its refresh token) goes on; every other login of the account is revoked at once, and outstanding reset links stop working. A wrong current password is 401 PSI-AUTH-1002 (5 tries per 15 minutes, then 429).
-         */
-        post: operations["changePassword"];
+        /** Say how you feel (valence and arousal from -2 to 2) */
+        post: operations["postMood"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/verify-email/request": {
+    "/api/v1/nutrition/foods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search USDA foods by name (nutrients per 100 g)
+         * @description Foods whose names contain the query's words, best match first: the food a person means ("rice" is cooked white rice, "banana" a raw banana), generic before branded. `fdc_id` is FoodData Central's id where a source carries it, else null with `ndb_number` (SR foods). `nutrients` are per 100 g; `portions` are USDA's named household measures and `default_portion` one typical unit or serving.
+         */
+        get: operations["searchFoods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: every configured store answers */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recipes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browse and search the recipe catalogue */
+        get: operations["listRecipes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recipes/{recipe_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recipe: ingredients, steps, nutrition, rating */
+        get: operations["getRecipe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recipes/{recipe_id}/rating": {
         parameters: {
             query?: never;
             header?: never;
@@ -640,16 +526,113 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Rate a recipe (one rating per person; a second PUT replaces it) */
+        put: operations["putRating"];
+        post?: never;
+        /** Take back your rating */
+        delete: operations["deleteRating"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         /**
-         * Email a verification link to the account's address
-         * @description Nothing is sent when the address is already verified (still 202).
+         * Personal suggestions, each with the reason behind it
+         * @description Wellness information, not medical advice. Talk to a health professional about any medical concern.
          */
-        post: operations["requestVerification"];
+        get: operations["recommendations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's account */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete your account (password required)
+         * @description Effective at once: every token is revoked, login is refused and personal fields are anonymised. Every trace is purged from every store after `purge_after` (30 days). A wrong password answers 401 PSI-AUTH-1002.
+         */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        /** Change the caller's name (email, tier and id are not writable) */
+        patch: operations["patchMe"];
+        trace?: never;
+    };
+    "/api/v1/users/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consent to process health data */
+        get: operations["getConsents"];
+        /** Give or withdraw consent; withdrawal stops processing at once */
+        put: operations["putConsents"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/data-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything Psi holds about you, as a JSON attachment
+         * @description Streamed. Sections: user, subscriptions, food_history (with image references), wellness_scores, emotion_samples, mood_check_ins, preferences, recipe_ratings, consents, exported_at. At most 3 per hour.
+         */
+        get: operations["dataExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's food and app preferences */
+        get: operations["getPreferences"];
+        /** Replace the preferences (absent parts take defaults) */
+        put: operations["putPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Merge changes into the preferences (JSON Merge Patch) */
+        patch: operations["patchPreferences"];
         trace?: never;
     };
     "/api/v1/users/me/subscription": {
@@ -666,26 +649,6 @@ export interface paths {
         get: operations["getSubscription"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/me/subscription/checkout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Start a Stripe Checkout for Premium (first subscription: with a free trial)
-         * @description Open `checkout_url` in a browser. The tier changes when Stripe reports the payment (webhook), on the next request of every token. Without payment settings: 503 PSI-SYS-5003 with details.dependency 'payments'. A running subscription: 409 PSI-PAY-7001.
-         */
-        post: operations["startCheckout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -712,6 +675,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/me/subscription/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a Stripe Checkout for Premium (first subscription: with a free trial)
+         * @description Open `checkout_url` in a browser. The tier changes when Stripe reports the payment (webhook), on the next request of every token. Without payment settings: 503 PSI-SYS-5003 with details.dependency 'payments'. A running subscription: 409 PSI-PAY-7001.
+         */
+        post: operations["startCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user record: your own, or any for admins */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -732,15 +732,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/health": {
+    "/api/v1/wellness/scores": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Liveness (no dependency calls) */
-        get: operations["health"];
+        /** Daily wellness scores, oldest first (default: the last 30 days) */
+        get: operations["wellnessScores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellness/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today's wellness score (UTC day) with its components */
+        get: operations["wellnessToday"];
         put?: never;
         post?: never;
         delete?: never;
@@ -774,24 +791,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: every configured store answers */
-        get: operations["ready"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Readiness: every configured store answers */
-        get: operations["apiV1Ready"];
+        get: operations["rootReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -812,6 +812,11 @@ export interface components {
              */
             status: "accepted";
         };
+        /** Envelope[AcceptedOut] */
+        AcceptedOutEnvelope: {
+            data: components["schemas"]["AcceptedOut"];
+            meta: components["schemas"]["Meta"];
+        };
         /**
          * Activity
          * @enum {string}
@@ -824,60 +829,77 @@ export interface components {
         Allergen: "gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "tree_nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs";
         /** AnalysisOut */
         AnalysisOut: {
-            id: string;
-            status: string;
-            source: string;
+            analysis_duration_ms: number | null;
+            completed_at: string | null;
+            confidence_score: number | null;
+            corrected: boolean;
             /** Format: date-time */
             created_at: string;
-            completed_at: string | null;
-            eaten_at: string | null;
-            detected_foods: components["schemas"]["DetectedFoodOut"][];
             description: string | null;
-            nutrition: components["schemas"]["MealNutritionOut"] | null;
-            confidence_score: number | null;
-            analysis_duration_ms: number | null;
-            models: components["schemas"]["ModelsOut"];
-            corrected: boolean;
+            detected_foods: components["schemas"]["DetectedFoodOut"][];
+            eaten_at: string | null;
             error: string | null;
+            id: string;
             image_url: string | null;
+            models: components["schemas"]["ModelsOut"];
+            nutrition: components["schemas"]["MealNutritionOut"] | null;
             review: components["schemas"]["ReviewOut"] | null;
+            source: string;
+            status: string;
             suggestions: components["schemas"]["SuggestionOut"][];
+        };
+        /** Envelope[AnalysisOut] */
+        AnalysisOutEnvelope: {
+            data: components["schemas"]["AnalysisOut"];
+            meta: components["schemas"]["Meta"];
+        };
+        /** ListEnvelope[AnalysisOut] */
+        AnalysisOutListEnvelope: {
+            data: components["schemas"]["AnalysisOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** AttributionOut */
         AttributionOut: {
-            source: string;
-            source_url: string;
             authors: string;
+            changes: string;
             license: string;
             license_url: string;
-            changes: string;
+            source: string;
+            source_url: string;
         };
         /** AuditEventOut */
         AuditEventOut: {
-            id: number;
-            kind: string;
+            actor_id: string | null;
             /** Format: date-time */
             at: string;
-            actor_id: string | null;
-            subject_id: string | null;
-            request_id: string | null;
             details: {
                 [key: string]: unknown;
             };
+            id: number;
+            kind: string;
+            request_id: string | null;
+            subject_id: string | null;
+        };
+        /** ListEnvelope[AuditEventOut] */
+        AuditEventOutListEnvelope: {
+            data: components["schemas"]["AuditEventOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** BaselineOut */
         BaselineOut: {
-            status: string;
             days: number;
             days_needed: number;
-            window_start: string | null;
-            window_end: string | null;
-            rmssd_ms: number;
             ln_rmssd_mean: number;
             ln_rmssd_sd: number;
+            personal: boolean;
             resting_heart_rate: number;
             resting_heart_rate_sd: number;
-            personal: boolean;
+            rmssd_ms: number;
+            status: string;
+            window_end: string | null;
+            window_start: string | null;
         };
         /**
          * BaselineStatus
@@ -904,12 +926,17 @@ export interface components {
         CheckoutOut: {
             checkout_url: string;
         };
+        /** Envelope[CheckoutOut] */
+        CheckoutOutEnvelope: {
+            data: components["schemas"]["CheckoutOut"];
+            meta: components["schemas"]["Meta"];
+        };
         /** ComponentsOut */
         ComponentsOut: {
+            data_coverage: number | null;
             hrv_balance: number | null;
             resting_hr: number | null;
             stress_load: number | null;
-            data_coverage: number | null;
         };
         /** ConsentsIn */
         ConsentsIn: {
@@ -921,6 +948,11 @@ export interface components {
             biometrics: boolean;
             food_photos: boolean;
             updated_at: string | null;
+        };
+        /** Envelope[ConsentsOut] */
+        ConsentsOutEnvelope: {
+            data: components["schemas"]["ConsentsOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** CorrectedFoodIn */
         CorrectedFoodIn: {
@@ -938,18 +970,23 @@ export interface components {
         Cuisine: "african" | "american" | "argentinian" | "australian" | "austrian" | "brazilian" | "british" | "cajun" | "cameroonian" | "caribbean" | "chinese" | "colombian" | "cuban" | "danish" | "dutch" | "ethiopian" | "filipino" | "french" | "german" | "ghanaian" | "greek" | "hungarian" | "indian" | "indonesian" | "irish" | "italian" | "jamaican" | "japanese" | "jewish" | "kenyan" | "korean" | "lebanese" | "malaysian" | "mexican" | "middle_eastern" | "moroccan" | "nigerian" | "norwegian" | "pakistani" | "persian" | "peruvian" | "polish" | "portuguese" | "russian" | "scottish" | "spanish" | "swedish" | "swiss" | "thai" | "turkish" | "ukrainian" | "venezuelan" | "vietnamese";
         /** CurrentEmotionOut */
         CurrentEmotionOut: {
-            timestamp: string | null;
-            emotion: components["schemas"]["Emotion"];
             confidence: number;
-            stress_score: number | null;
-            stress_zone: string | null;
-            heart_rate: number | null;
-            hrv_rmssd: number | null;
-            evidence: components["schemas"]["EvidenceOut"];
-            /** @default true */
-            uncertain: boolean;
             /** @default  */
             confidence_note: string;
+            emotion: components["schemas"]["Emotion"];
+            evidence: components["schemas"]["EvidenceOut"];
+            heart_rate: number | null;
+            hrv_rmssd: number | null;
+            stress_score: number | null;
+            stress_zone: string | null;
+            timestamp: string | null;
+            /** @default true */
+            uncertain: boolean;
+        };
+        /** Envelope[CurrentEmotionOut] */
+        CurrentEmotionOutEnvelope: {
+            data: components["schemas"]["CurrentEmotionOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** DeleteAccountIn */
         DeleteAccountIn: {
@@ -958,24 +995,29 @@ export interface components {
         };
         /** DeletionOut */
         DeletionOut: {
-            status: string;
             /** Format: date-time */
             purge_after: string;
+            status: string;
+        };
+        /** Envelope[DeletionOut] */
+        DeletionOutEnvelope: {
+            data: components["schemas"]["DeletionOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** DetectedFoodOut */
         DetectedFoodOut: {
-            food: string;
-            confidence: number;
             bbox: number[] | null;
-            quantity: number;
-            portion_grams: number | null;
+            confidence: number;
             fdc_id: number | null;
+            food: string;
             match: components["schemas"]["FoodMatchOut"] | null;
+            portion_grams: number | null;
+            quantity: number;
         };
         /** DeviationOut */
         DeviationOut: {
-            hrv_z: number | null;
             heart_rate_delta_bpm: number;
+            hrv_z: number | null;
             stress_score: number;
             stress_zone: string;
         };
@@ -991,74 +1033,295 @@ export interface components {
         Emotion: "calm" | "relaxed" | "focused" | "stressed" | "anxious" | "fatigued" | "active" | "unknown";
         /** EmotionOut */
         EmotionOut: {
-            /** Format: date-time */
-            timestamp: string;
-            emotion: components["schemas"]["Emotion"];
+            activity?: components["schemas"]["Activity"] | null;
+            artefact_share?: number | null;
             confidence: number;
-            stress_score: number;
+            emotion: components["schemas"]["Emotion"];
             heart_rate: number;
             hrv_rmssd: number | null;
             hrv_sdnn?: number | null;
-            artefact_share?: number | null;
-            activity?: components["schemas"]["Activity"] | null;
             steps?: number | null;
+            stress_score: number;
+            /** Format: date-time */
+            timestamp: string;
+        };
+        /** ListEnvelope[EmotionOut] */
+        EmotionOutListEnvelope: {
+            data: components["schemas"]["EmotionOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** ErrorBody */
         ErrorBody: {
             code: string;
-            message: string;
-            user_message: string;
-            type: string;
             details: {
                 [key: string]: unknown;
             };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody400: {
+            /**
+             * @description The contract's error codes answered with 400
+             * @enum {string}
+             */
+            code: "PSI-VAL-1001";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody401: {
+            /**
+             * @description The contract's error codes answered with 401
+             * @enum {string}
+             */
+            code: "PSI-AUTH-1001" | "PSI-AUTH-1002" | "PSI-AUTH-1003" | "PSI-AUTH-1004";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody403: {
+            /**
+             * @description The contract's error codes answered with 403
+             * @enum {string}
+             */
+            code: "PSI-AUTH-1007" | "PSI-PRIV-6001" | "PSI-PRIV-6002";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody404: {
+            /**
+             * @description The contract's error codes answered with 404
+             * @enum {string}
+             */
+            code: "PSI-RES-3004";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody409: {
+            /**
+             * @description The contract's error codes answered with 409
+             * @enum {string}
+             */
+            code: "PSI-AUTH-1005" | "PSI-PAY-7001";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody413: {
+            /**
+             * @description The contract's error codes answered with 413
+             * @enum {string}
+             */
+            code: "PSI-FOOD-2002" | "PSI-VAL-1013";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody415: {
+            /**
+             * @description The contract's error codes answered with 415
+             * @enum {string}
+             */
+            code: "PSI-FOOD-2001";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody422: {
+            /**
+             * @description The contract's error codes answered with 422
+             * @enum {string}
+             */
+            code: "PSI-FOOD-2005" | "PSI-FOOD-2006";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody429: {
+            /**
+             * @description The contract's error codes answered with 429
+             * @enum {string}
+             */
+            code: "PSI-RATE-4001" | "PSI-RATE-4002";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody500: {
+            /**
+             * @description The contract's error codes answered with 500
+             * @enum {string}
+             */
+            code: "PSI-SYS-5000";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
+        };
+        /** ErrorBody */
+        ErrorBody503: {
+            /**
+             * @description The contract's error codes answered with 503
+             * @enum {string}
+             */
+            code: "PSI-SYS-5003";
+            details: {
+                [key: string]: unknown;
+            };
+            message: string;
+            type: string;
+            user_message: string;
         };
         /** ErrorEnvelope */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
             meta: unknown;
         };
+        /** ErrorEnvelope */
+        ErrorEnvelope400: {
+            error: components["schemas"]["ErrorBody400"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope401: {
+            error: components["schemas"]["ErrorBody401"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope403: {
+            error: components["schemas"]["ErrorBody403"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope404: {
+            error: components["schemas"]["ErrorBody404"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope409: {
+            error: components["schemas"]["ErrorBody409"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope413: {
+            error: components["schemas"]["ErrorBody413"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope415: {
+            error: components["schemas"]["ErrorBody415"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope422: {
+            error: components["schemas"]["ErrorBody422"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope429: {
+            error: components["schemas"]["ErrorBody429"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope500: {
+            error: components["schemas"]["ErrorBody500"];
+            meta: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope503: {
+            error: components["schemas"]["ErrorBody503"];
+            meta: unknown;
+        };
         /** EvidenceOut */
         EvidenceOut: {
             baseline: components["schemas"]["BaselineOut"];
             deviation: components["schemas"]["DeviationOut"] | null;
-            window: components["schemas"]["WindowOut"];
             mood: components["schemas"]["MoodEvidenceOut"] | null;
             reasons: string[];
+            window: components["schemas"]["WindowOut"];
         };
         /** ExplanationBaselineOut */
         ExplanationBaselineOut: {
-            status: components["schemas"]["BaselineStatus"];
             days: number;
+            status: components["schemas"]["BaselineStatus"];
         };
         /** ExplanationOut */
         ExplanationOut: {
+            baseline: components["schemas"]["ExplanationBaselineOut"];
+            coverage_factor: number | null;
+            sentences: string[];
             weights: {
                 [key: string]: number;
             };
-            coverage_factor: number | null;
-            baseline: components["schemas"]["ExplanationBaselineOut"];
-            sentences: string[];
         };
         /** FoodMatchOut */
         FoodMatchOut: {
-            name: string;
-            fdc_id: number | null;
-            data_type: string;
             confidence: number;
+            data_type: string;
+            fdc_id: number | null;
+            name: string;
         };
         /** FoodOut */
         FoodOut: {
-            id: number;
-            fdc_id: number | null;
-            ndb_number: string | null;
-            name: string;
-            data_type: string;
             category: string | null;
+            data_type: string;
+            default_portion: components["schemas"]["PortionOut"] | null;
+            fdc_id: number | null;
+            id: number;
             match_confidence: number;
+            name: string;
+            ndb_number: string | null;
             nutrients: components["schemas"]["NutrientsOut"];
             portions: components["schemas"]["PortionOut"][];
-            default_portion: components["schemas"]["PortionOut"] | null;
+        };
+        /** ListEnvelope[FoodOut] */
+        FoodOutListEnvelope: {
+            data: components["schemas"]["FoodOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** FridgeIn */
         FridgeIn: {
@@ -1069,32 +1332,43 @@ export interface components {
         };
         /** FridgeMatchOut */
         FridgeMatchOut: {
-            recipe: components["schemas"]["RecipeSummaryOut"];
-            score: number;
             matched_ingredients: string[];
             missing_ingredients: string[];
+            recipe: components["schemas"]["RecipeSummaryOut"];
+            score: number;
+        };
+        /** ListEnvelope[FridgeMatchOut] */
+        FridgeMatchOutListEnvelope: {
+            data: components["schemas"]["FridgeMatchOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** HealthOut */
         HealthOut: {
-            status: string;
             data: {
                 [key: string]: string;
             };
             meta: components["schemas"]["Meta"];
+            status: string;
         };
         /** IngestOut */
         IngestOut: {
             accepted: number;
             duplicates: number;
         };
+        /** Envelope[IngestOut] */
+        IngestOutEnvelope: {
+            data: components["schemas"]["IngestOut"];
+            meta: components["schemas"]["Meta"];
+        };
         /** IngredientOut */
         IngredientOut: {
-            text: string;
             name: string;
+            optional: boolean;
             quantity: number | null;
             quantity_max: number | null;
+            text: string;
             unit: string | null;
-            optional: boolean;
         };
         /**
          * Language
@@ -1104,19 +1378,19 @@ export interface components {
         /** Links */
         Links: {
             first: string;
-            prev: string | null;
-            next: string | null;
             last: string;
+            next: string | null;
+            prev: string | null;
         };
         /** ListMeta */
         ListMeta: {
             page: number;
             per_page: number;
-            total: number;
-            total_pages: number;
+            request_id: string;
             /** Format: date-time */
             timestamp: string;
-            request_id: string;
+            total: number;
+            total_pages: number;
         };
         /** LoginIn */
         LoginIn: {
@@ -1127,124 +1401,129 @@ export interface components {
         };
         /** ManualEntryIn */
         ManualEntryIn: {
+            eaten_at?: string | null;
             food: string;
             grams?: number | null;
             portion?: string | null;
             quantity?: number | null;
-            eaten_at?: string | null;
         };
         /** MealNutritionOut */
         MealNutritionOut: {
             calories: number | null;
-            protein_g: number | null;
             carbs_g: number | null;
             fat_g: number | null;
             fiber_g: number | null;
-            sugar_g: number | null;
-            vitamins: {
+            minerals: {
                 [key: string]: number;
             };
-            minerals: {
+            protein_g: number | null;
+            sugar_g: number | null;
+            vitamins: {
                 [key: string]: number;
             };
         };
         /** Meta */
         Meta: {
+            request_id: string;
             /** Format: date-time */
             timestamp: string;
-            request_id: string;
         };
         /** ModelsOut */
         ModelsOut: {
-            detector: string | null;
             describer: string | null;
-            nutrition_source: string | null;
+            detector: string | null;
             fusion: string | null;
+            nutrition_source: string | null;
         };
         /** MoodCheckInIn */
         MoodCheckInIn: {
-            valence: number;
             arousal?: number | null;
             label?: string | null;
             note?: string | null;
             timestamp?: string | null;
+            valence: number;
         };
         /** MoodCheckInOut */
         MoodCheckInOut: {
+            arousal: number | null;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
             id: string;
-            /** Format: date-time */
-            timestamp: string;
-            valence: number;
-            arousal: number | null;
             label: string | null;
             note: string | null;
             /** Format: date-time */
-            created_at: string;
+            timestamp: string;
+            valence: number;
+        };
+        /** Envelope[MoodCheckInOut] */
+        MoodCheckInOutEnvelope: {
+            data: components["schemas"]["MoodCheckInOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** MoodEvidenceOut */
         MoodEvidenceOut: {
+            check_ins: number;
             valence: number;
             weight: number;
-            check_ins: number;
         };
         /** NotificationPreferencesIn */
         NotificationPreferencesIn: {
-            meal_reminders?: boolean;
-            wellness_insights?: boolean;
-            recommendations?: boolean;
-            weekly_summary?: boolean;
             channels?: components["schemas"]["Channel"][] | null;
-            /** @description Local time HH:MM */
-            quiet_hours_start?: string | null;
+            meal_reminders?: boolean;
             /** @description Local time HH:MM */
             quiet_hours_end?: string | null;
+            /** @description Local time HH:MM */
+            quiet_hours_start?: string | null;
+            recommendations?: boolean;
+            weekly_summary?: boolean;
+            wellness_insights?: boolean;
         };
         /** NotificationPreferencesOut */
         NotificationPreferencesOut: {
+            channels: string[];
             meal_reminders: boolean;
-            wellness_insights: boolean;
+            quiet_hours_end: string | null;
+            quiet_hours_start: string | null;
             recommendations: boolean;
             weekly_summary: boolean;
-            channels: string[];
-            quiet_hours_start: string | null;
-            quiet_hours_end: string | null;
+            wellness_insights: boolean;
         };
         /** NutrientsOut */
         NutrientsOut: {
             calories: number | null;
-            protein_g: number | null;
             carbs_g: number | null;
             fat_g: number | null;
             fiber_g: number | null;
-            sugar_g: number | null;
-            vitamins: {
+            lipids: {
                 [key: string]: number;
             };
             minerals: {
                 [key: string]: number;
             };
-            lipids: {
+            protein_g: number | null;
+            sugar_g: number | null;
+            vitamins: {
                 [key: string]: number;
             };
         };
         /** NutritionPerServingOut */
         NutritionPerServingOut: {
             calories: number;
-            protein_g: number;
             carbs_g: number;
+            coverage: number;
             fat_g: number;
             fiber_g: number;
-            sugar_g: number;
-            coverage: number;
+            protein_g: number;
             source: string;
+            sugar_g: number;
         };
         /** PasswordResetConfirmIn */
         PasswordResetConfirmIn: {
-            /** @description The token from the email */
-            token: string;
             /** @description 8-128 characters with an upper-case letter, a lower-case letter and a digit */
             new_password: string;
+            /** @description The token from the email */
+            token: string;
         };
         /** PasswordResetIn */
         PasswordResetIn: {
@@ -1263,118 +1542,145 @@ export interface components {
         Plan: "premium_monthly" | "premium_yearly";
         /** PortionOut */
         PortionOut: {
-            name: string | null;
             grams: number;
+            name: string | null;
         };
         /** PreferencesIn */
         PreferencesIn: {
-            dietary_restrictions?: components["schemas"]["Diet"][] | null;
             allergens?: components["schemas"]["Allergen"][] | null;
+            dietary_restrictions?: components["schemas"]["Diet"][] | null;
             disliked_foods?: string[] | null;
-            preferred_cuisines?: components["schemas"]["Cuisine"][] | null;
-            wellness_goals?: components["schemas"]["WellnessGoal"][] | null;
             notification_preferences?: components["schemas"]["NotificationPreferencesIn"] | null;
+            preferred_cuisines?: components["schemas"]["Cuisine"][] | null;
             ui_preferences?: components["schemas"]["UiPreferencesIn"] | null;
+            wellness_goals?: components["schemas"]["WellnessGoal"][] | null;
         };
         /** PreferencesOut */
         PreferencesOut: {
-            dietary_restrictions: string[];
             allergens: string[];
+            dietary_restrictions: string[];
             disliked_foods: string[];
-            preferred_cuisines: string[];
-            wellness_goals: string[];
             notification_preferences: components["schemas"]["NotificationPreferencesOut"];
+            preferred_cuisines: string[];
             ui_preferences: components["schemas"]["UiPreferencesOut"];
             updated_at: string | null;
+            wellness_goals: string[];
+        };
+        /** Envelope[PreferencesOut] */
+        PreferencesOutEnvelope: {
+            data: components["schemas"]["PreferencesOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** RatingIn */
         RatingIn: {
-            rating: number;
             comment?: string | null;
-            tags?: string[];
+            difficulty_actual?: number | null;
             /** @description Minutes */
             preparation_time_actual?: number | null;
-            difficulty_actual?: number | null;
+            rating: number;
+            tags?: string[];
         };
         /** RatingOut */
         RatingOut: {
-            recipe_id: string;
-            rating: number;
             comment: string | null;
-            tags: string[];
-            preparation_time_actual: number | null;
-            difficulty_actual: number | null;
             created_at: string | null;
+            difficulty_actual: number | null;
+            preparation_time_actual: number | null;
+            rating: number;
+            recipe_id: string;
+            tags: string[];
             updated_at: string | null;
+        };
+        /** Envelope[RatingOut] */
+        RatingOutEnvelope: {
+            data: components["schemas"]["RatingOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** ReadyDataOut */
         ReadyDataOut: {
-            status: string;
             checks: {
                 [key: string]: string;
             };
+            status: string;
             warnings?: string[];
         };
         /** ReadyOut */
         ReadyOut: {
-            status: string;
             checks: {
                 [key: string]: string;
             };
             data: components["schemas"]["ReadyDataOut"];
             meta: components["schemas"]["Meta"];
+            status: string;
         };
         /** RecipeOut */
         RecipeOut: {
-            id: string;
-            title: string;
+            allergens: string[];
+            attribution: components["schemas"]["AttributionOut"];
+            average_rating: number | null;
             category: string | null;
             cuisine: string | null;
-            servings: number | null;
-            total_minutes: number | null;
-            difficulty: number | null;
-            ingredient_names: string[];
-            allergens: string[];
             diets: string[];
-            average_rating: number | null;
-            rating_count: number;
-            attribution: components["schemas"]["AttributionOut"];
+            difficulty: number | null;
+            id: string;
+            ingredient_names: string[];
             ingredients: components["schemas"]["IngredientOut"][];
-            steps: string[];
             nutrition: components["schemas"]["NutritionPerServingOut"] | null;
-            nutrition_per_serving: components["schemas"]["NutritionPerServingOut"] | null;
             nutrition_coverage: number | null;
+            nutrition_per_serving: components["schemas"]["NutritionPerServingOut"] | null;
+            rating_count: number;
+            servings: number | null;
+            steps: string[];
+            title: string;
+            total_minutes: number | null;
             unverified_lines: string[];
+        };
+        /** Envelope[RecipeOut] */
+        RecipeOutEnvelope: {
+            data: components["schemas"]["RecipeOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** RecipeSummaryOut */
         RecipeSummaryOut: {
-            id: string;
-            title: string;
+            allergens: string[];
+            attribution: components["schemas"]["AttributionOut"];
+            average_rating: number | null;
             category: string | null;
             cuisine: string | null;
-            servings: number | null;
-            total_minutes: number | null;
-            difficulty: number | null;
-            ingredient_names: string[];
-            allergens: string[];
             diets: string[];
-            average_rating: number | null;
+            difficulty: number | null;
+            id: string;
+            ingredient_names: string[];
             rating_count: number;
-            attribution: components["schemas"]["AttributionOut"];
+            servings: number | null;
+            title: string;
+            total_minutes: number | null;
+        };
+        /** ListEnvelope[RecipeSummaryOut] */
+        RecipeSummaryOutListEnvelope: {
+            data: components["schemas"]["RecipeSummaryOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** RecommendationOut */
         RecommendationOut: {
+            based_on_confidence: number;
+            based_on_emotion: string;
+            confidence: number;
+            disclaimer: string;
+            foods: string[];
             kind: string;
-            title: string;
+            nutrients: string[] | null;
             reason: string;
             recipe: components["schemas"]["RecipeSummaryOut"] | null;
-            nutrients: string[] | null;
-            foods: string[];
-            based_on_emotion: string;
             rule: string;
-            disclaimer: string;
-            confidence: number;
-            based_on_confidence: number;
+            title: string;
+        };
+        /** ListEnvelope[RecommendationOut] */
+        RecommendationOutListEnvelope: {
+            data: components["schemas"]["RecommendationOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /** RefreshIn */
         RefreshIn: {
@@ -1382,13 +1688,13 @@ export interface components {
         };
         /** RegisterIn */
         RegisterIn: {
+            consents?: components["schemas"]["ConsentsIn"] | null;
             /** @description Email, normalised to lower case */
             email: string;
-            /** @description 8-128 characters with an upper-case letter, a lower-case letter and a digit */
-            password: string;
             /** @description 1-255 characters, HTML stripped */
             name: string;
-            consents?: components["schemas"]["ConsentsIn"] | null;
+            /** @description 8-128 characters with an upper-case letter, a lower-case letter and a digit */
+            password: string;
         };
         /**
          * Resolution
@@ -1403,17 +1709,17 @@ export interface components {
         };
         /** SampleIn */
         SampleIn: {
-            /** Format: date-time */
-            timestamp: string;
+            activity?: string | null;
             heart_rate: number;
-            source: string;
-            hrv_sdnn?: number | null;
             hrv_rmssd?: number | null;
+            hrv_sdnn?: number | null;
+            interval_s?: number | null;
             pnn50?: number | null;
             rr_intervals_ms?: number[] | null;
+            source: string;
             steps?: number | null;
-            activity?: string | null;
-            interval_s?: number | null;
+            /** Format: date-time */
+            timestamp: string;
         };
         /** SamplesIn */
         SamplesIn: {
@@ -1421,12 +1727,17 @@ export interface components {
         };
         /** SubscriptionStateOut */
         SubscriptionStateOut: {
-            tier: components["schemas"]["Tier"];
-            status: components["schemas"]["SubscriptionStatus"];
-            plan: components["schemas"]["Plan"] | null;
-            trial_ends_at: string | null;
-            current_period_end: string | null;
             cancel_at_period_end: boolean;
+            current_period_end: string | null;
+            plan: components["schemas"]["Plan"] | null;
+            status: components["schemas"]["SubscriptionStatus"];
+            tier: components["schemas"]["Tier"];
+            trial_ends_at: string | null;
+        };
+        /** Envelope[SubscriptionStateOut] */
+        SubscriptionStateOutEnvelope: {
+            data: components["schemas"]["SubscriptionStateOut"];
+            meta: components["schemas"]["Meta"];
         };
         /**
          * SubscriptionStatus
@@ -1435,9 +1746,9 @@ export interface components {
         SubscriptionStatus: "none" | "trialing" | "active" | "past_due" | "canceled" | "expired";
         /** SuggestionOut */
         SuggestionOut: {
+            fdc_id: number | null;
             food: string;
             portion_grams: number | null;
-            fdc_id: number | null;
             source: string;
         };
         /**
@@ -1457,26 +1768,31 @@ export interface components {
         /** TokenOut */
         TokenOut: {
             access_token: string;
+            expires_in: number;
+            refresh_expires_in: number;
+            refresh_token: string;
             /** @constant */
             token_type: "bearer";
-            expires_in: number;
-            refresh_token: string;
-            refresh_expires_in: number;
+        };
+        /** Envelope[TokenOut] */
+        TokenOutEnvelope: {
+            data: components["schemas"]["TokenOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** UiPreferencesIn */
         UiPreferencesIn: {
-            theme?: components["schemas"]["Theme"] | null;
-            units?: components["schemas"]["UnitSystem"] | null;
             language?: components["schemas"]["Language"] | null;
+            theme?: components["schemas"]["Theme"] | null;
             timezone?: string | null;
+            units?: components["schemas"]["UnitSystem"] | null;
             week_starts_on?: components["schemas"]["WeekStart"] | null;
         };
         /** UiPreferencesOut */
         UiPreferencesOut: {
-            theme: string;
-            units: string;
             language: string;
+            theme: string;
             timezone: string;
+            units: string;
             week_starts_on: string;
         };
         /**
@@ -1486,24 +1802,34 @@ export interface components {
         UnitSystem: "metric" | "imperial";
         /** UploadAcceptedOut */
         UploadAcceptedOut: {
-            id: string;
-            status: string;
             /** Format: date-time */
             created_at: string;
+            id: string;
+            status: string;
+        };
+        /** Envelope[UploadAcceptedOut] */
+        UploadAcceptedOutEnvelope: {
+            data: components["schemas"]["UploadAcceptedOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** UserOut */
         UserOut: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            name: string;
-            subscription_tier: components["schemas"]["Tier"];
-            email_verified: boolean;
             /** Format: date-time */
             created_at: string;
+            email: string;
+            email_verified: boolean;
+            /** Format: uuid */
+            id: string;
+            last_login_at: string | null;
+            name: string;
+            subscription_tier: components["schemas"]["Tier"];
             /** Format: date-time */
             updated_at: string;
-            last_login_at: string | null;
+        };
+        /** Envelope[UserOut] */
+        UserOutEnvelope: {
+            data: components["schemas"]["UserOut"];
+            meta: components["schemas"]["Meta"];
         };
         /** VerifyEmailIn */
         VerifyEmailIn: {
@@ -1512,8 +1838,13 @@ export interface components {
         };
         /** WebhookOut */
         WebhookOut: {
-            received: boolean;
             applied: boolean;
+            received: boolean;
+        };
+        /** Envelope[WebhookOut] */
+        WebhookOutEnvelope: {
+            data: components["schemas"]["WebhookOut"];
+            meta: components["schemas"]["Meta"];
         };
         /**
          * WeekStart
@@ -1522,16 +1853,27 @@ export interface components {
         WeekStart: "monday" | "sunday";
         /** WellnessDayOut */
         WellnessDayOut: {
+            components: components["schemas"]["ComponentsOut"];
+            data_points: number;
             /** Format: date */
             date: string;
-            wellness_score: number;
-            hrv_avg: number | null;
-            heart_rate_avg: number;
             dominant_emotion: components["schemas"]["Emotion"];
             emotion_confidence: number;
-            data_points: number;
-            components: components["schemas"]["ComponentsOut"];
             explanation: components["schemas"]["ExplanationOut"];
+            heart_rate_avg: number;
+            hrv_avg: number | null;
+            wellness_score: number;
+        };
+        /** Envelope[WellnessDayOut] */
+        WellnessDayOutEnvelope: {
+            data: components["schemas"]["WellnessDayOut"];
+            meta: components["schemas"]["Meta"];
+        };
+        /** ListEnvelope[WellnessDayOut] */
+        WellnessDayOutListEnvelope: {
+            data: components["schemas"]["WellnessDayOut"][];
+            links: components["schemas"]["Links"];
+            meta: components["schemas"]["ListMeta"];
         };
         /**
          * WellnessGoal
@@ -1540,351 +1882,9 @@ export interface components {
         WellnessGoal: "reduce_stress" | "better_sleep" | "more_energy" | "better_focus" | "mood_balance" | "gut_health" | "weight_management" | "heart_health" | "hydration" | "muscle_gain";
         /** WindowOut */
         WindowOut: {
-            start: string | null;
-            end: string | null;
             data_points: number;
-        };
-        /** Envelope[PreferencesOut] */
-        PreferencesOutEnvelope: {
-            data: components["schemas"]["PreferencesOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[DeletionOut] */
-        DeletionOutEnvelope: {
-            data: components["schemas"]["DeletionOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[RatingOut] */
-        RatingOutEnvelope: {
-            data: components["schemas"]["RatingOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[RecipeOut] */
-        RecipeOutEnvelope: {
-            data: components["schemas"]["RecipeOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[CurrentEmotionOut] */
-        CurrentEmotionOutEnvelope: {
-            data: components["schemas"]["CurrentEmotionOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[IngestOut] */
-        IngestOutEnvelope: {
-            data: components["schemas"]["IngestOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[MoodCheckInOut] */
-        MoodCheckInOutEnvelope: {
-            data: components["schemas"]["MoodCheckInOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[WellnessDayOut] */
-        WellnessDayOutEnvelope: {
-            data: components["schemas"]["WellnessDayOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[AcceptedOut] */
-        AcceptedOutEnvelope: {
-            data: components["schemas"]["AcceptedOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[CheckoutOut] */
-        CheckoutOutEnvelope: {
-            data: components["schemas"]["CheckoutOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[SubscriptionStateOut] */
-        SubscriptionStateOutEnvelope: {
-            data: components["schemas"]["SubscriptionStateOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[WebhookOut] */
-        WebhookOutEnvelope: {
-            data: components["schemas"]["WebhookOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[AnalysisOut] */
-        AnalysisOutEnvelope: {
-            data: components["schemas"]["AnalysisOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[UploadAcceptedOut] */
-        UploadAcceptedOutEnvelope: {
-            data: components["schemas"]["UploadAcceptedOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[ConsentsOut] */
-        ConsentsOutEnvelope: {
-            data: components["schemas"]["ConsentsOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[TokenOut] */
-        TokenOutEnvelope: {
-            data: components["schemas"]["TokenOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** Envelope[UserOut] */
-        UserOutEnvelope: {
-            data: components["schemas"]["UserOut"];
-            meta: components["schemas"]["Meta"];
-        };
-        /** ListEnvelope[FridgeMatchOut] */
-        FridgeMatchOutListEnvelope: {
-            data: components["schemas"]["FridgeMatchOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[FoodOut] */
-        FoodOutListEnvelope: {
-            data: components["schemas"]["FoodOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[AuditEventOut] */
-        AuditEventOutListEnvelope: {
-            data: components["schemas"]["AuditEventOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[RecipeSummaryOut] */
-        RecipeSummaryOutListEnvelope: {
-            data: components["schemas"]["RecipeSummaryOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[RecommendationOut] */
-        RecommendationOutListEnvelope: {
-            data: components["schemas"]["RecommendationOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[EmotionOut] */
-        EmotionOutListEnvelope: {
-            data: components["schemas"]["EmotionOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[WellnessDayOut] */
-        WellnessDayOutListEnvelope: {
-            data: components["schemas"]["WellnessDayOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ListEnvelope[AnalysisOut] */
-        AnalysisOutListEnvelope: {
-            data: components["schemas"]["AnalysisOut"][];
-            meta: components["schemas"]["ListMeta"];
-            links: components["schemas"]["Links"];
-        };
-        /** ErrorBody */
-        ErrorBody400: {
-            /**
-             * @description The contract's error codes answered with 400
-             * @enum {string}
-             */
-            code: "PSI-VAL-1001";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope400: {
-            error: components["schemas"]["ErrorBody400"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody409: {
-            /**
-             * @description The contract's error codes answered with 409
-             * @enum {string}
-             */
-            code: "PSI-AUTH-1005" | "PSI-PAY-7001";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope409: {
-            error: components["schemas"]["ErrorBody409"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody429: {
-            /**
-             * @description The contract's error codes answered with 429
-             * @enum {string}
-             */
-            code: "PSI-RATE-4001" | "PSI-RATE-4002";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope429: {
-            error: components["schemas"]["ErrorBody429"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody503: {
-            /**
-             * @description The contract's error codes answered with 503
-             * @enum {string}
-             */
-            code: "PSI-SYS-5003";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope503: {
-            error: components["schemas"]["ErrorBody503"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody500: {
-            /**
-             * @description The contract's error codes answered with 500
-             * @enum {string}
-             */
-            code: "PSI-SYS-5000";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope500: {
-            error: components["schemas"]["ErrorBody500"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody401: {
-            /**
-             * @description The contract's error codes answered with 401
-             * @enum {string}
-             */
-            code: "PSI-AUTH-1001" | "PSI-AUTH-1002" | "PSI-AUTH-1003" | "PSI-AUTH-1004";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope401: {
-            error: components["schemas"]["ErrorBody401"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody404: {
-            /**
-             * @description The contract's error codes answered with 404
-             * @enum {string}
-             */
-            code: "PSI-RES-3004";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope404: {
-            error: components["schemas"]["ErrorBody404"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody403: {
-            /**
-             * @description The contract's error codes answered with 403
-             * @enum {string}
-             */
-            code: "PSI-AUTH-1007" | "PSI-PRIV-6001" | "PSI-PRIV-6002";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope403: {
-            error: components["schemas"]["ErrorBody403"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody413: {
-            /**
-             * @description The contract's error codes answered with 413
-             * @enum {string}
-             */
-            code: "PSI-FOOD-2002" | "PSI-VAL-1013";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope413: {
-            error: components["schemas"]["ErrorBody413"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody415: {
-            /**
-             * @description The contract's error codes answered with 415
-             * @enum {string}
-             */
-            code: "PSI-FOOD-2001";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope415: {
-            error: components["schemas"]["ErrorBody415"];
-            meta: unknown;
-        };
-        /** ErrorBody */
-        ErrorBody422: {
-            /**
-             * @description The contract's error codes answered with 422
-             * @enum {string}
-             */
-            code: "PSI-FOOD-2005" | "PSI-FOOD-2006";
-            message: string;
-            user_message: string;
-            type: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /** ErrorEnvelope */
-        ErrorEnvelope422: {
-            error: components["schemas"]["ErrorBody422"];
-            meta: unknown;
+            end: string | null;
+            start: string | null;
         };
     };
     responses: never;
@@ -1895,545 +1895,16 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    register: {
+    auditEvents: {
         parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "email": "ada@example.com",
-                 *       "password": "Passw0rdX",
-                 *       "name": "Ada Lovelace"
-                 *     }
-                 */
-                "application/json": components["schemas"]["RegisterIn"];
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                per_page?: number;
+                /** @description Filter by event kind */
+                kind?: string | null;
             };
-        };
-        responses: {
-            /** @description Document created, URL follows */
-            201: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *         "email": "ada@example.com",
-                     *         "name": "Ada Lovelace",
-                     *         "subscription_tier": "free",
-                     *         "email_verified": true,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z",
-                     *         "last_login_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UserOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Conflict (PSI-AUTH-1005: email already registered) */
-            409: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope409"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "email": "ada@example.com",
-                 *       "password": "Passw0rdX"
-                 *     }
-                 */
-                "application/json": components["schemas"]["LoginIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "access_token": "string",
-                     *         "token_type": "bearer",
-                     *         "expires_in": 1,
-                     *         "refresh_token": "string",
-                     *         "refresh_expires_in": 1
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["TokenOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    refresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "refresh_token": "string"
-                 *     }
-                 */
-                "application/json": components["schemas"]["RefreshIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "access_token": "string",
-                     *         "token_type": "bearer",
-                     *         "expires_in": 1,
-                     *         "refresh_token": "string",
-                     *         "refresh_expires_in": 1
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["TokenOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, nothing follows */
-            204: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    getMe: {
-        parameters: {
-            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -2443,49 +1914,60 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *         "email": "ada@example.com",
-                     *         "name": "Ada Lovelace",
-                     *         "subscription_tier": "free",
-                     *         "email_verified": true,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z",
-                     *         "last_login_at": "2026-11-10T14:30:00Z"
+                     *       "data": [
+                     *         {
+                     *           "actor_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *           "at": "2026-11-10T14:30:00Z",
+                     *           "details": {},
+                     *           "id": 1,
+                     *           "kind": "string",
+                     *           "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *           "subject_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
                      *       },
                      *       "meta": {
+                     *         "page": 1,
+                     *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
                      *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "total": 1,
+                     *         "total_pages": 1
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["UserOutEnvelope"];
+                    "application/json": components["schemas"]["AuditEventOutListEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2495,50 +1977,50 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
+            /** @description Tier, role or consent does not allow it (PSI-AUTH-1007, PSI-PRIV-6001/6002) */
+            403: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                    "application/json": components["schemas"]["ErrorEnvelope403"];
                 };
             };
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2548,14 +2030,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2565,740 +2047,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    deleteMe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "password": "Passw0rdX"
-                 *     }
-                 */
-                "application/json": components["schemas"]["DeleteAccountIn"];
-            };
-        };
-        responses: {
-            /** @description Request accepted, processing continues off-line */
-            202: {
-                headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "status": "string",
-                     *         "purge_after": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["DeletionOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    patchMe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {} */
-                "application/json": components["schemas"]["PatchMeIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *         "email": "ada@example.com",
-                     *         "name": "Ada Lovelace",
-                     *         "subscription_tier": "free",
-                     *         "email_verified": true,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z",
-                     *         "last_login_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UserOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    getConsents: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "biometrics": true,
-                     *         "food_photos": true,
-                     *         "updated_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ConsentsOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    putConsents: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "biometrics": true,
-                 *       "food_photos": true
-                 *     }
-                 */
-                "application/json": components["schemas"]["ConsentsIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "biometrics": true,
-                     *         "food_photos": true,
-                     *         "updated_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ConsentsOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    getUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *         "email": "ada@example.com",
-                     *         "name": "Ada Lovelace",
-                     *         "subscription_tier": "free",
-                     *         "email_verified": true,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z",
-                     *         "last_login_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UserOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3330,32 +2086,32 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "created_at": "2026-11-10T14:30:00Z",
                      *         "email": "ada@example.com",
+                     *         "email_verified": true,
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "last_login_at": "2026-11-10T14:30:00Z",
                      *         "name": "Ada Lovelace",
                      *         "subscription_tier": "free",
-                     *         "email_verified": true,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z",
-                     *         "last_login_at": "2026-11-10T14:30:00Z"
+                     *         "updated_at": "2026-11-10T14:30:00Z"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -3365,14 +2121,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3382,14 +2138,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3399,14 +2155,14 @@ export interface operations {
             /** @description Tier, role or consent does not allow it (PSI-AUTH-1007, PSI-PRIV-6001/6002) */
             403: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3416,14 +2172,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3433,16 +2189,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3452,14 +2208,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3469,14 +2225,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3485,1113 +2241,68 @@ export interface operations {
             };
         };
     };
-    searchFoods: {
-        parameters: {
-            query: {
-                /** @description Food name, e.g. `apple` */
-                q: string;
-                /** @description Page number, from 1 */
-                page?: number;
-                /** @description Items per page (max 100) */
-                per_page?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": 1,
-                     *           "fdc_id": 1,
-                     *           "ndb_number": "string",
-                     *           "name": "Ada Lovelace",
-                     *           "data_type": "string",
-                     *           "category": "string",
-                     *           "match_confidence": 1,
-                     *           "nutrients": {
-                     *             "calories": 105,
-                     *             "protein_g": 1,
-                     *             "carbs_g": 1,
-                     *             "fat_g": 1,
-                     *             "fiber_g": 1,
-                     *             "sugar_g": 1,
-                     *             "vitamins": {},
-                     *             "minerals": {},
-                     *             "lipids": {}
-                     *           },
-                     *           "portions": [
-                     *             {
-                     *               "name": "Ada Lovelace",
-                     *               "grams": 118
-                     *             }
-                     *           ],
-                     *           "default_portion": {
-                     *             "name": "Ada Lovelace",
-                     *             "grams": 118
-                     *           }
-                     *         }
-                     *       ],
-                     *       "meta": {
-                     *         "page": 1,
-                     *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["FoodOutListEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    getPreferences: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "dietary_restrictions": [
-                     *           "string"
-                     *         ],
-                     *         "allergens": [
-                     *           "string"
-                     *         ],
-                     *         "disliked_foods": [
-                     *           "string"
-                     *         ],
-                     *         "preferred_cuisines": [
-                     *           "string"
-                     *         ],
-                     *         "wellness_goals": [
-                     *           "string"
-                     *         ],
-                     *         "notification_preferences": {
-                     *           "meal_reminders": true,
-                     *           "wellness_insights": true,
-                     *           "recommendations": true,
-                     *           "weekly_summary": true,
-                     *           "channels": [
-                     *             "string"
-                     *           ],
-                     *           "quiet_hours_start": "string",
-                     *           "quiet_hours_end": "string"
-                     *         },
-                     *         "ui_preferences": {
-                     *           "theme": "string",
-                     *           "units": "string",
-                     *           "language": "string",
-                     *           "timezone": "string",
-                     *           "week_starts_on": "string"
-                     *         },
-                     *         "updated_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["PreferencesOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    putPreferences: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {} */
-                "application/json": components["schemas"]["PreferencesIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "dietary_restrictions": [
-                     *           "string"
-                     *         ],
-                     *         "allergens": [
-                     *           "string"
-                     *         ],
-                     *         "disliked_foods": [
-                     *           "string"
-                     *         ],
-                     *         "preferred_cuisines": [
-                     *           "string"
-                     *         ],
-                     *         "wellness_goals": [
-                     *           "string"
-                     *         ],
-                     *         "notification_preferences": {
-                     *           "meal_reminders": true,
-                     *           "wellness_insights": true,
-                     *           "recommendations": true,
-                     *           "weekly_summary": true,
-                     *           "channels": [
-                     *             "string"
-                     *           ],
-                     *           "quiet_hours_start": "string",
-                     *           "quiet_hours_end": "string"
-                     *         },
-                     *         "ui_preferences": {
-                     *           "theme": "string",
-                     *           "units": "string",
-                     *           "language": "string",
-                     *           "timezone": "string",
-                     *           "week_starts_on": "string"
-                     *         },
-                     *         "updated_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["PreferencesOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    patchPreferences: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {} */
-                "application/json": components["schemas"]["PreferencesIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "dietary_restrictions": [
-                     *           "string"
-                     *         ],
-                     *         "allergens": [
-                     *           "string"
-                     *         ],
-                     *         "disliked_foods": [
-                     *           "string"
-                     *         ],
-                     *         "preferred_cuisines": [
-                     *           "string"
-                     *         ],
-                     *         "wellness_goals": [
-                     *           "string"
-                     *         ],
-                     *         "notification_preferences": {
-                     *           "meal_reminders": true,
-                     *           "wellness_insights": true,
-                     *           "recommendations": true,
-                     *           "weekly_summary": true,
-                     *           "channels": [
-                     *             "string"
-                     *           ],
-                     *           "quiet_hours_start": "string",
-                     *           "quiet_hours_end": "string"
-                     *         },
-                     *         "ui_preferences": {
-                     *           "theme": "string",
-                     *           "units": "string",
-                     *           "language": "string",
-                     *           "timezone": "string",
-                     *           "week_starts_on": "string"
-                     *         },
-                     *         "updated_at": "2026-11-10T14:30:00Z"
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["PreferencesOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    listRecipes: {
-        parameters: {
-            query?: {
-                /** @description Words in the title or ingredients */
-                q?: string | null;
-                cuisine?: components["schemas"]["Cuisine"] | null;
-                diet?: components["schemas"]["Diet"] | null;
-                max_minutes?: number | null;
-                /** @description Page number, from 1 */
-                page?: number;
-                /** @description Items per page (max 100) */
-                per_page?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": "string",
-                     *           "title": "string",
-                     *           "category": "string",
-                     *           "cuisine": "string",
-                     *           "servings": 1,
-                     *           "total_minutes": 1,
-                     *           "difficulty": 1,
-                     *           "ingredient_names": [
-                     *             "string"
-                     *           ],
-                     *           "allergens": [
-                     *             "string"
-                     *           ],
-                     *           "diets": [
-                     *             "string"
-                     *           ],
-                     *           "average_rating": 1,
-                     *           "rating_count": 1,
-                     *           "attribution": {
-                     *             "source": "apple_watch",
-                     *             "source_url": "string",
-                     *             "authors": "string",
-                     *             "license": "string",
-                     *             "license_url": "string",
-                     *             "changes": "string"
-                     *           }
-                     *         }
-                     *       ],
-                     *       "meta": {
-                     *         "page": 1,
-                     *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RecipeSummaryOutListEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    getRecipe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                recipe_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "string",
-                     *         "title": "string",
-                     *         "category": "string",
-                     *         "cuisine": "string",
-                     *         "servings": 1,
-                     *         "total_minutes": 1,
-                     *         "difficulty": 1,
-                     *         "ingredient_names": [
-                     *           "string"
-                     *         ],
-                     *         "allergens": [
-                     *           "string"
-                     *         ],
-                     *         "diets": [
-                     *           "string"
-                     *         ],
-                     *         "average_rating": 1,
-                     *         "rating_count": 1,
-                     *         "attribution": {
-                     *           "source": "apple_watch",
-                     *           "source_url": "string",
-                     *           "authors": "string",
-                     *           "license": "string",
-                     *           "license_url": "string",
-                     *           "changes": "string"
-                     *         },
-                     *         "ingredients": [
-                     *           {
-                     *             "text": "string",
-                     *             "name": "Ada Lovelace",
-                     *             "quantity": 1,
-                     *             "quantity_max": 1,
-                     *             "unit": "string",
-                     *             "optional": true
-                     *           }
-                     *         ],
-                     *         "steps": [
-                     *           "string"
-                     *         ],
-                     *         "nutrition": {
-                     *           "calories": 105,
-                     *           "protein_g": 1,
-                     *           "carbs_g": 1,
-                     *           "fat_g": 1,
-                     *           "fiber_g": 1,
-                     *           "sugar_g": 1,
-                     *           "coverage": 1,
-                     *           "source": "apple_watch"
-                     *         },
-                     *         "nutrition_per_serving": {
-                     *           "calories": 105,
-                     *           "protein_g": 1,
-                     *           "carbs_g": 1,
-                     *           "fat_g": 1,
-                     *           "fiber_g": 1,
-                     *           "sugar_g": 1,
-                     *           "coverage": 1,
-                     *           "source": "apple_watch"
-                     *         },
-                     *         "nutrition_coverage": 1,
-                     *         "unverified_lines": [
-                     *           "string"
-                     *         ]
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RecipeOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    putRating: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                recipe_id: string;
-            };
             cookie?: never;
         };
         requestBody: {
             content: {
                 /**
                  * @example {
-                 *       "rating": 1
+                 *       "email": "ada@example.com",
+                 *       "password": "Passw0rdX"
                  *     }
                  */
-                "application/json": components["schemas"]["RatingIn"];
+                "application/json": components["schemas"]["LoginIn"];
             };
         };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "recipe_id": "string",
-                     *         "rating": 1,
-                     *         "comment": "Lovely and quick.",
-                     *         "tags": [
-                     *           "string"
-                     *         ],
-                     *         "preparation_time_actual": 1,
-                     *         "difficulty_actual": 1,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *         "access_token": "string",
+                     *         "expires_in": 1,
+                     *         "refresh_expires_in": 1,
+                     *         "refresh_token": "string",
+                     *         "token_type": "bearer"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["RatingOutEnvelope"];
+                    "application/json": components["schemas"]["TokenOutEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4601,50 +2312,33 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4654,14 +2348,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4671,14 +2365,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4687,13 +2381,11 @@ export interface operations {
             };
         };
     };
-    deleteRating: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                recipe_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4701,14 +2393,14 @@ export interface operations {
             /** @description Request fulfilled, nothing follows */
             204: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4716,14 +2408,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4733,50 +2425,33 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4786,14 +2461,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4803,14 +2478,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4819,7 +2494,7 @@ export interface operations {
             };
         };
     };
-    matchFridge: {
+    changePassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -4830,100 +2505,40 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "ingredients": [
-                 *         "string"
-                 *       ]
+                 *       "current_password": "Passw0rdX",
+                 *       "new_password": "N3wPassw0rd"
                  *     }
                  */
-                "application/json": components["schemas"]["FridgeIn"];
+                "application/json": components["schemas"]["ChangePasswordIn"];
             };
         };
         responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "recipe": {
-                     *             "id": "string",
-                     *             "title": "string",
-                     *             "category": "string",
-                     *             "cuisine": "string",
-                     *             "servings": 1,
-                     *             "total_minutes": 1,
-                     *             "difficulty": 1,
-                     *             "ingredient_names": [
-                     *               "string"
-                     *             ],
-                     *             "allergens": [
-                     *               "string"
-                     *             ],
-                     *             "diets": [
-                     *               "string"
-                     *             ],
-                     *             "average_rating": 1,
-                     *             "rating_count": 1,
-                     *             "attribution": {
-                     *               "source": "apple_watch",
-                     *               "source_url": "string",
-                     *               "authors": "string",
-                     *               "license": "string",
-                     *               "license_url": "string",
-                     *               "changes": "string"
-                     *             }
-                     *           },
-                     *           "score": 1,
-                     *           "matched_ingredients": [
-                     *             "string"
-                     *           ],
-                     *           "missing_ingredients": [
-                     *             "string"
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "meta": {
-                     *         "page": 1,
-                     *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["FridgeMatchOutListEnvelope"];
-                };
+                content?: never;
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4933,33 +2548,50 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4969,14 +2601,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,14 +2618,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5002,145 +2634,80 @@ export interface operations {
             };
         };
     };
-    recommendations: {
+    requestPasswordReset: {
         parameters: {
-            query?: {
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetIn"];
+            };
+        };
         responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "data": [
-                     *         {
-                     *           "kind": "string",
-                     *           "title": "string",
-                     *           "reason": "string",
-                     *           "recipe": {
-                     *             "id": "string",
-                     *             "title": "string",
-                     *             "category": "string",
-                     *             "cuisine": "string",
-                     *             "servings": 1,
-                     *             "total_minutes": 1,
-                     *             "difficulty": 1,
-                     *             "ingredient_names": [
-                     *               "string"
-                     *             ],
-                     *             "allergens": [
-                     *               "string"
-                     *             ],
-                     *             "diets": [
-                     *               "string"
-                     *             ],
-                     *             "average_rating": 1,
-                     *             "rating_count": 1,
-                     *             "attribution": {
-                     *               "source": "apple_watch",
-                     *               "source_url": "string",
-                     *               "authors": "string",
-                     *               "license": "string",
-                     *               "license_url": "string",
-                     *               "changes": "string"
-                     *             }
-                     *           },
-                     *           "nutrients": [
-                     *             "string"
-                     *           ],
-                     *           "foods": [
-                     *             "string"
-                     *           ],
-                     *           "based_on_emotion": "string",
-                     *           "rule": "string",
-                     *           "disclaimer": "string",
-                     *           "confidence": 1,
-                     *           "based_on_confidence": 1
-                     *         }
-                     *       ],
+                     *       "data": {},
                      *       "meta": {
-                     *         "page": 1,
-                     *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["RecommendationOutListEnvelope"];
+                    "application/json": components["schemas"]["AcceptedOutEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope400"];
                 };
             };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5150,14 +2717,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5167,14 +2734,669 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "new_password": "N3wPassw0rd",
+                 *       "token": "q1W2e3R4t5Y6u7I8o9P0"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "string"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RefreshIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "access_token": "string",
+                     *         "expires_in": 1,
+                     *         "refresh_expires_in": 1,
+                     *         "refresh_token": "string",
+                     *         "token_type": "bearer"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "name": "Ada Lovelace",
+                 *       "password": "Passw0rdX"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegisterIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "email": "ada@example.com",
+                     *         "email_verified": true,
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "last_login_at": "2026-11-10T14:30:00Z",
+                     *         "name": "Ada Lovelace",
+                     *         "subscription_tier": "free",
+                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Conflict (PSI-AUTH-1005: email already registered) */
+            409: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope409"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "q1W2e3R4t5Y6u7I8o9P0"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifyEmailIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "email": "ada@example.com",
+                     *         "email_verified": true,
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "last_login_at": "2026-11-10T14:30:00Z",
+                     *         "name": "Ada Lovelace",
+                     *         "subscription_tier": "free",
+                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    requestVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {},
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AcceptedOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5196,9 +3418,9 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "timestamp": "2026-11-10T14:30:00Z",
                  *           "heart_rate": 62,
-                 *           "source": "apple_watch"
+                 *           "source": "apple_watch",
+                 *           "timestamp": "2026-11-10T14:30:00Z"
                  *         }
                  *       ]
                  *     }
@@ -5210,14 +3432,14 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5228,8 +3450,8 @@ export interface operations {
                      *         "duplicates": 1
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -5239,14 +3461,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5256,14 +3478,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5273,14 +3495,14 @@ export interface operations {
             /** @description Tier, role or consent does not allow it (PSI-AUTH-1007, PSI-PRIV-6001/6002) */
             403: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5290,16 +3512,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5309,14 +3531,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5326,14 +3548,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5364,14 +3586,14 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5379,27 +3601,27 @@ export interface operations {
                      * @example {
                      *       "data": [
                      *         {
-                     *           "timestamp": "2026-11-10T14:30:00Z",
-                     *           "emotion": "calm",
                      *           "confidence": 1,
-                     *           "stress_score": 1,
+                     *           "emotion": "calm",
                      *           "heart_rate": 62,
-                     *           "hrv_rmssd": 48.5
+                     *           "hrv_rmssd": 48.5,
+                     *           "stress_score": 1,
+                     *           "timestamp": "2026-11-10T14:30:00Z"
                      *         }
                      *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
+                     *       },
                      *       "meta": {
                      *         "page": 1,
                      *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
                      *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
+                     *         "total": 1,
+                     *         "total_pages": 1
                      *       }
                      *     }
                      */
@@ -5409,14 +3631,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5426,14 +3648,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5443,16 +3665,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5462,14 +3684,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5479,14 +3701,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5507,65 +3729,65 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "emotion": "calm",
                      *         "confidence": 1,
-                     *         "stress_score": 1,
-                     *         "stress_zone": "string",
-                     *         "heart_rate": 62,
-                     *         "hrv_rmssd": 48.5,
+                     *         "emotion": "calm",
                      *         "evidence": {
                      *           "baseline": {
-                     *             "status": "string",
                      *             "days": 1,
                      *             "days_needed": 1,
-                     *             "window_start": "2026-11-10",
-                     *             "window_end": "2026-11-10",
-                     *             "rmssd_ms": 1,
                      *             "ln_rmssd_mean": 1,
                      *             "ln_rmssd_sd": 1,
+                     *             "personal": true,
                      *             "resting_heart_rate": 1,
                      *             "resting_heart_rate_sd": 1,
-                     *             "personal": true
+                     *             "rmssd_ms": 1,
+                     *             "status": "string",
+                     *             "window_end": "2026-11-10",
+                     *             "window_start": "2026-11-10"
                      *           },
                      *           "deviation": {
-                     *             "hrv_z": 1,
                      *             "heart_rate_delta_bpm": 1,
+                     *             "hrv_z": 1,
                      *             "stress_score": 1,
                      *             "stress_zone": "string"
                      *           },
-                     *           "window": {
-                     *             "start": "2026-11-10T14:30:00Z",
-                     *             "end": "2026-11-10T14:30:00Z",
-                     *             "data_points": 1
-                     *           },
                      *           "mood": {
+                     *             "check_ins": 1,
                      *             "valence": 1,
-                     *             "weight": 1,
-                     *             "check_ins": 1
+                     *             "weight": 1
                      *           },
                      *           "reasons": [
                      *             "string"
-                     *           ]
-                     *         }
+                     *           ],
+                     *           "window": {
+                     *             "data_points": 1,
+                     *             "end": "2026-11-10T14:30:00Z",
+                     *             "start": "2026-11-10T14:30:00Z"
+                     *           }
+                     *         },
+                     *         "heart_rate": 62,
+                     *         "hrv_rmssd": 48.5,
+                     *         "stress_score": 1,
+                     *         "stress_zone": "string",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -5575,14 +3797,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5592,14 +3814,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5609,16 +3831,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5628,14 +3850,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5645,14 +3867,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5661,7 +3883,365 @@ export interface operations {
             };
         };
     };
-    postMood: {
+    getAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                analysis_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "analysis_duration_ms": 1,
+                     *         "completed_at": "2026-11-10T14:30:00Z",
+                     *         "confidence_score": 1,
+                     *         "corrected": true,
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "description": "string",
+                     *         "detected_foods": [
+                     *           {
+                     *             "bbox": [
+                     *               1
+                     *             ],
+                     *             "confidence": 1,
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "match": {
+                     *               "confidence": 1,
+                     *               "data_type": "string",
+                     *               "fdc_id": 1,
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             "portion_grams": 118,
+                     *             "quantity": 1
+                     *           }
+                     *         ],
+                     *         "eaten_at": "2026-11-10T14:30:00Z",
+                     *         "error": "string",
+                     *         "id": "string",
+                     *         "image_url": "string",
+                     *         "models": {
+                     *           "describer": "string",
+                     *           "detector": "string",
+                     *           "fusion": "string",
+                     *           "nutrition_source": "string"
+                     *         },
+                     *         "nutrition": {
+                     *           "calories": 105,
+                     *           "carbs_g": 1,
+                     *           "fat_g": 1,
+                     *           "fiber_g": 1,
+                     *           "minerals": {},
+                     *           "protein_g": 1,
+                     *           "sugar_g": 1,
+                     *           "vitamins": {}
+                     *         },
+                     *         "review": {
+                     *           "needed": true,
+                     *           "reasons": [
+                     *             "string"
+                     *           ]
+                     *         },
+                     *         "source": "apple_watch",
+                     *         "status": "string",
+                     *         "suggestions": [
+                     *           {
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "portion_grams": 118,
+                     *             "source": "apple_watch"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    analysisImage: {
+        parameters: {
+            query?: {
+                /** @description `thumb` (at most 256 px on the longest side) or `full` (default) */
+                size?: string | null;
+            };
+            header?: {
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                analysis_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo, EXIF-free JPEG */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    addEntry: {
         parameters: {
             query?: never;
             header?: never;
@@ -5672,58 +4252,111 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "valence": 1
+                 *       "food": "banana"
                  *     }
                  */
-                "application/json": components["schemas"]["MoodCheckInIn"];
+                "application/json": components["schemas"]["ManualEntryIn"];
             };
         };
         responses: {
             /** @description Document created, URL follows */
             201: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "valence": 1,
-                     *         "arousal": 1,
-                     *         "label": "content",
-                     *         "note": "Slept well.",
-                     *         "created_at": "2026-11-10T14:30:00Z"
+                     *         "analysis_duration_ms": 1,
+                     *         "completed_at": "2026-11-10T14:30:00Z",
+                     *         "confidence_score": 1,
+                     *         "corrected": true,
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "description": "string",
+                     *         "detected_foods": [
+                     *           {
+                     *             "bbox": [
+                     *               1
+                     *             ],
+                     *             "confidence": 1,
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "match": {
+                     *               "confidence": 1,
+                     *               "data_type": "string",
+                     *               "fdc_id": 1,
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             "portion_grams": 118,
+                     *             "quantity": 1
+                     *           }
+                     *         ],
+                     *         "eaten_at": "2026-11-10T14:30:00Z",
+                     *         "error": "string",
+                     *         "id": "string",
+                     *         "image_url": "string",
+                     *         "models": {
+                     *           "describer": "string",
+                     *           "detector": "string",
+                     *           "fusion": "string",
+                     *           "nutrition_source": "string"
+                     *         },
+                     *         "nutrition": {
+                     *           "calories": 105,
+                     *           "carbs_g": 1,
+                     *           "fat_g": 1,
+                     *           "fiber_g": 1,
+                     *           "minerals": {},
+                     *           "protein_g": 1,
+                     *           "sugar_g": 1,
+                     *           "vitamins": {}
+                     *         },
+                     *         "review": {
+                     *           "needed": true,
+                     *           "reasons": [
+                     *             "string"
+                     *           ]
+                     *         },
+                     *         "source": "apple_watch",
+                     *         "status": "string",
+                     *         "suggestions": [
+                     *           {
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "portion_grams": 118,
+                     *             "source": "apple_watch"
+                     *           }
+                     *         ]
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["MoodCheckInOutEnvelope"];
+                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5733,33 +4366,50 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
+            /** @description Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA food with reasonable confidence (PSI-FOOD-2006, details.suggestions) */
+            422: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope422"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5769,14 +4419,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5786,14 +4436,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5802,9 +4452,20 @@ export interface operations {
             };
         };
     };
-    wellnessToday: {
+    history: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                per_page?: number;
+                sort?: string | null;
+                food?: string | null;
+                min_calories?: number | null;
+                max_calories?: number | null;
+                date_from?: string | null;
+                date_to?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5814,65 +4475,113 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "data": {
-                     *         "date": "2026-11-10",
-                     *         "wellness_score": 1,
-                     *         "hrv_avg": 1,
-                     *         "heart_rate_avg": 1,
-                     *         "dominant_emotion": "calm",
-                     *         "emotion_confidence": 1,
-                     *         "data_points": 1,
-                     *         "components": {
-                     *           "hrv_balance": 1,
-                     *           "resting_hr": 1,
-                     *           "stress_load": 1,
-                     *           "data_coverage": 1
-                     *         },
-                     *         "explanation": {
-                     *           "weights": {},
-                     *           "coverage_factor": 1,
-                     *           "baseline": {
-                     *             "status": "learning",
-                     *             "days": 1
+                     *       "data": [
+                     *         {
+                     *           "analysis_duration_ms": 1,
+                     *           "completed_at": "2026-11-10T14:30:00Z",
+                     *           "confidence_score": 1,
+                     *           "corrected": true,
+                     *           "created_at": "2026-11-10T14:30:00Z",
+                     *           "description": "string",
+                     *           "detected_foods": [
+                     *             {
+                     *               "bbox": [
+                     *                 1
+                     *               ],
+                     *               "confidence": 1,
+                     *               "fdc_id": 1,
+                     *               "food": "banana",
+                     *               "match": {
+                     *                 "confidence": 1,
+                     *                 "data_type": "string",
+                     *                 "fdc_id": 1,
+                     *                 "name": "Ada Lovelace"
+                     *               },
+                     *               "portion_grams": 118,
+                     *               "quantity": 1
+                     *             }
+                     *           ],
+                     *           "eaten_at": "2026-11-10T14:30:00Z",
+                     *           "error": "string",
+                     *           "id": "string",
+                     *           "image_url": "string",
+                     *           "models": {
+                     *             "describer": "string",
+                     *             "detector": "string",
+                     *             "fusion": "string",
+                     *             "nutrition_source": "string"
                      *           },
-                     *           "sentences": [
-                     *             "string"
+                     *           "nutrition": {
+                     *             "calories": 105,
+                     *             "carbs_g": 1,
+                     *             "fat_g": 1,
+                     *             "fiber_g": 1,
+                     *             "minerals": {},
+                     *             "protein_g": 1,
+                     *             "sugar_g": 1,
+                     *             "vitamins": {}
+                     *           },
+                     *           "review": {
+                     *             "needed": true,
+                     *             "reasons": [
+                     *               "string"
+                     *             ]
+                     *           },
+                     *           "source": "apple_watch",
+                     *           "status": "string",
+                     *           "suggestions": [
+                     *             {
+                     *               "fdc_id": 1,
+                     *               "food": "banana",
+                     *               "portion_grams": 118,
+                     *               "source": "apple_watch"
+                     *             }
                      *           ]
                      *         }
+                     *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
                      *       },
                      *       "meta": {
+                     *         "page": 1,
+                     *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
                      *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "total": 1,
+                     *         "total_pages": 1
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["WellnessDayOutEnvelope"];
+                    "application/json": components["schemas"]["AnalysisOutListEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5882,14 +4591,201 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    getEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "analysis_duration_ms": 1,
+                     *         "completed_at": "2026-11-10T14:30:00Z",
+                     *         "confidence_score": 1,
+                     *         "corrected": true,
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "description": "string",
+                     *         "detected_foods": [
+                     *           {
+                     *             "bbox": [
+                     *               1
+                     *             ],
+                     *             "confidence": 1,
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "match": {
+                     *               "confidence": 1,
+                     *               "data_type": "string",
+                     *               "fdc_id": 1,
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             "portion_grams": 118,
+                     *             "quantity": 1
+                     *           }
+                     *         ],
+                     *         "eaten_at": "2026-11-10T14:30:00Z",
+                     *         "error": "string",
+                     *         "id": "string",
+                     *         "image_url": "string",
+                     *         "models": {
+                     *           "describer": "string",
+                     *           "detector": "string",
+                     *           "fusion": "string",
+                     *           "nutrition_source": "string"
+                     *         },
+                     *         "nutrition": {
+                     *           "calories": 105,
+                     *           "carbs_g": 1,
+                     *           "fat_g": 1,
+                     *           "fiber_g": 1,
+                     *           "minerals": {},
+                     *           "protein_g": 1,
+                     *           "sugar_g": 1,
+                     *           "vitamins": {}
+                     *         },
+                     *         "review": {
+                     *           "needed": true,
+                     *           "reasons": [
+                     *             "string"
+                     *           ]
+                     *         },
+                     *         "source": "apple_watch",
+                     *         "status": "string",
+                     *         "suggestions": [
+                     *           {
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "portion_grams": 118,
+                     *             "source": "apple_watch"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5899,14 +4795,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5916,16 +4812,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5935,14 +4831,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5952,14 +4848,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5968,212 +4864,43 @@ export interface operations {
             };
         };
     };
-    wellnessScores: {
-        parameters: {
-            query?: {
-                date_from?: string | null;
-                date_to?: string | null;
-                /** @description Page number, from 1 */
-                page?: number;
-                /** @description Items per page (max 100) */
-                per_page?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "date": "2026-11-10",
-                     *           "wellness_score": 1,
-                     *           "hrv_avg": 1,
-                     *           "heart_rate_avg": 1,
-                     *           "dominant_emotion": "calm",
-                     *           "emotion_confidence": 1,
-                     *           "data_points": 1,
-                     *           "components": {
-                     *             "hrv_balance": 1,
-                     *             "resting_hr": 1,
-                     *             "stress_load": 1,
-                     *             "data_coverage": 1
-                     *           },
-                     *           "explanation": {
-                     *             "weights": {},
-                     *             "coverage_factor": 1,
-                     *             "baseline": {
-                     *               "status": "learning",
-                     *               "days": 1
-                     *             },
-                     *             "sentences": [
-                     *               "string"
-                     *             ]
-                     *           }
-                     *         }
-                     *       ],
-                     *       "meta": {
-                     *         "page": 1,
-                     *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WellnessDayOutListEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    dataExport: {
+    deleteEntry: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                entry_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Stream Response */
-            200: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    /** @example null */
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6183,33 +4910,50 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6219,14 +4963,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6236,14 +4980,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6252,79 +4996,129 @@ export interface operations {
             };
         };
     };
-    auditEvents: {
+    correctEntry: {
         parameters: {
-            query?: {
-                /** @description Page number, from 1 */
-                page?: number;
-                /** @description Items per page (max 100) */
-                per_page?: number;
-                /** @description Filter by event kind */
-                kind?: string | null;
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                entry_id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "detected_foods": [
+                 *         {
+                 *           "food": "banana",
+                 *           "portion_grams": 118
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CorrectionIn"];
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": 1,
-                     *           "kind": "string",
-                     *           "at": "2026-11-10T14:30:00Z",
-                     *           "actor_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *           "subject_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                     *           "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
-                     *           "details": {}
-                     *         }
-                     *       ],
-                     *       "meta": {
-                     *         "page": 1,
-                     *         "per_page": 1,
-                     *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *       "data": {
+                     *         "analysis_duration_ms": 1,
+                     *         "completed_at": "2026-11-10T14:30:00Z",
+                     *         "confidence_score": 1,
+                     *         "corrected": true,
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "description": "string",
+                     *         "detected_foods": [
+                     *           {
+                     *             "bbox": [
+                     *               1
+                     *             ],
+                     *             "confidence": 1,
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "match": {
+                     *               "confidence": 1,
+                     *               "data_type": "string",
+                     *               "fdc_id": 1,
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             "portion_grams": 118,
+                     *             "quantity": 1
+                     *           }
+                     *         ],
+                     *         "eaten_at": "2026-11-10T14:30:00Z",
+                     *         "error": "string",
+                     *         "id": "string",
+                     *         "image_url": "string",
+                     *         "models": {
+                     *           "describer": "string",
+                     *           "detector": "string",
+                     *           "fusion": "string",
+                     *           "nutrition_source": "string"
+                     *         },
+                     *         "nutrition": {
+                     *           "calories": 105,
+                     *           "carbs_g": 1,
+                     *           "fat_g": 1,
+                     *           "fiber_g": 1,
+                     *           "minerals": {},
+                     *           "protein_g": 1,
+                     *           "sugar_g": 1,
+                     *           "vitamins": {}
+                     *         },
+                     *         "review": {
+                     *           "needed": true,
+                     *           "reasons": [
+                     *             "string"
+                     *           ]
+                     *         },
+                     *         "source": "apple_watch",
+                     *         "status": "string",
+                     *         "suggestions": [
+                     *           {
+                     *             "fdc_id": 1,
+                     *             "food": "banana",
+                     *             "portion_grams": 118,
+                     *             "source": "apple_watch"
+                     *           }
+                     *         ]
                      *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["AuditEventOutListEnvelope"];
+                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6334,50 +5128,67 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope401"];
                 };
             };
-            /** @description Tier, role or consent does not allow it (PSI-AUTH-1007, PSI-PRIV-6001/6002) */
-            403: {
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope403"];
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA food with reasonable confidence (PSI-FOOD-2006, details.suggestions) */
+            422: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope422"];
                 };
             };
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6387,14 +5198,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6404,14 +5215,168 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    entryImage: {
+        parameters: {
+            query?: {
+                /** @description `thumb` (at most 256 px on the longest side) or `full` (default) */
+                size?: string | null;
+            };
+            header?: {
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo, EXIF-free JPEG */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description `If-None-Match` names the current ETag */
+            304: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6449,86 +5414,86 @@ export interface operations {
             /** @description `Prefer: wait=N` and the analysis completed in time */
             201: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Where the created or accepted resource can be read. */
+                    Location?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Where the created or accepted resource can be read. */
-                    Location?: string;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "id": "string",
-                     *         "status": "string",
-                     *         "source": "apple_watch",
-                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "analysis_duration_ms": 1,
                      *         "completed_at": "2026-11-10T14:30:00Z",
-                     *         "eaten_at": "2026-11-10T14:30:00Z",
+                     *         "confidence_score": 1,
+                     *         "corrected": true,
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "description": "string",
                      *         "detected_foods": [
                      *           {
-                     *             "food": "banana",
-                     *             "confidence": 1,
                      *             "bbox": [
                      *               1
                      *             ],
-                     *             "quantity": 1,
-                     *             "portion_grams": 118,
+                     *             "confidence": 1,
                      *             "fdc_id": 1,
+                     *             "food": "banana",
                      *             "match": {
-                     *               "name": "Ada Lovelace",
-                     *               "fdc_id": 1,
+                     *               "confidence": 1,
                      *               "data_type": "string",
-                     *               "confidence": 1
-                     *             }
+                     *               "fdc_id": 1,
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             "portion_grams": 118,
+                     *             "quantity": 1
                      *           }
                      *         ],
-                     *         "description": "string",
+                     *         "eaten_at": "2026-11-10T14:30:00Z",
+                     *         "error": "string",
+                     *         "id": "string",
+                     *         "image_url": "string",
+                     *         "models": {
+                     *           "describer": "string",
+                     *           "detector": "string",
+                     *           "fusion": "string",
+                     *           "nutrition_source": "string"
+                     *         },
                      *         "nutrition": {
                      *           "calories": 105,
-                     *           "protein_g": 1,
                      *           "carbs_g": 1,
                      *           "fat_g": 1,
                      *           "fiber_g": 1,
+                     *           "minerals": {},
+                     *           "protein_g": 1,
                      *           "sugar_g": 1,
-                     *           "vitamins": {},
-                     *           "minerals": {}
+                     *           "vitamins": {}
                      *         },
-                     *         "confidence_score": 1,
-                     *         "analysis_duration_ms": 1,
-                     *         "models": {
-                     *           "detector": "string",
-                     *           "describer": "string",
-                     *           "nutrition_source": "string",
-                     *           "fusion": "string"
-                     *         },
-                     *         "corrected": true,
-                     *         "error": "string",
-                     *         "image_url": "string",
                      *         "review": {
                      *           "needed": true,
                      *           "reasons": [
                      *             "string"
                      *           ]
                      *         },
+                     *         "source": "apple_watch",
+                     *         "status": "string",
                      *         "suggestions": [
                      *           {
+                     *             "fdc_id": 1,
                      *             "food": "banana",
                      *             "portion_grams": 118,
-                     *             "fdc_id": 1,
                      *             "source": "apple_watch"
                      *           }
                      *         ]
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -6538,29 +5503,29 @@ export interface operations {
             /** @description Request accepted, processing continues off-line */
             202: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Where the created or accepted resource can be read. */
+                    Location?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Where the created or accepted resource can be read. */
-                    Location?: string;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
+                     *         "created_at": "2026-11-10T14:30:00Z",
                      *         "id": "string",
-                     *         "status": "string",
-                     *         "created_at": "2026-11-10T14:30:00Z"
+                     *         "status": "string"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -6570,14 +5535,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6587,14 +5552,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6604,14 +5569,14 @@ export interface operations {
             /** @description Tier, role or consent does not allow it (PSI-AUTH-1007, PSI-PRIV-6001/6002) */
             403: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6621,14 +5586,14 @@ export interface operations {
             /** @description Request or upload too large (PSI-FOOD-2002, PSI-VAL-1013) */
             413: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6638,14 +5603,14 @@ export interface operations {
             /** @description Upload is not a decodable JPEG or PNG (PSI-FOOD-2001) */
             415: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6655,14 +5620,14 @@ export interface operations {
             /** @description Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA food with reasonable confidence (PSI-FOOD-2006, details.suggestions) */
             422: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6672,16 +5637,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6691,14 +5656,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6708,14 +5673,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6724,241 +5689,37 @@ export interface operations {
             };
         };
     };
-    getAnalysis: {
+    matchFridge: {
         parameters: {
             query?: never;
-            header?: never;
-            path: {
-                analysis_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "string",
-                     *         "status": "string",
-                     *         "source": "apple_watch",
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "completed_at": "2026-11-10T14:30:00Z",
-                     *         "eaten_at": "2026-11-10T14:30:00Z",
-                     *         "detected_foods": [
-                     *           {
-                     *             "food": "banana",
-                     *             "confidence": 1,
-                     *             "bbox": [
-                     *               1
-                     *             ],
-                     *             "quantity": 1,
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "match": {
-                     *               "name": "Ada Lovelace",
-                     *               "fdc_id": 1,
-                     *               "data_type": "string",
-                     *               "confidence": 1
-                     *             }
-                     *           }
-                     *         ],
-                     *         "description": "string",
-                     *         "nutrition": {
-                     *           "calories": 105,
-                     *           "protein_g": 1,
-                     *           "carbs_g": 1,
-                     *           "fat_g": 1,
-                     *           "fiber_g": 1,
-                     *           "sugar_g": 1,
-                     *           "vitamins": {},
-                     *           "minerals": {}
-                     *         },
-                     *         "confidence_score": 1,
-                     *         "analysis_duration_ms": 1,
-                     *         "models": {
-                     *           "detector": "string",
-                     *           "describer": "string",
-                     *           "nutrition_source": "string",
-                     *           "fusion": "string"
-                     *         },
-                     *         "corrected": true,
-                     *         "error": "string",
-                     *         "image_url": "string",
-                     *         "review": {
-                     *           "needed": true,
-                     *           "reasons": [
-                     *             "string"
-                     *           ]
-                     *         },
-                     *         "suggestions": [
-                     *           {
-                     *             "food": "banana",
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "source": "apple_watch"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    history: {
-        parameters: {
-            query?: {
-                /** @description Page number, from 1 */
-                page?: number;
-                /** @description Items per page (max 100) */
-                per_page?: number;
-                sort?: string | null;
-                food?: string | null;
-                min_calories?: number | null;
-                max_calories?: number | null;
-                date_from?: string | null;
-                date_to?: string | null;
-            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ingredients": [
+                 *         "string"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FridgeIn"];
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6966,98 +5727,73 @@ export interface operations {
                      * @example {
                      *       "data": [
                      *         {
-                     *           "id": "string",
-                     *           "status": "string",
-                     *           "source": "apple_watch",
-                     *           "created_at": "2026-11-10T14:30:00Z",
-                     *           "completed_at": "2026-11-10T14:30:00Z",
-                     *           "eaten_at": "2026-11-10T14:30:00Z",
-                     *           "detected_foods": [
-                     *             {
-                     *               "food": "banana",
-                     *               "confidence": 1,
-                     *               "bbox": [
-                     *                 1
-                     *               ],
-                     *               "quantity": 1,
-                     *               "portion_grams": 118,
-                     *               "fdc_id": 1,
-                     *               "match": {
-                     *                 "name": "Ada Lovelace",
-                     *                 "fdc_id": 1,
-                     *                 "data_type": "string",
-                     *                 "confidence": 1
-                     *               }
-                     *             }
+                     *           "matched_ingredients": [
+                     *             "string"
                      *           ],
-                     *           "description": "string",
-                     *           "nutrition": {
-                     *             "calories": 105,
-                     *             "protein_g": 1,
-                     *             "carbs_g": 1,
-                     *             "fat_g": 1,
-                     *             "fiber_g": 1,
-                     *             "sugar_g": 1,
-                     *             "vitamins": {},
-                     *             "minerals": {}
-                     *           },
-                     *           "confidence_score": 1,
-                     *           "analysis_duration_ms": 1,
-                     *           "models": {
-                     *             "detector": "string",
-                     *             "describer": "string",
-                     *             "nutrition_source": "string",
-                     *             "fusion": "string"
-                     *           },
-                     *           "corrected": true,
-                     *           "error": "string",
-                     *           "image_url": "string",
-                     *           "review": {
-                     *             "needed": true,
-                     *             "reasons": [
+                     *           "missing_ingredients": [
+                     *             "string"
+                     *           ],
+                     *           "recipe": {
+                     *             "allergens": [
                      *               "string"
-                     *             ]
+                     *             ],
+                     *             "attribution": {
+                     *               "authors": "string",
+                     *               "changes": "string",
+                     *               "license": "string",
+                     *               "license_url": "string",
+                     *               "source": "apple_watch",
+                     *               "source_url": "string"
+                     *             },
+                     *             "average_rating": 1,
+                     *             "category": "string",
+                     *             "cuisine": "string",
+                     *             "diets": [
+                     *               "string"
+                     *             ],
+                     *             "difficulty": 1,
+                     *             "id": "string",
+                     *             "ingredient_names": [
+                     *               "string"
+                     *             ],
+                     *             "rating_count": 1,
+                     *             "servings": 1,
+                     *             "title": "string",
+                     *             "total_minutes": 1
                      *           },
-                     *           "suggestions": [
-                     *             {
-                     *               "food": "banana",
-                     *               "portion_grams": 118,
-                     *               "fdc_id": 1,
-                     *               "source": "apple_watch"
-                     *             }
-                     *           ]
+                     *           "score": 1
                      *         }
                      *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
+                     *       },
                      *       "meta": {
                      *         "page": 1,
                      *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z",
                      *         "total": 1,
-                     *         "total_pages": 1,
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       },
-                     *       "links": {
-                     *         "first": "string",
-                     *         "prev": "string",
-                     *         "next": "string",
-                     *         "last": "string"
+                     *         "total_pages": 1
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["AnalysisOutListEnvelope"];
+                    "application/json": components["schemas"]["FridgeMatchOutListEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7067,14 +5803,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7084,16 +5820,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7103,14 +5839,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7120,14 +5856,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7136,13 +5872,11 @@ export interface operations {
             };
         };
     };
-    getEntry: {
+    health: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                entry_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -7150,1111 +5884,14 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "string",
-                     *         "status": "string",
-                     *         "source": "apple_watch",
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "completed_at": "2026-11-10T14:30:00Z",
-                     *         "eaten_at": "2026-11-10T14:30:00Z",
-                     *         "detected_foods": [
-                     *           {
-                     *             "food": "banana",
-                     *             "confidence": 1,
-                     *             "bbox": [
-                     *               1
-                     *             ],
-                     *             "quantity": 1,
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "match": {
-                     *               "name": "Ada Lovelace",
-                     *               "fdc_id": 1,
-                     *               "data_type": "string",
-                     *               "confidence": 1
-                     *             }
-                     *           }
-                     *         ],
-                     *         "description": "string",
-                     *         "nutrition": {
-                     *           "calories": 105,
-                     *           "protein_g": 1,
-                     *           "carbs_g": 1,
-                     *           "fat_g": 1,
-                     *           "fiber_g": 1,
-                     *           "sugar_g": 1,
-                     *           "vitamins": {},
-                     *           "minerals": {}
-                     *         },
-                     *         "confidence_score": 1,
-                     *         "analysis_duration_ms": 1,
-                     *         "models": {
-                     *           "detector": "string",
-                     *           "describer": "string",
-                     *           "nutrition_source": "string",
-                     *           "fusion": "string"
-                     *         },
-                     *         "corrected": true,
-                     *         "error": "string",
-                     *         "image_url": "string",
-                     *         "review": {
-                     *           "needed": true,
-                     *           "reasons": [
-                     *             "string"
-                     *           ]
-                     *         },
-                     *         "suggestions": [
-                     *           {
-                     *             "food": "banana",
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "source": "apple_watch"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    deleteEntry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entry_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, nothing follows */
-            204: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    correctEntry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entry_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "detected_foods": [
-                 *         {
-                 *           "food": "banana",
-                 *           "portion_grams": 118
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/json": components["schemas"]["CorrectionIn"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "string",
-                     *         "status": "string",
-                     *         "source": "apple_watch",
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "completed_at": "2026-11-10T14:30:00Z",
-                     *         "eaten_at": "2026-11-10T14:30:00Z",
-                     *         "detected_foods": [
-                     *           {
-                     *             "food": "banana",
-                     *             "confidence": 1,
-                     *             "bbox": [
-                     *               1
-                     *             ],
-                     *             "quantity": 1,
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "match": {
-                     *               "name": "Ada Lovelace",
-                     *               "fdc_id": 1,
-                     *               "data_type": "string",
-                     *               "confidence": 1
-                     *             }
-                     *           }
-                     *         ],
-                     *         "description": "string",
-                     *         "nutrition": {
-                     *           "calories": 105,
-                     *           "protein_g": 1,
-                     *           "carbs_g": 1,
-                     *           "fat_g": 1,
-                     *           "fiber_g": 1,
-                     *           "sugar_g": 1,
-                     *           "vitamins": {},
-                     *           "minerals": {}
-                     *         },
-                     *         "confidence_score": 1,
-                     *         "analysis_duration_ms": 1,
-                     *         "models": {
-                     *           "detector": "string",
-                     *           "describer": "string",
-                     *           "nutrition_source": "string",
-                     *           "fusion": "string"
-                     *         },
-                     *         "corrected": true,
-                     *         "error": "string",
-                     *         "image_url": "string",
-                     *         "review": {
-                     *           "needed": true,
-                     *           "reasons": [
-                     *             "string"
-                     *           ]
-                     *         },
-                     *         "suggestions": [
-                     *           {
-                     *             "food": "banana",
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "source": "apple_watch"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA food with reasonable confidence (PSI-FOOD-2006, details.suggestions) */
-            422: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope422"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    addEntry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "food": "banana"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ManualEntryIn"];
-            };
-        };
-        responses: {
-            /** @description Document created, URL follows */
-            201: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "string",
-                     *         "status": "string",
-                     *         "source": "apple_watch",
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "completed_at": "2026-11-10T14:30:00Z",
-                     *         "eaten_at": "2026-11-10T14:30:00Z",
-                     *         "detected_foods": [
-                     *           {
-                     *             "food": "banana",
-                     *             "confidence": 1,
-                     *             "bbox": [
-                     *               1
-                     *             ],
-                     *             "quantity": 1,
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "match": {
-                     *               "name": "Ada Lovelace",
-                     *               "fdc_id": 1,
-                     *               "data_type": "string",
-                     *               "confidence": 1
-                     *             }
-                     *           }
-                     *         ],
-                     *         "description": "string",
-                     *         "nutrition": {
-                     *           "calories": 105,
-                     *           "protein_g": 1,
-                     *           "carbs_g": 1,
-                     *           "fat_g": 1,
-                     *           "fiber_g": 1,
-                     *           "sugar_g": 1,
-                     *           "vitamins": {},
-                     *           "minerals": {}
-                     *         },
-                     *         "confidence_score": 1,
-                     *         "analysis_duration_ms": 1,
-                     *         "models": {
-                     *           "detector": "string",
-                     *           "describer": "string",
-                     *           "nutrition_source": "string",
-                     *           "fusion": "string"
-                     *         },
-                     *         "corrected": true,
-                     *         "error": "string",
-                     *         "image_url": "string",
-                     *         "review": {
-                     *           "needed": true,
-                     *           "reasons": [
-                     *             "string"
-                     *           ]
-                     *         },
-                     *         "suggestions": [
-                     *           {
-                     *             "food": "banana",
-                     *             "portion_grams": 118,
-                     *             "fdc_id": 1,
-                     *             "source": "apple_watch"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["AnalysisOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Image decodes but is unusable (PSI-FOOD-2005), or a food name matches no USDA food with reasonable confidence (PSI-FOOD-2006, details.suggestions) */
-            422: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope422"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    analysisImage: {
-        parameters: {
-            query?: {
-                /** @description `thumb` (at most 256 px on the longest side) or `full` (default) */
-                size?: string | null;
-            };
-            header?: {
-                "If-None-Match"?: string | null;
-            };
-            path: {
-                analysis_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The photo, EXIF-free JPEG */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/jpeg": string;
-                };
-            };
-            /** @description `If-None-Match` names the current ETag */
-            304: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    entryImage: {
-        parameters: {
-            query?: {
-                /** @description `thumb` (at most 256 px on the longest side) or `full` (default) */
-                size?: string | null;
-            };
-            header?: {
-                "If-None-Match"?: string | null;
-            };
-            path: {
-                entry_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The photo, EXIF-free JPEG */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/jpeg": string;
-                };
-            };
-            /** @description `If-None-Match` names the current ETag */
-            304: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
-            401: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope401"];
-                };
-            };
-            /** @description Not found, or belongs to another user (PSI-RES-3004) */
-            404: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope404"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    requestPasswordReset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "email": "ada@example.com"
-                 *     }
-                 */
-                "application/json": components["schemas"]["PasswordResetIn"];
-            };
-        };
-        responses: {
-            /** @description Request accepted, processing continues off-line */
-            202: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8262,87 +5899,18 @@ export interface operations {
                      * @example {
                      *       "data": {},
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "status": "string"
                      *     }
                      */
-                    "application/json": components["schemas"]["AcceptedOutEnvelope"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                    "application/json": components["schemas"]["HealthOut"];
                 };
             };
         };
     };
-    confirmPasswordReset: {
+    postMood: {
         parameters: {
             query?: never;
             header?: never;
@@ -8353,25 +5921,985 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "token": "q1W2e3R4t5Y6u7I8o9P0",
-                 *       "new_password": "N3wPassw0rd"
+                 *       "valence": 1
                  *     }
                  */
-                "application/json": components["schemas"]["PasswordResetConfirmIn"];
+                "application/json": components["schemas"]["MoodCheckInIn"];
             };
         };
         responses: {
-            /** @description Request fulfilled, nothing follows */
-            204: {
+            /** @description Document created, URL follows */
+            201: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "arousal": 1,
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "label": "content",
+                     *         "note": "Slept well.",
+                     *         "timestamp": "2026-11-10T14:30:00Z",
+                     *         "valence": 1
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MoodCheckInOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    searchFoods: {
+        parameters: {
+            query: {
+                /** @description Food name, e.g. `apple` */
+                q: string;
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "category": "string",
+                     *           "data_type": "string",
+                     *           "default_portion": {
+                     *             "grams": 118,
+                     *             "name": "Ada Lovelace"
+                     *           },
+                     *           "fdc_id": 1,
+                     *           "id": 1,
+                     *           "match_confidence": 1,
+                     *           "name": "Ada Lovelace",
+                     *           "ndb_number": "string",
+                     *           "nutrients": {
+                     *             "calories": 105,
+                     *             "carbs_g": 1,
+                     *             "fat_g": 1,
+                     *             "fiber_g": 1,
+                     *             "lipids": {},
+                     *             "minerals": {},
+                     *             "protein_g": 1,
+                     *             "sugar_g": 1,
+                     *             "vitamins": {}
+                     *           },
+                     *           "portions": [
+                     *             {
+                     *               "grams": 118,
+                     *               "name": "Ada Lovelace"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
+                     *       },
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z",
+                     *         "total": 1,
+                     *         "total_pages": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FoodOutListEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "checks": {},
+                     *       "data": {
+                     *         "checks": {},
+                     *         "status": "string"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "status": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReadyOut"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    listRecipes: {
+        parameters: {
+            query?: {
+                /** @description Words in the title or ingredients */
+                q?: string | null;
+                cuisine?: components["schemas"]["Cuisine"] | null;
+                diet?: components["schemas"]["Diet"] | null;
+                max_minutes?: number | null;
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "allergens": [
+                     *             "string"
+                     *           ],
+                     *           "attribution": {
+                     *             "authors": "string",
+                     *             "changes": "string",
+                     *             "license": "string",
+                     *             "license_url": "string",
+                     *             "source": "apple_watch",
+                     *             "source_url": "string"
+                     *           },
+                     *           "average_rating": 1,
+                     *           "category": "string",
+                     *           "cuisine": "string",
+                     *           "diets": [
+                     *             "string"
+                     *           ],
+                     *           "difficulty": 1,
+                     *           "id": "string",
+                     *           "ingredient_names": [
+                     *             "string"
+                     *           ],
+                     *           "rating_count": 1,
+                     *           "servings": 1,
+                     *           "title": "string",
+                     *           "total_minutes": 1
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
+                     *       },
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z",
+                     *         "total": 1,
+                     *         "total_pages": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecipeSummaryOutListEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    getRecipe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recipe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "allergens": [
+                     *           "string"
+                     *         ],
+                     *         "attribution": {
+                     *           "authors": "string",
+                     *           "changes": "string",
+                     *           "license": "string",
+                     *           "license_url": "string",
+                     *           "source": "apple_watch",
+                     *           "source_url": "string"
+                     *         },
+                     *         "average_rating": 1,
+                     *         "category": "string",
+                     *         "cuisine": "string",
+                     *         "diets": [
+                     *           "string"
+                     *         ],
+                     *         "difficulty": 1,
+                     *         "id": "string",
+                     *         "ingredient_names": [
+                     *           "string"
+                     *         ],
+                     *         "ingredients": [
+                     *           {
+                     *             "name": "Ada Lovelace",
+                     *             "optional": true,
+                     *             "quantity": 1,
+                     *             "quantity_max": 1,
+                     *             "text": "string",
+                     *             "unit": "string"
+                     *           }
+                     *         ],
+                     *         "nutrition": {
+                     *           "calories": 105,
+                     *           "carbs_g": 1,
+                     *           "coverage": 1,
+                     *           "fat_g": 1,
+                     *           "fiber_g": 1,
+                     *           "protein_g": 1,
+                     *           "source": "apple_watch",
+                     *           "sugar_g": 1
+                     *         },
+                     *         "nutrition_coverage": 1,
+                     *         "nutrition_per_serving": {
+                     *           "calories": 105,
+                     *           "carbs_g": 1,
+                     *           "coverage": 1,
+                     *           "fat_g": 1,
+                     *           "fiber_g": 1,
+                     *           "protein_g": 1,
+                     *           "source": "apple_watch",
+                     *           "sugar_g": 1
+                     *         },
+                     *         "rating_count": 1,
+                     *         "servings": 1,
+                     *         "steps": [
+                     *           "string"
+                     *         ],
+                     *         "title": "string",
+                     *         "total_minutes": 1,
+                     *         "unverified_lines": [
+                     *           "string"
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecipeOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    putRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recipe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rating": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "comment": "Lovely and quick.",
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "difficulty_actual": 1,
+                     *         "preparation_time_actual": 1,
+                     *         "rating": 1,
+                     *         "recipe_id": "string",
+                     *         "tags": [
+                     *           "string"
+                     *         ],
+                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RatingOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    deleteRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recipe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8379,33 +6907,67 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope400"];
                 };
             };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8415,14 +6977,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8432,14 +6994,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8448,53 +7010,225 @@ export interface operations {
             };
         };
     };
-    verifyEmail: {
+    recommendations: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "token": "q1W2e3R4t5Y6u7I8o9P0"
-                 *     }
-                 */
-                "application/json": components["schemas"]["VerifyEmailIn"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "based_on_confidence": 1,
+                     *           "based_on_emotion": "string",
+                     *           "confidence": 1,
+                     *           "disclaimer": "string",
+                     *           "foods": [
+                     *             "string"
+                     *           ],
+                     *           "kind": "string",
+                     *           "nutrients": [
+                     *             "string"
+                     *           ],
+                     *           "reason": "string",
+                     *           "recipe": {
+                     *             "allergens": [
+                     *               "string"
+                     *             ],
+                     *             "attribution": {
+                     *               "authors": "string",
+                     *               "changes": "string",
+                     *               "license": "string",
+                     *               "license_url": "string",
+                     *               "source": "apple_watch",
+                     *               "source_url": "string"
+                     *             },
+                     *             "average_rating": 1,
+                     *             "category": "string",
+                     *             "cuisine": "string",
+                     *             "diets": [
+                     *               "string"
+                     *             ],
+                     *             "difficulty": 1,
+                     *             "id": "string",
+                     *             "ingredient_names": [
+                     *               "string"
+                     *             ],
+                     *             "rating_count": 1,
+                     *             "servings": 1,
+                     *             "title": "string",
+                     *             "total_minutes": 1
+                     *           },
+                     *           "rule": "string",
+                     *           "title": "string"
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
+                     *       },
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z",
+                     *         "total": 1,
+                     *         "total_pages": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecommendationOutListEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "created_at": "2026-11-10T14:30:00Z",
                      *         "email": "ada@example.com",
+                     *         "email_verified": true,
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "last_login_at": "2026-11-10T14:30:00Z",
                      *         "name": "Ada Lovelace",
                      *         "subscription_tier": "free",
-                     *         "email_verified": true,
-                     *         "created_at": "2026-11-10T14:30:00Z",
-                     *         "updated_at": "2026-11-10T14:30:00Z",
-                     *         "last_login_at": "2026-11-10T14:30:00Z"
+                     *         "updated_at": "2026-11-10T14:30:00Z"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -8504,33 +7238,67 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope400"];
                 };
             };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8540,14 +7308,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8557,14 +7325,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8573,7 +7341,7 @@ export interface operations {
             };
         };
     };
-    changePassword: {
+    deleteMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -8584,40 +7352,53 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "current_password": "Passw0rdX",
-                 *       "new_password": "N3wPassw0rd"
+                 *       "password": "Passw0rdX"
                  *     }
                  */
-                "application/json": components["schemas"]["ChangePasswordIn"];
+                "application/json": components["schemas"]["DeleteAccountIn"];
             };
         };
         responses: {
-            /** @description Request fulfilled, nothing follows */
-            204: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "purge_after": "2026-11-10T14:30:00Z",
+                     *         "status": "string"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletionOutEnvelope"];
+                };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8627,14 +7408,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8644,14 +7425,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8661,16 +7442,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8680,14 +7461,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8697,14 +7478,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8713,52 +7494,66 @@ export interface operations {
             };
         };
     };
-    requestVerification: {
+    patchMe: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["PatchMeIn"];
+            };
+        };
         responses: {
-            /** @description Request accepted, processing continues off-line */
-            202: {
+            /** @description Request fulfilled, document follows */
+            200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "data": {},
+                     *       "data": {
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "email": "ada@example.com",
+                     *         "email_verified": true,
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "last_login_at": "2026-11-10T14:30:00Z",
+                     *         "name": "Ada Lovelace",
+                     *         "subscription_tier": "free",
+                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["AcceptedOutEnvelope"];
+                    "application/json": components["schemas"]["UserOutEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8768,14 +7563,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8785,14 +7580,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8802,16 +7597,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8821,14 +7616,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8838,14 +7633,883 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    getConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "biometrics": true,
+                     *         "food_photos": true,
+                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentsOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    putConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "biometrics": true,
+                 *       "food_photos": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConsentsIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "biometrics": true,
+                     *         "food_photos": true,
+                     *         "updated_at": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentsOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    dataExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example null */
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    getPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "allergens": [
+                     *           "string"
+                     *         ],
+                     *         "dietary_restrictions": [
+                     *           "string"
+                     *         ],
+                     *         "disliked_foods": [
+                     *           "string"
+                     *         ],
+                     *         "notification_preferences": {
+                     *           "channels": [
+                     *             "string"
+                     *           ],
+                     *           "meal_reminders": true,
+                     *           "quiet_hours_end": "string",
+                     *           "quiet_hours_start": "string",
+                     *           "recommendations": true,
+                     *           "weekly_summary": true,
+                     *           "wellness_insights": true
+                     *         },
+                     *         "preferred_cuisines": [
+                     *           "string"
+                     *         ],
+                     *         "ui_preferences": {
+                     *           "language": "string",
+                     *           "theme": "string",
+                     *           "timezone": "string",
+                     *           "units": "string",
+                     *           "week_starts_on": "string"
+                     *         },
+                     *         "updated_at": "2026-11-10T14:30:00Z",
+                     *         "wellness_goals": [
+                     *           "string"
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PreferencesOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    putPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["PreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "allergens": [
+                     *           "string"
+                     *         ],
+                     *         "dietary_restrictions": [
+                     *           "string"
+                     *         ],
+                     *         "disliked_foods": [
+                     *           "string"
+                     *         ],
+                     *         "notification_preferences": {
+                     *           "channels": [
+                     *             "string"
+                     *           ],
+                     *           "meal_reminders": true,
+                     *           "quiet_hours_end": "string",
+                     *           "quiet_hours_start": "string",
+                     *           "recommendations": true,
+                     *           "weekly_summary": true,
+                     *           "wellness_insights": true
+                     *         },
+                     *         "preferred_cuisines": [
+                     *           "string"
+                     *         ],
+                     *         "ui_preferences": {
+                     *           "language": "string",
+                     *           "theme": "string",
+                     *           "timezone": "string",
+                     *           "units": "string",
+                     *           "week_starts_on": "string"
+                     *         },
+                     *         "updated_at": "2026-11-10T14:30:00Z",
+                     *         "wellness_goals": [
+                     *           "string"
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PreferencesOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    patchPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["PreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "allergens": [
+                     *           "string"
+                     *         ],
+                     *         "dietary_restrictions": [
+                     *           "string"
+                     *         ],
+                     *         "disliked_foods": [
+                     *           "string"
+                     *         ],
+                     *         "notification_preferences": {
+                     *           "channels": [
+                     *             "string"
+                     *           ],
+                     *           "meal_reminders": true,
+                     *           "quiet_hours_end": "string",
+                     *           "quiet_hours_start": "string",
+                     *           "recommendations": true,
+                     *           "weekly_summary": true,
+                     *           "wellness_insights": true
+                     *         },
+                     *         "preferred_cuisines": [
+                     *           "string"
+                     *         ],
+                     *         "ui_preferences": {
+                     *           "language": "string",
+                     *           "theme": "string",
+                     *           "timezone": "string",
+                     *           "units": "string",
+                     *           "week_starts_on": "string"
+                     *         },
+                     *         "updated_at": "2026-11-10T14:30:00Z",
+                     *         "wellness_goals": [
+                     *           "string"
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PreferencesOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8866,30 +8530,30 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "tier": "free",
-                     *         "status": "none",
-                     *         "plan": "premium_monthly",
-                     *         "trial_ends_at": "2026-11-10T14:30:00Z",
+                     *         "cancel_at_period_end": true,
                      *         "current_period_end": "2026-11-10T14:30:00Z",
-                     *         "cancel_at_period_end": true
+                     *         "plan": "premium_monthly",
+                     *         "status": "none",
+                     *         "tier": "free",
+                     *         "trial_ends_at": "2026-11-10T14:30:00Z"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -8899,14 +8563,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8916,14 +8580,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8933,14 +8597,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8950,16 +8614,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8969,14 +8633,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8986,14 +8650,162 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    cancelSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "cancel_at_period_end": true,
+                     *         "current_period_end": "2026-11-10T14:30:00Z",
+                     *         "plan": "premium_monthly",
+                     *         "status": "none",
+                     *         "tier": "free",
+                     *         "trial_ends_at": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubscriptionStateOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9023,14 +8835,14 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9040,8 +8852,8 @@ export interface operations {
                      *         "checkout_url": "string"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -9051,14 +8863,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9068,14 +8880,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9085,14 +8897,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9102,14 +8914,14 @@ export interface operations {
             /** @description A paid subscription is already running (PSI-PAY-7001) */
             409: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9119,16 +8931,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9138,14 +8950,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9155,14 +8967,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9171,11 +8983,13 @@ export interface operations {
             };
         };
     };
-    cancelSubscription: {
+    getUser: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                user_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -9183,47 +8997,49 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "tier": "free",
-                     *         "status": "none",
-                     *         "plan": "premium_monthly",
-                     *         "trial_ends_at": "2026-11-10T14:30:00Z",
-                     *         "current_period_end": "2026-11-10T14:30:00Z",
-                     *         "cancel_at_period_end": true
+                     *         "created_at": "2026-11-10T14:30:00Z",
+                     *         "email": "ada@example.com",
+                     *         "email_verified": true,
+                     *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                     *         "last_login_at": "2026-11-10T14:30:00Z",
+                     *         "name": "Ada Lovelace",
+                     *         "subscription_tier": "free",
+                     *         "updated_at": "2026-11-10T14:30:00Z"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["SubscriptionStateOutEnvelope"];
+                    "application/json": components["schemas"]["UserOutEnvelope"];
                 };
             };
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9233,14 +9049,14 @@ export interface operations {
             /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
             401: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9250,14 +9066,14 @@ export interface operations {
             /** @description Not found, or belongs to another user (PSI-RES-3004) */
             404: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9267,16 +9083,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9286,14 +9102,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9303,14 +9119,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9334,26 +9150,26 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "data": {
-                     *         "received": true,
-                     *         "applied": true
+                     *         "applied": true,
+                     *         "received": true
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
@@ -9363,14 +9179,14 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9380,14 +9196,14 @@ export interface operations {
             /** @description Request or upload too large (PSI-FOOD-2002, PSI-VAL-1013) */
             413: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9397,16 +9213,16 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9416,14 +9232,14 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9433,14 +9249,14 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9449,7 +9265,175 @@ export interface operations {
             };
         };
     };
-    health: {
+    wellnessScores: {
+        parameters: {
+            query?: {
+                date_from?: string | null;
+                date_to?: string | null;
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page (max 100) */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "components": {
+                     *             "data_coverage": 1,
+                     *             "hrv_balance": 1,
+                     *             "resting_hr": 1,
+                     *             "stress_load": 1
+                     *           },
+                     *           "data_points": 1,
+                     *           "date": "2026-11-10",
+                     *           "dominant_emotion": "calm",
+                     *           "emotion_confidence": 1,
+                     *           "explanation": {
+                     *             "baseline": {
+                     *               "days": 1,
+                     *               "status": "learning"
+                     *             },
+                     *             "coverage_factor": 1,
+                     *             "sentences": [
+                     *               "string"
+                     *             ],
+                     *             "weights": {}
+                     *           },
+                     *           "heart_rate_avg": 1,
+                     *           "hrv_avg": 1,
+                     *           "wellness_score": 1
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "first": "string",
+                     *         "last": "string",
+                     *         "next": "string",
+                     *         "prev": "string"
+                     *       },
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "per_page": 1,
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z",
+                     *         "total": 1,
+                     *         "total_pages": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WellnessDayOutListEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
+                };
+            };
+        };
+    };
+    wellnessToday: {
         parameters: {
             query?: never;
             header?: never;
@@ -9461,28 +9445,156 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
                     "X-RateLimit-Limit"?: number;
                     /** @description What is left of that allowance. */
                     "X-RateLimit-Remaining"?: number;
                     /** @description When the allowance is whole again (epoch seconds). */
                     "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "status": "string",
-                     *       "data": {},
+                     *       "data": {
+                     *         "components": {
+                     *           "data_coverage": 1,
+                     *           "hrv_balance": 1,
+                     *           "resting_hr": 1,
+                     *           "stress_load": 1
+                     *         },
+                     *         "data_points": 1,
+                     *         "date": "2026-11-10",
+                     *         "dominant_emotion": "calm",
+                     *         "emotion_confidence": 1,
+                     *         "explanation": {
+                     *           "baseline": {
+                     *             "days": 1,
+                     *             "status": "learning"
+                     *           },
+                     *           "coverage_factor": 1,
+                     *           "sentences": [
+                     *             "string"
+                     *           ],
+                     *           "weights": {}
+                     *         },
+                     *         "heart_rate_avg": 1,
+                     *         "hrv_avg": 1,
+                     *         "wellness_score": 1
+                     *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["HealthOut"];
+                    "application/json": components["schemas"]["WellnessDayOutEnvelope"];
+                };
+            };
+            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
+            400: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope400"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked token (PSI-AUTH-1001/1003/1004) */
+            401: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope401"];
+                };
+            };
+            /** @description Not found, or belongs to another user (PSI-RES-3004) */
+            404: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope404"];
+                };
+            };
+            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope429"];
+                };
+            };
+            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
+            500: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope500"];
+                };
+            };
+            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
+            503: {
+                headers: {
+                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description What is left of that allowance. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the allowance is whole again (epoch seconds). */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope503"];
                 };
             };
         };
@@ -9506,12 +9618,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "string",
                      *       "data": {},
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "status": "string"
                      *     }
                      */
                     "application/json": components["schemas"]["HealthOut"];
@@ -9519,7 +9631,7 @@ export interface operations {
             };
         };
     };
-    ready: {
+    rootReady: {
         parameters: {
             query?: never;
             header?: never;
@@ -9538,16 +9650,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "string",
                      *       "checks": {},
                      *       "data": {
-                     *         "status": "string",
-                     *         "checks": {}
+                     *         "checks": {},
+                     *         "status": "string"
                      *       },
                      *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
+                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11",
+                     *         "timestamp": "2026-11-10T14:30:00Z"
+                     *       },
+                     *       "status": "string"
                      *     }
                      */
                     "application/json": components["schemas"]["ReadyOut"];
@@ -9567,10 +9679,10 @@ export interface operations {
             /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
             429: {
                 headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9593,118 +9705,6 @@ export interface operations {
                 headers: {
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope503"];
-                };
-            };
-        };
-    };
-    apiV1Ready: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "string",
-                     *       "checks": {},
-                     *       "data": {
-                     *         "status": "string",
-                     *         "checks": {}
-                     *       },
-                     *       "meta": {
-                     *         "timestamp": "2026-11-10T14:30:00Z",
-                     *         "request_id": "7c1fa1e0c2b94f5a9d3e8b6a2f4c0d11"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ReadyOut"];
-                };
-            };
-            /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
-            400: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope400"];
-                };
-            };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
-            /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
-            500: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope500"];
-                };
-            };
-            /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
-            503: {
-                headers: {
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {

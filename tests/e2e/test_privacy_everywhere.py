@@ -72,7 +72,9 @@ async def _fill_every_feature(client, api: Api) -> tuple[dict, dict[str, str]]:
 async def test_export_delete_and_purge_across_every_store(
     tmp_path, fresh_postgres_url, redis_url, mongo_uri
 ):
-    settings = production_settings(tmp_path, fresh_postgres_url, redis_url, mongodb_uri=mongo_uri)
+    settings = production_settings(
+        tmp_path, fresh_postgres_url, redis_url, mongodb_uri=mongo_uri, nutrition_auto_import=True
+    )
     await import_recipes_command(settings, None, with_nutrition=False)
     clock = ManualClock()
     async with api_client(settings, clock) as client:
@@ -115,7 +117,9 @@ async def test_export_delete_and_purge_across_every_store(
 async def test_purge_killed_half_way_is_completed_by_the_next_run(
     tmp_path, postgres_url, redis_url, mongo_uri
 ):
-    settings = production_settings(tmp_path, postgres_url, redis_url, mongodb_uri=mongo_uri)
+    settings = production_settings(
+        tmp_path, postgres_url, redis_url, mongodb_uri=mongo_uri, nutrition_auto_import=True
+    )
     clock = ManualClock()
     async with api_client(settings, clock) as client:
         api = Api(client)

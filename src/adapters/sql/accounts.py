@@ -10,6 +10,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.failures import translates_failures
 from adapters.sql.accounts_models import (
     AccountTokenRow,
     EmailLogRow,
@@ -17,6 +18,7 @@ from adapters.sql.accounts_models import (
     SubscriptionHistoryRow,
 )
 from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE
 from domain.accounts.email import EmailKind
 from domain.accounts.subscriptions import (
     PAYING,
@@ -32,6 +34,7 @@ _subs = SubscriptionHistoryRow.__table__
 _events = PaymentEventRow.__table__
 
 
+@translates_failures(DATABASE)
 class SqlAccountTokenStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -86,6 +89,7 @@ class SqlAccountTokenStore:
         )
 
 
+@translates_failures(DATABASE)
 class SqlEmailLog:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -118,6 +122,7 @@ def _to_subscription(row) -> BillingSubscription:
     )
 
 
+@translates_failures(DATABASE)
 class SqlSubscriptionHistory:
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -65,19 +65,19 @@ def camel_operation_id(handler_name: str) -> str:
 
 
 class OperationIds:
-    """Litestar's operation id creator: the handler's name in camelCase; a handler served
-    at a second path (`/health` and `/api/v1/health`) gets that path's prefix in front."""
+    """Litestar's operation id creator: the handler's name in camelCase. A handler served
+    at several paths (`/api/v1/health` and `/health`) keeps the plain name under /api/v1
+    and gets `root` in front elsewhere: decided by the path, never by the order Litestar
+    happens to visit them in (it differs between processes)."""
 
     def __init__(self) -> None:
         self._used: set[str] = set()
 
     def __call__(self, handler: Any, method: str, path: list[Any]) -> str:
+        words = [str(p) for p in path if isinstance(p, str) and p]
         name = camel_operation_id(handler.handler_name)
-        if name in self._used:
-            words = [str(p) for p in path if isinstance(p, str) and p][:-1] or ["root"]
-            name = camel_operation_id(
-                "_".join([*words[:2], handler.handler_name]).replace("-", "_")
-            )
+        if len(getattr(handler, "paths", ())) > 1 and words[:2] != ["api", "v1"]:
+            name = camel_operation_id(f"root_{handler.handler_name}")
         while name in self._used:
             name += method.capitalize()
         self._used.add(name)
@@ -87,6 +87,8 @@ class OperationIds:
 def error_codes_by_status() -> dict[int, list[str]]:
     codes: dict[int, set[str]] = {500: {_UNEXPECTED_CODE}}
     for cls in _subclasses(PsiError):
+        if not cls.__module__.startswith("domain."):
+            continue  # the contract's errors are the domain's (not a test's own subclass)
         status, code = getattr(cls, "status", None), getattr(cls, "code", None)
         if isinstance(status, int) and isinstance(code, str) and code.startswith("PSI-"):
             codes.setdefault(status, set()).add(code)
