@@ -142,15 +142,16 @@ def create_app(
     _serve_polished_openapi(app)
     setup_dishka(container, app)
     app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
-    if settings.metrics_port is not None:
-        from entrypoints.http.metrics import metrics_middleware
-
-        app.asgi_handler = metrics_middleware(app.asgi_handler)
     if tracing:
         app.asgi_handler = server_spans(app.asgi_handler)
     app.asgi_handler = edge_middleware(app.asgi_handler)
+    observe = None
+    if settings.metrics_port is not None:
+        from entrypoints.http.metrics import observe_request
+
+        observe = observe_request
     # Outermost, so unmatched routes (404/405) get request ids and headers too.
-    app.asgi_handler = request_context_middleware(app.asgi_handler)
+    app.asgi_handler = request_context_middleware(app.asgi_handler, observe)
     return app
 
 
