@@ -196,21 +196,21 @@ def _configure_logging() -> None:
     configure_logging(settings.log_level, settings.log_json)
 
 
-_CONNECTION_ERRORS = (
-    "ConnectionError",
-    "DependencyUnavailable",
-    "ServerSelectionTimeoutError",
-    "CannotConnectNowError",
-    "TooManyConnectionsError",
-)
-
-
 def _is_unreachable(exc: BaseException) -> bool:
-    """A dependency that could not be reached (driver classes differ: match by name along
-    the cause chain, as only the exit code and the line's event depend on it)."""
+    """A store that could not be reached, anywhere along the cause chain: what an adapter
+    already translated, or what a store's client raised outside an adapter (alembic's
+    connection in `psi migrate`), judged by the adapters' own rules."""
+    from adapters.failures import socket_failure
+    from adapters.mongo.failures import MONGODB
+    from adapters.redis.failures import REDIS
+    from adapters.sql.failures import DATABASE
+    from domain.errors import DependencyUnavailable
+
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, OSError) or type(seen).__name__ in _CONNECTION_ERRORS:
+        if isinstance(seen, DependencyUnavailable) or socket_failure(seen):
+            return True
+        if any(store.translate(seen) is not None for store in (DATABASE, REDIS, MONGODB)):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
