@@ -1,6 +1,7 @@
 """The OpenAPI document as app developers read it, finished after Litestar generates it:
 
-- operation ids are the handlers' names in camelCase (`login`, `getMe`), unique;
+- operation ids are the handlers' names in camelCase (`login`, `getMe`), made by
+  `OperationIds` as Litestar generates them (Litestar itself refuses a duplicate);
 - generic envelopes are named after what they hold (`UserOutEnvelope`, not
   `Envelope_entrypoints.http.schemas.identity.UserOut_`);
 - every response documents the headers the server sends (`X-Request-ID` always,
@@ -104,7 +105,6 @@ def _subclasses(cls: type) -> Iterable[type]:
 def polish(schema: dict[str, Any]) -> dict[str, Any]:
     schema = copy.deepcopy(schema)
     _rename_generic_components(schema)
-    _unique_operation_ids(schema)
     _typed_error_responses(schema)
     _document_headers(schema)
     _examples(schema)
@@ -147,22 +147,6 @@ def _replace_refs(node: Any, refs: dict[str, str]) -> None:
     elif isinstance(node, list):
         for value in node:
             _replace_refs(value, refs)
-
-
-def _unique_operation_ids(schema: dict[str, Any]) -> None:
-    seen: dict[str, int] = {}
-    for _, _, op in _operations(schema):
-        seen[op.get("operationId", "")] = seen.get(op.get("operationId", ""), 0) + 1
-    for path, method, op in _operations(schema):
-        current = op.get("operationId", "")
-        if seen.get(current, 0) > 1 or not current:
-            tag = (op.get("tags") or ["api"])[0]
-            op["operationId"] = camel_operation_id(
-                f"{tag}_{method}_{current or path}".replace("-", "_")
-                .replace("/", "_")
-                .replace("{", "")
-                .replace("}", "")
-            )
 
 
 def _typed_error_responses(schema: dict[str, Any]) -> None:
