@@ -97,7 +97,7 @@ def _headers(d: Decision) -> list[tuple[bytes, bytes]]:
 
 
 @dataclass(slots=True)
-class Admission:
+class EdgeAdmission:
     """What the admission step needs, given once the container has started (the app's
     start-up resolves `admit`; nothing is looked up per request)."""
 
@@ -116,7 +116,7 @@ class Admission:
         )
 
 
-def admission_middleware(app: ASGIApp, admission: Admission) -> ASGIApp:
+def admission_middleware(app: ASGIApp, admission: EdgeAdmission) -> ASGIApp:
     container = admission.container
 
     async def run(scope: Scope, receive: Receive, send: Send, context: RequestContext) -> None:

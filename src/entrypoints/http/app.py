@@ -22,7 +22,7 @@ from application.identity.admission import AdmitRequest
 from application.ports.clock import Clock
 from entrypoints.container import build_container
 from entrypoints.gc_tuning import freeze_startup_heap
-from entrypoints.http.admission import Admission, admission_middleware
+from entrypoints.http.admission import EdgeAdmission, admission_middleware
 from entrypoints.http.edge import edge_middleware
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
@@ -87,7 +87,7 @@ def create_app(
     # Before the container: the store clients it makes are instrumented as they are made.
     tracing = configure_tracing(settings, role="api")
     container = container or build_container(settings, clock=clock, http=True)
-    admission = Admission(
+    admission = EdgeAdmission(
         container, frozenset(settings.trusted_proxies), settings.rate_limit_enabled
     )
 
@@ -157,7 +157,7 @@ def create_app(
 
 
 def _edge(
-    handler: ASGIApp, admission: Admission, observe: RequestObserver | None, *, tracing: bool
+    handler: ASGIApp, admission: EdgeAdmission, observe: RequestObserver | None, *, tracing: bool
 ) -> ASGIApp:
     """The edge pipeline every request goes through before Litestar routes it, outermost
     first:

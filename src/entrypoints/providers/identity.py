@@ -112,8 +112,5 @@ class IdentityProvider(Provider):
         + provide(Authenticate, scope=Scope.REQUEST)
     )
     use_cases = (
-        provide(Logout)
-        + provide(GetConsents)
-        + provide(UpdateConsents)
-        + provide(RequireConsent)
+        provide(Logout) + provide(GetConsents) + provide(UpdateConsents) + provide(RequireConsent)
     )

@@ -11,8 +11,8 @@ from adapters.memory.identity import MemoryAuditLog, MemorySessionStore, MemoryU
 from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.security.jwt_tokens import JwtTokenCodec
 from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
-from application.identity.accounts import Register
 from application.context import RequestContext
+from application.identity.accounts import Register
 from application.identity.sessions import Authenticate, Login, Logout, Refresh
 from domain.audit import AuditKind
 from domain.errors import InvalidCredentials, RateLimited, TokenExpired, TokenRevoked
