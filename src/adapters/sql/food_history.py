@@ -18,14 +18,18 @@ theirs from migration `0015_history_cards`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
+    Row,
     Select,
+    Table,
     Text,
     and_,
     bindparam,
@@ -59,12 +63,12 @@ from application.ports.food import HistoryCard, HistoryCards
 from domain.food.analysis import Analysis, AnalysisStatus, FoodItem
 from domain.food.history import HistoryPage, HistoryQuery, HistorySort
 
-_t = FoodHistoryRow.__table__
+_t: Table = FoodHistoryRow.__table__  # type: ignore[assignment]  # declarative: a Table
 _counters = UserCounterRow.__table__
 HISTORY_COUNTER = "food_history"
 
 # The statements' parameters: the same names in every history statement.
-_USER = bindparam("user_id")
+_USER: BindParameter[Any] = bindparam("user_id")
 _LIMIT = bindparam("limit", type_=Integer)
 _OFFSET = bindparam("offset", type_=Integer)
 _PAGE_PARAMS = ("user_id", "limit", "offset")
@@ -306,7 +310,7 @@ class SqlAnalysisRepository:
             "offset": query.offset,
         }
 
-    async def _page_rows(self, query: HistoryQuery, cards: bool) -> tuple[list[Any], int]:
+    async def _page_rows(self, query: HistoryQuery, cards: bool) -> tuple[Sequence[Row[Any]], int]:
         """The page's rows (`_CARD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
         through SQLAlchemy Core."""
         params = self._page_params(query)

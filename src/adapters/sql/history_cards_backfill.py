@@ -1,10 +1,13 @@
 """Cards for completed history entries that have none, or one of an older rendering:
 run once by migration `0015_history_cards`, after which the list reads cards alone.
+A card without a `card_version` was written by this release (the use cases' rendering)
+and is current.
 
 Rows are read and written in batches of `BATCH` by id, on the migration's (synchronous)
 connection, the same way on Postgres and SQLite. Only the columns an `Analysis` is built
 from are selected (by name: the migration must not depend on columns added later).
-Running it again renders nothing: a rendered row is marked with `CURRENT_RENDERING`.
+Running it again renders nothing: a rendered row is marked with `CURRENT_RENDERING` (which
+the previous release's processes, still running during a rollout, serve as theirs).
 """
 
 from __future__ import annotations
@@ -70,11 +73,7 @@ def backfill_history_cards(conn: Connection) -> int:
     """Render the missing and stale cards of completed entries; how many were rendered."""
     stale = and_(
         _t.c.status == AnalysisStatus.COMPLETED.value,
-        or_(
-            _t.c.card.is_(None),
-            _t.c.card_version.is_(None),
-            _t.c.card_version != CURRENT_RENDERING,
-        ),
+        or_(_t.c.card.is_(None), _t.c.card_version != CURRENT_RENDERING),  # NULL: current
     )
     write = (
         update(_t)

@@ -129,6 +129,9 @@ class FoodHistoryRow(Base):
     # that wrote it (`application.food.history_view`) and kept as given; NULL until the
     # entry completes (every completed entry has one since `0015_history_cards`).
     card: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Unused since `0015_history_cards`: the previous release's rendering version, kept
+    # while its processes may still run during a rollout; a later revision drops it.
+    card_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class UserCounterRow(Base):

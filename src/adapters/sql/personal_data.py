@@ -39,7 +39,7 @@ NOT_EXPORTED = {"auth_sessions", "user_counters", "account_tokens", "payment_eve
 # Columns never exported: secrets, and renderings of the other columns (the history's
 # pre-rendered list answers).
 SECRET_COLUMNS = {"password_hash", "tokens_valid_after", "current_token_id"}
-DERIVED_COLUMNS = {"card"}
+DERIVED_COLUMNS = {"card", "card_version"}
 
 
 def _person_tables() -> list[Table]:

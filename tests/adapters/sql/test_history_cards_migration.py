@@ -113,7 +113,7 @@ async def test_old_entries_are_listed_from_their_new_cards(url_at_0014):
             columns = await conn.run_sync(
                 lambda sync: [c["name"] for c in _columns(sync, "food_history")]
             )
-        assert "card" in columns and "card_version" not in columns
+        assert "card" in columns
     finally:
         await db.dispose()
 
@@ -133,7 +133,7 @@ async def test_the_backfill_renders_each_missing_or_stale_card_once(url_at_0014)
         assert (first, again) == (3, 0)  # the photo, the bare and the stale entry
     finally:
         await db.dispose()
-    await migrate(url_at_0014, "head")  # nothing left to render; the version column goes
+    await migrate(url_at_0014, "head")  # nothing left to render
 
 
 def _columns(conn, table: str) -> list[dict]:
