@@ -10,7 +10,12 @@ from typing import Generic, TypeVar
 from uuid import UUID
 
 from application.ports.clock import Clock
-from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
+from application.ports.wellness import (
+    EmotionHourReadings,
+    EmotionSeries,
+    MoodCheckIns,
+    WellnessScores,
+)
 from application.wellness.daily import baseline_for
 from domain.calendar import out_of_range
 from domain.errors import FieldError, NotFound, ValidationFailed
@@ -85,6 +90,7 @@ def resolve_range(
 class GetEmotions:
     series: EmotionSeries
     clock: Clock
+    readings: EmotionHourReadings
 
     async def __call__(
         self,
@@ -107,7 +113,7 @@ class GetEmotions:
             return PageOf(points, total)
         if resolution is Resolution.HOUR:
             # One indexed range read of the hourly aggregates, page and total together.
-            readings, total = await self.series.hour_readings(
+            readings, total = await self.readings.hour_readings(
                 user_id, start, end, offset=offset, limit=per_page
             )
             return PageOf(readings, total)
