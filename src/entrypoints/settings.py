@@ -48,6 +48,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     upload_dir: Path | None = None
+    # Meal photos: "filesystem" (under upload_dir) or "s3" (an S3-compatible bucket; AWS
+    # credentials from the standard AWS_* variables, instance profile or web identity).
+    image_store: Literal["filesystem", "s3"] = "filesystem"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # None: AWS itself; MinIO, Ceph: their URL
+    s3_region: str | None = None
+    s3_prefix: str = "images/"
+    s3_encryption: Literal["AES256", "aws:kms"] = "AES256"
+    s3_kms_key_id: str | None = None
+    # Object names carry HMAC(s3_owner_key, user id), never the id: keep it stable (a
+    # new key orphans every stored photo) and secret (it would let anyone link objects
+    # to users).
+    s3_owner_key: str | None = None
     db_pool_size: int = 10
     db_statement_timeout_ms: int = 5_000
     dependency_timeout_s: float = 2.0
@@ -235,7 +248,22 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
-    return _with_secret(_normalise_urls(settings))
+    return _with_secret(_normalise_urls(_checked_image_store(settings)))
+
+
+def _checked_image_store(s: Settings) -> Settings:
+    if s.image_store != "s3":
+        return s
+    if not s.s3_bucket:
+        raise SettingsError("PSI_IMAGE_STORE=s3 needs PSI_S3_BUCKET")
+    if not s.s3_owner_key or len(s.s3_owner_key.encode()) < SECRET_MIN_BYTES:
+        raise SettingsError(
+            f"PSI_IMAGE_STORE=s3 needs PSI_S3_OWNER_KEY (at least {SECRET_MIN_BYTES} bytes, "
+            "kept stable: object names are derived from it)"
+        )
+    if s.s3_prefix and not s.s3_prefix.endswith("/"):
+        return msgspec.structs.replace(s, s3_prefix=s.s3_prefix + "/")
+    return s
 
 
 def _otlp_configured(environ: Mapping[str, str]) -> bool:
