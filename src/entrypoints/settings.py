@@ -33,6 +33,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     var_dir: Path = msgspec.field(default_factory=_working_var_dir)
     database_url: str | None = None
+    # Streaming replicas of the PostgreSQL primary (comma-separated URLs): read-only use
+    # cases read there, except a person's own reads for `database_replica_sticky_s`
+    # seconds after they wrote (read your writes).
+    database_replica_urls: tuple[str, ...] = ()
+    database_replica_sticky_s: float = 5.0
     redis_url: str | None = None
     redis_prefix: str = "psi:"
     mongodb_uri: str | None = None
@@ -180,7 +185,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return (not self.is_production) if self.auto_migrate is None else self.auto_migrate
 
 
-_LIST_FIELDS = {"cors_origins", "trusted_proxies"}
+_LIST_FIELDS = {"cors_origins", "trusted_proxies", "database_replica_urls"}
 # PSI_* variables read by the tooling around the service (tests, CI, benches, justfile),
 # not by the service: never reported as unknown settings.
 _TOOLING_PREFIXES = ("PSI_TEST_", "PSI_BENCH_")
@@ -293,11 +298,20 @@ def _decode_path(kind: type, value: object) -> object:
     raise NotImplementedError(kind)
 
 
+def _asyncpg_url(url: str) -> str:
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    return url
+
+
 def _normalise_urls(s: Settings) -> Settings:
-    url = s.database_url
-    if url and url.startswith(("postgres://", "postgresql://")):
-        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
-        return msgspec.structs.replace(s, database_url=url)
+    if s.database_replica_urls and not (s.database_url and "postgres" in s.database_url):
+        raise SettingsError("PSI_DATABASE_REPLICA_URLS needs a PostgreSQL PSI_DATABASE_URL")
+    replicas = tuple(_asyncpg_url(u) for u in s.database_replica_urls)
+    if s.database_url:
+        return msgspec.structs.replace(
+            s, database_url=_asyncpg_url(s.database_url), database_replica_urls=replicas
+        )
     return s
 
 

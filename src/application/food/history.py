@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from uuid import UUID, uuid4
 
 from application.food.pricing import FoodToPrice, price_foods
 from application.nutrition.lookup import LookupNutrition, NutritionLookup
 from application.ports.clock import Clock
 from application.ports.food import AnalysisRepository, HistoryRecords
+from application.ports.reads import PRIMARY_READS, ReadRouting
 from application.ports.vision import ImageStore
 from domain.errors import FoodNotRecognised, NotFound, ValidationFailed
 from domain.food.analysis import Analysis, AnalysisStatus
@@ -141,9 +143,10 @@ class ListHistory:
     rest of the request)."""
 
     analyses: AnalysisRepository
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(self, query: HistoryQuery) -> HistoryRecords:
-        return await self.analyses.history_records(query)
+        return await self.reads.read(query.user_id, partial(self.analyses.history_records, query))
 
 
 @dataclass(slots=True)

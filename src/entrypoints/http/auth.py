@@ -14,13 +14,18 @@ from domain.errors import Forbidden
 from domain.identity.model import Tier, tier_allows
 from domain.identity.tokens import Principal
 from entrypoints.http.ratelimit import REVOCATION_CHECKED
+from entrypoints.http.read_your_writes import note_writer
 
 
 async def _principal(request: Request) -> Principal:
     # scope["state"] directly: `request.state` builds a new State object on every access.
     state = request.scope["state"]
     authenticate = await state["dishka_container"].get(Authenticate)
-    return await authenticate(request.headers.get("authorization"), state.get(REVOCATION_CHECKED))
+    principal = await authenticate(
+        request.headers.get("authorization"), state.get(REVOCATION_CHECKED)
+    )
+    note_writer(request.scope, request.method, principal.user_id)
+    return principal
 
 
 def _requires(tier: Tier):
