@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy import text
 
 from adapters.clock import ManualClock
+from adapters.failures import translates_failures
+from adapters.sql.database import Database
+from adapters.sql.failures import DATABASE as DATABASE_FAILURES
 from adapters.sql.migrate import upgrade_to_head
+from adapters.sql.pg_direct import pg_connection
+from adapters.sql.recent_writers import InProcessRecentWriters
+from adapters.sql.replicas import ReplicaReads
 from tests.api.test_wellness import CONSENT, NOW, post, raw_total, simple
 from tests.support.app import Api, api_client, production_settings
 from tests.support.replica import PostgresPair, postgres_pair
@@ -119,3 +127,45 @@ async def test_an_unreachable_replica_falls_back_to_the_primary(
         assert scores.status_code == 200, scores.text
         ready = await client.get("/ready")
         assert ready.status_code == 200  # a replica is no readiness dependency
+
+
+@translates_failures(DATABASE_FAILURES)
+class _Probe:
+    """Which server answers, through the engine and through a pooled asyncpg connection."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def on_standby(self) -> tuple[bool, bool]:
+        async with self._db.engine.connect() as conn:
+            through_engine = (await conn.execute(text("SELECT pg_is_in_recovery()"))).scalar()
+        async with pg_connection(self._db) as pg:
+            through_driver = await pg.fetchval("SELECT pg_is_in_recovery()")
+        return bool(through_engine), bool(through_driver)
+
+
+async def test_reads_go_round_the_replicas_and_skip_one_that_is_down(pair: PostgresPair) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        gone = Database(sqlalchemy_pg_url(pair.dsn(s.getsockname()[1], DATABASE)))
+    primary = Database(sqlalchemy_pg_url(pair.dsn(pair.primary_port, DATABASE)))
+    replica = Database(sqlalchemy_pg_url(pair.dsn(pair.replica_port, DATABASE)))
+    now = [0.0]
+    routing = ReplicaReads(
+        primary, [gone, replica], InProcessRecentWriters(5.0), clock=lambda: now[0]
+    )
+    probe = _Probe(primary)
+    try:
+        assert await probe.on_standby() == (False, False)  # outside the routing: primary
+        user = uuid.uuid4()
+        assert await routing.read(user, probe.on_standby) == (False, False)  # gone: primary
+        assert await routing.read(user, probe.on_standby) == (True, True)  # the replica
+        assert await routing.read(None, probe.on_standby) == (True, True)  # gone is skipped
+        await routing.wrote(user)
+        assert await routing.read(user, probe.on_standby) == (False, False)  # read your writes
+        assert await routing.read(None, probe.on_standby) == (True, True)  # others: replica
+        now[0] += 11  # past the pause: the dead replica is tried again, and fails over again
+        assert await routing.read(None, probe.on_standby) == (False, False)
+    finally:
+        await routing.dispose()
+        await primary.dispose()
