@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from uuid import UUID, uuid4
 
 from application.food.history_view import history_card
@@ -15,6 +16,7 @@ from application.food.pricing import FoodToPrice, price_foods
 from application.nutrition.lookup import LookupNutrition, NutritionLookup
 from application.ports.clock import Clock
 from application.ports.food import AnalysisRepository, FoodHistoryView, HistoryCards
+from application.ports.reads import PRIMARY_READS, ReadRouting
 from application.ports.vision import ImageStore
 from domain.errors import FoodNotRecognised, NotFound, ValidationFailed
 from domain.food.analysis import Analysis, AnalysisStatus
@@ -142,9 +144,10 @@ class ListHistory:
     than the rest of the request)."""
 
     view: FoodHistoryView
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(self, query: HistoryQuery) -> HistoryCards:
-        return await self.view.page(query)
+        return await self.reads.read(query.user_id, partial(self.view.page, query))
 
 
 @dataclass(slots=True)

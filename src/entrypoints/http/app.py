@@ -28,6 +28,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import RequestObserver, request_context_middleware
 from entrypoints.http.openapi_polish import OperationIds, polish
+from entrypoints.http.read_your_writes import marks_writers
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
 from entrypoints.reference_data import advise_reference_data
@@ -139,6 +140,7 @@ def create_app(
         openapi_config=_openapi(),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
+        before_send=[marks_writers(container)] if settings.database_replica_urls else [],
         request_max_body_size=1_048_576,
         request_class=BoundedJsonRequest,
         logging_config=None,  # one pipeline: entrypoints/logging.py owns the root logger

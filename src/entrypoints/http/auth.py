@@ -9,15 +9,18 @@ what the edge's admission found.
 from __future__ import annotations
 
 from dishka.integrations.litestar import FromDishka, inject
+from litestar import Request
 from litestar.di import Provide
 
 from domain.errors import Forbidden
 from domain.identity.model import Tier, tier_allows
 from domain.identity.tokens import Principal
+from entrypoints.http.read_your_writes import note_writer
 
 
 @inject
-async def _principal(caller: FromDishka[Principal]) -> Principal:
+async def _principal(caller: FromDishka[Principal], request: Request) -> Principal:
+    note_writer(request.scope, request.method, caller.user_id)
     return caller
 
 
