@@ -26,6 +26,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import request_context_middleware
 from entrypoints.http.openapi_polish import OperationIds, polish
+from entrypoints.http.options_allow import point_options_at_final_routes
 from entrypoints.http.ratelimit import rate_limit_middleware
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
@@ -139,6 +140,7 @@ def create_app(
         debug=False,
     )
     app.state.settings = settings
+    point_options_at_final_routes(app)
     _serve_polished_openapi(app)
     setup_dishka(container, app)
     app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
