@@ -28,6 +28,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import RequestObserver, request_context_middleware
 from entrypoints.http.openapi_polish import OperationIds, polish
+from entrypoints.http.options_allow import point_options_at_final_routes
 from entrypoints.http.read_your_writes import marks_writers
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
@@ -148,6 +149,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.dishka_container = container
+    point_options_at_final_routes(app)
     _serve_polished_openapi(app)
     observe = None
     if settings.metrics_port is not None:

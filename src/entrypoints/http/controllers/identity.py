@@ -17,7 +17,7 @@ from domain.identity.tokens import Principal
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.envelopes import Envelope, ok
 from entrypoints.http.openapi_docs import errors
-from entrypoints.http.params import parse_uuid
+from entrypoints.http.params import IdParam, parse_uuid
 from entrypoints.http.schemas.identity import (
     ConsentsIn,
     ConsentsOut,
@@ -137,7 +137,7 @@ async def put_consents(
     responses=errors(401, 404),
 )
 async def get_user(
-    principal: Principal, user_id: str, use: FromDishka[GetUser]
+    principal: Principal, user_id: IdParam, use: FromDishka[GetUser]
 ) -> Envelope[UserOut]:
     return ok(UserOut.of(await use.by_id(principal, parse_uuid(user_id, "user_id"))))
 
@@ -149,7 +149,7 @@ async def get_user(
     responses=errors(401, 403, 404),
 )
 async def set_tier(
-    admin: Principal, user_id: str, data: TierIn, use: FromDishka[ChangeTier]
+    admin: Principal, user_id: IdParam, data: TierIn, use: FromDishka[ChangeTier]
 ) -> Envelope[UserOut]:
     return ok(UserOut.of(await use(admin, parse_uuid(user_id, "user_id"), data.tier)))
 
