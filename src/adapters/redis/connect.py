@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlparse
 from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialWithJitterBackoff
 from redis.asyncio.sentinel import Sentinel
+from redis.backoff import ExponentialWithJitterBackoff
 
 from adapters.redis.cluster_lane import ClusterLane
 from adapters.redis.lane import Lane, RedisLane
