@@ -94,6 +94,9 @@ class LocalRedis:
                 "no",
                 "--logfile",
                 str(workdir / "redis.log"),
+                # Replicas sync at once (the default waits 5 s for more replicas).
+                "--repl-diskless-sync-delay",
+                "0",
                 *extra,
             ],
             stdout=subprocess.DEVNULL,
@@ -148,6 +151,9 @@ class LocalCluster(LocalRedis):
                 conf,
                 "--cluster-node-timeout",
                 "2000",
+                # A replica may take over however long its link was down.
+                "--cluster-replica-validity-factor",
+                "0",
             )
         subprocess.run(
             [
@@ -165,6 +171,14 @@ class LocalCluster(LocalRedis):
         )
         for port in self.ports:
             _wait(lambda p=port: "cluster_state:ok" in cli(p, "CLUSTER", "INFO"), "cluster not ok")
+        for port in self.ports:
+            _wait(
+                lambda p=port: (
+                    "role:master" in (info := cli(p, "INFO", "replication"))
+                    or "master_link_status:up" in info
+                ),
+                "a replica did not sync",
+            )
         return self.ports
 
     def primaries(self) -> list[int]:

@@ -67,6 +67,8 @@ def connect(topology: RedisTopology | str, **options: Any) -> Redis:
 
 
 def _cluster(topology: RedisTopology, options: dict[str, Any]) -> RedisCluster:
+    # A cluster client retries by its `retry` object only.
+    options = {k: v for k, v in options.items() if k != "retry_on_timeout"}
     seeds = [ClusterNode(*host_port(node)) for node in topology.cluster_nodes]
     return RedisCluster.from_url(
         topology.url,
