@@ -11,7 +11,8 @@ one (moving onto a Redis Cluster) a DUMP, then a RESTORE there with the key's re
 time to live, then a DEL here. Caches, counters and quotas are left to expire (transient).
 Idempotent: keys already tagged are skipped. Run it right after the old processes stopped:
 
-  PSI_REDIS_URL=... PSI_REDIS_PREFIX=psi: python -m adapters.redis.retag [--to-cluster host:port,...]
+  PSI_REDIS_URL=... PSI_REDIS_PREFIX=psi: python -m adapters.redis.retag \
+      [--to-cluster host:port,...]
 """
 
 from __future__ import annotations
@@ -19,14 +20,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from collections.abc import Callable
 
 from redis.asyncio import Redis
 
 from adapters.redis.connect import RedisTopology, connect
 from adapters.redis.keys import session_tag, user_tag
 
-_LAYOUT = {"sess:": session_tag, "sess-revoked:": session_tag}
-_LAYOUT |= {"user-cutoff:": user_tag, "user-sessions:": user_tag}
+_LAYOUT: dict[str, Callable[[str], str]] = {
+    "sess:": session_tag,
+    "sess-revoked:": session_tag,
+    "user-cutoff:": user_tag,
+    "user-sessions:": user_tag,
+}
 
 
 def tagged(prefix: str, key: str) -> str | None:
