@@ -27,8 +27,13 @@ from application.food.images import GetMealImage
 from application.food.processing import JobPolicy, ProcessAnalysis, RunAnalysisJob, SweepUnfinished
 from application.food.upload import DecodeSlots, UploadMeal
 from application.ports.clock import Clock
-from application.ports.food import AnalysisQueue, AnalysisQuota, AnalysisRepository, JobHandler
-from entrypoints.http.schemas.food import HistoryCards
+from application.ports.food import (
+    AnalysisQueue,
+    AnalysisQuota,
+    AnalysisRepository,
+    FoodHistoryView,
+    JobHandler,
+)
 from entrypoints.providers.infrastructure import Stores, redis_topology
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
@@ -40,10 +45,10 @@ PENDING_GRACE_S = 60.0
 class FoodProvider(Provider):
     scope = Scope.APP
 
-    @provide
-    def analyses(self, db: Database) -> AnalysisRepository:
-        # Completed entries keep their list answer, rendered as the API answers it.
-        return SqlAnalysisRepository(db, HistoryCards())
+    # One store is both the history's writer and its list's reader (the cards).
+    store = provide(SqlAnalysisRepository)
+    analyses = alias(source=SqlAnalysisRepository, provides=AnalysisRepository)
+    history_view = alias(source=SqlAnalysisRepository, provides=FoodHistoryView)
 
     @provide
     def quota(self, s: Settings, db: Database, stores: Stores) -> AnalysisQuota:

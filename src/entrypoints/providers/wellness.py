@@ -8,8 +8,9 @@ happens before the first request instead of inside it.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer, Provider, Scope, alias, provide
 
 from adapters.hrv.factory import HrvBackend, build_hrv_backend
 from adapters.mongo.emotions import MongoEmotionSeries
@@ -18,7 +19,12 @@ from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
 from adapters.sql.wellness_series import SqlEmotionSeries
 from application.ports.clock import Clock
 from application.ports.privacy import ConsentRepository
-from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
+from application.ports.wellness import (
+    EmotionHourReadings,
+    EmotionSeries,
+    MoodCheckIns,
+    WellnessScores,
+)
 from application.wellness.ingest import IngestBiometrics
 from application.wellness.mood import RecordMoodCheckIn
 from application.wellness.queries import (
@@ -35,14 +41,21 @@ from entrypoints.startup import STARTUP_HOOKS
 log = logging.getLogger(__name__)
 
 
+class EmotionStore(EmotionSeries, EmotionHourReadings, Protocol):
+    """One store is the emotion series and its hourly page's read side."""
+
+
 class WellnessProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def series(self, db: Database, stores: Stores) -> EmotionSeries:
+    def emotion_store(self, db: Database, stores: Stores) -> EmotionStore:
         if stores.mongo is not None:
             return MongoEmotionSeries(stores.mongo)
         return SqlEmotionSeries(db)
+
+    series = alias(source=EmotionStore, provides=EmotionSeries)
+    hour_readings = alias(source=EmotionStore, provides=EmotionHourReadings)
 
     @provide
     def moods(self, db: Database) -> MoodCheckIns:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 
+import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
@@ -218,7 +219,7 @@ async def history(
         )
     )
     return page_of(
-        [AnalysisOut.of_record(r) for r in result.items],
+        [msgspec.Raw(card) for card in result.cards],  # stored as answered
         total=result.total,
         page=page,
         per_page=per_page,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import Request, Response, get, patch, post, put
+from litestar import Response, get, patch, post, put
 from litestar.background_tasks import BackgroundTask
 
 from application.accounts.mail import Mailer
 from application.accounts.verification import RequestEmailVerification
+from application.context import RequestContext
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
 from application.identity.sessions import Login, Logout, Refresh
 from application.privacy.consents import GetConsents, UpdateConsents
@@ -61,9 +62,10 @@ async def register(
     summary="Exchange email and password for tokens",
     responses=errors(401),
 )
-async def login(request: Request, data: LoginIn, use: FromDishka[Login]) -> Envelope[TokenOut]:
-    client = request.scope.get("state", {}).get("client_ip", "unknown")
-    return ok(TokenOut.of(await use(data.email, data.password, client)))
+async def login(
+    data: LoginIn, use: FromDishka[Login], context: FromDishka[RequestContext]
+) -> Envelope[TokenOut]:
+    return ok(TokenOut.of(await use(data.email, data.password, context.client)))
 
 
 @post(
