@@ -15,13 +15,16 @@ from uuid import UUID
 from taskiq import AsyncBroker, InMemoryBroker
 
 from adapters.queue.redis_stream import RedisStreamQueue
+from adapters.redis.connect import RedisTopology
 from application.ports.food import JobHandler
 
 TASK_NAME = "psi.food.analyse"
 log = logging.getLogger("psi.food.queue")
 
 
-def build_broker(redis_url: str | None, prefix: str) -> AsyncBroker | RedisStreamQueue:
+def build_broker(
+    redis_url: str | RedisTopology | None, prefix: str
+) -> AsyncBroker | RedisStreamQueue:
     if redis_url is None:
         return InMemoryBroker(max_async_tasks=8)
     return RedisStreamQueue(redis_url, prefix)

@@ -34,7 +34,7 @@ from application.ports.food import (
     FoodHistoryView,
     JobHandler,
 )
-from entrypoints.providers.infrastructure import Stores
+from entrypoints.providers.infrastructure import Stores, redis_topology
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -60,7 +60,7 @@ class FoodProvider(Provider):
     async def queue(
         self, s: Settings, container: AsyncContainer
     ) -> AsyncIterator[TaskiqAnalysisQueue]:
-        queue = TaskiqAnalysisQueue(build_broker(s.redis_url, s.redis_prefix))
+        queue = TaskiqAnalysisQueue(build_broker(redis_topology(s), s.redis_prefix))
         sweeper: SweeperLoop | None = None
         if queue.in_process:  # embedded: no worker process, this one runs the jobs
             queue.bind(_lazy_job(container))

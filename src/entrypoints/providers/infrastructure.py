@@ -11,7 +11,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
 from adapters.clock import SystemClock
-from adapters.redis.lane import RedisLane
+from adapters.redis.connect import RedisTopology, connect, lane_for
+from adapters.redis.lane import Lane
 from adapters.sql.database import Database
 from application.ports.clock import Clock
 from entrypoints.readiness import Readiness
@@ -26,8 +27,21 @@ class Stores:
     redis: Redis | None
     mongo: AsyncDatabase | None
     # The pipelined connection for the commands every request sends (None without
-    # Redis, or where it does not go: TLS, Unix sockets).
-    lane: RedisLane | None = None
+    # Redis, or where it does not go: TLS, Unix sockets, Sentinel, PSI_REDIS_LANE=false).
+    lane: Lane | None = None
+
+
+def redis_topology(s: Settings) -> RedisTopology | None:
+    """Where Redis is (PSI_REDIS_URL and PSI_REDIS_MODE's companions), None without it."""
+    if s.redis_url is None:
+        return None
+    return RedisTopology(
+        s.redis_url,
+        s.redis_mode,
+        s.redis_cluster_nodes,
+        s.redis_sentinels,
+        s.redis_sentinel_master,
+    )
 
 
 class InfrastructureProvider(Provider):
@@ -66,15 +80,16 @@ class InfrastructureProvider(Provider):
         # connection that died while idle fails its next command with ConnectionError,
         # which the client's default retry answers on a fresh connection (the fault
         # tests restart Redis under a running API).
+        topology = redis_topology(s)
         redis = (
-            Redis.from_url(
-                s.redis_url,
+            connect(
+                topology,
                 socket_timeout=timeout,
                 socket_connect_timeout=timeout,
                 health_check_interval=0,
                 retry_on_timeout=False,
             )
-            if s.redis_url
+            if topology is not None
             else None
         )
         # timeoutMS bounds each operation end to end, like a SQL statement: server
@@ -94,7 +109,7 @@ class InfrastructureProvider(Provider):
             else None
         )
         mongo = mongo_client[s.mongodb_database] if mongo_client is not None else None
-        lane = RedisLane.of(redis) if redis is not None else None
+        lane = lane_for(redis) if redis is not None and s.redis_lane else None
         yield Stores(redis=redis, mongo=mongo, lane=lane)
         if lane is not None:
             await lane.aclose()
