@@ -8,7 +8,7 @@ start and the completed rows are counted once a second; the rate is taken over a
 window that starts at the first completion. If the backlog runs dry before 60 s the
 figure is what was done over the time it took, and the output says so.
 
-Run: `.venv/bin/python bench/bench_worker_throughput.py [--backlog 1500] [--workers 2]`
+Run: `.venv/bin/python bench/bench_worker_throughput.py [--backlog 2600] [--workers 2]`
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def cpu_seconds(pid: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--backlog", type=int, default=1500)
+    parser.add_argument("--backlog", type=int, default=2600)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--detector", choices=("nanodet", "off"), default="nanodet")
     args = parser.parse_args()
