@@ -195,8 +195,9 @@ class RecordingAnalysisQueue:
     def __init__(self) -> None:
         self.jobs: list[UUID] = []
 
-    async def enqueue(self, analysis_id: UUID) -> None:
+    async def enqueue(self, analysis_id: UUID) -> bool:
         self.jobs.append(analysis_id)
+        return True
 
     async def drain(self, handler: JobHandler) -> int:
         done = 0

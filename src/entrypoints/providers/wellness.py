@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer, Has, Provider, Scope, provide
+from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.hrv.factory import HrvBackend, build_hrv_backend
 from adapters.mongo.emotions import MongoEmotionSeries
@@ -28,7 +29,6 @@ from application.wellness.queries import (
     ListWellnessScores,
 )
 from application.wellness.retention import RunSeriesRetention
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -39,10 +39,12 @@ class WellnessProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def series(self, db: Database, stores: Stores) -> EmotionSeries:
-        if stores.mongo is not None:
-            return MongoEmotionSeries(stores.mongo)
+    def series(self, db: Database) -> EmotionSeries:
         return SqlEmotionSeries(db)
+
+    @provide(when=Has(AsyncDatabase))
+    def mongo_series(self, mongo: AsyncDatabase) -> EmotionSeries:
+        return MongoEmotionSeries(mongo)
 
     @provide
     def moods(self, db: Database) -> MoodCheckIns:

@@ -222,7 +222,7 @@ def test_every_store_adapter_translates_its_failures():
         "Once",
         "InMemoryImageStore",
         "ImagePersonalData",
-        "TaskiqAnalysisQueue",
+        "InProcessQueue",
         "SweeperLoop",
         "FdcApiCatalog",
     }
