@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from domain.nutrition.text import singular
+from domain.singular import singular
 
 # --------------------------------------------------------------------------- images
 
@@ -247,12 +247,6 @@ _KEEP_S = ("ss", "us", "is", "ous")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def _singular(word: str) -> str:
-    # One singular for food names across Psi: the USDA matcher's ("cookies" -> "cookie",
-    # "molasses" and "hummus" kept).
-    return singular(word)
-
-
 def normalise_food_name(name: str) -> str:
     """A key under which two spellings of the same food meet.
 
@@ -261,7 +255,7 @@ def normalise_food_name(name: str) -> str:
     """
     text = _NON_WORD.sub(" ", name.lower()).strip()
     text = _ALIASES.get(text, text)
-    words = [_singular(w) for w in text.split()]
+    words = [singular(w) for w in text.split()]
     joined = " ".join(words)
     return _ALIASES.get(joined, joined)
 
