@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from application.ports.nutrition import FoodCatalog
 from domain.errors import ValidationFailed
-from domain.nutrition.food import DataType, Food, Portion
+from domain.nutrition.food import DataType, Portion
 from domain.nutrition.matching import (
     FoodMatch,
     PortionChoice,
@@ -214,7 +214,3 @@ class SearchFoods:
         return FoodSearchPage(
             items, len(ranked), page, per_page, [default_portion(m.food, neighbours) for m in items]
         )
-
-
-async def foods_by_id(catalog: FoodCatalog, food_ids: Sequence[int]) -> dict[int, Food]:
-    return {food.id: food for food in await catalog.get_many(list(dict.fromkeys(food_ids)))}
