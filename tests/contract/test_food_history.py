@@ -374,11 +374,6 @@ class _Other(HistoryCards):
     version = "another-rendering"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def sql_db(request: pytest.FixtureRequest) -> Database:
-    return request.getfixturevalue(f"{request.param}_db")
-
-
 async def test_cards_never_outlive_what_they_show(sql_db):
     """A card is written with its entry and changed with it: a correction re-renders
     it, a write by a store without a renderer clears it, and an entry written before

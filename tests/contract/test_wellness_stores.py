@@ -57,19 +57,9 @@ class Users:
         return uid
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "mongo"])
-def series_kind(request):
-    """(kind, handle): the handle is a Database, a Mongo database or None."""
-    if request.param == "memory":
-        return "memory", None
-    if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_db")
-    return request.param, request.getfixturevalue(f"{request.param}_db")
-
-
 @pytest.fixture
-async def series_and_users(series_kind):
-    kind, handle = series_kind
+async def series_and_users(document_store):
+    kind, handle = document_store
     if kind == "memory":
         yield MemoryEmotionSeries(), Users()
     elif kind == "mongo":
@@ -229,7 +219,7 @@ class TestEmotionSeries:
         assert len(await series.add([pt(user, m) for m in range(5)])) == 5
 
 
-@pytest.mark.parametrize("series_kind", ["mongo"], indirect=True)
+@pytest.mark.parametrize("document_store", ["mongo"], indirect=True)
 async def test_mongo_collections_indexes_and_ttl(series_and_users):
     series, users = series_and_users
     await series.add([pt(await users.new(), 0)])
