@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.images.filesystem_store import FilesystemImageStore
-from adapters.images.memory_store import InMemoryImageStore
+from adapters.images.memory_store import MemoryImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
 from application.ports.vision import ImageStore
 from domain.errors import NotFound
@@ -26,7 +26,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ImageStore
     if request.param == "filesystem":
         yield FilesystemImageStore(tmp_path / "var" / "images")
     else:
-        yield InMemoryImageStore()
+        yield MemoryImageStore()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from domain.nutrition.nutrients import Nutrients
 _COMPLETED = AnalysisStatus.COMPLETED
 
 
-class InMemoryAnalysisRepository:
+class MemoryAnalysisRepository:
     def __init__(self) -> None:
         self.rows: dict[UUID, Analysis] = {}
         self.totals: dict[UUID, int] = {}
@@ -169,7 +169,7 @@ class InMemoryAnalysisRepository:
         return out[:limit]
 
 
-class InMemoryAnalysisQuota:
+class MemoryAnalysisQuota:
     def __init__(self) -> None:
         self.used_by: dict[tuple[UUID, str], int] = {}
 

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from dishka import AsyncContainer, Has, Provider, Scope, provide
 from redis.asyncio import Redis
 
-from adapters.memory.nutrition_cache import InMemoryFoodCache
+from adapters.memory.nutrition_cache import MemoryFoodCache
 from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.redis_cache import RedisFoodCache
 from adapters.sql.database import Database
@@ -48,7 +48,7 @@ class NutritionProvider(Provider):
 
     @provide
     def fdc_cache(self) -> FoodCache:
-        return InMemoryFoodCache()
+        return MemoryFoodCache()
 
     @provide(when=Has(Redis))
     def redis_fdc_cache(self, s: Settings, redis: Redis) -> FoodCache:

@@ -220,7 +220,7 @@ def test_every_store_adapter_translates_its_failures():
         "Database",
         "RedisLane",
         "Once",
-        "InMemoryImageStore",
+        "MemoryImageStore",
         "ImagePersonalData",
         "InProcessQueue",
         "SweeperLoop",
