@@ -21,8 +21,8 @@ from adapters.memory.wellness import (
 )
 from adapters.mongo.emotions import HOURLY, KEYS, SAMPLES, TTL_SECONDS, MongoEmotionSeries
 from adapters.sql.models import UserRow
-from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
-from adapters.sql.wellness_series import SqlEmotionSeries
+from adapters.sql.wellness_records import sql_mood_check_ins, sql_wellness_scores
+from adapters.sql.wellness_series import sql_emotion_series
 from domain.wellness.emotion import Emotion
 from domain.wellness.mood import new_check_in
 from domain.wellness.samples import Source
@@ -65,7 +65,7 @@ async def series_and_users(document_store):
     elif kind == "mongo":
         yield MongoEmotionSeries(handle), Users()
     else:
-        yield SqlEmotionSeries(handle), Users(handle)
+        yield sql_emotion_series(handle), Users(handle)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -73,7 +73,7 @@ def records_and_users(request):
     if request.param == "memory":
         return MemoryMoodCheckIns(), MemoryWellnessScores(), Users()
     db = request.getfixturevalue(f"{request.param}_db")
-    return SqlMoodCheckIns(db), SqlWellnessScores(db), Users(db)
+    return sql_mood_check_ins(db), sql_wellness_scores(db), Users(db)
 
 
 def pt(

@@ -15,8 +15,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from adapters.hrv.factory import HrvBackend, build_hrv_backend
 from adapters.mongo.emotions import MongoEmotionSeries
 from adapters.sql.database import Database
-from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
-from adapters.sql.wellness_series import SqlEmotionSeries
+from adapters.sql.wellness_records import sql_mood_check_ins, sql_wellness_scores
+from adapters.sql.wellness_series import sql_emotion_series
 from application.ports.clock import Clock
 from application.ports.privacy import ConsentRepository
 from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
@@ -40,7 +40,7 @@ class WellnessProvider(Provider):
 
     @provide
     def series(self, db: Database) -> EmotionSeries:
-        return SqlEmotionSeries(db)
+        return sql_emotion_series(db)
 
     @provide(when=Has(AsyncDatabase))
     def mongo_series(self, mongo: AsyncDatabase) -> EmotionSeries:
@@ -48,11 +48,11 @@ class WellnessProvider(Provider):
 
     @provide
     def moods(self, db: Database) -> MoodCheckIns:
-        return SqlMoodCheckIns(db)
+        return sql_mood_check_ins(db)
 
     @provide
     def scores(self, db: Database) -> WellnessScores:
-        return SqlWellnessScores(db)
+        return sql_wellness_scores(db)
 
     @provide
     def hrv(self, settings: Settings) -> HrvBackend:
