@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.nutrition.text import fold
 from domain.singular import singular
 
 # --------------------------------------------------------------------------- images
@@ -243,17 +244,17 @@ CONTEXT_LABELS = frozenset(
         "napkin",
     }
 )
-_KEEP_S = ("ss", "us", "is", "ous")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalise_food_name(name: str) -> str:
     """A key under which two spellings of the same food meet.
 
-    Case, punctuation, underscores, extra spaces and simple plurals are
-    ignored: ``"Hot_Dogs"``, ``"hot dog"`` and ``"hotdog"`` give ``"hot dog"``.
+    Case, accents, punctuation, underscores, extra spaces and simple plurals are
+    ignored, and "&" is "and" (the USDA matcher's folding): ``"Hot_Dogs"``, ``"hot dog"``
+    and ``"hotdog"`` give ``"hot dog"``, ``"Crème Brûlée"`` gives ``"creme brulee"``.
     """
-    text = _NON_WORD.sub(" ", name.lower()).strip()
+    text = _NON_WORD.sub(" ", fold(name)).strip()
     text = _ALIASES.get(text, text)
     words = [singular(w) for w in text.split()]
     joined = " ".join(words)
