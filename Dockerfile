@@ -14,7 +14,7 @@ COPY migrations ./migrations
 # Everything the service runs with goes under /install; the final stage copies only that.
 RUN python -m pip install --no-cache-dir --upgrade pip \
  && python -m pip install --no-cache-dir --prefix=/install \
-      --constraint requirements.lock ".[runtime,hrv]"
+      --constraint requirements.lock ".[runtime,hrv,s3]"
 
 # --- final stage: the interpreter, the installed service, nothing to build with -------------
 FROM python:3.11-slim-bookworm AS runtime

@@ -6,7 +6,7 @@ venv := ".venv"
 bin := venv / "bin"
 # Extras for running the service and for the test suite (see pyproject.toml).
 run_extras := "runtime,hrv"
-test_extras := "runtime,hrv,vision,dev"
+test_extras := "runtime,hrv,vision,s3,dev"
 
 # List the recipes
 default:
@@ -77,7 +77,7 @@ lock *args:
     [ -x "{{bin}}/python" ] || {{python}} -m venv {{venv}}
     [ -x "{{bin}}/uv" ] || {{bin}}/python -m pip install --quiet "uv>=0.13,<0.14"
     {{bin}}/uv pip compile pyproject.toml --quiet --extra runtime --extra hrv \
-        --extra vision --extra dev --python-version 3.11 \
+        --extra vision --extra s3 --extra dev --python-version 3.11 \
         --python-platform x86_64-manylinux_2_28 --output-file requirements.lock {{args}}
 
 # Run the benchmark scripts (figures go to docs/benchmarks.md)

@@ -34,16 +34,14 @@ async def seed(db_url: str, email: str, entries: int) -> None:
     from sqlalchemy import select
 
     from adapters.sql.database import Database
-    from adapters.sql.food_history import SqlAnalysisRepository
     from adapters.sql.food_rows import to_row
     from adapters.sql.models import FoodHistoryRow, UserCounterRow, UserRow
+    from application.food.history_view import history_card
     from domain.food.analysis import Analysis, AnalysisResult, FoodItem, ModelsUsed
     from domain.food.vision import BoundingBox
     from domain.nutrition.nutrients import Nutrients
-    from entrypoints.http.schemas.food import HistoryCards
 
     db = Database(db_url)
-    store = SqlAnalysisRepository(db, HistoryCards())  # rows as the worker writes them
     users = UserRow.__table__
     async with db.engine.connect() as conn:
         query = select(users.c.id).where(users.c.email == email)
@@ -87,7 +85,7 @@ async def seed(db_url: str, email: str, entries: int) -> None:
             ),
             created + timedelta(seconds=2),
         )
-        rows.append({**to_row(done), **store.card_columns(done)})
+        rows.append({**to_row(done), "card": history_card(done)})  # as the worker writes
     async with db.engine.begin() as conn:
         for start in range(0, len(rows), 1000):
             await conn.execute(FoodHistoryRow.__table__.insert(), rows[start : start + 1000])

@@ -15,6 +15,7 @@ from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
 from entrypoints.settings import Settings
 from tests.support.app import Api, api_client, embedded_settings, production_settings
+from tests.support.s3 import S3Endpoint, s3_server
 from tests.support.services import (
     MongoPeer,
     check_redis,
@@ -55,6 +56,13 @@ def fresh_postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     return _in_fresh_loop(check_redis)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[S3Endpoint]:
+    """A real S3 wire server (moto) for the session; each test makes its own bucket."""
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="session")

@@ -233,7 +233,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The emotion series, raw or per hour/day, oldest first */
+        /**
+         * The emotion series, raw or per hour/day, oldest first
+         * @description `from` must be before `to`; the range may span at most 31 days (`raw`), 92 days (`hour`) or 366 days (`day`), and lie between 1900 and 2999: otherwise 400 PSI-VAL-1001 naming `from` or `to`.
+         */
         get: operations["listEmotions"];
         put?: never;
         post?: never;
@@ -323,7 +326,7 @@ export interface paths {
         };
         /**
          * Completed analyses and manual entries, newest first
-         * @description `sort`: `created_at`, `calories` or `confidence_score`, `-` for descending (default `-created_at`). Filters: `food` (a detected food name), `min_calories`, `max_calories`, `date_from`, `date_to` (YYYY-MM-DD, inclusive, UTC).
+         * @description `sort`: `created_at`, `calories` or `confidence_score`, `-` for descending (default `-created_at`). Filters: `food` (a detected food name), `min_calories`, `max_calories`, `date_from`, `date_to` (YYYY-MM-DD, inclusive, UTC); `min_calories` above `max_calories` or `date_from` after `date_to` is a 400.
          */
         get: operations["history"];
         put?: never;
@@ -739,7 +742,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Daily wellness scores, oldest first (default: the last 30 days) */
+        /**
+         * Daily wellness scores, oldest first (default: the last 30 days)
+         * @description `date_from` must not be after `date_to`, and the range may span at most 366 days: otherwise 400 PSI-VAL-1001.
+         */
         get: operations["wellnessScores"];
         put?: never;
         post?: never;
@@ -1709,14 +1715,16 @@ export interface components {
         };
         /** SampleIn */
         SampleIn: {
-            activity?: string | null;
+            /** @enum {unknown} */
+            activity?: "cycle" | "rest" | "run" | "sleep" | "unknown" | "walk" | "workout";
             heart_rate: number;
             hrv_rmssd?: number | null;
             hrv_sdnn?: number | null;
             interval_s?: number | null;
             pnn50?: number | null;
             rr_intervals_ms?: number[] | null;
-            source: string;
+            /** @enum {string} */
+            source: "apple_watch" | "fitbit" | "garmin" | "manual" | "oura" | "polar";
             steps?: number | null;
             /** Format: date-time */
             timestamp: string;
@@ -2068,6 +2076,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 user_id: string;
             };
             cookie?: never;
@@ -3888,6 +3897,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 analysis_id: string;
             };
             cookie?: never;
@@ -4091,12 +4101,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `thumb` (at most 256 px on the longest side) or `full` (default) */
-                size?: string | null;
+                size?: "full" | "thumb";
             };
             header?: {
                 "If-None-Match"?: string | null;
             };
             path: {
+                /** @description A UUID */
                 analysis_id: string;
             };
             cookie?: never;
@@ -4459,7 +4470,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page (max 100) */
                 per_page?: number;
-                sort?: string | null;
+                sort?: "created_at" | "calories" | "confidence_score" | "-created_at" | "-calories" | "-confidence_score";
                 food?: string | null;
                 min_calories?: number | null;
                 max_calories?: number | null;
@@ -4665,6 +4676,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 entry_id: string;
             };
             cookie?: never;
@@ -4869,6 +4881,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 entry_id: string;
             };
             cookie?: never;
@@ -5001,6 +5014,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 entry_id: string;
             };
             cookie?: never;
@@ -5235,12 +5249,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `thumb` (at most 256 px on the longest side) or `full` (default) */
-                size?: string | null;
+                size?: "full" | "thumb";
             };
             header?: {
                 "If-None-Match"?: string | null;
             };
             path: {
+                /** @description A UUID */
                 entry_id: string;
             };
             cookie?: never;
@@ -6513,6 +6528,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 recipe_id: string;
             };
             cookie?: never;
@@ -6720,6 +6736,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 recipe_id: string;
             };
             cookie?: never;
@@ -6883,6 +6900,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 recipe_id: string;
             };
             cookie?: never;
@@ -8988,6 +9006,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A UUID */
                 user_id: string;
             };
             cookie?: never;

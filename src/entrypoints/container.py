@@ -28,5 +28,7 @@ def build_container(
 
         providers.append(ModelTimingProvider())
     if http:
-        providers.append(LitestarProvider())
+        from entrypoints.providers.request import RequestProvider
+
+        providers += [LitestarProvider(), RequestProvider()]
     return make_async_container(*providers, *extra)

@@ -33,6 +33,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     var_dir: Path = msgspec.field(default_factory=_working_var_dir)
     database_url: str | None = None
+    # Streaming replicas of the PostgreSQL primary (comma-separated URLs): read-only use
+    # cases read there, except a person's own reads for `database_replica_sticky_s`
+    # seconds after they wrote (read your writes).
+    database_replica_urls: tuple[str, ...] = ()
+    database_replica_sticky_s: float = 5.0
     redis_url: str | None = None
     redis_prefix: str = "psi:"
     mongodb_uri: str | None = None
@@ -48,6 +53,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     upload_dir: Path | None = None
+    # Meal photos: "filesystem" (under upload_dir) or "s3" (an S3-compatible bucket; AWS
+    # credentials from the standard AWS_* variables, instance profile or web identity).
+    image_store: Literal["filesystem", "s3"] = "filesystem"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # None: AWS itself; MinIO, Ceph: their URL
+    s3_region: str | None = None
+    s3_prefix: str = "images/"
+    s3_encryption: Literal["AES256", "aws:kms"] = "AES256"
+    s3_kms_key_id: str | None = None
+    # Object names carry HMAC(s3_owner_key, user id), never the id: keep it stable (a
+    # new key orphans every stored photo) and secret (it would let anyone link objects
+    # to users).
+    s3_owner_key: str | None = None
     db_pool_size: int = 10
     db_statement_timeout_ms: int = 5_000
     dependency_timeout_s: float = 2.0
@@ -167,7 +185,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return (not self.is_production) if self.auto_migrate is None else self.auto_migrate
 
 
-_LIST_FIELDS = {"cors_origins", "trusted_proxies"}
+_LIST_FIELDS = {"cors_origins", "trusted_proxies", "database_replica_urls"}
 # PSI_* variables read by the tooling around the service (tests, CI, benches, justfile),
 # not by the service: never reported as unknown settings.
 _TOOLING_PREFIXES = ("PSI_TEST_", "PSI_BENCH_")
@@ -235,7 +253,22 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
-    return _with_secret(_normalise_urls(settings))
+    return _with_secret(_normalise_urls(_checked_image_store(settings)))
+
+
+def _checked_image_store(s: Settings) -> Settings:
+    if s.image_store != "s3":
+        return s
+    if not s.s3_bucket:
+        raise SettingsError("PSI_IMAGE_STORE=s3 needs PSI_S3_BUCKET")
+    if not s.s3_owner_key or len(s.s3_owner_key.encode()) < SECRET_MIN_BYTES:
+        raise SettingsError(
+            f"PSI_IMAGE_STORE=s3 needs PSI_S3_OWNER_KEY (at least {SECRET_MIN_BYTES} bytes, "
+            "kept stable: object names are derived from it)"
+        )
+    if s.s3_prefix and not s.s3_prefix.endswith("/"):
+        return msgspec.structs.replace(s, s3_prefix=s.s3_prefix + "/")
+    return s
 
 
 def _otlp_configured(environ: Mapping[str, str]) -> bool:
@@ -265,11 +298,20 @@ def _decode_path(kind: type, value: object) -> object:
     raise NotImplementedError(kind)
 
 
+def _asyncpg_url(url: str) -> str:
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    return url
+
+
 def _normalise_urls(s: Settings) -> Settings:
-    url = s.database_url
-    if url and url.startswith(("postgres://", "postgresql://")):
-        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
-        return msgspec.structs.replace(s, database_url=url)
+    if s.database_replica_urls and not (s.database_url and "postgres" in s.database_url):
+        raise SettingsError("PSI_DATABASE_REPLICA_URLS needs a PostgreSQL PSI_DATABASE_URL")
+    replicas = tuple(_asyncpg_url(u) for u in s.database_replica_urls)
+    if s.database_url:
+        return msgspec.structs.replace(
+            s, database_url=_asyncpg_url(s.database_url), database_replica_urls=replicas
+        )
     return s
 
 

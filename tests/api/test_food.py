@@ -551,7 +551,7 @@ async def test_embedded_start_picks_up_analyses_left_pending(tmp_path, clock):
     )
     db = Database(settings.sql_url)
     try:
-        await SqlAnalysisRepository(db).add(left)
+        await SqlAnalysisRepository(db).add(left, None)  # pending
     finally:
         await db.dispose()
     async with api_client(settings, clock) as client:

@@ -68,7 +68,7 @@ async def test_forwarded_for_is_ignored_from_untrusted_peers(limited_settings):
 
 
 def test_client_ip_uses_forwarded_for_only_behind_trusted_proxies():
-    from entrypoints.http.ratelimit import client_ip
+    from entrypoints.http.admission import client_ip
 
     scope = {
         "client": ("10.0.0.1", 5000),

@@ -1,6 +1,7 @@
-"""`AnalysisRepository` and `AnalysisQuota` contracts, for every adapter: in-memory,
-SQLite, PostgreSQL (and Redis for the quota). The same history filters and sorts,
-the same conditional state changes, the same O(1) totals, the same atomic quota."""
+"""`AnalysisRepository`, `FoodHistoryView` and `AnalysisQuota` contracts, for every
+adapter: in-memory, SQLite, PostgreSQL (and Redis for the quota). The same history
+filters and sorts, the same conditional state changes, the same O(1) totals, the same
+cards kept as given, the same atomic quota."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from adapters.sql.food_history import SqlAnalysisRepository
 from adapters.sql.food_quota import SqlAnalysisQuota
 from adapters.sql.models import UserRow
 from adapters.sql.pg_direct import pg_connection
-from application.ports.food import AnalysisQuota, AnalysisRepository
+from application.food.history_view import AnalysisOut, history_card
+from application.ports.food import AnalysisQuota, AnalysisRepository, HistoryCards
 from domain.food.analysis import (
     Analysis,
     AnalysisResult,
@@ -41,7 +43,6 @@ from domain.food.history import HistoryFilters, HistoryQuery, HistorySort
 from domain.food.quota import utc_day_window
 from domain.food.vision import BoundingBox
 from domain.nutrition.nutrients import Nutrients
-from entrypoints.http.schemas.food import AnalysisOut, HistoryCards
 
 pytestmark = pytest.mark.asyncio
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -78,7 +79,28 @@ def repo(request: pytest.FixtureRequest) -> tuple[AnalysisRepository, Users]:
     if request.param == "memory":
         return MemoryAnalysisRepository(), Users(None)
     db: Database = request.getfixturevalue(f"{request.param}_db")
-    return SqlAnalysisRepository(db, HistoryCards()), Users(db)  # as the services wire it
+    return SqlAnalysisRepository(db), Users(db)
+
+
+async def add(store: AnalysisRepository, entry: Analysis) -> None:
+    """`add` as the use cases call it: a completed entry with its card."""
+    done = entry.status is AnalysisStatus.COMPLETED
+    await store.add(entry, history_card(entry) if done else None)
+
+
+async def correct(
+    store: AnalysisRepository,
+    user: UUID,
+    entry_id: UUID,
+    foods: tuple[FoodItem, ...],
+    nutrition: Nutrients,
+    source: str | None,
+) -> Analysis | None:
+    """A correction as `CorrectEntry` makes it: the stored entry, corrected, and its card."""
+    current = await store.get(entry_id, user)
+    assert current is not None
+    updated = current.corrected_with(foods, nutrition, source)
+    return updated if await store.correct(updated, history_card(updated)) else None
 
 
 def manual(
@@ -101,7 +123,7 @@ async def test_photo_analysis_round_trip_and_conditional_transitions(repo):
     store, users = repo
     user = await users.new()
     a = Analysis.from_photo(uuid4(), user, f"{user}/{'a' * 32}.jpg", T0)
-    await store.add(a)
+    await add(store, a)
     assert await store.get(a.id) == a
     assert await store.get(a.id, await users.new()) is None  # someone else's
 
@@ -113,10 +135,12 @@ async def test_photo_analysis_round_trip_and_conditional_transitions(repo):
     stolen = await store.claim(a.id, T0 + 2 * LEASE, T0 + 3 * LEASE)  # the worker died
     assert stolen.attempts == 2
     late = claimed.completed(result("apple"), T0 + LEASE)
-    assert not await store.complete(late, 1)  # the superseded attempt's result is dropped
+    assert not await store.complete(
+        late, 1, history_card(late)
+    )  # the superseded attempt's result is dropped
     done = stolen.completed(result("apple", "Hot Dogs"), T0 + 2 * LEASE + timedelta(seconds=2))
-    assert await store.complete(done, 2)
-    assert not await store.complete(done, 2)  # once
+    assert await store.complete(done, 2, history_card(done))
+    assert not await store.complete(done, 2, history_card(done))  # once
     assert await store.claim(a.id, T0 + timedelta(days=9), T0 + timedelta(days=10)) is None
     got = await store.get(a.id, user)
     assert got.status is AnalysisStatus.COMPLETED and got.analysis_duration_ms == 2000
@@ -132,8 +156,8 @@ async def test_release_fail_and_unfinished(repo):
     user = await users.new()
     a = Analysis.from_photo(uuid4(), user, f"{user}/{'b' * 32}.png", T0)
     b = Analysis.from_photo(uuid4(), user, f"{user}/{'c' * 32}.png", T0 + timedelta(minutes=5))
-    await store.add(a)
-    await store.add(b)
+    await add(store, a)
+    await add(store, b)
     c = await store.claim(a.id, T0, T0 + LEASE)
     assert await store.unfinished(T0, T0, 10) == []
     assert set(await store.unfinished(T0 + LEASE, T0 + timedelta(minutes=10), 10)) == {a.id, b.id}
@@ -152,10 +176,11 @@ async def test_correct_and_delete_keep_the_total(repo):
     store, users = repo
     user, other = await users.new(), await users.new()
     e = manual(user, "banana", 107.0, T0)
-    await store.add(e)
-    await store.add(manual(user, "apple", 52.0, T0 + timedelta(hours=1)))
+    await add(store, e)
+    await add(store, manual(user, "apple", 52.0, T0 + timedelta(hours=1)))
     assert (await store.history(HistoryQuery(user))).total == 2
-    fixed = await store.correct(
+    fixed = await correct(
+        store,
         user,
         e.id,
         (FoodItem("rice", 1.0, portion_grams=200),),
@@ -163,7 +188,9 @@ async def test_correct_and_delete_keep_the_total(repo):
         "usda_fdc",
     )
     assert fixed.corrected and (await store.get(e.id)).food_names == ["rice"]
-    assert await store.correct(other, e.id, (), Nutrients(), None) is None
+    theirs = replace(fixed, user_id=other)  # someone else's entry is not corrected
+    assert not await store.correct(theirs, history_card(theirs))
+    assert (await store.get(e.id)).food_names == ["rice"]
     assert await store.delete(other, e.id) is None
     assert (await store.delete(user, e.id)).id == e.id
     assert await store.delete(user, e.id) is None
@@ -186,10 +213,10 @@ async def test_history_filters_sorts_and_pages_alike(repo):
     for i, (food, cal, conf) in enumerate(rows):
         entry = manual(user, food, cal, T0 + timedelta(days=i), conf)
         made.append(entry)
-        await store.add(entry)
-    await store.add(manual(other, "apple", 52.0, T0))
+        await add(store, entry)
+    await add(store, manual(other, "apple", 52.0, T0))
     pending = Analysis.from_photo(uuid4(), user, f"{user}/{'d' * 32}.jpg", T0)
-    await store.add(pending)  # not history until completed
+    await add(store, pending)  # not history until completed
 
     async def ids(**kw) -> tuple[list[int], int]:
         filters = kw.pop("filters", HistoryFilters())
@@ -219,11 +246,11 @@ async def test_history_filters_sorts_and_pages_alike(repo):
     ) == ([5], 2)
 
 
-async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
-    """The list endpoint's lean path (stored records decoded straight into the answer)
-    gives, byte for byte, the JSON the domain path gives (`AnalysisOut.of`), for the same
-    entries, order and total: ints stay ints, confidences and boxes are rounded alike,
-    absent documents answer as before."""
+async def test_history_cards_answer_exactly_what_the_analyses_answer(repo):
+    """The list endpoint's page (the stored cards) gives, byte for byte, the JSON the
+    domain path gives (`AnalysisOut.of` of the stored entry), for the same entries, order
+    and total: ints stay ints, confidences and boxes are rounded alike (a card rendered
+    before storage shows what the stored entry shows), absent documents answer as before."""
     store, users = repo
     user = await users.new()
     odd = T0 + timedelta(hours=3, microseconds=654_321)
@@ -275,9 +302,9 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
         ),
         odd + timedelta(seconds=2, microseconds=1),
     )
-    await store.add(photo)
-    assert await store.complete(done, 1)
-    await store.add(manual(user, "banana", 107.0, T0 + timedelta(hours=1), confidence=0.9))
+    await add(store, photo)
+    assert await store.complete(done, 1, history_card(done))
+    await add(store, manual(user, "banana", 107.0, T0 + timedelta(hours=1), confidence=0.9))
     east = timezone(timedelta(hours=2))
     bare = Analysis(
         id=uuid4(),
@@ -286,8 +313,9 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
         status=AnalysisStatus.COMPLETED,
         created_at=T0.astimezone(east),
     )
-    await store.add(bare)  # no foods, nutrition, models or timestamps besides created_at
-    corrected = await store.correct(
+    await add(store, bare)  # no foods, nutrition, models or timestamps besides created_at
+    corrected = await correct(
+        store,
         user,
         bare.id,
         (FoodItem("pear", 1.0, portion_grams=80),),
@@ -295,13 +323,14 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
         "usda_fdc",
     )
     assert corrected is not None
-    await store.add(
+    await add(
+        store,
         replace(
             manual(user, "kiwi", None, T0 - timedelta(days=1)),
             nutrition=None,
             models=None,
             eaten_at=None,
-        )
+        ),
     )
 
     queries = [
@@ -314,33 +343,19 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
         HistoryQuery(user, filters=HistoryFilters(food="hot dog")),
         HistoryQuery(await users.new()),
     ]
-    # SQL stores keep each entry's answer as a card; the same rows are also read by a
-    # store that ignores cards, and by one whose cards are of another rendering.
-    readers = [store]
-    if users.db is not None:
-        readers += [SqlAnalysisRepository(users.db), SqlAnalysisRepository(users.db, _Other())]
-    for reader in readers:
-        seen = 0
-        for query in queries:
-            page = await store.history(query)
-            records = await reader.history_records(query)
-            assert records.total == page.total
-            lean = [msgspec.json.encode(AnalysisOut.of_record(r)) for r in records.items]
-            assert lean == [msgspec.json.encode(AnalysisOut.of(a)) for a in page.items]
-            seen += len(lean)
-        assert seen == 4 + 2 + 0 + 4 + 4 + 4 + 1 + 0
-    cards = [r.card for r in (await store.history_records(HistoryQuery(user))).items]
-    if users.db is not None:  # every entry was written with a card, and is served from it
-        assert all(card is not None for card in cards) and len(cards) == 4
-        for reader in readers[1:]:
-            assert all(
-                r.card is None for r in (await reader.history_records(HistoryQuery(user))).items
-            )
-    first = msgspec.json.decode(
-        msgspec.json.encode(
-            AnalysisOut.of_record((await store.history_records(HistoryQuery(user))).items[0])
-        )
-    )
+    # Each entry's card was rendered before it was stored (as the use cases do); a page
+    # of cards answers what the stored entries answer, byte for byte.
+    seen = 0
+    for query in queries:
+        page = await store.history(query)
+        cards = await store.page(query)
+        assert cards.total == page.total
+        assert [msgspec.json.encode(msgspec.Raw(c)) for c in cards.cards] == [
+            msgspec.json.encode(AnalysisOut.of(a)) for a in page.items
+        ]
+        seen += len(cards.cards)
+    assert seen == 4 + 2 + 0 + 4 + 4 + 4 + 1 + 0
+    first = msgspec.json.decode((await store.page(HistoryQuery(user))).cards[0])
     assert first["created_at"] == "2026-03-01T15:00:00Z"
     assert first["detected_foods"][0]["confidence"] == 0.8765
     assert first["detected_foods"][1]["bbox"] == [1.2, 2.4, 30.6, 40.1]  # via 2 decimals
@@ -370,63 +385,35 @@ async def test_history_records_answer_exactly_what_the_analyses_answer(repo):
     }
 
 
-class _Other(HistoryCards):
-    version = "another-rendering"
-
-
-async def test_cards_never_outlive_what_they_show(sql_db):
-    """A card is written with its entry and changed with it: a correction re-renders
-    it, a write by a store without a renderer clears it, and an entry written before
-    cards (none stored) answers from its columns; a page mixing both is in order."""
-    db = sql_db
-    carded, plain, users = (
-        SqlAnalysisRepository(db, HistoryCards()),
-        SqlAnalysisRepository(db),
-        Users(db),
-    )
+async def test_cards_are_kept_as_given_and_follow_their_entry(repo):
+    """A card is opaque to the store: written with its entry, replaced by a correction,
+    gone with a delete; a pending analysis has none, and no completed entry is written
+    without one."""
+    store, users = repo
     user = await users.new()
-    old = manual(user, "apple", 52.0, T0)
-    await plain.add(old)  # before cards
-    new = manual(user, "banana", 107.0, T0 + timedelta(hours=1))
-    await carded.add(new)
+    apple = manual(user, "apple", 52.0, T0)
+    await store.add(apple, '{"any":"text"}')
+    assert (await store.page(HistoryQuery(user))).cards == ['{"any":"text"}']
 
-    async def answers() -> list[tuple[bool, dict]]:
-        records = (await carded.history_records(HistoryQuery(user))).items
-        return [
-            (r.card is not None, msgspec.json.decode(msgspec.json.encode(AnalysisOut.of_record(r))))
-            for r in records
-        ]
+    photo = Analysis.from_photo(uuid4(), user, f"{user}/{'f' * 32}.jpg", T0 + timedelta(hours=1))
+    await store.add(photo, None)
+    assert (await store.page(HistoryQuery(user))).total == 1  # pending: not history
+    claimed = await store.claim(photo.id, T0, T0 + LEASE)
+    done = claimed.completed(result("kiwi"), T0 + timedelta(hours=1))
+    with pytest.raises(ValueError):
+        await store.complete(done, claimed.attempts, None)  # type: ignore[arg-type]
+    assert await store.complete(done, claimed.attempts, "kiwi card")
+    assert await store.page(HistoryQuery(user)) == HistoryCards(["kiwi card", '{"any":"text"}'], 2)
 
-    (new_carded, new_answer), (old_carded, old_answer) = await answers()
-    assert (new_carded, old_carded) == (True, False)
-    assert new_answer["id"] == str(new.id) and old_answer["id"] == str(old.id)
-    assert new_answer["nutrition"]["calories"] == 107.0
-
-    await carded.correct(
-        user,
-        new.id,
-        (FoodItem("pear", 1.0, portion_grams=80),),
-        Nutrients(calories=46.4),
-        "usda_fdc",
-    )
-    (still_carded, answer), _ = await answers()
-    assert still_carded and answer["corrected"] is True
-    assert answer["detected_foods"][0]["food"] == "pear"
-    assert answer["nutrition"]["calories"] == 46.4
-
-    await plain.correct(
-        user,
-        new.id,
-        (FoodItem("kiwi", 1.0, portion_grams=70),),
-        Nutrients(calories=42.7),
-        "usda_fdc",
-    )
-    (carded_after, answer), _ = await answers()
-    assert not carded_after and answer["detected_foods"][0]["food"] == "kiwi"
-    assert answer["nutrition"]["calories"] == 42.7
-    assert answer == msgspec.json.decode(
-        msgspec.json.encode(AnalysisOut.of(await carded.get(new.id, user)))
-    )
+    fixed = apple.corrected_with((FoodItem("pear", 1.0, portion_grams=80),), Nutrients(), None)
+    assert await store.correct(fixed, "pear card")
+    filtered = HistoryQuery(user, filters=HistoryFilters(food="pear"))
+    assert await store.page(filtered) == HistoryCards(["pear card"], 1)
+    await store.delete(user, photo.id)
+    assert await store.page(HistoryQuery(user)) == HistoryCards(["pear card"], 1)
+    with pytest.raises(ValueError):
+        await store.add(manual(user, "rice", 130.0, T0), None)
+    assert (await store.page(HistoryQuery(user))).total == 1
 
 
 async def test_postgres_page_reads_give_their_connections_back(postgres_url, caplog):
@@ -437,17 +424,15 @@ async def test_postgres_page_reads_give_their_connections_back(postgres_url, cap
     try:
         store, users = SqlAnalysisRepository(db), Users(db)
         user = await users.new()
-        await store.add(manual(user, "apple", 52.0, T0))
+        await add(store, manual(user, "apple", 52.0, T0))
         pool = db.engine.pool
-        pages = await asyncio.gather(
-            *(store.history_records(HistoryQuery(user)) for _ in range(12))
-        )
+        pages = await asyncio.gather(*(store.page(HistoryQuery(user)) for _ in range(12)))
         assert {p.total for p in pages} == {1} and pool.checkedout() == 0
         for _ in range(5):
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(store.history_records(HistoryQuery(user)), 0.0005)
+                await asyncio.wait_for(store.page(HistoryQuery(user)), 0.0005)
         assert pool.checkedout() == 0
-        assert (await store.history_records(HistoryQuery(user))).total == 1
+        assert (await store.page(HistoryQuery(user))).total == 1
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     finally:
         await db.dispose()
@@ -544,11 +529,11 @@ async def test_recent_foods_and_image_refs_are_the_owners_alone(repo):
     store, users = repo
     user, other = await users.new(), await users.new()
     for i, food in enumerate(("apple", "banana", "rice")):
-        await store.add(manual(user, food, 100.0, T0 + timedelta(hours=i)))
-    await store.add(manual(other, "pizza", 300.0, T0))
+        await add(store, manual(user, food, 100.0, T0 + timedelta(hours=i)))
+    await add(store, manual(other, "pizza", 300.0, T0))
     key = f"{user}/{'d' * 32}.jpg"
     photo = Analysis.from_photo(uuid4(), user, key, T0 + timedelta(hours=5))
-    await store.add(photo)  # pending: not history, so not among the recent foods
+    await add(store, photo)  # pending: not history, so not among the recent foods
     recent = await store.recent_foods(user, 2)
     assert [[f.food for f in meal] for meal in recent] == [["rice"], ["banana"]]
     assert [[f.food for f in m] for m in await store.recent_foods(other, 10)] == [["pizza"]]
@@ -558,9 +543,8 @@ async def test_recent_foods_and_image_refs_are_the_owners_alone(repo):
     assert await store.image_ref(photo.id, other, completed_only=False) is None
     assert await store.image_ref(uuid4(), user, completed_only=False) is None
     claimed = await store.claim(photo.id, T0 + timedelta(hours=5), T0 + timedelta(hours=6))
-    assert await store.complete(
-        claimed.completed(result("kiwi"), T0 + timedelta(hours=5)), claimed.attempts
-    )
+    kiwi = claimed.completed(result("kiwi"), T0 + timedelta(hours=5))
+    assert await store.complete(kiwi, claimed.attempts, history_card(kiwi))
     assert await store.image_ref(photo.id, user, completed_only=True) == key
     assert [f.food for f in (await store.recent_foods(user, 1))[0]] == ["kiwi"]
     manual_entry = (await store.history(HistoryQuery(user, per_page=50))).items[-1]

@@ -3,30 +3,52 @@
 from __future__ import annotations
 
 import os
+import socket
 import stat
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from adapters.images.filesystem_store import FilesystemImageStore
 from adapters.images.memory_store import MemoryImageStore
+from adapters.images.s3_store import S3ImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
 from application.ports.vision import ImageStore
-from domain.errors import NotFound
+from domain.errors import DependencyUnavailable, NotFound
 from domain.food.vision import SanitisedImage
 from tests.fixtures.images import samples
+from tests.support.s3 import S3Endpoint
 
 OWNER = "7d1f6c1e-2b7a-4a53-9d6e-3c2f0e9f4a10"
 OTHER = "0b6a7a4e-95a4-4c3e-8d0e-6a3f1b2c9d88"
 
 
-@pytest.fixture(params=["filesystem", "memory"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ImageStore]:
+@pytest.fixture(params=["filesystem", "memory", "s3"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ImageStore]:
     if request.param == "filesystem":
         yield FilesystemImageStore(tmp_path / "var" / "images")
-    else:
+    elif request.param == "memory":
         yield MemoryImageStore()
+    else:
+        s3 = await open_s3_store(request.getfixturevalue("s3_endpoint"))
+        yield s3
+        await s3.aclose()
+
+
+async def open_s3_store(endpoint: S3Endpoint, prefix: str = "images/") -> S3ImageStore:
+    """A store on a bucket of its own (so tests never see each other's objects)."""
+    bucket = f"psi-test-{uuid.uuid4().hex[:12]}"
+    store = await S3ImageStore.open(
+        bucket,
+        owner_key=b"contract-test-owner-key-0123456789",
+        endpoint_url=endpoint.url,
+        region=endpoint.region,
+        prefix=prefix,
+    )
+    await store.client.create_bucket(Bucket=bucket)
+    return store
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +208,49 @@ async def test_filesystem_variants_refuse_planted_symlinks(
     await store.put_variant(key, "full", b"copy")
     path = root / (key.rsplit(".", 1)[0] + ".full.jpg")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes() == b"copy"
+
+
+async def test_s3_objects_are_encrypted_and_name_no_user(
+    s3_endpoint: S3Endpoint, jpeg: SanitisedImage
+) -> None:
+    store = await open_s3_store(s3_endpoint, prefix="meals/")
+    try:
+        key = await store.put(jpeg, OWNER)
+        await store.put_variant(key, "thumb256", b"small jpeg")
+        listing = await store.client.list_objects_v2(Bucket=store.bucket)
+        names = [item["Key"] for item in listing["Contents"]]
+        assert len(names) == 2 and all(n.startswith("meals/") for n in names)
+        assert not [n for n in names if OWNER in n or OWNER.replace("-", "") in n]
+        for name in names:
+            head = await store.client.head_object(Bucket=store.bucket, Key=name)
+            assert head["ServerSideEncryption"] == "AES256"
+        # Another owner key (another deployment) puts the same user elsewhere.
+        other = S3ImageStore(store.client, store.bucket, owner_key=b"another-key", prefix="meals/")
+        assert other.object_name(key) != store.object_name(key)
+    finally:
+        await store.aclose()
+
+
+async def test_s3_unreachable_is_a_dependency_failure(jpeg: SanitisedImage) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = await S3ImageStore.open(
+        "psi-gone",
+        owner_key=b"k" * 32,
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region="us-east-1",
+        timeout_s=1.0,
+    )
+    try:
+        for attempt in (
+            store.put(jpeg, OWNER),
+            store.get(f"{OWNER}/{'a' * 32}.jpg"),
+            store.keys_of(OWNER),
+            store.delete_owner(OWNER),
+        ):
+            with pytest.raises(DependencyUnavailable) as caught:
+                await attempt
+            assert caught.value.details["dependency"] == "image_store"
+    finally:
+        await store.aclose()

@@ -1,5 +1,6 @@
 """Production `/users/me` in one Redis round trip: the admission script reads the caller's
-cached account and leaves it to the cached user repository for that request only.
+cached account, and the request's own view of the cached user repository
+(`for_request`, what the container makes in the request's scope) answers with it.
 
 Checked on a real Redis: the read costs no second command, yet it is never staler than a
 cache read at admission; a write in the request drops it; it never crosses requests or
@@ -7,8 +8,6 @@ users."""
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import uuid
 from dataclasses import replace
 
@@ -69,16 +68,19 @@ async def _gets(_redis_client) -> int:
     return _CountingConnection.gets
 
 
+async def _admitted(admission, users, user_id, as_user=None):
+    """Admission of a request by `as_user` (default: `user_id`'s owner), and the request's
+    view of the repository, as the container makes it (entrypoints/providers/request.py)."""
+    caller = as_user or user_id
+    admitted = await admission.admit(f"user:{caller}", QUOTA, principal_for(caller, uuid.uuid4()))
+    return users.for_request(admitted.account) if admitted.account is not None else users
+
+
 async def _request(admission, users, user_id, *, read_twice: bool = False):
-    """One request as the API runs it: admission, then the handler's read(s), in a task
-    with a context of its own."""
-
-    async def run():
-        await admission.admit(f"user:{user_id}", QUOTA, principal_for(user_id, uuid.uuid4()))
-        first = await users.get(user_id)
-        return (first, await users.get(user_id)) if read_twice else first
-
-    return await asyncio.create_task(run(), context=contextvars.Context())
+    """One request as the API runs it: admission, then the handler's read(s)."""
+    view = await _admitted(admission, users, user_id)
+    first = await view.get(user_id)
+    return (first, await view.get(user_id)) if read_twice else first
 
 
 async def test_the_first_read_after_admission_costs_no_command(stack, counting_redis):
@@ -112,13 +114,10 @@ async def test_a_read_after_a_write_in_the_same_request_sees_the_write(stack):
     await store.add(user)
     await _request(admission, users, user.id)  # cached
 
-    async def patch():
-        await admission.admit(f"user:{user.id}", QUOTA, principal_for(user.id, uuid.uuid4()))
-        await store.save(user.renamed("Behind the cache", NOW))  # e.g. another writer
-        await users.save(user.renamed("Renamed", NOW))
-        return await users.get(user.id)
-
-    got = await asyncio.create_task(patch(), context=contextvars.Context())
+    view = await _admitted(admission, users, user.id)
+    await store.save(user.renamed("Behind the cache", NOW))  # e.g. another writer
+    await view.save(user.renamed("Renamed", NOW))
+    got = await view.get(user.id)
     assert got.name == "Renamed"
 
 
@@ -131,19 +130,12 @@ async def test_the_prefetch_is_for_its_user_and_its_request_only(stack, counting
     await _request(admission, users, alice.id)
     await _request(admission, users, bob.id)
 
-    async def admitted_as_alice_reads_bob():
-        await admission.admit(f"user:{alice.id}", QUOTA, principal_for(alice.id, uuid.uuid4()))
-        return await users.get(bob.id)
-
-    assert await asyncio.create_task(
-        admitted_as_alice_reads_bob(), context=contextvars.Context()
-    ) == seen(bob)
-    # A request that was not admitted (another task, another context) sees no prefetch.
-    await admission.admit(f"user:{alice.id}", QUOTA, principal_for(alice.id, uuid.uuid4()))
+    admitted_as_alice = await _admitted(admission, users, bob.id, as_user=alice.id)
+    assert await admitted_as_alice.get(bob.id) == seen(bob)
+    # Outside that request (the process's repository, another request) no prefetch.
+    await _admitted(admission, users, alice.id)
     before = await _gets(counting_redis)
-    assert await asyncio.create_task(users.get(alice.id), context=contextvars.Context()) == seen(
-        alice
-    )
+    assert await users.get(alice.id) == seen(alice)
     assert await _gets(counting_redis) == before + 1
 
 

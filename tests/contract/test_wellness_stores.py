@@ -332,11 +332,12 @@ class TestMoodCheckIns:
         assert await moods.between(user, now, now + timedelta(hours=1)) == []
 
 
-async def test_hours_page_and_count(series_and_users):
+async def test_hour_readings_page_and_count(series_and_users):
     series, users = series_and_users
     user = await users.new()
     await series.add([pt(user, m) for m in range(0, 300, 30)])  # ten points over five hours
     span = (T0 + timedelta(hours=1), T0 + timedelta(hours=5))
-    assert await series.count_hours(user, *span) == 4
-    page = await series.hours(user, *span, offset=1, limit=2)
-    assert [h.start for h in page] == [T0 + timedelta(hours=2), T0 + timedelta(hours=3)]
+    assert len(await series.hours(user, *span)) == 4
+    page, total = await series.hour_readings(user, *span, offset=1, limit=2)
+    assert total == 4
+    assert [h.timestamp for h in page] == [T0 + timedelta(hours=2), T0 + timedelta(hours=3)]

@@ -30,7 +30,6 @@ from adapters.sql.database import Database
 from adapters.sql.food_history import SqlAnalysisRepository
 from domain.food.analysis import AnalysisStatus
 from domain.food.history import HistoryQuery
-from entrypoints.http.schemas.food import HistoryCards
 from entrypoints.worker import READY_LINE
 from tests.fixtures.images.samples import fruits, jpeg_with_gps
 from tests.support.app import TEST_SECRET
@@ -268,16 +267,8 @@ async def test_a_worker_killed_mid_job_loses_nothing(
         stored = await SqlAnalysisRepository(db).get(uuid.UUID(analysis_id))
         assert stored.status is AnalysisStatus.COMPLETED and stored.attempts == 2
         assert (await SqlAnalysisRepository(db).history(HistoryQuery(stored.user_id))).total == 1
-        card = (
-            (
-                await SqlAnalysisRepository(db, HistoryCards()).history_records(
-                    HistoryQuery(stored.user_id)
-                )
-            )
-            .items[0]
-            .card
-        )
-        assert card is not None and msgspec.json.decode(card) == done
+        (card,) = (await SqlAnalysisRepository(db).page(HistoryQuery(stored.user_id))).cards
+        assert msgspec.json.decode(card) == done
     finally:
         await db.dispose()
     assert len(fake.requests) == 2  # the killed attempt and the one that finished

@@ -137,9 +137,10 @@ async def test_purge_killed_half_way_is_completed_by_the_next_run(
 
     container = build_container(settings, clock=clock)
     try:
-        purge = await container.get(PurgeDeletedAccounts)
-        purge.batch_size, purge.max_batches_per_store = 5, 1  # stops after one small batch
-        first = await purge()
+        async with container() as job:
+            purge = await job.get(PurgeDeletedAccounts)
+            purge.batch_size, purge.max_batches_per_store = 5, 1  # stops after one small batch
+            first = await purge()
         assert not first.complete
         assert await scan_for_user(settings, user["id"]) != []
     finally:

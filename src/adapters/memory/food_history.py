@@ -7,27 +7,37 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from adapters.sql.food_rows import history_record
-from application.ports.food import HistoryRecords, JobHandler
+from application.ports.food import HistoryCard, HistoryCards, JobHandler
 from domain.food.analysis import Analysis, AnalysisStatus, FoodItem, food_keys
 from domain.food.history import HistoryPage, HistoryQuery, HistorySort
 from domain.food.quota import QuotaWindow
-from domain.nutrition.nutrients import Nutrients
 
 _COMPLETED = AnalysisStatus.COMPLETED
 
 
 class MemoryAnalysisRepository:
+    """`AnalysisRepository` and `FoodHistoryView` (the cards, kept as given)."""
+
     def __init__(self) -> None:
         self.rows: dict[UUID, Analysis] = {}
+        self.cards: dict[UUID, HistoryCard] = {}
         self.totals: dict[UUID, int] = {}
+
+    def _keep_card(self, entry: Analysis, card: HistoryCard | None) -> None:
+        if entry.status is _COMPLETED and card is None:
+            raise ValueError(f"completed entry {entry.id} written without its card")
+        if card is None:
+            self.cards.pop(entry.id, None)
+        else:
+            self.cards[entry.id] = card
 
     def _count(self, user_id: UUID, delta: int) -> None:
         self.totals[user_id] = self.totals.get(user_id, 0) + delta
 
-    async def add(self, analysis: Analysis) -> None:
+    async def add(self, analysis: Analysis, card: HistoryCard | None) -> None:
         if analysis.id in self.rows:
             raise ValueError(f"analysis {analysis.id} exists")
+        self._keep_card(analysis, card)
         self.rows[analysis.id] = analysis
         if analysis.status is _COMPLETED:
             self._count(analysis.user_id, 1)
@@ -72,9 +82,10 @@ class MemoryAnalysisRepository:
         self.rows[analysis_id] = found.released()
         return True
 
-    async def complete(self, analysis: Analysis, attempt: int) -> bool:
+    async def complete(self, analysis: Analysis, attempt: int, card: HistoryCard) -> bool:
         if self._holds(analysis.id, attempt) is None:
             return False
+        self._keep_card(analysis, card)
         self.rows[analysis.id] = analysis
         self._count(analysis.user_id, 1)
         return True
@@ -88,26 +99,28 @@ class MemoryAnalysisRepository:
         self.rows[analysis.id] = analysis
         return True
 
-    async def correct(
-        self,
-        user_id: UUID,
-        analysis_id: UUID,
-        foods: tuple[FoodItem, ...],
-        nutrition: Nutrients,
-        nutrition_source: str | None,
-    ) -> Analysis | None:
-        found = await self.get(analysis_id, user_id)
+    async def correct(self, updated: Analysis, card: HistoryCard) -> bool:
+        found = await self.get(updated.id, updated.user_id)
         if found is None or found.status is not _COMPLETED:
-            return None
-        updated = found.corrected_with(foods, nutrition, nutrition_source)
-        self.rows[analysis_id] = updated
-        return updated
+            return False
+        self._keep_card(updated, card)
+        self.rows[updated.id] = replace(
+            found,
+            foods=updated.foods,
+            nutrition=updated.nutrition,
+            corrected=updated.corrected,
+            models=updated.models,
+            review=updated.review,
+            suggestions=updated.suggestions,
+        )
+        return True
 
     async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
         found = await self.get(analysis_id, user_id)
         if found is None:
             return None
         del self.rows[analysis_id]
+        self.cards.pop(analysis_id, None)
         if found.status is _COMPLETED:
             self._count(user_id, -1)
         return found
@@ -151,9 +164,9 @@ class MemoryAnalysisRepository:
             return None
         return found.image_ref
 
-    async def history_records(self, query: HistoryQuery) -> HistoryRecords:
-        page = await self.history(query)
-        return HistoryRecords([history_record(a) for a in page.items], page.total)
+    async def page(self, query: HistoryQuery) -> HistoryCards:
+        found = await self.history(query)
+        return HistoryCards([self.cards[a.id] for a in found.items], found.total)
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int) -> list[UUID]:
         out = [

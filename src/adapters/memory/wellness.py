@@ -74,24 +74,12 @@ class MemoryEmotionSeries:
         mine = [p for p in self.points.values() if p.user_id == user_id]
         return max(mine, key=lambda p: p.timestamp, default=None)
 
-    async def hours(
-        self,
-        user_id: UUID,
-        start: datetime,
-        end: datetime,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[EmotionAggregate]:
-        found = [
+    async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
+        return [
             copy.deepcopy(a)
             for (u, s), a in sorted(self.aggregates.items(), key=lambda kv: kv[0][1])
             if u == user_id and start <= s < end
-        ][offset:]
-        return found if limit is None else found[:limit]
-
-    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
-        return len(await self.hours(user_id, start, end))
+        ]
 
     async def hour_readings(
         self,
@@ -102,8 +90,9 @@ class MemoryEmotionSeries:
         offset: int = 0,
         limit: int | None = None,
     ) -> tuple[list[EmotionReading], int]:
-        page = await self.hours(user_id, start, end, offset=offset, limit=limit)
-        return [a.reading() for a in page], await self.count_hours(user_id, start, end)
+        hours = await self.hours(user_id, start, end)
+        page = hours[offset:] if limit is None else hours[offset : offset + limit]
+        return [a.reading() for a in page], len(hours)
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         pending = sorted(

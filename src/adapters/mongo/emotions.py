@@ -271,28 +271,10 @@ class MongoEmotionSeries:
     def _hour_range(user_id: UUID, start: datetime, end: datetime) -> dict[str, Any]:
         return {"user_id": str(user_id), "start": {"$gte": start, "$lt": end}}
 
-    async def hours(
-        self,
-        user_id: UUID,
-        start: datetime,
-        end: datetime,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[EmotionAggregate]:
+    async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
         await self.ensure_collections()
-        cursor = (
-            self._hourly.find(self._hour_range(user_id, start, end), {"_id": 0})
-            .sort("start", ASCENDING)
-            .skip(offset)
-        )
-        if limit is not None:
-            cursor = cursor.limit(limit)
-        return [_aggregate(d) async for d in cursor]
-
-    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
-        await self.ensure_collections()
-        return await self._hourly.count_documents(self._hour_range(user_id, start, end))
+        cursor = self._hourly.find(self._hour_range(user_id, start, end), {"_id": 0})
+        return [_aggregate(d) async for d in cursor.sort("start", ASCENDING)]
 
     async def hour_readings(
         self,
@@ -303,8 +285,13 @@ class MongoEmotionSeries:
         offset: int = 0,
         limit: int | None = None,
     ) -> tuple[list[EmotionReading], int]:
-        page = await self.hours(user_id, start, end, offset=offset, limit=limit)
-        return [a.reading() for a in page], await self.count_hours(user_id, start, end)
+        await self.ensure_collections()
+        where = self._hour_range(user_id, start, end)
+        cursor = self._hourly.find(where, {"_id": 0}).sort("start", ASCENDING).skip(offset)
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        page = [_aggregate(d).reading() async for d in cursor]
+        return page, await self._hourly.count_documents(where)
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         await self.ensure_collections()

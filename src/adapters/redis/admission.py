@@ -1,7 +1,7 @@
 """Request admission on Redis in one round trip: the GCRA rate limit of the caller's key
 and, for an authenticated caller, its session's revocation marker and its account's
 revocation cutoff (the keys RedisSessionStore writes), and its cached account record
-(the key RedisCachedUserRepository writes), left to that repository for this request.
+(the key RedisCachedUserRepository writes), returned as the request's `PrefetchedAccount`.
 All keys must live on one Redis node (they do: one Redis, no cluster slots).
 
 The script goes by the process's `RedisLane` (one pipelined connection, parsed by
@@ -20,7 +20,8 @@ from adapters.redis.failures import REDIS
 from adapters.redis.lane import RedisLane
 from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
 from adapters.redis.sessions import cutoff_key, revoked_key
-from adapters.redis.user_cache import prefetch, user_key
+from adapters.redis.user_cache import unpack_user, user_key
+from application.ports.identity import PrefetchedAccount
 from application.ports.ratelimit import Admission
 from domain.identity.tokens import Principal
 from domain.ratelimit import Quota
@@ -76,9 +77,12 @@ class RedisAdmission:
             ]
             issued_at = int(principal.issued_at.timestamp())
         reply = await self._run(keys, [quota.interval, quota.window_s, 1, 0, issued_at])
-        revoked = bool(reply[5]) if principal is not None else None
-        if revoked is False:
-            # reply[6] is Lua's false (None here) when nothing is cached: Redis drops a
-            # trailing nil from a table, so it may be missing too.
-            prefetch(principal.user_id, reply[6] if len(reply) > 6 and reply[6] else None)
-        return Admission(decision_of(reply, quota), revoked)
+        if principal is None:
+            return Admission(decision_of(reply, quota), None)
+        if reply[5]:
+            return Admission(decision_of(reply, quota), True)
+        # reply[6] is Lua's false (None here) when nothing is cached: Redis drops a
+        # trailing nil from a table, so it may be missing too.
+        raw = reply[6] if len(reply) > 6 and reply[6] else None
+        account = PrefetchedAccount(principal.user_id, unpack_user(raw) if raw else None)
+        return Admission(decision_of(reply, quota), False, account)

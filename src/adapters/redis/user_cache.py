@@ -6,16 +6,17 @@ a lost race between a reader and a writer heals itself. Redis failures fall back
 the cache is never the source of truth.
 
 The request's admission script (`adapters/redis/admission.py`) reads the caller's cached
-entry in the same round trip and leaves it here (`prefetch`) for this request only: the
-first read of that account in the request uses it instead of asking Redis again, as if it
-had read the cache at admission, microseconds earlier. Any write through this repository
-drops it, so a read after a write in the same request goes to the stores.
+entry in the same round trip (`PrefetchedAccount`). The request's own view of this
+repository (`for_request`, made by the container in the request's scope:
+`entrypoints/providers/request.py`) answers reads of that account with it instead of
+asking Redis again, as if it had read the cache at admission, microseconds earlier. Any
+write through that view drops it, so a read after a write in the same request goes to
+the stores.
 """
 
 from __future__ import annotations
 
 import contextlib
-from contextvars import ContextVar
 from datetime import datetime
 from uuid import UUID
 
@@ -25,7 +26,7 @@ from redis.exceptions import RedisError
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
-from application.ports.identity import UserRepository
+from application.ports.identity import PrefetchedAccount, UserRepository
 from domain.identity.model import Subscription, Tier, User
 
 
@@ -45,20 +46,9 @@ class _CachedUser(msgspec.Struct, array_like=True):
     deleted_at: datetime | None
 
 
-# Per request: each request runs in its own task, with its own copy of the context.
-_prefetched: ContextVar[tuple[UUID, bytes | None] | None] = ContextVar(
-    "psi_prefetched_user", default=None
-)
-
-
 def user_key(prefix: str, user_id: UUID) -> str:
     # v2: the record without the password hash (entries of the old layout are not read).
     return f"{prefix}user:v2:{user_id}"
-
-
-def prefetch(user_id: UUID, raw: bytes | None) -> None:
-    """What the cache held for `user_id` at admission (None: nothing), for this request."""
-    _prefetched.set((user_id, raw))
 
 
 _encoder = msgspec.msgpack.Encoder()
@@ -81,7 +71,7 @@ def _pack(u: User) -> bytes:
     )
 
 
-def _unpack(raw: bytes) -> User | None:
+def unpack_user(raw: bytes) -> User | None:
     try:
         c = _decoder.decode(raw)
     except msgspec.DecodeError:  # written by another version: a miss
@@ -102,11 +92,25 @@ def _unpack(raw: bytes) -> User | None:
 
 @translates_failures(REDIS)
 class RedisCachedUserRepository:
-    def __init__(self, inner: UserRepository, redis: Redis, prefix: str, ttl_s: int = 60) -> None:
+    def __init__(
+        self,
+        inner: UserRepository,
+        redis: Redis,
+        prefix: str,
+        ttl_s: int = 60,
+        prefetched: PrefetchedAccount | None = None,
+    ) -> None:
         self._inner = inner
         self._r = redis
         self._p = prefix
         self._ttl = ttl_s
+        # This request's read of the cache at admission (None: none, or not a request).
+        self._prefetched = prefetched
+
+    def for_request(self, prefetched: PrefetchedAccount) -> RedisCachedUserRepository:
+        """This repository for one request, whose first reads of `prefetched.user_id`
+        use what admission read of the cache."""
+        return RedisCachedUserRepository(self._inner, self._r, self._p, self._ttl, prefetched)
 
     def _key(self, user_id: UUID) -> str:
         return user_key(self._p, user_id)
@@ -118,40 +122,43 @@ class RedisCachedUserRepository:
             await self._forget(user.id)
 
     async def _forget(self, user_id: UUID) -> None:
-        _prefetched.set(None)
+        self._prefetched = None
         # The short TTL bounds staleness when Redis is unreachable.
         with contextlib.suppress(RedisError):
             await self._r.delete(self._key(user_id))
 
     async def add(self, user: User) -> None:
-        _prefetched.set(None)
+        self._prefetched = None
         await self._inner.add(user)
 
     async def get(self, user_id: UUID, *, with_secret: bool = False) -> User | None:
         if with_secret:
             return await self._inner.get(user_id, with_secret=True)
-        hint = _prefetched.get()
-        if hint is not None and hint[0] == user_id:
+        hint = self._prefetched
+        if hint is not None and hint.user_id == user_id:
             # Every read of the request uses it (authentication, then the handler): a
             # write through this repository drops it, so a read after a write still
             # goes to the stores.
-            raw = hint[1]
+            if hint.user is not None:
+                return hint.user
         else:
+            hint = None
             try:
                 raw = await self._r.get(self._key(user_id))
             except RedisError:
                 raw = None
-        cached = _unpack(raw) if raw is not None else None
-        if cached is not None:
-            return cached
+            cached = unpack_user(raw) if raw is not None else None
+            if cached is not None:
+                return cached
         user = await self._inner.get(user_id)
         if user is None:
             return None
         await self._put(user)
-        packed = _pack(user)
-        if hint is not None and hint[0] == user_id:
-            prefetch(user_id, packed)  # the next read in this request needs no store
-        return _unpack(packed)
+        seen = unpack_user(_pack(user))
+        if hint is not None:
+            # The next read in this request needs no store.
+            self._prefetched = PrefetchedAccount(user_id, seen)
+        return seen
 
     async def get_by_email(self, email: str) -> User | None:
         return await self._inner.get_by_email(email)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Table, event, func, text
@@ -20,7 +21,10 @@ class Database:
     `statement_timeout`, and client-side a second later for a server that stopped
     answering). A pooled connection the server closed (restart, failover, a proxy that
     cut it) is replaced at checkout without a round trip, so the first request after
-    the database comes back does not fail on a dead connection."""
+    the database comes back does not fail on a dead connection.
+
+    Inside `reading_from(replica)` (`adapters.sql.replicas`), `engine` and `turn` are the
+    replica's, so the adapters' reads go there without knowing it."""
 
     def __init__(
         self,
@@ -36,13 +40,14 @@ class Database:
         self._pool_size = pool_size
         self._pool_timeout_s = statement_timeout_ms / 1000
         self._turns: asyncio.Semaphore | None = None  # made in the serving loop, on first use
+        self._routed: ContextVar[Database | None] = ContextVar("psi_reads", default=None)
         if self.is_sqlite:
-            self.engine: AsyncEngine = create_async_engine(
+            self._engine: AsyncEngine = create_async_engine(
                 url, echo=echo, connect_args={"timeout": statement_timeout_ms / 1000}
             )
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_async_engine(
+            self._engine = create_async_engine(
                 url,
                 echo=echo,
                 pool_size=pool_size,
@@ -58,12 +63,31 @@ class Database:
                     "timeout": connect_timeout_s,
                 },
             )
-            event.listen(self.engine.sync_engine, "checkout", _replace_closed)
+            event.listen(self._engine.sync_engine, "checkout", _replace_closed)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        replica = self._routed.get()
+        return self._engine if replica is None else replica._engine
+
+    @contextmanager
+    def reading_from(self, replica: Database) -> Iterator[None]:
+        """Statements through this database in the current task go to `replica`."""
+        token = self._routed.set(replica)
+        try:
+            yield
+        finally:
+            self._routed.reset(token)
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
         """Hold one of `pool_size` turns, given first come first served, while using a
         pooled connection. Bounded like the pool's own wait, and failing the same way."""
+        replica = self._routed.get()
+        if replica is not None:
+            async with replica.turn():
+                yield
+            return
         turns = self._turns
         if turns is None:
             turns = self._turns = asyncio.Semaphore(self._pool_size)
@@ -98,11 +122,11 @@ class Database:
         return func.min if self.is_sqlite else func.least
 
     async def ping(self) -> None:
-        async with self.engine.connect() as conn:
+        async with self._engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        await self._engine.dispose()
 
 
 def _replace_closed(dbapi_conn, _record, _proxy) -> None:

@@ -4,47 +4,45 @@ The history's `meta.total` comes from `user_counters` (name `food_history`), cha
 in the same transaction as every insert, completion and delete of a completed entry,
 so an unfiltered page costs one indexed query and no count.
 
-The list endpoint's page (`history_records`) is the hot read: its unfiltered statements
+The list endpoint's page (`page`, the cards) is the hot read: its unfiltered statements
 are built once per sort, and on Postgres the compiled SQL runs on the engine's pooled
 asyncpg connection itself (`pg_direct`: no SQLAlchemy result processing, no
-BEGIN/ROLLBACK around a single read), giving back the driver's rows as records. Those
+BEGIN/ROLLBACK around a single read), giving back the stored texts as they come. Those
 reads queue for the pool's connections first come first served (`Database.turn`).
 
-With an `EntryCards` renderer, every completed entry also keeps its list answer,
-rendered when it is written (`card`, `card_version`): a page of current cards selects
-them and NULL for the other columns, so neither Postgres nor Python builds the answer
-again. Entries without a current card (written before, or by another rendering) are
-read from their columns as before.
+The same class is the `FoodHistoryView`: every completed entry keeps its card (the
+answer the use case rendered when it wrote the entry, `card`, opaque text here), and a
+page of the list is those texts, selected as stored. Entries written before cards got
+theirs from migration `0015_history_cards`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
+    Row,
     Select,
-    String,
+    Table,
     Text,
     and_,
     bindparam,
-    case,
     cast,
     delete,
     exists,
     func,
-    null,
     or_,
     select,
     type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.failures import translates_failures
@@ -52,38 +50,30 @@ from adapters.sql.database import Database
 from adapters.sql.failures import DATABASE
 from adapters.sql.food_rows import (
     foods_from_json,
-    foods_to_json,
     from_history_row,
     from_row,
     json_text,
-    models_to_json,
-    nutrients_to_json,
-    review_to_json,
-    stored_form,
     to_row,
 )
 from adapters.sql.models import FoodHistoryRow, UserCounterRow
 from adapters.sql.pg_direct import pg_connection
-from application.ports.food import EntryCards, HistoryRecord, HistoryRecords
+from application.ports.food import HistoryCard, HistoryCards
 from domain.food.analysis import Analysis, AnalysisStatus, FoodItem
 from domain.food.history import HistoryPage, HistoryQuery, HistorySort
-from domain.nutrition.nutrients import Nutrients
 
-_t = FoodHistoryRow.__table__
+_t: Table = FoodHistoryRow.__table__  # type: ignore[assignment]  # declarative: a Table
 _counters = UserCounterRow.__table__
 HISTORY_COUNTER = "food_history"
 
 # The statements' parameters: the same names in every history statement.
-_USER = bindparam("user_id")
+_USER: BindParameter[Any] = bindparam("user_id")
 _LIMIT = bindparam("limit", type_=Integer)
 _OFFSET = bindparam("offset", type_=Integer)
-_CARD_VERSION = bindparam("card_version", type_=String)
-NO_CARDS = ""  # the `card_version` of a store without a renderer: matches no row
-_PAGE_PARAMS = ("user_id", "limit", "offset", "card_version")
+_PAGE_PARAMS = ("user_id", "limit", "offset")
 
-# What a history page shows, in `HistoryRecord` order, JSON as text (decoded by msgspec
-# by whoever reads it: `from_history_row`, or the HTTP layer straight into its structs).
-_ENTRY_COLUMNS = (
+# What an `Analysis` of a history page needs (`from_history_row`), JSON as text (decoded
+# by msgspec, faster than the driver's `json.loads`).
+_HISTORY_COLUMNS = (
     _t.c.id,
     _t.c.source,
     _t.c.created_at,
@@ -98,16 +88,11 @@ _ENTRY_COLUMNS = (
     _t.c.corrected,
     _t.c.image_ref,
     cast(_t.c.review, Text).label("review"),
+    _t.c.attempts,
+    _t.c.started_at,
 )
-# The records of the list endpoint: an entry with a current card is its card alone.
-_CARDED = _t.c.card_version == _CARD_VERSION
-_RECORD_COLUMNS = (
-    *(case((_CARDED, null()), else_=c).label(c.name) for c in _ENTRY_COLUMNS),
-    case((_CARDED, _t.c.card)).label("card"),
-)
-_RECORD_WIDTH = len(_RECORD_COLUMNS)
-# ... and what an `Analysis` of the page needs (never a card).
-_HISTORY_COLUMNS = (*_ENTRY_COLUMNS, _t.c.attempts, _t.c.started_at)
+# ... and what the list endpoint's page is: the cards alone.
+_CARD_COLUMNS = (_t.c.card,)
 _TOTAL_COLUMN = "history_total"
 _TOTAL = select(_counters.c.value).where(
     _counters.c.user_id == _USER, _counters.c.name == HISTORY_COUNTER
@@ -124,18 +109,11 @@ FAILED = AnalysisStatus.FAILED.value
 
 @translates_failures(DATABASE)
 class SqlAnalysisRepository:
-    def __init__(self, db: Database, cards: EntryCards | None = None) -> None:
-        self._db = db
-        self._cards = cards
-        self._card_version = cards.version if cards is not None else NO_CARDS
-        self._compiled: dict[Select[Any], _DriverStatement] = {}
+    """`AnalysisRepository` and `FoodHistoryView` (the list's cards) on one table."""
 
-    def card_columns(self, entry: Analysis) -> dict[str, Any]:
-        """The card columns of an entry written with these values. Without a renderer
-        (or before completion) they are cleared, so no card outlives what it shows."""
-        if self._cards is None or entry.status is not AnalysisStatus.COMPLETED:
-            return {"card": None, "card_version": None}
-        return {"card": self._cards.render(stored_form(entry)), "card_version": self._card_version}
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._compiled: dict[Select[Any], _DriverStatement] = {}
 
     def _driver(self, stmt: Select[Any]) -> _DriverStatement:
         found = self._compiled.get(stmt)
@@ -146,7 +124,7 @@ class SqlAnalysisRepository:
     # -- counters ------------------------------------------------------------------
 
     async def _count(self, conn: AsyncConnection, user_id: UUID, delta: int) -> None:
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert = self._db.insert
         stmt = insert(_counters).values(user_id=user_id, name=HISTORY_COUNTER, value=max(delta, 0))
         stmt = stmt.on_conflict_do_update(
             index_elements=[_counters.c.user_id, _counters.c.name],
@@ -156,11 +134,9 @@ class SqlAnalysisRepository:
 
     # -- writes ----------------------------------------------------------------------
 
-    async def add(self, analysis: Analysis) -> None:
+    async def add(self, analysis: Analysis, card: HistoryCard | None) -> None:
         async with self._db.engine.begin() as conn:
-            await conn.execute(
-                _t.insert().values(**to_row(analysis), **self.card_columns(analysis))
-            )
+            await conn.execute(_t.insert().values(**to_row(analysis), card=_card(analysis, card)))
             if analysis.status is AnalysisStatus.COMPLETED:
                 await self._count(conn, analysis.user_id, 1)
 
@@ -206,11 +182,11 @@ class SqlAnalysisRepository:
             )
         return res.rowcount == 1
 
-    async def complete(self, analysis: Analysis, attempt: int) -> bool:
+    async def complete(self, analysis: Analysis, attempt: int, card: HistoryCard) -> bool:
         values = to_row(analysis)
         for key in ("id", "user_id", "source", "created_at", "image_ref", "attempts"):
             values.pop(key)
-        values.update(self.card_columns(analysis))
+        values["card"] = _card(analysis, card)
         async with self._db.engine.begin() as conn:
             res = await conn.execute(
                 update(_t).where(self._held(analysis.id, attempt)).values(**values)
@@ -239,34 +215,23 @@ class SqlAnalysisRepository:
             )
         return res.rowcount == 1
 
-    async def correct(
-        self,
-        user_id: UUID,
-        analysis_id: UUID,
-        foods: tuple[FoodItem, ...],
-        nutrition: Nutrients,
-        nutrition_source: str | None,
-    ) -> Analysis | None:
-        current = await self.get(analysis_id, user_id)
-        if current is None or current.status is not AnalysisStatus.COMPLETED:
-            return None
-        updated = current.corrected_with(foods, nutrition, nutrition_source)
+    async def correct(self, updated: Analysis, card: HistoryCard) -> bool:
+        row = to_row(updated)
+        changed = ("detected_foods", "food_names", "nutrition", "calories", "corrected")
         async with self._db.engine.begin() as conn:
             res = await conn.execute(
                 update(_t)
-                .where(_t.c.id == analysis_id, _t.c.user_id == user_id, _t.c.status == COMPLETED)
+                .where(
+                    _t.c.id == updated.id,
+                    _t.c.user_id == updated.user_id,
+                    _t.c.status == COMPLETED,
+                )
                 .values(
-                    detected_foods=foods_to_json(updated.foods),
-                    food_names=updated.food_names,
-                    nutrition=nutrients_to_json(updated.nutrition),
-                    calories=updated.calories,
-                    corrected=True,
-                    models=models_to_json(updated.models),
-                    review=review_to_json(updated.review, updated.suggestions),
-                    **self.card_columns(updated),
+                    **{key: row[key] for key in (*changed, "models", "review")},
+                    card=_card(updated, card),
                 )
             )
-        return updated if res.rowcount == 1 else None
+        return res.rowcount == 1
 
     async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
         async with self._db.engine.begin() as conn:
@@ -306,7 +271,7 @@ class SqlAnalysisRepository:
 
     async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool) -> str | None:
         """Served per image fetch: on Postgres, the compiled statement on the pool's
-        asyncpg connection (as `history_records`)."""
+        asyncpg connection (as `page`)."""
         stmt = _IMAGE_OF_ENTRY if completed_only else _IMAGE_OF_ANALYSIS
         values = {"id": analysis_id, "user_id": user_id}
         if not self._db.is_sqlite:
@@ -341,19 +306,18 @@ class SqlAnalysisRepository:
             "user_id": query.user_id,
             "limit": query.per_page,
             "offset": query.offset,
-            "card_version": self._card_version,
         }
 
-    async def _page_rows(self, query: HistoryQuery, records: bool) -> tuple[list[Any], int]:
-        """The page's rows (`_RECORD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
+    async def _page_rows(self, query: HistoryQuery, cards: bool) -> tuple[Sequence[Row[Any]], int]:
+        """The page's rows (`_CARD_COLUMNS` or `_HISTORY_COLUMNS` first) and the total,
         through SQLAlchemy Core."""
         params = self._page_params(query)
         counted = query.filters.any
         if counted:
             where = self._filters(query)
-            page = _page_select(records, query.sort, query.descending, where)
+            page = _page_select(cards, query.sort, query.descending, where)
         else:  # the total rides along with the page: one round trip
-            page = _unfiltered_page(records, query.sort, query.descending)
+            page = _unfiltered_page(cards, query.sort, query.descending)
         async with self._db.engine.connect() as conn:
             rows = (await conn.execute(page, params)).all()
             if counted:
@@ -370,17 +334,18 @@ class SqlAnalysisRepository:
         return rows, int(total)
 
     async def history(self, query: HistoryQuery) -> HistoryPage:
-        rows, total = await self._page_rows(query, records=False)
+        rows, total = await self._page_rows(query, cards=False)
         return HistoryPage([from_history_row(r, query.user_id) for r in rows], total)
 
-    async def history_records(self, query: HistoryQuery) -> HistoryRecords:
+    async def page(self, query: HistoryQuery) -> HistoryCards:
+        """`FoodHistoryView`: one statement (and a count when filtered), the stored texts
+        as they come back."""
         if not self._db.is_sqlite and not query.filters.any:
-            return await self._records_on_driver(query)
-        rows, total = await self._page_rows(query, records=True)
-        make = HistoryRecord._make
-        return HistoryRecords([make(r[:_RECORD_WIDTH]) for r in rows], total)
+            return await self._cards_on_driver(query)
+        rows, total = await self._page_rows(query, cards=True)
+        return HistoryCards([r[0] for r in rows], total)
 
-    async def _records_on_driver(self, query: HistoryQuery) -> HistoryRecords:
+    async def _cards_on_driver(self, query: HistoryQuery) -> HistoryCards:
         """An unfiltered page on Postgres: the statement `_unfiltered_page` builds, compiled
         once, run with asyncpg on a connection of the engine's pool. One statement, so no
         transaction is opened around it."""
@@ -389,12 +354,11 @@ class SqlAnalysisRepository:
         async with pg_connection(self._db) as conn:
             rows = await conn.fetch(page.sql, *page.args(values))
             if rows:
-                total = rows[0][_RECORD_WIDTH] or 0
+                total = rows[0][1] or 0
             else:
                 count = self._driver(_TOTAL)
                 total = await conn.fetchval(count.sql, *count.args(values)) or 0
-        make = HistoryRecord._make
-        return HistoryRecords([make(r[:_RECORD_WIDTH]) for r in rows], int(total))
+        return HistoryCards([r[0] for r in rows], int(total))
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int) -> list[UUID]:
         stmt = (
@@ -419,11 +383,18 @@ def _order(sort: HistorySort, descending: bool) -> list[Any]:
     return [primary, _t.c.id.desc() if descending else _t.c.id.asc()]
 
 
+def _card(entry: Analysis, card: HistoryCard | None) -> HistoryCard | None:
+    """Every completed entry is written with its card (the list reads nothing else)."""
+    if entry.status is AnalysisStatus.COMPLETED and card is None:
+        raise ValueError(f"completed entry {entry.id} written without its card")
+    return card
+
+
 def _page_select(
-    records: bool, sort: HistorySort, descending: bool, where: list[ColumnElement[bool]]
+    cards: bool, sort: HistorySort, descending: bool, where: list[ColumnElement[bool]]
 ) -> Select[Any]:
     return (
-        select(*(_RECORD_COLUMNS if records else _HISTORY_COLUMNS))
+        select(*(_CARD_COLUMNS if cards else _HISTORY_COLUMNS))
         .where(*where)
         .order_by(*_order(sort, descending))
         .limit(_LIMIT)
@@ -434,14 +405,14 @@ def _page_select(
 _UNFILTERED: dict[tuple[bool, HistorySort, bool], Select[Any]] = {}
 
 
-def _unfiltered_page(records: bool, sort: HistorySort, descending: bool) -> Select[Any]:
+def _unfiltered_page(cards: bool, sort: HistorySort, descending: bool) -> Select[Any]:
     """An unfiltered page with the user's total as its last column, built once per shape
     (so its SQLAlchemy cache key is computed once, too)."""
-    key = (records, sort, descending)
+    key = (cards, sort, descending)
     stmt = _UNFILTERED.get(key)
     if stmt is None:
         where = [_t.c.user_id == _USER, _t.c.status == COMPLETED]
-        stmt = _page_select(records, sort, descending, where).add_columns(
+        stmt = _page_select(cards, sort, descending, where).add_columns(
             _TOTAL.scalar_subquery().label(_TOTAL_COLUMN)
         )
         _UNFILTERED[key] = stmt

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import msgspec
 
-from application.ports.food import HistoryRecord
 from domain.food.analysis import (
     Analysis,
     AnalysisStatus,
@@ -185,7 +183,6 @@ def to_row(a: Analysis) -> dict[str, Any]:
 
 
 _json = msgspec.json.Decoder()
-_encode = msgspec.json.Encoder().encode
 
 
 def json_text(value: str | bytes | None) -> Any:
@@ -244,31 +241,4 @@ def from_row(r: Any) -> Analysis:
         lease_until=r.lease_until,
         review=review,
         suggestions=suggestions,
-    )
-
-
-def stored_form(a: Analysis) -> Analysis:
-    """The entry as it reads back once written: what its JSON documents keep (boxes to
-    2 decimals), so a rendering of it matches one of the stored row."""
-    return from_row(SimpleNamespace(**to_row(a)))
-
-
-def history_record(a: Analysis) -> HistoryRecord:
-    """The record a stored entry reads back as (JSON documents as `to_row` writes them):
-    for the in-memory adapter, which keeps `Analysis` objects."""
-    return HistoryRecord(
-        id=a.id,
-        source=a.source.value,
-        created_at=a.created_at,
-        completed_at=a.completed_at,
-        eaten_at=a.eaten_at,
-        detected_foods=_encode(foods_to_json(a.foods)),
-        description=a.description,
-        nutrition=_encode(nutrients_to_json(a.nutrition)),
-        confidence_score=a.confidence_score,
-        analysis_duration_ms=a.analysis_duration_ms,
-        models=_encode(models_to_json(a.models)),
-        corrected=a.corrected,
-        image_ref=a.image_ref,
-        review=_encode(review_to_json(a.review, a.suggestions)),
     )

@@ -125,9 +125,12 @@ class FoodHistoryRow(Base):
     # Whether a person should look, why, and the suggestions: {needed, reasons,
     # suggestions}; NULL for entries written before reviews (0012_food_images).
     review: Mapped[dict | None] = mapped_column(JsonB, nullable=True)
-    # The entry's list answer, pre-rendered when it completes or is corrected (a read
-    # model: `application.ports.food.EntryCards`), and the rendering it was made with.
+    # A completed entry's card: its list answer as JSON text, rendered by the use case
+    # that wrote it (`application.food.history_view`) and kept as given; NULL until the
+    # entry completes (every completed entry has one since `0015_history_cards`).
     card: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Unused since `0015_history_cards`: the previous release's rendering version, kept
+    # while its processes may still run during a rollout; a later revision drops it.
     card_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 

@@ -8,7 +8,8 @@ prepared statements. `sql_emotion_series(db)` picks the class for the database:
   arrays, ON CONFLICT DO NOTHING on the idempotency key) and folds exactly the rows it
   inserted into the hourly aggregates (a data-modifying CTE); in the same transaction
   the hours it changed get their reading judged again (`reading_*` columns);
-- `hour_readings`: one indexed range read of those readings, the page and its total.
+- `hour_readings` (`EmotionHourReadings`, the emotions page's read side): one indexed
+  range read of those readings, the page and its total.
 SQLite goes through SQLAlchemy Core and judges hours when they are read.
 """
 
@@ -19,7 +20,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, select, tuple_
+from sqlalchemy import Select, and_, delete, func, select, tuple_
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -171,8 +172,7 @@ _PG_JUDGE = f"""
 """  # noqa: S608
 _HOUR_RANGE = "user_id = $1 AND start >= $2 AND start < $3"
 _PG_HOURS = f"""
-    SELECT {_AGGREGATE_COLUMNS} FROM emotion_hourly WHERE {_HOUR_RANGE}
-    ORDER BY start OFFSET $4 LIMIT $5
+    SELECT {_AGGREGATE_COLUMNS} FROM emotion_hourly WHERE {_HOUR_RANGE} ORDER BY start
 """  # noqa: S608
 _PG_HOUR_READINGS = f"""
     SELECT start, {", ".join(_READING)},
@@ -452,33 +452,17 @@ class SqlEmotionSeries:
             row = (await conn.execute(stmt)).first()
         return None if row is None else _point(row)
 
-    async def hours(
-        self,
-        user_id: UUID,
-        start: datetime,
-        end: datetime,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[EmotionAggregate]:
-        stmt = (
+    async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
+        async with self._db.engine.connect() as conn:
+            return [_aggregate(r) for r in await conn.execute(self._hours_in(user_id, start, end))]
+
+    @staticmethod
+    def _hours_in(user_id: UUID, start: datetime, end: datetime) -> Select[Any]:
+        return (
             select(_hours)
             .where(_hours.c.user_id == user_id, _hours.c.start >= start, _hours.c.start < end)
             .order_by(_hours.c.start)
-            .offset(offset)
-            .limit(limit)
         )
-        async with self._db.engine.connect() as conn:
-            return [_aggregate(r) for r in await conn.execute(stmt)]
-
-    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int:
-        stmt = (
-            select(func.count())
-            .select_from(_hours)
-            .where(_hours.c.user_id == user_id, _hours.c.start >= start, _hours.c.start < end)
-        )
-        async with self._db.engine.connect() as conn:
-            return (await conn.execute(stmt)).scalar_one()
 
     async def hour_readings(
         self,
@@ -489,8 +473,13 @@ class SqlEmotionSeries:
         offset: int = 0,
         limit: int | None = None,
     ) -> tuple[list[EmotionReading], int]:
-        page = await self.hours(user_id, start, end, offset=offset, limit=limit)
-        return [a.reading() for a in page], await self.count_hours(user_id, start, end)
+        # Hours are judged when read (no `reading_*` kept here).
+        stmt = self._hours_in(user_id, start, end)
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+        async with self._db.engine.connect() as conn:
+            page = await conn.execute(stmt.offset(offset).limit(limit))
+            readings = [_aggregate(r).reading() for r in page]
+            return readings, (await conn.execute(count)).scalar_one()
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         stmt = (
@@ -573,17 +562,9 @@ class PostgresEmotionSeries(SqlEmotionSeries):
             rows[0]["stored"] if rows else 0, frozenset(h.start.date() for h in hours)
         )
 
-    async def hours(
-        self,
-        user_id: UUID,
-        start: datetime,
-        end: datetime,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[EmotionAggregate]:
+    async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
         async with pg_connection(self._db) as pg:
-            rows = await pg.fetch(_PG_HOURS, user_id, start, end, offset, limit)
+            rows = await pg.fetch(_PG_HOURS, user_id, start, end)
         return [_aggregate_of(r) for r in rows]
 
     async def hour_readings(

@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from uuid import UUID, uuid4
 
+from application.food.history_view import history_card
 from application.food.pricing import FoodToPrice, price_foods
 from application.nutrition.lookup import LookupNutrition, NutritionLookup
 from application.ports.clock import Clock
-from application.ports.food import AnalysisRepository, HistoryRecords
+from application.ports.food import AnalysisRepository, FoodHistoryView, HistoryCards
+from application.ports.reads import PRIMARY_READS, ReadRouting
 from application.ports.vision import ImageStore
 from domain.errors import FoodNotRecognised, NotFound, ValidationFailed
 from domain.food.analysis import Analysis, AnalysisStatus
@@ -136,14 +139,15 @@ class WaitForAnalysis:
 
 @dataclass(slots=True)
 class ListHistory:
-    """A page of the history for the list endpoint: stored records, not domain objects
-    (the page is only shown, and rebuilding 20 analyses per request cost more than the
-    rest of the request)."""
+    """A page of the history for the list endpoint: the entries' stored cards, not domain
+    objects (the page is only shown, and rebuilding 20 analyses per request cost more
+    than the rest of the request)."""
 
-    analyses: AnalysisRepository
+    view: FoodHistoryView
+    reads: ReadRouting = PRIMARY_READS
 
-    async def __call__(self, query: HistoryQuery) -> HistoryRecords:
-        return await self.analyses.history_records(query)
+    async def __call__(self, query: HistoryQuery) -> HistoryCards:
+        return await self.reads.read(query.user_id, partial(self.view.page, query))
 
 
 @dataclass(slots=True)
@@ -184,10 +188,8 @@ class CorrectEntry:
             self.lookup,
             [FoodToPrice(c.food.strip(), 1.0, grams=c.portion_grams) for c in corrections],
         )
-        updated = await self.analyses.correct(
-            user_id, analysis_id, priced.foods, priced.nutrition, priced.source
-        )
-        if updated is None:
+        updated = current.corrected_with(priced.foods, priced.nutrition, priced.source)
+        if not await self.analyses.correct(updated, history_card(updated)):
             raise NotFound("no such history entry")
         return updated
 
@@ -230,5 +232,5 @@ class AddManualEntry:
             eaten_at,
             priced.source,
         )
-        await self.analyses.add(entry)
+        await self.analyses.add(entry, history_card(entry))
         return entry

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
+from application.food.history_view import history_card
 from application.food.pricing import FoodToPrice, price_foods
 from application.nutrition.lookup import LookupNutrition
 from application.ports.clock import Clock
@@ -201,9 +202,8 @@ class RunAnalysisJob:
                 heartbeat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await heartbeat
-            if not await self.analyses.complete(
-                claimed.completed(result, self.clock.now()), attempt
-            ):
+            done = claimed.completed(result, self.clock.now())
+            if not await self.analyses.complete(done, attempt, history_card(done)):
                 log.info("result of a superseded attempt dropped")
             return
 

@@ -79,7 +79,7 @@ class UploadMeal:
                 image = await asyncio.to_thread(self.sanitiser.sanitise, data)
             key = await self.images.put(image, str(user_id))
             analysis = Analysis.from_photo(uuid4(), user_id, key, now)
-            await self.analyses.add(analysis)
+            await self.analyses.add(analysis, None)  # pending: no card yet
         except BaseException:
             if status is not None:
                 await self.quota.refund(user_id, status.window)

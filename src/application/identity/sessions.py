@@ -8,7 +8,8 @@ import math
 import uuid
 from dataclasses import dataclass, replace
 
-from application.context import request_id_var
+from application.context import RequestContext, request_id_var
+from application.identity.admission import bearer_token
 from application.ports.clock import Clock
 from application.ports.identity import (
     AuditLog,
@@ -174,46 +175,33 @@ class Logout:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RevocationCheck:
-    """A revocation answer already obtained for `token` earlier in the same request,
-    and the token as it was decoded and verified then (None: not kept)."""
-
-    token: str
-    revoked: bool
-    principal: Principal | None = None
-
-
 @dataclass(slots=True)
 class Authenticate:
     """The caller of a request: a verified, unrevoked token, with the account's tier as it
     is now (a tier changed since the token was issued applies from the next request).
 
-    The account is the one the admission step prefetched with the revocation answer where
-    the store can (Redis: no extra round trip); otherwise one read of the account store."""
+    What admission found for this request (`RequestContext`: the decoded token, its
+    revocation, the prefetched account) is used instead of asking again: one token
+    decode and one store round trip per request where the admission store can answer
+    both (Redis). Otherwise the token is decoded here and the stores are asked."""
 
     tokens: TokenCodec
     sessions: SessionStore
     clock: Clock
     users: UserRepository
 
-    async def __call__(
-        self, authorization: str | None, checked: RevocationCheck | None = None
-    ) -> Principal:
+    async def __call__(self, request: RequestContext) -> Principal:
+        authorization = request.authorization
         if not authorization:
             raise InvalidToken("Missing bearer token")
-        scheme, _, token = authorization.partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        token = bearer_token(authorization)
+        if token is None:
             raise InvalidToken("Malformed Authorization header")
-        earlier = checked if checked is not None and checked.token == token else None
-        if earlier is not None and earlier.principal is not None:
-            principal = earlier.principal  # verified at admission, this request
-        else:
+        principal = request.principal  # verified at admission, from this same header
+        if principal is None:
             principal = self.tokens.decode_access(token, self.clock.now())
-        if earlier is not None:
-            revoked = earlier.revoked
-        else:
+        revoked = request.revoked
+        if revoked is None:
             revoked = await self.sessions.is_revoked(principal)
         if revoked:
             raise TokenRevoked()

@@ -6,8 +6,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from application.ports.nutrition import FoodCatalog
+from application.ports.reads import PRIMARY_READS, ReadRouting
 from domain.errors import ValidationFailed
 from domain.nutrition.food import DataType, Portion
 from domain.nutrition.matching import (
@@ -194,9 +196,16 @@ class SearchFoods:
 
     ``total`` counts the matches ranked (at most ``MAX_SEARCH_RESULTS``)."""
 
-    def __init__(self, catalog: FoodCatalog, *, include_branded: bool = True) -> None:
+    def __init__(
+        self,
+        catalog: FoodCatalog,
+        *,
+        include_branded: bool = True,
+        reads: ReadRouting = PRIMARY_READS,
+    ) -> None:
         self._catalog = catalog
         self._include_branded = include_branded
+        self._reads = reads
 
     async def __call__(self, query: str, *, page: int = 1, per_page: int = 20) -> FoodSearchPage:
         if not tokens(query):
@@ -205,8 +214,15 @@ class SearchFoods:
             raise ValidationFailed.single("page", "must be >= 1")
         if not 1 <= per_page <= 100:
             raise ValidationFailed.single("per_page", "must be between 1 and 100")
-        ranked = await ranked_matches(
-            self._catalog, query, include_branded=self._include_branded, limit=MAX_SEARCH_RESULTS
+        ranked = await self._reads.read(
+            None,
+            partial(
+                ranked_matches,
+                self._catalog,
+                query,
+                include_branded=self._include_branded,
+                limit=MAX_SEARCH_RESULTS,
+            ),
         )
         start = (page - 1) * per_page
         items = ranked[start : start + per_page]

@@ -5,71 +5,34 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from domain.food.analysis import Analysis, FoodItem
 from domain.food.history import HistoryPage, HistoryQuery
 from domain.food.quota import QuotaWindow
-from domain.nutrition.nutrients import Nutrients
 
-
-class HistoryRecord(NamedTuple):
-    """One entry of a history page as stored, for the list endpoint's read path: no domain
-    objects are built for it, and its JSON documents stay text until the caller decodes
-    them straight into what it answers with.
-
-    Timestamps are aware datetimes (in UTC from the SQL adapters). `detected_foods`,
-    `nutrition` and `models` are the stored JSON documents (str or UTF-8 bytes; None or
-    `null` when absent), in the shapes the adapters write them: `detected_foods` a list
-    of `{food, confidence, bbox: [x1, y1, x2, y2] | null, quantity, portion_grams,
-    fdc_id}` (bbox to 2 decimals, confidence unrounded), `nutrition` `{calories,
-    protein_g, carbs_g, fat_g, fiber_g, sugar_g, vitamins, minerals, lipids}`, `models`
-    `{detector, describer, nutrition_source, fusion}`, `review` `{needed, reasons,
-    suggestions: [{food, portion_grams, fdc_id, source}]}`; each food may carry `match`
-    `{name, fdc_id, data_type, confidence}`. The domain validated them when written.
-
-    `card` is the entry's answer as the store keeps it pre-rendered (see `EntryCards`),
-    when it holds one rendered the current way; the other fields may then be None.
-    """
-
-    id: UUID
-    source: str
-    created_at: datetime
-    completed_at: datetime | None
-    eaten_at: datetime | None
-    detected_foods: str | bytes | None
-    description: str | None
-    nutrition: str | bytes | None
-    confidence_score: float | None
-    analysis_duration_ms: int | None
-    models: str | bytes | None
-    corrected: bool | None
-    image_ref: str | None = None
-    review: str | bytes | None = None
-    card: str | None = None
-
-
-class EntryCards(Protocol):
-    """Renders a completed entry as the history list answers it (a JSON object), so a
-    store can keep that answer next to the entry, written with it, and serve a page
-    without building it again: a read model of the list endpoint.
-
-    `version` names the rendering; a store answers only cards of the current version,
-    so a change to the answer's shape or rounding just stops old cards being used.
-    `render` is given the entry as the store will read it back."""
-
-    version: str
-
-    def render(self, entry: Analysis) -> str: ...
+# A completed entry's card: its answer as JSON text (`application.food.history_view`),
+# rendered by the use case that writes the entry and kept by the store as it is given.
+HistoryCard = str
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryRecords:
-    """A history page as records (same entries, order and total as `history`)."""
+class HistoryCards:
+    """A page of the history as the entries' cards (newest first unless asked otherwise)
+    and the total of entries the query matches."""
 
-    items: Sequence[HistoryRecord]
+    cards: Sequence[HistoryCard]
     total: int
+
+
+class FoodHistoryView(Protocol):
+    """The read side of the history list: pages of stored cards. Every completed entry
+    has one (written with it); a page is read as stored, nothing is decoded or built."""
+
+    async def page(self, query: HistoryQuery) -> HistoryCards:
+        """The same entries, order and total as `AnalysisRepository.history`."""
+        ...
 
 
 class AnalysisRepository(Protocol):
@@ -81,7 +44,9 @@ class AnalysisRepository(Protocol):
     does nothing (returns False/None) when another attempt or a final state won.
     """
 
-    async def add(self, analysis: Analysis) -> None: ...
+    async def add(self, analysis: Analysis, card: HistoryCard | None) -> None:
+        """Store a new analysis; a completed one (a manual entry) with its card."""
+        ...
 
     async def get(self, analysis_id: UUID, user_id: UUID | None = None) -> Analysis | None:
         """The analysis; with `user_id`, only if it belongs to that user."""
@@ -100,23 +65,19 @@ class AnalysisRepository(Protocol):
         """Back to pending after a transient failure of `attempt`."""
         ...
 
-    async def complete(self, analysis: Analysis, attempt: int) -> bool:
-        """Store a completed analysis if `attempt` still holds it (counts it in history)."""
+    async def complete(self, analysis: Analysis, attempt: int, card: HistoryCard) -> bool:
+        """Store a completed analysis and its card if `attempt` still holds it (counts it
+        in history)."""
         ...
 
     async def fail(self, analysis: Analysis, attempt: int | None) -> bool:
         """Store a failed analysis if `attempt` (None: any non-final state) holds it."""
         ...
 
-    async def correct(
-        self,
-        user_id: UUID,
-        analysis_id: UUID,
-        foods: tuple[FoodItem, ...],
-        nutrition: Nutrients,
-        nutrition_source: str | None,
-    ) -> Analysis | None:
-        """Replace a completed entry's foods and nutrition; None if not the user's."""
+    async def correct(self, updated: Analysis, card: HistoryCard) -> bool:
+        """Replace a completed entry's foods, nutrition, models and review with
+        `updated`'s (`Analysis.corrected_with`), and its card; False if the entry is gone,
+        not completed, or not `updated.user_id`'s."""
         ...
 
     async def delete(self, user_id: UUID, analysis_id: UUID) -> Analysis | None:
@@ -133,10 +94,6 @@ class AnalysisRepository(Protocol):
     async def image_ref(self, analysis_id: UUID, user_id: UUID, completed_only: bool) -> str | None:
         """The image key of the user's analysis (only a completed one with
         `completed_only`); None when it has none, is not theirs, or is gone."""
-        ...
-
-    async def history_records(self, query: HistoryQuery) -> HistoryRecords:
-        """The same page as `history`, as stored records: the list endpoint's lean path."""
         ...
 
     async def unfinished(self, now: datetime, pending_before: datetime, limit: int) -> list[UUID]:

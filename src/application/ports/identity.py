@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -7,6 +8,15 @@ from uuid import UUID
 from domain.audit import AuditEvent
 from domain.identity.model import Subscription, Tier, User
 from domain.identity.tokens import IssuedToken, Principal, RefreshClaims, RotationOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class PrefetchedAccount:
+    """What the account cache held for `user_id` when the request was admitted, read in
+    the admission's own round trip (`user` None: nothing cached)."""
+
+    user_id: UUID
+    user: User | None
 
 
 class UserRepository(Protocol):

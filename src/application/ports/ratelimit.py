@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
+from application.ports.identity import PrefetchedAccount
 from domain.identity.tokens import Principal
 from domain.ratelimit import Decision, Quota
 
@@ -31,6 +32,9 @@ class RateLimiter(Protocol):
 class Admission:
     decision: Decision
     revoked: bool | None  # None when no principal was presented (nothing to check)
+    # The caller's cached account, where the store reads it in the same step as the
+    # revocation (only for a caller whose token is not revoked).
+    account: PrefetchedAccount | None = None
 
 
 class RequestAdmission(Protocol):

@@ -66,31 +66,9 @@ class EmotionSeries(Protocol):
 
     async def latest(self, user_id: UUID) -> EmotionPoint | None: ...
 
-    async def hours(
-        self,
-        user_id: UUID,
-        start: datetime,
-        end: datetime,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[EmotionAggregate]:
-        """Hourly aggregates with start <= hour start < end, oldest first."""
-        ...
-
-    async def count_hours(self, user_id: UUID, start: datetime, end: datetime) -> int: ...
-
-    async def hour_readings(
-        self,
-        user_id: UUID,
-        start: datetime,
-        end: datetime,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> tuple[list[EmotionReading], int]:
-        """A page of `hours` as readings (`EmotionAggregate.reading`) and `count_hours`,
-        in one round trip where the store allows."""
+    async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
+        """Hourly aggregates with start <= hour start < end, oldest first (the domain's
+        recomputations read them; the emotions page reads `EmotionHourReadings`)."""
         ...
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
@@ -107,6 +85,26 @@ class EmotionSeries(Protocol):
 
     async def delete_user(self, user_id: UUID) -> None:
         """Every raw point and aggregate of the user (account purge)."""
+        ...
+
+
+class EmotionHourReadings(Protocol):
+    """The read side of the hourly emotions page: the hours' readings as shown
+    (`EmotionAggregate.reading`), kept with the aggregates where the store can, so a page
+    is one range read and never builds the aggregates."""
+
+    async def hour_readings(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[EmotionReading], int]:
+        """A page of the readings of the hours with start <= hour start < end, oldest
+        first, and how many hours the range holds, in one round trip where the store
+        allows."""
         ...
 
 

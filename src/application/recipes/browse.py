@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from uuid import UUID
 
+from application.ports.reads import PRIMARY_READS, ReadRouting
 from application.ports.recipes import (
     IngredientNutrition,
     RecipeCatalogue,
@@ -24,10 +26,14 @@ MAX_QUERY = 200
 class SearchRecipes:
     catalogue: RecipeCatalogue
     ratings: RecipeRatings
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(self, query: RecipeQuery) -> tuple[RecipePage, dict[UUID, RatingSummary]]:
         if query.q is not None and len(query.q) > MAX_QUERY:
             raise ValidationFailed.single("q", f"at most {MAX_QUERY} characters")
+        return await self.reads.read(None, partial(self._read, query))
+
+    async def _read(self, query: RecipeQuery) -> tuple[RecipePage, dict[UUID, RatingSummary]]:
         page = await self.catalogue.search(query)
         summaries = await self.ratings.summaries([r.id for r in page.items])
         return page, summaries
@@ -40,8 +46,12 @@ class GetRecipe:
     catalogue: RecipeCatalogue
     ratings: RecipeRatings
     nutrition: IngredientNutrition
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(self, recipe_id: UUID) -> tuple[Recipe, RatingSummary]:
+        return await self.reads.read(None, partial(self._read, recipe_id))
+
+    async def _read(self, recipe_id: UUID) -> tuple[Recipe, RatingSummary]:
         recipe = await self.catalogue.get(recipe_id)
         if recipe is None:
             raise NotFound()

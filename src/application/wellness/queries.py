@@ -6,11 +6,18 @@ import math
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Generic, TypeVar
 from uuid import UUID
 
 from application.ports.clock import Clock
-from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
+from application.ports.reads import PRIMARY_READS, ReadRouting
+from application.ports.wellness import (
+    EmotionHourReadings,
+    EmotionSeries,
+    MoodCheckIns,
+    WellnessScores,
+)
 from application.wellness.daily import baseline_for
 from domain.calendar import out_of_range
 from domain.errors import FieldError, NotFound, ValidationFailed
@@ -85,6 +92,8 @@ def resolve_range(
 class GetEmotions:
     series: EmotionSeries
     clock: Clock
+    readings: EmotionHourReadings
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(
         self,
@@ -97,6 +106,19 @@ class GetEmotions:
         per_page: int,
     ) -> PageOf[EmotionReading] | PageOf[EmotionPoint]:
         """Raw points as stored (with what each sample carried), or hour/day readings."""
+        return await self.reads.read(
+            user_id, partial(self._read, user_id, start, end, resolution, page, per_page)
+        )
+
+    async def _read(
+        self,
+        user_id: UUID,
+        start: datetime | None,
+        end: datetime | None,
+        resolution: Resolution,
+        page: int,
+        per_page: int,
+    ) -> PageOf[EmotionReading] | PageOf[EmotionPoint]:
         start, end = resolve_range(
             start, end, self.clock.now(), DEFAULT_SPAN[resolution], MAX_SPAN[resolution]
         )
@@ -107,7 +129,7 @@ class GetEmotions:
             return PageOf(points, total)
         if resolution is Resolution.HOUR:
             # One indexed range read of the hourly aggregates, page and total together.
-            readings, total = await self.series.hour_readings(
+            readings, total = await self.readings.hour_readings(
                 user_id, start, end, offset=offset, limit=per_page
             )
             return PageOf(readings, total)
@@ -172,8 +194,12 @@ class GetCurrentEmotion:
     scores: WellnessScores
     moods: MoodCheckIns
     clock: Clock
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(self, user_id: UUID) -> CurrentEmotion:
+        return await self.reads.read(user_id, partial(self._read, user_id))
+
+    async def _read(self, user_id: UUID) -> CurrentEmotion:
         now = self.clock.now()
         today = now.astimezone(UTC).date()
         latest = await self.series.latest(user_id)
@@ -234,10 +260,11 @@ class GetCurrentEmotion:
 class GetWellnessToday:
     scores: WellnessScores
     clock: Clock
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(self, user_id: UUID) -> DailyWellness:
         today = self.clock.now().astimezone(UTC).date()
-        found = await self.scores.get(user_id, today)
+        found = await self.reads.read(user_id, partial(self.scores.get, user_id, today))
         if found is None:
             raise NotFound("No wellness data for today yet", resource="wellness_score")
         return found
@@ -247,6 +274,7 @@ class GetWellnessToday:
 class ListWellnessScores:
     scores: WellnessScores
     clock: Clock
+    reads: ReadRouting = PRIMARY_READS
 
     async def __call__(
         self,
@@ -267,6 +295,6 @@ class ListWellnessScores:
             raise ValidationFailed.single(
                 "date_from", f"the range may span at most {MAX_SCORE_SPAN_DAYS} days"
             )
-        days = await self.scores.between(user_id, first, last)
+        days = await self.reads.read(user_id, partial(self.scores.between, user_id, first, last))
         offset = (page - 1) * per_page
         return PageOf(days[offset : offset + per_page], len(days))

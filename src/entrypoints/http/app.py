@@ -7,7 +7,6 @@ from typing import Any
 
 import anyio
 from dishka import AsyncContainer
-from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar, Router
 from litestar._openapi.plugin import OpenAPIPlugin  # the plugin that caches the document
 from litestar.config.cors import CORSConfig
@@ -15,18 +14,22 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.static_files import create_static_files_router
+from litestar.types import ASGIApp
 
 from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
+from application.identity.admission import AdmitRequest
 from application.ports.clock import Clock
 from entrypoints.container import build_container
 from entrypoints.gc_tuning import freeze_startup_heap
+from entrypoints.http.admission import EdgeAdmission, admission_middleware
 from entrypoints.http.edge import edge_middleware
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.json_limits import BoundedJsonRequest
-from entrypoints.http.middleware import request_context_middleware
+from entrypoints.http.middleware import RequestObserver, request_context_middleware
 from entrypoints.http.openapi_polish import OperationIds, polish
-from entrypoints.http.ratelimit import rate_limit_middleware
+from entrypoints.http.options_allow import point_options_at_final_routes
+from entrypoints.http.read_your_writes import marks_writers
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
 from entrypoints.reference_data import advise_reference_data
@@ -86,10 +89,15 @@ def create_app(
     # Before the container: the store clients it makes are instrumented as they are made.
     tracing = configure_tracing(settings, role="api")
     container = container or build_container(settings, clock=clock, http=True)
+    admission = EdgeAdmission(
+        container, frozenset(settings.trusted_proxies), settings.rate_limit_enabled
+    )
 
     async def on_startup(app: Litestar) -> None:
         if settings.migrate_on_start:
             await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
+        if settings.rate_limit_enabled:
+            admission.admit = await container.get(AdmitRequest)
         if tracing:
             database = await container.get(Database)
             if database.is_sqlite:
@@ -133,26 +141,46 @@ def create_app(
         openapi_config=_openapi(),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
+        before_send=[marks_writers(container)] if settings.database_replica_urls else [],
         request_max_body_size=1_048_576,
         request_class=BoundedJsonRequest,
         logging_config=None,  # one pipeline: entrypoints/logging.py owns the root logger
         debug=False,
     )
     app.state.settings = settings
+    app.state.dishka_container = container
+    point_options_at_final_routes(app)
     _serve_polished_openapi(app)
-    setup_dishka(container, app)
-    app.asgi_handler = rate_limit_middleware(app.asgi_handler, container, settings)
-    if tracing:
-        app.asgi_handler = server_spans(app.asgi_handler)
-    app.asgi_handler = edge_middleware(app.asgi_handler)
     observe = None
     if settings.metrics_port is not None:
         from entrypoints.http.metrics import observe_request
 
         observe = observe_request
-    # Outermost, so unmatched routes (404/405) get request ids and headers too.
-    app.asgi_handler = request_context_middleware(app.asgi_handler, observe)
+    app.asgi_handler = _edge(app.asgi_handler, admission, observe, tracing=bool(tracing))
     return app
+
+
+def _edge(
+    handler: ASGIApp, admission: EdgeAdmission, observe: RequestObserver | None, *, tracing: bool
+) -> ASGIApp:
+    """The edge pipeline every request goes through before Litestar routes it, outermost
+    first:
+
+    1. `request_context_middleware` (middleware.py): the request id, the router's spelling
+       of the path, the security headers, one access line (and metrics) per request;
+       outermost, so 400/404/405/429/503 answers get them too.
+    2. `edge_middleware` (edge.py): control characters are 400, every error answer is the
+       JSON envelope, an unread body is drained before the answer.
+    3. `server_spans` (tracing.py, when tracing is on): one span per request.
+    4. `admission_middleware` (admission.py): the `RequestContext` (rate limit, token,
+       revocation, prefetched account in one store round trip) and the request's
+       container scope opened with it.
+    """
+    handler = admission_middleware(handler, admission)
+    if tracing:
+        handler = server_spans(handler)
+    handler = edge_middleware(handler)
+    return request_context_middleware(handler, observe)
 
 
 class _PolishedOpenAPIPlugin(OpenAPIPlugin):

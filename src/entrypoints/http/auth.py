@@ -1,26 +1,27 @@
 """Authentication and tier checks as Litestar dependencies.
 
 Handlers that need a caller declare `principal: Principal`; admin-only handlers
-declare `admin: Principal` instead.
+declare `admin: Principal` instead. The caller is the request's `Principal` from the
+container (`entrypoints/providers/request.py`): authenticated once per request, from
+what the edge's admission found.
 """
 
 from __future__ import annotations
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request
 from litestar.di import Provide
 
-from application.identity.sessions import Authenticate
 from domain.errors import Forbidden
 from domain.identity.model import Tier, tier_allows
 from domain.identity.tokens import Principal
-from entrypoints.http.ratelimit import REVOCATION_CHECKED
+from entrypoints.http.read_your_writes import note_writer
 
 
-async def _principal(request: Request) -> Principal:
-    # scope["state"] directly: `request.state` builds a new State object on every access.
-    state = request.scope["state"]
-    authenticate = await state["dishka_container"].get(Authenticate)
-    return await authenticate(request.headers.get("authorization"), state.get(REVOCATION_CHECKED))
+@inject
+async def _principal(caller: FromDishka[Principal], request: Request) -> Principal:
+    note_writer(request.scope, request.method, caller.user_id)
+    return caller
 
 
 def _requires(tier: Tier):

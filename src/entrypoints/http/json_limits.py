@@ -20,6 +20,7 @@ from litestar import Request
 from litestar.types import Empty
 
 from domain.errors import ValidationFailed
+from entrypoints.http.strict_body import check_strict
 
 MAX_JSON_DEPTH = 32
 
@@ -89,10 +90,12 @@ def json_has_control_characters(body: bytes) -> bool:
 
 class BoundedJsonRequest(Request):
     """The app's request class: `json()` refuses bodies nested too deeply and text with
-    control characters in any field (400), before decoding."""
+    control characters in any field (400), before decoding, and values that fit the body's
+    schema only by lenient coercion (strict_body.py), after."""
 
     async def json(self) -> Any:
-        if self._json is Empty and self._connection_state.json is Empty:
+        first = self._json is Empty and self._connection_state.json is Empty
+        if first:
             body = await self.body()
             if json_too_deep(body):
                 raise ValidationFailed.single(
@@ -102,4 +105,7 @@ class BoundedJsonRequest(Request):
                 raise ValidationFailed.single(
                     "body", "text must not contain NUL or other control characters"
                 )
-        return await super().json()
+        decoded = await super().json()
+        if first:
+            check_strict(self.route_handler, decoded)
+        return decoded

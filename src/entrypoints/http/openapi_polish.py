@@ -9,7 +9,11 @@
 - each error response's `code` is an enum of the contract codes of that status, taken from
   the domain's error classes (so a new error class documents itself);
 - every request body and success answer has an example, built from its schema
-  (deterministic: the committed openapi.json and the generated client stay stable).
+  (deterministic: the committed openapi.json and the generated client stay stable);
+- the rules the server enforces beyond Litestar's own are stated: request bodies take no
+  unknown field (`additionalProperties: false`, as `Input` structs decode), and text in a
+  body, a path or a query holds no control character (the patterns below, which
+  json_limits.py and edge.py enforce).
 """
 
 from __future__ import annotations
@@ -19,11 +23,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import msgspec
+
 from domain.errors import PsiError
+from entrypoints.http.schemas.base import Input
 
 _GENERIC = re.compile(r"^(?P<outer>[A-Za-z]+)_(?:[A-Za-z_][\w]*\.)*(?P<inner>[A-Za-z]\w*)_$")
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _UNEXPECTED_CODE = "PSI-SYS-5000"
+# Text in a JSON body: no C0 control but tab, line feed and carriage return, no DEL, no C1
+# (json_limits.json_has_control_characters). In a path or query: no control at all (edge.py).
+BODY_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+URL_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 
 _HEADER_DOCS: dict[str, dict[str, Any]] = {
     "X-Request-ID": {
@@ -105,6 +116,8 @@ def _subclasses(cls: type) -> Iterable[type]:
 def polish(schema: dict[str, Any]) -> dict[str, Any]:
     schema = copy.deepcopy(schema)
     _rename_generic_components(schema)
+    _closed_request_bodies(schema)
+    _text_patterns(schema)
     _typed_error_responses(schema)
     _document_headers(schema)
     _examples(schema)
@@ -147,6 +160,95 @@ def _replace_refs(node: Any, refs: dict[str, str]) -> None:
     elif isinstance(node, list):
         for value in node:
             _replace_refs(value, refs)
+
+
+_CONSTRAINTS = (
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+)
+
+
+def _closed_request_bodies(schema: dict[str, Any]) -> None:
+    """`Input` structs refuse unknown fields (400); their schemas say so. Litestar drops a
+    field's msgspec constraints where the field is optional (`gt=0` of `float | None`) or a
+    list's item (`list[Annotated[str, Meta(min_length=1)]]`); msgspec's own schema of the
+    struct, the rules the decoder enforces, puts them back."""
+    components = schema.get("components", {}).get("schemas", {})
+    for cls in _subclasses(Input):
+        component = components.get(cls.__name__)
+        if component is None or component.get("type") != "object":
+            continue
+        component["additionalProperties"] = False
+        (truth,), defs = msgspec.json.schema_components([cls])
+        truth = defs.get(cls.__name__, truth)
+        for name, field in truth.get("properties", {}).items():
+            if name in component.get("properties", {}):
+                _merge_constraints(component["properties"][name], field)
+
+
+def _merge_constraints(target: dict[str, Any], truth: dict[str, Any]) -> None:
+    for branch in truth.get("anyOf", []):
+        if branch.get("type") != "null" and "$ref" not in branch:
+            _merge_constraints(target, branch)
+    for key in _CONSTRAINTS:
+        if key in truth and key not in target:
+            target[key] = truth[key]
+    if isinstance(truth.get("items"), dict) and "$ref" not in truth["items"]:
+        items = target.get("items")
+        for branch in target.get("oneOf", []):
+            items = items or branch.get("items")
+        if isinstance(items, dict):
+            _merge_constraints(items, truth["items"])
+
+
+def _text_patterns(schema: dict[str, Any]) -> None:
+    """Free text (a string without pattern, enum or format) gets the control-character rule
+    of where it travels: every request body schema, every path and query parameter."""
+    components = schema.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    for _, _, op in _operations(schema):
+        for kind, media in op.get("requestBody", {}).get("content", {}).items():
+            if "json" in kind:
+                _pattern_strings(media.get("schema", {}), components, BODY_TEXT_PATTERN, seen)
+        for parameter in op.get("parameters", []):
+            if parameter.get("in") in ("path", "query"):
+                _pattern_strings(parameter.get("schema", {}), components, URL_TEXT_PATTERN, seen)
+
+
+def _pattern_strings(node: Any, components: dict[str, Any], pattern: str, seen: set[str]) -> None:
+    if isinstance(node, list):
+        for value in node:
+            _pattern_strings(value, components, pattern, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _pattern_strings(components.get(name, {}), components, pattern, seen)
+        return
+    if {"pattern", "enum", "format", "const"} & node.keys():
+        return  # already as narrow as the server (`Optional` branches below it too)
+    kinds = node.get("type")
+    if kinds == "string" or (isinstance(kinds, list) and "string" in kinds):
+        node["pattern"] = pattern
+    for key in ("properties", "patternProperties"):
+        for value in node.get(key, {}).values():
+            _pattern_strings(value, components, pattern, seen)
+    for key in ("items", "additionalProperties", "oneOf", "anyOf", "allOf"):
+        if key in node:
+            _pattern_strings(node[key], components, pattern, seen)
+    if isinstance(node.get("additionalProperties"), dict):
+        node.setdefault("propertyNames", {"pattern": pattern})
 
 
 def _typed_error_responses(schema: dict[str, Any]) -> None:

@@ -12,6 +12,8 @@ from entrypoints.settings import Settings
 async def run_expire_subscriptions(settings: Settings, *, clock: Clock | None = None) -> int:
     container = build_container(settings, clock=clock)
     try:
-        return await (await container.get(ExpireLapsedSubscriptions))()
+        # A unit of work like a request: account use cases live in that scope.
+        async with container() as job:
+            return await (await job.get(ExpireLapsedSubscriptions))()
     finally:
         await container.close()

@@ -18,8 +18,10 @@ async def run_purge(
 ) -> PurgeReport:
     container = build_container(settings, clock=clock)
     try:
-        purge = await container.get(PurgeDeletedAccounts)
-        return await purge(max_accounts=max_accounts)
+        # A unit of work like a request: account use cases live in that scope.
+        async with container() as job:
+            purge = await job.get(PurgeDeletedAccounts)
+            return await purge(max_accounts=max_accounts)
     finally:
         await container.close()
 

@@ -9,6 +9,7 @@ from entrypoints.providers.identity import IdentityProvider
 from entrypoints.providers.nutrition import NutritionProvider
 from entrypoints.providers.privacy import PrivacyProvider
 from entrypoints.providers.recipes import RecipesProvider
+from entrypoints.providers.replicas import ReplicaProvider
 from entrypoints.providers.vision import VisionProvider
 from entrypoints.providers.wellness import WellnessProvider
 
@@ -21,4 +22,5 @@ FEATURE_PROVIDERS: list[type] = [
     PrivacyProvider,
     FoodProvider,
     AccountsProvider,
+    ReplicaProvider,
 ]

@@ -97,7 +97,7 @@ class AccountsProvider(Provider):
     def subscription_history(self, db: Database) -> SubscriptionHistory:
         return SqlSubscriptionHistory(db)
 
-    @provide
+    @provide(scope=Scope.REQUEST)
     def checkout(
         self,
         users: UserRepository,
@@ -107,7 +107,7 @@ class AccountsProvider(Provider):
     ) -> StartCheckout:
         return StartCheckout(users, history, gateway, max(0, s.stripe_trial_days))
 
-    @provide
+    @provide(scope=Scope.REQUEST)
     def expire_lapsed(
         self, history: SubscriptionHistory, sync: TierSync, clock: Clock, s: Settings
     ) -> ExpireLapsedSubscriptions:
@@ -115,11 +115,13 @@ class AccountsProvider(Provider):
             history, sync, clock, timedelta(days=s.subscription_grace_days)
         )
 
+    # In a request's scope (jobs open one): they read accounts through the request's
+    # view of the account repository (entrypoints/providers/request.py).
     billing = (
-        provide(TierSync)
-        + provide(GetSubscription)
-        + provide(CancelSubscription)
-        + provide(ApplyPaymentEvent)
+        provide(TierSync, scope=Scope.REQUEST)
+        + provide(GetSubscription, scope=Scope.REQUEST)
+        + provide(CancelSubscription, scope=Scope.REQUEST)
+        + provide(ApplyPaymentEvent, scope=Scope.REQUEST)
         + provide(EndSubscriptionOnDeletion)
     )
 
@@ -130,9 +132,9 @@ class AccountsProvider(Provider):
         return PaymentCustomerErasure(history, gateway)
 
     use_cases = (
-        provide(ChangePassword)
-        + provide(RequestPasswordReset)
-        + provide(ConfirmPasswordReset)
-        + provide(RequestEmailVerification)
-        + provide(VerifyEmail)
+        provide(ChangePassword, scope=Scope.REQUEST)
+        + provide(RequestPasswordReset, scope=Scope.REQUEST)
+        + provide(ConfirmPasswordReset, scope=Scope.REQUEST)
+        + provide(RequestEmailVerification, scope=Scope.REQUEST)
+        + provide(VerifyEmail, scope=Scope.REQUEST)
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from uuid import UUID
 
-from dishka import AsyncContainer, Has, Provider, Scope, provide
+from dishka import AsyncContainer, Has, Provider, Scope, alias, provide
 from redis.asyncio import Redis
 
 from adapters.queue.in_process import InProcessQueue
@@ -30,8 +30,13 @@ from application.food.images import GetMealImage
 from application.food.processing import JobPolicy, ProcessAnalysis, RunAnalysisJob, SweepUnfinished
 from application.food.upload import DecodeSlots, UploadMeal
 from application.ports.clock import Clock
-from application.ports.food import AnalysisQueue, AnalysisQuota, AnalysisRepository, JobHandler
-from entrypoints.http.schemas.food import HistoryCards
+from application.ports.food import (
+    AnalysisQueue,
+    AnalysisQuota,
+    AnalysisRepository,
+    FoodHistoryView,
+    JobHandler,
+)
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -42,10 +47,10 @@ PENDING_GRACE_S = 60.0
 class FoodProvider(Provider):
     scope = Scope.APP
 
-    @provide
-    def analyses(self, db: Database) -> AnalysisRepository:
-        # Completed entries keep their list answer, rendered as the API answers it.
-        return SqlAnalysisRepository(db, HistoryCards())
+    # One store is both the history's writer and its list's reader (the cards).
+    store = provide(SqlAnalysisRepository)
+    analyses = alias(source=SqlAnalysisRepository, provides=AnalysisRepository)
+    history_view = alias(source=SqlAnalysisRepository, provides=FoodHistoryView)
 
     @provide
     def quota(self, db: Database) -> AnalysisQuota:

@@ -106,16 +106,17 @@ class IdentityProvider(Provider):
             max_delay_s=s.login_max_delay_s,
         )
 
+    # In a request's scope: they read accounts through the request's view of the
+    # account repository (entrypoints/providers/request.py).
+    account_use_cases = (
+        provide(Register, scope=Scope.REQUEST)
+        + provide(GetUser, scope=Scope.REQUEST)
+        + provide(UpdateProfile, scope=Scope.REQUEST)
+        + provide(ChangeTier, scope=Scope.REQUEST)
+        + provide(Login, scope=Scope.REQUEST)
+        + provide(Refresh, scope=Scope.REQUEST)
+        + provide(Authenticate, scope=Scope.REQUEST)
+    )
     use_cases = (
-        provide(Register)
-        + provide(GetUser)
-        + provide(UpdateProfile)
-        + provide(ChangeTier)
-        + provide(Login)
-        + provide(Refresh)
-        + provide(Logout)
-        + provide(Authenticate)
-        + provide(GetConsents)
-        + provide(UpdateConsents)
-        + provide(RequireConsent)
+        provide(Logout) + provide(GetConsents) + provide(UpdateConsents) + provide(RequireConsent)
     )

@@ -27,6 +27,7 @@ from application.nutrition.fallback import FallbackFoodCatalog
 from application.nutrition.import_usda import ImportUsda, import_if_incomplete
 from application.nutrition.lookup import LookupNutrition, SearchFoods
 from application.ports.nutrition import FoodCache, FoodCatalog, NutritionStore, UsdaFoodSource
+from application.ports.reads import ReadRouting
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,8 @@ class NutritionProvider(Provider):
         return LookupNutrition(catalog)
 
     @provide
-    def search(self, catalog: FoodCatalog) -> SearchFoods:
-        return SearchFoods(catalog)
+    def search(self, catalog: FoodCatalog, reads: ReadRouting) -> SearchFoods:
+        return SearchFoods(catalog, reads=reads)
 
     @provide
     def search_answers(self) -> SearchAnswers:

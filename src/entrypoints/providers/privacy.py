@@ -71,7 +71,7 @@ class PrivacyProvider(Provider):
     def export(self, stores: PersonalDataStores, clock: Clock, audit: AuditLog) -> ExportUserData:
         return ExportUserData(tuple(stores), clock, audit)
 
-    @provide
+    @provide(scope=Scope.REQUEST)  # jobs open one: it reads accounts (providers/request.py)
     def purge(
         self,
         users: UserRepository,
@@ -87,4 +87,4 @@ class PrivacyProvider(Provider):
     def expire_audit(self, reader: AuditReader, clock: Clock, s: Settings) -> ExpireAuditEvents:
         return ExpireAuditEvents(reader, clock, timedelta(days=s.audit_retention_days))
 
-    delete_account = provide(DeleteAccount)
+    delete_account = provide(DeleteAccount, scope=Scope.REQUEST)

@@ -8,7 +8,8 @@
   `PSI_YOLO_WEIGHTS` is set, else "nanodet". Inference needs onnxruntime and
   numpy (core dependencies); without them the detector says so.
 - Describer: `PSI_ANTHROPIC_API_KEY`; unset -> no describer (`description: null`).
-- Images: the filesystem under `settings.images_dir` (`var/uploads` by default).
+- Images (`PSI_IMAGE_STORE`): "filesystem" under `settings.images_dir` (`var/uploads`
+  by default), or "s3": the `PSI_S3_*` bucket (the `s3` extra, aioboto3).
 """
 
 from __future__ import annotations
@@ -103,8 +104,25 @@ class VisionProvider(Provider):
         return PillowImageSanitiser()
 
     @provide
-    def image_store(self, s: Settings) -> ImageStore:
-        return FilesystemImageStore(s.images_dir)
+    async def image_store(self, s: Settings) -> AsyncIterator[ImageStore]:
+        if s.image_store != "s3":
+            yield FilesystemImageStore(s.images_dir)
+            return
+        from adapters.images.s3_store import S3ImageStore
+
+        assert s.s3_bucket and s.s3_owner_key  # load_settings refuses s3 without them
+        store = await S3ImageStore.open(
+            s.s3_bucket,
+            owner_key=s.s3_owner_key.encode(),
+            endpoint_url=s.s3_endpoint_url,
+            region=s.s3_region,
+            prefix=s.s3_prefix,
+            encryption=s.s3_encryption,
+            kms_key_id=s.s3_kms_key_id,
+            timeout_s=s.dependency_timeout_s * 2,
+        )
+        yield store
+        await store.aclose()
 
     @provide
     def resizer(self) -> ImageResizer:

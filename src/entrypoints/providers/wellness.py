@@ -8,8 +8,9 @@ happens before the first request instead of inside it.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
-from dishka import AsyncContainer, Has, Provider, Scope, provide
+from dishka import AsyncContainer, Has, Provider, Scope, alias, provide
 from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.hrv.factory import HrvBackend, build_hrv_backend
@@ -19,7 +20,12 @@ from adapters.sql.wellness_records import sql_mood_check_ins, sql_wellness_score
 from adapters.sql.wellness_series import sql_emotion_series
 from application.ports.clock import Clock
 from application.ports.privacy import ConsentRepository
-from application.ports.wellness import EmotionSeries, MoodCheckIns, WellnessScores
+from application.ports.wellness import (
+    EmotionHourReadings,
+    EmotionSeries,
+    MoodCheckIns,
+    WellnessScores,
+)
 from application.wellness.ingest import IngestBiometrics
 from application.wellness.mood import RecordMoodCheckIn
 from application.wellness.queries import (
@@ -35,16 +41,23 @@ from entrypoints.startup import STARTUP_HOOKS
 log = logging.getLogger(__name__)
 
 
+class EmotionStore(EmotionSeries, EmotionHourReadings, Protocol):
+    """One store is the emotion series and its hourly page's read side."""
+
+
 class WellnessProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def series(self, db: Database) -> EmotionSeries:
+    def emotion_store(self, db: Database) -> EmotionStore:
         return sql_emotion_series(db)
 
     @provide(when=Has(AsyncDatabase))
-    def mongo_series(self, mongo: AsyncDatabase) -> EmotionSeries:
+    def mongo_emotion_store(self, mongo: AsyncDatabase) -> EmotionStore:
         return MongoEmotionSeries(mongo)
+
+    series = alias(source=EmotionStore, provides=EmotionSeries)
+    hour_readings = alias(source=EmotionStore, provides=EmotionHourReadings)
 
     @provide
     def moods(self, db: Database) -> MoodCheckIns:

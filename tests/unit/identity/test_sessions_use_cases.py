@@ -11,8 +11,9 @@ from adapters.memory.identity import MemoryAuditLog, MemorySessionStore, MemoryU
 from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.security.jwt_tokens import JwtTokenCodec
 from adapters.security.passwords import Argon2Params, Argon2PasswordHasher
+from application.context import RequestContext
 from application.identity.accounts import Register
-from application.identity.sessions import Authenticate, Login, Logout, Refresh, RevocationCheck
+from application.identity.sessions import Authenticate, Login, Logout, Refresh
 from domain.audit import AuditKind
 from domain.errors import InvalidCredentials, RateLimited, TokenExpired, TokenRevoked
 from domain.ratelimit import LoginThrottlePolicy, Quota
@@ -35,6 +36,11 @@ def deps():
     }
 
 
+def bearer(token: str, **admitted) -> RequestContext:
+    """A request presenting `token`, with what its admission found (if anything)."""
+    return RequestContext("req-1", "192.0.2.1", f"Bearer {token}", **admitted)
+
+
 def build(cls, deps):
     import dataclasses
 
@@ -45,12 +51,12 @@ async def test_full_session_lifecycle(deps):
     await build(Register, deps)("a@example.com", "Passw0rdX", "Ann")
     pair = await build(Login, deps)("A@Example.com", "Passw0rdX")
     auth = build(Authenticate, deps)
-    principal = await auth(f"Bearer {pair.access.token}")
+    principal = await auth(bearer(pair.access.token))
     assert principal.email == "a@example.com"
     new_pair = await build(Refresh, deps)(pair.refresh.token)
-    await build(Logout, deps)(await auth(f"Bearer {new_pair.access.token}"))
+    await build(Logout, deps)(await auth(bearer(new_pair.access.token)))
     with pytest.raises(TokenRevoked):
-        await auth(f"Bearer {new_pair.access.token}")
+        await auth(bearer(new_pair.access.token))
     kinds = [e.kind for e in deps["audit"].events]
     assert kinds == [AuditKind.REGISTERED, AuditKind.LOGIN_SUCCEEDED, AuditKind.LOGGED_OUT]
 
@@ -80,7 +86,7 @@ async def test_access_token_expires_with_the_clock(deps):
     pair = await build(Login, deps)("a@example.com", "Passw0rdX")
     deps["clock"].advance(seconds=3600)
     with pytest.raises(TokenExpired):
-        await build(Authenticate, deps)(f"Bearer {pair.access.token}")
+        await build(Authenticate, deps)(bearer(pair.access.token))
 
 
 def test_default_argon2_parameters_follow_owasp():
@@ -108,17 +114,17 @@ async def test_failed_logins_are_slowed_per_account_and_address(deps):
 
 async def test_what_admission_found_for_this_token_is_used_once_more(deps):
     """Admission decoded the token and asked for its revocation a moment ago, in the same
-    request: that answer is used; an answer about another token is not."""
+    request: that answer is used; a request admission found nothing for asks the stores."""
     await build(Register, deps)("a@example.com", "Passw0rdX", "Ann")
     pair = await build(Login, deps)("a@example.com", "Passw0rdX")
     token = pair.access.token
     auth = build(Authenticate, deps)
-    principal = await auth(f"Bearer {token}")
-    assert await auth(f"Bearer {token}", RevocationCheck(token, False, principal)) is principal
+    principal = await auth(bearer(token))
+    assert await auth(bearer(token, principal=principal, revoked=False)) is principal
     with pytest.raises(TokenRevoked):
-        await auth(f"Bearer {token}", RevocationCheck(token, True, principal))
+        await auth(bearer(token, principal=principal, revoked=True))
     await build(Logout, deps)(principal)  # revoked in the store ...
-    fresh = await auth(f"Bearer {token}", RevocationCheck(token, False))  # ... not yet then
+    fresh = await auth(bearer(token, revoked=False))  # ... not yet then
     assert fresh == principal and fresh is not principal  # decoded again, not kept
-    with pytest.raises(TokenRevoked):  # a check about another token is not this one's
-        await auth(f"Bearer {token}", RevocationCheck("other-token", False, principal))
+    with pytest.raises(TokenRevoked):  # nothing found at admission: the store is asked
+        await auth(bearer(token))

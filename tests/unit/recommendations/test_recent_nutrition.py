@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from adapters.memory.food_history import MemoryAnalysisRepository
+from application.food.history_view import history_card
 from application.recommendations.sources import RecentNutritionFromHistory
 from domain.food.analysis import Analysis, FoodItem
 from domain.nutrition.nutrients import Nutrients
@@ -15,17 +16,16 @@ NOW = datetime(2026, 11, 10, 18, 0, tzinfo=UTC)
 
 async def eat(repo, user, days_ago: float, fiber: float, protein: float) -> None:
     at = NOW - timedelta(days=days_ago)
-    await repo.add(
-        Analysis.manual(
-            uuid.uuid4(),
-            user,
-            FoodItem("lentil soup", 1.0),
-            Nutrients(calories=300, protein_g=protein, fiber_g=fiber),
-            at,
-            at,
-            "usda",
-        )
+    entry = Analysis.manual(
+        uuid.uuid4(),
+        user,
+        FoodItem("lentil soup", 1.0),
+        Nutrients(calories=300, protein_g=protein, fiber_g=fiber),
+        at,
+        at,
+        "usda",
     )
+    await repo.add(entry, history_card(entry))
 
 
 async def test_daily_averages_over_days_with_meals():

@@ -207,7 +207,7 @@ async def test_emotions_at_each_resolution_and_never_another_users(world):
     world.clock.set(START + timedelta(days=1))
     await world.ingest()(user, minutes(START, 180))
     await world.ingest()(other, minutes(START, 60, hr=100))
-    get = GetEmotions(world.series, world.clock)
+    get = GetEmotions(world.series, world.clock, world.series)
     span = {"start": START, "end": START + timedelta(days=1)}
     raw = await get(user, **span, resolution=Resolution.RAW, page=2, per_page=100)
     assert raw.total == 180
@@ -223,7 +223,7 @@ async def test_emotions_at_each_resolution_and_never_another_users(world):
 
 
 async def test_ranges_are_checked(world):
-    get = GetEmotions(world.series, world.clock)
+    get = GetEmotions(world.series, world.clock, world.series)
     with pytest.raises(ValidationFailed):
         await get(
             uuid4(),

@@ -24,6 +24,7 @@ from application.accounts.subscriptions import (
     SubscriptionView,
 )
 from application.accounts.verification import RequestEmailVerification, VerifyEmail
+from application.context import RequestContext
 from application.ports.accounts import PaymentGateway
 from domain.accounts.email import OutgoingEmail
 from domain.identity.tokens import Principal
@@ -94,13 +95,12 @@ async def change_password(
     responses=errors(),
 )
 async def request_password_reset(
-    request: Request,
     data: PasswordResetIn,
     use: FromDishka[RequestPasswordReset],
     mailer: FromDishka[Mailer],
+    context: FromDishka[RequestContext],
 ) -> Response[Envelope[AcceptedOut]]:
-    client = request.scope.get("state", {}).get("client_ip", "unknown")
-    return accepted(mailer, await use(data.email, client))
+    return accepted(mailer, await use(data.email, context.client))
 
 
 @post(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 
+import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
 from litestar import Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
@@ -43,7 +44,7 @@ from entrypoints.http.envelopes import Envelope, ListEnvelope, ok, page_of
 from entrypoints.http.errors import error_response
 from entrypoints.http.openapi_docs import errors
 from entrypoints.http.pagination import PageParam, PerPageParam, parse_sort
-from entrypoints.http.params import parse_uuid
+from entrypoints.http.params import IdParam, parse_uuid
 from entrypoints.http.schemas.food import (
     AnalysisOut,
     CorrectionIn,
@@ -171,13 +172,14 @@ def _epoch(reset_time: str) -> int:
     responses=errors(401, 404),
 )
 async def get_analysis(
-    principal: Principal, analysis_id: str, use: FromDishka[GetAnalysis]
+    principal: Principal, analysis_id: IdParam, use: FromDishka[GetAnalysis]
 ) -> Envelope[AnalysisOut]:
     found = await use(principal.user_id, parse_uuid(analysis_id, "analysis_id"))
     return ok(AnalysisOut.of(found))
 
 
 Calories = Annotated[float | None, Parameter(ge=0, le=100_000, required=False)]
+SORT_VALUES = [*SORTABLE, *(f"-{field}" for field in SORTABLE)]
 
 
 @get(
@@ -187,7 +189,8 @@ Calories = Annotated[float | None, Parameter(ge=0, le=100_000, required=False)]
         "`sort`: `created_at`, `calories` or `confidence_score`, `-` for "
         "descending (default `-created_at`). Filters: `food` (a detected food "
         "name), `min_calories`, `max_calories`, `date_from`, `date_to` "
-        "(YYYY-MM-DD, inclusive, UTC)."
+        "(YYYY-MM-DD, inclusive, UTC); `min_calories` above `max_calories` or "
+        "`date_from` after `date_to` is a 400."
     ),
     security=BEARER,
     responses=errors(401),
@@ -197,7 +200,11 @@ async def history(
     use: FromDishka[ListHistory],
     page: PageParam = 1,
     per_page: PerPageParam = 20,
-    sort: Annotated[str | None, Parameter(required=False, max_length=32)] = None,
+    sort: Annotated[
+        str | None,
+        # Stated as an enum, checked by parse_sort (a 400 naming the allowed values).
+        Parameter(required=False, max_length=32, schema_extra={"enum": SORT_VALUES}),
+    ] = None,
     food: Annotated[str | None, Parameter(required=False, min_length=1, max_length=200)] = None,
     min_calories: Calories = None,
     max_calories: Calories = None,
@@ -218,7 +225,7 @@ async def history(
         )
     )
     return page_of(
-        [AnalysisOut.of_record(r) for r in result.items],
+        [msgspec.Raw(card) for card in result.cards],  # stored as answered
         total=result.total,
         page=page,
         per_page=per_page,
@@ -241,7 +248,7 @@ async def history(
     responses=errors(401, 404),
 )
 async def get_entry(
-    principal: Principal, entry_id: str, use: FromDishka[GetAnalysis]
+    principal: Principal, entry_id: IdParam, use: FromDishka[GetAnalysis]
 ) -> Envelope[AnalysisOut]:
     return ok(AnalysisOut.of(await use.entry(principal.user_id, parse_uuid(entry_id, "entry_id"))))
 
@@ -253,7 +260,9 @@ async def get_entry(
     summary="Delete an entry (and its photo)",
     responses=errors(401, 404),
 )
-async def delete_entry(principal: Principal, entry_id: str, use: FromDishka[DeleteEntry]) -> None:
+async def delete_entry(
+    principal: Principal, entry_id: IdParam, use: FromDishka[DeleteEntry]
+) -> None:
     await use(principal.user_id, parse_uuid(entry_id, "entry_id"))
 
 
@@ -269,7 +278,7 @@ async def delete_entry(principal: Principal, entry_id: str, use: FromDishka[Dele
     responses=errors(401, 404, 422),
 )
 async def correct_entry(
-    principal: Principal, entry_id: str, data: CorrectionIn, use: FromDishka[CorrectEntry]
+    principal: Principal, entry_id: IdParam, data: CorrectionIn, use: FromDishka[CorrectEntry]
 ) -> Envelope[AnalysisOut]:
     corrections = [Correction(f.food, f.portion_grams) for f in data.detected_foods]
     updated = await use(principal.user_id, parse_uuid(entry_id, "entry_id"), corrections)

@@ -21,7 +21,7 @@ from domain.errors import ValidationFailed
 from domain.identity.tokens import Principal
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.openapi_docs import errors
-from entrypoints.http.params import parse_uuid
+from entrypoints.http.params import IdParam, parse_uuid
 
 CACHE_CONTROL = "private, no-cache"
 _SIZES = {s.value: s for s in ImageSize}
@@ -31,6 +31,7 @@ SizeParam = Annotated[
         required=False,
         max_length=16,
         description="`thumb` (at most 256 px on the longest side) or `full` (default)",
+        schema_extra={"enum": sorted(s.value for s in ImageSize)},  # checked by parse_size
     ),
 ]
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)]
@@ -96,7 +97,7 @@ async def _answer(
 )
 async def analysis_image(
     principal: Principal,
-    analysis_id: str,
+    analysis_id: IdParam,
     use: FromDishka[GetMealImage],
     size: SizeParam = None,
     if_none_match: IfNoneMatch = None,
@@ -114,7 +115,7 @@ async def analysis_image(
 )
 async def entry_image(
     principal: Principal,
-    entry_id: str,
+    entry_id: IdParam,
     use: FromDishka[GetMealImage],
     size: SizeParam = None,
     if_none_match: IfNoneMatch = None,

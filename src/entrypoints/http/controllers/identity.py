@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import msgspec
 from dishka.integrations.litestar import DishkaRouter, FromDishka
-from litestar import Request, Response, get, patch, post, put
+from litestar import Response, get, patch, post, put
 from litestar.background_tasks import BackgroundTask
 
 from application.accounts.mail import Mailer
 from application.accounts.verification import RequestEmailVerification
+from application.context import RequestContext
 from application.identity.accounts import ChangeTier, GetUser, Register, UpdateProfile
 from application.identity.sessions import Login, Logout, Refresh
 from application.privacy.consents import GetConsents, UpdateConsents
@@ -16,7 +17,7 @@ from domain.identity.tokens import Principal
 from entrypoints.http.auth import AUTH_DEPENDENCIES, BEARER
 from entrypoints.http.envelopes import Envelope, ok
 from entrypoints.http.openapi_docs import errors
-from entrypoints.http.params import parse_uuid
+from entrypoints.http.params import IdParam, parse_uuid
 from entrypoints.http.schemas.identity import (
     ConsentsIn,
     ConsentsOut,
@@ -61,9 +62,10 @@ async def register(
     summary="Exchange email and password for tokens",
     responses=errors(401),
 )
-async def login(request: Request, data: LoginIn, use: FromDishka[Login]) -> Envelope[TokenOut]:
-    client = request.scope.get("state", {}).get("client_ip", "unknown")
-    return ok(TokenOut.of(await use(data.email, data.password, client)))
+async def login(
+    data: LoginIn, use: FromDishka[Login], context: FromDishka[RequestContext]
+) -> Envelope[TokenOut]:
+    return ok(TokenOut.of(await use(data.email, data.password, context.client)))
 
 
 @post(
@@ -135,7 +137,7 @@ async def put_consents(
     responses=errors(401, 404),
 )
 async def get_user(
-    principal: Principal, user_id: str, use: FromDishka[GetUser]
+    principal: Principal, user_id: IdParam, use: FromDishka[GetUser]
 ) -> Envelope[UserOut]:
     return ok(UserOut.of(await use.by_id(principal, parse_uuid(user_id, "user_id"))))
 
@@ -147,7 +149,7 @@ async def get_user(
     responses=errors(401, 403, 404),
 )
 async def set_tier(
-    admin: Principal, user_id: str, data: TierIn, use: FromDishka[ChangeTier]
+    admin: Principal, user_id: IdParam, data: TierIn, use: FromDishka[ChangeTier]
 ) -> Envelope[UserOut]:
     return ok(UserOut.of(await use(admin, parse_uuid(user_id, "user_id"), data.tier)))
 

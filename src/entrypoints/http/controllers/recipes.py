@@ -21,7 +21,7 @@ from entrypoints.http.controllers.recipes_schemas import RecipeOut, RecipeSummar
 from entrypoints.http.envelopes import Envelope, ListEnvelope, iso, ok, page_of
 from entrypoints.http.openapi_docs import errors
 from entrypoints.http.pagination import PageParam, PerPageParam
-from entrypoints.http.params import parse_uuid
+from entrypoints.http.params import IdParam, parse_uuid
 from entrypoints.http.schemas.base import Input, Output
 
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TAG)]
@@ -113,7 +113,7 @@ async def list_recipes(
     responses=errors(401, 404),
 )
 async def get_recipe(
-    principal: Principal, recipe_id: str, use: FromDishka[GetRecipe]
+    principal: Principal, recipe_id: IdParam, use: FromDishka[GetRecipe]
 ) -> Envelope[RecipeOut]:
     recipe, rating = await use(parse_uuid(recipe_id, "recipe_id"))
     return ok(RecipeOut.of(recipe, rating))
@@ -127,7 +127,7 @@ async def get_recipe(
     responses=errors(401, 404),
 )
 async def put_rating(
-    principal: Principal, recipe_id: str, data: RatingIn, use: FromDishka[RateRecipe]
+    principal: Principal, recipe_id: IdParam, data: RatingIn, use: FromDishka[RateRecipe]
 ) -> Envelope[RatingOut]:
     rating = await use(
         principal.user_id,
@@ -149,7 +149,7 @@ async def put_rating(
     responses=errors(401, 404),
 )
 async def delete_rating(
-    principal: Principal, recipe_id: str, use: FromDishka[DeleteRating]
+    principal: Principal, recipe_id: IdParam, use: FromDishka[DeleteRating]
 ) -> None:
     await use(principal.user_id, parse_uuid(recipe_id, "recipe_id"))
 

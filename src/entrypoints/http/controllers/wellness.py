@@ -32,20 +32,30 @@ from entrypoints.http.controllers.wellness_schemas import (
 from entrypoints.http.envelopes import Envelope, ListEnvelope, iso, ok, page_of
 from entrypoints.http.openapi_docs import errors
 from entrypoints.http.pagination import PageParam, PerPageParam
+from entrypoints.http.params import parse_datetime
 from entrypoints.metrics import SAMPLES_INGESTED
 
 # 1,000 samples with a minute of beat-to-beat intervals each stay well under this.
 SAMPLES_MAX_BODY = 8 * 1024 * 1024
 
+# Text read by parse_datetime: Litestar's own `datetime` conversion takes numbers too.
 FromParam = Annotated[
-    datetime | None,
+    str | None,
     QueryParameter(
-        name="from", description="Start (inclusive), ISO-8601 UTC; default depends on resolution"
+        name="from",
+        description="Start (inclusive), ISO-8601 UTC; default depends on resolution",
+        max_length=64,
+        schema_extra={"format": "date-time"},
     ),
 ]
 ToParam = Annotated[
-    datetime | None,
-    QueryParameter(name="to", description="End (exclusive), ISO-8601 UTC; default now"),
+    str | None,
+    QueryParameter(
+        name="to",
+        description="End (exclusive), ISO-8601 UTC; default now",
+        max_length=64,
+        schema_extra={"format": "date-time"},
+    ),
 ]
 
 
@@ -77,16 +87,22 @@ async def post_samples(
     security=BEARER,
     responses=errors(401),
     summary="The emotion series, raw or per hour/day, oldest first",
+    description=(
+        "`from` must be before `to`; the range may span at most 31 days (`raw`), 92 days "
+        "(`hour`) or 366 days (`day`), and lie between 1900 and 2999: otherwise 400 "
+        "PSI-VAL-1001 naming `from` or `to`."
+    ),
 )
 async def list_emotions(
     principal: Principal,
     use: FromDishka[GetEmotions],
-    start: FromParam = None,
-    end: ToParam = None,
+    start_text: FromParam = None,
+    end_text: ToParam = None,
     resolution: Resolution = Resolution.RAW,
     page: PageParam = 1,
     per_page: PerPageParam = 20,
 ) -> ListEnvelope[EmotionOut]:
+    start, end = parse_datetime(start_text, "from"), parse_datetime(end_text, "to")
     found = await use(
         principal.user_id, start=start, end=end, resolution=resolution, page=page, per_page=per_page
     )
@@ -153,6 +169,10 @@ async def wellness_today(
     security=BEARER,
     responses=errors(401),
     summary="Daily wellness scores, oldest first (default: the last 30 days)",
+    description=(
+        "`date_from` must not be after `date_to`, and the range may span at most 366 days: "
+        "otherwise 400 PSI-VAL-1001."
+    ),
 )
 async def wellness_scores(
     principal: Principal,

@@ -10,14 +10,24 @@ from uuid import UUID
 import msgspec
 
 from application.wellness.queries import CurrentEmotion, EmotionReading
-from domain.wellness.activity import Activity
+from domain.wellness.activity import ACTIVITY_VALUES, Activity
 from domain.wellness.baseline import BaselineStatus, status_of
 from domain.wellness.emotion import Emotion, confidence_sentence, is_uncertain
 from domain.wellness.mood import MAX_NOTE_CHARS, MoodCheckIn
-from domain.wellness.samples import MAX_BATCH, MAX_RR_PER_SAMPLE
+from domain.wellness.samples import (
+    HEART_RATE_BPM,
+    HRV_MS,
+    INTERVAL_S,
+    MAX_BATCH,
+    MAX_RR_PER_SAMPLE,
+    PNN50_PERCENT,
+    STEPS,
+    Source,
+)
 from domain.wellness.score import DailyWellness, explain_day
 from domain.wellness.series import EmotionPoint
 from entrypoints.http.envelopes import iso
+from entrypoints.http.params import documented
 from entrypoints.http.schemas.base import Input, Output
 
 # Ranges, sources and timestamps are judged by the domain, per sample and with the
@@ -28,17 +38,28 @@ from entrypoints.http.schemas.base import Input, Output
 RrIntervals = Annotated[list[float], msgspec.Meta(max_length=MAX_RR_PER_SAMPLE)]
 
 
+def _range(bounds: tuple[float, float]) -> msgspec.Meta:
+    return documented(minimum=bounds[0], maximum=bounds[1])
+
+
 class SampleIn(Input):
+    """The ranges and vocabularies are the domain's (domain/wellness/samples.py), stated in
+    the document; a timestamp must also lie within the last 90 days and not in the future."""
+
     timestamp: datetime
-    heart_rate: float
-    source: Annotated[str, msgspec.Meta(max_length=64)]
-    hrv_sdnn: float | None = None
-    hrv_rmssd: float | None = None
-    pnn50: float | None = None
+    heart_rate: Annotated[float, _range(HEART_RATE_BPM)]
+    source: Annotated[
+        str, msgspec.Meta(max_length=64), documented(enum=sorted(s.value for s in Source))
+    ]
+    hrv_sdnn: Annotated[float, _range(HRV_MS)] | None = None
+    hrv_rmssd: Annotated[float, _range(HRV_MS)] | None = None
+    pnn50: Annotated[float, _range(PNN50_PERCENT)] | None = None
     rr_intervals_ms: RrIntervals | None = None
-    steps: int | None = None  # in the sample's interval
-    activity: Annotated[str, msgspec.Meta(max_length=16)] | None = None
-    interval_s: float | None = None
+    steps: Annotated[int, _range(STEPS)] | None = None  # in the sample's interval
+    activity: (
+        Annotated[str, msgspec.Meta(max_length=16), documented(enum=sorted(ACTIVITY_VALUES))] | None
+    ) = None
+    interval_s: Annotated[float, _range(INTERVAL_S)] | None = None
 
 
 class SamplesIn(Input):

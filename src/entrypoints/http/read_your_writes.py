@@ -1,0 +1,42 @@
+"""Read your writes with read replicas: a person whose request may have written (any
+method but GET, HEAD, OPTIONS) reads from the primary for `PSI_DATABASE_REPLICA_STICKY_S`
+seconds after it was answered (`adapters.sql.replicas`).
+
+The mark is set as the response starts, before the client can send its next request, so
+that request finds it."""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from dishka import AsyncContainer
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
+
+from application.ports.reads import ReadRouting
+from domain.errors import DependencyUnavailable
+
+WRITER = "psi_writer"  # scope state: the user id of a request that may write
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = logging.getLogger(__name__)
+
+
+def note_writer(scope: Scope, method: str, user_id: UUID) -> None:
+    if method not in _SAFE:
+        scope["state"][WRITER] = user_id
+
+
+def marks_writers(container: AsyncContainer) -> BeforeMessageSendHookHandler:
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        user_id = scope.get("state", {}).get(WRITER)
+        if user_id is None:
+            return
+        try:
+            await (await container.get(ReadRouting)).wrote(user_id)
+        except DependencyUnavailable:  # the answer stands; only its stickiness is lost
+            log.warning("could not mark a writer for read-your-writes")
+
+    return before_send
