@@ -21,8 +21,8 @@ def build_container(
     http: bool = False,
 ) -> AsyncContainer:
     providers: list[Provider] = [InfrastructureProvider(settings, clock)]
-    providers += store_providers(settings)
     providers += [cls() for cls in FEATURE_PROVIDERS]
+    providers += store_providers(settings)
     if settings.metrics_port is not None:
         from entrypoints.providers.metrics import ModelTimingProvider
 

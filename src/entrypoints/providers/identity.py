@@ -40,10 +40,6 @@ class IdentityProvider(Provider):
     def users(self, db: Database) -> UserRepository:
         return SqlUserRepository(db)
 
-    @provide(when=Has(Redis))
-    def cached_users(self, s: Settings, db: Database, redis: Redis) -> UserRepository:
-        return RedisCachedUserRepository(SqlUserRepository(db), redis, s.redis_prefix)
-
     @provide
     def consents(self, db: Database) -> ConsentRepository:
         return SqlConsentRepository(db)
@@ -120,3 +116,16 @@ class IdentityProvider(Provider):
     use_cases = (
         provide(Logout) + provide(GetConsents) + provide(UpdateConsents) + provide(RequireConsent)
     )
+
+
+class CachedUsersProvider(Provider):
+    """With Redis, the account repository behind the Redis cache. A provider of its own,
+    installed after `IdentityProvider` where Redis is (`store_providers`), rather than a
+    `when=Has(Redis)` factory: the HTTP request scope decorates `UserRepository`, and
+    dishka validates a decorator against every factory of the type, active or not."""
+
+    scope = Scope.APP
+
+    @provide
+    def cached_users(self, s: Settings, db: Database, redis: Redis) -> UserRepository:
+        return RedisCachedUserRepository(SqlUserRepository(db), redis, s.redis_prefix)

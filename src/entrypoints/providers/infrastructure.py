@@ -74,13 +74,16 @@ class InfrastructureProvider(Provider):
 
 
 def store_providers(settings: Settings) -> list[Provider]:
-    """The production stores the settings configure (none: the embedded profile)."""
+    """The production stores the settings configure (none: the embedded profile), and the
+    few adapter overrides that cannot be `when=` factories; added after the feature
+    providers, so that those overrides win."""
+    from entrypoints.providers.identity import CachedUsersProvider
     from entrypoints.providers.mongo_stores import MongoStoresProvider
     from entrypoints.providers.redis_stores import RedisStoresProvider
 
     found: list[Provider] = []
     if settings.redis_url:
-        found.append(RedisStoresProvider(settings.redis_url))
+        found += [RedisStoresProvider(settings.redis_url), CachedUsersProvider()]
     if settings.mongodb_uri:
         found.append(MongoStoresProvider(settings.mongodb_uri))
     return found

@@ -15,12 +15,13 @@ from adapters.queue.in_process import InProcessQueue
 from adapters.queue.redis_stream import RedisStreamQueue
 from adapters.redis.admission import RedisAdmission
 from adapters.redis.sessions import RedisSessionStore
+from adapters.redis.user_cache import RedisCachedUserRepository
 from adapters.sql.preferences import SqlPreferencesStore
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.wellness_series import SqlEmotionSeries
 from application.identity.admission import SequentialAdmission
 from application.ports.food import AnalysisQueue
-from application.ports.identity import SessionStore
+from application.ports.identity import SessionStore, UserRepository
 from application.ports.preferences import PreferencesStore
 from application.ports.ratelimit import RequestAdmission
 from application.ports.wellness import EmotionSeries
@@ -37,6 +38,8 @@ MONGO = "mongodb://127.0.0.1:1/"
 
 
 async def resolve(settings, *types):
+    # The HTTP app's graph (request scope included) must build too, in every profile.
+    await build_container(settings, http=True).close()
     container = build_container(settings)
     try:
         return [await container.get(t) for t in types]
@@ -64,8 +67,9 @@ async def test_the_embedded_profile_has_sql_and_in_process_adapters(tmp_path: Pa
 
 async def test_redis_and_mongodb_bring_their_adapters(tmp_path: Path):
     settings = production_settings(tmp_path, POSTGRES, REDIS, mongodb_uri=MONGO)
-    sessions, admission, series, preferences, stores, readiness = await resolve(
+    users, sessions, admission, series, preferences, stores, readiness = await resolve(
         settings,
+        UserRepository,
         SessionStore,
         RequestAdmission,
         EmotionSeries,
@@ -73,6 +77,7 @@ async def test_redis_and_mongodb_bring_their_adapters(tmp_path: Path):
         PersonalDataStores,
         Readiness,
     )
+    assert type(users) is RedisCachedUserRepository
     assert type(sessions) is RedisSessionStore
     assert type(admission) is RedisAdmission
     assert type(series) is MongoEmotionSeries
