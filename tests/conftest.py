@@ -112,6 +112,33 @@ async def redis_client(redis_url: str):
     await client.aclose()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster_nodes() -> Iterator[list[str]]:
+    """host:port of each node of a Redis Cluster (three primaries, a replica each)."""
+    from tests.support.redis_topologies import CLUSTER_NODES, LocalCluster
+
+    if CLUSTER_NODES:
+        yield [n.strip() for n in CLUSTER_NODES.split(",") if n.strip()]
+        return
+    cluster = LocalCluster()
+    try:
+        ports = cluster.start()
+        yield [f"127.0.0.1:{p}" for p in ports]
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+async def redis_cluster_client(redis_cluster_nodes: list[str]):
+    from adapters.redis.connect import RedisTopology, connect
+
+    client = connect(
+        RedisTopology(f"redis://{redis_cluster_nodes[0]}", "cluster", tuple(redis_cluster_nodes))
+    )
+    yield client
+    await client.aclose()
+
+
 @pytest.fixture
 async def fresh_postgres_db(fresh_postgres_url: str) -> AsyncIterator[Database]:
     db = Database(fresh_postgres_url)

@@ -128,11 +128,11 @@ async def set_tier_command(settings: Settings, email: str, tier: str) -> None:
         if settings.redis_url:
             # Through the cache, which drops its copy: the tier applies to the next
             # request of every token (requests read the tier from the cached account).
-            from redis.asyncio import Redis
-
+            from adapters.redis.connect import connect
             from adapters.redis.user_cache import RedisCachedUserRepository
+            from entrypoints.providers.infrastructure import redis_topology
 
-            redis = Redis.from_url(settings.redis_url)
+            redis = connect(redis_topology(settings) or settings.redis_url)
             users = RedisCachedUserRepository(users, redis, settings.redis_prefix)
         user = await users.get_by_email(normalize_email(email))
         if user is None:

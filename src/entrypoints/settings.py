@@ -145,6 +145,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     stripe_success_url: str = "psi://subscription/success?session_id={CHECKOUT_SESSION_ID}"
     stripe_cancel_url: str = "psi://subscription/cancel"
     subscription_grace_days: int = 7  # past_due (or unheard-of renewal) keeps premium this long
+    # -- Redis topology (docs/operations.md, "Redis topologies") ------------------------
+    # standalone: PSI_REDIS_URL is the server. cluster: PSI_REDIS_URL is one seed node
+    # (credentials and TLS for every node), PSI_REDIS_CLUSTER_NODES more seeds
+    # (host:port,...). sentinel: PSI_REDIS_SENTINELS (host:port,...) are asked for the
+    # primary named PSI_REDIS_SENTINEL_MASTER (default: the host of PSI_REDIS_URL), and
+    # PSI_REDIS_URL gives only its credentials and database.
+    redis_mode: Literal["standalone", "cluster", "sentinel"] = "standalone"
+    redis_cluster_nodes: tuple[str, ...] = ()
+    redis_sentinels: tuple[str, ...] = ()
+    redis_sentinel_master: str | None = None
+    # The pipelined lane for the per-request commands (off: redis-py's client for all).
+    redis_lane: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -185,7 +197,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return (not self.is_production) if self.auto_migrate is None else self.auto_migrate
 
 
-_LIST_FIELDS = {"cors_origins", "trusted_proxies", "database_replica_urls"}
+_LIST_FIELDS = {
+    "cors_origins",
+    "trusted_proxies",
+    "database_replica_urls",
+    "redis_cluster_nodes",
+    "redis_sentinels",
+}
 # PSI_* variables read by the tooling around the service (tests, CI, benches, justfile),
 # not by the service: never reported as unknown settings.
 _TOOLING_PREFIXES = ("PSI_TEST_", "PSI_BENCH_")
@@ -253,6 +271,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
+    _check_redis_topology(settings)
     return _with_secret(_normalise_urls(_checked_image_store(settings)))
 
 
@@ -269,6 +288,17 @@ def _checked_image_store(s: Settings) -> Settings:
     if s.s3_prefix and not s.s3_prefix.endswith("/"):
         return msgspec.structs.replace(s, s3_prefix=s.s3_prefix + "/")
     return s
+
+
+def _check_redis_topology(s: Settings) -> None:
+    if s.redis_mode == "standalone" or s.redis_url is None:
+        return
+    if s.redis_mode == "sentinel" and not s.redis_sentinels:
+        raise SettingsError("PSI_REDIS_MODE=sentinel needs PSI_REDIS_SENTINELS (host:port,...)")
+    for node in (*s.redis_cluster_nodes, *s.redis_sentinels):
+        host, _, port = node.rpartition(":")
+        if not host or not port.isdigit():
+            raise SettingsError(f"invalid Redis node {node!r}: expected host:port")
 
 
 def _otlp_configured(environ: Mapping[str, str]) -> bool:

@@ -41,27 +41,37 @@ def make_user(**kw) -> User:
     )
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "redis-cached postgres"])
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        "postgres",
+        "redis-cached postgres",
+        "redis-cluster-cached postgres",
+    ]
+)
 def users(request):
     if request.param == "memory":
         return MemoryUserRepository()
-    if request.param == "redis-cached postgres":
+    if request.param.endswith("cached postgres"):
+        client = "redis_cluster_client" if "cluster" in request.param else "redis_client"
         return RedisCachedUserRepository(
             SqlUserRepository(request.getfixturevalue("postgres_db")),
-            request.getfixturevalue("redis_client"),
+            request.getfixturevalue(client),
             f"psi-test-{uuid.uuid4().hex[:8]}:",
         )
     return SqlUserRepository(request.getfixturevalue(f"{request.param}_db"))
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "redis"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis", "redis cluster"])
 def sessions_and_users(request):
     """A session store plus a user repository the store can see (SQL stores keep
     sessions beside the users table)."""
     if request.param == "memory":
         return MemorySessionStore(), MemoryUserRepository()
-    if request.param == "redis":
-        client = request.getfixturevalue("redis_client")
+    if request.param.startswith("redis"):
+        cluster = request.param == "redis cluster"
+        client = request.getfixturevalue("redis_cluster_client" if cluster else "redis_client")
         return (
             RedisSessionStore(client, f"psi-test-{uuid.uuid4().hex[:8]}:", 3600 * 24, 3600),
             MemoryUserRepository(),

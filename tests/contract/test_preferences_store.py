@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from adapters.memory.preferences import MemoryPreferencesCache, MemoryPreferencesStore
 from adapters.mongo.preferences import MongoPreferencesStore
-from adapters.redis.lane import RedisLane
+from adapters.redis.connect import lane_for
 from adapters.redis.preferences_cache import RedisPreferencesCache
 from adapters.sql.preferences import SqlPreferencesStore
 from domain.preferences.preferences import preferences_from_document
@@ -81,12 +81,13 @@ async def test_mongo_keeps_user_id_unique(mongo_db):
     assert await mongo_db["user_preferences"].count_documents({"user_id": str(user)}) == 1
 
 
-@pytest.fixture(params=["memory", "redis", "redis (lane)"])
+@pytest.fixture(params=["memory", "redis", "redis (lane)", "redis cluster", "redis cluster (lane)"])
 def cache(request):
     if request.param == "memory":
         return MemoryPreferencesCache()
-    client = request.getfixturevalue("redis_client")
-    lane = RedisLane.of(client) if request.param == "redis (lane)" else None
+    cluster = request.param.startswith("redis cluster")
+    client = request.getfixturevalue("redis_cluster_client" if cluster else "redis_client")
+    lane = lane_for(client) if request.param.endswith("(lane)") else None
     return RedisPreferencesCache(client, f"psi-test-{uuid.uuid4().hex[:8]}:", ttl_s=60, lane=lane)
 
 

@@ -13,13 +13,14 @@ from adapters.sql.ratelimit import SqlRateLimiter
 from domain.ratelimit import Quota
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "redis"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "redis", "redis cluster"])
 def limiter(request):
     if request.param == "memory":
         return MemoryRateLimiter()
-    if request.param == "redis":
+    if request.param.startswith("redis"):
+        client = "redis_cluster_client" if request.param == "redis cluster" else "redis_client"
         return RedisRateLimiter(
-            request.getfixturevalue("redis_client"), f"psi-test-{uuid.uuid4().hex[:8]}:"
+            request.getfixturevalue(client), f"psi-test-{uuid.uuid4().hex[:8]}:"
         )
     return SqlRateLimiter(request.getfixturevalue(f"{request.param}_db"))
 

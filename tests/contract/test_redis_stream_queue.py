@@ -15,6 +15,7 @@ from uuid import UUID
 import pytest
 
 from adapters.queue.redis_stream import RedisStreamQueue
+from adapters.redis.connect import RedisTopology, connect
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.redis]
 IDLE_S = 0.3  # reclaim deliveries idle this long (a lease and a half, in the worker)
@@ -36,7 +37,7 @@ class Recorder:
 
 
 class Queues:
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str | RedisTopology) -> None:
         self.redis_url = redis_url
         self.prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
         self.made: list[RedisStreamQueue] = []
@@ -63,9 +64,25 @@ class Queues:
         self.tasks.clear()
 
 
+@pytest.fixture(params=["standalone", "cluster"])
+def topology(request, redis_url: str) -> RedisTopology:
+    """One server, or a Redis Cluster (the stream and its markers share one slot)."""
+    if request.param == "standalone":
+        return RedisTopology(redis_url)
+    nodes = request.getfixturevalue("redis_cluster_nodes")
+    return RedisTopology(f"redis://{nodes[0]}", "cluster", tuple(nodes))
+
+
 @pytest.fixture
-async def queues(redis_url: str, redis_client) -> AsyncIterator[Queues]:
-    q = Queues(redis_url)
+async def redis_client(topology: RedisTopology):
+    client = connect(topology)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def queues(topology: RedisTopology, redis_client) -> AsyncIterator[Queues]:
+    q = Queues(topology)
     yield q
     await q.stop_consumers()
     for queue in q.made:

@@ -11,7 +11,7 @@ import pytest
 from adapters.memory.identity import MemorySessionStore, MemoryUserRepository
 from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.redis.admission import RedisAdmission
-from adapters.redis.lane import RedisLane
+from adapters.redis.connect import lane_for
 from adapters.redis.sessions import RedisSessionStore
 from adapters.sql.ratelimit import SqlRateLimiter
 from adapters.sql.sessions import SqlSessionStore
@@ -21,16 +21,27 @@ from domain.ratelimit import Quota
 from tests.contract.test_identity_ports import NOW, make_user, principal_for
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "redis", "redis (redis-py)"])
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        "postgres",
+        "redis",
+        "redis (redis-py)",
+        "redis cluster",
+        "redis cluster (redis-py)",
+    ]
+)
 def gate(request):
     """(admission, session store, user repository) sharing one backing store."""
     if request.param == "memory":
         sessions = MemorySessionStore()
         return SequentialAdmission(MemoryRateLimiter(), sessions), sessions, MemoryUserRepository()
     if request.param.startswith("redis"):  # on its own pipelined lane, or via redis-py
-        client = request.getfixturevalue("redis_client")
+        cluster = request.param.startswith("redis cluster")
+        client = request.getfixturevalue("redis_cluster_client" if cluster else "redis_client")
         prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
-        lane = RedisLane.of(client) if request.param == "redis" else None
+        lane = lane_for(client) if "redis-py" not in request.param else None
         return (
             RedisAdmission(client, prefix, lane),
             RedisSessionStore(client, prefix, 3600 * 24, 3600),

@@ -277,7 +277,7 @@ async def test_a_worker_killed_mid_job_loses_nothing(
     try:  # the killed worker's delivery was taken over, run once and acknowledged
         assert (await redis.xpending(stream, group))["pending"] == 0
         assert await redis.xlen(stream) == 0  # acknowledged jobs leave the stream
-        assert not await redis.exists(f"{stack.prefix}food-queued:{analysis_id}")
+        assert not await redis.exists(f"{stack.prefix}food-queued:{{{stream}}}:{analysis_id}")
     finally:
         await redis.aclose()
 

@@ -19,6 +19,9 @@ What a delivery goes through (the issue-3 contract, tests/contract/test_redis_st
   killed. Any consumer reclaims such a delivery (XAUTOCLAIM) once it has been idle for
   `reclaim_idle_s` and runs it again; the job is idempotent (its lease lets one attempt
   store a result), so a reclaimed delivery completes the analysis once and is acked.
+- On a Redis Cluster the markers carry the stream's name as their hash tag
+  (`<prefix>food-queued:{<prefix>food-analysis}:<id>`), so the enqueue script and the
+  acknowledgement touch one slot; the stream keeps its name.
 - Stopping (the consume task cancelled) takes no new message; a message that a read in
   flight still brings is given back to the stream (re-added, then acked), not left pending.
 """
@@ -41,6 +44,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from adapters.failures import translates_failures
+from adapters.redis.connect import RedisTopology, connect
 from adapters.redis.failures import REDIS
 from application.ports.food import JobHandler
 
@@ -77,7 +81,7 @@ class RedisStreamQueue:
 
     def __init__(
         self,
-        redis_url: str,
+        redis_url: str | RedisTopology,
         prefix: str,
         *,
         queued_ttl_s: float = 900.0,
@@ -86,11 +90,12 @@ class RedisStreamQueue:
     ) -> None:
         self.stream = f"{prefix}food-analysis"
         self.group = f"{prefix}food-workers"
-        self._marker_prefix = f"{prefix}food-queued:"
+        # The stream's whole name as the markers' hash tag: their slot is the stream's.
+        self._marker_prefix = f"{prefix}food-queued:{{{self.stream}}}:"
         self.consumer = consumer_name or (
             f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         )
-        self._redis = Redis.from_url(
+        self._redis: Redis = connect(
             redis_url,
             decode_responses=True,
             socket_connect_timeout=5.0,

@@ -2,7 +2,13 @@
 and, for an authenticated caller, its session's revocation marker and its account's
 revocation cutoff (the keys RedisSessionStore writes), and its cached account record
 (the key RedisCachedUserRepository writes), returned as the request's `PrefetchedAccount`.
-All keys must live on one Redis node (they do: one Redis, no cluster slots).
+
+On one server (or a Sentinel-managed primary) that is one script over all four keys. On a
+Redis Cluster the keys live in three slots (the rate key's, the session's `{s:..}`, the
+account's `{u:..}`), and a script may touch one slot only: the rate script, the session
+marker and the account's two keys go as three commands at once (one round trip's
+latency, each on its own slot's primary). The reads are then not one atomic snapshot,
+which changes nothing a request can see: revocation is decided as of admission either way.
 
 The script goes by the process's `RedisLane` (one pipelined connection, parsed by
 hiredis) when it has one, as every request sends it; by redis-py's script object
@@ -10,14 +16,16 @@ otherwise."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import hiredis
 from redis.asyncio import Redis
 
 from adapters.failures import translates_failures
+from adapters.redis.connect import is_cluster
 from adapters.redis.failures import REDIS
-from adapters.redis.lane import RedisLane
+from adapters.redis.lane import Lane
 from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
 from adapters.redis.sessions import cutoff_key, revoked_key
 from adapters.redis.user_cache import unpack_user, user_key
@@ -48,11 +56,29 @@ return reply
 
 @translates_failures(REDIS)
 class RedisAdmission:
-    def __init__(self, redis: Redis, prefix: str, lane: RedisLane | None = None) -> None:
+    def __init__(self, redis: Redis, prefix: str, lane: Lane | None = None) -> None:
+        self._redis = redis
         self._prefix = prefix
         self._rate_prefix = prefix + RATE_KEY_PREFIX
         self._script = redis.register_script(_ADMIT)
         self._lane = lane
+        self._split = is_cluster(redis)
+
+    async def _command(self, *args: str) -> Any:
+        if self._lane is not None:
+            return await self._lane.execute(*args)
+        return await self._redis.execute_command(*args)
+
+    async def _run_split(self, keys: list[str], args: list[int]) -> Any:
+        """The script's reply from one command per slot (a cluster)."""
+        rate = self._run(keys[:1], args)
+        if len(keys) == 1:
+            return await rate
+        reply, marker, (cutoff, cached) = await asyncio.gather(
+            rate, self._command("EXISTS", keys[1]), self._command("MGET", keys[2], keys[3])
+        )
+        revoked = int(marker) or int(cutoff is not None and args[4] <= int(cutoff))
+        return [*reply[:5], revoked, cached if not revoked else None]
 
     async def _run(self, keys: list[str], args: list[int]) -> Any:
         lane = self._lane
@@ -76,7 +102,8 @@ class RedisAdmission:
                 user_key(self._prefix, principal.user_id),
             ]
             issued_at = int(principal.issued_at.timestamp())
-        reply = await self._run(keys, [quota.interval, quota.window_s, 1, 0, issued_at])
+        run = self._run_split if self._split else self._run
+        reply = await run(keys, [quota.interval, quota.window_s, 1, 0, issued_at])
         if principal is None:
             return Admission(decision_of(reply, quota), None)
         if reply[5]:

@@ -15,6 +15,11 @@ _UNAVAILABLE = (
     r.OutOfMemoryError,
     r.ClusterDownError,
     r.TryAgainError,
+    # A cluster client that ran out of tries while a failover moved slots, or found no
+    # node (or none serving a slot) to ask.
+    r.ClusterError,
+    r.SlotNotCoveredError,
+    r.RedisClusterUnreachableError,
 )
 
 

@@ -20,13 +20,38 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import hiredis
+from redis import exceptions as r
 from redis.asyncio import Redis
 from redis.asyncio.connection import Connection
 
 Arg = str | int | float | bytes
+
+# Error replies that say the server cannot serve now (not that the command is wrong): raised
+# as redis-py's exceptions, which the adapters' failure rules answer with a 503.
+_UNAVAILABLE_REPLIES: dict[str, type[Exception]] = {
+    "LOADING": r.BusyLoadingError,
+    "READONLY": r.ReadOnlyError,
+    "CLUSTERDOWN": r.ClusterDownError,
+    "MASTERDOWN": r.MasterDownError,
+    "TRYAGAIN": r.TryAgainError,
+    "OOM": r.OutOfMemoryError,
+}
+
+
+def _failure_of(reply: hiredis.ReplyError) -> Exception:
+    kind = _UNAVAILABLE_REPLIES.get(str(reply).split(" ", 1)[0])
+    return kind(str(reply)) if kind is not None else reply
+
+
+class Lane(Protocol):
+    """A lane to one server (`RedisLane`) or to a cluster (`ClusterLane`)."""
+
+    async def execute(self, *args: Arg) -> Any: ...
+
+    async def aclose(self) -> None: ...
 
 
 def pack(args: Sequence[Arg]) -> bytes:
@@ -80,7 +105,7 @@ class _Pipe(asyncio.Protocol):
             if future.done():  # its caller gave up (cancelled)
                 continue
             if isinstance(reply, hiredis.ReplyError):
-                future.set_exception(reply)
+                future.set_exception(_failure_of(reply))
             else:
                 future.set_result(reply)
 
@@ -159,6 +184,15 @@ class RedisLane:
             return await (await self._open()).send(command)
         except ConnectionError:  # the connection died before answering: once more
             return await (await self._open()).send(command)
+
+    async def execute_asking(self, *args: Arg) -> Any:
+        """`ASKING` then the command, adjacent on one connection (a cluster slot being
+        migrated: the target node serves it only right after ASKING)."""
+        pipe = await self._open()
+        asking = pipe.send(pack(("ASKING",)))
+        reply = pipe.send(pack(args))
+        await asking
+        return await reply
 
     async def _open(self) -> _Pipe:
         pipe = self._pipe

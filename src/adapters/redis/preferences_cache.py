@@ -1,6 +1,6 @@
 """Cache-aside copy of preferences documents in Redis (production profile).
 
-Key `<prefix>prefs:<user_id>`, JSON, TTL 5 minutes; every write deletes the key
+Key `<prefix>prefs:{u:<user_id>}`, JSON, TTL 5 minutes; every write deletes the key
 so all API processes read the new document on their next request. Reads (one per
 fridge match or recommendation) go by the process's `RedisLane` when it has one.
 """
@@ -15,7 +15,8 @@ from redis.asyncio import Redis
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
-from adapters.redis.lane import RedisLane
+from adapters.redis.keys import user_tag
+from adapters.redis.lane import Lane
 from domain.preferences.preferences import Preferences, preferences_from_document
 
 TTL_S = 300
@@ -27,7 +28,7 @@ PARSED_MAX = 1024
 @translates_failures(REDIS)
 class RedisPreferencesCache:
     def __init__(
-        self, redis: Redis, prefix: str, ttl_s: int = TTL_S, lane: RedisLane | None = None
+        self, redis: Redis, prefix: str, ttl_s: int = TTL_S, lane: Lane | None = None
     ) -> None:
         self._redis = redis
         self._lane = lane
@@ -36,7 +37,7 @@ class RedisPreferencesCache:
         self._ttl_s = ttl_s
 
     def _key(self, user_id: UUID) -> str:
-        return f"{self._prefix}prefs:{user_id}"
+        return f"{self._prefix}prefs:{user_tag(user_id)}"
 
     async def get(self, user_id: UUID) -> Preferences | None:
         key = self._key(user_id)

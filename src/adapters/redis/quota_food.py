@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
+from adapters.redis.keys import user_tag
 from domain.food.quota import QuotaWindow
 
 _CONSUME = """
@@ -37,7 +38,7 @@ class RedisAnalysisQuota:
         self._refund = redis.register_script(_REFUND)
 
     def _key(self, user_id: UUID, window: QuotaWindow) -> str:
-        return f"{self._prefix}quota:food:{user_id}:{window.key}"
+        return f"{self._prefix}quota:food:{user_tag(user_id)}:{window.key}"
 
     async def consume(self, user_id: UUID, window: QuotaWindow, limit: int) -> tuple[bool, int]:
         taken, used = await self._consume(

@@ -1,10 +1,12 @@
 """SessionStore on Redis: production security state, shared by every API process.
 
-Keys (all under the configured prefix):
-  sess:{sid}        hash {user, cur}       the refresh family, expires with it
-  sess-revoked:{sid} "1"                   set when the family is revoked
-  user-cutoff:{uid}  epoch seconds         tokens issued at or before are revoked
-Authenticating a request costs one MGET round trip.
+Keys (all under the configured prefix; the braces are Redis Cluster hash tags):
+  sess:{s:<sid>}          hash {user, cur}  the refresh family, expires with it
+  sess-revoked:{s:<sid>}  "1"               set when the family is revoked
+  user-cutoff:{u:<uid>}   epoch seconds     tokens issued at or before are revoked
+  user-sessions:{u:<uid>} set of sids       the families to revoke with the account
+Authenticating a request costs one round trip (two GETs, pipelined: on a cluster the two
+keys live in different slots).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from redis.asyncio import Redis
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
+from adapters.redis.keys import session_tag, user_tag
 from domain.identity.tokens import Principal, RotationOutcome
 
 # Compare-and-set in one atomic step: the presented id must be the current one.
@@ -32,12 +35,12 @@ return 1
 """
 
 
-def revoked_key(prefix: str, session_id: UUID) -> str:
-    return f"{prefix}sess-revoked:{session_id}"
+def revoked_key(prefix: str, session_id: UUID | str) -> str:
+    return f"{prefix}sess-revoked:{session_tag(session_id)}"
 
 
 def cutoff_key(prefix: str, user_id: UUID) -> str:
-    return f"{prefix}user-cutoff:{user_id}"
+    return f"{prefix}user-cutoff:{user_tag(user_id)}"
 
 
 def revoked_by_cutoff(principal: Principal, cutoff: bytes | str | None) -> bool:
@@ -55,7 +58,7 @@ class RedisSessionStore:
         self._rotate = redis.register_script(_ROTATE)
 
     def _sess(self, sid: UUID) -> str:
-        return f"{self._p}sess:{sid}"
+        return f"{self._p}sess:{session_tag(sid)}"
 
     def _revoked(self, sid: UUID) -> str:
         return revoked_key(self._p, sid)
@@ -64,7 +67,7 @@ class RedisSessionStore:
         return cutoff_key(self._p, uid)
 
     def _user_sessions(self, uid: UUID) -> str:
-        return f"{self._p}user-sessions:{uid}"
+        return f"{self._p}user-sessions:{user_tag(uid)}"
 
     async def start(
         self,
@@ -75,13 +78,17 @@ class RedisSessionStore:
         now: datetime,
     ) -> None:
         ttl = max(1, int((expires_at - now).total_seconds()))
+        # The account's list first (its slot, then the family's: one slot per step on a
+        # cluster), so no family exists that revoking the account's sessions would miss.
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.sadd(self._user_sessions(user_id), str(session_id))
+            pipe.expire(self._user_sessions(user_id), self._marker_ttl)
+            await pipe.execute()
         async with self._r.pipeline(transaction=True) as pipe:
             pipe.hset(
                 self._sess(session_id), mapping={"user": str(user_id), "cur": refresh_token_id}
             )
             pipe.expire(self._sess(session_id), ttl)
-            pipe.sadd(self._user_sessions(user_id), str(session_id))
-            pipe.expire(self._user_sessions(user_id), self._marker_ttl)
             await pipe.execute()
 
     async def rotate(
@@ -115,13 +122,14 @@ class RedisSessionStore:
             return
         async with self._r.pipeline(transaction=False) as pipe:
             for sid in doomed:
-                pipe.set(f"{self._p}sess-revoked:{sid}", "1", ex=self._marker_ttl)
+                pipe.set(revoked_key(self._p, sid), "1", ex=self._marker_ttl)
             await pipe.execute()
 
     async def is_revoked(self, principal: Principal) -> bool:
-        revoked, cutoff = await self._r.mget(
-            self._revoked(principal.session_id), self._cutoff(principal.user_id)
-        )
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.get(self._revoked(principal.session_id))
+            pipe.get(self._cutoff(principal.user_id))
+            revoked, cutoff = await pipe.execute()
         return revoked is not None or revoked_by_cutoff(principal, cutoff)
 
     async def ping(self) -> None:

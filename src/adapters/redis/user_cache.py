@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
+from adapters.redis.keys import user_tag
 from application.ports.identity import PrefetchedAccount, UserRepository
 from domain.identity.model import Subscription, Tier, User
 
@@ -48,7 +49,7 @@ class _CachedUser(msgspec.Struct, array_like=True):
 
 def user_key(prefix: str, user_id: UUID) -> str:
     # v2: the record without the password hash (entries of the old layout are not read).
-    return f"{prefix}user:v2:{user_id}"
+    return f"{prefix}user:v2:{user_tag(user_id)}"
 
 
 _encoder = msgspec.msgpack.Encoder()

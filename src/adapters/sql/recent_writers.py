@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
+from adapters.redis.keys import user_tag
 
 
 class RecentWriters(Protocol):
@@ -46,7 +47,8 @@ class RedisRecentWriters:
         self._window_ms = max(1, int(window_s * 1000))
 
     async def mark(self, user_id: UUID) -> None:
-        await self._redis.set(f"{self._prefix}{user_id.hex}", b"1", px=self._window_ms)
+        # The user's tag, as every key of theirs: the account purge's scan finds it.
+        await self._redis.set(f"{self._prefix}{user_tag(user_id)}", b"1", px=self._window_ms)
 
     async def wrote_lately(self, user_id: UUID) -> bool:
-        return bool(await self._redis.exists(f"{self._prefix}{user_id.hex}"))
+        return bool(await self._redis.exists(f"{self._prefix}{user_tag(user_id)}"))

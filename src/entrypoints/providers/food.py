@@ -37,6 +37,7 @@ from application.ports.food import (
     FoodHistoryView,
     JobHandler,
 )
+from entrypoints.providers.infrastructure import redis_topology
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -79,8 +80,9 @@ class FoodProvider(Provider):
     @provide(when=Has(Redis))
     async def stream_queue(self, s: Settings) -> AsyncIterator[RedisStreamQueue]:
         # The API only adds jobs; `psi worker` binds a handler and consumes.
-        assert s.redis_url, "Has(Redis): the Redis provider is installed"
-        queue = RedisStreamQueue(s.redis_url, s.redis_prefix)
+        topology = redis_topology(s)
+        assert topology is not None, "Has(Redis): the Redis provider is installed"
+        queue = RedisStreamQueue(topology, s.redis_prefix)
         await queue.start()
         yield queue
         await queue.stop()

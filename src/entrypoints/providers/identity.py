@@ -4,7 +4,7 @@ from dishka import Has, Provider, Scope, provide
 from redis.asyncio import Redis
 
 from adapters.redis.admission import RedisAdmission
-from adapters.redis.lane import RedisLane
+from adapters.redis.lane import Lane
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.redis.sessions import RedisSessionStore
 from adapters.redis.user_cache import RedisCachedUserRepository
@@ -86,9 +86,7 @@ class IdentityProvider(Provider):
         return SequentialAdmission(limiter, sessions)
 
     @provide(when=Has(Redis))
-    def redis_admission(
-        self, s: Settings, redis: Redis, lane: RedisLane | None
-    ) -> RequestAdmission:
+    def redis_admission(self, s: Settings, redis: Redis, lane: Lane | None) -> RequestAdmission:
         return RedisAdmission(redis, s.redis_prefix, lane)
 
     @provide

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from dishka import Provider, Scope, collect, provide
 
 from adapters.clock import SystemClock
+from adapters.redis.connect import RedisTopology
 from adapters.sql.database import Database
 from application.ports.clock import Clock
 from entrypoints.readiness import Readiness
@@ -29,6 +30,19 @@ class ReadinessProbe:
 
     name: str
     ping: Callable[[], Awaitable[object]]
+
+
+def redis_topology(s: Settings) -> RedisTopology | None:
+    """Where Redis is (PSI_REDIS_URL and PSI_REDIS_MODE's companions), None without it."""
+    if s.redis_url is None:
+        return None
+    return RedisTopology(
+        s.redis_url,
+        s.redis_mode,
+        s.redis_cluster_nodes,
+        s.redis_sentinels,
+        s.redis_sentinel_master,
+    )
 
 
 class InfrastructureProvider(Provider):
@@ -82,8 +96,9 @@ def store_providers(settings: Settings) -> list[Provider]:
     from entrypoints.providers.redis_stores import RedisStoresProvider
 
     found: list[Provider] = []
-    if settings.redis_url:
-        found += [RedisStoresProvider(settings.redis_url), CachedUsersProvider()]
+    topology = redis_topology(settings)
+    if topology is not None:
+        found += [RedisStoresProvider(topology), CachedUsersProvider()]
     if settings.mongodb_uri:
         found.append(MongoStoresProvider(settings.mongodb_uri))
     return found

@@ -21,7 +21,7 @@ from adapters.mongo.preferences import MongoPreferencesStore
 from adapters.mongo.ratings import MongoRecipeRatings
 from adapters.recipes.serving import ServedFridgeIndex
 from adapters.recipes.wikibooks import read_recipes
-from adapters.redis.lane import RedisLane
+from adapters.redis.lane import Lane
 from adapters.redis.preferences_cache import RedisPreferencesCache
 from adapters.sql.database import Database
 from adapters.sql.preferences import SqlPreferencesStore
@@ -117,7 +117,7 @@ class RecipesProvider(Provider):
 
     @provide(when=Has(Redis))
     def redis_preferences_cache(
-        self, s: Settings, redis: Redis, lane: RedisLane | None
+        self, s: Settings, redis: Redis, lane: Lane | None
     ) -> PreferencesCache:
         return RedisPreferencesCache(redis, s.redis_prefix, lane=lane)
 

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 from dishka import Provider, Scope, provide
 from redis.asyncio import Redis
 
-from adapters.redis.lane import RedisLane
+from adapters.redis.connect import RedisTopology, connect, lane_for
+from adapters.redis.lane import Lane
 from entrypoints.providers.infrastructure import ReadinessProbe
 from entrypoints.settings import Settings
 
@@ -17,9 +18,9 @@ from entrypoints.settings import Settings
 class RedisStoresProvider(Provider):
     scope = Scope.APP
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, topology: RedisTopology) -> None:
         super().__init__()
-        self._url = redis_url
+        self._topology = topology
 
     @provide
     async def redis(self, s: Settings) -> AsyncIterator[Redis]:
@@ -28,8 +29,8 @@ class RedisStoresProvider(Provider):
         # connection that died while idle fails its next command with ConnectionError,
         # which the client's default retry answers on a fresh connection (the fault
         # tests restart Redis under a running API).
-        redis = Redis.from_url(
-            self._url,
+        redis = connect(
+            self._topology,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             health_check_interval=0,
@@ -39,10 +40,10 @@ class RedisStoresProvider(Provider):
         await redis.aclose()
 
     @provide
-    async def lane(self, redis: Redis) -> AsyncIterator[RedisLane | None]:
+    async def lane(self, s: Settings, redis: Redis) -> AsyncIterator[Lane | None]:
         """The pipelined connection for the commands every request sends (None where it
-        does not go: TLS, Unix sockets)."""
-        lane = RedisLane.of(redis)
+        does not go: TLS, Unix sockets, Sentinel, PSI_REDIS_LANE=false)."""
+        lane = lane_for(redis) if s.redis_lane else None
         yield lane
         if lane is not None:
             await lane.aclose()

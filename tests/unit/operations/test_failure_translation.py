@@ -219,6 +219,8 @@ def test_every_store_adapter_translates_its_failures():
     helpers = {
         "Database",
         "RedisLane",
+        "ClusterLane",
+        "Lane",
         "Once",
         "MemoryImageStore",
         "ImagePersonalData",

@@ -1,0 +1,211 @@
+"""A Redis Cluster (three primaries, a replica each) and a Sentinel-watched primary with
+one replica, started from `redis-server` on loopback ports in temporary directories.
+
+PSI_TEST_REDIS_CLUSTER_NODES (host:port,...) points the tests at an existing cluster
+instead; without `redis-server`/`redis-cli` the tests that need one skip (fail in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.support.services import free_port, unavailable
+
+CLUSTER_NODES = os.environ.get("PSI_TEST_REDIS_CLUSTER_NODES")
+SENTINEL_MASTER = "psi-test"
+
+
+def cluster_port() -> int:
+    """A free port whose cluster bus port (10000 higher) is free too (so at most 55535)."""
+    while True:
+        port = random.randint(20_000, 55_000)
+        try:
+            for p in (port, port + 10_000):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+        except OSError:
+            continue
+        return port
+
+
+def _binaries() -> tuple[str, str]:
+    server, cli = shutil.which("redis-server"), shutil.which("redis-cli")
+    if server is None or cli is None:
+        unavailable(
+            "redis-server and redis-cli (to start a Redis Cluster)",
+            "PSI_TEST_REDIS_CLUSTER_NODES",
+            "not on PATH",
+        )
+    assert server is not None and cli is not None
+    return server, cli
+
+
+def cli(port: int, *args: str, timeout: float = 10) -> str:
+    done = subprocess.run(
+        [shutil.which("redis-cli") or "redis-cli", "-p", str(port), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return done.stdout
+
+
+def _wait(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} within {seconds:.0f} s")
+
+
+class LocalRedis:
+    """redis-server processes under one temporary directory."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="psi-redis-"))
+        self.processes: dict[int, subprocess.Popen] = {}
+
+    def server(self, port: int, *extra: str) -> None:
+        server, _ = _binaries()
+        workdir = self.dir / str(port)
+        workdir.mkdir()
+        self.processes[port] = subprocess.Popen(
+            [
+                server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(workdir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(workdir / "redis.log"),
+                # Replicas sync at once (the default waits 5 s for more replicas).
+                "--repl-diskless-sync-delay",
+                "0",
+                *extra,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait(lambda: cli(port, "PING").strip() == "PONG", f"redis-server :{port} did not start")
+
+    def sentinel(self, port: int, primary: int, quorum: int) -> None:
+        server, _ = _binaries()
+        conf = self.dir / f"sentinel-{port}.conf"
+        conf.write_text(
+            f"port {port}\nbind 127.0.0.1\ndir {self.dir}\n"
+            f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {primary} {quorum}\n"
+            f"sentinel down-after-milliseconds {SENTINEL_MASTER} 1000\n"
+            f"sentinel failover-timeout {SENTINEL_MASTER} 5000\n"
+        )
+        self.processes[port] = subprocess.Popen(
+            [server, str(conf), "--sentinel"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait(lambda: cli(port, "PING").strip() == "PONG", f"sentinel :{port} did not start")
+
+    def kill(self, port: int) -> None:
+        process = self.processes.pop(port)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class LocalCluster(LocalRedis):
+    def start(self) -> list[int]:
+        _, redis_cli = _binaries()
+        self.ports = [cluster_port() for _ in range(6)]
+        for port in self.ports:
+            conf = str(self.dir / f"nodes-{port}.conf")
+            self.server(
+                port,
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                conf,
+                "--cluster-node-timeout",
+                "2000",
+                # A replica may take over however long its link was down.
+                "--cluster-replica-validity-factor",
+                "0",
+            )
+        subprocess.run(
+            [
+                redis_cli,
+                "--cluster",
+                "create",
+                *(f"127.0.0.1:{p}" for p in self.ports),
+                "--cluster-replicas",
+                "1",
+                "--cluster-yes",
+            ],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        for port in self.ports:
+            _wait(lambda p=port: "cluster_state:ok" in cli(p, "CLUSTER", "INFO"), "cluster not ok")
+        for port in self.ports:
+            _wait(
+                lambda p=port: (
+                    "role:master" in (info := cli(p, "INFO", "replication"))
+                    or "master_link_status:up" in info
+                ),
+                "a replica did not sync",
+            )
+        return self.ports
+
+    def primaries(self) -> list[int]:
+        return [p for p in self.processes if "role:master" in cli(p, "INFO", "replication")]
+
+    def replica_of(self, primary: int) -> int:
+        for port in self.processes:
+            info = cli(port, "INFO", "replication")
+            if "role:slave" in info and f"master_port:{primary}" in info:
+                return port
+        raise LookupError(primary)
+
+
+class LocalSentinel(LocalRedis):
+    def start(self) -> tuple[int, int, list[int]]:
+        self.primary, self.replica = free_port(), free_port()
+        self.server(self.primary)
+        self.server(self.replica, "--replicaof", "127.0.0.1", str(self.primary))
+        self.sentinels = [free_port() for _ in range(3)]
+        for port in self.sentinels:
+            self.sentinel(port, self.primary, quorum=2)
+        _wait(
+            lambda: "master_link_status:up" in cli(self.replica, "INFO", "replication"),
+            "replica did not sync",
+        )
+        return self.primary, self.replica, self.sentinels
+
+    def current_primary(self) -> int:
+        out = cli(self.sentinels[0], "SENTINEL", "get-master-addr-by-name", SENTINEL_MASTER)
+        return int(out.split()[1])

@@ -1,0 +1,47 @@
+"""PSI_REDIS_MODE and its companions: parsed from the environment, checked at start."""
+
+from __future__ import annotations
+
+import pytest
+
+from entrypoints.providers.infrastructure import redis_topology
+from entrypoints.settings import SettingsError, load_settings
+
+
+def test_cluster_and_sentinel_settings_are_read_from_the_environment():
+    s = load_settings(
+        {
+            "PSI_REDIS_URL": "redis://:pw@10.0.0.1:7000",
+            "PSI_REDIS_MODE": "cluster",
+            "PSI_REDIS_CLUSTER_NODES": "10.0.0.2:7000, 10.0.0.3:7000",
+            "PSI_REDIS_LANE": "false",
+        }
+    )
+    topology = redis_topology(s)
+    assert topology is not None and topology.mode == "cluster"
+    assert topology.cluster_nodes == ("10.0.0.2:7000", "10.0.0.3:7000")
+    assert s.redis_lane is False
+    sentinel = redis_topology(
+        load_settings(
+            {
+                "PSI_REDIS_URL": "redis://:pw@psi-main/2",
+                "PSI_REDIS_MODE": "sentinel",
+                "PSI_REDIS_SENTINELS": "s1:26379,s2:26379",
+            }
+        )
+    )
+    assert sentinel is not None and sentinel.master_name == "psi-main"
+    assert redis_topology(load_settings({})) is None
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PSI_REDIS_MODE": "sentinel"}, "PSI_REDIS_SENTINELS"),
+        ({"PSI_REDIS_MODE": "cluster", "PSI_REDIS_CLUSTER_NODES": "no-port"}, "host:port"),
+        ({"PSI_REDIS_MODE": "replicated"}, "invalid PSI_"),
+    ],
+)
+def test_an_incomplete_topology_refuses_to_start(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"PSI_REDIS_URL": "redis://127.0.0.1:6379/0", **env})
