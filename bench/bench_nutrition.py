@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from common import drop_postgres_db, fresh_postgres_db, machine
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.usda_csv import UsdaCsvSource
 from adapters.sql.database import Database
@@ -97,7 +97,7 @@ async def main(branded_csv: Path | None, pg: str, pg_full: str) -> None:
         cases.append(("SQLite (FTS5)", f"sqlite+aiosqlite:///{tmp}/g.db", generic, False))
         cases.append(("Postgres (tsvector GIN)", pg, generic, False))
         rows = []
-        memory = InMemoryNutritionStore()
+        memory = MemoryNutritionStore()
         seconds, n = await timed_import(memory, generic, False)
         p50, p95 = await lookup_ms(memory)
         rows.append(("memory", "generic", n, seconds, None, p50, p95))

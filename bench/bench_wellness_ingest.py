@@ -82,8 +82,8 @@ def postgres() -> None:
     from adapters.sql.database import Database
     from adapters.sql.migrate import upgrade_to_head
     from adapters.sql.models import UserRow
-    from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
-    from adapters.sql.wellness_series import SqlEmotionSeries
+    from adapters.sql.wellness_records import sql_mood_check_ins, sql_wellness_scores
+    from adapters.sql.wellness_series import sql_emotion_series
     from application.wellness.ingest import IngestBiometrics
     from domain.privacy.consent import Consents
     from domain.wellness.samples import SampleInput
@@ -111,9 +111,9 @@ def postgres() -> None:
         await consents.put(Consents(user, True, False, end))
         ingest = IngestBiometrics(
             consents,
-            SqlEmotionSeries(db),
-            SqlWellnessScores(db),
-            SqlMoodCheckIns(db),
+            sql_emotion_series(db),
+            sql_wellness_scores(db),
+            sql_mood_check_ins(db),
             ManualClock(end),
             None,
         )

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from application.nutrition.lookup import LookupNutrition
 from domain.nutrition.matching import PortionSource
@@ -220,7 +220,7 @@ class Row:
 
 
 async def evaluate() -> list[Row]:
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     await store.upsert_many(list(UsdaCatalogueSource().foods(include_branded=False)))
     look = LookupNutrition(store)
     rows = []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.memory.recipes import MemoryRecipeCatalogue
 from adapters.nutrition.usda_csv import UsdaCsvSource
 from adapters.recipes.serving import ServedFridgeIndex
@@ -67,7 +67,7 @@ HAND_CHECKS: dict[str, tuple[int, list[tuple[float, float, str]]]] = {
 
 
 async def main() -> int:
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     await ImportUsda(UsdaCsvSource.default(), store)()
     licence, sources = read_recipes()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,6 @@
-"""The composition root: picks adapters from settings and wires use cases."""
+"""The composition root: the profile's store providers (none: embedded; Redis and/or
+MongoDB: production) and every feature provider, which picks its adapters by the stores
+the container has."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dishka.integrations.litestar import LitestarProvider
 
 from application.ports.clock import Clock
 from entrypoints.providers import FEATURE_PROVIDERS
-from entrypoints.providers.infrastructure import InfrastructureProvider
+from entrypoints.providers.infrastructure import InfrastructureProvider, store_providers
 from entrypoints.settings import Settings
 
 
@@ -20,6 +22,7 @@ def build_container(
 ) -> AsyncContainer:
     providers: list[Provider] = [InfrastructureProvider(settings, clock)]
     providers += [cls() for cls in FEATURE_PROVIDERS]
+    providers += store_providers(settings)
     if settings.metrics_port is not None:
         from entrypoints.providers.metrics import ModelTimingProvider
 

@@ -27,8 +27,8 @@ import msgspec
 import structlog
 from dishka import Provider, Scope, provide
 
+from adapters.queue.redis_stream import RedisStreamQueue
 from adapters.queue.sweeper import SweeperLoop
-from adapters.queue.taskiq_queue import TaskiqAnalysisQueue
 from application.food.processing import JobPolicy, RunAnalysisJob, SweepUnfinished
 from application.ports.food import JobHandler
 from entrypoints.container import build_container
@@ -126,11 +126,11 @@ async def run_worker(
     policy = JobPolicy(
         lease_s=options.lease_s, max_attempts=options.max_attempts, backoff_s=options.backoff_s
     )
+    if settings.redis_url is None:
+        raise SystemExit("psi worker needs the production queue: set PSI_REDIS_URL")
     container = build_container(settings, extra=(_PolicyProvider(policy),))
     try:
-        queue = await container.get(TaskiqAnalysisQueue)
-        if queue.in_process:
-            raise SystemExit("psi worker needs the production queue: set PSI_REDIS_URL")
+        queue = await container.get(RedisStreamQueue)
         running = _Running(await container.get(RunAnalysisJob))
         queue.bind(running)
         sweeper = SweeperLoop(await container.get(SweepUnfinished), options.sweep_interval_s)
@@ -162,7 +162,7 @@ async def run_worker(
 BACKLOG_EVERY_S = 5.0
 
 
-async def _watch_backlog(queue: TaskiqAnalysisQueue) -> None:
+async def _watch_backlog(queue: RedisStreamQueue) -> None:
     """Keep the queue-depth gauges current (read by the metrics endpoint)."""
     while True:
         with contextlib.suppress(Exception):  # a store outage shows in the other metrics

@@ -14,3 +14,9 @@ def document_store(request):
     if request.param == "mongo":
         return "mongo", request.getfixturevalue("mongo_db")
     return request.param, request.getfixturevalue(f"{request.param}_db")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sql_db(request):
+    """A migrated `Database` of each SQL dialect, for ports with SQL adapters only."""
+    return request.getfixturevalue(f"{request.param}_db")

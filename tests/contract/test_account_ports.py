@@ -6,8 +6,6 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-import pytest
-
 from adapters.sql.accounts import SqlAccountTokenStore, SqlSubscriptionHistory
 from adapters.sql.users import SqlUserRepository
 from domain.accounts.subscriptions import BillingSubscription, Plan, SubscriptionStatus
@@ -18,27 +16,22 @@ RESET, VERIFY = TokenPurpose.PASSWORD_RESET, TokenPurpose.EMAIL_VERIFICATION
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request):
-    return request.getfixturevalue(f"{request.param}_db")
-
-
-async def a_user(db):
+async def a_user(sql_db):
     user = make_user()
-    await SqlUserRepository(db).add(user)
+    await SqlUserRepository(sql_db).add(user)
     return user
 
 
 class TestAccountTokenStore:
-    async def test_a_token_is_spent_once(self, db):
-        store, user = SqlAccountTokenStore(db), await a_user(db)
+    async def test_a_token_is_spent_once(self, sql_db):
+        store, user = SqlAccountTokenStore(sql_db), await a_user(sql_db)
         await store.issue(user.id, RESET, token_digest("a"), NOW, NOW + HOUR)
         assert await store.consume(VERIFY, token_digest("a"), NOW) is None  # other purpose
         assert await store.consume(RESET, token_digest("a"), NOW) == user.id
         assert await store.consume(RESET, token_digest("a"), NOW) is None
 
-    async def test_expiry_and_replacement(self, db):
-        store, user = SqlAccountTokenStore(db), await a_user(db)
+    async def test_expiry_and_replacement(self, sql_db):
+        store, user = SqlAccountTokenStore(sql_db), await a_user(sql_db)
         await store.issue(user.id, RESET, token_digest("old"), NOW, NOW + HOUR)
         await store.issue(user.id, VERIFY, token_digest("verify"), NOW, NOW + HOUR)
         await store.issue(user.id, RESET, token_digest("new"), NOW, NOW + HOUR)
@@ -47,14 +40,14 @@ class TestAccountTokenStore:
         # Replacing a reset token leaves the verification token alone.
         assert await store.consume(VERIFY, token_digest("verify"), NOW) == user.id
 
-    async def test_invalidate(self, db):
-        store, user = SqlAccountTokenStore(db), await a_user(db)
+    async def test_invalidate(self, sql_db):
+        store, user = SqlAccountTokenStore(sql_db), await a_user(sql_db)
         await store.issue(user.id, RESET, token_digest("t"), NOW, NOW + HOUR)
         await store.invalidate(user.id, RESET, NOW)
         assert await store.consume(RESET, token_digest("t"), NOW) is None
 
-    async def test_racing_spends_have_one_winner(self, db):
-        store, user = SqlAccountTokenStore(db), await a_user(db)
+    async def test_racing_spends_have_one_winner(self, sql_db):
+        store, user = SqlAccountTokenStore(sql_db), await a_user(sql_db)
         await store.issue(user.id, RESET, token_digest("race"), NOW, NOW + HOUR)
         results = await asyncio.gather(
             *[store.consume(RESET, token_digest("race"), NOW) for _ in range(5)]
@@ -84,8 +77,8 @@ def record(
 
 
 class TestSubscriptionHistory:
-    async def test_save_replaces_and_latest_is_the_newest(self, db):
-        history, user = SqlSubscriptionHistory(db), await a_user(db)
+    async def test_save_replaces_and_latest_is_the_newest(self, sql_db):
+        history, user = SqlSubscriptionHistory(sql_db), await a_user(sql_db)
         first = record(user.id, f"sub_{uuid.uuid4().hex[:8]}")
         await history.save(first)
         second = record(
@@ -112,8 +105,8 @@ class TestSubscriptionHistory:
         assert await history.forget_customers(user.id) == 2
         assert await history.customer_ids(user.id) == []
 
-    async def test_paying_ended_before(self, db):
-        history, user = SqlSubscriptionHistory(db), await a_user(db)
+    async def test_paying_ended_before(self, sql_db):
+        history, user = SqlSubscriptionHistory(sql_db), await a_user(sql_db)
         ended = record(
             user.id, f"sub_{uuid.uuid4().hex[:8]}", current_period_end=NOW - timedelta(days=400)
         )
@@ -129,8 +122,8 @@ class TestSubscriptionHistory:
         found = await history.paying_ended_before(NOW - timedelta(days=300), 100)
         assert ended in found and running not in found and canceled not in found
 
-    async def test_events_are_recorded_once(self, db):
-        history = SqlSubscriptionHistory(db)
+    async def test_events_are_recorded_once(self, sql_db):
+        history = SqlSubscriptionHistory(sql_db)
         event_id = f"evt_{uuid.uuid4().hex}"
         assert not await history.event_seen(event_id)
         await history.record_event(event_id, "customer.subscription.updated", 5, None, NOW)

@@ -18,7 +18,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.exc import TimeoutError as SqlPoolTimeout
 
-from adapters.memory.food_history import InMemoryAnalysisQuota, InMemoryAnalysisRepository
+from adapters.memory.food_history import MemoryAnalysisQuota, MemoryAnalysisRepository
 from adapters.redis.quota_food import RedisAnalysisQuota
 from adapters.sql.database import Database
 from adapters.sql.food_history import SqlAnalysisRepository
@@ -77,7 +77,7 @@ class Users:
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
 def repo(request: pytest.FixtureRequest) -> tuple[AnalysisRepository, Users]:
     if request.param == "memory":
-        return InMemoryAnalysisRepository(), Users(None)
+        return MemoryAnalysisRepository(), Users(None)
     db: Database = request.getfixturevalue(f"{request.param}_db")
     return SqlAnalysisRepository(db), Users(db)
 
@@ -454,7 +454,7 @@ def quota_kind(request: pytest.FixtureRequest) -> tuple[str, object]:
 async def quota(quota_kind) -> AsyncIterator[tuple[AnalysisQuota, Users]]:
     kind, handle = quota_kind
     if kind == "memory":
-        yield InMemoryAnalysisQuota(), Users(None)
+        yield MemoryAnalysisQuota(), Users(None)
     elif kind == "redis":
         client = Redis.from_url(handle)
         yield RedisAnalysisQuota(client, f"psi-test-{uuid4().hex[:8]}:"), Users(None)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.images.filesystem_store import FilesystemImageStore
-from adapters.images.memory_store import InMemoryImageStore
+from adapters.images.memory_store import MemoryImageStore
 from adapters.images.s3_store import S3ImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
 from application.ports.vision import ImageStore
@@ -30,7 +30,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "filesystem":
         yield FilesystemImageStore(tmp_path / "var" / "images")
     elif request.param == "memory":
-        yield InMemoryImageStore()
+        yield MemoryImageStore()
     else:
         s3 = await open_s3_store(request.getfixturevalue("s3_endpoint"))
         yield s3

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from adapters.memory.nutrition_cache import InMemoryFoodCache
+from adapters.memory.nutrition_cache import MemoryFoodCache
 from adapters.nutrition.redis_cache import RedisFoodCache
 from application.nutrition.caching import SEVEN_DAYS_S, CachingFoodCatalog
 from domain.nutrition.food import DataType, Food, Portion
@@ -36,7 +36,7 @@ BANANA = Food(
 @pytest.fixture(params=["memory", "redis"])
 def cache(request):
     if request.param == "memory":
-        return InMemoryFoodCache()
+        return MemoryFoodCache()
     client = request.getfixturevalue("redis_client")
     return RedisFoodCache(client, prefix=f"psi-test-{uuid.uuid4().hex[:8]}:nutrition:")
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.sql.nutrition_models import NutritionFoodRow
 from adapters.sql.nutrition_store import SqlNutritionStore
 from application.nutrition.lookup import LookupNutrition, ranked_matches
@@ -18,7 +18,7 @@ from domain.nutrition.nutrients import Nutrients
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request):
     if request.param == "memory":
-        return InMemoryNutritionStore()
+        return MemoryNutritionStore()
     return SqlNutritionStore(request.getfixturevalue(f"{request.param}_db"))
 
 

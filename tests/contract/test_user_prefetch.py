@@ -42,14 +42,14 @@ class _CountingConnection(Connection):
 
 
 @pytest.fixture
-async def redis_client(redis_url: str):
+async def counting_redis(redis_url: str):
     client = Redis.from_url(redis_url, connection_class=_CountingConnection)
     yield client
     await client.aclose()
 
 
 @pytest.fixture
-def stack(redis_client):
+def stack(counting_redis):
     """Two API processes' worth of admission + cached repository over one Redis and one
     account store."""
     prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
@@ -57,8 +57,8 @@ def stack(redis_client):
 
     def process():
         return (
-            RedisAdmission(redis_client, prefix),
-            RedisCachedUserRepository(store, redis_client, prefix),
+            RedisAdmission(counting_redis, prefix),
+            RedisCachedUserRepository(store, counting_redis, prefix),
         )
 
     return process, store
@@ -83,18 +83,18 @@ async def _request(admission, users, user_id, *, read_twice: bool = False):
     return (first, await view.get(user_id)) if read_twice else first
 
 
-async def test_the_first_read_after_admission_costs_no_command(stack, redis_client):
+async def test_the_first_read_after_admission_costs_no_command(stack, counting_redis):
     process, store = stack
     admission, users = process()
     user = make_user()
     await store.add(user)
     assert await _request(admission, users, user.id) == seen(user)  # fills the cache
-    before = await _gets(redis_client)
+    before = await _gets(counting_redis)
     assert await _request(admission, users, user.id) == seen(user)
-    assert await _gets(redis_client) == before
+    assert await _gets(counting_redis) == before
     # Authentication and the handler both read the account: still no command.
     first, second = await _request(admission, users, user.id, read_twice=True)
-    assert first == second == seen(user) and await _gets(redis_client) == before
+    assert first == second == seen(user) and await _gets(counting_redis) == before
 
 
 async def test_a_write_by_another_process_is_seen_by_the_next_request(stack):
@@ -121,7 +121,7 @@ async def test_a_read_after_a_write_in_the_same_request_sees_the_write(stack):
     assert got.name == "Renamed"
 
 
-async def test_the_prefetch_is_for_its_user_and_its_request_only(stack, redis_client):
+async def test_the_prefetch_is_for_its_user_and_its_request_only(stack, counting_redis):
     process, store = stack
     admission, users = process()
     alice, bob = make_user(), make_user()
@@ -134,18 +134,18 @@ async def test_the_prefetch_is_for_its_user_and_its_request_only(stack, redis_cl
     assert await admitted_as_alice.get(bob.id) == seen(bob)
     # Outside that request (the process's repository, another request) no prefetch.
     await _admitted(admission, users, alice.id)
-    before = await _gets(redis_client)
+    before = await _gets(counting_redis)
     assert await users.get(alice.id) == seen(alice)
-    assert await _gets(redis_client) == before + 1
+    assert await _gets(counting_redis) == before + 1
 
 
-async def test_nothing_cached_reads_the_store_without_asking_redis_again(stack, redis_client):
+async def test_nothing_cached_reads_the_store_without_asking_redis_again(stack, counting_redis):
     process, store = stack
     admission, users = process()
     user = make_user()
     await store.add(user)
-    before = await _gets(redis_client)
+    before = await _gets(counting_redis)
     assert await _request(admission, users, user.id) == seen(user)  # miss seen at admission
-    assert await _gets(redis_client) == before
+    assert await _gets(counting_redis) == before
     assert await _request(admission, users, user.id) == seen(user)  # now cached: prefetched
-    assert await _gets(redis_client) == before
+    assert await _gets(counting_redis) == before

@@ -19,7 +19,6 @@ from tests.contract import test_wellness_stores as stores
 from tests.contract.test_wellness_stores import T0, pt
 
 # The adapters and their users, exactly as the rest of the EmotionSeries contract has them.
-series_kind = stores.series_kind
 series_and_users = stores.series_and_users
 
 
@@ -147,7 +146,7 @@ async def test_hour_readings_follow_late_points_and_sealing(series_and_users):
     assert late.heart_rate == round((6 * 60 + 90 + 150) / 8, 1)
 
 
-@pytest.mark.parametrize("series_kind", ["postgres"], indirect=True)
+@pytest.mark.parametrize("document_store", ["postgres"], indirect=True)
 async def test_hours_stored_before_readings_were_kept_are_judged_on_read(series_and_users):
     series, users = series_and_users
     user = await users.new()

@@ -21,8 +21,8 @@ from adapters.memory.wellness import (
 )
 from adapters.mongo.emotions import HOURLY, KEYS, SAMPLES, TTL_SECONDS, MongoEmotionSeries
 from adapters.sql.models import UserRow
-from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
-from adapters.sql.wellness_series import SqlEmotionSeries
+from adapters.sql.wellness_records import sql_mood_check_ins, sql_wellness_scores
+from adapters.sql.wellness_series import sql_emotion_series
 from domain.wellness.emotion import Emotion
 from domain.wellness.mood import new_check_in
 from domain.wellness.samples import Source
@@ -57,25 +57,15 @@ class Users:
         return uid
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres", "mongo"])
-def series_kind(request):
-    """(kind, handle): the handle is a Database, a Mongo database or None."""
-    if request.param == "memory":
-        return "memory", None
-    if request.param == "mongo":
-        return "mongo", request.getfixturevalue("mongo_db")
-    return request.param, request.getfixturevalue(f"{request.param}_db")
-
-
 @pytest.fixture
-async def series_and_users(series_kind):
-    kind, handle = series_kind
+async def series_and_users(document_store):
+    kind, handle = document_store
     if kind == "memory":
         yield MemoryEmotionSeries(), Users()
     elif kind == "mongo":
         yield MongoEmotionSeries(handle), Users()
     else:
-        yield SqlEmotionSeries(handle), Users(handle)
+        yield sql_emotion_series(handle), Users(handle)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -83,7 +73,7 @@ def records_and_users(request):
     if request.param == "memory":
         return MemoryMoodCheckIns(), MemoryWellnessScores(), Users()
     db = request.getfixturevalue(f"{request.param}_db")
-    return SqlMoodCheckIns(db), SqlWellnessScores(db), Users(db)
+    return sql_mood_check_ins(db), sql_wellness_scores(db), Users(db)
 
 
 def pt(
@@ -229,7 +219,7 @@ class TestEmotionSeries:
         assert len(await series.add([pt(user, m) for m in range(5)])) == 5
 
 
-@pytest.mark.parametrize("series_kind", ["mongo"], indirect=True)
+@pytest.mark.parametrize("document_store", ["mongo"], indirect=True)
 async def test_mongo_collections_indexes_and_ttl(series_and_users):
     series, users = series_and_users
     await series.add([pt(await users.new(), 0)])

@@ -7,7 +7,7 @@ from domain.errors import NotFound
 from domain.food.vision import SanitisedImage
 
 
-class InMemoryImageStore:
+class MemoryImageStore:
     def __init__(self) -> None:
         self.images: dict[str, SanitisedImage] = {}
         self.variants: dict[str, bytes] = {}

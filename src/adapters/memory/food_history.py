@@ -15,7 +15,7 @@ from domain.food.quota import QuotaWindow
 _COMPLETED = AnalysisStatus.COMPLETED
 
 
-class InMemoryAnalysisRepository:
+class MemoryAnalysisRepository:
     """`AnalysisRepository` and `FoodHistoryView` (the cards, kept as given)."""
 
     def __init__(self) -> None:
@@ -182,7 +182,7 @@ class InMemoryAnalysisRepository:
         return out[:limit]
 
 
-class InMemoryAnalysisQuota:
+class MemoryAnalysisQuota:
     def __init__(self) -> None:
         self.used_by: dict[tuple[UUID, str], int] = {}
 
@@ -208,8 +208,9 @@ class RecordingAnalysisQueue:
     def __init__(self) -> None:
         self.jobs: list[UUID] = []
 
-    async def enqueue(self, analysis_id: UUID) -> None:
+    async def enqueue(self, analysis_id: UUID) -> bool:
         self.jobs.append(analysis_id)
+        return True
 
     async def drain(self, handler: JobHandler) -> int:
         done = 0

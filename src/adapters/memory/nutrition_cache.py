@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from domain.nutrition.food import Food
 
 
-class InMemoryFoodCache:
+class MemoryFoodCache:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._items: dict[str, tuple[float, list[Food]]] = {}

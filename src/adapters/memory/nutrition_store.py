@@ -9,7 +9,7 @@ from domain.nutrition.food import Food
 from domain.nutrition.text import tokens
 
 
-class InMemoryNutritionStore:
+class MemoryNutritionStore:
     """``NutritionStore`` for tests and single-process use; same ordering as the SQL stores."""
 
     def __init__(self) -> None:

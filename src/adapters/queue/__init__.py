@@ -1,1 +1,2 @@
-"""Task queues (taskiq): in-process in the embedded profile, Redis streams in production."""
+"""`AnalysisQueue` adapters: `InProcessQueue` (embedded profile: jobs run in the API
+process) and `RedisStreamQueue` (production: a Redis stream that `psi worker` consumes)."""

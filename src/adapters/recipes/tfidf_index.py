@@ -269,9 +269,6 @@ class FridgeIndex:
         ).astype(np.float64, copy=False)
         return np.bincount(rows, weights=values, minlength=self.size)
 
-    def names_of(self, row: int) -> list[str]:
-        return list(self._names[row])
-
     @cached_property
     def _names(self) -> list[tuple[str, ...]]:
         terms, indptr = self.terms.tolist(), self.names_indptr.tolist()

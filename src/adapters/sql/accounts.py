@@ -7,8 +7,6 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.accounts_models import (
@@ -161,7 +159,7 @@ class SqlSubscriptionHistory:
             "last_event_created": s.last_event_created,
             "past_due_since": s.past_due_since,
         }
-        insert_ = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert_ = self._db.insert
         stmt = insert_(_subs).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[_subs.c.id],
@@ -215,7 +213,7 @@ class SqlSubscriptionHistory:
     async def record_event(
         self, event_id: str, type_: str, created: int, user_id: UUID | None, now: datetime
     ) -> None:
-        insert_ = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert_ = self._db.insert
         stmt = insert_(_events).values(
             event_id=event_id, type=type_, created=created, received_at=now, user_id=user_id
         )

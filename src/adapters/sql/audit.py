@@ -67,20 +67,6 @@ class SqlAuditReader:
             ]
         return events, total
 
-    async def count_since(self, subject_id: UUID, kind: AuditKind, since: datetime) -> int:
-        async with self._db.engine.connect() as conn:
-            return (
-                await conn.execute(
-                    select(func.count())
-                    .select_from(_audit)
-                    .where(
-                        _audit.c.subject_id == subject_id,
-                        _audit.c.kind == kind.value,
-                        _audit.c.at >= since,
-                    )
-                )
-            ).scalar_one()
-
     async def delete_before(self, cutoff: datetime, batch_size: int) -> int:
         batch = select(_audit.c.id).where(_audit.c.at < cutoff).limit(batch_size)
         async with self._db.engine.begin() as conn:

@@ -3,8 +3,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -36,7 +34,7 @@ class SqlConsentRepository:
             "food_photos": consents.food_photos,
             "updated_at": consents.updated_at,
         }
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert = self._db.insert
         stmt = insert(_consents).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[_consents.c.user_id],

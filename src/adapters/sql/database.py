@@ -6,8 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, func, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -101,6 +103,23 @@ class Database:
             yield
         finally:
             turns.release()
+
+    # The few places where the two dialects spell a statement differently, decided once
+    # here instead of in every adapter.
+
+    def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """INSERT with this dialect's ON CONFLICT clauses (`on_conflict_do_*`)."""
+        return sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
+
+    @property
+    def greatest(self) -> Any:
+        """GREATEST of its arguments (SQLite's scalar `max`)."""
+        return func.max if self.is_sqlite else func.greatest
+
+    @property
+    def least(self) -> Any:
+        """LEAST of its arguments (SQLite's scalar `min`)."""
+        return func.min if self.is_sqlite else func.least
 
     async def ping(self) -> None:
         async with self._engine.connect() as conn:

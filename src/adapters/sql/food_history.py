@@ -43,8 +43,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.failures import translates_failures
@@ -126,7 +124,7 @@ class SqlAnalysisRepository:
     # -- counters ------------------------------------------------------------------
 
     async def _count(self, conn: AsyncConnection, user_id: UUID, delta: int) -> None:
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert = self._db.insert
         stmt = insert(_counters).values(user_id=user_id, name=HISTORY_COUNTER, value=max(delta, 0))
         stmt = stmt.on_conflict_do_update(
             index_elements=[_counters.c.user_id, _counters.c.name],

@@ -7,8 +7,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -31,7 +29,7 @@ class SqlAnalysisQuota:
 
     async def consume(self, user_id: UUID, window: QuotaWindow, limit: int) -> tuple[bool, int]:
         name = counter_name(window)
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert = self._db.insert
         mine = (_c.c.user_id == user_id, _c.c.name == name)
         async with self._db.engine.begin() as conn:
             created = await conn.execute(

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -92,13 +91,12 @@ def tsquery(words: Sequence[str], *, match_all: bool) -> str:
 class SqlNutritionStore:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._dialect = postgresql if not db.is_sqlite else sqlite
 
     async def upsert_many(self, foods: Sequence[Food]) -> None:
         if not foods:
             return
         rows = list({food.id: _row_values(food) for food in foods}.values())
-        stmt = self._dialect.insert(_t)
+        stmt = self._db.insert(_t)
         stmt = stmt.on_conflict_do_update(
             index_elements=[_t.c.id],
             set_={name: getattr(stmt.excluded, name) for name in _UPDATABLE},

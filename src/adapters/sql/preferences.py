@@ -5,8 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -36,7 +34,7 @@ class SqlPreferencesStore:
         return preferences_from_document(user_id, row.document, row.updated_at)
 
     async def save(self, preferences: Preferences) -> None:
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert = self._db.insert
         stmt = insert(_prefs).values(
             user_id=preferences.user_id,
             document=preferences.to_document(),

@@ -6,9 +6,7 @@ import math
 import time
 from uuid import UUID
 
-from sqlalchemy import Float, String, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Float, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from adapters.failures import translates_failures
@@ -37,8 +35,8 @@ class SqlRateLimiter:
     async def hit(self, key: str, quota: Quota, cost: int = 1) -> Decision:
         now = self._clock()
         step = quota.interval * cost
-        greatest = func.max if self._db.is_sqlite else func.greatest
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        greatest = self._db.greatest
+        insert = self._db.insert
         stmt = insert(_rl).values(key=key, tat=now + step)
         advanced = greatest(_rl.c.tat, now) + step
         # One statement, so two racing requests can never both take the last token.

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -46,7 +44,7 @@ class SqlRecipeRatings:
         self._db = db
 
     async def upsert(self, rating: Rating) -> Rating:
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
+        insert = self._db.insert
         stmt = insert(_ratings).values(
             user_id=rating.user_id,
             recipe_id=rating.recipe_id,

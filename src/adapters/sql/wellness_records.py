@@ -1,7 +1,9 @@
 """Mood check-ins and daily wellness scores in SQL (every profile).
 
-Ingestion reads and writes these once per batch: on Postgres the reads and the upsert
-go straight to the pooled asyncpg connection (`pg_direct`), one prepared statement each.
+Ingestion reads and writes these once per batch: the `Postgres...` subclasses send the
+reads and the upsert straight to the pooled asyncpg connection (`pg_direct`), one
+prepared statement each; `sql_mood_check_ins(db)` and `sql_wellness_scores(db)` pick the
+class for the database.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -78,22 +78,6 @@ class SqlMoodCheckIns:
             )
 
     async def between(self, user_id: UUID, start: datetime, end: datetime) -> list[MoodCheckIn]:
-        if not self._db.is_sqlite:
-            async with pg_connection(self._db) as pg:
-                rows = await pg.fetch(_PG_MOODS, user_id, start, end)
-            return [
-                MoodCheckIn(
-                    id=std_uuid(r[0]),
-                    user_id=std_uuid(r[1]),
-                    timestamp=r[2],
-                    valence=r[3],
-                    arousal=r[4],
-                    label=r[5],
-                    note=r[6],
-                    created_at=r[7],
-                )
-                for r in rows
-            ]
         stmt = (
             select(_moods)
             .where(
@@ -166,7 +150,7 @@ def _daily_of(
 class SqlWellnessScores:
     def __init__(self, db: Database) -> None:
         self._db = db
-        upsert = (sqlite_insert if db.is_sqlite else pg_insert)(_scores)
+        upsert = db.insert(_scores)
         self._put = upsert.on_conflict_do_update(
             index_elements=[_scores.c.user_id, _scores.c.day],
             set_={
@@ -177,36 +161,7 @@ class SqlWellnessScores:
         )
 
     async def put(self, user_id: UUID, day: DailyWellness, now: datetime) -> None:
-        components = {
-            **day.components,
-            _BASIS: {
-                "ln_rmssd_mean": day.ln_rmssd_mean,
-                "resting_hr": day.resting_hr,
-                "baseline_days": day.baseline_days,
-                "coverage_factor": day.coverage_factor,
-                "hours_observed": day.hours_observed,
-                "hours_expected": day.hours_expected,
-                "active_points": day.active_points,
-                "ln_rmssd_minute_var": day.ln_rmssd_minute_var,
-            },
-        }
-        if not self._db.is_sqlite:
-            async with pg_connection(self._db) as pg:
-                await pg.execute(
-                    _PG_PUT,
-                    uuid.uuid4(),
-                    user_id,
-                    day.day.isoformat(),
-                    day.wellness_score,
-                    day.hrv_avg,
-                    day.heart_rate_avg,
-                    day.dominant_emotion.value,
-                    day.emotion_confidence,
-                    day.data_points,
-                    json.dumps(components),
-                    now,
-                )
-            return
+        components = _stored_components(day)
         async with self._db.engine.begin() as conn:
             await conn.execute(
                 self._put,
@@ -234,10 +189,6 @@ class SqlWellnessScores:
         return None if row is None else _daily(row)
 
     async def between(self, user_id: UUID, first: date, last: date) -> list[DailyWellness]:
-        if not self._db.is_sqlite:
-            async with pg_connection(self._db) as pg:
-                rows = await pg.fetch(_PG_DAYS, user_id, first.isoformat(), last.isoformat())
-            return [_daily_of(*r) for r in rows]
         stmt = (
             select(_scores)
             .where(
@@ -249,3 +200,80 @@ class SqlWellnessScores:
         )
         async with self._db.engine.connect() as conn:
             return [_daily(r) for r in await conn.execute(stmt)]
+
+
+@translates_failures(DATABASE)
+class PostgresMoodCheckIns(SqlMoodCheckIns):
+    """The check-ins on PostgreSQL: the range read on asyncpg directly."""
+
+    async def between(self, user_id: UUID, start: datetime, end: datetime) -> list[MoodCheckIn]:
+        async with pg_connection(self._db) as pg:
+            rows = await pg.fetch(_PG_MOODS, user_id, start, end)
+        return [
+            MoodCheckIn(
+                id=std_uuid(r[0]),
+                user_id=std_uuid(r[1]),
+                timestamp=r[2],
+                valence=r[3],
+                arousal=r[4],
+                label=r[5],
+                note=r[6],
+                created_at=r[7],
+            )
+            for r in rows
+        ]
+
+
+@translates_failures(DATABASE)
+class PostgresWellnessScores(SqlWellnessScores):
+    """The scores on PostgreSQL: the upsert and the range read on asyncpg directly."""
+
+    async def put(self, user_id: UUID, day: DailyWellness, now: datetime) -> None:
+        components = _stored_components(day)
+        async with pg_connection(self._db) as pg:
+            await pg.execute(
+                _PG_PUT,
+                uuid.uuid4(),
+                user_id,
+                day.day.isoformat(),
+                day.wellness_score,
+                day.hrv_avg,
+                day.heart_rate_avg,
+                day.dominant_emotion.value,
+                day.emotion_confidence,
+                day.data_points,
+                json.dumps(components),
+                now,
+            )
+
+    async def between(self, user_id: UUID, first: date, last: date) -> list[DailyWellness]:
+        async with pg_connection(self._db) as pg:
+            rows = await pg.fetch(_PG_DAYS, user_id, first.isoformat(), last.isoformat())
+        return [_daily_of(*r) for r in rows]
+
+
+def sql_mood_check_ins(db: Database) -> SqlMoodCheckIns:
+    """The check-ins for this database's dialect."""
+    return SqlMoodCheckIns(db) if db.is_sqlite else PostgresMoodCheckIns(db)
+
+
+def sql_wellness_scores(db: Database) -> SqlWellnessScores:
+    """The scores for this database's dialect."""
+    return SqlWellnessScores(db) if db.is_sqlite else PostgresWellnessScores(db)
+
+
+def _stored_components(day: DailyWellness) -> dict:
+    """The score's components with the basis it was computed from (kept in one column)."""
+    return {
+        **day.components,
+        _BASIS: {
+            "ln_rmssd_mean": day.ln_rmssd_mean,
+            "resting_hr": day.resting_hr,
+            "baseline_days": day.baseline_days,
+            "coverage_factor": day.coverage_factor,
+            "hours_observed": day.hours_observed,
+            "hours_expected": day.hours_expected,
+            "active_points": day.active_points,
+            "ln_rmssd_minute_var": day.ln_rmssd_minute_var,
+        },
+    }

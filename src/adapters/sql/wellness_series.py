@@ -1,7 +1,9 @@
 """The emotion series in SQL (embedded profile, and Postgres when no MongoDB is configured).
 
-On Postgres the hot paths skip SQLAlchemy's per-statement machinery and talk to the
-pooled asyncpg connection directly (`pg_direct`), with prepared statements:
+`SqlEmotionSeries` is SQLAlchemy Core on either dialect (SQLite uses it as it is).
+`PostgresEmotionSeries` overrides the hot paths: they skip SQLAlchemy's per-statement
+machinery and talk to the pooled asyncpg connection directly (`pg_direct`), with
+prepared statements. `sql_emotion_series(db)` picks the class for the database:
 - ingestion (`add_columns`, and `add`): one statement inserts the batch (`unnest` of
   arrays, ON CONFLICT DO NOTHING on the idempotency key) and folds exactly the rows it
   inserted into the hourly aggregates (a data-modifying CTE); in the same transaction
@@ -19,8 +21,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, and_, delete, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.failures import translates_failures
 from adapters.sql.database import Database
@@ -365,12 +365,12 @@ def _aggregate(r: Any) -> EmotionAggregate:
 class SqlEmotionSeries:
     def __init__(self, db: Database) -> None:
         self._db = db
-        insert = sqlite_insert if db.is_sqlite else pg_insert
+        insert = db.insert
         keys = [_samples.c.user_id, _samples.c.timestamp, _samples.c.source]
         self._insert_new = (
             insert(_samples).on_conflict_do_nothing(index_elements=keys).returning(*keys)
         )
-        lower, upper = (func.min, func.max) if db.is_sqlite else (func.least, func.greatest)
+        lower, upper = db.least, db.greatest
         add = insert(_hours)
         self._add_to_hour = add.on_conflict_do_update(
             index_elements=[_hours.c.user_id, _hours.c.start],
@@ -395,8 +395,6 @@ class SqlEmotionSeries:
     async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
         if not points:
             return []
-        if not self._db.is_sqlite:
-            return await self._pg_add(points)
         async with self._db.engine.begin() as conn:
             result = await conn.execute(self._insert_new, [_sample_row(p) for p in points])
             stored = {(str(r.user_id), r.timestamp, r.source) for r in result}
@@ -409,48 +407,10 @@ class SqlEmotionSeries:
                 )
         return new
 
-    async def _pg_add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
-        async with pg_connection(self._db) as pg, pg.transaction():
-            rows = await pg.fetch(_PG_ADD_POINTS, *_point_arrays(points))
-            stored = {(r[0], r[1], r[2]) for r in rows}
-            new = [p for p in points if (str(p.user_id), p.timestamp, p.source.value) in stored]
-            touched = {(p.user_id, bucket_start(p.timestamp, Resolution.HOUR)) for p in new}
-            if touched:
-                users, starts = zip(*sorted(touched, key=lambda k: (str(k[0]), k[1])), strict=True)
-                hours = await pg.fetch(_PG_HOURS_AT, list(users), list(starts))
-                await _judge(pg, [_aggregate_of(r) for r in hours])
-        return new
-
     async def add_columns(self, points: PointColumns) -> StoredPoints:
         if not len(points):
             return StoredPoints(0, frozenset())
-        if self._db.is_sqlite:
-            return StoredPoints.of(await self.add(points.points()))
-        async with pg_connection(self._db) as pg, pg.transaction():
-            rows = await pg.fetch(
-                _PG_ADD_COLUMNS,
-                points.user_id,
-                points.timestamps,
-                ",".join(points.sources),
-                points.heart_rate,
-                points.hrv_rmssd,
-                points.hrv_sdnn,
-                points.pnn50,
-                points.stress_score,
-                ",".join(points.emotion),
-                points.confidence,
-                # a column no sample carried is NULL: unnest pads it with NULLs
-                points.artefact_share,
-                points.steps,
-                None if points.activity is None else ",".join(a or "" for a in points.activity),
-                points.interval_s,
-            )
-            hours = [_aggregate_of(r) for r in rows]
-            await _judge(pg, hours)
-        # The hours changed are exactly those of the new points: their days are the days.
-        return StoredPoints(
-            rows[0]["stored"] if rows else 0, frozenset(h.start.date() for h in hours)
-        )
+        return StoredPoints.of(await self.add(points.points()))
 
     def _range(self, user_id: UUID, start: datetime, end: datetime):
         return and_(
@@ -493,10 +453,6 @@ class SqlEmotionSeries:
         return None if row is None else _point(row)
 
     async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
-        if not self._db.is_sqlite:
-            async with pg_connection(self._db) as pg:
-                rows = await pg.fetch(_PG_HOURS, user_id, start, end)
-            return [_aggregate_of(r) for r in rows]
         async with self._db.engine.connect() as conn:
             return [_aggregate(r) for r in await conn.execute(self._hours_in(user_id, start, end))]
 
@@ -517,33 +473,13 @@ class SqlEmotionSeries:
         offset: int = 0,
         limit: int | None = None,
     ) -> tuple[list[EmotionReading], int]:
-        if self._db.is_sqlite:  # hours are judged when read (no `reading_*` kept here)
-            stmt = self._hours_in(user_id, start, end)
-            count = select(func.count()).select_from(stmt.order_by(None).subquery())
-            async with self._db.engine.connect() as conn:
-                page = await conn.execute(stmt.offset(offset).limit(limit))
-                readings = [_aggregate(r).reading() for r in page]
-                return readings, (await conn.execute(count)).scalar_one()
-        async with pg_connection(self._db) as pg:
-            rows = await pg.fetch(_PG_HOUR_READINGS, user_id, start, end, offset, limit)
-            if rows:
-                total = rows[0][6]
-            elif offset:  # a page past the end: the total still counts
-                total = await pg.fetchval(_PG_HOUR_COUNT, user_id, start, end)
-            else:
-                total = 0
-            unjudged = [r[0] for r in rows if r[1] is None]
-            judged_now = {}
-            if unjudged:  # written before readings were kept: judge the sums here
-                found = await pg.fetch(_PG_HOURS_AT, [user_id] * len(unjudged), unjudged)
-                judged_now = {a.start: a.reading() for a in map(_aggregate_of, found)}
-        emotions, reading = _EMOTIONS, EmotionReading._make
-        return [
-            reading((r[0], emotions[r[1]], r[2], r[3], r[4], r[5]))
-            if r[1] is not None
-            else judged_now[r[0]]
-            for r in rows
-        ], total
+        # Hours are judged when read (no `reading_*` kept here).
+        stmt = self._hours_in(user_id, start, end)
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+        async with self._db.engine.connect() as conn:
+            page = await conn.execute(stmt.offset(offset).limit(limit))
+            readings = [_aggregate(r).reading() for r in page]
+            return readings, (await conn.execute(count)).scalar_one()
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
         stmt = (
@@ -576,3 +512,92 @@ class SqlEmotionSeries:
         async with self._db.engine.begin() as conn:
             await conn.execute(delete(_samples).where(_samples.c.user_id == user_id))
             await conn.execute(delete(_hours).where(_hours.c.user_id == user_id))
+
+
+@translates_failures(DATABASE)
+class PostgresEmotionSeries(SqlEmotionSeries):
+    """The same series on PostgreSQL, with the ingestion and hourly-read fast paths on
+    asyncpg directly: an hour is judged when its sums change, not on every read."""
+
+    async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
+        if not points:
+            return []
+        async with pg_connection(self._db) as pg, pg.transaction():
+            rows = await pg.fetch(_PG_ADD_POINTS, *_point_arrays(points))
+            stored = {(r[0], r[1], r[2]) for r in rows}
+            new = [p for p in points if (str(p.user_id), p.timestamp, p.source.value) in stored]
+            touched = {(p.user_id, bucket_start(p.timestamp, Resolution.HOUR)) for p in new}
+            if touched:
+                users, starts = zip(*sorted(touched, key=lambda k: (str(k[0]), k[1])), strict=True)
+                hours = await pg.fetch(_PG_HOURS_AT, list(users), list(starts))
+                await _judge(pg, [_aggregate_of(r) for r in hours])
+        return new
+
+    async def add_columns(self, points: PointColumns) -> StoredPoints:
+        if not len(points):
+            return StoredPoints(0, frozenset())
+        async with pg_connection(self._db) as pg, pg.transaction():
+            rows = await pg.fetch(
+                _PG_ADD_COLUMNS,
+                points.user_id,
+                points.timestamps,
+                ",".join(points.sources),
+                points.heart_rate,
+                points.hrv_rmssd,
+                points.hrv_sdnn,
+                points.pnn50,
+                points.stress_score,
+                ",".join(points.emotion),
+                points.confidence,
+                # a column no sample carried is NULL: unnest pads it with NULLs
+                points.artefact_share,
+                points.steps,
+                None if points.activity is None else ",".join(a or "" for a in points.activity),
+                points.interval_s,
+            )
+            hours = [_aggregate_of(r) for r in rows]
+            await _judge(pg, hours)
+        # The hours changed are exactly those of the new points: their days are the days.
+        return StoredPoints(
+            rows[0]["stored"] if rows else 0, frozenset(h.start.date() for h in hours)
+        )
+
+    async def hours(self, user_id: UUID, start: datetime, end: datetime) -> list[EmotionAggregate]:
+        async with pg_connection(self._db) as pg:
+            rows = await pg.fetch(_PG_HOURS, user_id, start, end)
+        return [_aggregate_of(r) for r in rows]
+
+    async def hour_readings(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[EmotionReading], int]:
+        async with pg_connection(self._db) as pg:
+            rows = await pg.fetch(_PG_HOUR_READINGS, user_id, start, end, offset, limit)
+            if rows:
+                total = rows[0][6]
+            elif offset:  # a page past the end: the total still counts
+                total = await pg.fetchval(_PG_HOUR_COUNT, user_id, start, end)
+            else:
+                total = 0
+            unjudged = [r[0] for r in rows if r[1] is None]
+            judged_now = {}
+            if unjudged:  # written before readings were kept: judge the sums here
+                found = await pg.fetch(_PG_HOURS_AT, [user_id] * len(unjudged), unjudged)
+                judged_now = {a.start: a.reading() for a in map(_aggregate_of, found)}
+        emotions, reading = _EMOTIONS, EmotionReading._make
+        return [
+            reading((r[0], emotions[r[1]], r[2], r[3], r[4], r[5]))
+            if r[1] is not None
+            else judged_now[r[0]]
+            for r in rows
+        ], total
+
+
+def sql_emotion_series(db: Database) -> SqlEmotionSeries:
+    """The series for this database's dialect."""
+    return SqlEmotionSeries(db) if db.is_sqlite else PostgresEmotionSeries(db)

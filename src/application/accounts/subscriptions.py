@@ -358,6 +358,3 @@ class PaymentCustomerErasure:
         else:
             log.warning("payment_customers_not_erased reason=unconfigured user_id=%s", user_id)
         return await self.history.forget_customers(user_id)
-
-    async def holds_anything(self, user_id: UUID) -> bool:
-        return False

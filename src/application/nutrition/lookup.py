@@ -11,7 +11,7 @@ from functools import partial
 from application.ports.nutrition import FoodCatalog
 from application.ports.reads import PRIMARY_READS, ReadRouting
 from domain.errors import ValidationFailed
-from domain.nutrition.food import DataType, Food, Portion
+from domain.nutrition.food import DataType, Portion
 from domain.nutrition.matching import (
     FoodMatch,
     PortionChoice,
@@ -230,7 +230,3 @@ class SearchFoods:
         return FoodSearchPage(
             items, len(ranked), page, per_page, [default_portion(m.food, neighbours) for m in items]
         )
-
-
-async def foods_by_id(catalog: FoodCatalog, food_ids: Sequence[int]) -> dict[int, Food]:
-    return {food.id: food for food in await catalog.get_many(list(dict.fromkeys(food_ids)))}

@@ -103,7 +103,10 @@ class AnalysisRepository(Protocol):
 
 
 class AnalysisQueue(Protocol):
-    async def enqueue(self, analysis_id: UUID) -> None: ...
+    async def enqueue(self, analysis_id: UUID) -> bool:
+        """Have the analysis' job run; False when a job for it is still waiting (a queue
+        may fold such duplicates: the job is idempotent either way)."""
+        ...
 
 
 JobHandler = Callable[[UUID], Awaitable[None]]

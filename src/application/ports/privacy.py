@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.audit import AuditEvent, AuditKind
+from domain.audit import AuditEvent
 from domain.privacy.consent import Consents
 
 
@@ -37,8 +37,6 @@ class AuditReader(Protocol):
     async def page(
         self, offset: int, limit: int, kind: str | None
     ) -> tuple[list[AuditEvent], int]: ...
-
-    async def count_since(self, subject_id: UUID, kind: AuditKind, since: datetime) -> int: ...
 
     async def delete_before(self, cutoff: datetime, batch_size: int) -> int:
         """Retention: drop events older than `cutoff`, at most `batch_size` per call."""

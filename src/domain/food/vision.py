@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from domain.nutrition.text import singular
+from domain.nutrition.text import fold
+from domain.singular import singular
 
 # --------------------------------------------------------------------------- images
 
@@ -243,25 +244,19 @@ CONTEXT_LABELS = frozenset(
         "napkin",
     }
 )
-_KEEP_S = ("ss", "us", "is", "ous")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def _singular(word: str) -> str:
-    # One singular for food names across Psi: the USDA matcher's ("cookies" -> "cookie",
-    # "molasses" and "hummus" kept).
-    return singular(word)
 
 
 def normalise_food_name(name: str) -> str:
     """A key under which two spellings of the same food meet.
 
-    Case, punctuation, underscores, extra spaces and simple plurals are
-    ignored: ``"Hot_Dogs"``, ``"hot dog"`` and ``"hotdog"`` give ``"hot dog"``.
+    Case, accents, punctuation, underscores, extra spaces and simple plurals are
+    ignored, and "&" is "and" (the USDA matcher's folding): ``"Hot_Dogs"``, ``"hot dog"``
+    and ``"hotdog"`` give ``"hot dog"``, ``"Crème Brûlée"`` gives ``"creme brulee"``.
     """
-    text = _NON_WORD.sub(" ", name.lower()).strip()
+    text = _NON_WORD.sub(" ", fold(name)).strip()
     text = _ALIASES.get(text, text)
-    words = [_singular(w) for w in text.split()]
+    words = [singular(w) for w in text.split()]
     joined = " ".join(words)
     return _ALIASES.get(joined, joined)
 

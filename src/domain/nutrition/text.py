@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from domain.singular import singular
+
 STOPWORDS = frozenset(
     {
         "a",
@@ -37,53 +39,6 @@ STOPWORDS = frozenset(
     }
 )
 
-_IRREGULAR = {
-    "leaves": "leaf",
-    "loaves": "loaf",
-    "halves": "half",
-    "knives": "knife",
-    "geese": "goose",
-    "teeth": "tooth",
-    "mice": "mouse",
-    "children": "child",
-    "fries": "fry",
-    "cookies": "cookie",
-    "brownies": "brownie",
-    "smoothies": "smoothie",
-    "veggies": "veggie",
-    "calories": "calorie",
-    "pierogies": "pierogi",
-    "goodies": "goodie",
-}
-_KEEP = frozenset(
-    {
-        "molasses",
-        "hummus",
-        "asparagus",
-        "couscous",
-        "citrus",
-        "swiss",
-        "bass",
-        "grass",
-        "series",
-        "species",
-        "gras",
-        "anis",
-        "bratwurst",
-        "cress",
-        "watercress",
-        "lemongrass",
-        "brussels",
-        "bus",
-        "plus",
-        "octopus",
-        "cactus",
-        "nus",
-        "fungus",
-        "hibiscus",
-        "haggis",
-    }
-)
 # Everyday spellings mapped to USDA's (COCO's "donut" is USDA's "doughnut").
 SYNONYMS = {
     "donut": "doughnut",
@@ -127,23 +82,6 @@ GROUP_HEADS = frozenset(
 )
 _PAREN = re.compile(r"\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def singular(word: str) -> str:
-    """A best-effort singular of an English food word (``berries`` -> ``berry``)."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if word in _KEEP or len(word) < 4 or not word.endswith("s"):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("oes"):
-        return word[:-2]
-    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return word[:-2]
-    if word.endswith(("ss", "us", "is")):
-        return word
-    return word[:-1]
 
 
 def fold(text: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
+
+from domain.singular import singular
 
 VULGAR_FRACTIONS: dict[str, str] = {
     "½": "1/2",
@@ -28,96 +29,6 @@ VULGAR_FRACTIONS: dict[str, str] = {
 _FRACTION_RE = re.compile("[" + "".join(VULGAR_FRACTIONS) + "]")
 _TOKEN_RE = re.compile(r"[a-z]+")
 
-# Words whose final "s" is not a plural, and irregular plurals.
-_INVARIANT = frozenset(
-    {
-        "asparagus",
-        "brussels",
-        "citrus",
-        "couscous",
-        "grits",
-        "hummus",
-        "molasses",
-        "octopus",
-        "series",
-        "species",
-        "schnapps",
-        "this",
-        "was",
-        "has",
-        "yes",
-        "plus",
-        "hibiscus",
-        "haggis",
-        "bitters",
-        "jus",
-        "swiss",
-        "lotus",
-        "hummous",
-        "chassis",
-        "anglais",
-        "francais",
-        "paris",
-    }
-)
-_IRREGULAR = {
-    "leaves": "leaf",
-    "loaves": "loaf",
-    "halves": "half",
-    "knives": "knife",
-    "calves": "calf",
-    "geese": "goose",
-    "teeth": "tooth",
-    "feet": "foot",
-    "mice": "mouse",
-    "cookies": "cookie",
-    "brownies": "brownie",
-    "smoothies": "smoothie",
-    "pies": "pie",
-    "ties": "tie",
-    "chives": "chive",
-    "olives": "olive",
-    "cloves": "clove",
-    "knobs": "knob",
-    "anchovies": "anchovy",
-    "shelves": "shelf",
-    "wolves": "wolf",
-    "dice": "dice",
-    "grapes": "grape",
-    "sausages": "sausage",
-    "oranges": "orange",
-    "sauces": "sauce",
-    "pieces": "piece",
-    "slices": "slice",
-    "juices": "juice",
-    "spices": "spice",
-    "sultanas": "sultana",
-    "bananas": "banana",
-    "tomatillos": "tomatillo",
-    "avocados": "avocado",
-    "dates": "date",
-    "chilies": "chili",
-    "chillies": "chilli",
-    "cherries": "cherry",
-    "potatoes": "potato",
-    "tomatoes": "tomato",
-    "mangoes": "mango",
-    "heroes": "hero",
-    "noodles": "noodle",
-    "apples": "apple",
-    "pickles": "pickle",
-    "vegetables": "vegetable",
-    "truffles": "truffle",
-    "ladyfingers": "ladyfinger",
-    "shoes": "shoe",
-    "canoes": "canoe",
-    "breasts": "breast",
-    "thighs": "thigh",
-    "radishes": "radish",
-    "bulbs": "bulb",
-    "quiches": "quiche",
-}
-
 
 def fold(text: str) -> str:
     """Lower case, vulgar fractions spelled out, accents removed (crème -> creme)."""
@@ -128,26 +39,6 @@ def fold(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2013", "-").replace("\u2014", "-")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-@lru_cache(maxsize=65536)
-def singular(word: str) -> str:
-    """English singular of one lower-case word, good enough for food names."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) <= 3 or word in _INVARIANT or word.endswith(("ss", "us")):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith("oes"):
-        return word[:-2]
-    if word.endswith(("ches", "shes", "xes", "zes", "sses")):
-        return word[:-2]
-    if word.endswith("ves"):
-        return word[:-3] + "f"
-    if word.endswith("s"):
-        return word[:-1]
-    return word
 
 
 def tokens(text: str) -> list[str]:

@@ -1,16 +1,19 @@
 """Food analysis wiring: the history store, the daily quota, the task queue and the
-use cases. Embedded: the queue runs jobs in the API process and a sweeper loop runs
-beside it. Production: jobs go to a Redis stream that `psi worker` consumes."""
+use cases. Embedded: `InProcessQueue` runs jobs in the API process and a sweeper loop
+runs beside it. Production (Redis): jobs go to a `RedisStreamQueue` that `psi worker`
+consumes."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from uuid import UUID
 
-from dishka import AsyncContainer, Provider, Scope, alias, provide
+from dishka import AsyncContainer, Has, Provider, Scope, alias, provide
+from redis.asyncio import Redis
 
+from adapters.queue.in_process import InProcessQueue
+from adapters.queue.redis_stream import RedisStreamQueue
 from adapters.queue.sweeper import SweeperLoop
-from adapters.queue.taskiq_queue import TaskiqAnalysisQueue, build_broker
 from adapters.redis.quota_food import RedisAnalysisQuota
 from adapters.sql.database import Database
 from adapters.sql.food_history import SqlAnalysisRepository
@@ -34,7 +37,7 @@ from application.ports.food import (
     FoodHistoryView,
     JobHandler,
 )
-from entrypoints.providers.infrastructure import Stores, redis_topology
+from entrypoints.providers.infrastructure import redis_topology
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -51,29 +54,42 @@ class FoodProvider(Provider):
     history_view = alias(source=SqlAnalysisRepository, provides=FoodHistoryView)
 
     @provide
-    def quota(self, s: Settings, db: Database, stores: Stores) -> AnalysisQuota:
-        if stores.redis is not None:
-            return RedisAnalysisQuota(stores.redis, s.redis_prefix)
+    def quota(self, db: Database) -> AnalysisQuota:
         return SqlAnalysisQuota(db)
 
+    @provide(when=Has(Redis))
+    def redis_quota(self, s: Settings, redis: Redis) -> AnalysisQuota:
+        return RedisAnalysisQuota(redis, s.redis_prefix)
+
     @provide
-    async def queue(
-        self, s: Settings, container: AsyncContainer
-    ) -> AsyncIterator[TaskiqAnalysisQueue]:
-        queue = TaskiqAnalysisQueue(build_broker(redis_topology(s), s.redis_prefix))
-        sweeper: SweeperLoop | None = None
-        if queue.in_process:  # embedded: no worker process, this one runs the jobs
-            queue.bind(_lazy_job(container))
-            sweeper = SweeperLoop(_lazy_sweep(container), SWEEP_INTERVAL_S)
+    async def in_process_queue(self, container: AsyncContainer) -> AsyncIterator[InProcessQueue]:
+        # No worker process: this one runs the jobs, and sweeps.
+        queue = InProcessQueue()
+        queue.bind(_lazy_job(container))
+        sweeper = SweeperLoop(_lazy_sweep(container), SWEEP_INTERVAL_S)
         await queue.start()
-        if sweeper is not None:
-            sweeper.start()
+        sweeper.start()
         yield queue
-        if sweeper is not None:
-            await sweeper.stop()
+        await sweeper.stop()
         await queue.stop()
 
-    queue_port = alias(source=TaskiqAnalysisQueue, provides=AnalysisQueue)
+    @provide
+    def queue(self, queue: InProcessQueue) -> AnalysisQueue:
+        return queue
+
+    @provide(when=Has(Redis))
+    async def stream_queue(self, s: Settings) -> AsyncIterator[RedisStreamQueue]:
+        # The API only adds jobs; `psi worker` binds a handler and consumes.
+        topology = redis_topology(s)
+        assert topology is not None, "Has(Redis): the Redis provider is installed"
+        queue = RedisStreamQueue(topology, s.redis_prefix)
+        await queue.start()
+        yield queue
+        await queue.stop()
+
+    @provide(when=Has(Redis))
+    def production_queue(self, queue: RedisStreamQueue) -> AnalysisQueue:
+        return queue
 
     @provide
     def job_policy(self) -> JobPolicy:
@@ -124,7 +140,7 @@ async def start_in_process_jobs(container: AsyncContainer, settings: Settings) -
     sweeper at once, so analyses left pending by a restart are picked up. (With Redis the
     API only adds jobs; `psi worker` runs them and sweeps.)"""
     if settings.redis_url is None:
-        await container.get(TaskiqAnalysisQueue)
+        await container.get(InProcessQueue)
 
 
 STARTUP_HOOKS.append(start_in_process_jobs)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide
+from dishka import Has, Provider, Scope, provide
+from redis.asyncio import Redis
 
 from adapters.redis.admission import RedisAdmission
+from adapters.redis.lane import Lane
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.redis.sessions import RedisSessionStore
 from adapters.redis.user_cache import RedisCachedUserRepository
@@ -28,7 +30,6 @@ from application.ports.privacy import ConsentRepository
 from application.ports.ratelimit import RateLimiter, RequestAdmission
 from application.privacy.consents import GetConsents, RequireConsent, UpdateConsents
 from domain.ratelimit import LoginThrottlePolicy, Quota
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 
 
@@ -36,11 +37,8 @@ class IdentityProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def users(self, s: Settings, db: Database, stores: Stores) -> UserRepository:
-        sql = SqlUserRepository(db)
-        if stores.redis is not None:
-            return RedisCachedUserRepository(sql, stores.redis, s.redis_prefix)
-        return sql
+    def users(self, db: Database) -> UserRepository:
+        return SqlUserRepository(db)
 
     @provide
     def consents(self, db: Database) -> ConsentRepository:
@@ -68,26 +66,28 @@ class IdentityProvider(Provider):
         )
 
     @provide
-    def sessions(self, s: Settings, db: Database, stores: Stores) -> SessionStore:
-        if stores.redis is not None:
-            return RedisSessionStore(
-                stores.redis, s.redis_prefix, s.refresh_token_ttl_s, s.access_token_ttl_s
-            )
+    def sessions(self, db: Database) -> SessionStore:
         return SqlSessionStore(db)
 
-    @provide
-    def rate_limiter(self, db: Database, stores: Stores, s: Settings) -> RateLimiter:
-        if stores.redis is not None:
-            return RedisRateLimiter(stores.redis, s.redis_prefix)
-        return SqlRateLimiter(db)
+    @provide(when=Has(Redis))
+    def redis_sessions(self, s: Settings, redis: Redis) -> SessionStore:
+        return RedisSessionStore(redis, s.redis_prefix, s.refresh_token_ttl_s, s.access_token_ttl_s)
 
     @provide
-    def admission(
-        self, s: Settings, stores: Stores, limiter: RateLimiter, sessions: SessionStore
-    ) -> RequestAdmission:
-        if stores.redis is not None:
-            return RedisAdmission(stores.redis, s.redis_prefix, stores.lane)
+    def rate_limiter(self, db: Database) -> RateLimiter:
+        return SqlRateLimiter(db)
+
+    @provide(when=Has(Redis))
+    def redis_rate_limiter(self, s: Settings, redis: Redis) -> RateLimiter:
+        return RedisRateLimiter(redis, s.redis_prefix)
+
+    @provide
+    def admission(self, limiter: RateLimiter, sessions: SessionStore) -> RequestAdmission:
         return SequentialAdmission(limiter, sessions)
+
+    @provide(when=Has(Redis))
+    def redis_admission(self, s: Settings, redis: Redis, lane: Lane | None) -> RequestAdmission:
+        return RedisAdmission(redis, s.redis_prefix, lane)
 
     @provide
     def login_throttle(self, s: Settings) -> LoginThrottlePolicy:
@@ -114,3 +114,16 @@ class IdentityProvider(Provider):
     use_cases = (
         provide(Logout) + provide(GetConsents) + provide(UpdateConsents) + provide(RequireConsent)
     )
+
+
+class CachedUsersProvider(Provider):
+    """With Redis, the account repository behind the Redis cache. A provider of its own,
+    installed after `IdentityProvider` where Redis is (`store_providers`), rather than a
+    `when=Has(Redis)` factory: the HTTP request scope decorates `UserRepository`, and
+    dishka validates a decorator against every factory of the type, active or not."""
+
+    scope = Scope.APP
+
+    @provide
+    def cached_users(self, s: Settings, db: Database, redis: Redis) -> UserRepository:
+        return RedisCachedUserRepository(SqlUserRepository(db), redis, s.redis_prefix)

@@ -1,18 +1,23 @@
-"""Process-wide resources chosen from settings: the SQL database, Redis, MongoDB."""
+"""Process-wide resources every profile has: settings, the clock, the SQL database and
+the readiness probes.
+
+The profile is decided by which store providers the composition root adds
+(`store_providers`): none is the embedded profile (SQL for everything, queues in
+process); `RedisStoresProvider` and `MongoStoresProvider` add the production stores. A
+feature provider names its embedded adapter with a plain `@provide` and its production
+one with `@provide(when=Has(Redis))` or `when=Has(AsyncDatabase)`, so no factory asks
+whether a store is there.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
-from dishka import Provider, Scope, provide
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
-from redis.asyncio import Redis
+from dishka import Provider, Scope, collect, provide
 
 from adapters.clock import SystemClock
-from adapters.redis.connect import RedisTopology, connect, lane_for
-from adapters.redis.lane import Lane
+from adapters.redis.connect import RedisTopology
 from adapters.sql.database import Database
 from application.ports.clock import Clock
 from entrypoints.readiness import Readiness
@@ -20,15 +25,11 @@ from entrypoints.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
-class Stores:
-    """Which optional stores this process talks to. `None` means the embedded fallback
-    (SQL for documents, SQL for security state, in-process for queues)."""
+class ReadinessProbe:
+    """One store's ping for /ready; each store provider contributes its own."""
 
-    redis: Redis | None
-    mongo: AsyncDatabase | None
-    # The pipelined connection for the commands every request sends (None without
-    # Redis, or where it does not go: TLS, Unix sockets, Sentinel, PSI_REDIS_LANE=false).
-    lane: Lane | None = None
+    name: str
+    ping: Callable[[], Awaitable[object]]
 
 
 def redis_topology(s: Settings) -> RedisTopology | None:
@@ -73,58 +74,31 @@ class InfrastructureProvider(Provider):
         await db.dispose()
 
     @provide
-    async def stores(self) -> AsyncIterator[Stores]:
-        s = self._settings
-        timeout = s.dependency_timeout_s
-        # No periodic PING per pooled connection (a clock check on every command): a
-        # connection that died while idle fails its next command with ConnectionError,
-        # which the client's default retry answers on a fresh connection (the fault
-        # tests restart Redis under a running API).
-        topology = redis_topology(s)
-        redis = (
-            connect(
-                topology,
-                socket_timeout=timeout,
-                socket_connect_timeout=timeout,
-                health_check_interval=0,
-                retry_on_timeout=False,
-            )
-            if topology is not None
-            else None
-        )
-        # timeoutMS bounds each operation end to end, like a SQL statement: server
-        # selection (it replaces serverSelectionTimeoutMS then), connecting, the round
-        # trip and pymongo's one retry. Without it a hung server held a request for two
-        # socket timeouts and more.
-        mongo_client = (
-            AsyncMongoClient(
-                s.mongodb_uri,
-                serverSelectionTimeoutMS=int(timeout * 1000),
-                connectTimeoutMS=int(timeout * 1000),
-                socketTimeoutMS=int(timeout * 5000),
-                timeoutMS=s.db_statement_timeout_ms,
-                tz_aware=True,
-            )
-            if s.mongodb_uri
-            else None
-        )
-        mongo = mongo_client[s.mongodb_database] if mongo_client is not None else None
-        lane = lane_for(redis) if redis is not None and s.redis_lane else None
-        yield Stores(redis=redis, mongo=mongo, lane=lane)
-        if lane is not None:
-            await lane.aclose()
-        if redis is not None:
-            await redis.aclose()
-        if mongo_client is not None:
-            await mongo_client.close()
+    def database_probe(self, db: Database) -> ReadinessProbe:
+        return ReadinessProbe("database", db.ping)
+
+    probes = collect(ReadinessProbe)
 
     @provide
-    def readiness(self, db: Database, stores: Stores) -> Readiness:
+    def readiness(self, probes: list[ReadinessProbe]) -> Readiness:
         readiness = Readiness(self._settings.dependency_timeout_s)
-        readiness.add("database", db.ping)
-        if stores.redis is not None:
-            readiness.add("redis", stores.redis.ping)
-        if stores.mongo is not None:
-            mongo = stores.mongo
-            readiness.add("mongodb", lambda: mongo.command("ping"))
+        for probe in probes:
+            readiness.add(probe.name, probe.ping)
         return readiness
+
+
+def store_providers(settings: Settings) -> list[Provider]:
+    """The production stores the settings configure (none: the embedded profile), and the
+    few adapter overrides that cannot be `when=` factories; added after the feature
+    providers, so that those overrides win."""
+    from entrypoints.providers.identity import CachedUsersProvider
+    from entrypoints.providers.mongo_stores import MongoStoresProvider
+    from entrypoints.providers.redis_stores import RedisStoresProvider
+
+    found: list[Provider] = []
+    topology = redis_topology(settings)
+    if topology is not None:
+        found += [RedisStoresProvider(topology), CachedUsersProvider()]
+    if settings.mongodb_uri:
+        found.append(MongoStoresProvider(settings.mongodb_uri))
+    return found

@@ -13,9 +13,10 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer, Has, Provider, Scope, provide
+from redis.asyncio import Redis
 
-from adapters.memory.nutrition_cache import InMemoryFoodCache
+from adapters.memory.nutrition_cache import MemoryFoodCache
 from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from adapters.nutrition.redis_cache import RedisFoodCache
 from adapters.sql.database import Database
@@ -27,7 +28,6 @@ from application.nutrition.import_usda import ImportUsda, import_if_incomplete
 from application.nutrition.lookup import LookupNutrition, SearchFoods
 from application.ports.nutrition import FoodCache, FoodCatalog, NutritionStore, UsdaFoodSource
 from application.ports.reads import ReadRouting
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,12 @@ class NutritionProvider(Provider):
         return UsdaCatalogueSource.default()
 
     @provide
-    def fdc_cache(self, s: Settings, stores: Stores) -> FoodCache:
-        if stores.redis is not None:
-            return RedisFoodCache(stores.redis, prefix=f"{s.redis_prefix}nutrition:fdc:")
-        return InMemoryFoodCache()
+    def fdc_cache(self) -> FoodCache:
+        return MemoryFoodCache()
+
+    @provide(when=Has(Redis))
+    def redis_fdc_cache(self, s: Settings, redis: Redis) -> FoodCache:
+        return RedisFoodCache(redis, prefix=f"{s.redis_prefix}nutrition:fdc:")
 
     @provide
     async def catalog(

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dishka import Provider, Scope, provide
+from dishka import Has, Provider, Scope, collect, provide
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
 
 from adapters.images.personal_data import ImagePersonalData
 from adapters.mongo.personal_data import MongoPersonalData
@@ -13,7 +15,7 @@ from adapters.sql.personal_data import SqlPersonalData
 from application.accounts.subscriptions import PaymentCustomerErasure
 from application.ports.clock import Clock
 from application.ports.identity import AuditLog, UserRepository
-from application.ports.privacy import AuditReader
+from application.ports.privacy import AuditReader, PersonalDataStore
 from application.ports.ratelimit import RateLimiter
 from application.ports.vision import ImageStore
 from application.privacy.deletion import (
@@ -22,7 +24,6 @@ from application.privacy.deletion import (
     PurgeDeletedAccounts,
 )
 from application.privacy.export import ExportUserData
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 
 
@@ -34,22 +35,32 @@ class PersonalDataStores(tuple):
 class PrivacyProvider(Provider):
     scope = Scope.APP
 
+    # Collected in the order of these factories, which is the purge order. The payment
+    # provider first: its customer ids are read from SQL rows purged last.
     @provide
-    def personal_data(
-        self,
-        db: Database,
-        stores: Stores,
-        images: ImageStore,
-        s: Settings,
-        payments: PaymentCustomerErasure,
-    ) -> PersonalDataStores:
-        # The payment provider first: its customer ids are read from SQL rows purged last.
-        found: list = [payments, ImagePersonalData(images)]
-        if stores.redis is not None:
-            found.append(RedisPersonalData(stores.redis, s.redis_prefix))
-        if stores.mongo is not None:
-            found.append(MongoPersonalData(stores.mongo))
-        found.append(SqlPersonalData(db))
+    def payments_personal_data(self, payments: PaymentCustomerErasure) -> PersonalDataStore:
+        return payments
+
+    @provide
+    def image_personal_data(self, images: ImageStore) -> PersonalDataStore:
+        return ImagePersonalData(images)
+
+    @provide(when=Has(Redis))
+    def redis_personal_data(self, s: Settings, redis: Redis) -> PersonalDataStore:
+        return RedisPersonalData(redis, s.redis_prefix)
+
+    @provide(when=Has(AsyncDatabase))
+    def mongo_personal_data(self, mongo: AsyncDatabase) -> PersonalDataStore:
+        return MongoPersonalData(mongo)
+
+    @provide
+    def sql_personal_data(self, db: Database) -> PersonalDataStore:
+        return SqlPersonalData(db)
+
+    every_personal_data = collect(PersonalDataStore)
+
+    @provide
+    def personal_data(self, found: list[PersonalDataStore]) -> PersonalDataStores:
         return PersonalDataStores(found)
 
     @provide

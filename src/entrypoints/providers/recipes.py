@@ -13,12 +13,15 @@ import logging
 import time
 from pathlib import Path
 
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer, Has, Provider, Scope, provide
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
 
 from adapters.mongo.preferences import MongoPreferencesStore
 from adapters.mongo.ratings import MongoRecipeRatings
 from adapters.recipes.serving import ServedFridgeIndex
 from adapters.recipes.wikibooks import read_recipes
+from adapters.redis.lane import Lane
 from adapters.redis.preferences_cache import RedisPreferencesCache
 from adapters.sql.database import Database
 from adapters.sql.preferences import SqlPreferencesStore
@@ -54,7 +57,6 @@ from application.recommendations.sources import (
     RecentNutritionSource,
 )
 from application.wellness.queries import GetCurrentEmotion
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -94,22 +96,30 @@ class RecipesProvider(Provider):
         return UsdaIngredientNutrition(LookupNutrition(store))
 
     @provide
-    def ratings(self, db: Database, stores: Stores) -> RecipeRatings:
-        if stores.mongo is not None:
-            return MongoRecipeRatings(stores.mongo)
+    def ratings(self, db: Database) -> RecipeRatings:
         return SqlRecipeRatings(db)
 
-    @provide
-    def preferences_store(self, db: Database, stores: Stores) -> PreferencesStore:
-        if stores.mongo is not None:
-            return MongoPreferencesStore(stores.mongo)
-        return SqlPreferencesStore(db)
+    @provide(when=Has(AsyncDatabase))
+    def mongo_ratings(self, mongo: AsyncDatabase) -> RecipeRatings:
+        return MongoRecipeRatings(mongo)
 
     @provide
-    def preferences_cache(self, s: Settings, stores: Stores) -> PreferencesCache:
-        if stores.redis is not None:
-            return RedisPreferencesCache(stores.redis, s.redis_prefix, lane=stores.lane)
+    def preferences_store(self, db: Database) -> PreferencesStore:
+        return SqlPreferencesStore(db)
+
+    @provide(when=Has(AsyncDatabase))
+    def mongo_preferences_store(self, mongo: AsyncDatabase) -> PreferencesStore:
+        return MongoPreferencesStore(mongo)
+
+    @provide
+    def preferences_cache(self) -> PreferencesCache:
         return NoCache()
+
+    @provide(when=Has(Redis))
+    def redis_preferences_cache(
+        self, s: Settings, redis: Redis, lane: Lane | None
+    ) -> PreferencesCache:
+        return RedisPreferencesCache(redis, s.redis_prefix, lane=lane)
 
     @provide
     def served_index(self, s: Settings) -> ServedFridgeIndex:

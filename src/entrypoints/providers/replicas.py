@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from dishka import Provider, Scope, provide
+from dishka import Has, Provider, Scope, provide
+from redis.asyncio import Redis
 
 from adapters.sql.database import Database
 from adapters.sql.recent_writers import InProcessRecentWriters, RecentWriters, RedisRecentWriters
 from adapters.sql.replicas import ReplicaReads
 from application.ports.reads import PRIMARY_READS, ReadRouting
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 
 
@@ -18,17 +18,21 @@ class ReplicaProvider(Provider):
     scope = Scope.APP
 
     @provide
+    def recent_writers(self, s: Settings) -> RecentWriters:
+        return InProcessRecentWriters(s.database_replica_sticky_s)
+
+    @provide(when=Has(Redis))
+    def shared_recent_writers(self, s: Settings, redis: Redis) -> RecentWriters:
+        # Every API process sees a user's recent write, not only the one that took it.
+        return RedisRecentWriters(redis, s.redis_prefix, s.database_replica_sticky_s)
+
+    @provide
     async def read_routing(
-        self, s: Settings, primary: Database, stores: Stores
+        self, s: Settings, primary: Database, writers: RecentWriters
     ) -> AsyncIterator[ReadRouting]:
         if not s.database_replica_urls:
             yield PRIMARY_READS
             return
-        writers: RecentWriters = (
-            RedisRecentWriters(stores.redis, s.redis_prefix, s.database_replica_sticky_s)
-            if stores.redis is not None
-            else InProcessRecentWriters(s.database_replica_sticky_s)
-        )
         replicas = [
             Database(
                 url,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from dishka import AsyncContainer, Provider, Scope, alias, provide
+from dishka import AsyncContainer, Has, Provider, Scope, alias, provide
+from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.hrv.factory import HrvBackend, build_hrv_backend
 from adapters.mongo.emotions import MongoEmotionSeries
 from adapters.sql.database import Database
-from adapters.sql.wellness_records import SqlMoodCheckIns, SqlWellnessScores
-from adapters.sql.wellness_series import SqlEmotionSeries
+from adapters.sql.wellness_records import sql_mood_check_ins, sql_wellness_scores
+from adapters.sql.wellness_series import sql_emotion_series
 from application.ports.clock import Clock
 from application.ports.privacy import ConsentRepository
 from application.ports.wellness import (
@@ -34,7 +35,6 @@ from application.wellness.queries import (
     ListWellnessScores,
 )
 from application.wellness.retention import RunSeriesRetention
-from entrypoints.providers.infrastructure import Stores
 from entrypoints.settings import Settings
 from entrypoints.startup import STARTUP_HOOKS
 
@@ -49,21 +49,23 @@ class WellnessProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def emotion_store(self, db: Database, stores: Stores) -> EmotionStore:
-        if stores.mongo is not None:
-            return MongoEmotionSeries(stores.mongo)
-        return SqlEmotionSeries(db)
+    def emotion_store(self, db: Database) -> EmotionStore:
+        return sql_emotion_series(db)
+
+    @provide(when=Has(AsyncDatabase))
+    def mongo_emotion_store(self, mongo: AsyncDatabase) -> EmotionStore:
+        return MongoEmotionSeries(mongo)
 
     series = alias(source=EmotionStore, provides=EmotionSeries)
     hour_readings = alias(source=EmotionStore, provides=EmotionHourReadings)
 
     @provide
     def moods(self, db: Database) -> MoodCheckIns:
-        return SqlMoodCheckIns(db)
+        return sql_mood_check_ins(db)
 
     @provide
     def scores(self, db: Database) -> WellnessScores:
-        return SqlWellnessScores(db)
+        return sql_wellness_scores(db)
 
     @provide
     def hrv(self, settings: Settings) -> HrvBackend:

@@ -12,15 +12,15 @@ import pytest
 from PIL import Image
 
 from adapters.clock import ManualClock
-from adapters.images.memory_store import InMemoryImageStore
+from adapters.images.memory_store import MemoryImageStore
 from adapters.images.sanitiser import PillowImageSanitiser
 from adapters.memory.food_history import (
-    InMemoryAnalysisQuota,
-    InMemoryAnalysisRepository,
+    MemoryAnalysisQuota,
+    MemoryAnalysisRepository,
     RecordingAnalysisQueue,
 )
 from adapters.memory.identity import MemoryConsentRepository
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.nutrition.usda_csv import UsdaCsvSource
 from adapters.vision.claude import UnconfiguredDescriber
 from adapters.vision.unconfigured import UnconfiguredDetector
@@ -62,7 +62,7 @@ pytestmark = pytest.mark.asyncio
 def lookup() -> LookupNutrition:
     import asyncio
 
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     asyncio.run(store.upsert_many(list(UsdaCsvSource().foods(include_branded=False))))
     return LookupNutrition(store)
 
@@ -81,7 +81,7 @@ class ScriptedDescriber:
         return self.report
 
 
-class FlakyImages(InMemoryImageStore):
+class FlakyImages(MemoryImageStore):
     """An image store whose reads fail `failures` times first (a storage hiccup)."""
 
     def __init__(self, failures: int) -> None:
@@ -98,15 +98,15 @@ class FlakyImages(InMemoryImageStore):
 @dataclass
 class World:
     lookup: LookupNutrition
-    images: InMemoryImageStore = field(default_factory=InMemoryImageStore)
+    images: MemoryImageStore = field(default_factory=MemoryImageStore)
     describer: object = field(default_factory=UnconfiguredDescriber)
     detector: object = field(default_factory=UnconfiguredDetector)
     clock: ManualClock = field(
         default_factory=lambda: ManualClock(datetime(2026, 11, 10, 12, tzinfo=UTC))
     )
-    analyses: InMemoryAnalysisRepository = field(default_factory=InMemoryAnalysisRepository)
+    analyses: MemoryAnalysisRepository = field(default_factory=MemoryAnalysisRepository)
     queue: RecordingAnalysisQueue = field(default_factory=RecordingAnalysisQueue)
-    quota: InMemoryAnalysisQuota = field(default_factory=InMemoryAnalysisQuota)
+    quota: MemoryAnalysisQuota = field(default_factory=MemoryAnalysisQuota)
     consents: MemoryConsentRepository = field(default_factory=MemoryConsentRepository)
     policy: JobPolicy = field(
         default_factory=lambda: JobPolicy(lease_s=30, max_attempts=3, backoff_s=0.001)

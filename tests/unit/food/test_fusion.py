@@ -38,6 +38,8 @@ def det(food: str, conf: float, b: BoundingBox | None = None) -> Detection:
         ("berries", "berry"),
         ("peaches", "peach"),
         ("Crème-brûlée", "crème brûlée"),
+        ("Crème Brûlée", "creme brulee"),  # accents folded as the USDA matcher folds them
+        ("Mac & Cheese", "mac and cheese"),
     ],
 )
 def test_spellings_of_the_same_food_meet(a: str, b: str) -> None:

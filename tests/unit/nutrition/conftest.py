@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.nutrition.catalogue_csv import UsdaCatalogueSource
 from domain.nutrition.food import Food
 
@@ -16,7 +16,7 @@ def generic_foods() -> list[Food]:
 
 
 @pytest.fixture(scope="session")
-def usda_store(generic_foods: list[Food]) -> InMemoryNutritionStore:
-    store = InMemoryNutritionStore()
+def usda_store(generic_foods: list[Food]) -> MemoryNutritionStore:
+    store = MemoryNutritionStore()
     asyncio.run(store.upsert_many(generic_foods))
     return store

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from adapters.memory.nutrition_cache import InMemoryFoodCache
+from adapters.memory.nutrition_cache import MemoryFoodCache
 from adapters.nutrition.fdc_api import FdcApiCatalog
 from application.nutrition.caching import CachingFoodCatalog
 from application.nutrition.lookup import LookupNutrition
@@ -100,7 +100,7 @@ async def test_a_wrong_key_is_a_dependency_failure_not_a_crash(fdc: FakeFdc) -> 
 
 async def test_cache_aside_asks_the_api_once_per_week(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
     now = [0.0]
-    cached = CachingFoodCatalog(catalog, InMemoryFoodCache(clock=lambda: now[0]))
+    cached = CachingFoodCatalog(catalog, MemoryFoodCache(clock=lambda: now[0]))
     first = await cached.candidates("apple", match_all=True, limit=10)
     again = await cached.candidates("Apples", match_all=True, limit=10)
     assert [f.id for f in again] == [f.id for f in first]
@@ -124,12 +124,12 @@ async def test_lookup_over_the_api(catalog: FdcApiCatalog) -> None:
 async def test_offline_store_first_then_the_api(catalog: FdcApiCatalog, fdc: FakeFdc) -> None:
     from pathlib import Path
 
-    from adapters.memory.nutrition_store import InMemoryNutritionStore
+    from adapters.memory.nutrition_store import MemoryNutritionStore
     from adapters.nutrition.usda_csv import UsdaCsvSource
     from application.nutrition.fallback import FallbackFoodCatalog
 
     sample = Path(__file__).parent / "fooddata_sample.csv"
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     await store.upsert_many(
         [
             f

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from application.nutrition.lookup import LookupNutrition
 from domain.nutrition.food import DataType, Food, Portion, offline_food_id
 from domain.nutrition.nutrients import Nutrients
@@ -28,7 +28,7 @@ def kumquat() -> Food:
 
 
 async def test_a_food_imported_after_a_miss_is_found() -> None:
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     clock = Clock()
     look = LookupNutrition(store, monotonic=clock)
     assert await look("kumquat") is None
@@ -40,7 +40,7 @@ async def test_a_food_imported_after_a_miss_is_found() -> None:
 
 
 async def test_a_burst_of_the_same_miss_costs_one_search() -> None:
-    class Counting(InMemoryNutritionStore):
+    class Counting(MemoryNutritionStore):
         searches = 0
 
         async def candidates(self, query, **kwargs):
@@ -59,7 +59,7 @@ async def test_a_burst_of_the_same_miss_costs_one_search() -> None:
 
 
 async def test_hits_are_remembered_until_their_own_expiry() -> None:
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     await store.upsert_many([kumquat()])
     clock = Clock()
     look = LookupNutrition(store, monotonic=clock)

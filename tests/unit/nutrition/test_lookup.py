@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from application.nutrition.lookup import LookupNutrition, SearchFoods
 from domain.errors import ValidationFailed
 from domain.nutrition.food import DataType, Food, Portion, offline_food_id
@@ -85,7 +85,7 @@ async def test_impossible_grams_are_rejected(usda_store, grams) -> None:
 
 
 async def test_multi_word_query_falls_back_to_any_word() -> None:
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     banana = Food(
         id=offline_food_id(DataType.SR_LEGACY, "Bananas, raw"),
         name="Bananas, raw",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory.nutrition_store import InMemoryNutritionStore
+from adapters.memory.nutrition_store import MemoryNutritionStore
 from adapters.nutrition.usda_csv import (
     PACKAGED_GENERIC,
     PACKAGED_GENERIC_COUNT,
@@ -66,7 +66,7 @@ async def test_duplicate_rows_store_the_better_measured_one(
     rows = [banana, poor] if better_first else [poor, banana]
     path = tmp_path / "dups.csv"
     path.write_text("\n".join([header, *rows]) + "\n")
-    store = InMemoryNutritionStore()
+    store = MemoryNutritionStore()
     report = await ImportUsda(UsdaCsvSource(path), store)(batch_size=1)
     assert report.store_count == 1
     [stored] = await store.get_many([offline_food_id(DataType.SR_LEGACY, "Bananas, raw")])

@@ -222,9 +222,9 @@ def test_every_store_adapter_translates_its_failures():
         "ClusterLane",
         "Lane",
         "Once",
-        "InMemoryImageStore",
+        "MemoryImageStore",
         "ImagePersonalData",
-        "TaskiqAnalysisQueue",
+        "InProcessQueue",
         "SweeperLoop",
         "FdcApiCatalog",
         # Read replicas: a routing over translated adapters, a protocol, a dict in memory.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from adapters.memory.food_history import InMemoryAnalysisRepository
+from adapters.memory.food_history import MemoryAnalysisRepository
 from application.food.history_view import history_card
 from application.recommendations.sources import RecentNutritionFromHistory
 from domain.food.analysis import Analysis, FoodItem
@@ -29,7 +29,7 @@ async def eat(repo, user, days_ago: float, fiber: float, protein: float) -> None
 
 
 async def test_daily_averages_over_days_with_meals():
-    repo, user = InMemoryAnalysisRepository(), uuid.uuid4()
+    repo, user = MemoryAnalysisRepository(), uuid.uuid4()
     await eat(repo, user, 0.1, fiber=6, protein=20)
     await eat(repo, user, 0.2, fiber=4, protein=10)  # same day: 10 g fibre that day
     await eat(repo, user, 2, fiber=8, protein=30)
@@ -45,5 +45,5 @@ async def test_daily_averages_over_days_with_meals():
 
 async def test_no_meals_means_no_nutrition():
     assert (
-        await RecentNutritionFromHistory(InMemoryAnalysisRepository())(uuid.uuid4(), NOW, 7) is None
+        await RecentNutritionFromHistory(MemoryAnalysisRepository())(uuid.uuid4(), NOW, 7) is None
     )
