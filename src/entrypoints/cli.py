@@ -17,7 +17,7 @@ import signal
 import sys
 from importlib import metadata
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import structlog
 
@@ -185,15 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging() -> None:
+# Long-running processes log to stdout, as a service does; a one-shot command's stdout is
+# its answer (`psi openapi export > openapi.json`), so its log lines go to stderr.
+SERVICE_COMMANDS = frozenset({"run", "worker", "jobs"})
+
+
+def _configure_logging(stream: TextIO) -> None:
     """Every command logs through the one pipeline: the defaults first (so what loading the
     settings says is a JSON line too), then the settings' level and format."""
-    configure_logging()
+    configure_logging(stream=stream)
     try:
         settings = load_settings()
     except SettingsError:
         return
-    configure_logging(settings.log_level, settings.log_json)
+    configure_logging(settings.log_level, settings.log_json, stream=stream)
 
 
 def _is_unreachable(exc: BaseException) -> bool:
@@ -217,8 +222,9 @@ def _is_unreachable(exc: BaseException) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _configure_logging()
+    configure_logging(stream=sys.stderr)  # a usage error while parsing is a JSON line too
     args = build_parser().parse_args(argv)
+    _configure_logging(sys.stdout if args.command in SERVICE_COMMANDS else sys.stderr)
     try:
         return int(args.func(args) or 0)
     except SettingsError as exc:
