@@ -158,7 +158,6 @@ class _PsiHandler(logging.StreamHandler):
 _LIBRARY_LEVELS = {
     "uvicorn": None,
     "uvicorn.error": None,
-    "uvicorn.access": None,
     "taskiq": None,
     "alembic": None,
     "litestar": None,
@@ -213,6 +212,14 @@ def configure_logging(level: str = "INFO", json: bool = True, stream: TextIO | N
         library.handlers.clear()
         library.propagate = True
         library.setLevel(max(threshold, floor) if floor is not None else logging.NOTSET)
+    # Our access line (`log_access`) is the one per request. uvicorn writes its own whenever
+    # its access logger has a handler, however `access_log` was set: one that reaches none
+    # keeps it from formatting a second line (with the client address and the query
+    # string) for every request.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
+    uvicorn_access.disabled = True
     logging.captureWarnings(True)
 
 

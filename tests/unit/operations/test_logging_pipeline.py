@@ -87,3 +87,14 @@ def test_the_fingerprint_follows_type_and_path_not_the_message():
         exception_fields(other.value)["error_fingerprint"]
         != exception_fields(_failure())["error_fingerprint"]
     )
+
+
+def test_uvicorn_writes_no_second_access_line(lines):
+    """uvicorn logs its own access line whenever its access logger has a handler (whatever
+    `access_log` says); ours is the one per request, without the query string."""
+    access = logging.getLogger("uvicorn.access")
+    # pytest's capture handlers aside, it reaches no handler: uvicorn skips the line.
+    own = [h for h in access.handlers if type(h).__name__ != "LogCaptureHandler"]
+    assert own == [] and not access.propagate and access.disabled
+    access.info('%s - "%s %s HTTP/%s" %d', "10.0.0.1", "GET", "/x?email=" + SECRET, "1.1", 200)
+    assert lines() == []
