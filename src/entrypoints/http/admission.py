@@ -18,9 +18,8 @@ from __future__ import annotations
 import ipaddress
 import math
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-import msgspec
 import structlog
 from dishka import AsyncContainer
 from dishka import Scope as DIScope
@@ -29,9 +28,9 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from application.context import RequestContext, request_id_var
 from application.identity.admission import AdmitRequest
-from domain.errors import DependencyUnavailable, PsiError, RateLimited
+from domain.errors import DependencyUnavailable, RateLimited
 from domain.ratelimit import Decision
-from entrypoints.http.errors import envelope_of
+from entrypoints.http.edge import send_psi_error
 
 log = structlog.get_logger("psi.ratelimit")
 
@@ -71,21 +70,6 @@ def _authorization(scope: Scope) -> str | None:
         if name == b"authorization":
             return value.decode("latin-1")
     return None
-
-
-async def _send_error(send: Send, exc: PsiError, headers: list[tuple[bytes, bytes]]) -> None:
-    body = msgspec.json.encode(envelope_of(exc))
-    start: Any = {
-        "type": "http.response.start",
-        "status": exc.status,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            *headers,
-        ],
-    }
-    await send(start)
-    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def _headers(d: Decision) -> list[tuple[bytes, bytes]]:
@@ -147,14 +131,14 @@ def admission_middleware(app: ASGIApp, admission: EdgeAdmission) -> ASGIApp:
             context = await admit(request_id, client, authorization)
         except Exception as exc:  # fail closed: no limiter, no service
             log.warning("rate_limiter_unavailable", error_type=type(exc).__name__)
-            await _send_error(send, DependencyUnavailable("rate limiter"), [])
+            await send_psi_error(send, DependencyUnavailable("rate limiter"), [])
             return
         decision = context.decision
         assert decision is not None, "an admitted request carries its decision"
         extra = _headers(decision)
         if not decision.allowed:
             retry = max(1, math.ceil(decision.retry_after_s))
-            await _send_error(
+            await send_psi_error(
                 send, RateLimited(retry), [*extra, (b"retry-after", str(retry).encode())]
             )
             return

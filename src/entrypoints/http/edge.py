@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
@@ -97,7 +98,10 @@ def _envelope_for(status: int) -> PsiError:
     return PsiError()
 
 
-async def _send_psi_error(send: Send, exc: PsiError) -> None:
+async def send_psi_error(
+    send: Send, exc: PsiError, headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
+    """An error answered by ASGI middleware, before the router: the contract's envelope."""
     body = msgspec.json.encode(envelope_of(exc))
     start: Any = {
         "type": "http.response.start",
@@ -105,6 +109,7 @@ async def _send_psi_error(send: Send, exc: PsiError) -> None:
         "headers": [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
+            *headers,
         ],
     }
     await send(start)
@@ -118,7 +123,7 @@ def edge_middleware(app: ASGIApp) -> ASGIApp:
             return
         field = _control_characters(scope)
         if field is not None:
-            await _send_psi_error(
+            await send_psi_error(
                 send, ValidationFailed.single(field, "must not contain control characters")
             )
             return
@@ -165,7 +170,7 @@ def _json_errors(send: Send) -> Send:
             )
             if b"json" not in content_type:
                 replaced = True
-                await _send_psi_error(send, _envelope_for(message["status"]))
+                await send_psi_error(send, _envelope_for(message["status"]))
                 return
         if replaced:
             return  # the original body of a replaced answer
