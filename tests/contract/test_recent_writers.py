@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-from redis.asyncio import Redis
 
+from adapters.redis.connect import lane_for
 from adapters.sql.recent_writers import (
     InProcessRecentWriters,
     RecentWriters,
@@ -18,14 +17,14 @@ from adapters.sql.recent_writers import (
 WINDOW_S = 0.4
 
 
-@pytest.fixture(params=["in-process", "redis"])
-async def writers(request: pytest.FixtureRequest) -> AsyncIterator[RecentWriters]:
+@pytest.fixture(params=["in-process", "redis", "redis (lane)", "redis cluster (lane)"])
+def writers(request: pytest.FixtureRequest) -> RecentWriters:
     if request.param == "in-process":
-        yield InProcessRecentWriters(WINDOW_S)
-        return
-    redis = Redis.from_url(request.getfixturevalue("redis_url"))
-    yield RedisRecentWriters(redis, f"psi-test-{uuid.uuid4().hex[:8]}:", WINDOW_S)
-    await redis.aclose()
+        return InProcessRecentWriters(WINDOW_S)
+    cluster = request.param.startswith("redis cluster")
+    client = request.getfixturevalue("redis_cluster_client" if cluster else "redis_client")
+    lane = lane_for(client) if request.param.endswith("(lane)") else None
+    return RedisRecentWriters(client, f"psi-test-{uuid.uuid4().hex[:8]}:", WINDOW_S, lane=lane)
 
 
 async def test_a_writer_is_recent_for_the_window_only(writers: RecentWriters) -> None:

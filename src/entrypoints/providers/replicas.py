@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dishka import Has, Provider, Scope, provide
 from redis.asyncio import Redis
 
+from adapters.redis.lane import Lane
 from adapters.sql.database import Database
 from adapters.sql.recent_writers import InProcessRecentWriters, RecentWriters, RedisRecentWriters
 from adapters.sql.replicas import ReplicaReads
@@ -22,9 +23,9 @@ class ReplicaProvider(Provider):
         return InProcessRecentWriters(s.database_replica_sticky_s)
 
     @provide(when=Has(Redis))
-    def shared_recent_writers(self, s: Settings, redis: Redis) -> RecentWriters:
+    def shared_recent_writers(self, s: Settings, redis: Redis, lane: Lane | None) -> RecentWriters:
         # Every API process sees a user's recent write, not only the one that took it.
-        return RedisRecentWriters(redis, s.redis_prefix, s.database_replica_sticky_s)
+        return RedisRecentWriters(redis, s.redis_prefix, s.database_replica_sticky_s, lane=lane)
 
     @provide
     async def read_routing(
