@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from uuid import UUID
 
@@ -84,12 +85,22 @@ async def redis_client(topology: RedisTopology):
 async def queues(topology: RedisTopology, redis_client) -> AsyncIterator[Queues]:
     q = Queues(topology)
     yield q
-    await q.stop_consumers()
-    for queue in q.made:
-        await queue.stop()
+    # Clean-up only (the test has asserted what it asserts). Bounded: one CI run hung here
+    # for 300 s after its test passed, not reproduced since; a hang is reported as a
+    # warning naming the step instead of stalling the suite (see the stop-14 note).
+    for step, cleanup in (("stop_consumers", q.stop_consumers()), ("stop", _stop_all(q))):
+        try:
+            await asyncio.wait_for(cleanup, timeout=20)
+        except TimeoutError:
+            warnings.warn(f"stream queue clean-up step {step!r} took over 20 s", stacklevel=1)
     keys = [k async for k in redis_client.scan_iter(match=f"{q.prefix}*")]
     if keys:
         await redis_client.delete(*keys)
+
+
+async def _stop_all(q: Queues) -> None:
+    for queue in q.made:
+        await queue.stop()
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10.0) -> None:
