@@ -18,13 +18,8 @@ from adapters.sql.food_rows import to_row
 from adapters.sql.models import FoodHistoryRow, UserCounterRow
 from application.food.history_view import history_card
 from domain.food.history import HistoryFilters, HistoryQuery
-from tests.adapters.sql.test_history_cards_migration import migrate
+from tests.adapters.sql.test_history_cards_migration import database_at, migrate
 from tests.contract.test_food_history import T0, Users, manual
-from tests.support.services import (
-    create_postgres_database,
-    drop_postgres_database,
-    sqlalchemy_pg_url,
-)
 
 pytestmark = pytest.mark.asyncio
 BEFORE = "0015_history_cards"
@@ -34,16 +29,8 @@ OLD_KEYS = {"Crème Brûlée": ["cr me br l e"], "kiwis": ["kiwis"], "rice": ["r
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def url_at_0015(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    dsn = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    else:
-        dsn = await create_postgres_database()
-        url = sqlalchemy_pg_url(dsn)
-    await migrate(url, BEFORE)
-    yield url
-    if dsn is not None:
-        await drop_postgres_database(dsn)
+    async for url in database_at(request.param, tmp_path, BEFORE):
+        yield url
 
 
 async def _seed(db: Database):

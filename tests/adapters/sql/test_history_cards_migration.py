@@ -34,19 +34,25 @@ pytestmark = pytest.mark.asyncio
 BEFORE = "0014_accounts"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def url_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database migrated up to the revision before cards were required."""
+async def database_at(engine: str, tmp_path: Path, revision: str) -> AsyncIterator[str]:
+    """An empty SQLite or Postgres database migrated up to `revision`; dropped after."""
     dsn = None
-    if request.param == "sqlite":
+    if engine == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
     else:
         dsn = await create_postgres_database()
         url = sqlalchemy_pg_url(dsn)
-    await migrate(url, BEFORE)
+    await migrate(url, revision)
     yield url
     if dsn is not None:
         await drop_postgres_database(dsn)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def url_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database migrated up to the revision before cards were required."""
+    async for url in database_at(request.param, tmp_path, BEFORE):
+        yield url
 
 
 async def migrate(url: str, revision: str) -> None:
