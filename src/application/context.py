@@ -29,7 +29,9 @@ class RequestContext:
     revocation as the admission store answered it (None: not asked); `decision` is the
     rate limit's answer (None: not limited); `account` is the caller's account as the
     account cache held it at admission, where the admission store reads it in the same
-    round trip (None: not read)."""
+    round trip (None: not read); `wrote_lately` is whether the caller wrote within the
+    read-your-writes window of read replicas, where the admission store reads the writer
+    mark in the same round trip (None: not read: ask `ReadRouting`)."""
 
     request_id: str
     client: str
@@ -38,3 +40,4 @@ class RequestContext:
     revoked: bool | None = None
     decision: Decision | None = None
     account: PrefetchedAccount | None = None
+    wrote_lately: bool | None = None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from dishka import Scope as DIScope
 from sqlalchemy import text
 
 from adapters.clock import ManualClock
@@ -25,9 +26,13 @@ from adapters.sql.database import Database
 from adapters.sql.failures import DATABASE as DATABASE_FAILURES
 from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.pg_direct import pg_connection
-from adapters.sql.recent_writers import InProcessRecentWriters
+from adapters.sql.recent_writers import InProcessRecentWriters, RecentWriters
 from adapters.sql.replicas import ReplicaReads
+from application.context import RequestContext
+from application.ports.reads import ReadRouting
+from entrypoints.container import build_container
 from tests.api.test_wellness import CONSENT, NOW, post, raw_total, simple
+from tests.contract.test_identity_ports import principal_for
 from tests.support.app import Api, api_client, production_settings
 from tests.support.replica import PostgresPair, postgres_pair
 from tests.support.services import sqlalchemy_pg_url
@@ -36,6 +41,7 @@ pytestmark = pytest.mark.asyncio
 
 DATABASE = "psi"
 STICKY_S = 3.0
+CALLER = principal_for(uuid.uuid4(), uuid.uuid4())
 
 
 @pytest.fixture(scope="module")
@@ -151,9 +157,8 @@ async def test_reads_go_round_the_replicas_and_skip_one_that_is_down(pair: Postg
     primary = Database(sqlalchemy_pg_url(pair.dsn(pair.primary_port, DATABASE)))
     replica = Database(sqlalchemy_pg_url(pair.dsn(pair.replica_port, DATABASE)))
     now = [0.0]
-    routing = ReplicaReads(
-        primary, [gone, replica], InProcessRecentWriters(5.0), clock=lambda: now[0]
-    )
+    writers = InProcessRecentWriters(5.0)
+    routing = ReplicaReads(primary, [gone, replica], writers, clock=lambda: now[0])
     probe = _Probe(primary)
     try:
         assert await probe.on_standby() == (False, False)  # outside the routing: primary
@@ -161,7 +166,7 @@ async def test_reads_go_round_the_replicas_and_skip_one_that_is_down(pair: Postg
         assert await routing.read(user, probe.on_standby) == (False, False)  # gone: primary
         assert await routing.read(user, probe.on_standby) == (True, True)  # the replica
         assert await routing.read(None, probe.on_standby) == (True, True)  # gone is skipped
-        await routing.wrote(user)
+        await writers.mark(user)
         assert await routing.read(user, probe.on_standby) == (False, False)  # read your writes
         assert await routing.read(None, probe.on_standby) == (True, True)  # others: replica
         now[0] += 11  # past the pause: the dead replica is tried again, and fails over again
@@ -169,3 +174,49 @@ async def test_reads_go_round_the_replicas_and_skip_one_that_is_down(pair: Postg
     finally:
         await routing.dispose()
         await primary.dispose()
+
+
+async def test_a_request_view_routes_its_caller_by_what_admission_read(pair: PostgresPair) -> None:
+    """The edge's admission reads the caller's writer mark in its own round trip; the
+    request's view routes by that answer, and asks the writers' store of anyone else."""
+    primary = Database(sqlalchemy_pg_url(pair.dsn(pair.primary_port, DATABASE)))
+    replica = Database(sqlalchemy_pg_url(pair.dsn(pair.replica_port, DATABASE)))
+    writers = InProcessRecentWriters(5.0)
+    routing = ReplicaReads(primary, [replica], writers)
+    probe = _Probe(primary)
+    caller, other = uuid.uuid4(), uuid.uuid4()
+    await writers.mark(other)
+    try:
+        wrote = routing.for_request(caller, wrote_lately=True)
+        assert await wrote.read(caller, probe.on_standby) == (False, False)
+        assert await wrote.read(other, probe.on_standby) == (False, False)  # asked: wrote
+        assert await wrote.read(None, probe.on_standby) == (True, True)
+        await writers.mark(caller)  # marked after admission: this request goes by admission
+        did_not = routing.for_request(caller, wrote_lately=False)
+        assert await did_not.read(caller, probe.on_standby) == (True, True)
+        assert await routing.read(caller, probe.on_standby) == (False, False)  # a new ask
+    finally:
+        await routing.dispose()
+        await primary.dispose()
+
+
+async def test_the_http_container_gives_each_request_a_view_of_what_admission_read(
+    pair: PostgresPair, redis_url: str, tmp_path: Path
+) -> None:
+    """Wiring: a request whose admission found no writer mark reads from the replica even
+    when the mark appeared since; a request that was not admitted (no mark read) asks."""
+    settings = _settings(tmp_path, pair, redis_url, pair.dsn(pair.replica_port, DATABASE))
+    container = build_container(settings, http=True)
+    try:
+        primary = await container.get(Database)
+        await (await container.get(RecentWriters)).mark(CALLER.user_id)
+        probe = _Probe(primary)
+        seen = {}
+        for wrote_lately in (False, True, None):
+            context = RequestContext("r", "127.0.0.1", principal=CALLER, wrote_lately=wrote_lately)
+            async with container({RequestContext: context}, scope=DIScope.REQUEST) as scoped:
+                reads = await scoped.get(ReadRouting)
+                seen[wrote_lately] = await reads.read(CALLER.user_id, probe.on_standby)
+        assert seen == {False: (True, True), True: (False, False), None: (False, False)}
+    finally:
+        await container.close()

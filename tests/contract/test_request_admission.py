@@ -14,6 +14,7 @@ from adapters.redis.admission import RedisAdmission
 from adapters.redis.connect import lane_for
 from adapters.redis.sessions import RedisSessionStore
 from adapters.sql.ratelimit import SqlRateLimiter
+from adapters.sql.recent_writers import RedisRecentWriters
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.users import SqlUserRepository
 from application.identity.admission import SequentialAdmission
@@ -97,3 +98,31 @@ async def test_account_cutoff_revokes_earlier_tokens_only(gate):
     )
     later = principal_for(principal.user_id, new_session, issued_at=NOW + timedelta(minutes=2))
     assert (await admission.admit("user:b", quota, later)).revoked is False
+
+
+async def test_the_redis_store_reads_the_writer_mark_in_the_same_step(request, redis_variant):
+    """With read replicas the admission reads the caller's read-your-writes mark (the key
+    RedisRecentWriters sets) with the rest; without, it does not read it."""
+    client, lane = redis_variant
+    prefix = f"psi-test-{uuid.uuid4().hex[:8]}:"
+    sessions = RedisSessionStore(client, prefix, 3600 * 24, 3600)
+    admission = RedisAdmission(client, prefix, lane, writer_marks=True)
+    principal = await _session(sessions, MemoryUserRepository())
+    quota = Quota(50, 60)
+    key = f"user:{principal.user_id}"
+    assert (await admission.admit(key, quota, principal)).wrote_lately is False
+    await RedisRecentWriters(client, prefix, 5.0, lane=lane).mark(principal.user_id)
+    assert (await admission.admit(key, quota, principal)).wrote_lately is True
+    assert (await admission.admit(f"ip:{uuid.uuid4().hex}", quota, None)).wrote_lately is None
+    plain = RedisAdmission(client, prefix, lane)
+    assert (await plain.admit(key, quota, principal)).wrote_lately is None
+    await sessions.revoke_session(principal.session_id, NOW)
+    revoked = await admission.admit(key, quota, principal)
+    assert revoked.revoked is True and revoked.wrote_lately is None
+
+
+@pytest.fixture(params=["redis", "redis (redis-py)", "redis cluster", "redis cluster (redis-py)"])
+def redis_variant(request):
+    cluster = request.param.startswith("redis cluster")
+    client = request.getfixturevalue("redis_cluster_client" if cluster else "redis_client")
+    return client, (lane_for(client) if "redis-py" not in request.param else None)

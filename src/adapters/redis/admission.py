@@ -1,7 +1,9 @@
 """Request admission on Redis in one round trip: the GCRA rate limit of the caller's key
 and, for an authenticated caller, its session's revocation marker and its account's
 revocation cutoff (the keys RedisSessionStore writes), and its cached account record
-(the key RedisCachedUserRepository writes), returned as the request's `PrefetchedAccount`.
+(the key RedisCachedUserRepository writes), returned as the request's `PrefetchedAccount`,
+and, with read replicas, the caller's read-your-writes mark (the key RedisRecentWriters
+writes), so a routed read asks nothing more.
 
 On one server (or a Sentinel-managed primary) that is one script over all four keys. On a
 Redis Cluster the keys live in three slots (the rate key's, the session's `{s:..}`, the
@@ -25,6 +27,7 @@ from redis.asyncio import Redis
 from adapters.failures import translates_failures
 from adapters.redis.connect import is_cluster
 from adapters.redis.failures import REDIS
+from adapters.redis.keys import writer_key
 from adapters.redis.lane import Lane
 from adapters.redis.ratelimit import GCRA_LUA, RATE_KEY_PREFIX, decision_of
 from adapters.redis.sessions import cutoff_key, revoked_key
@@ -34,20 +37,23 @@ from application.ports.ratelimit import Admission
 from domain.identity.tokens import Principal
 from domain.ratelimit import Quota
 
-# KEYS rate key [, session marker, user cutoff, cached user];
+# KEYS rate key [, session marker, user cutoff, cached user [, writer mark]];
 # ARGV interval, window, cost, dry, issued_at
 _ADMIT = (
     GCRA_LUA
     + """
 local reply = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
-if #KEYS == 4 then
+if #KEYS >= 4 then
   local revoked = redis.call('EXISTS', KEYS[2])
   if revoked == 0 then
     local cutoff = redis.call('GET', KEYS[3])
     if cutoff and tonumber(ARGV[5]) <= tonumber(cutoff) then revoked = 1 end
   end
   reply[6] = revoked
-  if revoked == 0 then reply[7] = redis.call('GET', KEYS[4]) end
+  if revoked == 0 then
+    reply[7] = redis.call('GET', KEYS[4])
+    if #KEYS == 5 then reply[8] = redis.call('EXISTS', KEYS[5]) end
+  end
 end
 return reply
 """
@@ -56,8 +62,12 @@ return reply
 
 @translates_failures(REDIS)
 class RedisAdmission:
-    def __init__(self, redis: Redis, prefix: str, lane: Lane | None = None) -> None:
+    def __init__(
+        self, redis: Redis, prefix: str, lane: Lane | None = None, *, writer_marks: bool = False
+    ) -> None:
+        """`writer_marks`: read the caller's read-your-writes mark too (read replicas)."""
         self._redis = redis
+        self._writer_marks = writer_marks
         self._prefix = prefix
         self._rate_prefix = prefix + RATE_KEY_PREFIX
         self._script = redis.register_script(_ADMIT)
@@ -74,11 +84,14 @@ class RedisAdmission:
         rate = self._run(keys[:1], args)
         if len(keys) == 1:
             return await rate
-        reply, marker, (cutoff, cached) = await asyncio.gather(
-            rate, self._command("EXISTS", keys[1]), self._command("MGET", keys[2], keys[3])
+        # The account's keys share its tag: one MGET.
+        reply, marker, (cutoff, cached, *wrote) = await asyncio.gather(
+            rate, self._command("EXISTS", keys[1]), self._command("MGET", *keys[2:])
         )
         revoked = int(marker) or int(cutoff is not None and args[4] <= int(cutoff))
-        return [*reply[:5], revoked, cached if not revoked else None]
+        if revoked:
+            return [*reply[:5], revoked]
+        return [*reply[:5], revoked, cached, *(int(w is not None) for w in wrote)]
 
     async def _run(self, keys: list[str], args: list[int]) -> Any:
         lane = self._lane
@@ -101,6 +114,8 @@ class RedisAdmission:
                 cutoff_key(self._prefix, principal.user_id),
                 user_key(self._prefix, principal.user_id),
             ]
+            if self._writer_marks:
+                keys.append(writer_key(self._prefix, principal.user_id))
             issued_at = int(principal.issued_at.timestamp())
         run = self._run_split if self._split else self._run
         reply = await run(keys, [quota.interval, quota.window_s, 1, 0, issued_at])
@@ -112,4 +127,5 @@ class RedisAdmission:
         # trailing nil from a table, so it may be missing too.
         raw = reply[6] if len(reply) > 6 and reply[6] else None
         account = PrefetchedAccount(principal.user_id, unpack_user(raw) if raw else None)
-        return Admission(decision_of(reply, quota), False, account)
+        wrote = bool(reply[7]) if self._writer_marks and len(reply) > 7 else None
+        return Admission(decision_of(reply, quota), False, account, wrote)

@@ -14,5 +14,12 @@ def user_tag(user_id: UUID | str) -> str:
     return f"{{u:{user_id}}}"
 
 
+def writer_key(prefix: str, user_id: UUID | str) -> str:
+    """The read-your-writes mark of a user who just wrote (`adapters.sql.recent_writers`);
+    the user's tag, so the admission script reads it with their other keys and the
+    account purge's scan finds it."""
+    return f"{prefix}wrote:{user_tag(user_id)}"
+
+
 def session_tag(session_id: UUID | str) -> str:
     return f"{{s:{session_id}}}"

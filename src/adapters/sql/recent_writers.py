@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from adapters.failures import translates_failures
 from adapters.redis.failures import REDIS
-from adapters.redis.keys import user_tag
+from adapters.redis.keys import writer_key
 from adapters.redis.lane import Lane
 
 
@@ -49,19 +49,18 @@ class RedisRecentWriters:
         # Every routed read asks: through the pipelined lane where there is one (a fifth
         # of redis-py's client CPU per command, bench_redis_cluster.py).
         self._lane = lane
-        self._prefix = f"{prefix}wrote:"
+        self._prefix = prefix
         self._window_ms = max(1, int(window_s * 1000))
 
     async def mark(self, user_id: UUID) -> None:
-        # The user's tag, as every key of theirs: the account purge's scan finds it.
-        key = f"{self._prefix}{user_tag(user_id)}"
+        key = writer_key(self._prefix, user_id)
         if self._lane is not None:
             await self._lane.execute("SET", key, b"1", "PX", self._window_ms)
         else:
             await self._redis.set(key, b"1", px=self._window_ms)
 
     async def wrote_lately(self, user_id: UUID) -> bool:
-        key = f"{self._prefix}{user_tag(user_id)}"
+        key = writer_key(self._prefix, user_id)
         if self._lane is not None:
             return bool(await self._lane.execute("EXISTS", key))
         return bool(await self._redis.exists(key))

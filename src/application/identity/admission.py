@@ -77,4 +77,5 @@ class AdmitRequest:
             admitted.revoked,
             admitted.decision,
             admitted.account,
+            admitted.wrote_lately,
         )

@@ -35,6 +35,9 @@ class Admission:
     # The caller's cached account, where the store reads it in the same step as the
     # revocation (only for a caller whose token is not revoked).
     account: PrefetchedAccount | None = None
+    # Whether the caller wrote within the read-your-writes window (`adapters.sql.replicas`),
+    # where the store reads the writer mark in the same step (None: not read).
+    wrote_lately: bool | None = None
 
 
 class RequestAdmission(Protocol):

@@ -2,7 +2,9 @@
 
 A read-only use case hands its reads to `ReadRouting.read`; the routing runs them on a
 replica unless the person just wrote (read-your-writes: their own next read sees their
-write even while the replica lags) or no replica can serve, then on the primary.
+write even while the replica lags) or no replica can serve, then on the primary. Who just
+wrote is marked by the HTTP edge as a writing response starts
+(`entrypoints/http/read_your_writes.py`).
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ class ReadRouting(Protocol):
         shared catalogues)."""
         ...
 
-    async def wrote(self, user_id: UUID) -> None:
-        """`user_id` just wrote: their reads go to the primary for a short while."""
+    def for_request(self, user_id: UUID, wrote_lately: bool) -> ReadRouting:
+        """The routing of one request whose caller (`user_id`) is known to have written
+        within the read-your-writes window or not (the edge's admission read it): their
+        reads ask nothing more."""
         ...
 
 
@@ -32,8 +36,8 @@ class PrimaryReads:
     async def read(self, user_id: UUID | None, query: Callable[[], Awaitable[T]]) -> T:
         return await query()
 
-    async def wrote(self, user_id: UUID) -> None:
-        return None
+    def for_request(self, user_id: UUID, wrote_lately: bool) -> ReadRouting:
+        return self
 
 
 PRIMARY_READS = PrimaryReads()

@@ -18,6 +18,7 @@ from litestar.types import ASGIApp
 
 from adapters.sql.database import Database
 from adapters.sql.migrate import upgrade_to_head
+from adapters.sql.recent_writers import RecentWriters
 from application.identity.admission import AdmitRequest
 from application.ports.clock import Clock
 from entrypoints.container import build_container
@@ -29,7 +30,7 @@ from entrypoints.http.json_limits import BoundedJsonRequest
 from entrypoints.http.middleware import RequestObserver, request_context_middleware
 from entrypoints.http.openapi_polish import OperationIds, polish
 from entrypoints.http.options_allow import point_options_at_final_routes
-from entrypoints.http.read_your_writes import marks_writers
+from entrypoints.http.read_your_writes import WriterMarks
 from entrypoints.http.routes import API_ROUTERS, ROOT_ROUTERS
 from entrypoints.logging import configure_logging
 from entrypoints.reference_data import advise_reference_data
@@ -89,6 +90,7 @@ def create_app(
     # Before the container: the store clients it makes are instrumented as they are made.
     tracing = configure_tracing(settings, role="api")
     container = container or build_container(settings, clock=clock, http=True)
+    writer_marks = WriterMarks()
     admission = EdgeAdmission(
         container, frozenset(settings.trusted_proxies), settings.rate_limit_enabled
     )
@@ -98,6 +100,8 @@ def create_app(
             await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
         if settings.rate_limit_enabled:
             admission.admit = await container.get(AdmitRequest)
+        if settings.database_replica_urls:
+            writer_marks.writers = await container.get(RecentWriters)
         if tracing:
             database = await container.get(Database)
             if database.is_sqlite:
@@ -141,7 +145,7 @@ def create_app(
         openapi_config=_openapi(),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        before_send=[marks_writers(container)] if settings.database_replica_urls else [],
+        before_send=[writer_marks.before_send] if settings.database_replica_urls else [],
         request_max_body_size=1_048_576,
         request_class=BoundedJsonRequest,
         logging_config=None,  # one pipeline: entrypoints/logging.py owns the root logger

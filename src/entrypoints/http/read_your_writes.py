@@ -8,12 +8,12 @@ that request finds it."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from uuid import UUID
 
-from dishka import AsyncContainer
-from litestar.types import BeforeMessageSendHookHandler, Message, Scope
+from litestar.types import Message, Scope
 
-from application.ports.reads import ReadRouting
+from adapters.sql.recent_writers import RecentWriters
 from domain.errors import DependencyUnavailable
 
 WRITER = "psi_writer"  # scope state: the user id of a request that may write
@@ -27,16 +27,19 @@ def note_writer(scope: Scope, method: str, user_id: UUID) -> None:
         scope["state"][WRITER] = user_id
 
 
-def marks_writers(container: AsyncContainer) -> BeforeMessageSendHookHandler:
-    async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] != "http.response.start":
+@dataclass(slots=True)
+class WriterMarks:
+    """The app's `before_send` hook; `writers` is given once the container has started."""
+
+    writers: RecentWriters | None = None
+
+    async def before_send(self, message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or self.writers is None:
             return
         user_id = scope.get("state", {}).get(WRITER)
         if user_id is None:
             return
         try:
-            await (await container.get(ReadRouting)).wrote(user_id)
+            await self.writers.mark(user_id)
         except DependencyUnavailable:  # the answer stands; only its stickiness is lost
             log.warning("could not mark a writer for read-your-writes")
-
-    return before_send

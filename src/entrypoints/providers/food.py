@@ -111,7 +111,7 @@ class FoodProvider(Provider):
         + provide(RunAnalysisJob)
         + provide(GetAnalysis)
         + provide(WaitForAnalysis)
-        + provide(ListHistory)
+        + provide(ListHistory, scope=Scope.REQUEST)  # the request's `ReadRouting`
         + provide(DeleteEntry)
         + provide(CorrectEntry)
         + provide(AddManualEntry)

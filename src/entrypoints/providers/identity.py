@@ -87,7 +87,10 @@ class IdentityProvider(Provider):
 
     @provide(when=Has(Redis))
     def redis_admission(self, s: Settings, redis: Redis, lane: Lane | None) -> RequestAdmission:
-        return RedisAdmission(redis, s.redis_prefix, lane)
+        # With read replicas, the caller's read-your-writes mark in the same round trip.
+        return RedisAdmission(
+            redis, s.redis_prefix, lane, writer_marks=bool(s.database_replica_urls)
+        )
 
     @provide
     def login_throttle(self, s: Settings) -> LoginThrottlePolicy:

@@ -74,7 +74,7 @@ class NutritionProvider(Provider):
     def lookup(self, catalog: FoodCatalog) -> LookupNutrition:
         return LookupNutrition(catalog)
 
-    @provide
+    @provide(scope=Scope.REQUEST)  # the request's `ReadRouting` (providers/request.py)
     def search(self, catalog: FoodCatalog, reads: ReadRouting) -> SearchFoods:
         return SearchFoods(catalog, reads=reads)
 

@@ -134,7 +134,7 @@ class RecipesProvider(Provider):
         await PrepareFridgeIndex(catalogue, served)(served.version)
         return served
 
-    @provide
+    @provide(scope=Scope.REQUEST)  # GetCurrentEmotion reads through the request's routing
     def current_emotion(self, current: GetCurrentEmotion) -> CurrentEmotion:
         # the same state and confidence as GET /emotions/current
         return CurrentEmotionFromWellness(current)
@@ -147,12 +147,13 @@ class RecipesProvider(Provider):
         provide(GetPreferences)
         + provide(ReplacePreferences)
         + provide(PatchPreferences)
-        + provide(SearchRecipes)
-        + provide(GetRecipe)
+        # Read-only: they take the request's `ReadRouting` (providers/request.py).
+        + provide(SearchRecipes, scope=Scope.REQUEST)
+        + provide(GetRecipe, scope=Scope.REQUEST)
         + provide(RateRecipe)
         + provide(DeleteRating)
         + provide(MatchFridge)
-        + provide(GetRecommendations)
+        + provide(GetRecommendations, scope=Scope.REQUEST)
     )
 
 

@@ -91,10 +91,11 @@ class WellnessProvider(Provider):
 
     use_cases = (
         provide(RecordMoodCheckIn)
-        + provide(GetEmotions)
-        + provide(GetCurrentEmotion)
-        + provide(GetWellnessToday)
-        + provide(ListWellnessScores)
+        # Read-only: they take the request's `ReadRouting` (providers/request.py).
+        + provide(GetEmotions, scope=Scope.REQUEST)
+        + provide(GetCurrentEmotion, scope=Scope.REQUEST)
+        + provide(GetWellnessToday, scope=Scope.REQUEST)
+        + provide(ListWellnessScores, scope=Scope.REQUEST)
     )
 
 
