@@ -150,11 +150,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # (credentials and TLS for every node), PSI_REDIS_CLUSTER_NODES more seeds
     # (host:port,...). sentinel: PSI_REDIS_SENTINELS (host:port,...) are asked for the
     # primary named PSI_REDIS_SENTINEL_MASTER (default: the host of PSI_REDIS_URL), and
-    # PSI_REDIS_URL gives only its credentials and database.
+    # PSI_REDIS_URL gives only its credentials, TLS (rediss://, ssl_* query options) and
+    # database. The sentinels' own ACL user and password (not the data nodes'), and TLS
+    # to them (None: as to the data nodes).
     redis_mode: Literal["standalone", "cluster", "sentinel"] = "standalone"
     redis_cluster_nodes: tuple[str, ...] = ()
     redis_sentinels: tuple[str, ...] = ()
     redis_sentinel_master: str | None = None
+    redis_sentinel_username: str | None = None
+    redis_sentinel_password: str | None = None
+    redis_sentinel_tls: bool | None = None
     # The pipelined lane for the per-request commands (off: redis-py's client for all).
     redis_lane: bool = True
 
@@ -290,15 +295,44 @@ def _checked_image_store(s: Settings) -> Settings:
     return s
 
 
+_SENTINEL_ACCESS = ("redis_sentinel_username", "redis_sentinel_password", "redis_sentinel_tls")
+
+
 def _check_redis_topology(s: Settings) -> None:
+    stray = [f for f in _SENTINEL_ACCESS if getattr(s, f) is not None]
+    if stray and s.redis_mode != "sentinel":
+        names = ", ".join(setting_variable(f) for f in stray)
+        raise SettingsError(f"{names} apply only with PSI_REDIS_MODE=sentinel")
     if s.redis_mode == "standalone" or s.redis_url is None:
         return
-    if s.redis_mode == "sentinel" and not s.redis_sentinels:
-        raise SettingsError("PSI_REDIS_MODE=sentinel needs PSI_REDIS_SENTINELS (host:port,...)")
+    if s.redis_mode == "sentinel":
+        _check_sentinel(s)
     for node in (*s.redis_cluster_nodes, *s.redis_sentinels):
         host, _, port = node.rpartition(":")
         if not host or not port.isdigit():
             raise SettingsError(f"invalid Redis node {node!r}: expected host:port")
+
+
+def _check_sentinel(s: Settings) -> None:
+    from adapters.redis.connect import PrimaryOptions
+
+    assert s.redis_url is not None
+    if not s.redis_sentinels:
+        raise SettingsError("PSI_REDIS_MODE=sentinel needs PSI_REDIS_SENTINELS (host:port,...)")
+    if s.redis_sentinel_username and not s.redis_sentinel_password:
+        raise SettingsError(
+            "PSI_REDIS_SENTINEL_USERNAME needs PSI_REDIS_SENTINEL_PASSWORD (the sentinels' "
+            "own password, not the data nodes' in PSI_REDIS_URL)"
+        )
+    try:
+        primary = PrimaryOptions.of(s.redis_url)
+    except ValueError as exc:
+        raise SettingsError(f"invalid PSI_REDIS_URL for sentinel mode: {exc}") from None
+    if primary.tls_options and not (primary.tls or s.redis_sentinel_tls):
+        raise SettingsError(
+            "PSI_REDIS_URL has ssl_* options but no TLS: use rediss:// for the data nodes "
+            "or PSI_REDIS_SENTINEL_TLS=true for the sentinels"
+        )
 
 
 def _otlp_configured(environ: Mapping[str, str]) -> bool:

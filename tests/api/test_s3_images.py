@@ -1,13 +1,15 @@
 """Meal photos on an S3 bucket (moto's S3 server): upload, thumbnail, export and purge
 go through the same `ImageStore` port as on the filesystem; an unreachable bucket is a
-503, never a 500."""
+503, never a 500, and takes the API out of rotation (/ready) until it answers again."""
 
 from __future__ import annotations
 
 import json
 import socket
+import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse
 
 import msgspec
 import pytest
@@ -20,6 +22,7 @@ from tests.api.test_identity import assert_error
 from tests.fixtures.images.samples import encode, scene
 from tests.support.app import Api, api_client, embedded_settings
 from tests.support.s3 import S3Endpoint
+from tests.support.tcp_proxy import TcpProxy
 
 OWNER_KEY = "s3-api-test-owner-key-0123456789abcdef"
 
@@ -111,3 +114,78 @@ async def test_an_unreachable_bucket_is_a_503(tmp_path: Path) -> None:
 
 def _local_photos(root: Path) -> list[Path]:
     return list(root.rglob("*.jpg"))
+
+
+async def _ready(client, within_s: float) -> dict:
+    """/ready's checks, asserting that it answered within `within_s`."""
+    started = time.monotonic()
+    r = await client.get("/api/v1/ready")
+    assert time.monotonic() - started < within_s, "readiness not bounded"
+    body = r.json()
+    if r.status_code == 200:
+        return body["checks"]
+    error = assert_error(r, 503, "PSI-SYS-5003")
+    assert error["details"]["failed"] == ["image_store"], error
+    return error["details"]["checks"]
+
+
+async def test_ready_follows_the_bucket(tmp_path: Path, s3_endpoint: S3Endpoint, bucket: str):
+    """Through a proxy that the test cuts (a stopped server: connections refused) and
+    blackholes (a hung one), then restores: one process, never restarted."""
+    target = urlparse(s3_endpoint.url)
+    assert target.hostname and target.port
+    with TcpProxy(target.hostname, target.port) as proxy:
+        settings = msgspec.structs.replace(
+            s3_settings(tmp_path, f"http://{proxy.host}:{proxy.port}", bucket),
+            dependency_timeout_s=0.5,
+        )
+        async with api_client(settings) as client:
+            assert (await _ready(client, 5))["image_store"] == "ok"
+
+            proxy.cut()  # refused: an error, or a timeout while botocore backs off to retry
+            assert (await _ready(client, 0.5 + 1.0))["image_store"] != "ok"
+
+            proxy.blackhole()
+            assert (await _ready(client, 0.5 + 1.0))["image_store"] == "timeout"
+
+            proxy.restore()
+            assert (await _ready(client, 5))["image_store"] == "ok"
+
+
+async def test_a_missing_bucket_is_not_ready(tmp_path: Path, s3_endpoint: S3Endpoint) -> None:
+    settings = s3_settings(tmp_path, s3_endpoint.url, f"psi-missing-{uuid.uuid4().hex[:12]}")
+    async with api_client(settings) as client:
+        checks = await _ready(client, 5)
+    assert checks["image_store"] == "error: ClientError"
+    assert checks["database"] == "ok"
+
+
+async def test_ready_warns_of_a_versioned_bucket_that_keeps_deleted_photos(
+    tmp_path: Path, s3_endpoint: S3Endpoint, bucket: str
+) -> None:
+    import aioboto3
+
+    settings = s3_settings(tmp_path, s3_endpoint.url, bucket)
+    async with aioboto3.Session().client(
+        "s3", endpoint_url=s3_endpoint.url, region_name=s3_endpoint.region
+    ) as s3:
+        await s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        async with api_client(settings) as client:
+            r = await client.get("/api/v1/ready")
+        assert r.status_code == 200, r.text  # a warning, not out of rotation
+        warnings = r.json()["data"]["warnings"]
+        assert any(w.startswith("image_store: bucket versioning is on") for w in warnings)
+
+        rule = {
+            "ID": "psi-old-versions",
+            "Status": "Enabled",
+            "Filter": {"Prefix": "photos/"},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        }
+        await s3.put_bucket_lifecycle_configuration(
+            Bucket=bucket, LifecycleConfiguration={"Rules": [rule]}
+        )
+        async with api_client(settings) as client:
+            r = await client.get("/api/v1/ready")
+        assert r.status_code == 200, r.text
+        assert not [w for w in r.json()["data"]["warnings"] if w.startswith("image_store")]

@@ -1,5 +1,7 @@
-"""A Redis Cluster (three primaries, a replica each) and a Sentinel-watched primary with
-one replica, started from `redis-server` on loopback ports in temporary directories.
+"""A Redis Cluster (three primaries, a replica each), a Sentinel-watched primary with
+one replica, and a guarded one (passwords of their own on the primary and its sentinel,
+optionally TLS only), started from `redis-server` on loopback ports in temporary
+directories.
 
 PSI_TEST_REDIS_CLUSTER_NODES (host:port,...) points the tests at an existing cluster
 instead; without `redis-server`/`redis-cli` the tests that need one skip (fail in CI).
@@ -15,9 +17,11 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.support.services import free_port, unavailable
+from tests.support.tls import ServerCertificate
 
 CLUSTER_NODES = os.environ.get("PSI_TEST_REDIS_CLUSTER_NODES")
 SENTINEL_MASTER = "psi-test"
@@ -48,9 +52,10 @@ def _binaries() -> tuple[str, str]:
     return server, cli
 
 
-def cli(port: int, *args: str, timeout: float = 10) -> str:
+def cli(port: int, *args: str, timeout: float = 10, options: Sequence[str] = ()) -> str:
+    """`options`: redis-cli's own (credentials, TLS) before the command."""
     done = subprocess.run(
-        [shutil.which("redis-cli") or "redis-cli", "-p", str(port), *args],
+        [shutil.which("redis-cli") or "redis-cli", "-p", str(port), *options, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -75,7 +80,7 @@ class LocalRedis:
         self.dir = Path(tempfile.mkdtemp(prefix="psi-redis-"))
         self.processes: dict[int, subprocess.Popen] = {}
 
-    def server(self, port: int, *extra: str) -> None:
+    def server(self, port: int, *extra: str, cli_options: Sequence[str] = ()) -> None:
         server, _ = _binaries()
         workdir = self.dir / str(port)
         workdir.mkdir()
@@ -102,23 +107,39 @@ class LocalRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(lambda: cli(port, "PING").strip() == "PONG", f"redis-server :{port} did not start")
+        _wait(
+            lambda: cli(port, "PING", options=cli_options).strip() == "PONG",
+            f"redis-server :{port} did not start",
+        )
 
-    def sentinel(self, port: int, primary: int, quorum: int) -> None:
+    def sentinel(
+        self,
+        port: int,
+        primary: int,
+        quorum: int,
+        *,
+        conf: str = "",
+        cli_options: Sequence[str] = (),
+    ) -> None:
+        """`conf`: more sentinel.conf lines, after (so overriding) the usual ones."""
         server, _ = _binaries()
-        conf = self.dir / f"sentinel-{port}.conf"
-        conf.write_text(
+        path = self.dir / f"sentinel-{port}.conf"
+        path.write_text(
             f"port {port}\nbind 127.0.0.1\ndir {self.dir}\n"
             f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {primary} {quorum}\n"
             f"sentinel down-after-milliseconds {SENTINEL_MASTER} 1000\n"
             f"sentinel failover-timeout {SENTINEL_MASTER} 5000\n"
+            f"{conf}"
         )
         self.processes[port] = subprocess.Popen(
-            [server, str(conf), "--sentinel"],
+            [server, str(path), "--sentinel"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(lambda: cli(port, "PING").strip() == "PONG", f"sentinel :{port} did not start")
+        _wait(
+            lambda: cli(port, "PING", options=cli_options).strip() == "PONG",
+            f"sentinel :{port} did not start",
+        )
 
     def kill(self, port: int) -> None:
         process = self.processes.pop(port)
@@ -209,3 +230,80 @@ class LocalSentinel(LocalRedis):
     def current_primary(self) -> int:
         out = cli(self.sentinels[0], "SENTINEL", "get-master-addr-by-name", SENTINEL_MASTER)
         return int(out.split()[1])
+
+
+class GuardedSentinel(LocalRedis):
+    """A primary and one sentinel, each with a password of its own: the primary's
+    `requirepass` (the sentinel monitors it with `auth-pass`) and the sentinel's ACL user.
+    With `tls`, neither has a plaintext port: TLS only, from the given certificate."""
+
+    SENTINEL_USER = "psi-sentinel"
+
+    def __init__(
+        self, data_password: str, sentinel_password: str, tls: ServerCertificate | None = None
+    ) -> None:
+        super().__init__()
+        self.data_password = data_password
+        self.sentinel_password = sentinel_password
+        self.tls = tls
+
+    def _tls_cli(self) -> list[str]:
+        return ["--tls", "--cacert", str(self.tls.ca)] if self.tls else []
+
+    def start(self) -> None:
+        self.primary, self.sentinel_port = free_port(), free_port()
+        tls_args: list[str] = []
+        tls_conf = ""
+        if self.tls:
+            files = {
+                "tls-cert-file": self.tls.cert,
+                "tls-key-file": self.tls.key,
+                "tls-ca-cert-file": self.tls.ca,
+            }
+            tls_args = ["--port", "0", "--tls-port", str(self.primary), "--tls-auth-clients", "no"]
+            tls_args += [arg for name, path in files.items() for arg in (f"--{name}", str(path))]
+            tls_conf = (
+                f"port 0\ntls-port {self.sentinel_port}\ntls-auth-clients no\n"
+                "tls-replication yes\n"
+                + "".join(f"{name} {path}\n" for name, path in files.items())
+            )
+        self.server(
+            self.primary,
+            "--requirepass",
+            self.data_password,
+            *tls_args,
+            cli_options=["-a", self.data_password, "--no-auth-warning", *self._tls_cli()],
+        )
+        self.sentinel_cli = [
+            "--user",
+            self.SENTINEL_USER,
+            "--pass",
+            self.sentinel_password,
+            "--no-auth-warning",
+            *self._tls_cli(),
+        ]
+        self.sentinel(
+            self.sentinel_port,
+            self.primary,
+            quorum=1,
+            conf=(
+                f"sentinel auth-pass {SENTINEL_MASTER} {self.data_password}\n"
+                f"user default off\nuser {self.SENTINEL_USER} on >{self.sentinel_password} "
+                "~* &* +@all\n" + tls_conf
+            ),
+            cli_options=self.sentinel_cli,
+        )
+        # The sentinel reports the primary only once it has reached it (with auth-pass).
+        _wait(
+            lambda: (
+                "flags\nmaster\n"
+                in cli(
+                    self.sentinel_port,
+                    "SENTINEL",
+                    "MASTER",
+                    SENTINEL_MASTER,
+                    options=self.sentinel_cli,
+                )
+            ),
+            "the sentinel did not reach its primary",
+        )

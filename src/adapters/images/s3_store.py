@@ -125,6 +125,35 @@ class S3ImageStore:
         if self._stack is not None:
             await self._stack.aclose()
 
+    async def ping(self) -> None:
+        """For /ready: the bucket answers and these credentials may use it (HeadBucket,
+        no object read). A missing bucket or refused credentials raise too."""
+        await self._s3.head_bucket(Bucket=self._bucket)
+
+    async def kept_versions_finding(self) -> str | None:
+        """Why deleted photos would stay in the bucket, or None. With versioning on (or
+        suspended after it was on) a delete only adds a delete marker: the photo stays as
+        a non-current version until a lifecycle rule expires it, so a purge or a deleted
+        history entry removes nothing. Needs s3:GetBucketVersioning and
+        s3:GetLifecycleConfiguration."""
+        versioning = await self._s3.get_bucket_versioning(Bucket=self._bucket)
+        if versioning.get("Status") not in ("Enabled", "Suspended"):
+            return None
+        try:
+            lifecycle = await self._s3.get_bucket_lifecycle_configuration(Bucket=self._bucket)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
+                raise
+            lifecycle = {}
+        if any(
+            rule_expires_old_versions(rule, self._prefix) for rule in lifecycle.get("Rules", ())
+        ):
+            return None
+        return (
+            "bucket versioning is on and no lifecycle rule expires non-current versions "
+            "of these images: deleted photos stay as old versions (docs/operations.md)"
+        )
+
     def object_name(self, key: str) -> str:
         """Where the image (or variant) at store key `key` lives in the bucket."""
         owner, rest = key.split("/", 1)
@@ -220,6 +249,20 @@ class S3ImageStore:
         names = await self._names_under(self._owner_folder(owner))
         await self._delete_names(names)
         return sum(1 for n in names if n.rsplit("/", 1)[1].count(".") == 1)  # not variants
+
+
+def rule_expires_old_versions(rule: dict[str, Any], prefix: str) -> bool:
+    """An enabled rule that expires every non-current version of every object under
+    `prefix` (a rule limited by tags or sizes does not: the store sets neither)."""
+    expiry = rule.get("NoncurrentVersionExpiration")
+    # NewerNoncurrentVersions keeps that many old versions of every photo for good.
+    if rule.get("Status") != "Enabled" or not expiry or expiry.get("NewerNoncurrentVersions"):
+        return False
+    scope = rule.get("Filter", {})
+    scope = scope.get("And", scope)
+    if set(scope) - {"Prefix"}:
+        return False
+    return prefix.startswith(scope.get("Prefix", rule.get("Prefix", "")))
 
 
 def _size(data: bytes) -> tuple[int, int]:

@@ -3,7 +3,8 @@ the readiness probes.
 
 The profile is decided by which store providers the composition root adds
 (`store_providers`): none is the embedded profile (SQL for everything, queues in
-process); `RedisStoresProvider` and `MongoStoresProvider` add the production stores. A
+process); `RedisStoresProvider` and `MongoStoresProvider` add the production stores
+(`S3ImagesProvider` the bucket of PSI_IMAGE_STORE=s3). A
 feature provider names its embedded adapter with a plain `@provide` and its production
 one with `@provide(when=Has(Redis))` or `when=Has(AsyncDatabase)`, so no factory asks
 whether a store is there.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from dishka import Provider, Scope, collect, provide
 
 from adapters.clock import SystemClock
-from adapters.redis.connect import RedisTopology
+from adapters.redis.connect import RedisTopology, SentinelAccess
 from adapters.sql.database import Database
 from application.ports.clock import Clock
 from entrypoints.readiness import Readiness
@@ -32,6 +33,15 @@ class ReadinessProbe:
     ping: Callable[[], Awaitable[object]]
 
 
+@dataclass(frozen=True, slots=True)
+class ReadinessAdvisory:
+    """A store's check whose finding /ready names in `data.warnings` without taking the
+    process out of rotation (`Readiness.advise`)."""
+
+    name: str
+    check: Callable[[], Awaitable[str | None]]
+
+
 def redis_topology(s: Settings) -> RedisTopology | None:
     """Where Redis is (PSI_REDIS_URL and PSI_REDIS_MODE's companions), None without it."""
     if s.redis_url is None:
@@ -42,6 +52,7 @@ def redis_topology(s: Settings) -> RedisTopology | None:
         s.redis_cluster_nodes,
         s.redis_sentinels,
         s.redis_sentinel_master,
+        SentinelAccess(s.redis_sentinel_username, s.redis_sentinel_password, s.redis_sentinel_tls),
     )
 
 
@@ -78,12 +89,17 @@ class InfrastructureProvider(Provider):
         return ReadinessProbe("database", db.ping)
 
     probes = collect(ReadinessProbe)
+    advisories = collect(ReadinessAdvisory)
 
     @provide
-    def readiness(self, probes: list[ReadinessProbe]) -> Readiness:
+    def readiness(
+        self, probes: list[ReadinessProbe], advisories: list[ReadinessAdvisory]
+    ) -> Readiness:
         readiness = Readiness(self._settings.dependency_timeout_s)
         for probe in probes:
             readiness.add(probe.name, probe.ping)
+        for advisory in advisories:
+            readiness.advise(advisory.name, advisory.check)
         return readiness
 
 
@@ -101,4 +117,8 @@ def store_providers(settings: Settings) -> list[Provider]:
         found += [RedisStoresProvider(topology), CachedUsersProvider()]
     if settings.mongodb_uri:
         found.append(MongoStoresProvider(settings.mongodb_uri))
+    if settings.image_store == "s3":
+        from entrypoints.providers.s3_images import S3ImagesProvider
+
+        found.append(S3ImagesProvider())
     return found

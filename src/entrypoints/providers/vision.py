@@ -9,7 +9,8 @@
   numpy (core dependencies); without them the detector says so.
 - Describer: `PSI_ANTHROPIC_API_KEY`; unset -> no describer (`description: null`).
 - Images (`PSI_IMAGE_STORE`): "filesystem" under `settings.images_dir` (`var/uploads`
-  by default), or "s3": the `PSI_S3_*` bucket (the `s3` extra, aioboto3).
+  by default), or "s3": the `PSI_S3_*` bucket (the `s3` extra, aioboto3), which
+  `S3ImagesProvider` (entrypoints/providers/s3_images.py) puts in its place.
 """
 
 from __future__ import annotations
@@ -104,25 +105,9 @@ class VisionProvider(Provider):
         return PillowImageSanitiser()
 
     @provide
-    async def image_store(self, s: Settings) -> AsyncIterator[ImageStore]:
-        if s.image_store != "s3":
-            yield FilesystemImageStore(s.images_dir)
-            return
-        from adapters.images.s3_store import S3ImageStore
-
-        assert s.s3_bucket and s.s3_owner_key  # load_settings refuses s3 without them
-        store = await S3ImageStore.open(
-            s.s3_bucket,
-            owner_key=s.s3_owner_key.encode(),
-            endpoint_url=s.s3_endpoint_url,
-            region=s.s3_region,
-            prefix=s.s3_prefix,
-            encryption=s.s3_encryption,
-            kms_key_id=s.s3_kms_key_id,
-            timeout_s=s.dependency_timeout_s * 2,
-        )
-        yield store
-        await store.aclose()
+    def image_store(self, s: Settings) -> ImageStore:
+        """The filesystem store; with PSI_IMAGE_STORE=s3, `S3ImagesProvider` replaces it."""
+        return FilesystemImageStore(s.images_dir)
 
     @provide
     def resizer(self) -> ImageResizer:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.images.filesystem_store import FilesystemImageStore
+from adapters.images.s3_store import S3ImageStore
 from adapters.mongo.emotions import MongoEmotionSeries
 from adapters.mongo.preferences import MongoPreferencesStore
 from adapters.queue.in_process import InProcessQueue
@@ -24,6 +26,7 @@ from application.ports.food import AnalysisQueue
 from application.ports.identity import SessionStore, UserRepository
 from application.ports.preferences import PreferencesStore
 from application.ports.ratelimit import RequestAdmission
+from application.ports.vision import ImageStore
 from application.ports.wellness import EmotionSeries
 from entrypoints.container import build_container
 from entrypoints.providers.privacy import PersonalDataStores
@@ -48,7 +51,7 @@ async def resolve(settings, *types):
 
 
 async def test_the_embedded_profile_has_sql_and_in_process_adapters(tmp_path: Path):
-    sessions, admission, series, preferences, stores, readiness = await resolve(
+    sessions, admission, series, preferences, stores, readiness, images = await resolve(
         embedded_settings(tmp_path),
         SessionStore,
         RequestAdmission,
@@ -56,7 +59,9 @@ async def test_the_embedded_profile_has_sql_and_in_process_adapters(tmp_path: Pa
         PreferencesStore,
         PersonalDataStores,
         Readiness,
+        ImageStore,
     )
+    assert type(images) is FilesystemImageStore
     assert type(sessions) is SqlSessionStore
     assert type(admission) is SequentialAdmission
     assert type(series) is SqlEmotionSeries
@@ -85,6 +90,22 @@ async def test_redis_and_mongodb_bring_their_adapters(tmp_path: Path):
     # Purge order: the payment provider first, SQL (the account row) last.
     assert [s.name for s in stores] == ["payments", "images", "redis", "mongodb", "sql"]
     assert sorted(readiness._probes) == ["database", "mongodb", "redis"]
+
+
+async def test_an_s3_image_store_brings_its_bucket_and_probe(tmp_path: Path):
+    settings = production_settings(
+        tmp_path,
+        POSTGRES,
+        REDIS,
+        image_store="s3",
+        s3_bucket="psi-never-dialled",
+        s3_endpoint_url="http://127.0.0.1:1",
+        s3_owner_key="composition-test-owner-key-0123456789",
+    )
+    images, readiness = await resolve(settings, ImageStore, Readiness)
+    assert type(images) is S3ImageStore
+    assert sorted(readiness._probes) == ["database", "image_store", "redis"]
+    assert list(readiness._advisories) == ["image_store"]
 
 
 @pytest.mark.redis

@@ -5,13 +5,14 @@ and the endpoints the service really has."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import yaml
 
 from entrypoints.cli import build_parser
-from entrypoints.settings import load_settings, unknown_variables
+from entrypoints.settings import SettingsError, load_settings, unknown_variables
 
 REPO = Path(__file__).resolve().parents[3]
 K8S = sorted((REPO / "deploy" / "k8s").glob("*.yaml"))
@@ -140,10 +141,19 @@ def test_manifests_have_what_a_cluster_needs() -> None:
         assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
 
 
+def _k8s_environment() -> dict[str, str]:
+    """What every role's `envFrom` gives it: the ConfigMap, then the Secret."""
+    env: dict[str, str] = {}
+    for kind, field in (("ConfigMap", "data"), ("Secret", "stringData")):
+        for obj in _k8s_objects():
+            if obj["kind"] == kind:
+                env.update(obj[field])
+    return env
+
+
 def test_api_probes_match_the_drain_timings() -> None:
-    config = next(o for o in _k8s_objects() if o["kind"] == "ConfigMap")
     settings = load_settings(
-        {k: v for k, v in config["data"].items() if k != "PSI_ENV"}, jwt_secret="s" * 40
+        {k: v for k, v in _k8s_environment().items() if k != "PSI_ENV"}, jwt_secret="s" * 40
     )
     api = next(
         o
@@ -157,6 +167,8 @@ def test_api_probes_match_the_drain_timings() -> None:
     # The orchestrator stops routing before the grace ends, and kills only after it and the
     # in-flight allowance.
     assert ready["periodSeconds"] * ready["failureThreshold"] <= settings.drain_s
+    # /ready's probes run at once, each bounded by the dependency timeout.
+    assert ready["timeoutSeconds"] > settings.dependency_timeout_s
     assert pod["terminationGracePeriodSeconds"] >= settings.drain_s + settings.shutdown_timeout_s
 
 
@@ -170,3 +182,111 @@ def test_worker_grace_covers_its_drain() -> None:
     args = pod["containers"][0]["args"]
     drain = float(args[args.index("--drain-seconds") + 1])
     assert pod["terminationGracePeriodSeconds"] > drain
+
+
+# Settings and variables whose values are secrets: never written into the files, only
+# referenced (compose: `${VAR}` from the environment or .env; Kubernetes: the Secret).
+SECRETS = {
+    "PSI_JWT_SECRET",
+    "PSI_S3_OWNER_KEY",
+    "PSI_REDIS_SENTINEL_PASSWORD",
+    "PSI_ANTHROPIC_API_KEY",
+    "PSI_STRIPE_SECRET_KEY",
+    "PSI_STRIPE_WEBHOOK_SECRET",
+    "PSI_FDC_API_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "POSTGRES_PASSWORD",
+}
+_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::(?P<op>[-?])(?P<arg>[^}]*))?\}")
+
+
+def _interpolate(value: str, env: Mapping[str, str]) -> str:
+    """Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?message}`."""
+
+    def one(match: re.Match[str]) -> str:
+        name, op, arg = match["name"], match["op"], match["arg"]
+        if env.get(name):
+            return env[name]
+        if op == "?":
+            raise LookupError(f"{name}: {arg}")
+        return arg if op == "-" else ""
+
+    return _REFERENCE.sub(one, value)
+
+
+def _compose_api_environment_raw() -> dict[str, str]:
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    return {k: str(v) for k, v in compose["services"]["api"]["environment"].items()}
+
+
+def _compose_api_environment(env: Mapping[str, str]) -> dict[str, str]:
+    return {k: _interpolate(v, env) for k, v in _compose_api_environment_raw().items()}
+
+
+COMPOSE_ENV = {
+    "POSTGRES_PASSWORD": "pg-secret",
+    "PSI_JWT_SECRET": "tS9-vQ2mZ7kR1wY8bN4cL6hJ0pD5fG_a",
+}
+
+
+def test_secrets_are_referenced_never_written() -> None:
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    for service in compose["services"].values():
+        for key, value in (service.get("environment") or {}).items():
+            if key in SECRETS:
+                match = _REFERENCE.fullmatch(str(value))
+                assert (
+                    match and match["name"] == key and not (match["op"] == "-" and match["arg"])
+                ), f"compose writes {key}: {value!r}"
+    assert "${POSTGRES_PASSWORD" in _compose_api_environment_raw()["PSI_DATABASE_URL"]
+    for obj in _k8s_objects():
+        if obj["kind"] == "ConfigMap":
+            assert not SECRETS & set(obj["data"]), "a secret in the ConfigMap"
+            assert not any("@" in str(v) for v in obj["data"].values()), "credentials in a URL"
+
+
+def test_compose_settings_load_with_files_or_a_bucket() -> None:
+    env = {k: v for k, v in _compose_api_environment(COMPOSE_ENV).items() if k.startswith("PSI_")}
+    assert load_settings(env).image_store == "filesystem"
+
+    bucket = {
+        **COMPOSE_ENV,
+        "PSI_IMAGE_STORE": "s3",
+        "PSI_S3_BUCKET": "psi-photos",
+        "PSI_S3_REGION": "eu-central-1",
+    }
+    env = {k: v for k, v in _compose_api_environment(bucket).items() if k.startswith("PSI_")}
+    with pytest.raises(SettingsError, match="PSI_S3_OWNER_KEY"):
+        load_settings(env)
+    keyed = {**bucket, "PSI_S3_OWNER_KEY": "k" * 8 + "owner-key-from-the-dot-env-file"}
+    env = {k: v for k, v in _compose_api_environment(keyed).items() if k.startswith("PSI_")}
+    s = load_settings(env)
+    assert (s.image_store, s.s3_bucket, s.s3_region, s.s3_prefix) == (
+        "s3",
+        "psi-photos",
+        "eu-central-1",
+        "images/",
+    )
+    with pytest.raises(LookupError, match="PSI_JWT_SECRET"):
+        _compose_api_environment({"POSTGRES_PASSWORD": "pg-secret"})
+
+
+def test_the_cluster_keeps_photos_in_the_bucket_and_shares_no_disk() -> None:
+    s = load_settings(_k8s_environment())
+    assert s.image_store == "s3" and s.s3_bucket and s.s3_owner_key
+    for obj in _k8s_objects():
+        if obj["kind"] in ("Deployment", "PersistentVolumeClaim"):
+            pod = obj.get("spec", {}).get("template", {}).get("spec", {})
+            assert obj["kind"] == "Deployment" and not pod.get("volumes"), obj["metadata"]
+            assert pod["serviceAccountName"] == "psi"
+    accounts = {o["metadata"]["name"] for o in _k8s_objects() if o["kind"] == "ServiceAccount"}
+    assert "psi" in accounts
+
+
+def test_every_setting_the_files_set_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme[readme.index("| variable | default | meaning |") :]
+    named = set(re.findall(r"`(PSI_[A-Z0-9_]+)`", table))
+    missing = sorted(k for k in _psi_environment() if k not in named)
+    assert not missing, f"set in compose.yaml or deploy/k8s but not in README: {missing}"
