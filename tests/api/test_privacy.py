@@ -67,7 +67,7 @@ async def test_export_is_a_complete_attachment(api, client):
     assert doc["subscriptions"][0]["tier"] == "free"
 
 
-async def test_export_holds_history_entries_not_their_rendered_answers(api, client):
+async def test_export_holds_history_entries_not_their_rendered_answers(api, client, usda_catalogue):
     _, headers, _ = await api.user()
     r = await client.post(
         "/api/v1/food/entries", headers=headers, json={"food": "banana", "grams": 120}
