@@ -23,6 +23,7 @@ from tests.support.services import (
     drop_postgres_database,
     sqlalchemy_pg_url,
 )
+from tests.support.usda import import_usda_if_incomplete
 
 
 def _in_fresh_loop(fn, *args):
@@ -176,3 +177,20 @@ async def client(settings: Settings, clock: ManualClock):
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+@pytest.fixture(scope="session")
+def usda_databases() -> set[str]:
+    """The production-profile databases the USDA foods were imported into this session."""
+    return set()
+
+
+@pytest.fixture
+async def usda_catalogue(settings: Settings, usda_databases: set[str]) -> None:
+    """The app under test knows the packaged USDA foods ("banana", "apple"). A test that
+    names a food asks for this: in production the foods are imported into the session's
+    database the first time (about 4 s), as an operator would; the embedded profile fills
+    its own store on first use."""
+    if settings.is_production and settings.sql_url not in usda_databases:
+        await import_usda_if_incomplete(settings.sql_url)
+        usda_databases.add(settings.sql_url)

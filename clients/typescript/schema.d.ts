@@ -726,7 +726,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe events (signature verified, idempotent per event id)
-         * @description Verified with the `Stripe-Signature` header (400 when it does not verify; 503 when no webhook secret is configured). Handles checkout.session.completed, customer.subscription.created/updated/deleted and invoice.payment_failed; an event already applied, or older than the last one applied to its subscription, is acknowledged and ignored (`applied: false`).
+         * @description Verified with the `Stripe-Signature` header (400 when it does not verify; 503 when no webhook secret is configured). Handles checkout.session.completed, customer.subscription.created/updated/deleted and invoice.payment_failed; an event already applied, or older than the last one applied to its subscription, is acknowledged and ignored (`applied: false`). Not under the per-address rate limit: the signature is checked before anything else.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -5899,12 +5899,6 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -6250,12 +6244,6 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -6281,12 +6269,6 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -6300,12 +6282,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -6317,12 +6293,6 @@ export interface operations {
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -6334,12 +6304,6 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -9169,12 +9133,6 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -9198,12 +9156,6 @@ export interface operations {
             /** @description Validation failed (PSI-VAL-1001, details.errors lists {field, message}) */
             400: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -9215,12 +9167,6 @@ export interface operations {
             /** @description Request or upload too large (PSI-FOOD-2002, PSI-VAL-1013) */
             413: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -9229,34 +9175,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope413"];
                 };
             };
-            /** @description Rate limit or daily quota exceeded (PSI-RATE-4001/4002); Retry-After is set */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope429"];
-                };
-            };
             /** @description Unexpected error (PSI-SYS-5000); never a stack trace */
             500: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;
@@ -9268,12 +9189,6 @@ export interface operations {
             /** @description A dependency is unavailable (PSI-SYS-5003, details.retryable: true) */
             503: {
                 headers: {
-                    /** @description Requests (or, on food uploads, analyses per UTC day) allowed in the current window. */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description What is left of that allowance. */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description When the allowance is whole again (epoch seconds). */
-                    "X-RateLimit-Reset"?: number;
                     /** @description The request's id: echoed when the client sent a safe one, generated otherwise. Quote it when reporting a problem. */
                     "X-Request-ID"?: string;
                     [name: string]: unknown;

@@ -10,11 +10,8 @@ import uuid
 import anyio
 import pytest
 
-from adapters.nutrition.catalogue_csv import PACKAGED_CATALOGUE_COUNT, UsdaCatalogueSource
 from adapters.sql.database import Database
-from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.nutrition_store import SqlNutritionStore
-from application.nutrition.import_usda import ImportUsda
 from domain.nutrition.food import DataType, Food, Portion, offline_food_id
 from domain.nutrition.nutrients import Nutrients
 
@@ -23,16 +20,7 @@ ENTRIES = "/api/v1/food/entries"
 
 
 @pytest.fixture
-async def headers(settings, api):
-    if settings.is_production:
-        await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
-        db = Database(settings.sql_url)
-        try:
-            store = SqlNutritionStore(db)
-            if await store.count(generic_only=True) < PACKAGED_CATALOGUE_COUNT:
-                await ImportUsda(UsdaCatalogueSource(), store)()
-        finally:
-            await db.dispose()
+async def headers(usda_catalogue, api):
     _, headers, _ = await api.user()
     return headers
 

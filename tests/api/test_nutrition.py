@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import anyio
 import pytest
 
-from adapters.nutrition.catalogue_csv import PACKAGED_CATALOGUE_COUNT, UsdaCatalogueSource
-from adapters.sql.database import Database
-from adapters.sql.migrate import upgrade_to_head
-from adapters.sql.nutrition_store import SqlNutritionStore
-from application.nutrition.import_usda import ImportUsda
 from domain.nutrition.text import head_tokens
 
 pytestmark = pytest.mark.asyncio
@@ -17,23 +11,7 @@ URL = "/api/v1/nutrition/foods"
 
 
 @pytest.fixture
-async def nutrition_db(settings):
-    """In production, the USDA foods an operator imports with ``psi data import-usda``
-    (the embedded profile fills its empty store itself on first use)."""
-    if not settings.is_production:
-        return
-    await anyio.to_thread.run_sync(upgrade_to_head, settings.sql_url)
-    db = Database(settings.sql_url)
-    try:
-        store = SqlNutritionStore(db)
-        if await store.count(generic_only=True) < PACKAGED_CATALOGUE_COUNT:
-            await ImportUsda(UsdaCatalogueSource(), store)()
-    finally:
-        await db.dispose()
-
-
-@pytest.fixture
-async def headers(nutrition_db, api):
+async def headers(usda_catalogue, api):
     _, headers, _ = await api.user()
     return headers
 
@@ -166,5 +144,5 @@ async def test_bad_queries_are_400(client, headers, params):
     assert_error(await client.get(URL, params=params, headers=headers), 400, "PSI-VAL-1001")
 
 
-async def test_search_needs_a_token(client, nutrition_db):
+async def test_search_needs_a_token(client, usda_catalogue):
     assert_error(await client.get(URL, params={"q": "apple"}), 401, "PSI-AUTH-1001")

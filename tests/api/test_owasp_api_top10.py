@@ -21,7 +21,7 @@ async def _entry(client, headers) -> str:
 
 
 # API1: Broken object-level authorisation -------------------------------------------
-async def test_api1_every_id_route_hides_other_users_objects(api, client):
+async def test_api1_every_id_route_hides_other_users_objects(api, client, usda_catalogue):
     alice, alice_h, _ = await api.user()
     _, bob_h, _ = await api.user()
     entry = await _entry(client, alice_h)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import pytest
+from sqlalchemy import text
+
+from adapters.sql.database import Database
 from entrypoints.cli import set_tier_command
 from entrypoints.jobs.privacy import run_purge
 from tests.api.test_identity import assert_error
@@ -42,6 +49,67 @@ async def test_delete_takes_effect_at_once(api, client):
     await api.register(email=user["email"])
 
 
+@asynccontextmanager
+async def statement_cancelled_on_deletion(sql_url: str, user_id: str) -> AsyncIterator[None]:
+    """Postgres cancels the statement that marks this account deleted (as a statement
+    timeout would), so a deletion stops after revoking the tokens, before anonymising."""
+    name = f"psi_test_refuse_{uuid.UUID(user_id).hex}"
+    db = Database(sql_url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "RAISE EXCEPTION 'canceling statement' USING ERRCODE = 'query_canceled'; "
+                    "END $$"
+                )
+            )
+            await conn.execute(
+                text(
+                    f"CREATE TRIGGER {name} BEFORE UPDATE ON users FOR EACH ROW "
+                    f"WHEN (NEW.id = '{user_id}'::uuid AND NEW.deleted_at IS NOT NULL) "
+                    f"EXECUTE FUNCTION {name}()"
+                )
+            )
+        yield
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON users"))
+            await conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+        await db.dispose()
+
+
+@pytest.mark.parametrize("profile", ["production"])  # Postgres, and sessions on Redis
+async def test_a_deletion_cut_short_leaves_no_refresh_token_usable(api, client, settings, clock):
+    """Deletion revokes every token first. When the next step fails the account is still
+    active, so only the session store stands between an old refresh token and a fresh
+    access token."""
+    user, headers, tokens = await api.user()
+    other_login = await api.login(user["email"])
+    async with statement_cancelled_on_deletion(settings.sql_url, user["id"]):
+        r = await client.request(
+            "DELETE", "/api/v1/users/me", headers=headers, json={"password": user["password"]}
+        )
+    assert_error(r, 503, "PSI-SYS-5003")
+    clock.advance(seconds=5)
+    for pair in (tokens, other_login):
+        r = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+        assert_error(r, 401, "PSI-AUTH-1004")
+        r = await client.get(
+            "/api/v1/users/me", headers={"Authorization": f"Bearer {pair['access_token']}"}
+        )
+        assert_error(r, 401, "PSI-AUTH-1004")
+    # Nothing else was lost: the owner signs in again and deletes the account.
+    fresh = await api.login(user["email"])
+    r = await client.request(
+        "DELETE",
+        "/api/v1/users/me",
+        headers={"Authorization": f"Bearer {fresh['access_token']}"},
+        json={"password": user["password"]},
+    )
+    assert r.status_code == 202, r.text
+
+
 async def test_export_is_a_complete_attachment(api, client):
     user, headers, _ = await api.user(consents={"biometrics": True, "food_photos": False})
     r = await client.get("/api/v1/users/me/data-export", headers=headers)
@@ -67,7 +135,7 @@ async def test_export_is_a_complete_attachment(api, client):
     assert doc["subscriptions"][0]["tier"] == "free"
 
 
-async def test_export_holds_history_entries_not_their_rendered_answers(api, client):
+async def test_export_holds_history_entries_not_their_rendered_answers(api, client, usda_catalogue):
     _, headers, _ = await api.user()
     r = await client.post(
         "/api/v1/food/entries", headers=headers, json={"food": "banana", "grams": 120}

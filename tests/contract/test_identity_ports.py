@@ -230,6 +230,24 @@ class TestSessionStore:
         await store.revoke_user(user.id, NOW + timedelta(minutes=1))
         assert await store.is_revoked(principal_for(user.id, sid, issued_at=NOW))
 
+    async def test_revoke_user_ends_every_refresh_family(self, sessions_and_users):
+        store, users = sessions_and_users
+        user, sid = await self._session(store, users)
+        other = uuid.uuid4()
+        await store.start(other, user.id, "o1", NOW + timedelta(days=30), NOW)
+        exp = NOW + timedelta(days=30)
+        assert await store.rotate(sid, "r1", "r2", exp, NOW) is RotationOutcome.ROTATED
+        stranger, stranger_sid = await self._session(store, users)
+        cutoff = NOW + timedelta(minutes=1)
+        await store.revoke_user(user.id, cutoff)
+        later = cutoff + timedelta(minutes=1)
+        # A refresh token issued before the cutoff is not exchanged for one issued after.
+        assert await store.rotate(sid, "r2", "r3", exp, later) is RotationOutcome.UNKNOWN
+        assert await store.rotate(other, "o1", "o2", exp, later) is RotationOutcome.UNKNOWN
+        assert await store.is_revoked(principal_for(user.id, other, issued_at=later))
+        assert await store.rotate(stranger_sid, "r1", "r2", exp, later) is (RotationOutcome.ROTATED)
+        assert not await store.is_revoked(principal_for(stranger.id, stranger_sid))
+
     async def test_only_one_of_two_racing_rotations_wins(self, sessions_and_users):
         import asyncio
 

@@ -2,7 +2,8 @@
 
 Checkout sessions carry the Psi user id (`client_reference_id` and metadata on the session
 and on the subscription it creates), so every later event finds its account. Webhook
-payloads are verified with `stripe.Webhook.construct_event` and then read as plain JSON.
+payloads are verified with `stripe.WebhookSignature.verify_header` (HMAC and a 5-minute
+timestamp tolerance) before anything else reads them, then read once as plain JSON.
 """
 
 from __future__ import annotations
@@ -142,9 +143,14 @@ class StripeGateway:
         if not self._webhook_secret:
             raise DependencyUnavailable(DEPENDENCY, "webhook secret is not configured")
         try:
-            stripe.Webhook.construct_event(payload, signature or "", self._webhook_secret)
-            event = json.loads(payload)
-            return self._event(event)
+            # The signature before the body is parsed: a forged event costs one HMAC.
+            stripe.WebhookSignature.verify_header(
+                payload.decode(),
+                signature or "",
+                self._webhook_secret,
+                stripe.Webhook.DEFAULT_TOLERANCE,
+            )
+            return self._event(json.loads(payload))
         except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as exc:
             raise ValidationFailed.single(
                 "Stripe-Signature", "payload or signature does not verify"

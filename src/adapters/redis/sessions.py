@@ -5,6 +5,7 @@ Keys (all under the configured prefix; the braces are Redis Cluster hash tags):
   sess-revoked:{s:<sid>}  "1"               set when the family is revoked
   user-cutoff:{u:<uid>}   epoch seconds     tokens issued at or before are revoked
   user-sessions:{u:<uid>} set of sids       the families to revoke with the account
+                                            (a password change, `revoke_user`)
 Authenticating a request costs one round trip (two GETs, pipelined: on a cluster the two
 keys live in different slots).
 """
@@ -112,7 +113,10 @@ class RedisSessionStore:
         await self._r.set(self._revoked(session_id), "1", ex=self._marker_ttl)
 
     async def revoke_user(self, user_id: UUID, now: datetime) -> None:
+        # The cutoff refuses the access tokens already issued; the families must end too,
+        # or a refresh token would be rotated into an access token issued after it.
         await self._r.set(self._cutoff(user_id), str(int(now.timestamp())), ex=self._marker_ttl)
+        await self.revoke_sessions(user_id, now)
 
     async def revoke_sessions(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         members = await self._r.smembers(self._user_sessions(user_id))

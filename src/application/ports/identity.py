@@ -112,7 +112,8 @@ class SessionStore(Protocol):
     async def revoke_session(self, session_id: UUID, now: datetime) -> None: ...
 
     async def revoke_user(self, user_id: UUID, now: datetime) -> None:
-        """Every token of this user issued up to `now` stops working."""
+        """Every token of this user issued up to `now` stops working, and every refresh
+        family of the account ends: none can be rotated into a new access token."""
         ...
 
     async def revoke_sessions(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:

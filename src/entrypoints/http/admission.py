@@ -11,6 +11,9 @@ handlers and use cases take them from there (`entrypoints/providers/request.py`)
 A refused request costs one store round trip and no handler work: 429 with the limit
 headers; no limiter answering is 503 (fail closed). Paths outside the API, the
 probes, the docs and CORS preflights are not limited: their context has no decision.
+Neither is the Stripe webhook: its signature is its gate (checked before any store work,
+which makes refusing a forged one cheaper than the limiter's round trip), and Stripe's
+bursts and retries come from a few addresses that 20/min would refuse.
 """
 
 from __future__ import annotations
@@ -41,6 +44,15 @@ _EXEMPT = (
     "/api/v1/redoc",
     "/api/v1/openapi.json",
 )
+_SIGNED_BY_CALLER = frozenset({"/api/v1/webhooks/stripe"})
+
+
+def rate_limited_path(path: str) -> bool:
+    """Whether admission counts a request to this canonical path (the OpenAPI document
+    says the same: `openapi_polish`)."""
+    return (
+        path.startswith("/api/") and not path.startswith(_EXEMPT) and path not in _SIGNED_BY_CALLER
+    )
 
 
 def client_ip(scope: Scope, trusted: frozenset[str]) -> str:
@@ -91,11 +103,9 @@ class EdgeAdmission:
     admit: AdmitRequest | None = None
 
     def limits(self, scope: HTTPScope) -> bool:
-        path: str = scope["path"]
         return (
             self.rate_limit_enabled
-            and path.startswith("/api/")
-            and not path.startswith(_EXEMPT)
+            and rate_limited_path(scope["path"])
             and scope["method"] != "OPTIONS"
         )
 

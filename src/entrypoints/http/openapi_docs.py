@@ -21,9 +21,10 @@ _DESCRIPTIONS = {
 }
 
 
-def errors(*statuses: int) -> dict[int, ResponseSpec]:
-    """Error responses for a route; 400, 429, 500 and 503 are possible everywhere."""
-    codes = sorted({400, 429, 503, *statuses})
+def errors(*statuses: int, rate_limited: bool = True) -> dict[int, ResponseSpec]:
+    """Error responses for a route; 400, 500 and 503 are possible everywhere, 429 wherever
+    admission counts requests (`admission.rate_limited_path`)."""
+    codes = sorted({400, 503, *statuses} | ({429} if rate_limited else set()))
     spec = {
         code: ResponseSpec(
             data_container=ErrorEnvelope, description=_DESCRIPTIONS[code], generate_examples=False

@@ -5,7 +5,8 @@
 - generic envelopes are named after what they hold (`UserOutEnvelope`, not
   `Envelope_entrypoints.http.schemas.identity.UserOut_`);
 - every response documents the headers the server sends (`X-Request-ID` always,
-  `X-RateLimit-*` under /api/v1, `Retry-After` on 429, `Location` where a handler sets it);
+  `X-RateLimit-*` where admission counts requests, `Retry-After` on 429, `Location` where a
+  handler sets it);
 - each error response's `code` is an enum of the contract codes of that status, taken from
   the domain's error classes (so a new error class documents itself);
 - every request body and success answer has an example, built from its schema
@@ -26,6 +27,7 @@ from typing import Any
 import msgspec
 
 from domain.errors import PsiError
+from entrypoints.http.admission import rate_limited_path
 from entrypoints.http.schemas.base import Input
 
 _GENERIC = re.compile(r"^(?P<outer>[A-Za-z]+)_(?:[A-Za-z_][\w]*\.)*(?P<inner>[A-Za-z]\w*)_$")
@@ -280,9 +282,7 @@ def _typed_error_responses(schema: dict[str, Any]) -> None:
 
 def _document_headers(schema: dict[str, Any]) -> None:
     for path, method, op in _operations(schema):
-        limited = path.startswith("/api/v1/") and not path.startswith(
-            ("/api/v1/docs", "/api/v1/redoc", "/api/v1/openapi")
-        )
+        limited = rate_limited_path(path)
         for status, response in op.get("responses", {}).items():
             headers = response.setdefault("headers", {})
             names = ["X-Request-ID"]

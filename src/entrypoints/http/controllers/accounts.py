@@ -222,9 +222,10 @@ async def cancel_subscription(
         "checkout.session.completed, customer.subscription.created/updated/"
         "deleted and invoice.payment_failed; an event already applied, or older "
         "than the last one applied to its subscription, is acknowledged and "
-        "ignored (`applied: false`)."
+        "ignored (`applied: false`). Not under the per-address rate limit: the "
+        "signature is checked before anything else."
     ),
-    responses=errors(413),
+    responses=errors(413, rate_limited=False),
 )
 async def stripe_webhook(
     request: Request,
