@@ -20,6 +20,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from redis.asyncio import Redis
+
 from tests.support.services import free_port, unavailable
 from tests.support.tls import ServerCertificate
 
@@ -307,3 +309,67 @@ class GuardedSentinel(LocalRedis):
             ),
             "the sentinel did not reach its primary",
         )
+
+
+class SlotMigration:
+    """One slot of a cluster moved from its primary to another, step by step as
+    `redis-cli --cluster reshard` does: the target IMPORTING and the source MIGRATING it,
+    `move` some of its keys, then `finish` (the keys left, then SETSLOT NODE on the
+    target, the source and the other primaries). Leaving the block finishes a migration
+    that was begun, so the shared cluster is left with every slot served."""
+
+    def __init__(self, nodes: list[str], slot: int) -> None:
+        self.nodes, self.slot = nodes, slot
+        self.began = self.finished = False
+
+    async def __aenter__(self) -> SlotMigration:
+        host, _, port = self.nodes[0].rpartition(":")
+        seed = Redis(host=host, port=int(port))
+        try:
+            ranges = await seed.execute_command("CLUSTER", "SLOTS")
+        finally:
+            await seed.aclose()
+        primaries = {bytes(p[2]): (p[0].decode() or host, int(p[1])) for _, _, p, *_ in ranges}
+        source_id = next(bytes(p[2]) for s, e, p, *_ in ranges if s <= self.slot <= e)
+        target_id = next(i for i in sorted(primaries) if i != source_id)
+        self.source, self.target = primaries[source_id], primaries[target_id]
+        self._ids = {primaries[i]: i for i in primaries}
+        self._clients = {node: Redis(host=node[0], port=node[1]) for node in primaries.values()}
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self.began and not self.finished:
+                await self.finish()
+        finally:
+            for client in self._clients.values():
+                await client.aclose()
+
+    def client(self, node: tuple[str, int]) -> Redis:
+        return self._clients[node]
+
+    async def begin(self) -> None:
+        await self.client(self.target).execute_command(
+            "CLUSTER", "SETSLOT", self.slot, "IMPORTING", self._ids[self.source]
+        )
+        self.began = True
+        await self.client(self.source).execute_command(
+            "CLUSTER", "SETSLOT", self.slot, "MIGRATING", self._ids[self.target]
+        )
+
+    async def move(self, *keys: str) -> None:
+        host, port = self.target
+        await self.client(self.source).execute_command(
+            "MIGRATE", host, port, "", 0, 5000, "KEYS", *keys
+        )
+
+    async def finish(self) -> None:
+        source = self.client(self.source)
+        while keys := await source.execute_command("CLUSTER", "GETKEYSINSLOT", self.slot, 100):
+            await self.move(*(k.decode() for k in keys))
+        target_id = self._ids[self.target]
+        for node in sorted(self._clients, key=lambda n: (n != self.target, n != self.source)):
+            await self.client(node).execute_command(
+                "CLUSTER", "SETSLOT", self.slot, "NODE", target_id
+            )
+        self.finished = True

@@ -24,6 +24,13 @@ What a delivery goes through (the issue-3 contract, tests/contract/test_redis_st
   acknowledgement touch one slot; the stream keeps its name.
 - Stopping (the consume task cancelled) takes no new message; a message that a read in
   flight still brings is given back to the stream (re-added, then acked), not left pending.
+  `stop()` ends the consumer, the deliveries still running (unacknowledged: reclaimed
+  later) and their keepers within `_STOP_S`, then closes the client.
+- A cancel is never lost in our loops: redis-py writes each command under
+  `asyncio.wait_for`, which on Python 3.11 returns normally when the cancel comes as the
+  write completes (CPython gh-86296; 3.12 rewrote `wait_for`). The request stays counted
+  (`Task.cancelling()`), so the consumer, each keeper and each delivery check it (and the
+  queue's stop) after their Redis calls instead of trusting the CancelledError to arrive.
 """
 
 from __future__ import annotations
@@ -71,6 +78,9 @@ end
 return false
 """
 _RETRY_S = 1.0  # after a failed stream read (Redis away): wait, then read again
+_GIVE_BACK_S = 2.0  # stopping: the read in flight's block time and this to give back
+_STOP_S = 5.0  # stop(): the most it waits for the consumer and the deliveries to end
+_RECANCEL_S = 1.0  # stop(): a delivery whose job dropped the cancel is cancelled again
 
 Entry = tuple[str, dict[str, str] | None]
 
@@ -88,6 +98,8 @@ class RedisStreamQueue:
         block_ms: int = 1000,
         consumer_name: str | None = None,
     ) -> None:
+        if block_ms <= 0:  # BLOCK 0 waits for a message forever: a stop would wait with it
+            raise ValueError("block_ms must be positive")
         self.stream = f"{prefix}food-analysis"
         self.group = f"{prefix}food-workers"
         # The stream's whole name as the markers' hash tag: their slot is the stream's.
@@ -109,6 +121,9 @@ class RedisStreamQueue:
         self._reclaim_idle_s = 90.0
         self.running: set[asyncio.Task[None]] = set()
         self._entries: dict[str, asyncio.Task[None]] = {}  # the running deliveries by id
+        self._keepers: set[asyncio.Task[None]] = set()
+        self._consumer: asyncio.Task[Any] | None = None
+        self._stopping = False
 
     def marker(self, analysis_id: UUID) -> str:
         return f"{self._marker_prefix}{analysis_id}"
@@ -137,13 +152,36 @@ class RedisStreamQueue:
         return added is not None
 
     async def stop(self) -> None:
-        """Cancel deliveries still running (not acknowledged: reclaimed later), close."""
-        left = set(self.running)
-        for task in left:
+        """End the consumer (a read in flight gives back what it brings), the deliveries
+        still running (not acknowledged: reclaimed later) and their keepers, waiting
+        `_STOP_S` at most; then close the client."""
+        self._stopping = True
+        ours = {*self._keepers}  # our own loops: they never lose a cancel
+        if self._consumer is not None and self._consumer is not asyncio.current_task():
+            ours.add(self._consumer)
+        for task in ours:
             task.cancel()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _STOP_S
+        while True:
+            # A job's own code may drop a cancel (the same wait_for, in another driver).
+            for task in self.running:
+                task.cancel()
+            left = {task for task in (*ours, *self.running) if not task.done()}
+            wait_s = min(_RECANCEL_S, deadline - loop.time())
+            if not left or wait_s <= 0:
+                break
+            await asyncio.wait(left, timeout=wait_s)
         if left:
-            await asyncio.wait(left, timeout=5.0)
+            log.warning("job queue stopped with %d of its tasks still running", len(left))
         await self._redis.aclose()
+
+    def _stop_if_asked(self) -> None:
+        """Raise CancelledError once the queue stops or this task was asked to (a cancel
+        that redis-py let pass as a normal return: see the module's docstring)."""
+        task = asyncio.current_task()
+        if self._stopping or (task is not None and task.cancelling()):
+            raise asyncio.CancelledError
 
     # -- consumer ----------------------------------------------------------------------
 
@@ -154,10 +192,12 @@ class RedisStreamQueue:
         """Take and run jobs, `concurrency` at a time, until cancelled."""
         if self._handler is None:
             raise RuntimeError("no job handler bound in this process")
+        self._consumer = asyncio.current_task()
         self._reclaim_idle_s = max(0.1, reclaim_idle_s)
         reclaim_every = min(30.0, max(0.1, self._reclaim_idle_s / 2))
         cursor, next_reclaim = "0-0", 0.0
         while True:
+            self._stop_if_asked()
             free = concurrency - len(self.running)
             if free <= 0:
                 await asyncio.wait(set(self.running), return_when=asyncio.FIRST_COMPLETED)
@@ -168,6 +208,8 @@ class RedisStreamQueue:
                     cursor, entries = await self._reclaim(cursor, free)
                     if cursor == "0-0":
                         next_reclaim = time.monotonic() + reclaim_every
+                # Stopped meanwhile: what was reclaimed stays pending, reclaimed again later.
+                self._stop_if_asked()
                 if not entries:
                     entries = await self._read(free)
             except (RedisError, OSError) as exc:
@@ -205,7 +247,10 @@ class RedisStreamQueue:
             reply = await asyncio.shield(read)
         except asyncio.CancelledError:  # stopping: give back what the read still brings
             with contextlib.suppress(Exception):
-                await self._give_back(_entries(await read))
+                # Bounded: a Redis gone away would have the read retry for a minute. Past
+                # it the read is cancelled: what it took stays pending, reclaimed later.
+                async with asyncio.timeout(self._block_ms / 1000 + _GIVE_BACK_S):
+                    await self._give_back(_entries(await read))
             raise
         return _entries(reply)
 
@@ -244,7 +289,9 @@ class RedisStreamQueue:
             log.warning("dropping an unreadable job message %s", entry_id)
             await self._ack(entry_id, None)
             return
-        keeper = asyncio.create_task(self._keep(entry_id))
+        keeper = asyncio.create_task(self._keep(entry_id), name=f"psi-job-keeper-{entry_id}")
+        self._keepers.add(keeper)
+        keeper.add_done_callback(self._keepers.discard)
         upload = propagate.extract({"traceparent": traceparent} if traceparent else {})
         try:
             # No exception events: their messages can carry personal data.
@@ -261,8 +308,10 @@ class RedisStreamQueue:
             return
         finally:
             keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
+            # Its end, not its CancelledError: awaiting the keeper would raise that, and
+            # suppressing it would swallow this delivery's own cancel (then acked anyway).
+            await asyncio.wait({keeper})
+        self._stop_if_asked()  # cancelled (stopping) after the job returned: reclaimed later
         await self._ack(entry_id, analysis_id)
 
     async def _keep(self, entry_id: str) -> None:
@@ -276,7 +325,8 @@ class RedisStreamQueue:
                 )
             except RedisError as exc:
                 log.warning("could not refresh a delivery: %s", type(exc).__name__)
-                continue
+                owned = True
+            self._stop_if_asked()
             if not owned:  # acked, or reclaimed elsewhere: nothing left to keep
                 return
 
