@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import difflib
 import logging
-import math
 import os
 import secrets
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 import msgspec
+
+from entrypoints.secret_policy import SECRET_MIN_BYTES, weak_secrets
 
 
 def _working_var_dir() -> Path:
@@ -214,6 +214,9 @@ _LIST_FIELDS = {
 _TOOLING_PREFIXES = ("PSI_TEST_", "PSI_BENCH_")
 _TOOLING_NAMES = frozenset({"PSI_REQUIRE_VISION", "PSI_PYTHON"})
 
+# Fields no PSI_* variable sets: `tracing` follows the standard OTEL_* variables.
+_DERIVED_FIELDS = frozenset({"tracing"})
+
 _log = logging.getLogger("psi.settings")
 
 
@@ -222,9 +225,14 @@ def setting_variable(field: str) -> str:
     return f"PSI_{field.upper()}"
 
 
+def setting_variables() -> list[str]:
+    """Every PSI_* variable `load_settings` reads (README's settings table lists each)."""
+    return [setting_variable(f) for f in Settings.__struct_fields__ if f not in _DERIVED_FIELDS]
+
+
 def unknown_variables(environ: Mapping[str, str]) -> list[tuple[str, str | None]]:
     """Each PSI_* variable that names no setting, with the closest known one (or None)."""
-    known = [setting_variable(f) for f in Settings.__struct_fields__]
+    known = setting_variables()
     unknown = []
     for key in sorted(environ):
         if (
@@ -255,10 +263,10 @@ def _check_unknown(environ: Mapping[str, str], env: str) -> None:
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Settings:
     """Build settings from PSI_* variables (PSI_DATABASE_URL -> database_url), then
-    resolve and check the secret."""
+    resolve and check the secrets (production refuses placeholders: secret_policy)."""
     environ = os.environ if environ is None else environ
     raw: dict[str, object] = {}
-    fields = set(Settings.__struct_fields__)
+    fields = set(Settings.__struct_fields__) - _DERIVED_FIELDS
     for key, value in environ.items():
         if not key.startswith("PSI_") or key.startswith("PSI_TEST_"):
             continue
@@ -277,7 +285,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
     _check_redis_topology(settings)
-    return _with_secret(_normalise_urls(_checked_image_store(settings)))
+    settings = _with_secret(_normalise_urls(_checked_image_store(settings)))
+    _refuse_weak_secrets(settings)
+    return settings
 
 
 def _checked_image_store(s: Settings) -> Settings:
@@ -379,41 +389,23 @@ def _normalise_urls(s: Settings) -> Settings:
     return s
 
 
-SECRET_MIN_BYTES, SECRET_MIN_BITS, SECRET_MIN_DISTINCT = 32, 128, 12
-
-
-def secret_weakness(secret: str) -> str | None:
-    """Why `secret` is too weak to sign tokens with, or None.
-
-    Its entropy is estimated from itself: the Shannon entropy of its characters times its
-    length (an upper bound for a human-made string, about right for a random one). A
-    repeated unit (`changeme` x 4), few distinct characters or under 128 bits is refused;
-    `secrets.token_urlsafe(32)` or `openssl rand -base64 32` pass with room to spare."""
-    if len(secret.encode()) < SECRET_MIN_BYTES:
-        return f"must be at least {SECRET_MIN_BYTES} bytes"
-    if secret in (secret + secret)[1:-1]:
-        return "must not be a repeated pattern"
-    counts = Counter(secret)
-    if len(counts) < SECRET_MIN_DISTINCT:
-        return f"must use at least {SECRET_MIN_DISTINCT} distinct characters"
-    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
-    if bits < SECRET_MIN_BITS:
-        return f"has about {bits:.0f} bits of entropy, at least {SECRET_MIN_BITS} needed"
-    return None
-
-
 def _with_secret(s: Settings) -> Settings:
     if s.jwt_secret:
-        weakness = secret_weakness(s.jwt_secret) if s.is_production else None
-        if weakness is not None:
-            raise SettingsError(
-                f"PSI_JWT_SECRET {weakness} in production (generate one: "
-                "python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-            )
         return s
     if s.is_production:
         raise SettingsError("PSI_JWT_SECRET is required in production (at least 32 bytes)")
     return msgspec.structs.replace(s, jwt_secret=_embedded_secret(s.var_dir))
+
+
+def _refuse_weak_secrets(s: Settings) -> None:
+    """Production: no placeholder, sample value or low-variety secret (secret_policy)."""
+    problems = weak_secrets(s) if s.is_production else []
+    if problems:
+        described = "; ".join(f"{setting_variable(f)} {reason}" for f, reason in problems)
+        raise SettingsError(
+            f"refused in production: {described} (generate a key: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
 
 
 def _embedded_secret(var_dir: Path) -> str:

@@ -50,7 +50,7 @@ from entrypoints.settings import load_settings
 from entrypoints.worker import READY_LINE
 from tests.fixtures.images.samples import jpeg_with_gps
 from tests.support.app import FAST_HASH, TEST_SECRET, api_client
-from tests.support.fake_anthropic import FakeAnthropic, slow, tool_reply
+from tests.support.fake_anthropic import API_KEY, FakeAnthropic, slow, tool_reply
 from tests.support.faults import MongoServer, RedisServer
 from tests.support.services import POSTGRES_ADMIN_URL, asyncpg_dsn, free_port
 from tests.support.tcp_proxy import TcpProxy
@@ -109,7 +109,7 @@ class FaultStack:
             "PSI_LOGIN_ATTEMPTS_PER_IP": "100000",
             "PSI_LOG_LEVEL": "WARNING",
             "PSI_SHUTDOWN_GRACE_S": "2",
-            "PSI_ANTHROPIC_API_KEY": "test-key",
+            "PSI_ANTHROPIC_API_KEY": API_KEY,
             "PSI_ANTHROPIC_BASE_URL": self.anthropic_url,
             "PSI_ANTHROPIC_MAX_RETRIES": "0",
         }
@@ -186,7 +186,7 @@ class FaultStack:
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeAnthropic]:
-    with FakeAnthropic(api_key="test-key", default=tool_reply(MEAL)) as server:
+    with FakeAnthropic(default=tool_reply(MEAL)) as server:
         yield server
 
 

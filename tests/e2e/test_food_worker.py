@@ -33,7 +33,7 @@ from domain.food.history import HistoryQuery
 from entrypoints.worker import READY_LINE
 from tests.fixtures.images.samples import fruits, jpeg_with_gps
 from tests.support.app import TEST_SECRET
-from tests.support.fake_anthropic import FakeAnthropic, slow, tool_reply
+from tests.support.fake_anthropic import API_KEY, FakeAnthropic, slow, tool_reply
 from tests.support.services import free_port
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
@@ -68,7 +68,7 @@ class Stack:
             "PSI_ARGON2_MEMORY_KIB": "1024",
             "PSI_ARGON2_TIME_COST": "1",
             "PSI_LOG_LEVEL": "WARNING",
-            "PSI_ANTHROPIC_API_KEY": "test-key",
+            "PSI_ANTHROPIC_API_KEY": API_KEY,
             "PSI_ANTHROPIC_BASE_URL": anthropic_url,
             "PSI_ANTHROPIC_MAX_RETRIES": "0",
             "PSI_SHUTDOWN_GRACE_S": "0",  # no pre-stop drain at teardown (test_faults.py)
@@ -128,7 +128,7 @@ class Stack:
 
 @pytest.fixture
 def fake() -> Iterator[FakeAnthropic]:
-    with FakeAnthropic(api_key="test-key", default=tool_reply(MEAL)) as server:
+    with FakeAnthropic(default=tool_reply(MEAL)) as server:
         yield server
 
 

@@ -23,7 +23,7 @@ FAST_HASH = {
     "rate_limit_ip_per_min": 100_000,
     "rate_limit_user_per_min": 100_000,
 }
-# Production refuses a low-entropy secret (entrypoints.settings.secret_weakness).
+# Production refuses a low-entropy secret (entrypoints.secret_policy.secret_weakness).
 TEST_SECRET = "tS9-vQ2mZ7kR1wY8bN4cL6hJ0pD5fG_aE3uIoXqWzVy"
 
 

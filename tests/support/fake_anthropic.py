@@ -138,8 +138,12 @@ def slow(responder: Responder, delay_s: float) -> Responder:
     return respond
 
 
+# Shaped like a real key: production refuses a low-variety one (entrypoints.secret_policy).
+API_KEY = "sk-ant-psi-fake-Zq8rT2vX9mK4wL7n"
+
+
 class FakeAnthropic:
-    def __init__(self, api_key: str = "test-key", default: Responder | None = None) -> None:
+    def __init__(self, api_key: str = API_KEY, default: Responder | None = None) -> None:
         self.api_key = api_key
         self.default = default
         self.script: deque[Responder] = deque()

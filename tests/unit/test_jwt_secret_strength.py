@@ -7,7 +7,8 @@ import secrets
 
 import pytest
 
-from entrypoints.settings import SettingsError, load_settings, secret_weakness
+from entrypoints.secret_policy import secret_weakness
+from entrypoints.settings import SettingsError, load_settings
 from tests.support.app import TEST_SECRET
 
 WEAK = [

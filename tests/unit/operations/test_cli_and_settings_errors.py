@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,19 @@ def test_an_unreachable_database_is_one_line_without_the_password(tmp_path) -> N
     assert done.returncode == 3
     assert "hunter2" not in done.stdout + done.stderr
     assert _error_line(done.stdout + done.stderr)["event"] == "dependency_unreachable"
+
+
+def test_a_placeholder_secret_stops_production_in_one_line_without_the_value(tmp_path) -> None:
+    tail = secrets.token_hex(8)
+    done = _psi(
+        ["migrate"],
+        tmp_path,
+        PSI_ENV="production",
+        PSI_JWT_SECRET=f"replace-me-with-at-least-32-random-bytes-{tail}",
+        PSI_DATABASE_URL=f"postgresql+asyncpg://psi:changeme{tail}@127.0.0.1:1/psi",
+    )
+    assert done.returncode == 2
+    line = _error_line(done.stdout + done.stderr)
+    assert line["event"] == "configuration_error"
+    assert "PSI_JWT_SECRET" in line["reason"] and "PSI_DATABASE_URL" in line["reason"]
+    assert tail not in done.stdout + done.stderr

@@ -5,6 +5,7 @@ and the endpoints the service really has."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -272,8 +273,28 @@ def test_compose_settings_load_with_files_or_a_bucket() -> None:
         _compose_api_environment({"POSTGRES_PASSWORD": "pg-secret"})
 
 
+def _k8s_environment_filled_in() -> dict[str, str]:
+    """The manifests with the Secret's placeholders replaced, as the operator must."""
+    env = _k8s_environment()
+    env["PSI_JWT_SECRET"] = secrets.token_urlsafe(48)
+    env["PSI_S3_OWNER_KEY"] = secrets.token_urlsafe(48)
+    env["PSI_DATABASE_URL"] = env["PSI_DATABASE_URL"].replace(
+        ":replace-me@", f":{secrets.token_urlsafe(24)}@"
+    )
+    return env
+
+
+def test_production_refuses_the_secret_as_shipped() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(_k8s_environment())
+    for name in ("PSI_JWT_SECRET", "PSI_S3_OWNER_KEY", "PSI_DATABASE_URL"):
+        assert name in str(refused.value)
+    assert "replace-me" not in str(refused.value)
+    assert load_settings(_k8s_environment_filled_in()).is_production
+
+
 def test_the_cluster_keeps_photos_in_the_bucket_and_shares_no_disk() -> None:
-    s = load_settings(_k8s_environment())
+    s = load_settings(_k8s_environment_filled_in())
     assert s.image_store == "s3" and s.s3_bucket and s.s3_owner_key
     for obj in _k8s_objects():
         if obj["kind"] in ("Deployment", "PersistentVolumeClaim"):
