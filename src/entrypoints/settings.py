@@ -81,6 +81,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_max_delay_s: float = 4.0
     login_failure_window_s: int = 900
     audit_retention_days: int = 400
+    # Seconds one run of the emotion-series retention job may work (hourly, `psi jobs`);
+    # what is left waits for the next run, with a warning in the log.
+    retention_budget_s: float = 120.0
     # OpenTelemetry traces: on when the standard OTEL_* variables name an OTLP endpoint
     # (read by load_settings; the SDK reads the rest of OTEL_* itself).
     tracing: bool = False

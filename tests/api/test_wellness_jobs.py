@@ -3,6 +3,8 @@ samples past 90, idempotently, while the hourly history stays readable through t
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +16,19 @@ pytestmark = pytest.mark.asyncio
 
 # Earlier than any other suite's data in the shared session database: the job spans all users.
 DAY = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@contextlib.contextmanager
+def warnings_of(logger: str):
+    """The warnings one logger writes meanwhile, whatever handlers logging has."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger(logger).addHandler(handler)
+    try:
+        yield records
+    finally:
+        logging.getLogger(logger).removeHandler(handler)
 
 
 def z(dt: datetime) -> str:
@@ -49,15 +64,19 @@ async def exercise(client, settings, clock) -> None:
     assert [h["timestamp"] for h in before] == [z(DAY + timedelta(hours=h)) for h in range(3)]
 
     clock.set(DAY + timedelta(days=31))
-    first = await run_retention(settings, clock=clock, batch_size=2)
-    second = await run_retention(settings, clock=clock, batch_size=2)
+    first = await run_retention(settings, clock=clock, seal_batch=2)
+    second = await run_retention(settings, clock=clock, seal_batch=2)
     assert (first.sealed_hours, first.deleted_raw, first.finished) == (3, 0, True)
     assert (second.sealed_hours, second.deleted_raw) == (0, 0)
 
     clock.set(DAY + timedelta(days=91))
-    third = await run_retention(settings, clock=clock, batch_size=40, max_batches=2)
+    # A budget of 3 batches: sealing's one (nothing left to seal) and two of deletion.
+    with warnings_of("psi.jobs.wellness") as warnings:
+        third = await run_retention(settings, clock=clock, delete_batch=40, max_batches=3)
     assert (third.deleted_raw, third.finished) == (80, False)  # bounded: the rest waits
-    fourth = await run_retention(settings, clock=clock, batch_size=40, max_batches=2)
+    (warning,) = warnings
+    assert "deletion unfinished" in warning.getMessage()
+    fourth = await run_retention(settings, clock=clock, delete_batch=40, max_batches=3)
     assert (fourth.deleted_raw, fourth.finished) == (70, True)
     assert (await run_retention(settings, clock=clock)).deleted_raw == 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from domain.wellness.mood import MoodCheckIn
@@ -17,7 +17,10 @@ from domain.wellness.series import (
     Resolution,
     StoredPoints,
     aggregate_points,
+    sealed_hour,
 )
+
+HOUR = timedelta(hours=1)
 
 
 class MemoryEmotionSeries:
@@ -105,6 +108,15 @@ class MemoryEmotionSeries:
         sealed = copy.deepcopy(aggregate)
         sealed.sealed = True
         self.aggregates[(aggregate.user_id, aggregate.start)] = sealed
+
+    async def seal_hours(self, before: datetime, limit: int) -> int:
+        due = await self.unsealed_hours(before, limit)
+        for user_id, start in due:
+            points = self._of(user_id, start, start + HOUR)
+            self.aggregates[(user_id, start)] = sealed_hour(
+                self.aggregates[(user_id, start)], points
+            )
+        return len(due)
 
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
         doomed = sorted(

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure
 
@@ -33,6 +33,8 @@ from domain.wellness.series import (
     Resolution,
     StoredPoints,
     aggregate_points,
+    bucket_start,
+    sealed_hour,
 )
 
 SAMPLES = "emotion_samples"
@@ -40,6 +42,7 @@ KEYS = "emotion_sample_keys"
 HOURLY = "emotion_hourly"
 TTL_SECONDS = int(RAW_RETENTION / timedelta(seconds=1))
 DUPLICATE_KEY = 11000
+HOUR = timedelta(hours=1)
 NAMESPACE_EXISTS = 48
 
 
@@ -311,6 +314,38 @@ class MongoEmotionSeries:
             _hour_doc(aggregate, sealed=True),
             upsert=True,
         )
+
+    async def seal_hours(self, before: datetime, limit: int) -> int:
+        await self.ensure_collections()
+        cursor = (
+            self._hourly.find({"sealed": False, "start": {"$lt": before}}, {"_id": 0})
+            .sort([("start", ASCENDING), ("user_id", ASCENDING)])
+            .limit(limit)
+        )
+        due: dict[tuple[UUID, datetime], EmotionAggregate] = {}
+        async for d in cursor:
+            hour = _aggregate(d)
+            due[(hour.user_id, hour.start)] = hour
+        if not due:
+            return 0
+        points: dict[tuple[UUID, datetime], list[EmotionPoint]] = {k: [] for k in due}
+        hours = [self._range(user_id, start, start + HOUR) for user_id, start in due]
+        async for d in self._samples.find({"$or": hours}, {"_id": 0}):
+            p = _point(d)
+            points[(p.user_id, bucket_start(p.timestamp, Resolution.HOUR))].append(p)
+        # No transaction here: an hour whose count moved since it was read (a point
+        # folded in meanwhile) is left unsealed for the next run instead.
+        result = await self._hourly.bulk_write(
+            [
+                ReplaceOne(
+                    {"user_id": str(h.user_id), "start": h.start, "count": h.count},
+                    _hour_doc(sealed_hour(h, points[key]), sealed=True),
+                )
+                for key, h in due.items()
+            ],
+            ordered=False,
+        )
+        return result.matched_count
 
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
         await self.ensure_collections()

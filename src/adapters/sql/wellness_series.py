@@ -16,7 +16,7 @@ SQLite goes through SQLAlchemy Core and judges hours when they are read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +43,7 @@ from domain.wellness.series import (
     StoredPoints,
     aggregate_points,
     bucket_start,
+    sealed_hour,
 )
 
 _samples = EmotionSampleRow.__table__
@@ -67,6 +68,7 @@ _READING = (
     "reading_hrv_rmssd",
 )
 _EMOTIONS = {e.value: e for e in Emotion}
+HOUR = timedelta(hours=1)
 
 # --- Postgres statements (identifiers and fixed fragments only; every value is a parameter)
 
@@ -91,6 +93,23 @@ _AGGREGATE_COLUMNS = ", ".join(
 )
 
 
+def _hour_fold(sealed: str) -> str:
+    """Raw sample rows (a GROUP BY of `emotion_samples` columns) folded into one hour's
+    aggregate columns: `_AGGREGATE_COLUMNS` after user_id and start."""
+    rest = "FILTER (WHERE emotion <> 'active')"  # activity says nothing about stress
+    counts = ", ".join(f"count(*) FILTER (WHERE emotion = '{e.value}')" for e in Emotion)
+    sums = ", ".join(
+        f"coalesce(sum(confidence) FILTER (WHERE emotion = '{e.value}'), 0)" for e in Emotion
+    )
+    return f"""
+        count(*), min(heart_rate), max(heart_rate), sum(heart_rate),
+        coalesce(sum(hrv_rmssd) {rest}, 0), coalesce(sum(ln(hrv_rmssd)) {rest}, 0),
+        count(hrv_rmssd) {rest}, coalesce(sum(stress_score) {rest}, 0), {sealed},
+        {counts}, {sums}, count(*) {rest}, coalesce(sum(heart_rate) {rest}, 0),
+        coalesce(sum(ln(hrv_rmssd) * ln(hrv_rmssd)) {rest}, 0)
+    """
+
+
 def _pg_add(user: str, rows: str, final: str) -> str:
     """Insert a batch and fold the rows actually inserted into their hours, atomically.
 
@@ -99,11 +118,6 @@ def _pg_add(user: str, rows: str, final: str) -> str:
     the same transaction. `date_trunc` works on the UTC wall clock whatever the
     session's time zone.
     """
-    rest = "FILTER (WHERE emotion <> 'active')"  # activity says nothing about stress
-    counts = ", ".join(f"count(*) FILTER (WHERE emotion = '{e.value}')" for e in Emotion)
-    sums = ", ".join(
-        f"coalesce(sum(confidence) FILTER (WHERE emotion = '{e.value}'), 0)" for e in Emotion
-    )
     add = ", ".join(f"{c} = h.{c} + excluded.{c}" for c in _SUMS)
     clear = ", ".join(f"{c} = NULL" for c in _READING)
     return f"""
@@ -122,11 +136,7 @@ def _pg_add(user: str, rows: str, final: str) -> str:
                                          {", ".join(EMOTION_CONFIDENCE_COLUMNS.values())},
                                          {", ".join(_REST_SUMS)})
         SELECT {user}, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
-               count(*), min(heart_rate), max(heart_rate), sum(heart_rate),
-               coalesce(sum(hrv_rmssd) {rest}, 0), coalesce(sum(ln(hrv_rmssd)) {rest}, 0),
-               count(hrv_rmssd) {rest}, coalesce(sum(stress_score) {rest}, 0), false,
-               {counts}, {sums}, count(*) {rest}, coalesce(sum(heart_rate) {rest}, 0),
-               coalesce(sum(ln(hrv_rmssd) * ln(hrv_rmssd)) {rest}, 0)
+               {_hour_fold("false")}
         FROM new GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (user_id, start) DO UPDATE SET {add},
             hr_min = least(h.hr_min, excluded.hr_min),
@@ -180,6 +190,67 @@ _PG_HOUR_READINGS = f"""
     FROM emotion_hourly WHERE {_HOUR_RANGE} ORDER BY start OFFSET $4 LIMIT $5
 """  # noqa: S608
 _PG_HOUR_COUNT = f"SELECT count(*) FROM emotion_hourly WHERE {_HOUR_RANGE}"  # noqa: S608
+
+# Retention. A batch of the oldest unsealed hours is locked (SKIP LOCKED: an hour that
+# ingestion holds waits for a later batch, and concurrent jobs share the work) and each
+# comes back as `sealed_hour` makes it: recomputed from its raw rows where they are
+# exactly the points it counts, else as kept. The hour is the locked, latest version of
+# its row, so a point committed after this statement's snapshot shows as a count its raw
+# rows do not reach: the hour is kept with it, never recomputed without it.
+_PG_DUE_HOURS = f"""
+    WITH due AS MATERIALIZED (
+        SELECT {_AGGREGATE_COLUMNS} FROM emotion_hourly
+        WHERE sealed = false AND start < $1 ORDER BY start LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    ), fresh AS (
+        SELECT d.user_id, d.start, {_hour_fold("true")}
+        FROM due AS d JOIN emotion_samples AS s ON s.user_id = d.user_id
+            AND s.timestamp >= d.start AND s.timestamp < d.start + interval '1 hour'
+        GROUP BY d.user_id, d.start, d.count HAVING count(*) = d.count
+    )
+    SELECT * FROM fresh
+    UNION ALL
+    SELECT * FROM due AS d
+    WHERE NOT EXISTS (SELECT FROM fresh AS f WHERE f.user_id = d.user_id AND f.start = d.start)
+"""  # noqa: S608
+# Every column of a sealed hour after its key, with its array type, in `_sealed_arrays` order.
+_SEALED_TYPES = [
+    ("count", "int4"),
+    *((c, "float8") for c in ("hr_min", "hr_max", "hr_sum", "rmssd_sum", "ln_rmssd_sum")),
+    ("rmssd_count", "int4"),
+    ("stress_sum", "float8"),
+    ("sealed", "bool"),
+    *((c, "int4") for c in EMOTION_COUNT_COLUMNS.values()),
+    *((c, "float8") for c in EMOTION_CONFIDENCE_COLUMNS.values()),
+    ("rest_count", "int4"),
+    ("rest_hr_sum", "float8"),
+    ("ln_rmssd_sq_sum", "float8"),
+    ("reading_emotion", "varchar"),
+    ("reading_confidence", "float8"),
+    ("reading_stress", "int2"),
+    ("reading_heart_rate", "float8"),
+    ("reading_hrv_rmssd", "float8"),
+]
+_PG_SEAL = f"""
+    UPDATE emotion_hourly AS h SET {", ".join(f"{c} = v.{c}" for c, _ in _SEALED_TYPES)}
+    FROM unnest($1::uuid[], $2::timestamptz[],
+                {", ".join(f"${i}::{t}[]" for i, (_, t) in enumerate(_SEALED_TYPES, 3))})
+         AS v(user_id, start, {", ".join(c for c, _ in _SEALED_TYPES)})
+    WHERE h.user_id = v.user_id AND h.start = v.start
+"""  # noqa: S608
+# The oldest raw rows by the timestamp index, from where the previous batch stopped,
+# deleted by their physical address: a batch reads one index range and its own rows,
+# never the table. Returns how many went and the newest of them.
+_PG_DELETE_RAW = """
+    WITH gone AS (
+        DELETE FROM emotion_samples WHERE ctid = ANY(ARRAY(
+            SELECT ctid FROM emotion_samples WHERE timestamp >= $1 AND timestamp < $2
+            ORDER BY timestamp LIMIT $3))
+        RETURNING timestamp
+    )
+    SELECT count(*)::int, max(timestamp) FROM gone
+"""
+_BEGINNING = datetime(1, 1, 1, tzinfo=UTC)
 _LABELS = [e.value for e in Emotion]
 _K = len(_LABELS)
 
@@ -230,6 +301,34 @@ async def _judge(pg: Any, aggregates: Sequence[EmotionAggregate]) -> None:
         [r.heart_rate for r in readings],
         [r.hrv_rmssd for r in readings],
     )
+
+
+def _sealed_arrays(hours: Sequence[EmotionAggregate]) -> list[list[Any]]:
+    """`_PG_SEAL`'s parameters: the hours, sealed and judged, as columns."""
+    readings = [h.reading() for h in hours]
+    return [
+        [h.user_id for h in hours],
+        [h.start for h in hours],
+        [h.count for h in hours],
+        [h.hr_min for h in hours],
+        [h.hr_max for h in hours],
+        [h.hr_sum for h in hours],
+        [h.rmssd_sum for h in hours],
+        [h.ln_rmssd_sum for h in hours],
+        [h.rmssd_count for h in hours],
+        [h.stress_sum for h in hours],
+        [True] * len(hours),
+        *([h.emotion_counts.get(label, 0) for h in hours] for label in _LABELS),
+        *([h.emotion_confidence.get(label, 0.0) for h in hours] for label in _LABELS),
+        [h.rest_count for h in hours],
+        [h.rest_hr_sum for h in hours],
+        [h.ln_rmssd_sq_sum for h in hours],
+        [r.emotion.value for r in readings],
+        [r.confidence for r in readings],
+        [r.stress_score for r in readings],
+        [r.heart_rate for r in readings],
+        [r.hrv_rmssd for r in readings],
+    ]
 
 
 def _sample_row(p: EmotionPoint) -> dict[str, Any]:
@@ -495,6 +594,30 @@ class SqlEmotionSeries:
         async with self._db.engine.begin() as conn:
             await conn.execute(self._replace_hour, [_judged_hour_row(aggregate, sealed=True)])
 
+    async def seal_hours(self, before: datetime, limit: int) -> int:
+        due = (
+            select(_hours)
+            .where(_hours.c.sealed.is_(False), _hours.c.start < before)
+            .order_by(_hours.c.start, _hours.c.user_id)
+            .limit(limit)
+        )
+        # One transaction: on SQLite a point stored after these reads makes the write fail
+        # (the job runs again) rather than seal an hour without it.
+        async with self._db.engine.begin() as conn:
+            hours = [_aggregate(r) for r in await conn.execute(due)]
+            sealed = []
+            for hour in hours:
+                stmt = (
+                    select(_samples)
+                    .where(self._range(hour.user_id, hour.start, hour.start + HOUR))
+                    .order_by(_samples.c.timestamp, _samples.c.source)
+                )
+                points = [_point(r) for r in await conn.execute(stmt)]
+                sealed.append(_judged_hour_row(sealed_hour(hour, points), sealed=True))
+            if sealed:
+                await conn.execute(self._replace_hour, sealed)
+        return len(sealed)
+
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
         keys = (
             select(_samples.c.user_id, _samples.c.timestamp, _samples.c.source)
@@ -518,6 +641,11 @@ class SqlEmotionSeries:
 class PostgresEmotionSeries(SqlEmotionSeries):
     """The same series on PostgreSQL, with the ingestion and hourly-read fast paths on
     asyncpg directly: an hour is judged when its sums change, not on every read."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        # (cutoff, newest raw timestamp deleted before it): where retention's next batch starts
+        self._deleted_to: tuple[datetime | None, datetime] = (None, _BEGINNING)
 
     async def add(self, points: Sequence[EmotionPoint]) -> list[EmotionPoint]:
         if not points:
@@ -566,6 +694,26 @@ class PostgresEmotionSeries(SqlEmotionSeries):
         async with pg_connection(self._db) as pg:
             rows = await pg.fetch(_PG_HOURS, user_id, start, end)
         return [_aggregate_of(r) for r in rows]
+
+    async def seal_hours(self, before: datetime, limit: int) -> int:
+        async with pg_connection(self._db) as pg, pg.transaction():
+            hours = [_aggregate_of(r) for r in await pg.fetch(_PG_DUE_HOURS, before, limit)]
+            if hours:
+                await pg.execute(_PG_SEAL, *_sealed_arrays(hours))
+        return len(hours)
+
+    async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
+        # The index entries of the rows earlier batches deleted stay until VACUUM; a batch
+        # that started from the beginning would walk them all again (a run of 1,000
+        # batches: ~500 times a batch's own entries). So a batch starts where the previous
+        # one with the same cutoff stopped: every older row before the cutoff is gone,
+        # and ingestion accepts none that old.
+        floor = self._deleted_to[1] if self._deleted_to[0] == cutoff else _BEGINNING
+        async with pg_connection(self._db) as pg:
+            count, newest = await pg.fetchrow(_PG_DELETE_RAW, floor, cutoff, limit)
+        if newest is not None:
+            self._deleted_to = (cutoff, newest)
+        return count
 
     async def hour_readings(
         self,

@@ -72,15 +72,26 @@ class EmotionSeries(Protocol):
         ...
 
     async def unsealed_hours(self, before: datetime, limit: int) -> list[tuple[UUID, datetime]]:
-        """Up to `limit` (user, hour start) pairs older than `before` not yet recomputed."""
+        """Up to `limit` (user, hour start) pairs older than `before` not yet recomputed,
+        oldest first."""
         ...
 
     async def seal_hour(self, aggregate: EmotionAggregate) -> None:
         """Replace one hour's aggregate with `aggregate` (recomputed from raw) and seal it."""
         ...
 
+    async def seal_hours(self, before: datetime, limit: int) -> int:
+        """Seal up to `limit` of the oldest unsealed hours that start before `before`, each
+        as `sealed_hour` makes it from its aggregate and raw points, in one short step
+        (one transaction where the store has them); return how many were sealed.
+
+        A point stored meanwhile is never lost: its hour ends up counting it, unsealed.
+        """
+        ...
+
     async def delete_raw_before(self, cutoff: datetime, limit: int) -> int:
-        """Delete up to `limit` raw points older than `cutoff`; return how many went."""
+        """Delete up to `limit` raw points older than `cutoff`, oldest first, in one short
+        step; return how many went."""
         ...
 
     async def delete_user(self, user_id: UUID) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -396,4 +396,30 @@ def downsample_cutoff(now: datetime) -> datetime:
 
 
 def delete_cutoff(now: datetime) -> datetime:
-    return now - DELETE_RAW_AFTER
+    """Raw points before this instant are deleted (their hours sealed first).
+
+    Rounded down to a whole hour too: a late point can still arrive in the hour after
+    it (it is younger than 90 days) and unseal that hour, whose raw points must then all
+    be there to seal it again.
+    """
+    return bucket_start(now - DELETE_RAW_AFTER, Resolution.HOUR)
+
+
+def sealed_hour(current: EmotionAggregate, points: Sequence[EmotionPoint]) -> EmotionAggregate:
+    """An hour as the retention job seals it, from its aggregate as kept and its raw points.
+
+    Recomputed from the raw points when they are exactly the points the aggregate counted
+    (sums folded batch by batch round differently); otherwise the aggregate as kept: its
+    raw points are gone (deleted before it was sealed), or some are still on their way
+    into it (a store whose ingestion is not one transaction).
+    """
+    if points and len(points) == current.count:
+        (hour,) = aggregate_points(points, Resolution.HOUR)
+    else:
+        hour = replace(
+            current,
+            emotion_counts=dict(current.emotion_counts),
+            emotion_confidence=dict(current.emotion_confidence),
+        )
+    hour.sealed = True
+    return hour

@@ -86,8 +86,10 @@ class WellnessProvider(Provider):
         return IngestBiometrics(consents, series, scores, moods, clock, hrv.analyzer)
 
     @provide
-    def retention(self, series: EmotionSeries, clock: Clock) -> RunSeriesRetention:
-        return RunSeriesRetention(series, clock)
+    def retention(
+        self, series: EmotionSeries, clock: Clock, settings: Settings
+    ) -> RunSeriesRetention:
+        return RunSeriesRetention(series, clock, budget_s=settings.retention_budget_s)
 
     use_cases = (
         provide(RecordMoodCheckIn)

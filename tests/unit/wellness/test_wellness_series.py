@@ -57,7 +57,7 @@ def test_users_never_share_a_bucket():
 def test_cutoffs_fall_on_whole_hours():
     now = datetime(2026, 11, 10, 14, 37, 12, tzinfo=UTC)
     assert downsample_cutoff(now) == datetime(2026, 10, 11, 14, 0, tzinfo=UTC)
-    assert delete_cutoff(now) == now - timedelta(days=90)
+    assert delete_cutoff(now) == datetime(2026, 8, 12, 14, 0, tzinfo=UTC)
 
 
 def test_raw_is_not_a_bucket_size():

@@ -24,7 +24,7 @@ from application.wellness.queries import (
     GetWellnessToday,
     ListWellnessScores,
 )
-from application.wellness.retention import RunSeriesRetention
+from application.wellness.retention import Budget, RunSeriesRetention
 from domain.errors import BiometricsConsentMissing, NotFound, ValidationFailed
 from domain.privacy.consent import Consents
 from domain.wellness.baseline import BaselineStatus
@@ -33,6 +33,11 @@ from domain.wellness.samples import SampleInput
 from domain.wellness.series import Resolution
 
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
+
+
+def stopped() -> float:
+    """A monotonic timer that never moves: a budget of seconds never runs out."""
+    return 0.0
 
 
 def minutes(
@@ -250,12 +255,12 @@ async def test_retention_seals_old_hours_deletes_old_raw_and_is_idempotent(world
     world.clock.set(START + timedelta(hours=3))
     await world.ingest()(user, minutes(START, 120))
     hours_before = await world.series.hours(user, START, START + timedelta(days=1))
-    job = RunSeriesRetention(world.series, world.clock, batch_size=1)
+    job = RunSeriesRetention(world.series, world.clock, seal_batch=1, delete_batch=1)
     world.clock.set(START + timedelta(days=31))
-    first = await job()
+    first = await job(Budget(60, timer=stopped))
     assert (first.sealed_hours, first.deleted_raw, first.finished) == (2, 0, True)
     snapshot = copy.deepcopy((world.series.points, world.series.aggregates))
-    second = await job()
+    second = await job(Budget(60, timer=stopped))
     assert (second.sealed_hours, second.deleted_raw) == (0, 0)
     assert (world.series.points, world.series.aggregates) == snapshot
     sealed = await world.series.hours(user, START, START + timedelta(days=1))
@@ -263,9 +268,12 @@ async def test_retention_seals_old_hours_deletes_old_raw_and_is_idempotent(world
         (h.count, h.hr_mean, True) for h in hours_before
     ]
     world.clock.set(START + timedelta(days=91))
-    third = await job()  # batches of one, at most 100 of them: bounded work per run
+    # Batches of one, as many as the budget allows: sealing's one (it finds nothing) and
+    # 100 deletions; the rest waits for the next run.
+    third = await job(Budget(60, batches=101, timer=stopped))
     assert (third.deleted_raw, third.finished) == (100, False)
-    fourth = await job()
+    assert (third.sealing_done, third.deleting_done) == (True, False)
+    fourth = await job(Budget(60, timer=stopped))
     assert (fourth.deleted_raw, fourth.finished) == (20, True)
     assert world.series.points == {}
     # the hourly history outlives the raw points
