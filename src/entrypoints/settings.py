@@ -288,6 +288,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid PSI_* setting: {exc}") from exc
     _check_redis_topology(settings)
+    if settings.retention_budget_s <= 0:
+        raise SettingsError("PSI_RETENTION_BUDGET_S must be a positive number of seconds")
     settings = _with_secret(_normalise_urls(_checked_image_store(settings)))
     _refuse_weak_secrets(settings)
     return settings

@@ -28,6 +28,13 @@ def test_a_mistyped_variable_is_an_error_in_production_naming_the_closest(tmp_pa
         load_settings(environ)
 
 
+@pytest.mark.parametrize("budget", ["0", "-5"])
+def test_a_retention_budget_must_be_positive(tmp_path, budget) -> None:
+    environ = {"PSI_VAR_DIR": str(tmp_path), "PSI_RETENTION_BUDGET_S": budget}
+    with pytest.raises(SettingsError, match="PSI_RETENTION_BUDGET_S"):
+        load_settings(environ)
+
+
 def test_a_mistyped_variable_is_a_warning_in_the_embedded_profile(tmp_path, caplog) -> None:
     environ = {"PSI_VAR_DIR": str(tmp_path), "PSI_REDIS_ULR": "redis://localhost"}
     with caplog.at_level(logging.WARNING, logger="psi.settings"):
