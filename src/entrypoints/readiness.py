@@ -33,7 +33,8 @@ class Readiness:
         found: list[str] = []
         for name, check in self._advisories.items():
             try:
-                finding = await asyncio.wait_for(check(), self._timeout)
+                async with asyncio.timeout(self._timeout):  # wait_for could lose a cancel
+                    finding = await check()
             except Exception:  # noqa: S112 (a failing store shows in the probes)
                 continue
             if finding:
@@ -44,7 +45,8 @@ class Readiness:
     async def check(self) -> dict[str, str]:
         async def run(name: str, probe) -> tuple[str, str]:
             try:
-                await asyncio.wait_for(probe(), self._timeout)
+                async with asyncio.timeout(self._timeout):
+                    await probe()
             except TimeoutError:
                 return name, "timeout"
             except Exception as exc:  # any failure means "not ready", named by type only

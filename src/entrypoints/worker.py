@@ -29,6 +29,7 @@ from dishka import Provider, Scope, provide
 
 from adapters.queue.redis_stream import RedisStreamQueue
 from adapters.queue.sweeper import SweeperLoop
+from application.cancellation import cancel_and_wait, raise_if_cancelled
 from application.food.processing import JobPolicy, RunAnalysisJob, SweepUnfinished
 from application.ports.food import JobHandler
 from entrypoints.container import build_container
@@ -108,9 +109,9 @@ class _Running:
         left = set(self.tasks)
         if left:
             log.warning("cancelling %d unfinished jobs (re-queued later)", len(left))
-            for task in left:
-                task.cancel()
-            await asyncio.wait(left, timeout=SHUTDOWN_GRACE_S)
+            # A job's driver may drop the cancel (wait_for on 3.11): it is repeated.
+            if await cancel_and_wait(left, SHUTDOWN_GRACE_S):
+                log.warning("jobs still running %.0f s after their cancel", SHUTDOWN_GRACE_S)
 
 
 async def run_worker(
@@ -169,6 +170,7 @@ async def _watch_backlog(queue: RedisStreamQueue) -> None:
             depth, oldest_s = await queue.backlog(int(time.time() * 1000))
             QUEUE_DEPTH.set(depth)
             QUEUE_OLDEST_AGE.set(oldest_s or 0.0)
+        raise_if_cancelled()  # redis-py may have let the cancel pass as a normal return
         await asyncio.sleep(BACKLOG_EVERY_S)
 
 

@@ -77,7 +77,7 @@ class Stack:
         self.base = f"http://127.0.0.1:{self.port}"
         self.procs: list[subprocess.Popen] = []
 
-    def _spawn(self, args: list[str], log: Path) -> subprocess.Popen:
+    def spawn(self, args: list[str], log: Path) -> subprocess.Popen:
         out = log.open("wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "entrypoints.cli", *args],
@@ -90,7 +90,7 @@ class Stack:
         return proc
 
     def api(self) -> subprocess.Popen:
-        proc = self._spawn(["run", "--port", str(self.port)], self.tmp / "api.log")
+        proc = self.spawn(["run", "--port", str(self.port)], self.tmp / "api.log")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert proc.poll() is None, (self.tmp / "api.log").read_text()
@@ -104,7 +104,7 @@ class Stack:
 
     def worker(self, name: str) -> subprocess.Popen:
         log = self.tmp / f"{name}.log"
-        proc = self._spawn(
+        proc = self.spawn(
             ["worker", "--lease-seconds", "2", "--sweep-interval", "0.5", "--concurrency", "4"], log
         )
         deadline = time.monotonic() + 60

@@ -27,7 +27,10 @@ class Mailer:
         if message is None:
             return False
         try:
-            await asyncio.wait_for(self.sender.send(message), self.timeout_s)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for returns when a cancel comes
+            # as the send completes, and this task would run on.
+            async with asyncio.timeout(self.timeout_s):
+                await self.sender.send(message)
         except Exception as exc:
             log.warning(
                 "email_not_sent kind=%s user_id=%s error_type=%s",

@@ -13,12 +13,12 @@ that kills its worker is not taken over forever.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
+from application.cancellation import cancel_and_wait, raise_if_cancelled
 from application.food.history_view import history_card
 from application.food.pricing import FoodToPrice, price_foods
 from application.nutrition.lookup import LookupNutrition
@@ -44,6 +44,7 @@ log = logging.getLogger("psi.food.worker")
 
 # How many of the person's latest entries their frequent foods are drawn from.
 RECENT_MEALS = 200
+HEARTBEAT_STOP_S = 5.0  # a job ending: the most it waits for its lease keeper to stop
 
 
 @dataclass(slots=True)
@@ -148,6 +149,7 @@ class RunAnalysisJob:
 
     async def __call__(self, analysis_id: UUID) -> None:
         while True:
+            raise_if_cancelled()  # a retry after a cancel its store driver let pass
             now = self.clock.now()
             claimed = await self.analyses.claim(
                 analysis_id, now, now + timedelta(seconds=self.policy.lease_s)
@@ -199,9 +201,9 @@ class RunAnalysisJob:
                 await asyncio.sleep(self.policy.backoff(attempt))
                 continue
             finally:
-                heartbeat.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await heartbeat
+                # Its end, not its CancelledError: suppressing that would swallow this
+                # job's own cancel too. Bounded: a renewal in flight may be slow to end.
+                await cancel_and_wait({heartbeat}, HEARTBEAT_STOP_S)
             done = claimed.completed(result, self.clock.now())
             if not await self.analyses.complete(done, attempt, history_card(done)):
                 log.info("result of a superseded attempt dropped")
@@ -214,6 +216,7 @@ class RunAnalysisJob:
             lease_until = self.clock.now() + timedelta(seconds=self.policy.lease_s)
             if not await self.analyses.renew(analysis_id, attempt, lease_until):
                 return
+            raise_if_cancelled()  # else a dropped cancel would keep the lease for ever
 
 
 @dataclass(slots=True)

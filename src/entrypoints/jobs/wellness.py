@@ -1,6 +1,7 @@
 """`psi wellness-retention`: seal emotion hours past 30 days, delete raw samples past 90.
 
-Run once (cron, `just jobs`) or with `--every SECONDS` as its own small scheduler.
+Run once (cron, `just jobs`) or with `--every SECONDS` as its own small scheduler (`psi
+jobs`' scheduler with this one job: SIGTERM cancels a run in progress).
 Each run works in short batches until done or until its budget is spent
 (`PSI_RETENTION_BUDGET_S`, or `--budget-s`; `--max-batches` caps it further), and is
 idempotent, so overlapping or repeated runs are safe. A run that leaves work behind
@@ -15,6 +16,7 @@ import asyncio
 import logging
 import signal
 import sys
+from functools import partial
 
 from dishka import Provider, Scope, provide
 
@@ -22,6 +24,7 @@ from application.ports.clock import Clock
 from application.ports.wellness import EmotionSeries
 from application.wellness.retention import Budget, RetentionReport, RunSeriesRetention
 from entrypoints.container import build_container
+from entrypoints.jobs.scheduler import Job, run_scheduler
 from entrypoints.logging import configure_logging
 from entrypoints.settings import Settings, load_settings
 
@@ -88,12 +91,10 @@ async def run_retention(
 
 
 async def run_every(settings: Settings, every_s: float, stop: asyncio.Event, **options) -> None:
-    while not stop.is_set():
-        await run_retention(settings, **options)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=every_s)
-        except TimeoutError:
-            continue
+    """`psi jobs`' scheduler with this one job: a failed run is logged and retried at the
+    next turn; `stop` cancels a run in progress (it is idempotent)."""
+    job = Job("wellness-retention", every_s, partial(run_retention, **options))
+    await run_scheduler(settings, stop, [job], tick_s=min(5.0, every_s))
 
 
 def _main(args: argparse.Namespace) -> int:

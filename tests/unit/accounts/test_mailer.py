@@ -62,3 +62,26 @@ async def test_failures_and_timeouts_are_logged_without_personal_data(caplog):
     assert "TimeoutError" in text
     for secret in ("person@example.com", "T0KEN-SECRET", "secret@example.com", "Ada"):
         assert secret not in text
+
+
+class AnsweringSender:
+    """A mail server whose answer the test lets in."""
+
+    def __init__(self) -> None:
+        self.answer: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sending = asyncio.Event()
+
+    async def send(self, message: OutgoingEmail) -> None:
+        self.sending.set()
+        await self.answer
+
+
+async def test_a_cancel_that_comes_as_the_server_answers_is_not_lost():
+    sender, log = AnsweringSender(), Log()
+    delivery = asyncio.create_task(Mailer(sender, log, ManualClock()).deliver(message()))
+    async with asyncio.timeout(5):
+        await sender.sending.wait()
+    sender.answer.set_result(None)
+    delivery.cancel()  # before the delivery runs again: asyncio.wait_for would return
+    await asyncio.wait({delivery}, timeout=5)
+    assert delivery.cancelled()

@@ -3,6 +3,7 @@ real image sanitiser and the real USDA foods (a stand-in only for the describer 
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -60,8 +61,6 @@ pytestmark = pytest.mark.asyncio
 
 @pytest.fixture(scope="module")
 def lookup() -> LookupNutrition:
-    import asyncio
-
     store = MemoryNutritionStore()
     asyncio.run(store.upsert_many(list(UsdaCsvSource().foods(include_branded=False))))
     return LookupNutrition(store)
@@ -321,6 +320,118 @@ async def test_a_job_whose_worker_dies_on_every_attempt_fails_for_good(world):
     assert failed.attempts == world.policy.max_attempts + 1 and "worker" in failed.error
     await world.job(up.analysis.id)  # and any later delivery is a no-op
     assert await world.analyses.get(up.analysis.id) == failed
+
+
+class SlowRenewals(MemoryAnalysisRepository):
+    """Lease renewals that wait until cancelled, through a driver that either lets the
+    cancel pass as a normal return (what `asyncio.wait_for` does on Python 3.11 when the
+    cancel comes as its reply does, gh-86296) or takes `cleanup_s` to end on it."""
+
+    def __init__(self, drops_cancel: bool, cleanup_s: float = 0.0) -> None:
+        super().__init__()
+        self.drops_cancel, self.cleanup_s = drops_cancel, cleanup_s
+        self.renewals = 0
+        self.renewing, self.cleaning = asyncio.Event(), asyncio.Event()
+
+    async def renew(self, analysis_id: UUID, attempt: int, lease_until: datetime) -> bool:
+        self.renewals += 1
+        self.renewing.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            self.cleaning.set()
+            await asyncio.sleep(self.cleanup_s)
+            if not self.drops_cancel:
+                raise
+        return await super().renew(analysis_id, attempt, lease_until)
+
+
+class DescriberWaiting:
+    """The describer port answering once `until` is set."""
+
+    def __init__(self, until: asyncio.Event) -> None:
+        self.until = until
+
+    @property
+    def name(self) -> str:
+        return "claude-test"
+
+    async def describe(self, image: SanitisedImage) -> DescriptionReport:
+        await self.until.wait()
+        return DescriptionReport.success("claude-test", Description((), "A plate."))
+
+
+async def _running_job(world: World) -> tuple[UUID, asyncio.Task[None]]:
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    job = asyncio.create_task(world.job(up.analysis.id))
+    async with asyncio.timeout(10):
+        await world.analyses.renewing.wait()
+    return up.analysis.id, job
+
+
+async def test_a_cancelled_job_ends_although_its_lease_renewal_dropped_the_cancel(world):
+    world.analyses = SlowRenewals(drops_cancel=True)
+    world.policy = JobPolicy(lease_s=0.15)  # a renewal every 0.05 s
+    world.describer = DescriberWaiting(asyncio.Event())  # the job runs until cancelled
+    _, job = await _running_job(world)
+    job.cancel()
+    await asyncio.wait({job}, timeout=10)  # the old job waited on its lease keeper forever
+    assert job.cancelled()
+    renewals = world.analyses.renewals
+    await asyncio.sleep(0.2)
+    assert world.analyses.renewals == renewals  # nobody keeps the lease any more
+
+
+async def test_a_job_cancelled_while_its_lease_keeper_ends_ends_cancelled(world):
+    world.analyses = SlowRenewals(drops_cancel=False, cleanup_s=0.5)
+    world.policy = JobPolicy(lease_s=0.15)
+    world.describer = DescriberWaiting(world.analyses.renewing)  # done while it renews
+    analysis_id, job = await _running_job(world)
+    async with asyncio.timeout(10):
+        await world.analyses.cleaning.wait()  # the job waits for its keeper to end
+    job.cancel()
+    await asyncio.wait({job}, timeout=10)
+    assert job.cancelled()  # not swallowed: the result is not stored, the job runs again
+    stored = await world.analyses.get(analysis_id)
+    assert stored.status is AnalysisStatus.PROCESSING
+
+
+class ImagesFailingOnACancel(MemoryImageStore):
+    """An image store whose first read waits, and fails (its own error, not the cancel)
+    when cancelled: a driver that turns a cancel into a connection error."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reading = asyncio.Event()
+        self.reads = 0
+
+    async def get(self, key: str) -> SanitisedImage:
+        self.reads += 1
+        if self.reads == 1:
+            self.reading.set()
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                raise ConnectionError("read interrupted") from None
+        return await super().get(key)
+
+
+async def test_a_cancelled_job_makes_no_new_attempt_when_its_driver_failed_instead(world):
+    world.images = ImagesFailingOnACancel()
+    user = uuid4()
+    world.consent(user)
+    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
+    job = asyncio.create_task(world.job(up.analysis.id))
+    async with asyncio.timeout(10):
+        await world.images.reading.wait()
+    job.cancel()
+    await asyncio.wait({job}, timeout=10)
+    assert job.cancelled()
+    assert world.images.reads == 1
+    stored = await world.analyses.get(up.analysis.id)
+    assert stored.status is AnalysisStatus.PENDING and stored.attempts == 1  # released
 
 
 class ScriptedDetector:
