@@ -290,22 +290,28 @@ async def _judge(pg: Any, aggregates: Sequence[EmotionAggregate]) -> None:
     """Store each hour's reading, judged from the sums just written (same transaction)."""
     if not aggregates:
         return
-    readings = [a.reading() for a in aggregates]
     await pg.execute(
         _PG_JUDGE,
         [a.user_id for a in aggregates],
         [a.start for a in aggregates],
+        *_reading_arrays(aggregates),
+    )
+
+
+def _reading_arrays(hours: Sequence[EmotionAggregate]) -> list[list[Any]]:
+    """Each hour's reading, judged from its sums, as the stored reading columns."""
+    readings = [h.reading() for h in hours]
+    return [
         [r.emotion.value for r in readings],
         [r.confidence for r in readings],
         [r.stress_score for r in readings],
         [r.heart_rate for r in readings],
         [r.hrv_rmssd for r in readings],
-    )
+    ]
 
 
 def _sealed_arrays(hours: Sequence[EmotionAggregate]) -> list[list[Any]]:
     """`_PG_SEAL`'s parameters: the hours, sealed and judged, as columns."""
-    readings = [h.reading() for h in hours]
     return [
         [h.user_id for h in hours],
         [h.start for h in hours],
@@ -323,11 +329,7 @@ def _sealed_arrays(hours: Sequence[EmotionAggregate]) -> list[list[Any]]:
         [h.rest_count for h in hours],
         [h.rest_hr_sum for h in hours],
         [h.ln_rmssd_sq_sum for h in hours],
-        [r.emotion.value for r in readings],
-        [r.confidence for r in readings],
-        [r.stress_score for r in readings],
-        [r.heart_rate for r in readings],
-        [r.hrv_rmssd for r in readings],
+        *_reading_arrays(hours),
     ]
 
 

@@ -361,13 +361,14 @@ class DescriberWaiting:
         return DescriptionReport.success("claude-test", Description((), "A plate."))
 
 
-async def _running_job(world: World) -> tuple[UUID, asyncio.Task[None]]:
+async def _running_job(world: World, reached: asyncio.Event) -> tuple[UUID, asyncio.Task[None]]:
+    """An upload's job started and run until `reached` is set."""
     user = uuid4()
     world.consent(user)
     up = await world.upload(user, Tier.FREE, jpeg_with_gps())
     job = asyncio.create_task(world.job(up.analysis.id))
     async with asyncio.timeout(10):
-        await world.analyses.renewing.wait()
+        await reached.wait()
     return up.analysis.id, job
 
 
@@ -375,7 +376,7 @@ async def test_a_cancelled_job_ends_although_its_lease_renewal_dropped_the_cance
     world.analyses = SlowRenewals(drops_cancel=True)
     world.policy = JobPolicy(lease_s=0.15)  # a renewal every 0.05 s
     world.describer = DescriberWaiting(asyncio.Event())  # the job runs until cancelled
-    _, job = await _running_job(world)
+    _, job = await _running_job(world, world.analyses.renewing)
     job.cancel()
     await asyncio.wait({job}, timeout=10)  # the old job waited on its lease keeper forever
     assert job.cancelled()
@@ -388,7 +389,7 @@ async def test_a_job_cancelled_while_its_lease_keeper_ends_ends_cancelled(world)
     world.analyses = SlowRenewals(drops_cancel=False, cleanup_s=0.5)
     world.policy = JobPolicy(lease_s=0.15)
     world.describer = DescriberWaiting(world.analyses.renewing)  # done while it renews
-    analysis_id, job = await _running_job(world)
+    analysis_id, job = await _running_job(world, world.analyses.renewing)
     async with asyncio.timeout(10):
         await world.analyses.cleaning.wait()  # the job waits for its keeper to end
     job.cancel()
@@ -420,17 +421,12 @@ class ImagesFailingOnACancel(MemoryImageStore):
 
 async def test_a_cancelled_job_makes_no_new_attempt_when_its_driver_failed_instead(world):
     world.images = ImagesFailingOnACancel()
-    user = uuid4()
-    world.consent(user)
-    up = await world.upload(user, Tier.FREE, jpeg_with_gps())
-    job = asyncio.create_task(world.job(up.analysis.id))
-    async with asyncio.timeout(10):
-        await world.images.reading.wait()
+    analysis_id, job = await _running_job(world, world.images.reading)
     job.cancel()
     await asyncio.wait({job}, timeout=10)
     assert job.cancelled()
     assert world.images.reads == 1
-    stored = await world.analyses.get(up.analysis.id)
+    stored = await world.analyses.get(analysis_id)
     assert stored.status is AnalysisStatus.PENDING and stored.attempts == 1  # released
 
 
